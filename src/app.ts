@@ -1,0 +1,141 @@
+// The Koa app: body reading (text kept as received), openapi-backend routing by operationId to the
+// handlers, and one exit through http/wire.ts. openapi-backend runs in quick mode without its own
+// validation: bodies are checked by the generated standalone validators after the signature, so
+// nothing is compiled at start-up and nothing touches a body before it is authenticated.
+import { randomUUID } from 'node:crypto';
+import Router from '@koa/router';
+import Koa from 'koa';
+import bodyParser from 'koa-bodyparser';
+import { OpenAPIBackend, type Context as OperationContext, type Document } from 'openapi-backend';
+import { openapiDocument } from '../generated/openapi-document.js';
+import { callback, rejectCallback, type CallbackEnvelope } from './handlers/callback.js';
+import type { HandlerDeps } from './handlers/deps.js';
+import { healthz } from './handlers/healthz.js';
+import { readyz } from './handlers/readyz.js';
+import { terminal } from './handlers/terminal.js';
+import { failureFromError } from './http/request-failure.js';
+import { toWire, type Channel, type WireAnswer } from './http/wire.js';
+import type { Logger } from './logger.js';
+import { failure, type Outcome } from './protocol/outcome.js';
+import { readSignedRequest } from './protocol/read-signed-request.js';
+
+export interface AppOptions extends HandlerDeps {
+  readonly logger: Logger;
+  readonly bodyLimitBytes: number;
+}
+
+// Headers worth keeping with a stored callback: who sent it and how.
+const AUDIT_HEADERS = ['content-type', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'x-request-id'];
+
+function envelopeOf(ctx: Koa.Context, receivedAt: Date): CallbackEnvelope {
+  const headers: Record<string, string> = { 'remote-address': ctx.request.socket.remoteAddress ?? '' };
+  for (const name of AUDIT_HEADERS) {
+    const value = ctx.get(name);
+    if (value) headers[name] = value;
+  }
+  return { rawBody: ctx.request.rawBody ?? '', headers, receivedAt };
+}
+
+const channelOf = (operationId: string | undefined): Channel =>
+  operationId === 'terminal' || operationId === 'callback' ? operationId : 'other';
+
+// openapi-backend's view of a Koa request.
+const apiRequestOf = (ctx: Koa.Context) => ({
+  method: ctx.method,
+  path: ctx.path,
+  headers: ctx.headers as Record<string, string | string[]>,
+  query: ctx.query as Record<string, string | string[]>,
+  body: ctx.request.body,
+});
+
+const requestIdOf = (ctx: Koa.Context): string => {
+  const given = ctx.get('x-request-id');
+  return /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+};
+
+export async function createApp(options: AppOptions): Promise<Koa> {
+  const { logger } = options;
+  const api = new OpenAPIBackend({
+    definition: openapiDocument as unknown as Document,
+    quick: true,
+    validate: false,
+    strict: true,
+  });
+  api.register({
+    terminal: async (_c: OperationContext, ctx: Koa.Context) => {
+      const request = readSignedRequest('terminal', ctx.request.rawBody, ctx.request.body, options.projects);
+      return 'kind' in request ? request : terminal(request.body, request.project, options);
+    },
+    callback: async (_c: OperationContext, ctx: Koa.Context) => {
+      const receivedAt = new Date();
+      const request = readSignedRequest('callback', ctx.request.rawBody, ctx.request.body, options.projects);
+      if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
+      return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
+    },
+    healthz: async () => healthz(),
+    readyz: async () => readyz(options),
+    notFound: async (_c: OperationContext, ctx: Koa.Context) =>
+      failure('no_such_endpoint', `no such endpoint: ${ctx.method} ${ctx.path}; the platform posts to /terminal and /callback`),
+    methodNotAllowed: async (_c: OperationContext, ctx: Koa.Context) =>
+      failure('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`),
+  });
+  await api.init();
+
+  const send = (ctx: Koa.Context, answer: WireAnswer): void => {
+    ctx.status = answer.status;
+    ctx.body = answer.body;
+    ctx.state.answer = answer;
+  };
+
+  const router = new Router();
+  router.all('/{*path}', async (ctx) => {
+    const request = apiRequestOf(ctx);
+    const operation = api.matchOperation(request);
+    ctx.state.operationId = operation?.operationId;
+    const outcome = (await api.handleRequest(request, ctx)) as Outcome<unknown>;
+    send(ctx, toWire(channelOf(operation?.operationId), outcome));
+  });
+
+  const app = new Koa();
+  app.proxy = false;
+  app.silent = true;
+  app.use(async (ctx, next) => {
+    const started = performance.now();
+    const requestId = requestIdOf(ctx);
+    ctx.set('X-Request-Id', requestId);
+    try {
+      await next();
+    } catch (error) {
+      const known = failureFromError(error, options.bodyLimitBytes);
+      if (!known || known.reason === 'store_unavailable') logger.error({ requestId, err: error }, 'request failed');
+      const operationId = ctx.state.operationId ?? api.matchOperation(apiRequestOf(ctx))?.operationId;
+      send(ctx, toWire(channelOf(operationId), known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`)));
+    }
+    const answer = ctx.state.answer as WireAnswer | undefined;
+    logger.info(
+      {
+        requestId,
+        method: ctx.method,
+        path: ctx.path,
+        operation: ctx.state.operationId,
+        status: ctx.status,
+        code: answer?.code,
+        reason: answer?.reason,
+        ms: Math.round((performance.now() - started) * 100) / 100,
+      },
+      'request',
+    );
+  });
+  app.use(
+    bodyParser({
+      enableTypes: ['json'],
+      jsonLimit: String(options.bodyLimitBytes),
+      strict: true,
+      // The platform's body is JSON whatever its Content-Type says; refusing it over a header
+      // would only make the platform redeliver a payment result for 11 days.
+      detectJSON: (ctx) => ctx.method === 'POST',
+    }),
+  );
+  app.use(router.routes());
+  return app;
+}

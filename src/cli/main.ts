@@ -1,0 +1,92 @@
+// `npm run --silent cli -- COMMAND`: signing tools and store administration.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DATABASE_URL } from '../config.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+import { CliError } from './cli-error.js';
+import { signCommand } from './sign-command.js';
+import { addAccount, closeAccount, listPayments, showAccount } from './store-commands.js';
+
+const USAGE = `usage: npm run --silent cli -- COMMAND
+
+  sign --secret KEY [--stamp]       signature of the JSON object on stdin (--stamp: the joined string)
+  accounts add --customer-id ID --currency KZT [--additional-id X]
+  accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
+  accounts close ID
+  payments list [--customer-id ID] [--status pending|success|failed]   one JSON object per line
+  migrate                           apply the schema migrations and exit
+
+Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}).`;
+
+const OPTIONS = {
+  secret: { type: 'string' },
+  stamp: { type: 'boolean' },
+  'customer-id': { type: 'string' },
+  currency: { type: 'string' },
+  'additional-id': { type: 'string' },
+  status: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  try {
+    await store.migrate();
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const print = (value: unknown): void => {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
+};
+
+async function run(argv: string[]): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  const [command, sub, arg] = positionals;
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const key = sub ? `${command} ${sub}` : command;
+  switch (key) {
+    case 'sign':
+      process.stdout.write(`${signCommand(readFileSync(0, 'utf8'), values.secret, values.stamp ?? false)}\n`);
+      return;
+    case 'accounts add':
+      print(await withStore((s) => addAccount(s, { customerId: values['customer-id'], currency: values.currency, additionalId: values['additional-id'] })));
+      return;
+    case 'accounts show':
+      print(await withStore((s) => showAccount(s, arg)));
+      return;
+    case 'accounts close':
+      print(await withStore((s) => closeAccount(s, arg)));
+      return;
+    case 'payments list':
+      for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status }))) print(payment);
+      return;
+    case 'migrate':
+      await withStore(async () => undefined);
+      process.stderr.write('migrations applied\n');
+      return;
+    default:
+      throw new CliError(`unknown command "${key}"\n\n${USAGE}`);
+  }
+}
+
+run(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(error.exitCode);
+  }
+  process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,153 @@
+// Environment -> typed, validated configuration. Every mistake is reported with the variable's name
+// and what to write instead; nothing secret is ever echoed back.
+
+export interface ProjectConfig {
+  readonly id: number;
+  /** All accepted; more than one while a key is being rotated. */
+  readonly secrets: readonly string[];
+  /** Inclusive limits in minor units; undefined means no limit. */
+  readonly minAmount?: number;
+  readonly maxAmount?: number;
+}
+
+export interface DemoAccount {
+  readonly customerId: string;
+  readonly currency: string;
+  readonly additionalCustomerId?: string;
+}
+
+export interface Config {
+  readonly host: string;
+  readonly port: number;
+  readonly databaseUrl: string;
+  readonly projects: ReadonlyMap<number, ProjectConfig>;
+  /** Set when no KASSA24_PROJECTS was given: demo projects and accounts are used. */
+  readonly demo: boolean;
+  readonly demoAccounts: readonly DemoAccount[];
+  readonly bodyLimitBytes: number;
+  readonly production: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export const DEMO_SECRET = 'kassa24-demo-secret';
+// The method page's examples use projects 1234 and 111 and these accounts: the spec's examples,
+// signed with the demo secret, work against a demo service as they are.
+const DEMO_PROJECTS: readonly ProjectConfig[] = [
+  { id: 1234, secrets: [DEMO_SECRET] },
+  { id: 111, secrets: [DEMO_SECRET] },
+];
+const DEMO_ACCOUNTS: readonly DemoAccount[] = [
+  { customerId: '7123456789', currency: 'KZT', additionalCustomerId: 'HFVDW42345' },
+  { customerId: 'johndoe@example.com', currency: 'KZT' },
+];
+
+const PROJECTS_HELP =
+  'KASSA24_PROJECTS must be a JSON object mapping each project id to its secret, to an array of ' +
+  'secrets, or to {"secrets": [...], "min_amount": N, "max_amount": N}; for example ' +
+  '{"1234": "secret-1", "5678": ["new-secret", "old-secret"]}';
+
+function positiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}
+
+function parseSecrets(projectKey: string, value: unknown): string[] {
+  const secrets = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(secrets) || secrets.length === 0) {
+    throw new ConfigError(`KASSA24_PROJECTS["${projectKey}"]: give a secret or a non-empty array of secrets. ${PROJECTS_HELP}`);
+  }
+  secrets.forEach((secret, index) => {
+    if (typeof secret !== 'string' || secret.length === 0) {
+      throw new ConfigError(`KASSA24_PROJECTS["${projectKey}"]: secret #${index + 1} must be a non-empty string`);
+    }
+  });
+  return secrets as string[];
+}
+
+function parseProject(key: string, value: unknown): ProjectConfig {
+  const id = Number(key);
+  if (!/^[1-9][0-9]*$/.test(key) || !Number.isSafeInteger(id)) {
+    throw new ConfigError(`KASSA24_PROJECTS: "${key}" is not a project id (a positive integer). ${PROJECTS_HELP}`);
+  }
+  if (typeof value === 'string' || Array.isArray(value)) return { id, secrets: parseSecrets(key, value) };
+  if (value === null || typeof value !== 'object') throw new ConfigError(`KASSA24_PROJECTS["${key}"]: ${PROJECTS_HELP}`);
+  const { secret, secrets, min_amount: minAmount, max_amount: maxAmount, ...rest } = value as Record<string, unknown>;
+  const unknown = Object.keys(rest);
+  if (unknown.length > 0) {
+    throw new ConfigError(`KASSA24_PROJECTS["${key}"]: unknown setting(s) ${unknown.join(', ')}; allowed: secrets (or secret), min_amount, max_amount`);
+  }
+  for (const [name, limit] of [['min_amount', minAmount], ['max_amount', maxAmount]] as const) {
+    if (limit !== undefined && !positiveInteger(limit)) {
+      throw new ConfigError(`KASSA24_PROJECTS["${key}"].${name} must be a positive integer in minor units`);
+    }
+  }
+  if (minAmount !== undefined && maxAmount !== undefined && (minAmount as number) > (maxAmount as number)) {
+    throw new ConfigError(`KASSA24_PROJECTS["${key}"]: min_amount ${minAmount} is above max_amount ${maxAmount}`);
+  }
+  return {
+    id,
+    secrets: parseSecrets(key, secrets ?? secret),
+    ...(minAmount !== undefined && { minAmount: minAmount as number }),
+    ...(maxAmount !== undefined && { maxAmount: maxAmount as number }),
+  };
+}
+
+export function parseProjects(text: string): Map<number, ProjectConfig> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ConfigError(`KASSA24_PROJECTS is not valid JSON. ${PROJECTS_HELP}`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new ConfigError(PROJECTS_HELP);
+  const projects = new Map<number, ProjectConfig>();
+  for (const [key, value] of Object.entries(raw)) {
+    const project = parseProject(key, value);
+    projects.set(project.id, project);
+  }
+  if (projects.size === 0) throw new ConfigError(`KASSA24_PROJECTS names no project. ${PROJECTS_HELP}`);
+  return projects;
+}
+
+function parsePort(text: string | undefined): number {
+  if (text === undefined || text === '') return 8080;
+  const port = Number(text);
+  if (!/^[0-9]+$/.test(text) || port > 65535) throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${text}"`);
+  return port;
+}
+
+function parseBodyLimit(text: string | undefined): number {
+  if (text === undefined || text === '') return 64 * 1024;
+  const limit = Number(text);
+  if (!/^[0-9]+$/.test(text) || limit < 1024) throw new ConfigError(`BODY_LIMIT_BYTES must be an integer of at least 1024, got "${text}"`);
+  return limit;
+}
+
+export const DEFAULT_DATABASE_URL = 'sqlite:./data/kassa24.db';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const production = env.NODE_ENV === 'production';
+  const projectsText = env.KASSA24_PROJECTS?.trim();
+  const demo = !projectsText;
+  const projects = demo ? new Map(DEMO_PROJECTS.map((p) => [p.id, p])) : parseProjects(projectsText);
+  if (production) {
+    if (demo) throw new ConfigError('NODE_ENV=production: set KASSA24_PROJECTS; the demo projects are for trying the service out only');
+    for (const project of projects.values()) {
+      if (project.secrets.includes(DEMO_SECRET)) {
+        throw new ConfigError(`NODE_ENV=production: project ${project.id} uses the public demo secret; set its real secret in KASSA24_PROJECTS`);
+      }
+    }
+  }
+  return {
+    host: env.HOST || '0.0.0.0',
+    port: parsePort(env.PORT),
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    projects,
+    demo,
+    demoAccounts: demo ? DEMO_ACCOUNTS : [],
+    bodyLimitBytes: parseBodyLimit(env.BODY_LIMIT_BYTES),
+    production,
+  };
+}

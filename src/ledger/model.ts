@@ -1,0 +1,43 @@
+// The ledger's records as the domain sees them. Amounts are integers in minor units.
+
+export type AccountStatus = 'active' | 'closed';
+export type PaymentStatus = 'pending' | 'success' | 'failed';
+
+export interface Account {
+  customerId: string;
+  currency: string;
+  balance: number;
+  status: AccountStatus;
+  additionalCustomerId: string | null;
+  createdAt: string;
+}
+
+export interface Payment {
+  paymentId: string;
+  projectId: number;
+  customerId: string;
+  amount: number;
+  currency: string;
+  status: PaymentStatus;
+  /** The status named by the last callback applied, final or not. */
+  lastCallbackStatus: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the ledger needs of a callback; the raw body travels beside it for storage. */
+export interface CallbackFacts {
+  projectId: number;
+  paymentId: string;
+  status: string;
+  amount: number;
+  currency: string;
+}
+
+export type CallbackResult = 'credited' | 'failed' | 'recorded' | 'duplicate' | 'flagged';
+
+export interface CallbackOutcome {
+  result: CallbackResult;
+  paymentId: string;
+  reviewReason?: string;
+}

@@ -1,0 +1,101 @@
+// config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
+// close the store.
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createApp } from './app.js';
+import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { openStore } from './store/open-store.js';
+import type { Store } from './store/store.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+function warnDemo(config: Config, logger: Logger): void {
+  const projects = [...config.projects.keys()].join(', ');
+  const accounts = config.demoAccounts.map((a) => a.customerId).join(', ');
+  const banner = [
+    '',
+    '#'.repeat(78),
+    '#  DEMO MODE: KASSA24_PROJECTS is not set.',
+    `#  Projects ${projects} accept the PUBLIC demo secret "${DEMO_SECRET}";`,
+    `#  demo accounts: ${accounts}.`,
+    '#  Anybody who reads the README can sign requests for these projects.',
+    '#  Set KASSA24_PROJECTS (see README) before pointing the platform here.',
+    '#'.repeat(78),
+    '',
+  ].join('\n');
+  process.stderr.write(`${banner}\n`);
+  logger.warn({ projects, accounts }, 'demo mode: public demo secret in use');
+}
+
+async function seedDemo(config: Config, store: Store): Promise<void> {
+  for (const account of config.demoAccounts) await store.ensureAccount(account);
+}
+
+function shutdownOnSignals(server: Server, store: Store, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
+    const force = setTimeout(() => {
+      logger.error('requests still in flight after the grace period; closing connections');
+      server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      store
+        .close()
+        .then(() => logger.info('stopped'))
+        .catch((err: unknown) => logger.error({ err }, 'closing the store failed'))
+        .finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+async function main(): Promise<void> {
+  const logger = createLogger();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`kassa24-bvu: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const store = openStore(config.databaseUrl);
+  await store.migrate();
+  if (config.demo) {
+    await seedDemo(config, store);
+    warnDemo(config, logger);
+  }
+  const app = await createApp({
+    store,
+    projects: config.projects,
+    newPaymentId: randomUUID,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+  });
+  const server = app.listen(config.port, config.host);
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
+  shutdownOnSignals(server, store, logger);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`kassa24-bvu: failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

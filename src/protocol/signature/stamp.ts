@@ -1,0 +1,49 @@
+// The string the platform signs: the body flattened to `key:value` entries, sorted naturally by key,
+// joined with ';'. Follows the platform's reference PHP implementation step by step, including
+// what its PHP arrays do: int keys renumbered by array_merge, the entry for a too-deep object
+// carried under such an int key, and '0' being a false prefix.
+import { arrayMerge, PhpArray, phpArrayKey, type PhpKey, type PhpValue } from './php-array.js';
+import { naturalCompare } from './natural-order.js';
+
+const MAX_DEPTH = 3;
+const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+
+function flatten(params: PhpArray, prefix: string, depth: number, omit?: string): PhpArray {
+  // PHP: `$prefix ? $prefix . ':' : ''` — and the string '0' is false in PHP.
+  const head = prefix !== '' && prefix !== '0' ? `${prefix}:` : '';
+  const flat = new PhpArray();
+  if (depth >= MAX_DEPTH) {
+    flat.push(head);
+    return flat;
+  }
+  let result = flat;
+  for (const [key, value] of params.entries) {
+    if (depth === 0 && key === omit) continue;
+    const path = head + asciiLower(String(key));
+    if (value instanceof PhpArray) {
+      result = arrayMerge(result, flatten(value, path, depth + 1));
+    } else {
+      result.set(phpArrayKey(path), `${path}:${value}`);
+    }
+  }
+  return result;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The joined string before HMAC for a decoded body. `omit` names a top-level key left out (the
+ * `signature` field itself).
+ */
+export function stampOf(body: PhpValue, omit = 'signature'): string {
+  if (!(body instanceof PhpArray)) return body;
+  const entries: Array<{ key: Uint8Array; order: number; value: string }> = [];
+  let order = 0;
+  for (const [key, value] of flatten(body, '', 0, omit).entries) {
+    entries.push({ key: encoder.encode(keyText(key)), order: order++, value: value as string });
+  }
+  entries.sort((a, b) => naturalCompare(a.key, b.key) || a.order - b.order);
+  return entries.map((e) => e.value).join(';');
+}
+
+const keyText = (key: PhpKey): string => (typeof key === 'bigint' ? key.toString() : key);

@@ -1,0 +1,318 @@
+// The Store over Kysely: one implementation for SQLite and PostgreSQL. Every write that moves money
+// is one transaction; the unique key on ledger_entries.payment_id is what makes a second credit
+// impossible, whatever the number, order or concurrency of callback deliveries.
+import { createHash } from 'node:crypto';
+import { Kysely, Migrator, sql, type Selectable, type Transaction } from 'kysely';
+import { decideCallback } from '../ledger/callback-rules.js';
+import type { Account, CallbackOutcome, Payment } from '../ledger/model.js';
+import { migrationProvider, type Dialect } from './migrations.js';
+import type { AccountsTable, Database, PaymentsTable } from './schema.js';
+import {
+  AccountExistsError,
+  StoreUnavailableError,
+  type IncomingCallback,
+  type NewAccount,
+  type NewPayment,
+  type PaymentFilter,
+  type RejectedCallback,
+  type Store,
+} from './store.js';
+import { isTransientStoreError } from './transient-errors.js';
+
+type Db = Kysely<Database>;
+
+// PostgreSQL returns bigint columns as strings; amounts stay below 2^53 (the contract's maximum).
+const int = (value: number | string | bigint): number => Number(value);
+
+function toAccount(row: Selectable<AccountsTable>): Account {
+  return {
+    customerId: row.customer_id,
+    currency: row.currency,
+    balance: int(row.balance),
+    status: row.status,
+    additionalCustomerId: row.additional_customer_id,
+    createdAt: row.created_at,
+  };
+}
+
+function toPayment(row: Selectable<PaymentsTable>): Payment {
+  return {
+    paymentId: row.payment_id,
+    projectId: int(row.project_id),
+    customerId: row.customer_id,
+    amount: int(row.amount),
+    currency: row.currency,
+    status: row.status,
+    lastCallbackStatus: row.last_callback_status,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}
+
+export class KyselyStore implements Store {
+  constructor(
+    private readonly db: Db,
+    readonly dialect: Dialect,
+  ) {}
+
+  /** Runs a store call, turning driver failures that may pass into StoreUnavailableError. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw isTransientStoreError(error) ? new StoreUnavailableError(error) : error;
+    }
+  }
+
+  /**
+   * A write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE) so that a writer in
+   * another process (the CLI) makes this one wait instead of failing half-way.
+   */
+  private write<T>(work: (trx: Db | Transaction<Database>) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return this.guard(() => this.db.transaction().execute(work));
+    return this.guard(() =>
+      this.db.connection().execute(async (conn) => {
+        await sql`begin immediate`.execute(conn);
+        try {
+          const result = await work(conn);
+          await sql`commit`.execute(conn);
+          return result;
+        } catch (error) {
+          // SQLite may already have rolled back (disk full, I/O error); that is fine.
+          await sql`rollback`.execute(conn).catch(() => undefined);
+          throw error;
+        }
+      }),
+    );
+  }
+
+  async migrate(): Promise<void> {
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error || failed) {
+      const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${reason}`);
+    }
+  }
+
+  ping(): Promise<void> {
+    return this.guard(async () => {
+      await sql`select 1`.execute(this.db);
+    });
+  }
+
+  close(): Promise<void> {
+    return this.db.destroy();
+  }
+
+  findAccount(customerId: string): Promise<Account | undefined> {
+    return this.guard(async () => {
+      const row = await this.db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
+      return row && toAccount(row);
+    });
+  }
+
+  async addAccount(account: NewAccount): Promise<Account> {
+    const now = new Date().toISOString();
+    try {
+      return await this.write(async (trx) =>
+        toAccount(
+          await trx
+            .insertInto('accounts')
+            .values({
+              customer_id: account.customerId,
+              currency: account.currency,
+              status: 'active',
+              additional_customer_id: account.additionalCustomerId ?? null,
+              created_at: now,
+              updated_at: now,
+            })
+            .returningAll()
+            .executeTakeFirstOrThrow(),
+        ),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AccountExistsError(account.customerId);
+      throw error;
+    }
+  }
+
+  async ensureAccount(account: NewAccount): Promise<void> {
+    const now = new Date().toISOString();
+    await this.write((trx) =>
+      trx
+        .insertInto('accounts')
+        .values({
+          customer_id: account.customerId,
+          currency: account.currency,
+          status: 'active',
+          additional_customer_id: account.additionalCustomerId ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.column('customer_id').doNothing())
+        .execute(),
+    );
+  }
+
+  closeAccount(customerId: string): Promise<Account | undefined> {
+    return this.write(async (trx) => {
+      const row = await trx
+        .updateTable('accounts')
+        .set({ status: 'closed', updated_at: new Date().toISOString() })
+        .where('customer_id', '=', customerId)
+        .returningAll()
+        .executeTakeFirst();
+      return row && toAccount(row);
+    });
+  }
+
+  createPayment(payment: NewPayment): Promise<Payment> {
+    const now = new Date().toISOString();
+    return this.write(async (trx) =>
+      toPayment(
+        await trx
+          .insertInto('payments')
+          .values({
+            payment_id: payment.paymentId,
+            project_id: payment.projectId,
+            customer_id: payment.customerId,
+            amount: payment.amount,
+            currency: payment.currency,
+            status: 'pending',
+            last_callback_status: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow(),
+      ),
+    );
+  }
+
+  listPayments(filter: PaymentFilter): Promise<Payment[]> {
+    return this.guard(async () => {
+      let query = this.db.selectFrom('payments').selectAll();
+      if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
+      if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+      const rows = await query.orderBy('created_at').orderBy('payment_id').execute();
+      return rows.map(toPayment);
+    });
+  }
+
+  applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {
+    const { facts } = callback;
+    const bodySha256 = sha256(callback.rawBody);
+    const now = callback.receivedAt.toISOString();
+    return this.write(async (trx) => {
+      const stored = await trx
+        .insertInto('callbacks')
+        .values({
+          body_sha256: bodySha256,
+          project_id: facts.projectId,
+          payment_id: facts.paymentId,
+          status: facts.status,
+          raw_body: callback.rawBody,
+          headers: JSON.stringify(callback.headers),
+          received_at: now,
+          last_received_at: now,
+          deliveries: 1,
+          result: 'pending',
+          review_reason: null,
+        })
+        .onConflict((oc) => oc.column('body_sha256').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!stored) {
+        // The same body was stored and applied before: count the delivery, change nothing else.
+        await trx
+          .updateTable('callbacks')
+          .set({ deliveries: sql`deliveries + 1`, last_received_at: now })
+          .where('body_sha256', '=', bodySha256)
+          .execute();
+        return { result: 'duplicate', paymentId: facts.paymentId };
+      }
+
+      let paymentQuery = trx.selectFrom('payments').selectAll().where('payment_id', '=', facts.paymentId);
+      // Different bodies for one payment (say success and decline) queue up on the payment row.
+      if (this.dialect === 'postgres') paymentQuery = paymentQuery.forUpdate();
+      const paymentRow = await paymentQuery.executeTakeFirst();
+      const payment = paymentRow && toPayment(paymentRow);
+      const decision = decideCallback(payment, facts);
+      let result: CallbackOutcome['result'] = decision.result;
+
+      if (payment && decision.credit) {
+        const entry = await trx
+          .insertInto('ledger_entries')
+          .values({
+            payment_id: payment.paymentId,
+            customer_id: payment.customerId,
+            amount: payment.amount,
+            currency: payment.currency,
+            callback_id: stored.id,
+            created_at: now,
+          })
+          .onConflict((oc) => oc.column('payment_id').doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (entry) {
+          await trx
+            .updateTable('accounts')
+            .set({ balance: sql`balance + ${payment.amount}`, updated_at: now })
+            .where('customer_id', '=', payment.customerId)
+            .execute();
+        } else if (result === 'credited') {
+          result = 'recorded';
+        }
+      }
+      if (payment && (decision.setStatus || decision.recordStatus)) {
+        await trx
+          .updateTable('payments')
+          .set({
+            ...(decision.setStatus && { status: decision.setStatus }),
+            ...(decision.recordStatus && { last_callback_status: facts.status }),
+            updated_at: now,
+          })
+          .where('payment_id', '=', payment.paymentId)
+          .execute();
+      }
+      await trx
+        .updateTable('callbacks')
+        .set({ result, review_reason: decision.reviewReason ?? null })
+        .where('id', '=', stored.id)
+        .execute();
+      return {
+        result,
+        paymentId: facts.paymentId,
+        ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }),
+      };
+    });
+  }
+
+  async keepRejectedCallback(callback: RejectedCallback): Promise<void> {
+    const now = callback.receivedAt.toISOString();
+    await this.write((trx) =>
+      trx
+        .insertInto('rejected_callbacks')
+        .values({
+          body_sha256: sha256(callback.rawBody),
+          raw_body: callback.rawBody,
+          headers: JSON.stringify(callback.headers),
+          reason: callback.reason,
+          received_at: now,
+          last_received_at: now,
+          deliveries: 1,
+        })
+        .onConflict((oc) => oc.column('body_sha256').doUpdateSet({ deliveries: sql`rejected_callbacks.deliveries + 1`, last_received_at: now }))
+        .execute(),
+    );
+  }
+}

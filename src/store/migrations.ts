@@ -1,0 +1,84 @@
+// Schema migrations, applied at start-up (and by `cli migrate`). Append only: a released migration
+// is never edited. The same migrations serve SQLite and PostgreSQL.
+import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+function initial(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? 'integer' : 'bigserial';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('customer_id', 'text', (c) => c.primaryKey())
+        .addColumn('currency', 'text', (c) => c.notNull().check(sql`length(currency) = 3`))
+        .addColumn('balance', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('active', 'closed')`))
+        .addColumn('additional_customer_id', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('payments')
+        .addColumn('payment_id', 'text', (c) => c.primaryKey())
+        .addColumn('project_id', 'bigint', (c) => c.notNull())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('accounts.customer_id'))
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('pending', 'success', 'failed')`))
+        .addColumn('last_callback_status', 'text')
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .addColumn('updated_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('payments_by_customer').on('payments').columns(['customer_id', 'created_at']).execute();
+      await db.schema.createIndex('payments_by_status').on('payments').columns(['status', 'created_at']).execute();
+      await db.schema
+        .createTable('callbacks')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        // One row per distinct body: a redelivery bumps `deliveries` instead of adding a row.
+        .addColumn('body_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('project_id', 'bigint', (c) => c.notNull())
+        .addColumn('payment_id', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('raw_body', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('last_received_at', 'text', (c) => c.notNull())
+        .addColumn('deliveries', 'integer', (c) => c.notNull())
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('review_reason', 'text')
+        .execute();
+      await db.schema.createIndex('callbacks_by_payment').on('callbacks').columns(['payment_id', 'id']).execute();
+      await db.schema
+        .createTable('ledger_entries')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        // The guarantee itself: a payment can be credited once, whatever the code above it does.
+        .addColumn('payment_id', 'text', (c) => c.notNull().unique().references('payments.payment_id'))
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('accounts.customer_id'))
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('callback_id', 'bigint', (c) => c.notNull().references('callbacks.id'))
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('rejected_callbacks')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('body_sha256', 'text', (c) => c.notNull().unique())
+        .addColumn('raw_body', 'text', (c) => c.notNull())
+        .addColumn('headers', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('received_at', 'text', (c) => c.notNull())
+        .addColumn('last_received_at', 'text', (c) => c.notNull())
+        .addColumn('deliveries', 'integer', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+export function migrationProvider(dialect: Dialect): MigrationProvider {
+  return {
+    async getMigrations() {
+      return { '0001_initial': initial(dialect) };
+    },
+  };
+}

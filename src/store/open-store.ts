@@ -1,0 +1,44 @@
+// DATABASE_URL -> a Store. `sqlite:PATH` (relative to the working directory, or `sqlite::memory:`)
+// is the embedded default; `postgres://…` selects PostgreSQL.
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { KyselyStore } from './kysely-store.js';
+import type { Database } from './schema.js';
+import type { Store } from './store.js';
+
+export interface StoreOptions {
+  /** PostgreSQL connection pool size. */
+  poolSize?: number;
+}
+
+function openSqlite(file: string): Store {
+  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  // FULL: a commit is on disk before the callback is acknowledged; NORMAL could lose the last
+  // commits on power loss, after the platform stopped redelivering.
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+}
+
+function openPostgres(url: string, options: StoreOptions): Store {
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle client losing its connection must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+}
+
+export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    if (!file) throw new Error('DATABASE_URL: give a file after sqlite:, for example sqlite:./data/kassa24.db');
+    return openSqlite(file);
+  }
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options);
+  throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…"`);
+}

@@ -1,0 +1,81 @@
+// The one interface handlers and the CLI use to reach storage. Implementations never know about
+// signatures or HTTP; handlers never know about SQL.
+import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus } from '../ledger/model.js';
+import type { Dialect } from './migrations.js';
+
+export interface NewAccount {
+  customerId: string;
+  currency: string;
+  additionalCustomerId?: string;
+}
+
+export interface NewPayment {
+  paymentId: string;
+  projectId: number;
+  customerId: string;
+  amount: number;
+  currency: string;
+}
+
+export interface IncomingCallback {
+  facts: CallbackFacts;
+  /** The body exactly as received. */
+  rawBody: string;
+  /** The request headers worth keeping for an audit. */
+  headers: Record<string, string>;
+  receivedAt: Date;
+}
+
+export interface RejectedCallback {
+  rawBody: string;
+  headers: Record<string, string>;
+  receivedAt: Date;
+  /** Why it was not applied, as answered to the platform. */
+  reason: string;
+}
+
+export interface PaymentFilter {
+  customerId?: string;
+  status?: PaymentStatus;
+}
+
+export interface Store {
+  readonly dialect: Dialect;
+  migrate(): Promise<void>;
+  /** Resolves when the store answers a query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  findAccount(customerId: string): Promise<Account | undefined>;
+  /** Throws AccountExistsError when the customer id is taken. */
+  addAccount(account: NewAccount): Promise<Account>;
+  /** Adds the account unless one with that id exists; for seeding demo data. */
+  ensureAccount(account: NewAccount): Promise<void>;
+  closeAccount(customerId: string): Promise<Account | undefined>;
+  createPayment(payment: NewPayment): Promise<Payment>;
+  listPayments(filter: PaymentFilter): Promise<Payment[]>;
+  /**
+   * Stores the callback durably and applies it to the ledger, all in one transaction: when this
+   * resolves, both are committed; when it rejects, neither is.
+   */
+  applyCallback(callback: IncomingCallback): Promise<CallbackOutcome>;
+  /**
+   * Keeps a correctly signed callback that breaks the contract, for review. It is not applied:
+   * its redelivery, once the contract question is settled, still can be.
+   */
+  keepRejectedCallback(callback: RejectedCallback): Promise<void>;
+}
+
+export class AccountExistsError extends Error {
+  override name = 'AccountExistsError';
+  constructor(readonly customerId: string) {
+    super(`account ${customerId} already exists`);
+  }
+}
+
+/** The store cannot serve right now (locked, read-only, full, unreachable); retrying later may work. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(override readonly cause: unknown) {
+    super(`store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`);
+  }
+}

@@ -1,0 +1,17 @@
+// Which driver errors mean "the store cannot serve right now" rather than "this code is wrong".
+
+const SQLITE_TRANSIENT = /^SQLITE_(BUSY|LOCKED|READONLY|FULL|IOERR|CANTOPEN|PROTOCOL|NOTADB|CORRUPT)/;
+// PostgreSQL classes 08 (connection), 53 (resources), 57 (operator intervention), 40001/40P01 (retry).
+const PG_TRANSIENT = /^(08|53|57|40001|40P01)/;
+const NODE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH']);
+
+export function isTransientStoreError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (SQLITE_TRANSIENT.test(code) || NODE_NETWORK.has(code)) return true;
+    if (/^[0-9A-Z]{5}$/.test(code) && PG_TRANSIENT.test(code)) return true;
+  }
+  if (error.message === 'The database connection is not open') return true;
+  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message);
+}
