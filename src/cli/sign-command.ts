@@ -1,6 +1,5 @@
 // `cli sign --secret KEY [--stamp]`: the signature (or the joined string before HMAC) of the JSON
 // object on stdin, numbers signed as written; any `signature` field in it is ignored.
-import { PhpArray } from '../protocol/signature/php-array.js';
 import { decodeForSigning, signStamp, stampOf } from '../protocol/signature/signature.js';
 import { CliError } from './cli-error.js';
 
@@ -12,7 +11,7 @@ export function signCommand(input: string, secret: string | undefined, stampOnly
   } catch (error) {
     throw new CliError(`sign: stdin is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (!(decoded.php instanceof PhpArray) || input.trimStart()[0] !== '{') throw new CliError('sign: stdin must hold one JSON object');
+  if (!decoded.isObject) throw new CliError('sign: stdin must hold one JSON object');
   const stamp = stampOf(decoded.php);
   return stampOnly ? stamp : signStamp(stamp, secret as string);
 }

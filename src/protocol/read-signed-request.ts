@@ -56,7 +56,12 @@ export function readSignedRequest<Op extends SignedOperationId>(
   const project = projects.get(projectId);
   if (!project) return failure('unknown_project', `unknown project_id ${projectId}: no secret is configured for it`);
 
-  const check = checkSignature(decoded, project.secrets);
+  // The PHP view has every scalar as a string already; the parsed body still knows a number.
+  const given = (parsedBody as Record<string, unknown>).signature;
+  const check: SignatureCheck =
+    given !== undefined && typeof given !== 'string'
+      ? { ok: false, reason: 'not_a_string' }
+      : checkSignature(decoded, project.secrets);
   if (!check.ok) {
     const reason = check.reason === 'missing' || check.reason === 'empty' ? 'signature_missing' : 'signature_invalid';
     return failure(reason, SIGNATURE_MESSAGES[check.reason].replace('%s', String(projectId)));

@@ -49,6 +49,18 @@ function toPayment(row: Selectable<PaymentsTable>): Payment {
   };
 }
 
+function accountRow(account: NewAccount) {
+  const now = new Date().toISOString();
+  return {
+    customer_id: account.customerId,
+    currency: account.currency,
+    status: 'active' as const,
+    additional_customer_id: account.additionalCustomerId ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+}
+
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 function isUniqueViolation(error: unknown): boolean {
@@ -121,20 +133,12 @@ export class KyselyStore implements Store {
   }
 
   async addAccount(account: NewAccount): Promise<Account> {
-    const now = new Date().toISOString();
     try {
       return await this.write(async (trx) =>
         toAccount(
           await trx
             .insertInto('accounts')
-            .values({
-              customer_id: account.customerId,
-              currency: account.currency,
-              status: 'active',
-              additional_customer_id: account.additionalCustomerId ?? null,
-              created_at: now,
-              updated_at: now,
-            })
+            .values(accountRow(account))
             .returningAll()
             .executeTakeFirstOrThrow(),
         ),
@@ -146,18 +150,10 @@ export class KyselyStore implements Store {
   }
 
   async ensureAccount(account: NewAccount): Promise<void> {
-    const now = new Date().toISOString();
     await this.write((trx) =>
       trx
         .insertInto('accounts')
-        .values({
-          customer_id: account.customerId,
-          currency: account.currency,
-          status: 'active',
-          additional_customer_id: account.additionalCustomerId ?? null,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(accountRow(account))
         .onConflict((oc) => oc.column('customer_id').doNothing())
         .execute(),
     );

@@ -12,16 +12,18 @@ import type { Store } from './store.js';
 export interface StoreOptions {
   /** PostgreSQL connection pool size. */
   poolSize?: number;
+  /** How long SQLite waits for another writer's lock before reporting the store unavailable. */
+  busyTimeoutMs?: number;
 }
 
-function openSqlite(file: string): Store {
+function openSqlite(file: string, options: StoreOptions): Store {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
   // FULL: a commit is on disk before the callback is acknowledged; NORMAL could lose the last
   // commits on power loss, after the platform stopped redelivering.
   database.pragma('synchronous = FULL');
-  database.pragma('busy_timeout = 5000');
+  database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   database.pragma('foreign_keys = ON');
   return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
 }
@@ -37,7 +39,7 @@ export function openStore(databaseUrl: string, options: StoreOptions = {}): Stor
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (!file) throw new Error('DATABASE_URL: give a file after sqlite:, for example sqlite:./data/kassa24.db');
-    return openSqlite(file);
+    return openSqlite(file, options);
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options);
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…"`);

@@ -17,11 +17,14 @@ export function signStamp(stamp: string, secret: string): string {
 /** A body decoded once for signing: its PHP view and the signature it carries, if any. */
 export interface SignedBody {
   readonly php: PhpValue;
+  /** Only a JSON object carries a signature; an array decodes to a PHP array too. */
+  readonly isObject: boolean;
 }
 
 /** Decodes body text for signing. Throws JsonSyntaxError on text that is not JSON. */
 export function decodeForSigning(text: string): SignedBody {
-  return { php: parsePhpJson(text) };
+  const php = parsePhpJson(text);
+  return { php, isObject: php instanceof PhpArray && /^[ \t\n\r]*\{/.test(text) };
 }
 
 /** The signature of a JSON body (text, numbers signed as written); any `signature` field is ignored. */
@@ -44,7 +47,7 @@ export type SignatureCheck =
  * which one matched or how much of a guess was right.
  */
 export function checkSignature(body: SignedBody, secrets: readonly string[]): SignatureCheck {
-  if (!(body.php instanceof PhpArray)) return { ok: false, reason: 'not_an_object' };
+  if (!body.isObject || !(body.php instanceof PhpArray)) return { ok: false, reason: 'not_an_object' };
   if (!body.php.entries.has(SIGNATURE_FIELD)) return { ok: false, reason: 'missing' };
   const given = body.php.entries.get(SIGNATURE_FIELD);
   if (typeof given !== 'string') return { ok: false, reason: 'not_a_string' };

@@ -1,0 +1,68 @@
+// The real app on an ephemeral loopback port, over a fresh SQLite file of its own.
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createApp } from '../../src/app.js';
+import { parseProjects } from '../../src/config.js';
+import { createLogger } from '../../src/logger.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { NewAccount, Store } from '../../src/store/store.js';
+import { DEMO_SECRET } from './platform.js';
+
+export interface TestService {
+  url: string;
+  store: Store;
+  dir: string;
+  /** The SQLite file behind the store. */
+  file: string;
+  logs: string[];
+  close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  projects?: string;
+  accounts?: NewAccount[];
+  bodyLimitBytes?: number;
+  busyTimeoutMs?: number;
+}
+
+export async function startService(options: ServiceOptions = {}): Promise<TestService> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-test-'));
+  const file = path.join(dir, 'kassa24.db');
+  const store = openStore(`sqlite:${file}`, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  await store.migrate();
+  for (const account of options.accounts ?? []) await store.addAccount(account);
+  const logs: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  });
+  const app = await createApp({
+    store,
+    projects: parseProjects(options.projects ?? JSON.stringify({ 1234: DEMO_SECRET })),
+    newPaymentId: randomUUID,
+    logger: createLogger({ destination, level: 'info' }),
+    bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+  });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    store,
+    dir,
+    file,
+    logs,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

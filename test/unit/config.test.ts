@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the demo projects, port 8080 and the SQLite file', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ port: 8080, databaseUrl: 'sqlite:./data/kassa24.db', demo: true });
+    expect([...config.projects.keys()]).toEqual([1234, 111]);
+    expect(config.demoAccounts.map((a) => a.customerId)).toContain('7123456789');
+  });
+
+  it('reads a secret, an array of secrets, or an object with limits per project', () => {
+    const config = loadConfig({
+      KASSA24_PROJECTS: JSON.stringify({ 1: 'a', 2: ['new', 'old'], 3: { secrets: ['c'], min_amount: 100, max_amount: 500 }, 4: { secret: 'd' } }),
+      PORT: '9000',
+    });
+    expect(config.demo).toBe(false);
+    expect(config.port).toBe(9000);
+    expect(config.projects.get(1)).toEqual({ id: 1, secrets: ['a'] });
+    expect(config.projects.get(2)?.secrets).toEqual(['new', 'old']);
+    expect(config.projects.get(3)).toEqual({ id: 3, secrets: ['c'], minAmount: 100, maxAmount: 500 });
+    expect(config.projects.get(4)?.secrets).toEqual(['d']);
+  });
+
+  it.each([
+    ['not json', /not valid JSON/],
+    ['{}', /names no project/],
+    ['{"abc":"s"}', /"abc" is not a project id/],
+    ['{"1":""}', /secret #1 must be a non-empty string/],
+    ['{"1":[]}', /non-empty array/],
+    ['{"1":{"secrets":["s"],"min_amount":0}}', /min_amount must be a positive integer/],
+    ['{"1":{"secrets":["s"],"min_amount":10,"max_amount":5}}', /min_amount 10 is above max_amount 5/],
+    ['{"1":{"secrets":["s"],"limit":5}}', /unknown setting\(s\) limit/],
+  ])('rejects KASSA24_PROJECTS=%s with a message that says what to fix', (value, message) => {
+    expect(() => loadConfig({ KASSA24_PROJECTS: value })).toThrow(message);
+  });
+
+  it('refuses to start in production on demo secrets or with no project', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(ConfigError);
+    expect(() => loadConfig({ NODE_ENV: 'production', KASSA24_PROJECTS: '{"1":"kassa24-demo-secret"}' })).toThrow(/public demo secret/);
+    expect(loadConfig({ NODE_ENV: 'production', KASSA24_PROJECTS: '{"1":"real"}' }).production).toBe(true);
+  });
+
+  it('rejects a bad port', () => {
+    expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
+  });
+});

@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { naturalCompare } from '../../src/protocol/signature/natural-order.js';
+import { phpFloatToString } from '../../src/protocol/signature/php-float.js';
+import { checkSignature, decodeForSigning, sign, signStamp, stampOf } from '../../src/protocol/signature/signature.js';
+
+interface Vector {
+  name: string;
+  secret: string;
+  payload: Record<string, unknown>;
+  stamp: string;
+  signature: string;
+}
+const vectors: Vector[] = JSON.parse(readFileSync(new URL('../fixtures/signature-vectors.json', import.meta.url), 'utf8'));
+const stamp = (json: string): string => stampOf(decodeForSigning(json).php);
+
+describe('signature vectors (platform SDK tests and Kassa24 examples)', () => {
+  it.each(vectors.map((v) => [v.name, v] as const))('%s: stamp and signature match', (_name, vector) => {
+    const body = JSON.stringify(vector.payload);
+    expect(stamp(body)).toBe(vector.stamp);
+    expect(sign(body, vector.secret)).toBe(vector.signature);
+    expect(signStamp(vector.stamp, vector.secret)).toBe(vector.signature);
+    expect(checkSignature(decodeForSigning(body), [vector.secret])).toEqual({ ok: true, secretIndex: 0 });
+  });
+});
+
+describe('checkSignature', () => {
+  const vector = vectors.find((v) => v.name === 'kassa24-verify-request')!;
+  const body = JSON.stringify(vector.payload);
+
+  it('accepts any of several secrets (key rotation) and says which', () => {
+    expect(checkSignature(decodeForSigning(body), ['new-secret', vector.secret])).toEqual({ ok: true, secretIndex: 1 });
+  });
+
+  it('tells a missing, an empty, a non-string and a wrong signature apart', () => {
+    const { signature: _s, ...unsigned } = vector.payload;
+    expect(checkSignature(decodeForSigning(JSON.stringify(unsigned)), [vector.secret])).toEqual({ ok: false, reason: 'missing' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: '' })), [vector.secret])).toEqual({ ok: false, reason: 'empty' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: ['x'] })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
+    expect(checkSignature(decodeForSigning(body), ['another-secret'])).toEqual({ ok: false, reason: 'mismatch' });
+    expect(checkSignature(decodeForSigning('[1,2]'), [vector.secret])).toEqual({ ok: false, reason: 'not_an_object' });
+  });
+
+  it('rejects a body changed after signing, even by one digit', () => {
+    const tampered = body.replace('7123456789', '7123456788');
+    expect(checkSignature(decodeForSigning(tampered), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
+  });
+
+  it('rejects a signature of another length without throwing', () => {
+    const long = JSON.stringify({ ...vector.payload, signature: `${vector.signature}AAAA` });
+    expect(checkSignature(decodeForSigning(long), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
+  });
+});
+
+describe('stamp: flattening as the reference implementation does', () => {
+  it('signs numbers as written: integers beyond 2^53 keep every digit', () => {
+    expect(stamp('{"operation":{"id":9007199254740993123}}')).toBe('operation:id:9007199254740993123');
+    expect(stamp('{"operation":{"id":9223372036854775807}}')).toBe('operation:id:9223372036854775807');
+    expect(stamp('{"operation":{"id":9007199254740993}}')).toBe('operation:id:9007199254740993');
+    expect(stamp('{"a":-9223372036854775808,"b":9223372036854775808}')).toBe('a:-9223372036854775808;b:9.2233720368548E+18');
+  });
+
+  it('prints fractions as PHP does', () => {
+    expect(stamp('{"a":12.5,"b":-0.75,"c":1.0,"d":1e2,"e":0.1,"f":-0,"g":-0.0}')).toBe('a:12.5;b:-0.75;c:1;d:100;e:0.1;f:0;g:-0');
+  });
+
+  it('turns booleans into 1/0 and null into the empty string; empty containers add nothing', () => {
+    expect(stamp('{"t":true,"f":false,"n":null,"o":{},"l":[],"s":""}')).toBe('f:0;n:;s:;t:1');
+  });
+
+  it('keys array items by index and lower-cases ASCII letters only', () => {
+    expect(stamp('{"Items":[{"Name":"x"},{"Name":"y"}],"ЖУК":"z"}')).toBe('items:0:name:x;items:1:name:y;ЖУК:z');
+  });
+
+  it('sorts naturally: digit runs by value, bytes otherwise', () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `"list${i}":${i}`).join(',');
+    expect(stamp(`{${keys}}`).split(';').map((e) => e.split(':')[0])).toEqual(Array.from({ length: 12 }, (_, i) => `list${i}`));
+    expect(stamp('{"ab":1,"a_b":2,"a:b":3,"a1":4,"a-b":5}')).toBe('a-b:5;a1:4;a:b:3;a_b:2;ab:1');
+    expect(stamp('{"payment_id":"x","payment":{"id":"y"}}')).toBe('payment:id:y;payment_id:x');
+  });
+
+  it('does not descend below three levels, and carries the cut entry under an int key', () => {
+    // The cut entry gets int key 0, which sorts as "0" — before any letter.
+    expect(stamp('{"z":{"y":{"x":{"w":1}}},"a":1}')).toBe('z:y:x:;a:1');
+    expect(stamp('{"a":{"b":{"c":{}}}}')).toBe('a:b:c:');
+  });
+
+  it('follows PHP arrays: numeric keys become ints, array_merge renumbers them, "0" is a false prefix', () => {
+    // "5" becomes int 5, then array_merge renumbers it to 0: still first, as "0" sorts before "b".
+    expect(stamp('{"b":{"c":1},"5":"x"}')).toBe('5:x;b:c:1');
+    expect(stamp('{"5":"x","b":{"c":1},"10":"y"}')).toBe('5:x;10:y;b:c:1');
+    expect(stamp('{"0":{"a":1},"b":2}')).toBe('a:1;b:2');
+    expect(stamp('{"a":1,"A":2}')).toBe('a:2');
+  });
+
+  it('leaves out only the top-level signature field', () => {
+    expect(stamp('{"a":1,"signature":"s","n":{"signature":"t"}}')).toBe('a:1;n:signature:t');
+  });
+
+  it('refuses what json_decode refuses', () => {
+    expect(() => stamp('{"a":"\\ud800"}')).toThrow(/surrogate/);
+    expect(() => stamp('{"a":1,}')).toThrow(/offset 7/);
+    expect(() => stamp('{"a":01}')).toThrow();
+    expect(() => stamp('{"a":"x\ny"}')).toThrow(/control character/);
+    expect(() => stamp(`${'['.repeat(513)}${']'.repeat(513)}`)).toThrow(/nesting/);
+  });
+
+  it('decodes escapes before signing', () => {
+    expect(stamp('{"a":"\\u0416\\n\\/","b":"\\ud83d\\ude00"}')).toBe('a:Ж\n/;b:😀');
+  });
+});
+
+describe('naturalCompare (PHP strnatcmp_ex)', () => {
+  const cmp = (a: string, b: string) => Math.sign(naturalCompare(Buffer.from(a), Buffer.from(b)));
+  it.each([
+    ['item2', 'item10', -1],
+    ['list:9', 'list:10', -1],
+    ['a-b', 'a1', -1],
+    ['a1', 'a:b', -1],
+    ['a:b', 'a_b', -1],
+    ['a_b', 'ab', -1],
+    ['payment:id', 'payment_id', -1],
+    ['x01', 'x1', -1],
+    ['x 1', 'x1', 0],
+    ['007', '7', 0],
+    ['', 'a', -1],
+    ['B', 'a', -1],
+    ['abc', 'ab', 1],
+  ] as const)('%j vs %j -> %i', (a, b, expected) => {
+    expect(cmp(a, b)).toBe(expected);
+    expect(cmp(b, a)).toBe(-expected || 0);
+  });
+});
+
+describe('phpFloatToString (precision 14, half to even)', () => {
+  it.each([
+    [12.5, '12.5'],
+    [-0.75, '-0.75'],
+    [0.1 + 0.2, '0.3'],
+    [1 / 3, '0.33333333333333'],
+    [2 / 3, '0.66666666666667'],
+    [1e14, '1.0E+14'],
+    [123456789012345, '1.2345678901234E+14'],
+    [12345678901234, '12345678901234'],
+    [0.0001, '0.0001'],
+    [0.00001, '1.0E-5'],
+    [1e25, '1.0E+25'],
+    [-1.5e-7, '-1.5E-7'],
+    [5e-324, '4.9406564584125E-324'],
+    [Infinity, 'INF'],
+  ] as const)('%d -> %s', (value, expected) => {
+    expect(phpFloatToString(value)).toBe(expected);
+  });
+});
