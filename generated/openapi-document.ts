@@ -717,10 +717,9 @@ export const openapiDocument = {
       },
       "CallbackPayment": {
         "type": "object",
-        "description": "The payment the callback reports on.",
+        "description": "The payment the callback reports on. Only `id`, `status` and `sum` are required: they are\nwhat the ledger acts on, and a callback refused over a field nobody reads would be\nredelivered for 11 days.\n",
         "required": [
           "id",
-          "type",
           "status",
           "sum"
         ],
@@ -764,12 +763,7 @@ export const openapiDocument = {
       },
       "CallbackOperation": {
         "type": "object",
-        "description": "The operation on the platform that carried the payment.",
-        "required": [
-          "id",
-          "type",
-          "status"
-        ],
+        "description": "The operation on the platform that carried the payment; kept with the callback, not acted on.",
         "properties": {
           "id": {
             "type": "integer",

@@ -265,7 +265,11 @@ export interface components {
             operation?: components["schemas"]["CallbackOperation"];
             signature: components["schemas"]["Signature"];
         };
-        /** @description The payment the callback reports on. */
+        /**
+         * @description The payment the callback reports on. Only `id`, `status` and `sum` are required: they are
+         *     what the ledger acts on, and a callback refused over a field nobody reads would be
+         *     redelivered for 11 days.
+         */
         CallbackPayment: {
             /**
              * @description The `payment_id` this service issued for `check_deposit`.
@@ -276,7 +280,7 @@ export interface components {
              * @description Payment type; `purchase` for this method.
              * @example purchase
              */
-            type: string;
+            type?: string;
             /**
              * @description Payment status. Final: `success` (the account is credited), `decline`, `error`,
              *     `cancelled` (the payment failed). Intermediate, recorded while the payment stays
@@ -302,24 +306,24 @@ export interface components {
              */
             description?: string;
         };
-        /** @description The operation on the platform that carried the payment. */
+        /** @description The operation on the platform that carried the payment; kept with the callback, not acted on. */
         CallbackOperation: {
             /**
              * Format: int64
              * @description Operation ID on the platform (may exceed 2^53; it is signed as written).
              * @example 28
              */
-            id: number;
+            id?: number;
             /**
              * @description Operation type; `sale` for this method.
              * @example sale
              */
-            type: string;
+            type?: string;
             /**
              * @description Operation status.
              * @example success
              */
-            status: string;
+            status?: string;
             /**
              * @description Time of the last status change, `YYYY-MM-DDThh:mm:ss+hhmm`.
              * @example 2022-03-25T11:08:45+0000
