@@ -20,6 +20,10 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string;
+  /** PostgreSQL connections per instance. */
+  readonly databasePoolSize: number;
+  /** Apply migrations at start-up; off when a deployment runs `cli migrate` once instead. */
+  readonly migrateOnStart: boolean;
   readonly projects: ReadonlyMap<number, ProjectConfig>;
   /** Set when no KASSA24_PROJECTS was given: demo projects and accounts are used. */
   readonly demo: boolean;
@@ -118,6 +122,20 @@ function parsePort(text: string | undefined): number {
   return port;
 }
 
+function parseBoolean(name: string, text: string | undefined, fallback: boolean): boolean {
+  if (text === undefined || text === '') return fallback;
+  if (/^(true|1|yes)$/i.test(text)) return true;
+  if (/^(false|0|no)$/i.test(text)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${text}"`);
+}
+
+function parsePoolSize(text: string | undefined): number {
+  if (text === undefined || text === '') return 10;
+  const size = Number(text);
+  if (!/^[0-9]+$/.test(text) || size < 1 || size > 1000) throw new ConfigError(`DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "${text}"`);
+  return size;
+}
+
 function parseBodyLimit(text: string | undefined): number {
   if (text === undefined || text === '') return 64 * 1024;
   const limit = Number(text);
@@ -144,6 +162,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     port: parsePort(env.PORT),
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
+    migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
     projects,
     demo,
     demoAccounts: demo ? DEMO_ACCOUNTS : [],

@@ -68,8 +68,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const store = openStore(config.databaseUrl);
-  await store.migrate();
+  const store = openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  if (config.migrateOnStart) await store.migrate();
+  else logger.info('MIGRATE_ON_START=false: expecting the schema to be migrated already (cli migrate)');
   if (config.demo) {
     await seedDemo(config, store);
     warnDemo(config, logger);

@@ -6,7 +6,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { signCommand } from './sign-command.js';
-import { addAccount, closeAccount, listPayments, showAccount } from './store-commands.js';
+import { addAccount, closeAccount, listCallbacks, listPayments, showAccount } from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
@@ -15,6 +15,7 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
   accounts close ID
   payments list [--customer-id ID] [--status pending|success|failed]   one JSON object per line
+  callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   migrate                           apply the schema migrations and exit
 
 Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}).`;
@@ -26,6 +27,8 @@ const OPTIONS = {
   currency: { type: 'string' },
   'additional-id': { type: 'string' },
   status: { type: 'string' },
+  'payment-id': { type: 'string' },
+  flagged: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -72,6 +75,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'payments list':
       for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status }))) print(payment);
+      return;
+    case 'callbacks list':
+      for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged }))) print(stored);
       return;
     case 'migrate':
       await withStore(async () => undefined);

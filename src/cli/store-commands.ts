@@ -75,3 +75,23 @@ export async function listPayments(store: Store, opts: { customerId?: string; st
   });
   return payments.map(paymentJson);
 }
+
+export async function listCallbacks(store: Store, opts: { paymentId?: string; flagged?: boolean }) {
+  const callbacks = await store.listCallbacks({
+    ...(opts.paymentId !== undefined && { paymentId: opts.paymentId }),
+    ...(opts.flagged && { flagged: true }),
+  });
+  return callbacks.map((c) => ({
+    id: c.id,
+    payment_id: c.paymentId,
+    project_id: c.projectId,
+    status: c.status,
+    result: c.result,
+    review_reason: c.reviewReason,
+    deliveries: c.deliveries,
+    received_at: c.receivedAt,
+    last_received_at: c.lastReceivedAt,
+    headers: c.headers,
+    raw_body: c.rawBody,
+  }));
+}

@@ -41,3 +41,18 @@ export interface CallbackOutcome {
   paymentId: string;
   reviewReason?: string;
 }
+
+/** A stored callback, as an operator reviews it. */
+export interface StoredCallback {
+  id: number;
+  paymentId: string;
+  projectId: number;
+  status: string;
+  result: CallbackResult | 'pending';
+  reviewReason: string | null;
+  deliveries: number;
+  receivedAt: string;
+  lastReceivedAt: string;
+  rawBody: string;
+  headers: Record<string, string>;
+}

@@ -4,12 +4,13 @@
 import { createHash } from 'node:crypto';
 import { Kysely, Migrator, sql, type Selectable, type Transaction } from 'kysely';
 import { decideCallback } from '../ledger/callback-rules.js';
-import type { Account, CallbackOutcome, Payment } from '../ledger/model.js';
+import type { Account, CallbackOutcome, Payment, StoredCallback } from '../ledger/model.js';
 import { migrationProvider, type Dialect } from './migrations.js';
-import type { AccountsTable, Database, PaymentsTable } from './schema.js';
+import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
   AccountExistsError,
   StoreUnavailableError,
+  type CallbackFilter,
   type IncomingCallback,
   type NewAccount,
   type NewPayment,
@@ -46,6 +47,22 @@ function toPayment(row: Selectable<PaymentsTable>): Payment {
     lastCallbackStatus: row.last_callback_status,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
+  };
+}
+
+function toStoredCallback(row: Selectable<CallbacksTable>): StoredCallback {
+  return {
+    id: int(row.id),
+    paymentId: row.payment_id,
+    projectId: int(row.project_id),
+    status: row.status,
+    result: row.result as StoredCallback['result'],
+    reviewReason: row.review_reason,
+    deliveries: int(row.deliveries),
+    receivedAt: row.received_at,
+    lastReceivedAt: row.last_received_at,
+    rawBody: row.raw_body,
+    headers: JSON.parse(row.headers) as Record<string, string>,
   };
 }
 
@@ -310,5 +327,14 @@ export class KyselyStore implements Store {
         .onConflict((oc) => oc.column('body_sha256').doUpdateSet({ deliveries: sql`rejected_callbacks.deliveries + 1`, last_received_at: now }))
         .execute(),
     );
+  }
+
+  listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]> {
+    return this.guard(async () => {
+      let query = this.db.selectFrom('callbacks').selectAll();
+      if (filter.paymentId !== undefined) query = query.where('payment_id', '=', filter.paymentId);
+      if (filter.flagged) query = query.where('review_reason', 'is not', null);
+      return (await query.orderBy('id').execute()).map(toStoredCallback);
+    });
   }
 }

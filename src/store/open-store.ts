@@ -30,8 +30,11 @@ function openSqlite(file: string, options: StoreOptions): Store {
 
 function openPostgres(url: string, options: StoreOptions): Store {
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle client losing its connection must not crash the process; the next query reports it.
+  // A client losing its connection emits 'error' — idle ones through the pool, checked-out ones on
+  // themselves. Unheard, either would crash the process; the query in flight is rejected anyway
+  // (and answered 503), and the pool replaces the broken client.
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
 }
 

@@ -1,6 +1,6 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
-import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus } from '../ledger/model.js';
+import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
 import type { Dialect } from './migrations.js';
 
 export interface NewAccount {
@@ -39,6 +39,12 @@ export interface PaymentFilter {
   status?: PaymentStatus;
 }
 
+export interface CallbackFilter {
+  paymentId?: string;
+  /** Only those kept for review. */
+  flagged?: boolean;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   migrate(): Promise<void>;
@@ -63,6 +69,7 @@ export interface Store {
    * its redelivery, once the contract question is settled, still can be.
    */
   keepRejectedCallback(callback: RejectedCallback): Promise<void>;
+  listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
 }
 
 export class AccountExistsError extends Error {

@@ -3,170 +3,176 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectContract } from '../support/contract.js';
 import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
+import { backends } from '../support/databases.js';
 import { startService, type TestService } from '../support/service.js';
 
-let service: TestService;
+describe.each(backends())('callbacks on %s', (backend) => {
+  let service: TestService;
 
-beforeEach(async () => {
-  service = await startService({ accounts: [{ customerId: 'acc-1', currency: 'KZT' }] });
-});
-afterEach(() => service.close());
-
-const balance = async (customerId = 'acc-1') => (await service.store.findAccount(customerId))?.balance;
-const paymentStatus = async (paymentId: string) => (await service.store.listPayments({})).find((p) => p.paymentId === paymentId)?.status;
-
-async function deposit(amount: number, customerId = 'acc-1'): Promise<string> {
-  const verify = await post(service.url, '/terminal', signed(verifyRequest(customerId)));
-  expect(verify.body.code).toBe(0);
-  const answer = await post(service.url, '/terminal', signed(checkDepositRequest(customerId, amount)));
-  expect(answer.body.code).toBe(0);
-  return answer.body.payment_id;
-}
-
-async function deliver(body: unknown) {
-  const answer = await post(service.url, '/callback', body);
-  expectContract(answer, answer.status === 200 ? 'CallbackAck' : 'ErrorResponse');
-  return answer;
-}
-
-describe('the whole flow: verify -> check_deposit -> callback -> balance', () => {
-  it('credits the account once the success callback is stored', async () => {
-    const paymentId = await deposit(10000);
-    expect(await balance()).toBe(0);
-    expect(await paymentStatus(paymentId)).toBe('pending');
-    expect(await deliver(signed(callbackBody(paymentId, 10000)))).toEqual({
-      status: 200,
-      body: { code: 0, result: 'credited', payment_id: paymentId },
-    });
-    expect(await balance()).toBe(10000);
-    expect(await paymentStatus(paymentId)).toBe('success');
+  beforeEach(async () => {
+    service = await startService({ backend, accounts: [{ customerId: 'acc-1', currency: 'KZT' }] });
   });
+  afterEach(() => service.close());
 
-  it('adds up several payments', async () => {
-    for (const amount of [100, 2550, 999999]) {
-      const paymentId = await deposit(amount);
-      expect((await deliver(signed(callbackBody(paymentId, amount)))).body.result).toBe('credited');
-    }
-    expect(await balance()).toBe(100 + 2550 + 999999);
-  });
-});
+  const balance = async (customerId = 'acc-1') => (await service.store.findAccount(customerId))?.balance;
+  const paymentStatus = async (paymentId: string) => (await service.store.listPayments({})).find((p) => p.paymentId === paymentId)?.status;
 
-describe('exactly once', () => {
-  it('a duplicate delivery is acknowledged and credits nothing', async () => {
-    const paymentId = await deposit(10000);
-    const callback = signed(callbackBody(paymentId, 10000));
-    expect((await deliver(callback)).body.result).toBe('credited');
-    expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
-    expect(await balance()).toBe(10000);
-  });
+  async function deposit(amount: number, customerId = 'acc-1'): Promise<string> {
+    const verify = await post(service.url, '/terminal', signed(verifyRequest(customerId)));
+    expect(verify.body.code).toBe(0);
+    const answer = await post(service.url, '/terminal', signed(checkDepositRequest(customerId, amount)));
+    expect(answer.body.code).toBe(0);
+    return answer.body.payment_id;
+  }
 
-  it('20 concurrent deliveries of one callback credit once', async () => {
-    const paymentId = await deposit(10000);
-    const callback = signed(callbackBody(paymentId, 10000));
-    const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(callback)));
-    expect(answers.every((a) => a.status === 200)).toBe(true);
-    expect(answers.filter((a) => a.body.result === 'credited')).toHaveLength(1);
-    expect(answers.filter((a) => a.body.result === 'duplicate')).toHaveLength(19);
-    expect(await balance()).toBe(10000);
-  });
+  async function deliver(body: unknown) {
+    const answer = await post(service.url, '/callback', body);
+    expectContract(answer, answer.status === 200 ? 'CallbackAck' : 'ErrorResponse');
+    return answer;
+  }
 
-  it('a second, different success body for the same payment credits nothing more', async () => {
-    const paymentId = await deposit(10000);
-    expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
-    const redelivered = signed({ ...callbackBody(paymentId, 10000), operation: { ...callbackBody(paymentId, 10000).operation, id: 29 } });
-    expect((await deliver(redelivered)).body.result).toBe('recorded');
-    expect(await balance()).toBe(10000);
-  });
-
-  it('intermediate statuses first, then success: credited once', async () => {
-    const paymentId = await deposit(5000);
-    for (const status of ['processing', 'awaiting customer', 'external processing']) {
-      expect((await deliver(signed(callbackBody(paymentId, 5000, status)))).body.result).toBe('recorded');
+  describe('the whole flow: verify -> check_deposit -> callback -> balance', () => {
+    it('credits the account once the success callback is stored', async () => {
+      const paymentId = await deposit(10000);
+      expect(await balance()).toBe(0);
       expect(await paymentStatus(paymentId)).toBe('pending');
-    }
-    expect((await deliver(signed(callbackBody(paymentId, 5000)))).body.result).toBe('credited');
-    expect(await balance()).toBe(5000);
+      expect(await deliver(signed(callbackBody(paymentId, 10000)))).toEqual({
+        status: 200,
+        body: { code: 0, result: 'credited', payment_id: paymentId },
+      });
+      expect(await balance()).toBe(10000);
+      expect(await paymentStatus(paymentId)).toBe('success');
+    });
+
+    it('adds up several payments', async () => {
+      for (const amount of [100, 2550, 999999]) {
+        const paymentId = await deposit(amount);
+        expect((await deliver(signed(callbackBody(paymentId, amount)))).body.result).toBe('credited');
+      }
+      expect(await balance()).toBe(100 + 2550 + 999999);
+    });
   });
+
+  describe('exactly once', () => {
+    it('a duplicate delivery is acknowledged and credits nothing', async () => {
+      const paymentId = await deposit(10000);
+      const callback = signed(callbackBody(paymentId, 10000));
+      expect((await deliver(callback)).body.result).toBe('credited');
+      expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
+      expect(await balance()).toBe(10000);
+    });
+
+    it('20 concurrent deliveries of one callback credit once', async () => {
+      const paymentId = await deposit(10000);
+      const callback = signed(callbackBody(paymentId, 10000));
+      const answers = await Promise.all(Array.from({ length: 20 }, () => deliver(callback)));
+      expect(answers.every((a) => a.status === 200)).toBe(true);
+      expect(answers.filter((a) => a.body.result === 'credited')).toHaveLength(1);
+      expect(answers.filter((a) => a.body.result === 'duplicate')).toHaveLength(19);
+      expect(await balance()).toBe(10000);
+    });
+
+    it('a second, different success body for the same payment credits nothing more', async () => {
+      const paymentId = await deposit(10000);
+      expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
+      const redelivered = signed({ ...callbackBody(paymentId, 10000), operation: { ...callbackBody(paymentId, 10000).operation, id: 29 } });
+      expect((await deliver(redelivered)).body.result).toBe('recorded');
+      expect(await balance()).toBe(10000);
+    });
+
+    it('intermediate statuses first, then success: credited once', async () => {
+      const paymentId = await deposit(5000);
+      for (const status of ['processing', 'awaiting customer', 'external processing']) {
+        expect((await deliver(signed(callbackBody(paymentId, 5000, status)))).body.result).toBe('recorded');
+        expect(await paymentStatus(paymentId)).toBe('pending');
+      }
+      expect((await deliver(signed(callbackBody(paymentId, 5000)))).body.result).toBe('credited');
+      expect(await balance()).toBe(5000);
+    });
+  });
+
+  describe('failures', () => {
+    it('decline marks the payment failed and credits nothing', async () => {
+      const paymentId = await deposit(10000);
+      expect(await deliver(signed(callbackBody(paymentId, 10000, 'decline')))).toEqual({
+        status: 200,
+        body: { code: 0, result: 'failed', payment_id: paymentId },
+      });
+      expect(await paymentStatus(paymentId)).toBe('failed');
+      expect(await balance()).toBe(0);
+    });
+
+    it('a wrong signature gets a non-200 and nothing; the correctly signed redelivery then credits', async () => {
+      const paymentId = await deposit(10000);
+      const bad = signed(callbackBody(paymentId, 10000), 'operator-typo');
+      expect(await deliver(bad)).toEqual({
+        status: 403,
+        body: { code: 400, error_description: 'signature does not match the request body for project 1234' },
+      });
+      expect(await balance()).toBe(0);
+      expect(await paymentStatus(paymentId)).toBe('pending');
+      expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
+      expect(await balance()).toBe(10000);
+    });
+
+    it('a tampered amount fails the signature and credits nothing', async () => {
+      const paymentId = await deposit(100);
+      const callback = signed(callbackBody(paymentId, 100));
+      const tampered = { ...callback, payment: { ...callback.payment, sum: { amount: 1000000, currency: 'KZT' } } };
+      expect((await deliver(tampered)).status).toBe(403);
+      expect(await balance()).toBe(0);
+    });
+  });
+
+  describe('kept and flagged for review, never credited', () => {
+    it('a payment id this service never issued', async () => {
+      const answer = await deliver(signed(callbackBody('payment_47', 10000)));
+      expect(answer).toEqual({
+        status: 200,
+        body: { code: 0, result: 'flagged', payment_id: 'payment_47', review_reason: 'unknown payment: payment_47 was never issued by this service' },
+      });
+      expect(await balance()).toBe(0);
+    });
+
+    it('an amount that differs from the deposit', async () => {
+      const paymentId = await deposit(10000);
+      expect((await deliver(signed(callbackBody(paymentId, 5000)))).body).toEqual({
+        code: 0,
+        result: 'flagged',
+        payment_id: paymentId,
+        review_reason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+      });
+      expect(await balance()).toBe(0);
+      expect(await paymentStatus(paymentId)).toBe('pending');
+    });
+  });
+
+  describe('callbacks that break the contract', () => {
+    it('answers 400 naming the field; a signed one is kept aside, and applies once fixed', async () => {
+      const paymentId = await deposit(10000);
+      const { status: _omit, ...paymentWithoutStatus } = callbackBody(paymentId, 10000).payment;
+      const answer = await deliver(signed({ ...callbackBody(paymentId, 10000), payment: paymentWithoutStatus }));
+      expect(answer).toEqual({ status: 400, body: { code: 500, error_description: 'payment.status: required field is missing' } });
+      expect(await balance()).toBe(0);
+      expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
+    });
+
+    it('answers 400 for a body that is not JSON', async () => {
+      expect((await deliver('{"project_id":')).status).toBe(400);
+    });
+  });
+
 });
 
-describe('failures', () => {
-  it('decline marks the payment failed and credits nothing', async () => {
-    const paymentId = await deposit(10000);
-    expect(await deliver(signed(callbackBody(paymentId, 10000, 'decline')))).toEqual({
-      status: 200,
-      body: { code: 0, result: 'failed', payment_id: paymentId },
-    });
-    expect(await paymentStatus(paymentId)).toBe('failed');
-    expect(await balance()).toBe(0);
-  });
-
-  it('a wrong signature gets a non-200 and nothing; the correctly signed redelivery then credits', async () => {
-    const paymentId = await deposit(10000);
-    const bad = signed(callbackBody(paymentId, 10000), 'operator-typo');
-    expect(await deliver(bad)).toEqual({
-      status: 403,
-      body: { code: 400, error_description: 'signature does not match the request body for project 1234' },
-    });
-    expect(await balance()).toBe(0);
-    expect(await paymentStatus(paymentId)).toBe('pending');
-    expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
-    expect(await balance()).toBe(10000);
-  });
-
-  it('a tampered amount fails the signature and credits nothing', async () => {
-    const paymentId = await deposit(100);
-    const callback = signed(callbackBody(paymentId, 100));
-    const tampered = { ...callback, payment: { ...callback.payment, sum: { amount: 1000000, currency: 'KZT' } } };
-    expect((await deliver(tampered)).status).toBe(403);
-    expect(await balance()).toBe(0);
-  });
-});
-
-describe('kept and flagged for review, never credited', () => {
-  it('a payment id this service never issued', async () => {
-    const answer = await deliver(signed(callbackBody('payment_47', 10000)));
-    expect(answer).toEqual({
-      status: 200,
-      body: { code: 0, result: 'flagged', payment_id: 'payment_47', review_reason: 'unknown payment: payment_47 was never issued by this service' },
-    });
-    expect(await balance()).toBe(0);
-  });
-
-  it('an amount that differs from the deposit', async () => {
-    const paymentId = await deposit(10000);
-    expect((await deliver(signed(callbackBody(paymentId, 5000)))).body).toEqual({
-      code: 0,
-      result: 'flagged',
-      payment_id: paymentId,
-      review_reason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
-    });
-    expect(await balance()).toBe(0);
-    expect(await paymentStatus(paymentId)).toBe('pending');
-  });
-});
-
-describe('callbacks that break the contract', () => {
-  it('answers 400 naming the field; a signed one is kept aside, and applies once fixed', async () => {
-    const paymentId = await deposit(10000);
-    const { status: _omit, ...paymentWithoutStatus } = callbackBody(paymentId, 10000).payment;
-    const answer = await deliver(signed({ ...callbackBody(paymentId, 10000), payment: paymentWithoutStatus }));
-    expect(answer).toEqual({ status: 400, body: { code: 500, error_description: 'payment.status: required field is missing' } });
-    expect(await balance()).toBe(0);
-    expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
-  });
-
-  it('answers 400 for a body that is not JSON', async () => {
-    expect((await deliver('{"project_id":')).status).toBe(400);
-  });
-});
-
-describe('store failures', () => {
+describe('store failures (SQLite)', () => {
   it('answers 503 while another writer holds the store, and applies the redelivery once it is free', async () => {
-    await service.close();
-    service = await startService({ accounts: [{ customerId: 'acc-1', currency: 'KZT' }], busyTimeoutMs: 100 });
-    const paymentId = await deposit(10000);
+    const service = await startService({ accounts: [{ customerId: 'acc-1', currency: 'KZT' }], busyTimeoutMs: 100 });
+    const balance = async () => (await service.store.findAccount('acc-1'))?.balance;
+    const deliver = (body: unknown) => post(service.url, '/callback', body);
+    const depositAnswer = await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', 10000)));
+    const paymentId = depositAnswer.body.payment_id as string;
     const callback = signed(callbackBody(paymentId, 10000));
-    const locker = new Database(service.file);
+    const locker = new Database(service.databaseUrl.slice('sqlite:'.length));
     locker.exec('begin exclusive');
     try {
       expect(await deliver(callback)).toEqual({ status: 503, body: { code: 500, error_description: 'temporarily unavailable, please retry' } });
@@ -179,5 +185,6 @@ describe('store failures', () => {
     expect(await balance()).toBe(0);
     expect((await deliver(callback)).body.result).toBe('credited');
     expect(await balance()).toBe(10000);
+    await service.close();
   });
 });

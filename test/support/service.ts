@@ -1,23 +1,20 @@
 // The real app on an ephemeral loopback port, over a fresh SQLite file of its own.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
 import { parseProjects } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { NewAccount, Store } from '../../src/store/store.js';
+import { createTestDatabase, type BackendName } from './databases.js';
 import { DEMO_SECRET } from './platform.js';
 
 export interface TestService {
   url: string;
   store: Store;
-  dir: string;
-  /** The SQLite file behind the store. */
-  file: string;
+  /** The DATABASE_URL behind the store. */
+  databaseUrl: string;
   logs: string[];
   close(): Promise<void>;
 }
@@ -27,12 +24,16 @@ export interface ServiceOptions {
   accounts?: NewAccount[];
   bodyLimitBytes?: number;
   busyTimeoutMs?: number;
+  backend?: BackendName;
+  /** Use this database instead of a fresh one (not dropped on close). */
+  databaseUrl?: string;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-test-'));
-  const file = path.join(dir, 'kassa24.db');
-  const store = openStore(`sqlite:${file}`, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const database = options.databaseUrl
+    ? { url: options.databaseUrl, drop: async () => undefined }
+    : await createTestDatabase(options.backend ?? 'sqlite');
+  const store = openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   await store.migrate();
   for (const account of options.accounts ?? []) await store.addAccount(account);
   const logs: string[] = [];
@@ -55,14 +56,13 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   return {
     url: `http://127.0.0.1:${port}`,
     store,
-    dir,
-    file,
+    databaseUrl: database.url,
     logs,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
       await store.close();
-      await rm(dir, { recursive: true, force: true });
+      await database.drop();
     },
   };
 }

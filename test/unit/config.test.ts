@@ -44,4 +44,11 @@ describe('loadConfig', () => {
   it('rejects a bad port', () => {
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
   });
+
+  it('reads the scale-out settings', () => {
+    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, migrateOnStart: true });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4', MIGRATE_ON_START: 'false' })).toMatchObject({ databasePoolSize: 4, migrateOnStart: false });
+    expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
+    expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+  });
 });

@@ -1,0 +1,60 @@
+// The backends a test can run on. SQLite always; PostgreSQL when TEST_DATABASE_URL is set — and
+// then it must be reachable: a set but dead URL fails the run instead of skipping quietly. Each
+// PostgreSQL database is a schema of its own, dropped afterwards, so parallel runs never collide.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+
+export type BackendName = 'sqlite' | 'postgres';
+
+export interface TestDatabase {
+  readonly backend: BackendName;
+  /** A DATABASE_URL for the service, the CLI or openStore. */
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+export const postgresUrl = process.env.TEST_DATABASE_URL || undefined;
+
+let announced = false;
+/** The backends to run on, announcing once when PostgreSQL is left out. */
+export function backends(): BackendName[] {
+  if (!postgresUrl && !announced) {
+    announced = true;
+    console.warn('PostgreSQL tests SKIPPED: TEST_DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/test).');
+  }
+  return postgresUrl ? ['sqlite', 'postgres'] : ['sqlite'];
+}
+
+function withSearchPath(url: string, schema: string): string {
+  const parsed = new URL(url);
+  parsed.searchParams.set('options', `-c search_path=${schema}`);
+  return parsed.toString();
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: postgresUrl, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (error) {
+    throw new Error(`TEST_DATABASE_URL is set but PostgreSQL is unreachable (${(error as Error).message}); unset it to skip the PostgreSQL tests`);
+  }
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestDatabase(backend: BackendName): Promise<TestDatabase> {
+  if (backend === 'sqlite') {
+    const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-db-'));
+    return { backend, url: `sqlite:${path.join(dir, 'kassa24.db')}`, drop: () => rm(dir, { recursive: true, force: true }) };
+  }
+  if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set');
+  const schema = `k24_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(`create schema ${schema}`);
+  return { backend, url: withSearchPath(postgresUrl, schema), drop: () => adminQuery(`drop schema ${schema} cascade`) };
+}
