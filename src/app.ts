@@ -1,12 +1,14 @@
-// The Koa app: body reading (text kept as received), openapi-backend routing by operationId to the
-// handlers, and one exit through http/wire.ts. openapi-backend runs in quick mode without its own
-// validation: bodies are checked by the generated standalone validators after the signature, so
-// nothing is compiled at start-up and nothing touches a body before it is authenticated.
+// The Koa app: body reading (text kept as received), openapi-backend routing to one handler per
+// operationId, and one exit through http/wire.ts. openapi-backend is the router, in quick mode and
+// without its own validation: bodies are checked by the generated standalone validators after the
+// signature, so nothing is compiled at start-up and nothing touches a body before it is
+// authenticated. Its per-request machinery (context building, re-parsing) is not used: the route
+// is all the handlers need.
 import { randomUUID } from 'node:crypto';
 import Router from '@koa/router';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
-import { OpenAPIBackend, type Context as OperationContext, type Document } from 'openapi-backend';
+import { OpenAPIBackend, type Document } from 'openapi-backend';
 import { openapiDocument } from '../generated/openapi-document.js';
 import { callback, rejectCallback, type CallbackEnvelope } from './handlers/callback.js';
 import type { HandlerDeps } from './handlers/deps.js';
@@ -14,6 +16,7 @@ import { healthz } from './handlers/healthz.js';
 import { readyz } from './handlers/readyz.js';
 import { terminal } from './handlers/terminal.js';
 import { failureFromError } from './http/request-failure.js';
+import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
 import type { Logger } from './logger.js';
 import { failure, type Outcome } from './protocol/outcome.js';
@@ -23,6 +26,8 @@ export interface AppOptions extends HandlerDeps {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
 }
+
+type OperationHandler = (ctx: Koa.Context) => Promise<Outcome<unknown>>;
 
 // Headers worth keeping with a stored callback: who sent it and how.
 const AUDIT_HEADERS = ['content-type', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'x-request-id'];
@@ -39,47 +44,32 @@ function envelopeOf(ctx: Koa.Context, receivedAt: Date): CallbackEnvelope {
 const channelOf = (operationId: string | undefined): Channel =>
   operationId === 'terminal' || operationId === 'callback' ? operationId : 'other';
 
-// openapi-backend's view of a Koa request.
-const apiRequestOf = (ctx: Koa.Context) => ({
-  method: ctx.method,
-  path: ctx.path,
-  headers: ctx.headers as Record<string, string | string[]>,
-  query: ctx.query as Record<string, string | string[]>,
-  body: ctx.request.body,
-});
-
 const requestIdOf = (ctx: Koa.Context): string => {
   const given = ctx.get('x-request-id');
-  return /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  return given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
 };
 
 export async function createApp(options: AppOptions): Promise<Koa> {
   const { logger } = options;
-  const api = new OpenAPIBackend({
-    definition: openapiDocument as unknown as Document,
-    quick: true,
-    validate: false,
-    strict: true,
-  });
-  api.register({
-    terminal: async (_c: OperationContext, ctx: Koa.Context) => {
+  const handlers: Record<string, OperationHandler> = {
+    terminal: async (ctx) => {
       const request = readSignedRequest('terminal', ctx.request.rawBody, ctx.request.body, options.projects);
       return 'kind' in request ? request : terminal(request.body, request.project, options);
     },
-    callback: async (_c: OperationContext, ctx: Koa.Context) => {
+    callback: async (ctx) => {
       const receivedAt = new Date();
       const request = readSignedRequest('callback', ctx.request.rawBody, ctx.request.body, options.projects);
       if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
       return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
     },
     healthz: async () => healthz(),
-    readyz: async () => readyz(options),
-    notFound: async (_c: OperationContext, ctx: Koa.Context) =>
-      failure('no_such_endpoint', `no such endpoint: ${ctx.method} ${ctx.path}; the platform posts to /terminal and /callback`),
-    methodNotAllowed: async (_c: OperationContext, ctx: Koa.Context) =>
-      failure('method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`),
-  });
+    readyz: () => readyz(options),
+  };
+  const api = new OpenAPIBackend({ definition: openapiDocument as unknown as Document, quick: true, validate: false });
   await api.init();
+  const unhandled = api.router.getOperations().filter((op) => !handlers[op.operationId!]);
+  if (unhandled.length) throw new Error(`no handler for operation(s) ${unhandled.map((op) => op.operationId).join(', ')}`);
+  const routeOf = routeMatcher(api);
 
   const send = (ctx: Koa.Context, answer: WireAnswer): void => {
     ctx.status = answer.status;
@@ -89,11 +79,17 @@ export async function createApp(options: AppOptions): Promise<Koa> {
 
   const router = new Router();
   router.all('/{*path}', async (ctx) => {
-    const request = apiRequestOf(ctx);
-    const operation = api.matchOperation(request);
-    ctx.state.operationId = operation?.operationId;
-    const outcome = (await api.handleRequest(request, ctx)) as Outcome<unknown>;
-    send(ctx, toWire(channelOf(operation?.operationId), outcome));
+    const route = routeOf(ctx.method, ctx.path);
+    if ('missing' in route) {
+      const message =
+        route.missing === 'method_not_allowed'
+          ? `${ctx.method} is not allowed on ${ctx.path}`
+          : `no such endpoint: ${ctx.method} ${ctx.path}; the platform posts to /terminal and /callback`;
+      send(ctx, toWire('other', failure(route.missing, message)));
+      return;
+    }
+    ctx.state.operationId = route.operationId;
+    send(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
   });
 
   const app = new Koa();
@@ -108,7 +104,9 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     } catch (error) {
       const known = failureFromError(error, options.bodyLimitBytes);
       if (!known || known.reason === 'store_unavailable') logger.error({ requestId, err: error }, 'request failed');
-      const operationId = ctx.state.operationId ?? api.matchOperation(apiRequestOf(ctx))?.operationId;
+      const route = routeOf(ctx.method, ctx.path);
+      const operationId = 'operationId' in route ? route.operationId : undefined;
+      ctx.state.operationId = operationId;
       send(ctx, toWire(channelOf(operationId), known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`)));
     }
     const answer = ctx.state.answer as WireAnswer | undefined;

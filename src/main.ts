@@ -1,9 +1,9 @@
 // config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
 // close the store.
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
+import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, type Logger } from './logger.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
@@ -48,7 +48,10 @@ function shutdownOnSignals(server: Server, store: Store, logger: Logger): void {
         .close()
         .then(() => logger.info('stopped'))
         .catch((err: unknown) => logger.error({ err }, 'closing the store failed'))
-        .finally(() => process.exit(0));
+        .finally(() => {
+          logger.flush();
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
   };
@@ -78,7 +81,7 @@ async function main(): Promise<void> {
   const app = await createApp({
     store,
     projects: config.projects,
-    newPaymentId: randomUUID,
+    newPaymentId,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
   });
@@ -93,6 +96,8 @@ async function main(): Promise<void> {
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
+  // Log lines are buffered; whoever waits for this one (an orchestrator, a test) gets it now.
+  logger.flush();
   shutdownOnSignals(server, store, logger);
 }
 

@@ -3,9 +3,10 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { KyselyStore } from './kysely-store.js';
+import { PostgresStore } from './postgres-store.js';
+import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -25,7 +26,9 @@ function openSqlite(file: string, options: StoreOptions): Store {
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   database.pragma('foreign_keys = ON');
-  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  // Room for the indexes of a million accounts and payments.
+  database.pragma('cache_size = -65536');
+  return new SqliteStore(database);
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {
@@ -35,7 +38,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
   // (and answered 503), and the pool replaces the broken client.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
+  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
 }
 
 export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {

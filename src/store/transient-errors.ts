@@ -15,3 +15,8 @@ export function isTransientStoreError(error: unknown): boolean {
   if (error.message === 'The database connection is not open') return true;
   return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message);
 }
+
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
+}

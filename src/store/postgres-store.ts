@@ -1,11 +1,12 @@
-// The Store over Kysely: one implementation for SQLite and PostgreSQL. Every write that moves money
-// is one transaction; the unique key on ledger_entries.payment_id is what makes a second credit
-// impossible, whatever the number, order or concurrency of callback deliveries.
+// The Store on PostgreSQL, through Kysely and a pg pool: any number of instances may share one
+// database. Every write that moves money is one transaction; the unique key on
+// ledger_entries.payment_id is what makes a second credit impossible, whatever the number, order,
+// concurrency or instance of callback deliveries.
 import { createHash } from 'node:crypto';
 import { Kysely, Migrator, sql, type Selectable, type Transaction } from 'kysely';
 import { decideCallback } from '../ledger/callback-rules.js';
 import type { Account, CallbackOutcome, Payment, StoredCallback } from '../ledger/model.js';
-import { migrationProvider, type Dialect } from './migrations.js';
+import { migrationProvider } from './migrations.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
   AccountExistsError,
@@ -18,7 +19,7 @@ import {
   type RejectedCallback,
   type Store,
 } from './store.js';
-import { isTransientStoreError } from './transient-errors.js';
+import { isTransientStoreError, isUniqueViolation } from './transient-errors.js';
 
 type Db = Kysely<Database>;
 
@@ -80,16 +81,10 @@ function accountRow(account: NewAccount) {
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505';
-}
+export class PostgresStore implements Store {
+  readonly dialect = 'postgres' as const;
 
-export class KyselyStore implements Store {
-  constructor(
-    private readonly db: Db,
-    readonly dialect: Dialect,
-  ) {}
+  constructor(private readonly db: Db) {}
 
   /** Runs a store call, turning driver failures that may pass into StoreUnavailableError. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -100,30 +95,12 @@ export class KyselyStore implements Store {
     }
   }
 
-  /**
-   * A write transaction. SQLite takes the write lock up front (BEGIN IMMEDIATE) so that a writer in
-   * another process (the CLI) makes this one wait instead of failing half-way.
-   */
-  private write<T>(work: (trx: Db | Transaction<Database>) => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres') return this.guard(() => this.db.transaction().execute(work));
-    return this.guard(() =>
-      this.db.connection().execute(async (conn) => {
-        await sql`begin immediate`.execute(conn);
-        try {
-          const result = await work(conn);
-          await sql`commit`.execute(conn);
-          return result;
-        } catch (error) {
-          // SQLite may already have rolled back (disk full, I/O error); that is fine.
-          await sql`rollback`.execute(conn).catch(() => undefined);
-          throw error;
-        }
-      }),
-    );
+  private write<T>(work: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.guard(() => this.db.transaction().execute(work));
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider(this.dialect) });
+    const migrator = new Migrator({ db: this.db, provider: migrationProvider('postgres') });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
@@ -254,10 +231,8 @@ export class KyselyStore implements Store {
         return { result: 'duplicate', paymentId: facts.paymentId };
       }
 
-      let paymentQuery = trx.selectFrom('payments').selectAll().where('payment_id', '=', facts.paymentId);
       // Different bodies for one payment (say success and decline) queue up on the payment row.
-      if (this.dialect === 'postgres') paymentQuery = paymentQuery.forUpdate();
-      const paymentRow = await paymentQuery.executeTakeFirst();
+      const paymentRow = await trx.selectFrom('payments').selectAll().where('payment_id', '=', facts.paymentId).forUpdate().executeTakeFirst();
       const payment = paymentRow && toPayment(paymentRow);
       const decision = decideCallback(payment, facts);
       let result: CallbackOutcome['result'] = decision.result;

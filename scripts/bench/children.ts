@@ -1,0 +1,50 @@
+// Child processes the benchmark starts and measures: reference servers and the service itself.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+export interface Child {
+  child: ChildProcess;
+  port: number;
+  /** Milliseconds from spawn to the port being announced. */
+  startupMs: number;
+  peakRssMb(): number;
+  stop(): Promise<void>;
+}
+
+function peakRssMb(pid: number | undefined): number {
+  if (!pid) return 0;
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return Math.round(kb / 102.4) / 10;
+}
+
+export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (output: string) => number | undefined): Promise<Child> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const port = portFrom(output);
+      if (port === undefined) return;
+      child.stdout!.off('data', onData);
+      // Keep draining so a chatty child never blocks on a full pipe.
+      child.stdout!.resume();
+      resolve({
+        child,
+        port,
+        startupMs: Math.round(performance.now() - started),
+        peakRssMb: () => peakRssMb(child.pid),
+        stop: () =>
+          new Promise((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+}

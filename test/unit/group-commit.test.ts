@@ -1,0 +1,85 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCommitter } from '../../src/store/sqlite/group-commit.js';
+
+let dir: string;
+let db: Database.Database;
+let statements: string[];
+let committer: GroupCommitter;
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'kassa24-gc-'));
+  db = new Database(path.join(dir, 'gc.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.pragma('foreign_keys = ON');
+  db.exec(`create table parent (id integer primary key);
+           create table t (id integer primary key, parent integer references parent (id) deferrable initially deferred)`);
+  statements = [];
+  const exec = db.exec.bind(db);
+  db.exec = (sql: string) => {
+    statements.push(sql);
+    return exec(sql);
+  };
+  committer = new GroupCommitter(db, (error) => new Error(`unavailable: ${(error as Error).message}`));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const insert = (id: number, parent: number | null = null) => () => db.prepare('insert into t (id, parent) values (?, ?)').run(id, parent).changes;
+const ids = () => db.prepare('select id from t order by id').all().map((r) => (r as { id: number }).id);
+
+describe('GroupCommitter', () => {
+  it('runs the units that arrive together in one transaction: one commit, one flush', async () => {
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => committer.run(insert(i + 1))));
+    expect(results).toEqual(Array(10).fill(1));
+    expect(statements.filter((s) => s === 'BEGIN IMMEDIATE')).toHaveLength(1);
+    expect(statements.filter((s) => s === 'COMMIT')).toHaveLength(1);
+    expect(ids()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it('undoes a failing unit alone; the others commit', async () => {
+    const failing = () => {
+      insert(20)();
+      throw new Error('unit failed');
+    };
+    const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(failing), committer.run(insert(3))]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('unit failed');
+    expect(ids()).toEqual([1, 3]);
+  });
+
+  it('fails every unit of a batch whose commit fails, and keeps none of it', async () => {
+    // A deferred foreign key is checked at COMMIT: the whole transaction is refused there.
+    const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(insert(2, 999))]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+    expect((outcomes[0] as PromiseRejectedResult).reason.message).toMatch(/^unavailable: FOREIGN KEY/);
+    expect(ids()).toEqual([]);
+    expect(db.inTransaction).toBe(false);
+    await committer.run(insert(5));
+    expect(ids()).toEqual([5]);
+  });
+
+  it('answers nobody before the commit: what a caller is told is already visible to another connection', async () => {
+    const reader = new Database(path.join(dir, 'gc.db'), { readonly: true });
+    const seen = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        committer.run(insert(i + 1)).then(() => (reader.prepare('select count(*) n from t').get() as { n: number }).n),
+      ),
+    );
+    reader.close();
+    expect(seen).toEqual([5, 5, 5, 5, 5]);
+  });
+
+  it('bounds a batch and carries the rest to the next one', async () => {
+    await Promise.all(Array.from({ length: 1200 }, (_, i) => committer.run(insert(i + 1))));
+    expect(statements.filter((s) => s === 'COMMIT')).toHaveLength(3);
+    expect(ids()).toHaveLength(1200);
+    await committer.drained();
+  });
+});
