@@ -4,7 +4,7 @@ export const openapiDocument = {
   "info": {
     "title": "Kassa24 Terminal BVU — merchant web service",
     "version": "1.0.0",
-    "description": "The web service a merchant runs for the **Kassa24 Terminal BVU** payment method of the JetPay\npayment platform (Kazakhstan, KZT). A customer at a Kassa24 virtual terminal tops up an account\nheld at the merchant. The platform calls this service three times per payment, always\n`POST` with a JSON body, always signed:\n\n1. `verify` (to `POST /terminal`) — does the account `customer_id` exist?\n2. `check_deposit` (to `POST /terminal`) — the customer pays `amount` into `customer_id`;\n   answer with a `payment_id` unique on the merchant side.\n3. The Gate callback (to `POST /callback`) — the final result of that payment; `payment.id` is\n   the `payment_id` returned for `check_deposit`.\n\n## HTTP status and protocol code\n\n`POST /terminal` always answers **HTTP 200** (except `413` for an oversized body); the outcome is\nthe body's `code`: `0` success, `400` signature invalid, `404` account does not exist, `500`\ngeneral error with the reason in `error_description`.\n\n`POST /callback` answers **HTTP 200 only once the callback is durably stored**. Any other status\nmeans \"not stored, deliver again\": the platform redelivers undelivered callbacks (6 times every\n10 s, then with growing pauses, up to 120 attempts within 11 days).\n\n## Signature\n\nEvery request and callback carries `signature`: HMAC-SHA512, Base64-encoded, keyed with the\nproject's secret, over the body without its top-level `signature` field, flattened as follows.\n\n1. Flatten the JSON object into `key:value` entries; a nested object's keys are joined with `:`\n   (`payment:sum:amount:10000`); array items use their index (`items:0:name:x`). Keys are\n   lower-cased (ASCII only).\n2. `true`/`false` become `1`/`0`, `null` the empty string, numbers their decimal text as written\n   (integers keep every digit), strings stay as they are. Empty objects and arrays contribute\n   nothing.\n3. At most three levels are descended: an object or array met at the third level contributes\n   one entry, its key path followed by `:`.\n4. Sort the entries by key in natural order (digit runs compare by value), join them with `;`.\n5. HMAC-SHA512 of the joined string with the secret, Base64-encoded.\n\nFor the body `{\"type\":\"verify\",\"customer_id\":\"7123456789\",\"project_id\":1234}` and the secret\n`kassa24-demo-secret` the joined string is\n`customer_id:7123456789;project_id:1234;type:verify` and the signature is\n`0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==`.\n\n## Amounts\n\nAmounts are integers in minor currency units (KZT has two: `10000` is 100.00 KZT). Currency\ncodes are ISO 4217 alpha-3.\n",
+    "description": "The web service a merchant runs for the **Kassa24 Terminal BVU** payment method of the JetPay\npayment platform (Kazakhstan, KZT). A customer at a Kassa24 virtual terminal tops up an account\nheld at the merchant. The platform calls this service three times per payment, always\n`POST` with a JSON body, always signed:\n\n1. `verify` (to `POST /terminal`) — does the account `customer_id` exist?\n2. `check_deposit` (to `POST /terminal`) — the customer pays `amount` into `customer_id`;\n   answer with a `payment_id` unique on the merchant side.\n3. The Gate callback (to `POST /callback`) — the final result of that payment; `payment.id` is\n   the `payment_id` returned for `check_deposit`.\n\n## HTTP status and protocol code\n\n`POST /terminal` always answers **HTTP 200** (except `413` for an oversized body and `403` for a\nsource address outside the configured allow-list); the outcome is\nthe body's `code`: `0` success, `400` signature invalid, `404` account does not exist, `500`\ngeneral error with the reason in `error_description`.\n\n`POST /callback` answers **HTTP 200 only once the callback is durably stored**. Any other status\nmeans \"not stored, deliver again\": the platform redelivers undelivered callbacks (6 times every\n10 s, then with growing pauses, up to 120 attempts within 11 days).\n\n## Signature\n\nEvery request and callback carries `signature`: HMAC-SHA512, Base64-encoded, keyed with the\nproject's secret, over the body without its top-level `signature` field, flattened as follows.\n\n1. Flatten the JSON object into `key:value` entries; a nested object's keys are joined with `:`\n   (`payment:sum:amount:10000`); array items use their index (`items:0:name:x`). Keys are\n   lower-cased (ASCII only).\n2. `true`/`false` become `1`/`0`, `null` the empty string, numbers their decimal text as written\n   (integers keep every digit), strings stay as they are. Empty objects and arrays contribute\n   nothing.\n3. At most three levels are descended: an object or array met at the third level contributes\n   one entry, its key path followed by `:`.\n4. Sort the entries by key in natural order (digit runs compare by value), join them with `;`.\n5. HMAC-SHA512 of the joined string with the secret, Base64-encoded.\n\nFor the body `{\"type\":\"verify\",\"customer_id\":\"7123456789\",\"project_id\":1234}` and the secret\n`kassa24-demo-secret` the joined string is\n`customer_id:7123456789;project_id:1234;type:verify` and the signature is\n`0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==`.\n\n## Amounts\n\nAmounts are integers in minor currency units (KZT has two: `10000` is 100.00 KZT). Currency\ncodes are ISO 4217 alpha-3.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
     },
@@ -126,6 +126,9 @@ export const openapiDocument = {
                 }
               }
             }
+          },
+          "403": {
+            "$ref": "#/components/responses/SourceNotAllowed"
           },
           "413": {
             "$ref": "#/components/responses/BodyTooLarge"
@@ -259,7 +262,7 @@ export const openapiDocument = {
             }
           },
           "403": {
-            "description": "Signature missing or wrong, or project unknown; nothing was stored. Deliver again.",
+            "description": "Signature missing or wrong, or project unknown; or the source address is not on the\nservice's allow-list. Nothing was stored. Deliver again.\n",
             "content": {
               "application/json": {
                 "schema": {
@@ -384,6 +387,25 @@ export const openapiDocument = {
   },
   "components": {
     "responses": {
+      "SourceNotAllowed": {
+        "description": "The service only takes platform calls from configured source addresses (`ALLOWED_SOURCES`),\nand this one is not among them. Nothing was read or stored.\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            },
+            "examples": {
+              "not_allowed": {
+                "summary": "Source address not allowed",
+                "value": {
+                  "code": 400,
+                  "error_description": "source address 192.0.2.1 is not allowed to call /terminal"
+                }
+              }
+            }
+          }
+        }
+      },
       "BodyTooLarge": {
         "description": "The body exceeds the configured size limit (64 KiB by default); it was not read.",
         "content": {

@@ -412,6 +412,18 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description The service only takes platform calls from configured source addresses (`ALLOWED_SOURCES`),
+         *     and this one is not among them. Nothing was read or stored.
+         */
+        SourceNotAllowed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The body exceeds the configured size limit (64 KiB by default); it was not read. */
         BodyTooLarge: {
             headers: {
@@ -454,6 +466,7 @@ export interface operations {
                     "application/json": components["schemas"]["TerminalResponse"];
                 };
             };
+            403: components["responses"]["SourceNotAllowed"];
             413: components["responses"]["BodyTooLarge"];
         };
     };
@@ -488,7 +501,10 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
-            /** @description Signature missing or wrong, or project unknown; nothing was stored. Deliver again. */
+            /**
+             * @description Signature missing or wrong, or project unknown; or the source address is not on the
+             *     service's allow-list. Nothing was stored. Deliver again.
+             */
             403: {
                 headers: {
                     [name: string]: unknown;

@@ -5,6 +5,7 @@
 // authenticated. Its per-request machinery (context building, re-parsing) is not used: the route
 // is all the handlers need.
 import { randomUUID } from 'node:crypto';
+import type { BlockList } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
@@ -16,6 +17,7 @@ import { healthz } from './handlers/healthz.js';
 import { readyz } from './handlers/readyz.js';
 import { terminal } from './handlers/terminal.js';
 import { failureFromError } from './http/request-failure.js';
+import { Metrics } from './http/metrics.js';
 import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
 import type { Logger } from './logger.js';
@@ -25,7 +27,14 @@ import { readSignedRequest } from './protocol/read-signed-request.js';
 export interface AppOptions extends HandlerDeps {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
+  readonly metrics?: Metrics;
+  /** When set, only these addresses may call the platform's operations. */
+  readonly allowedSources?: BlockList;
+  /** One trusted proxy in front: the client is the last X-Forwarded-For entry. */
+  readonly trustProxy?: boolean;
 }
+
+const PLATFORM_OPERATIONS = new Set(['terminal', 'callback']);
 
 type OperationHandler = (ctx: Koa.Context) => Promise<Outcome<unknown>>;
 
@@ -51,6 +60,13 @@ const requestIdOf = (ctx: Koa.Context): string => {
 
 export async function createApp(options: AppOptions): Promise<Koa> {
   const { logger } = options;
+  const metrics = options.metrics ?? new Metrics();
+  const sourceAllowed = (ip: string): boolean => {
+    const list = options.allowedSources;
+    if (!list) return true;
+    const address = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+    return list.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
+  };
   const handlers: Record<string, OperationHandler> = {
     terminal: async (ctx) => {
       const request = readSignedRequest('terminal', ctx.request.rawBody, ctx.request.body, options.projects);
@@ -78,6 +94,11 @@ export async function createApp(options: AppOptions): Promise<Koa> {
   };
 
   const router = new Router();
+  // Operators' endpoint, outside the partner contract.
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
   router.all('/{*path}', async (ctx) => {
     const route = routeOf(ctx.method, ctx.path);
     if ('missing' in route) {
@@ -89,11 +110,16 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       return;
     }
     ctx.state.operationId = route.operationId;
+    if (PLATFORM_OPERATIONS.has(route.operationId) && !sourceAllowed(ctx.ip)) {
+      send(ctx, toWire(channelOf(route.operationId), failure('source_not_allowed', `source address ${ctx.ip} is not allowed to call ${ctx.path}`)));
+      return;
+    }
     send(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
   });
 
   const app = new Koa();
-  app.proxy = false;
+  app.proxy = options.trustProxy ?? false;
+  app.maxIpsCount = 1;
   app.silent = true;
   app.use(async (ctx, next) => {
     const started = performance.now();
@@ -110,6 +136,8 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       send(ctx, toWire(channelOf(operationId), known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`)));
     }
     const answer = ctx.state.answer as WireAnswer | undefined;
+    const ms = performance.now() - started;
+    metrics.record(ctx.state.operationId ?? (ctx.path === '/metrics' ? 'metrics' : 'unmatched'), answer, ctx.status, ms / 1000);
     logger.info(
       {
         requestId,
@@ -119,7 +147,8 @@ export async function createApp(options: AppOptions): Promise<Koa> {
         status: ctx.status,
         code: answer?.code,
         reason: answer?.reason,
-        ms: Math.round((performance.now() - started) * 100) / 100,
+        ip: ctx.ip,
+        ms: Math.round(ms * 100) / 100,
       },
       'request',
     );

@@ -1,5 +1,6 @@
 // Environment -> typed, validated configuration. Every mistake is reported with the variable's name
 // and what to write instead; nothing secret is ever echoed back.
+import { BlockList, isIP } from 'node:net';
 
 export interface ProjectConfig {
   readonly id: number;
@@ -29,6 +30,12 @@ export interface Config {
   readonly demo: boolean;
   readonly demoAccounts: readonly DemoAccount[];
   readonly bodyLimitBytes: number;
+  /** Time a request may take, headers and body included, before its connection is closed. */
+  readonly requestTimeoutMs: number;
+  /** When set, only these addresses may call /terminal and /callback. */
+  readonly allowedSources?: BlockList;
+  /** Take the client address from the last X-Forwarded-For entry (one trusted proxy in front). */
+  readonly trustProxy: boolean;
   readonly production: boolean;
 }
 
@@ -136,6 +143,32 @@ function parsePoolSize(text: string | undefined): number {
   return size;
 }
 
+function parseTimeout(text: string | undefined): number {
+  if (text === undefined || text === '') return 30_000;
+  const ms = Number(text);
+  if (!/^[0-9]+$/.test(text) || ms < 100) throw new ConfigError(`REQUEST_TIMEOUT_MS must be an integer of at least 100, got "${text}"`);
+  return ms;
+}
+
+/** "203.0.113.7, 198.51.100.0/24, 2001:db8::/32" -> a BlockList of allowed sources. */
+export function parseAllowedSources(text: string | undefined): BlockList | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  const list = new BlockList();
+  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+    const [address = '', prefix] = entry.split('/');
+    const family = isIP(address);
+    const bits = prefix === undefined ? undefined : Number(prefix);
+    const maxBits = family === 6 ? 128 : 32;
+    if (!family || (prefix !== undefined && (!/^[0-9]+$/.test(prefix) || bits! > maxBits))) {
+      throw new ConfigError(`ALLOWED_SOURCES: "${entry}" is not an IP address or CIDR range (e.g. 203.0.113.7 or 198.51.100.0/24)`);
+    }
+    const type = family === 6 ? 'ipv6' : 'ipv4';
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, bits, type);
+  }
+  return list;
+}
+
 function parseBodyLimit(text: string | undefined): number {
   if (text === undefined || text === '') return 64 * 1024;
   const limit = Number(text);
@@ -168,6 +201,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo,
     demoAccounts: demo ? DEMO_ACCOUNTS : [],
     bodyLimitBytes: parseBodyLimit(env.BODY_LIMIT_BYTES),
+    requestTimeoutMs: parseTimeout(env.REQUEST_TIMEOUT_MS),
+    ...(env.ALLOWED_SOURCES?.trim() && { allowedSources: parseAllowedSources(env.ALLOWED_SOURCES) }),
+    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     production,
   };
 }

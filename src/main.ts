@@ -1,6 +1,6 @@
 // config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
 // close the store.
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
@@ -84,11 +84,21 @@ async function main(): Promise<void> {
     newPaymentId,
     logger,
     bodyLimitBytes: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
+    ...(config.allowedSources && { allowedSources: config.allowedSources }),
   });
-  const server = app.listen(config.port, config.host);
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.keepAliveTimeout = 5_000;
+  // A slow or stalled client is cut off instead of holding a connection forever; timeouts are
+  // checked every second rather than Node's default 30.
+  const server = createServer(
+    {
+      requestTimeout: config.requestTimeoutMs,
+      headersTimeout: Math.min(10_000, config.requestTimeoutMs),
+      keepAliveTimeout: 5_000,
+      connectionsCheckingInterval: 1_000,
+    },
+    app.callback(),
+  );
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

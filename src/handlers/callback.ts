@@ -45,7 +45,7 @@ export async function rejectCallback(
   envelope: CallbackEnvelope,
   deps: HandlerDeps,
 ): Promise<Failure> {
-  if (refusal.reason === 'contract_violation') {
+  if (refusal.authenticated && refusal.reason === 'contract_violation') {
     await deps.store.keepRejectedCallback({ ...envelope, reason: refusal.message });
   }
   return refusal;

@@ -16,10 +16,17 @@ const PROTOCOL_CODE: Record<FailureReason, ErrorCode> = {
   currency_mismatch: 500,
   amount_out_of_limits: 500,
   body_too_large: 500,
+  source_not_allowed: 400,
   no_such_endpoint: 500,
   method_not_allowed: 500,
   store_unavailable: 500,
   internal: 500,
+};
+
+// /terminal answers 200 for every protocol outcome; only what never reached the protocol differs.
+const TERMINAL_STATUS: Partial<Record<FailureReason, number>> = {
+  body_too_large: 413,
+  source_not_allowed: 403,
 };
 
 const CALLBACK_STATUS: Record<FailureReason, number> = {
@@ -32,6 +39,7 @@ const CALLBACK_STATUS: Record<FailureReason, number> = {
   currency_mismatch: 400,
   amount_out_of_limits: 400,
   body_too_large: 413,
+  source_not_allowed: 403,
   no_such_endpoint: 404,
   method_not_allowed: 405,
   store_unavailable: 503,
@@ -39,6 +47,7 @@ const CALLBACK_STATUS: Record<FailureReason, number> = {
 };
 
 const OTHER_STATUS: Partial<Record<FailureReason, number>> = {
+  source_not_allowed: 403,
   no_such_endpoint: 404,
   method_not_allowed: 405,
   malformed_body: 400,
@@ -65,7 +74,7 @@ export function toWire(channel: Channel, outcome: Outcome<unknown>): WireAnswer 
   const body: ErrorResponse = { code, error_description: outcome.message };
   const status =
     channel === 'terminal'
-      ? outcome.reason === 'body_too_large' ? 413 : 200
+      ? TERMINAL_STATUS[outcome.reason] ?? 200
       : channel === 'callback'
         ? CALLBACK_STATUS[outcome.reason]
         : (OTHER_STATUS[outcome.reason] ?? 400);

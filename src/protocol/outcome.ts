@@ -10,6 +10,7 @@ export type FailureReason =
   | 'currency_mismatch'
   | 'amount_out_of_limits'
   | 'body_too_large'
+  | 'source_not_allowed'
   | 'no_such_endpoint'
   | 'method_not_allowed'
   | 'store_unavailable'
@@ -20,6 +21,8 @@ export interface Failure {
   readonly reason: FailureReason;
   /** Safe to show the caller: no stack, no secret, no SQL. */
   readonly message: string;
+  /** Set when the request's signature was verified before it failed: its sender is the platform. */
+  readonly authenticated?: true;
 }
 
 export interface Success<T> {

@@ -72,7 +72,8 @@ export function readSignedRequest<Op extends SignedOperationId>(
   if (!validate(parsedBody)) {
     const tags = Object.keys(schemas[schemaName]?.discriminator?.mapping ?? {});
     const first = validate.errors?.[0];
-    return failure('contract_violation', first ? describeValidationError(first, tags) : 'request body breaks the contract');
+    const message = first ? describeValidationError(first, tags) : 'request body breaks the contract';
+    return { ...failure('contract_violation', message), authenticated: true };
   }
   return { project, body: parsedBody };
 }
