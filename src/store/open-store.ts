@@ -17,7 +17,8 @@ export interface StoreOptions {
   busyTimeoutMs?: number;
 }
 
-function openSqlite(file: string, options: StoreOptions): Store {
+/** The configured SQLite connection the store runs on. */
+export function openSqliteDatabase(file: string, options: StoreOptions = {}): BetterSqlite3.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
@@ -28,7 +29,7 @@ function openSqlite(file: string, options: StoreOptions): Store {
   database.pragma('foreign_keys = ON');
   // Room for the indexes of a million accounts and payments.
   database.pragma('cache_size = -65536');
-  return new SqliteStore(database);
+  return database;
 }
 
 function openPostgres(url: string, options: StoreOptions): Store {
@@ -45,7 +46,7 @@ export function openStore(databaseUrl: string, options: StoreOptions = {}): Stor
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (!file) throw new Error('DATABASE_URL: give a file after sqlite:, for example sqlite:./data/kassa24.db');
-    return openSqlite(file, options);
+    return new SqliteStore(openSqliteDatabase(file, options));
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options);
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…"`);

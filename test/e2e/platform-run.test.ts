@@ -89,6 +89,8 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
     it('shuts down gracefully on SIGTERM', async () => {
       expect(await service.stop('SIGTERM')).toBe(0);
       expect(service.output()).toContain('"msg":"stopped"');
+      // Everything the process wrote during the whole run: no secret of the project in it.
+      for (const secret of [SECRET, 'e2e-previous-key']) expect(service.output()).not.toContain(secret);
     });
   });
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createApp } from '../../src/app.js';
-import { parseProjects } from '../../src/config.js';
+import { parseAllowedSources, parseProjects } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { NewAccount, Store } from '../../src/store/store.js';
@@ -27,13 +27,17 @@ export interface ServiceOptions {
   backend?: BackendName;
   /** Use this database instead of a fresh one (not dropped on close). */
   databaseUrl?: string;
+  /** Build the store on the database URL yourself (to reach its connection). */
+  openStore?: (databaseUrl: string) => Store;
+  allowedSources?: string;
+  trustProxy?: boolean;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
   const database = options.databaseUrl
     ? { url: options.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(options.backend ?? 'sqlite');
-  const store = openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const store = options.openStore ? options.openStore(database.url) : openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   await store.migrate();
   for (const account of options.accounts ?? []) await store.addAccount(account);
   const logs: string[] = [];
@@ -49,6 +53,8 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     newPaymentId: randomUUID,
     logger: createLogger({ destination, level: 'info' }),
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
+    trustProxy: options.trustProxy ?? false,
+    ...(options.allowedSources && { allowedSources: parseAllowedSources(options.allowedSources)! }),
   });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));

@@ -1,0 +1,68 @@
+// The service as a process: SIGTERM finishes what is in flight before exiting; a stalled client
+// is cut off by the request timeout.
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed } from '../support/platform.js';
+import { startServiceProcess } from '../support/processes.js';
+
+let database: TestDatabase;
+afterEach(() => database?.drop());
+
+async function freshEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
+  database = await createTestDatabase('sqlite');
+  const store = openStore(database.url);
+  await store.migrate();
+  await store.addAccount({ customerId: 'acc', currency: 'KZT' });
+  await store.close();
+  return { DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }), ...extra };
+}
+
+describe('graceful shutdown', () => {
+  it('answers and stores every callback in flight at SIGTERM, then exits 0 and closes the store', async () => {
+    const service = await startServiceProcess(await freshEnv());
+    const payments: Array<{ id: string; amount: number }> = [];
+    for (let i = 0; i < 40; i++) {
+      const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 100 + i)));
+      payments.push({ id: body.payment_id, amount: 100 + i });
+    }
+    // Open the connections first, so that the requests are in flight when the signal lands.
+    const inFlight = payments.map((p) => post(service.url, '/callback', signed(callbackBody(p.id, p.amount))).catch((error: Error) => error));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const exit = service.stop('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    expect(await exit).toBe(0);
+    expect(service.output()).toContain('"msg":"stopped"');
+
+    const answered = answers.filter((a): a is { status: number; body: any } => !(a instanceof Error));
+    expect(answered.length).toBeGreaterThan(0);
+    expect(answered.every((a) => a.status === 200)).toBe(true);
+    const store = openStore(database.url);
+    const stored = new Set((await store.listCallbacks({})).map((c) => c.paymentId));
+    const balance = (await store.findAccount('acc'))!.balance;
+    await store.close();
+    for (const a of answered) expect(stored.has(a.body.payment_id)).toBe(true);
+    expect(balance).toBe(payments.filter((p) => stored.has(p.id)).reduce((sum, p) => sum + p.amount, 0));
+  });
+});
+
+describe('request timeout', () => {
+  it('closes a connection that never finishes its request', async () => {
+    const service = await startServiceProcess(await freshEnv({ REQUEST_TIMEOUT_MS: '500' }));
+    try {
+      const { port } = new URL(service.url);
+      const started = Date.now();
+      const closedAfter = await new Promise<number>((resolve) => {
+        const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('POST /terminal HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"ty'));
+        socket.on('data', () => undefined);
+        socket.on('close', () => resolve(Date.now() - started));
+        socket.on('error', () => undefined);
+      });
+      expect(closedAfter).toBeLessThan(3000);
+      expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
+import { startService, type TestService } from '../support/service.js';
+
+const SECRET = 'sk-live-9f3c2b7e1d';
+const PROJECTS = JSON.stringify({ 1234: [SECRET, 'sk-previous-44aa'] });
+let service: TestService;
+afterEach(() => service?.close());
+
+describe('source allow-list', () => {
+  it('refuses platform calls from other addresses, in the protocol shape, and still serves probes', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }], allowedSources: '203.0.113.0/24, 2001:db8::1' });
+    expect(await post(service.url, '/terminal', signed(verifyRequest('a'), SECRET))).toEqual({
+      status: 403,
+      body: { code: 400, error_description: 'source address 127.0.0.1 is not allowed to call /terminal' },
+    });
+    expect((await post(service.url, '/callback', signed(callbackBody('p', 1), SECRET))).status).toBe(403);
+    expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+  });
+
+  it('lets loopback through when listed, and ignores X-Forwarded-For unless a proxy is trusted', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }], allowedSources: '127.0.0.1' });
+    expect((await post(service.url, '/terminal', signed(verifyRequest('a'), SECRET), { 'x-forwarded-for': '198.51.100.9' })).body.code).toBe(0);
+  });
+
+  it('behind a trusted proxy, takes the address the proxy saw (the last X-Forwarded-For entry)', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }], allowedSources: '203.0.113.7', trustProxy: true });
+    const ask = (xff: string) => post(service.url, '/terminal', signed(verifyRequest('a'), SECRET), { 'x-forwarded-for': xff });
+    expect((await ask('198.51.100.9, 203.0.113.7')).body.code).toBe(0);
+    // A client cannot smuggle an allowed address in front of what the proxy appended.
+    expect((await ask('203.0.113.7, 198.51.100.9')).status).toBe(403);
+  });
+});
+
+describe('metrics and logs', () => {
+  it('counts requests, outcomes, credits, duplicates, flags and signature failures', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
+    const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 500), SECRET));
+    const callback = signed(callbackBody(body.payment_id, 500), SECRET);
+    await post(service.url, '/callback', callback);
+    await post(service.url, '/callback', callback);
+    await post(service.url, '/callback', signed(callbackBody('unknown', 500), SECRET));
+    await post(service.url, '/terminal', signed(verifyRequest('a'), 'wrong'));
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    expect(metrics).toContain('kassa24_requests_total{operation="terminal",code="0",status="200"} 1');
+    expect(metrics).toContain('kassa24_requests_total{operation="terminal",code="400",status="200"} 1');
+    expect(metrics).toContain('kassa24_callbacks_total{result="credited"} 1');
+    expect(metrics).toContain('kassa24_callbacks_total{result="duplicate"} 1');
+    expect(metrics).toContain('kassa24_callbacks_total{result="flagged"} 1');
+    expect(metrics).toContain('kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"} 1');
+    expect(metrics).toMatch(/kassa24_request_duration_seconds_bucket\{le="0.05",operation="callback"\} \d+/);
+  });
+
+  it('logs one JSON line per request with its id and outcome, and never a secret', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
+    const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 500), SECRET));
+    await post(service.url, '/callback', signed(callbackBody(body.payment_id, 500), 'sk-previous-44aa'));
+    await post(service.url, '/terminal', signed(verifyRequest('a'), 'guess'));
+    await post(service.url, '/terminal', '{"broken":');
+    const lines = service.logs.join('').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.filter((l) => l.msg === 'request')).toHaveLength(4);
+    expect(lines[0]).toMatchObject({ msg: 'request', operation: 'terminal', status: 200, code: 0, requestId: expect.any(String) });
+    expect(lines[2]).toMatchObject({ code: 400, reason: 'signature_invalid' });
+    const all = service.logs.join('');
+    for (const secret of [SECRET, 'sk-previous-44aa']) expect(all).not.toContain(secret);
+  });
+
+  it('echoes a well-formed X-Request-Id and makes one up otherwise', async () => {
+    service = await startService({ projects: PROJECTS });
+    const given = await fetch(`${service.url}/healthz`, { headers: { 'x-request-id': 'lb-123' } });
+    expect(given.headers.get('x-request-id')).toBe('lb-123');
+    const hostile = await fetch(`${service.url}/healthz`, { headers: { 'x-request-id': 'a"b<script>' } });
+    expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('concurrency', () => {
+  it('100 concurrent deliveries of one callback credit once', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
+    const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 777), SECRET));
+    const callback = signed(callbackBody(body.payment_id, 777), SECRET);
+    const answers = await Promise.all(Array.from({ length: 100 }, () => post(service.url, '/callback', callback)));
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(answers.filter((a) => a.body.result === 'credited')).toHaveLength(1);
+    expect((await service.store.findAccount('a'))?.balance).toBe(777);
+    expect((await service.store.listCallbacks({ paymentId: body.payment_id }))[0]?.deliveries).toBe(100);
+  });
+});
