@@ -6,7 +6,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { signCommand } from './sign-command.js';
-import { addAccount, closeAccount, listCallbacks, listPayments, showAccount } from './store-commands.js';
+import { addAccount, closeAccount, expirePayments, listCallbacks, listPayments, showAccount } from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
@@ -14,7 +14,8 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   accounts add --customer-id ID --currency KZT [--additional-id X]
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
   accounts close ID
-  payments list [--customer-id ID] [--status pending|success|failed]   one JSON object per line
+  payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
+  payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   migrate                           apply the schema migrations and exit
 
@@ -28,6 +29,7 @@ const OPTIONS = {
   'additional-id': { type: 'string' },
   status: { type: 'string' },
   'payment-id': { type: 'string' },
+  'older-than-days': { type: 'string' },
   flagged: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -75,6 +77,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'payments list':
       for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status }))) print(payment);
+      return;
+    case 'payments expire':
+      print(await withStore((s) => expirePayments(s, values['older-than-days'])));
       return;
     case 'callbacks list':
       for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged }))) print(stored);

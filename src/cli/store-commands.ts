@@ -1,10 +1,11 @@
 // Admin commands over the same DATABASE_URL as the service: accounts and payments.
 import { schemaValidators } from '../../generated/validators.js';
+import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
 import type { Account, Payment, PaymentStatus } from '../ledger/model.js';
 import { AccountExistsError, type Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
-const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'success', 'failed'];
+const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'success', 'failed', 'expired'];
 
 export const accountJson = (a: Account) => ({
   customer_id: a.customerId,
@@ -94,4 +95,11 @@ export async function listCallbacks(store: Store, opts: { paymentId?: string; fl
     headers: c.headers,
     raw_body: c.rawBody,
   }));
+}
+
+export async function expirePayments(store: Store, olderThanDays: string | undefined) {
+  const days = olderThanDays === undefined ? EXPIRY_THRESHOLD_DAYS : Number(olderThanDays);
+  if (!Number.isInteger(days) || days < 1) throw new CliError('--older-than-days must be a positive whole number of days');
+  const cutoff = expiryCutoff(new Date(), days);
+  return { expired: await store.expirePendingPayments(cutoff), created_before: cutoff.toISOString() };
 }

@@ -35,8 +35,9 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
       recordStatus: true,
       credit: true,
       result: 'credited',
-      // The money was paid, so it is credited; an earlier failure is worth a look all the same.
+      // The money was paid, so it is credited; an earlier failure or an expiry is worth a look.
       ...(payment.status === 'failed' && { reviewReason: `success after the payment was marked failed (${payment.lastCallbackStatus})` }),
+      ...(payment.status === 'expired' && { reviewReason: 'success after the payment expired (pending beyond the 36-day threshold)' }),
     };
   }
   if (FAILURE_STATUSES.has(callback.status)) {

@@ -1,7 +1,8 @@
 // The ledger's records as the domain sees them. Amounts are integers in minor units.
 
 export type AccountStatus = 'active' | 'closed';
-export type PaymentStatus = 'pending' | 'success' | 'failed';
+/** `expired`: still pending after the method's threshold (36 days); a late success still credits. */
+export type PaymentStatus = 'pending' | 'success' | 'failed' | 'expired';
 
 export interface Account {
   customerId: string;

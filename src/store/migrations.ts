@@ -75,10 +75,54 @@ function initial(dialect: Dialect): Migration {
   };
 }
 
+// Payments pending past the method's 36-day threshold can be marked expired.
+function paymentExpiry(dialect: Dialect): Migration {
+  const statuses = sql`status in ('pending', 'success', 'failed', 'expired')`;
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect === 'postgres') {
+        await sql`alter table payments drop constraint payments_status_check, add constraint payments_status_check check (${statuses})`.execute(db);
+        return;
+      }
+      // SQLite cannot alter a CHECK: rebuild the table (sqlite.org/lang_altertable.html, "other
+      // kinds of table schema changes"), with foreign keys off so that ledger_entries survives.
+      await sql`pragma foreign_keys = off`.execute(db);
+      try {
+        await sql`begin immediate`.execute(db);
+        await db.schema
+          .createTable('payments_next')
+          .addColumn('payment_id', 'text', (c) => c.primaryKey())
+          .addColumn('project_id', 'bigint', (c) => c.notNull())
+          .addColumn('customer_id', 'text', (c) => c.notNull().references('accounts.customer_id'))
+          .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+          .addColumn('currency', 'text', (c) => c.notNull())
+          .addColumn('status', 'text', (c) => c.notNull().check(statuses))
+          .addColumn('last_callback_status', 'text')
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('updated_at', 'text', (c) => c.notNull())
+          .execute();
+        await sql`insert into payments_next select * from payments`.execute(db);
+        await sql`drop table payments`.execute(db);
+        await sql`alter table payments_next rename to payments`.execute(db);
+        await db.schema.createIndex('payments_by_customer').on('payments').columns(['customer_id', 'created_at']).execute();
+        await db.schema.createIndex('payments_by_status').on('payments').columns(['status', 'created_at']).execute();
+        const broken = await sql`pragma foreign_key_check`.execute(db);
+        if (broken.rows.length > 0) throw new Error(`foreign key check failed after rebuilding payments: ${JSON.stringify(broken.rows)}`);
+        await sql`commit`.execute(db);
+      } catch (error) {
+        await sql`rollback`.execute(db).catch(() => undefined);
+        throw error;
+      } finally {
+        await sql`pragma foreign_keys = on`.execute(db);
+      }
+    },
+  };
+}
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect) };
+      return { '0001_initial': initial(dialect), '0002_payment_expiry': paymentExpiry(dialect) };
     },
   };
 }

@@ -198,6 +198,18 @@ export class PostgresStore implements Store {
     });
   }
 
+  expirePendingPayments(cutoff: Date): Promise<number> {
+    return this.write(async (trx) => {
+      const result = await trx
+        .updateTable('payments')
+        .set({ status: 'expired', updated_at: new Date().toISOString() })
+        .where('status', '=', 'pending')
+        .where('created_at', '<', cutoff.toISOString())
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    });
+  }
+
   applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {
     const { facts } = callback;
     const bodySha256 = sha256(callback.rawBody);

@@ -18,7 +18,7 @@ export interface PaymentsTable {
   customer_id: string;
   amount: number;
   currency: string;
-  status: 'pending' | 'success' | 'failed';
+  status: 'pending' | 'success' | 'failed' | 'expired';
   last_callback_status: string | null;
   created_at: string;
   updated_at: string;

@@ -59,6 +59,8 @@ export interface Store {
   closeAccount(customerId: string): Promise<Account | undefined>;
   createPayment(payment: NewPayment): Promise<Payment>;
   listPayments(filter: PaymentFilter): Promise<Payment[]>;
+  /** Marks pending payments created before `cutoff` as expired; answers how many. */
+  expirePendingPayments(cutoff: Date): Promise<number>;
   /**
    * Stores the callback durably and applies it to the ledger, all in one transaction: when this
    * resolves, both are committed; when it rejects, neither is.

@@ -81,6 +81,12 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
       });
     });
 
+    it('payments expire leaves recent pending payments alone and says what it did', async () => {
+      const result = JSON.parse(await cli('payments', 'expire'));
+      expect(result).toEqual({ expired: 0, created_before: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      expect(Date.now() - Date.parse(result.created_before)).toBeGreaterThan(35 * 86_400_000);
+    });
+
     it('closing an account with the CLI makes verify answer 404', async () => {
       await cli('accounts', 'close', 'bob');
       expect(await terminal(verifyRequest('bob', PROJECT))).toEqual({ code: 404, error_description: 'Account does not exist: bob is closed' });

@@ -69,6 +69,20 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(await store.listPayments({ status: 'success' })).toEqual([]);
     });
 
+    it('expires pending payments created before the cutoff, and only those', async () => {
+      const pending = await deposit(100);
+      const settled = await deposit(200);
+      await store.applyCallback(callback({ paymentId: settled.paymentId, amount: 200 }));
+      expect(await store.expirePendingPayments(new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.expirePendingPayments(new Date(Date.now() + 60_000))).toBe(1);
+      expect((await store.listPayments({ status: 'expired' })).map((p) => p.paymentId)).toEqual([pending.paymentId]);
+      expect((await store.listPayments({ status: 'success' })).map((p) => p.paymentId)).toEqual([settled.paymentId]);
+      // A success arriving late still credits: the money was paid.
+      const late = await store.applyCallback(callback({ paymentId: pending.paymentId, amount: 100 }));
+      expect(late).toMatchObject({ result: 'credited', reviewReason: expect.stringMatching(/expired/) });
+      expect(await balance()).toBe(300);
+    });
+
     it('refuses a payment for an account that does not exist', async () => {
       await expect(deposit(100, 'nobody')).rejects.toThrow();
     });

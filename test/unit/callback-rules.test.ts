@@ -37,6 +37,12 @@ describe('decideCallback', () => {
     expect(decision.reviewReason).toContain('decline');
   });
 
+  it('success after expiry credits (the money was paid) and flags it', () => {
+    const decision = decideCallback(payment('expired'), facts('success'));
+    expect(decision).toMatchObject({ setStatus: 'success', credit: true, result: 'credited' });
+    expect(decision.reviewReason).toMatch(/expired/);
+  });
+
   it.each(['decline', 'error', 'cancelled'])('%s marks a pending payment failed, credits nothing', (status) => {
     expect(decideCallback(payment(), facts(status))).toEqual({ setStatus: 'failed', recordStatus: true, credit: false, result: 'failed' });
   });

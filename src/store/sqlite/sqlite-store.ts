@@ -142,6 +142,7 @@ export class SqliteStore implements Store {
          values (@sha, @rawBody, @headers, @reason, @now, @now, 1)
          on conflict (body_sha256) do update set deliveries = rejected_callbacks.deliveries + 1, last_received_at = @now`,
       ),
+      expire: prepare(`update payments set status = 'expired', updated_at = ? where status = 'pending' and created_at < ?`),
       ping: prepare('select 1'),
     });
     this.sql = () => (prepared ??= build());
@@ -235,6 +236,10 @@ export class SqliteStore implements Store {
       const text = `select * from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id`;
       return this.db.prepare<unknown[], PaymentRow>(text).all(...params).map(toPayment);
     });
+  }
+
+  expirePendingPayments(cutoff: Date): Promise<number> {
+    return this.write(() => this.sql().expire.run(new Date().toISOString(), cutoff.toISOString()).changes);
   }
 
   applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {

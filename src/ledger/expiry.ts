@@ -1,0 +1,9 @@
+// The method's threshold: a payment still pending after 36 days will not complete.
+export const EXPIRY_THRESHOLD_DAYS = 36;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Payments created before this instant and still pending are expired. */
+export function expiryCutoff(now: Date, days = EXPIRY_THRESHOLD_DAYS): Date {
+  return new Date(now.getTime() - days * DAY_MS);
+}
