@@ -254,7 +254,7 @@ export const openapiDocument = {
                     "summary": "A required field is missing",
                     "value": {
                       "code": 500,
-                      "error_description": "payment: missing required field \"status\""
+                      "error_description": "payment.status: required field is missing"
                     }
                   }
                 }

@@ -1,6 +1,7 @@
 // Regenerates into a temporary folder and fails on any difference from the committed generated/:
 // generated code is written by `npm run generate` only, never by hand, and never left stale.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +11,10 @@ const committedDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), 
 const freshDir = await mkdtemp(path.join(tmpdir(), 'kassa24-generated-'));
 try {
   const fresh = await generate(freshDir);
-  const committed = (await readdir(committedDir)).sort();
+  const committed = (await readdir(committedDir, { recursive: true, withFileTypes: true }))
+    .filter((e: Dirent) => e.isFile())
+    .map((e: Dirent) => path.relative(committedDir, path.join(e.parentPath, e.name)))
+    .sort();
   const problems: string[] = [];
   for (const name of new Set([...fresh, ...committed])) {
     if (!fresh.includes(name)) problems.push(`generated/${name} is not produced by npm run generate any more`);

@@ -152,3 +152,15 @@ describe('phpFloatToString (precision 14, half to even)', () => {
     expect(phpFloatToString(value)).toBe(expected);
   });
 });
+
+describe('signingMiddleware (for fetch-based clients)', () => {
+  it('appends the signature of exactly the text sent, without re-serialising it', async () => {
+    const { signingMiddleware } = await import('../../src/protocol/signature/fetch-signer.js');
+    const body = '{"type":"verify","customer_id":"7123456789","project_id":1234 }';
+    const { init } = await signingMiddleware('kassa24-demo-secret').pre({ url: 'x', init: { method: 'POST', body } });
+    expect(init.body).toBe(
+      '{"type":"verify","customer_id":"7123456789","project_id":1234 ,"signature":"0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg=="}',
+    );
+    expect((await signingMiddleware('k').pre({ url: 'x', init: { body: '{}' } })).init.body).toBe(`{"signature":${JSON.stringify(sign('{}', 'k'))}}`);
+  });
+});
