@@ -6,6 +6,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { signCommand } from './sign-command.js';
+import { simulate } from './simulate-command.js';
 import { addAccount, closeAccount, expirePayments, listCallbacks, listPayments, showAccount } from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
@@ -18,6 +19,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   migrate                           apply the schema migrations and exit
+  simulate --url BASE --project ID --secret KEY --customer-id C --amount N
+           [--status success|decline] [--duplicates K] [--bad-signature]
+                                    play the platform: verify -> check_deposit -> callback, answers checked against the contract
 
 Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}).`;
 
@@ -30,6 +34,11 @@ const OPTIONS = {
   status: { type: 'string' },
   'payment-id': { type: 'string' },
   'older-than-days': { type: 'string' },
+  url: { type: 'string' },
+  project: { type: 'string' },
+  amount: { type: 'string' },
+  duplicates: { type: 'string' },
+  'bad-signature': { type: 'boolean' },
   flagged: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -84,6 +93,20 @@ async function run(argv: string[]): Promise<void> {
     case 'callbacks list':
       for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged }))) print(stored);
       return;
+    case 'simulate': {
+      const usage = 'usage: simulate --url BASE --project ID --secret KEY --customer-id C --amount N [--status success|decline] [--duplicates K] [--bad-signature]';
+      const { url, project, secret, amount } = values;
+      const customerId = values['customer-id'];
+      if (!url || !project || !secret || !customerId || !amount) throw new CliError(usage);
+      const status = values.status ?? 'success';
+      const numbers = { project: Number(project), amount: Number(amount), duplicates: Number(values.duplicates ?? 0) };
+      if (status !== 'success' && status !== 'decline') throw new CliError(`--status must be success or decline\n${usage}`);
+      if (!Number.isSafeInteger(numbers.project) || !Number.isSafeInteger(numbers.amount) || !Number.isSafeInteger(numbers.duplicates) || numbers.duplicates < 0) {
+        throw new CliError(`--project, --amount and --duplicates take whole numbers\n${usage}`);
+      }
+      process.exitCode = await simulate({ url, secret, customerId, status, badSignature: values['bad-signature'] ?? false, ...numbers, out: (line) => process.stdout.write(`${line}\n`) });
+      return;
+    }
     case 'migrate':
       await withStore(async () => undefined);
       process.stderr.write('migrations applied\n');
