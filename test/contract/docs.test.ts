@@ -1,0 +1,50 @@
+// `npm run docs` renders the partner documentation to one static page; a real browser opens it
+// and finds the operations and their examples on it.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../support/processes.js';
+
+const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveBrowser = existsSync(browserPath);
+if (!haveBrowser) {
+  const message = `Browser test of the rendered docs SKIPPED: no Chromium at ${browserPath} (apt-get install chromium, or set CHROMIUM_PATH).`;
+  // CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
+  if (process.env.CI) throw new Error(message);
+  console.warn(message);
+}
+
+const out = mkdtempSync(path.join(tmpdir(), 'kassa24-docs-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+describe.runIf(haveBrowser)('npm run docs', () => {
+  it('renders one static page showing every operation and its examples in a real browser', async () => {
+    const page = path.join(out, 'kassa24-bvu.html');
+    execFileSync('npm', ['run', '--silent', 'docs', '--', '--out', page], { cwd: projectRoot, stdio: 'ignore' });
+    expect(existsSync(page)).toBe(true);
+
+    const browser = await chromium.launch({
+      executablePath: browserPath,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    try {
+      const tab = await browser.newPage();
+      await tab.goto(`file://${page}`);
+      await tab.waitForFunction("document.body.innerText.includes('Payment result (Gate callback)')", undefined, { timeout: 20_000 });
+      const text = await tab.locator('body').innerText();
+      // The operations, as a reader sees them...
+      for (const operation of ['Account check (verify) and payment id request (check_deposit)', 'Payment result (Gate callback)', 'Liveness probe', 'Readiness probe']) {
+        expect(text).toContain(operation);
+      }
+      // ...with the method page's examples: request examples to pick from, and their values.
+      for (const example of ['Account check (method page example', 'Payment id request (method page example']) expect(text).toContain(example);
+      for (const value of ['7123456789', 'HFVDW42345', 'payment_47', 'kassa24_bvu']) expect(text).toContain(value);
+      await tab.screenshot({ path: path.join(out, 'docs.png') });
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
