@@ -110,10 +110,6 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       return;
     }
     ctx.state.operationId = route.operationId;
-    if (PLATFORM_OPERATIONS.has(route.operationId) && !sourceAllowed(ctx.ip)) {
-      send(ctx, toWire(channelOf(route.operationId), failure('source_not_allowed', `source address ${ctx.ip} is not allowed to call ${ctx.path}`)));
-      return;
-    }
     send(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
   });
 
@@ -152,6 +148,16 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       },
       'request',
     );
+  });
+  // Callers outside the allow-list are turned away before their body is read.
+  app.use(async (ctx, next) => {
+    const route = routeOf(ctx.method, ctx.path);
+    if ('operationId' in route && PLATFORM_OPERATIONS.has(route.operationId) && !sourceAllowed(ctx.ip)) {
+      ctx.state.operationId = route.operationId;
+      send(ctx, toWire(channelOf(route.operationId), failure('source_not_allowed', `source address ${ctx.ip} is not allowed to call ${ctx.path}`)));
+      return;
+    }
+    await next();
   });
   app.use(
     bodyParser({
