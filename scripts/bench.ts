@@ -89,7 +89,7 @@ async function main() {
   const callbackPayments = Math.max(100_000, duration * 20_000);
   const database = await freshDatabase();
   log(`seeding ${values.db}: ${accounts} accounts, ${accounts} payments, ${callbackPayments} pending payments`);
-  const store = openStore(database.url);
+  const store = await openStore(database.url);
   await store.migrate();
   await store.close();
   await seed(database.url, accounts, callbackPayments);

@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const store = openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   if (config.migrateOnStart) await store.migrate();
   else logger.info('MIGRATE_ON_START=false: expecting the schema to be migrated already (cli migrate)');
   if (config.demo) {

@@ -23,7 +23,7 @@ mkdirSync(outDir, { recursive: true });
 
 execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 const url = `sqlite:${path.join(work, 'p.db')}`;
-const store = openStore(url);
+const store = await openStore(url);
 await store.migrate();
 await store.close();
 const payments = 200_000;

@@ -44,7 +44,7 @@ const OPTIONS = {
 } as const;
 
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  const store = await openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
   try {
     await store.migrate();
     return await work(store);

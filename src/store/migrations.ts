@@ -1,6 +1,7 @@
 // Schema migrations, applied at start-up (and by `cli migrate`). Append only: a released migration
 // is never edited. The same migrations serve SQLite and PostgreSQL.
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { MIGRATION_NAMES } from './migration-names.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -119,10 +120,15 @@ function paymentExpiry(dialect: Dialect): Migration {
   };
 }
 
+const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
+  '0001_initial': initial,
+  '0002_payment_expiry': paymentExpiry,
+};
+
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
     async getMigrations() {
-      return { '0001_initial': initial(dialect), '0002_payment_expiry': paymentExpiry(dialect) };
+      return Object.fromEntries(MIGRATION_NAMES.map((name) => [name, MIGRATIONS[name](dialect)]));
     },
   };
 }

@@ -3,9 +3,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, PostgresDialect } from 'kysely';
-import pg from 'pg';
-import { PostgresStore } from './postgres-store.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -27,12 +24,19 @@ export function openSqliteDatabase(file: string, options: StoreOptions = {}): Be
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
   database.pragma('foreign_keys = ON');
-  // Room for the indexes of a million accounts and payments.
-  database.pragma('cache_size = -65536');
+  // Hot index pages of a million accounts and payments stay in memory; the OS cache holds the
+  // rest, and the process stays within its memory budget under load.
+  database.pragma('cache_size = -32768');
   return database;
 }
 
-function openPostgres(url: string, options: StoreOptions): Store {
+// PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
+async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
+  const [{ default: pg }, { Kysely, PostgresDialect }, { PostgresStore }] = await Promise.all([
+    import('pg'),
+    import('kysely'),
+    import('./postgres-store.js'),
+  ]);
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // A client losing its connection emits 'error' — idle ones through the pool, checked-out ones on
   // themselves. Unheard, either would crash the process; the query in flight is rejected anyway
@@ -42,7 +46,7 @@ function openPostgres(url: string, options: StoreOptions): Store {
   return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
 }
 
-export function openStore(databaseUrl: string, options: StoreOptions = {}): Store {
+export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (!file) throw new Error('DATABASE_URL: give a file after sqlite:, for example sqlite:./data/kassa24.db');

@@ -17,7 +17,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   database = await createTestDatabase('sqlite');
   env = { DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) };
-  const store = openStore(database.url);
+  const store = await openStore(database.url);
   await store.migrate();
   for (let i = 0; i < ACCOUNTS; i++) await store.addAccount({ customerId: `crash-${i}`, currency: 'KZT' });
   await store.close();

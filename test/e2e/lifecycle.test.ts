@@ -12,7 +12,7 @@ afterEach(() => database?.drop());
 
 async function freshEnv(extra: NodeJS.ProcessEnv = {}): Promise<NodeJS.ProcessEnv> {
   database = await createTestDatabase('sqlite');
-  const store = openStore(database.url);
+  const store = await openStore(database.url);
   await store.migrate();
   await store.addAccount({ customerId: 'acc', currency: 'KZT' });
   await store.close();
@@ -38,7 +38,7 @@ describe('graceful shutdown', () => {
     const answered = answers.filter((a): a is { status: number; body: any } => !(a instanceof Error));
     expect(answered.length).toBeGreaterThan(0);
     expect(answered.every((a) => a.status === 200)).toBe(true);
-    const store = openStore(database.url);
+    const store = await openStore(database.url);
     const stored = new Set((await store.listCallbacks({})).map((c) => c.paymentId));
     const balance = (await store.findAccount('acc'))!.balance;
     await store.close();

@@ -11,7 +11,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
 
   beforeEach(async () => {
     database = await createTestDatabase(backend);
-    store = openStore(database.url, { poolSize: 10 });
+    store = await openStore(database.url, { poolSize: 10 });
     await store.migrate();
     await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
   });

@@ -35,7 +35,7 @@ describe.each(backends())('migrations on %s', (backend) => {
     await kysely.insertInto('ledger_entries').values({ payment_id: 'p1', customer_id: 'old', amount: 700, currency: 'KZT', callback_id: callback.id, created_at: now }).execute();
     await kysely.destroy();
 
-    const store = openStore(database.url);
+    const store = await openStore(database.url);
     try {
       await store.migrate();
       expect((await store.findAccount('old'))?.balance).toBe(700);

@@ -37,7 +37,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
   const database = options.databaseUrl
     ? { url: options.databaseUrl, drop: async () => undefined }
     : await createTestDatabase(options.backend ?? 'sqlite');
-  const store = options.openStore ? options.openStore(database.url) : openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const store = options.openStore ? options.openStore(database.url) : await openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   await store.migrate();
   for (const account of options.accounts ?? []) await store.addAccount(account);
   const logs: string[] = [];

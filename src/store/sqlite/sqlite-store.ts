@@ -4,10 +4,9 @@
 // impossible, whatever this code does.
 import { createHash } from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { decideCallback } from '../../ledger/callback-rules.js';
 import type { Account, CallbackOutcome, Payment, PaymentStatus, StoredCallback } from '../../ledger/model.js';
-import { migrationProvider } from '../migrations.js';
+import { MIGRATION_NAMES } from '../migration-names.js';
 import { isTransientStoreError, isUniqueViolation } from '../transient-errors.js';
 import {
   AccountExistsError,
@@ -166,7 +165,19 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** Whether every migration is recorded as applied; read directly, without loading the migrator. */
+  private upToDate(): boolean {
+    try {
+      const applied = new Set(this.db.prepare<[], { name: string }>('select name from kysely_migration').all().map((r) => r.name));
+      return MIGRATION_NAMES.every((name) => applied.has(name));
+    } catch {
+      return false;
+    }
+  }
+
   async migrate(): Promise<void> {
+    if (this.upToDate()) return;
+    const [{ Kysely, Migrator, SqliteDialect }, { migrationProvider }] = await Promise.all([import('kysely'), import('../migrations.js')]);
     // Kysely's migrator on this same connection; not destroyed, as that would close the database.
     const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: this.db }) });
     const { error, results } = await new Migrator({ db: kysely, provider: migrationProvider('sqlite') }).migrateToLatest();
