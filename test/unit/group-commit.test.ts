@@ -43,6 +43,23 @@ describe('GroupCommitter', () => {
     expect(ids()).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 
+  it('fails the batch after one attempt when the write lock cannot be had', async () => {
+    db.pragma('busy_timeout = 50');
+    const other = new Database(path.join(dir, 'gc.db'));
+    other.exec('begin exclusive');
+    try {
+      const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(insert(2))]);
+      expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
+      expect((outcomes[0] as PromiseRejectedResult).reason.message).toMatch(/^unavailable: database is locked/);
+      expect(statements.filter((s) => s === 'BEGIN IMMEDIATE')).toHaveLength(1);
+    } finally {
+      other.exec('rollback');
+      other.close();
+    }
+    await committer.run(insert(3));
+    expect(ids()).toEqual([3]);
+  });
+
   it('undoes a failing unit alone; the others commit', async () => {
     const failing = () => {
       insert(20)();
