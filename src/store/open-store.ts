@@ -1,33 +1,16 @@
 // DATABASE_URL -> a Store. `sqlite:PATH` (relative to the working directory, or `sqlite::memory:`)
 // is the embedded default; `postgres://…` selects PostgreSQL.
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import BetterSqlite3 from 'better-sqlite3';
+import { openSqliteDatabase, type SqliteOptions } from './sqlite/connection.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
+import { ThreadWriter } from './sqlite/thread-writer.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
-export interface StoreOptions {
+export { openSqliteDatabase };
+
+export interface StoreOptions extends SqliteOptions {
   /** PostgreSQL connection pool size. */
   poolSize?: number;
-  /** How long SQLite waits for another writer's lock before reporting the store unavailable. */
-  busyTimeoutMs?: number;
-}
-
-/** The configured SQLite connection the store runs on. */
-export function openSqliteDatabase(file: string, options: StoreOptions = {}): BetterSqlite3.Database {
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const database = new BetterSqlite3(file);
-  database.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk before the callback is acknowledged; NORMAL could lose the last
-  // commits on power loss, after the platform stopped redelivering.
-  database.pragma('synchronous = FULL');
-  database.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
-  database.pragma('foreign_keys = ON');
-  // Hot index pages of a million accounts and payments stay in memory; the OS cache holds the
-  // rest, and the process stays within its memory budget under load.
-  database.pragma('cache_size = -32768');
-  return database;
 }
 
 // PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
@@ -50,7 +33,9 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (!file) throw new Error('DATABASE_URL: give a file after sqlite:, for example sqlite:./data/kassa24.db');
-    return new SqliteStore(openSqliteDatabase(file, options));
+    const db = openSqliteDatabase(file, options);
+    // A second connection to an in-memory database would be another database: write inline.
+    return new SqliteStore(db, file === ':memory:' ? undefined : new ThreadWriter(file, options));
   }
   if (/^postgres(ql)?:\/\//.test(databaseUrl)) return openPostgres(databaseUrl, options);
   throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got "${databaseUrl.split(':')[0]}:…"`);

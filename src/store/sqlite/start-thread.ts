@@ -1,0 +1,17 @@
+// Starts one of the store's threads from its entry module beside this file: the compiled .js
+// when running from dist/, or the TypeScript source through tsx when running from the sources
+// (tests, `npm run cli`), as the calling thread itself was.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+export function startThread(entry: 'writer-thread' | 'checkpointer-thread', workerData: unknown): Worker {
+  const compiled = new URL(`./${entry}.js`, import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData });
+  const source = new URL(`./${entry}.ts`, import.meta.url).href;
+  const tsx = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const code = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`;
+  return new Worker(code, { eval: true, workerData });
+}

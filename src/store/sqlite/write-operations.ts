@@ -1,0 +1,127 @@
+// Every write the SQLite store makes, as a synchronous function of plain data: it runs inside a
+// group-commit batch, on whichever thread owns the write connection, and its arguments and result
+// cross that thread boundary as they are. The rules for a callback are the ledger's
+// (decideCallback); the unique key on ledger_entries.payment_id still makes a second credit
+// impossible, whatever this code does.
+import { createHash } from 'node:crypto';
+import { decideCallback } from '../../ledger/callback-rules.js';
+import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
+import { AccountExistsError, type IncomingCallback, type NewAccount, type NewPayment, type RejectedCallback } from '../store.js';
+import { isUniqueViolation } from '../transient-errors.js';
+import { toAccount, toPayment } from './rows.js';
+import { asStoreError } from './store-errors.js';
+import type { Statements } from './statements.js';
+
+// As they travel to the writer: timestamps already ISO text (a Date would cross the thread too,
+// but the rows store text).
+export type CallbackToApply = Omit<IncomingCallback, 'receivedAt'> & { receivedAt: string };
+export type RejectedCallbackToKeep = Omit<RejectedCallback, 'receivedAt'> & { receivedAt: string };
+
+const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
+const nowText = () => new Date().toISOString();
+
+export const writeOperations = {
+  addAccount(sql: Statements, account: NewAccount): Account {
+    try {
+      sql.insertAccount.run({ ...account, additionalCustomerId: account.additionalCustomerId ?? null, now: nowText() });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AccountExistsError(account.customerId);
+      throw error;
+    }
+    return toAccount(sql.account.get(account.customerId)!);
+  },
+
+  ensureAccount(sql: Statements, account: NewAccount): void {
+    sql.ensureAccount.run({ ...account, additionalCustomerId: account.additionalCustomerId ?? null, now: nowText() });
+  },
+
+  closeAccount(sql: Statements, customerId: string): Account | undefined {
+    const row = sql.closeAccount.get(nowText(), customerId);
+    return row && toAccount(row);
+  },
+
+  createPayment(sql: Statements, payment: NewPayment): Payment {
+    return toPayment(sql.insertPayment.get({ ...payment, now: nowText() })!);
+  },
+
+  /** `cutoff` is ISO text; answers how many pending payments became expired. */
+  expirePendingPayments(sql: Statements, cutoff: string): number {
+    return sql.expire.run(nowText(), cutoff).changes;
+  },
+
+  applyCallback(sql: Statements, callback: CallbackToApply): CallbackOutcome {
+    const { facts, receivedAt: now } = callback;
+    const sha = sha256(callback.rawBody);
+    // Inside the batch the writer is alone, so looking before inserting cannot race; the unique
+    // key on body_sha256 stays as the backstop.
+    const seen = sql.callbackBySha.get(sha);
+    if (seen) {
+      sql.countDelivery.run(now, seen.id);
+      return { result: 'duplicate', paymentId: facts.paymentId };
+    }
+    const row = sql.payment.get(facts.paymentId);
+    const payment = row && toPayment(row);
+    const decision = decideCallback(payment, facts);
+    const callbackId = sql.insertCallback.run({
+      sha,
+      projectId: facts.projectId,
+      paymentId: facts.paymentId,
+      status: facts.status,
+      rawBody: callback.rawBody,
+      headers: JSON.stringify(callback.headers),
+      now,
+      result: decision.result,
+      reviewReason: decision.reviewReason ?? null,
+    }).lastInsertRowid;
+    let result: CallbackOutcome['result'] = decision.result;
+    if (payment && decision.credit) {
+      const entry = sql.insertLedgerEntry.run(payment.paymentId, payment.customerId, payment.amount, payment.currency, callbackId, now);
+      if (entry.changes === 1) {
+        sql.credit.run(payment.amount, now, payment.customerId);
+      } else if (result === 'credited') {
+        result = 'recorded';
+        sql.setCallbackResult.run(result, callbackId);
+      }
+    }
+    if (payment && (decision.setStatus || decision.recordStatus)) {
+      sql.updatePayment.run({
+        status: decision.setStatus ?? null,
+        lastCallbackStatus: decision.recordStatus ? facts.status : null,
+        now,
+        paymentId: payment.paymentId,
+      });
+    }
+    return { result, paymentId: facts.paymentId, ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }) };
+  },
+
+  keepRejectedCallback(sql: Statements, callback: RejectedCallbackToKeep): void {
+    sql.keepRejected.run({
+      sha: sha256(callback.rawBody),
+      rawBody: callback.rawBody,
+      headers: JSON.stringify(callback.headers),
+      reason: callback.reason,
+      now: callback.receivedAt,
+    });
+  },
+};
+
+export type WriteOperations = typeof writeOperations;
+export type WriteName = keyof WriteOperations;
+export type WriteArgs<K extends WriteName> = Parameters<WriteOperations[K]>[1];
+export type WriteResult<K extends WriteName> = ReturnType<WriteOperations[K]>;
+
+/** Where writes go: run on this thread's connection, or on a writer thread's. */
+export interface Writer {
+  run<K extends WriteName>(name: K, args: WriteArgs<K>): Promise<WriteResult<K>>;
+  /** Resolves once everything queued so far is committed or failed, then stops the writer. */
+  close(): Promise<void>;
+}
+
+/** Runs one named write on a connection's statements; driver failures become store errors. */
+export function runWrite(sql: Statements, name: WriteName, args: unknown): unknown {
+  try {
+    return (writeOperations[name] as (sql: Statements, args: unknown) => unknown)(sql, args);
+  } catch (error) {
+    throw asStoreError(error);
+  }
+}
