@@ -1,25 +1,29 @@
-// npm run bench [-- --duration S] [--accounts N] [--db sqlite|postgres] [--connections C]
-// References (node:http and Koa JSON echo, the disk's durable-commit pace), then the real service
+// npm run bench [-- --duration S] [--rounds R] [--accounts N] [--db sqlite|postgres] [--connections C]
+// References (node:http and Koa JSON echo, the disk's durable-commit pace) and the real service
 // (built, started as `npm start` would) under verify, check_deposit and callback, every answer
-// checked. Prints a table and writes bench/results.json; any wrong answer exits non-zero.
+// checked. The machine's speed drifts by tens of percent over a minute, so the measurements are
+// interleaved: each round measures every target for duration/rounds seconds, and a ratio compares
+// figures taken seconds apart. Prints a table and writes bench/results.json; any wrong answer
+// exits non-zero.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { signValue } from '../src/protocol/signature/signature.js';
 import { openStore } from '../src/store/open-store.js';
+import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
 import { startChild, type Child } from './bench/children.js';
-import { echoCheck, runLoad, type LoadResult } from './bench/load.js';
+import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed, sqliteDurableCommitsPerSecond } from './bench/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '10' },
+    rounds: { type: 'string', default: '5' },
     accounts: { type: 'string', default: '10000' },
     connections: { type: 'string', default: '50' },
     db: { type: 'string', default: 'sqlite' },
@@ -28,13 +32,18 @@ const { values } = parseArgs({
   },
 });
 const duration = Number(values.duration);
+const rounds = Number(values.rounds);
 const accounts = Number(values.accounts);
 const connections = Number(values.connections);
-if (!(duration > 0) || !(accounts > 0) || !(connections > 0)) throw new Error('--duration, --accounts and --connections take positive numbers');
+if (!(duration > 0) || !(accounts > 0) || !(connections > 0) || !(Number.isInteger(rounds) && rounds > 0)) {
+  throw new Error('--duration, --rounds, --accounts and --connections take positive numbers');
+}
 if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db is sqlite or postgres');
+const slice = duration / rounds;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const workDir = mkdtempSync(path.join(tmpdir(), 'kassa24-bench-'));
+const signer = { projectId: BENCH_PROJECT, secret: BENCH_SECRET };
 
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   if (values.db === 'sqlite') return { url: `sqlite:${path.join(workDir, 'bench.db')}`, drop: async () => undefined };
@@ -52,41 +61,44 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   return { url: url.toString(), drop: () => admin(`drop schema ${schema} cascade`) };
 }
 
-async function echoReference(kind: 'node_http' | 'koa'): Promise<{ rps: number; p99_ms: number }> {
-  const child = await startChild(['--import', 'tsx', path.join(root, 'scripts/bench/echo-server.ts'), kind], {}, (out) => {
+const startEcho = (kind: 'node_http' | 'koa'): Promise<Child> =>
+  startChild(['--import', 'tsx', path.join(root, 'scripts/bench/echo-server.ts'), kind], {}, (out) => {
     const match = /^(\d+)\n/.exec(out);
     return match ? Number(match[1]) : undefined;
   });
-  try {
-    const body = JSON.stringify(signed({ type: 'verify', customer_id: accountId(1), project_id: BENCH_PROJECT }));
-    const url = `http://127.0.0.1:${child.port}`;
-    await runLoad({ url, path: '/', bodies: [body], cycle: true, check: echoCheck, connections, durationSeconds: 1 });
-    const result = await runLoad({ url, path: '/', bodies: [body], cycle: true, check: echoCheck, connections, durationSeconds: duration });
-    return { rps: result.rps, p99_ms: result.p99_ms };
-  } finally {
-    await child.stop();
-  }
+
+const random = (n: number): number => 1 + Math.floor(Math.random() * n);
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+interface Target {
+  name: string;
+  url: () => string;
+  path: string;
+  bodies: BodySource;
+  check: (status: number, body: string) => boolean;
 }
 
-function signed<T extends object>(body: T): T & { signature: string } {
-  return { ...body, signature: signValue(body, BENCH_SECRET) };
-}
-
-function random(n: number): number {
-  return 1 + Math.floor(Math.random() * n);
+/** Several slices of one target, as one figure: requests over time; latencies the median slice's. */
+function combine(slices: LoadResult[]): LoadResult {
+  const requests = slices.reduce((sum, r) => sum + r.requests, 0);
+  return {
+    rps: Math.round(requests / (slices.length * slice)),
+    p50_ms: median(slices.map((r) => r.p50_ms)),
+    p99_ms: median(slices.map((r) => r.p99_ms)),
+    errors: slices.reduce((sum, r) => sum + r.errors, 0),
+    requests,
+  };
 }
 
 async function main() {
-  log(`building (npm run build)…`);
+  log('building (npm run build)…');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 
-  log('references: node:http echo, Koa echo, SQLite durable commits');
-  const nodeHttp = await echoReference('node_http');
-  const koa = await echoReference('koa');
-  const commits = sqliteDurableCommitsPerSecond(path.join(workDir, 'commits.db'));
-
   // Enough pending payments for the callback phase even at several times the target rate.
-  const callbackPayments = Math.max(100_000, duration * 20_000);
+  const callbackPayments = Math.max(100_000, Math.ceil(duration * 20_000));
   const database = await freshDatabase();
   log(`seeding ${values.db}: ${accounts} accounts, ${accounts} payments, ${callbackPayments} pending payments`);
   const store = await openStore(database.url);
@@ -95,37 +107,14 @@ async function main() {
   await seed(database.url, accounts, callbackPayments);
 
   log('preparing signed bodies');
-  const verifyBodies = Array.from({ length: 5000 }, () => JSON.stringify(signed({ type: 'verify', customer_id: accountId(random(accounts)), project_id: BENCH_PROJECT })));
-  const depositBodies = Array.from({ length: 5000 }, () =>
-    JSON.stringify(
-      signed({ type: 'check_deposit', project_id: BENCH_PROJECT, customer_id: accountId(random(accounts)), amount: 10000, currency: 'KZT', payment_method: 'kassa24_bvu' }),
-    ),
-  );
-  const callbackBodies = Array.from({ length: callbackPayments }, (_, i) =>
-    JSON.stringify(
-      signed({
-        project_id: BENCH_PROJECT,
-        payment: { id: callbackPaymentId(i), type: 'purchase', status: 'success', date: '2026-01-01T00:00:00+0000', method: 'kassa24_bvu', sum: { amount: 10000, currency: 'KZT' }, description: '' },
-        account: { number: '123456' },
-        customer: { id: 'customer' },
-        operation: {
-          id: 1_000_000 + i,
-          type: 'sale',
-          status: 'success',
-          date: '2026-01-01T00:00:00+0000',
-          created_date: '2026-01-01T00:00:00+0000',
-          request_id: randomBytes(32).toString('hex'),
-          sum_initial: { amount: 10000, currency: 'KZT' },
-          sum_converted: { amount: 10000, currency: 'KZT' },
-          code: '0',
-          message: 'Success',
-          provider: { id: 12345, payment_id: `p-${i}`, auth_code: '' },
-        },
-      }),
-    ),
-  );
+  const verifyBodies = Array.from({ length: 5000 }, () => verifyBody(signer, accountId(random(accounts))));
+  const depositBodies = Array.from({ length: 5000 }, () => checkDepositBody(signer, accountId(random(accounts)), 10000));
+  const callbackBodies = Array.from({ length: callbackPayments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i));
+  const echoBody = verifyBodies[0]!;
 
-  log('starting the service');
+  log('starting the echo servers and the service');
+  const nodeHttp = await startEcho('node_http');
+  const koa = await startEcho('koa');
   const service: Child = await startChild(
     [path.join(root, 'dist/src/main.js')],
     { DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
@@ -134,66 +123,90 @@ async function main() {
       return match ? Number(match[1]) : undefined;
     },
   );
-  const url = `http://127.0.0.1:${service.port}`;
-  const ok = (status: number, body: string, test: (answer: Record<string, unknown>) => boolean) => {
-    if (status !== 200) return false;
-    try {
-      return test(JSON.parse(body));
-    } catch {
-      return false;
-    }
-  };
-  const results: Record<string, LoadResult> = {};
+  const at = (child: Child) => () => `http://127.0.0.1:${child.port}`;
+  const targets: Target[] = [
+    { name: 'node_http', url: at(nodeHttp), path: '/', bodies: cycling([echoBody]), check: echoCheck },
+    { name: 'koa', url: at(koa), path: '/', bodies: cycling([echoBody]), check: echoCheck },
+    { name: 'verify', url: at(service), path: '/terminal', bodies: cycling(verifyBodies), check: verified },
+    { name: 'check_deposit', url: at(service), path: '/terminal', bodies: cycling(depositBodies), check: depositIssued },
+    { name: 'callback', url: at(service), path: '/callback', bodies: once(callbackBodies, 'callbacks'), check: credited },
+  ];
+  const slices = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+  const commitSlices: number[] = [];
   let rssMb = 0;
   try {
-    await runLoad({ url, path: '/terminal', bodies: verifyBodies, cycle: true, check: () => true, connections, durationSeconds: 2 });
-    log('verify');
-    results.verify = await runLoad({ url, path: '/terminal', bodies: verifyBodies, cycle: true, connections, durationSeconds: duration,
-      check: (s, b) => ok(s, b, (a) => a.code === 0 && a.currency === 'KZT') });
-    log('check_deposit');
-    results.check_deposit = await runLoad({ url, path: '/terminal', bodies: depositBodies, cycle: true, connections, durationSeconds: duration,
-      check: (s, b) => ok(s, b, (a) => a.code === 0 && typeof a.payment_id === 'string') });
-    log('callback');
-    results.callback = await runLoad({ url, path: '/callback', bodies: callbackBodies, cycle: false, connections, durationSeconds: duration,
-      check: (s, b) => ok(s, b, (a) => a.code === 0 && a.result === 'credited') });
+    log('warming up');
+    for (const target of targets.slice(0, 3)) {
+      await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: () => true, connections, durationSeconds: 1 });
+    }
+    for (let round = 1; round <= rounds; round++) {
+      log(`round ${round}/${rounds}: ${targets.map((t) => t.name).join(', ')}, sqlite commits (${slice} s each)`);
+      for (const target of targets) {
+        slices.get(target.name)!.push(await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: target.check, connections, durationSeconds: slice }));
+      }
+      commitSlices.push(sqliteDurableCommitsPerSecond(path.join(workDir, 'commits.db'), Math.min(slice, 3)));
+    }
   } finally {
     rssMb = service.peakRssMb();
-    await service.stop();
+    await Promise.all([service.stop(), nodeHttp.stop(), koa.stop()]);
     await database.drop();
     rmSync(workDir, { recursive: true, force: true });
   }
 
+  const result = (name: string) => combine(slices.get(name)!);
+  const commits = Math.round(median(commitSlices));
+  const perRound = (name: string, reference: string) =>
+    median(slices.get(name)!.map((r, i) => r.requests / slices.get(reference)![i]!.requests));
+  const service_ = Object.fromEntries(['verify', 'check_deposit', 'callback'].map((name) => [name, result(name)]));
   const report = {
     db: values.db,
     accounts,
     duration_s: duration,
+    rounds,
     connections,
-    references: { node_http: nodeHttp, koa, sqlite_durable_commits_per_s: commits },
-    service: Object.fromEntries(Object.entries(results).map(([k, r]) => [k, { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors }])),
+    references: {
+      node_http: { rps: result('node_http').rps, p99_ms: result('node_http').p99_ms },
+      koa: { rps: result('koa').rps, p99_ms: result('koa').p99_ms },
+      sqlite_durable_commits_per_s: commits,
+    },
+    service: Object.fromEntries(Object.entries(service_).map(([k, r]) => [k, { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors }])),
+    // The median over rounds of each round's own ratio: the figure least moved by the machine's drift.
+    ratios_by_round: {
+      verify_to_koa: round2(perRound('verify', 'koa')),
+      check_deposit_to_koa: round2(perRound('check_deposit', 'koa')),
+      callback_to_koa: round2(perRound('callback', 'koa')),
+      callback_to_commits: round2(median(slices.get('callback')!.map((r, i) => r.requests / slice / commitSlices[i]!))),
+    },
     startup_ms: service.startupMs,
     rss_mb: rssMb,
   };
   mkdirSync(path.dirname(values.output!), { recursive: true });
   writeFileSync(values.output!, `${JSON.stringify(report, null, 2)}\n`);
 
+  const koaRps = report.references.koa.rps;
   const row = (name: string, rps: number, p50: number | string, p99: number, errors: number | string) =>
-    `${name.padEnd(16)} ${String(rps).padStart(8)} ${String(p50).padStart(7)} ${String(p99).padStart(7)} ${String(errors).padStart(7)} ${(rps / koa.rps).toFixed(2).padStart(8)} ${(rps / commits).toFixed(2).padStart(9)}`;
+    `${name.padEnd(16)} ${String(rps).padStart(8)} ${String(p50).padStart(7)} ${String(p99).padStart(7)} ${String(errors).padStart(7)} ${(rps / koaRps).toFixed(2).padStart(8)} ${(rps / commits).toFixed(2).padStart(9)}`;
   const lines = [
     `${'target'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'× koa'.padStart(8)} ${'× commit'.padStart(9)}`,
-    row('node:http echo', nodeHttp.rps, '', nodeHttp.p99_ms, ''),
-    row('koa echo', koa.rps, '', koa.p99_ms, ''),
+    row('node:http echo', report.references.node_http.rps, '', report.references.node_http.p99_ms, ''),
+    row('koa echo', koaRps, '', report.references.koa.p99_ms, ''),
     `${'sqlite commits/s'.padEnd(16)} ${String(commits).padStart(8)}`,
-    ...Object.entries(results).map(([name, r]) => row(name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
+    ...Object.entries(service_).map(([name, r]) => row(name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
     '',
-    `start-up to listening: ${service.startupMs} ms   peak RSS: ${report.rss_mb} MB   db: ${values.db}   accounts: ${accounts}`,
+    `ratios by round (median): ${Object.entries(report.ratios_by_round).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `start-up to listening: ${service.startupMs} ms   peak RSS: ${report.rss_mb} MB   db: ${values.db}   accounts: ${accounts}   ${rounds} rounds of ${slice} s`,
     `written: ${path.relative(process.cwd(), values.output!)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
-  const errors = Object.values(results).reduce((sum, r) => sum + r.errors, 0);
+  const errors = Object.values(service_).reduce((sum, r) => sum + r.errors, 0);
   if (errors > 0) {
     process.stderr.write(`${errors} wrong or failed answers\n`);
     process.exitCode = 1;
   }
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100;
 }
 
 main().catch((error: unknown) => {

@@ -16,6 +16,7 @@ import type { HandlerDeps } from './handlers/deps.js';
 import { healthz } from './handlers/healthz.js';
 import { readyz } from './handlers/readyz.js';
 import { terminal } from './handlers/terminal.js';
+import { accessLogger } from './http/access-log.js';
 import { failureFromError } from './http/request-failure.js';
 import { Metrics } from './http/metrics.js';
 import { routeMatcher } from './http/routes.js';
@@ -61,6 +62,7 @@ const requestIdOf = (ctx: Koa.Context): string => {
 export async function createApp(options: AppOptions): Promise<Koa> {
   const { logger } = options;
   const metrics = options.metrics ?? new Metrics();
+  const access = accessLogger(logger);
   const sourceAllowed = (ip: string): boolean => {
     const list = options.allowedSources;
     if (!list) return true;
@@ -133,20 +135,17 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     const answer = ctx.state.answer as WireAnswer | undefined;
     const ms = performance.now() - started;
     metrics.record(ctx.state.operationId ?? (ctx.path === '/metrics' ? 'metrics' : 'unmatched'), answer, ctx.status, ms / 1000);
-    logger.info(
-      {
-        requestId,
-        method: ctx.method,
-        path: ctx.path,
-        operation: ctx.state.operationId,
-        status: ctx.status,
-        code: answer?.code,
-        reason: answer?.reason,
-        ip: ctx.ip,
-        ms: Math.round(ms * 100) / 100,
-      },
-      'request',
-    );
+    access({
+      requestId,
+      method: ctx.method,
+      path: ctx.path,
+      operation: ctx.state.operationId,
+      status: ctx.status,
+      code: answer?.code,
+      reason: answer?.reason,
+      ip: ctx.ip,
+      ms: Math.round(ms * 100) / 100,
+    });
   });
   // Callers outside the allow-list are turned away before their body is read.
   app.use(async (ctx, next) => {

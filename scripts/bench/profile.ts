@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { signValue } from '../../src/protocol/signature/signature.js';
 import { openStore } from '../../src/store/open-store.js';
 import { startChild } from './children.js';
-import { runLoad } from './load.js';
+import { callbackBody, checkDepositBody, cycling, once, verifyBody } from './bodies.js';
+import { credited, depositIssued, runLoad, verified } from './load.js';
 import { summarise } from './profile-summary.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed } from './seed.js';
 
@@ -29,15 +29,13 @@ await store.close();
 const payments = 200_000;
 await seed(url, 10_000, payments);
 
-const sign = (body: object) => JSON.stringify({ ...body, signature: signValue(body, BENCH_SECRET) });
+const signer = { projectId: BENCH_PROJECT, secret: BENCH_SECRET };
 const bodies =
   op === 'verify'
-    ? Array.from({ length: 2000 }, (_, i) => sign({ type: 'verify', customer_id: accountId(1 + (i % 10_000)), project_id: BENCH_PROJECT }))
+    ? cycling(Array.from({ length: 2000 }, (_, i) => verifyBody(signer, accountId(1 + (i % 10_000)))))
     : op === 'check_deposit'
-      ? Array.from({ length: 2000 }, (_, i) => sign({ type: 'check_deposit', project_id: BENCH_PROJECT, customer_id: accountId(1 + (i % 10_000)), amount: 10000, currency: 'KZT', payment_method: 'kassa24_bvu' }))
-      : Array.from({ length: payments }, (_, i) =>
-          sign({ project_id: BENCH_PROJECT, payment: { id: callbackPaymentId(i), type: 'purchase', status: 'success', sum: { amount: 10000, currency: 'KZT' } }, operation: { id: i, type: 'sale', status: 'success' } }),
-        );
+      ? cycling(Array.from({ length: 2000 }, (_, i) => checkDepositBody(signer, accountId(1 + (i % 10_000)), 10000)))
+      : once(Array.from({ length: payments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i)), 'callbacks');
 
 const service = await startChild(
   ['--cpu-prof', '--cpu-prof-dir', outDir, path.join(root, 'dist/src/main.js')],
@@ -48,13 +46,21 @@ const result = await runLoad({
   url: `http://127.0.0.1:${service.port}`,
   path: op === 'callback' ? '/callback' : '/terminal',
   bodies,
-  cycle: op !== 'callback',
-  check: (status) => status === 200,
+  check: op === 'verify' ? verified : op === 'check_deposit' ? depositIssued : credited,
   connections: 50,
   durationSeconds: duration,
 });
 await service.stop();
-const profile = readdirSync(outDir).filter((f) => f.endsWith('.cpuprofile')).sort().pop()!;
-console.log(`${op}: ${result.rps} req/s, p99 ${result.p99_ms} ms, errors ${result.errors}; profile ${path.join(outDir, profile)}`);
-console.log(summarise(path.join(outDir, profile)));
+console.log(`${op}: ${result.rps} req/s, p99 ${result.p99_ms} ms, errors ${result.errors}; profiles in ${outDir}`);
+// One profile per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, the main thread is 0;
+// then the SQLite writer thread and its checkpointer, in the order they started.
+const THREADS = ['main thread', 'SQLite writer thread', 'checkpointer thread'];
+const profiles = readdirSync(outDir)
+  .filter((f) => f.endsWith('.cpuprofile'))
+  .map((f) => ({ file: f, thread: Number(f.split('.')[4]) }))
+  .sort((a, b) => a.thread - b.thread);
+for (const { file, thread } of profiles) {
+  console.log(`\n== ${THREADS[thread] ?? `thread ${thread}`}: ${file}`);
+  console.log(summarise(path.join(outDir, file), thread === 0 ? 25 : 12));
+}
 if (!values.out) rmSync(work, { recursive: true, force: true });

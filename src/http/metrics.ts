@@ -39,9 +39,20 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'kassa24_' });
   }
 
+  // Children per label set, looked up by one string: prom-client otherwise sorts and joins the
+  // label object on every call. The sets are few (operations × codes × statuses).
+  private readonly requestChildren = new Map<string, { inc(): void }>();
+  private readonly durationChildren = new Map<string, { observe(value: number): void }>();
+
   record(operation: string, answer: WireAnswer | undefined, status: number, seconds: number): void {
-    this.requests.inc({ operation, code: answer?.code ?? '', status });
-    this.duration.observe({ operation }, seconds);
+    const code = answer?.code ?? '';
+    const key = `${operation} ${code} ${status}`;
+    let requests = this.requestChildren.get(key);
+    if (!requests) this.requestChildren.set(key, (requests = this.requests.labels({ operation, code, status })));
+    requests.inc();
+    let duration = this.durationChildren.get(operation);
+    if (!duration) this.durationChildren.set(operation, (duration = this.duration.labels({ operation })));
+    duration.observe(seconds);
     if (!answer) return;
     if (answer.reason === 'signature_missing' || answer.reason === 'signature_invalid' || answer.reason === 'unknown_project') {
       this.signatureFailures.inc({ operation, reason: answer.reason });

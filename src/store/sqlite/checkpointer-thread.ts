@@ -14,6 +14,8 @@ export interface CheckpointerData {
 
 const { file, options, intervalMs } = workerData as CheckpointerData;
 const db = openSqliteDatabase(file, options);
+// A checkpoint copies pages from the log to the file; it needs no page cache of its own.
+db.pragma('cache_size = -256');
 const timer = setInterval(() => {
   try {
     db.pragma('wal_checkpoint(PASSIVE)');

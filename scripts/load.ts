@@ -1,0 +1,82 @@
+// npm run load -- [--url URL] [--op verify|check_deposit|callback|all] [--duration S] [--connections C]
+//                 [--project ID --secret SECRET] [--customer ID]
+// A load run against a service that is already running (`npm start`, a staging deployment): signed
+// requests prepared before the clock starts, every answer checked, the same autocannon settings as
+// `npm run bench`. For callbacks it first issues the payments they settle, with check_deposit.
+// Defaults fit the demo service `npm start` runs: project 1234, its demo secret, account 7123456789.
+// It credits real (demo) accounts: do not point it at production.
+import { parseArgs } from 'node:util';
+import { DEMO_SECRET } from '../src/config.js';
+import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource, type Signer } from './bench/bodies.js';
+import { credited, depositIssued, runLoad, verified, type LoadResult } from './bench/load.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: 'http://127.0.0.1:8080' },
+    op: { type: 'string', default: 'all' },
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '50' },
+    project: { type: 'string', default: '1234' },
+    secret: { type: 'string', default: DEMO_SECRET },
+    customer: { type: 'string', default: '7123456789' },
+    amount: { type: 'string', default: '10000' },
+  },
+});
+const duration = Number(values.duration);
+const connections = Number(values.connections);
+const amount = Number(values.amount);
+const signer: Signer = { projectId: Number(values.project), secret: values.secret! };
+const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op!];
+for (const op of ops) if (!['verify', 'check_deposit', 'callback'].includes(op)) throw new Error(`--op is verify, check_deposit, callback or all, not ${op}`);
+const url = values.url!.replace(/\/$/, '');
+const customer = values.customer!;
+
+async function post(path: string, body: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  return (await response.json()) as Record<string, unknown>;
+}
+
+/** Payments issued ahead of the run, as many as the callback phase could settle at 20,000/s. */
+async function issuePayments(count: number): Promise<string[]> {
+  const ids: string[] = [];
+  const body = checkDepositBody(signer, customer, amount);
+  for (let start = 0; start < count; start += connections) {
+    const batch = await Promise.all(Array.from({ length: Math.min(connections, count - start) }, () => post('/terminal', body)));
+    for (const answer of batch) {
+      if (answer.code !== 0 || typeof answer.payment_id !== 'string') throw new Error(`check_deposit was refused: ${JSON.stringify(answer)}`);
+      ids.push(answer.payment_id);
+    }
+  }
+  return ids;
+}
+
+async function main() {
+  const first = await post('/terminal', verifyBody(signer, customer));
+  if (first.code !== 0) throw new Error(`verify of ${customer} as project ${signer.projectId} was answered ${JSON.stringify(first)}; check --project, --secret and --customer`);
+  const sources: Record<string, () => Promise<{ path: string; bodies: BodySource; check: (s: number, b: string) => boolean }>> = {
+    verify: async () => ({ path: '/terminal', bodies: cycling([verifyBody(signer, customer)]), check: verified }),
+    check_deposit: async () => ({ path: '/terminal', bodies: cycling([checkDepositBody(signer, customer, amount)]), check: depositIssued }),
+    callback: async () => {
+      const count = Math.ceil(duration * 20_000);
+      process.stderr.write(`issuing ${count} payments for the callback run…\n`);
+      const ids = await issuePayments(count);
+      return { path: '/callback', bodies: once(ids.map((id, i) => callbackBody(signer, id, amount, i)), 'payments'), check: credited };
+    },
+  };
+  const results: Record<string, LoadResult> = {};
+  for (const op of ops) {
+    const source = await sources[op]!();
+    process.stderr.write(`${op}: ${connections} connections, ${duration} s\n`);
+    results[op] = await runLoad({ url, ...source, connections, durationSeconds: duration });
+  }
+  process.stdout.write(`${'operation'.padEnd(14)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}\n`);
+  for (const [op, r] of Object.entries(results)) {
+    process.stdout.write(`${op.padEnd(14)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.errors).padStart(7)}\n`);
+  }
+  if (Object.values(results).some((r) => r.errors > 0)) process.exitCode = 1;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`load failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,37 @@
+// One JSON line per request, the same line pino would write (level 30, epoch-millisecond time, the
+// fields, msg last) into the logger's own destination, but built from a fixed schema: pino's
+// generic serializer walking an object for every request cost a fifth of a verify request.
+import { symbols, type Logger } from 'pino';
+
+export interface AccessEntry {
+  requestId: string;
+  method: string;
+  path: string;
+  /** An operationId of the contract, when the request matched one. */
+  operation: string | undefined;
+  status: number;
+  /** The protocol code answered, if any. */
+  code: number | undefined;
+  /** For failures: the FailureReason. */
+  reason: string | undefined;
+  ip: string;
+  ms: number;
+}
+
+const INFO = 30;
+
+export function accessLogger(logger: Logger): (entry: AccessEntry) => void {
+  const stream = (logger as unknown as Record<symbol, { write(line: string): unknown }>)[symbols.streamSym]!;
+  return (e) => {
+    if (!logger.isLevelEnabled('info')) return;
+    // Caller-controlled text (id, method, path, address) is escaped; operation and reason are
+    // identifiers of the contract and of outcome.ts.
+    let line = `{"level":${INFO},"time":${Date.now()},"requestId":${JSON.stringify(e.requestId)},"method":${JSON.stringify(e.method)},"path":${JSON.stringify(e.path)}`;
+    if (e.operation !== undefined) line += `,"operation":"${e.operation}"`;
+    line += `,"status":${e.status}`;
+    if (e.code !== undefined) line += `,"code":${e.code}`;
+    if (e.reason !== undefined) line += `,"reason":"${e.reason}"`;
+    line += `,"ip":${JSON.stringify(e.ip)},"ms":${e.ms},"msg":"request"}\n`;
+    stream.write(line);
+  };
+}
