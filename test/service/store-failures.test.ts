@@ -1,6 +1,7 @@
 // While the store cannot write, callbacks get a non-200 and check_deposit a "temporarily
 // unavailable"; once it can, the redelivered callback is applied exactly once. The failures are
-// real SQLite errors on the service's own connection.
+// real SQLite errors on the service's own connection, which the test holds: its store writes inline
+// on it. The writer thread carries the same errors across (test/store/thread-writer.test.ts).
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase } from '../../src/store/open-store.js';

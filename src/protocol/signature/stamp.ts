@@ -6,7 +6,8 @@ import { arrayMerge, PhpArray, phpArrayKey, type PhpKey, type PhpValue } from '.
 import { naturalCompare } from './natural-order.js';
 
 const MAX_DEPTH = 3;
-const asciiLower = (s: string): string => s.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+// Most keys are lower case already: test before paying for a replace with a callback.
+const asciiLower = (s: string): string => (/[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s);
 
 function flatten(params: PhpArray, prefix: string, depth: number, omit?: string): PhpArray {
   // PHP: `$prefix ? $prefix . ':' : ''` — and the string '0' is false in PHP.

@@ -21,9 +21,9 @@ const db = openSqliteDatabase(file, options);
 // The checkpointer thread keeps the log short; this connection checkpoints only if that thread
 // falls far behind (10,000 pages, about 40 MB of log).
 db.pragma('wal_autocheckpoint = 10000');
-// Half the readers' cache: the writer touches the hot end of each index and the accounts being
-// credited; the process stays within its memory budget with three connections open.
-db.pragma('cache_size = -16384');
+// A quarter of the readers' cache: the writer touches the hot end of each index and the accounts
+// being credited; at a million accounts their pages are spread too wide for a cache to matter.
+db.pragma('cache_size = -8192');
 const checkpointer = startThread('checkpointer-thread', { file, options, intervalMs: CHECKPOINT_EVERY_MS } satisfies CheckpointerData);
 // Its failure costs only log length, which the backstop above bounds.
 checkpointer.on('error', () => undefined);
