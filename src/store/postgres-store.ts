@@ -230,7 +230,7 @@ export class PostgresStore implements Store {
           result: 'pending',
           review_reason: null,
         })
-        .onConflict((oc) => oc.column('body_sha256').doNothing())
+        .onConflict((oc) => oc.columns(['payment_id', 'body_sha256']).doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!stored) {
@@ -238,6 +238,7 @@ export class PostgresStore implements Store {
         await trx
           .updateTable('callbacks')
           .set({ deliveries: sql`deliveries + 1`, last_received_at: now })
+          .where('payment_id', '=', facts.paymentId)
           .where('body_sha256', '=', bodySha256)
           .execute();
         return { result: 'duplicate', paymentId: facts.paymentId };

@@ -45,14 +45,24 @@ describe.each(backends())('migrations on %s', (backend) => {
       ]);
       expect(await store.expirePendingPayments(new Date(Date.now() + 1000))).toBe(1);
       // The ledger's guarantee survived the rebuild: p1 cannot be credited again.
-      const again = await store.applyCallback({
-        facts: { projectId: 1, paymentId: 'p1', status: 'success', amount: 700, currency: 'KZT' },
-        rawBody: '{"again":true}',
-        headers: {},
-        receivedAt: new Date(),
-      });
-      expect(again.result).toBe('recorded');
+      const deliver = () =>
+        store.applyCallback({
+          facts: { projectId: 1, paymentId: 'p1', status: 'success', amount: 700, currency: 'KZT' },
+          rawBody: '{"again":true}',
+          headers: {},
+          receivedAt: new Date(),
+        });
+      expect((await deliver()).result).toBe('recorded');
       expect((await store.findAccount('old'))?.balance).toBe(700);
+      // Callbacks kept their ids through the rebuild (ledger entries refer to them), and a
+      // redelivery is still recognised by its body.
+      expect((await deliver()).result).toBe('duplicate');
+      const kept = await store.listCallbacks({ paymentId: 'p1' });
+      expect(kept.map((c) => [c.id, c.result, c.deliveries])).toEqual([
+        [Number(callback.id), 'credited', 1],
+        [expect.any(Number), 'recorded', 2],
+      ]);
+      expect(kept[1]!.id).toBeGreaterThan(Number(callback.id));
     } finally {
       await store.close();
     }

@@ -26,7 +26,7 @@ function prepareAll(db: BetterSqlite3.Database) {
       `update payments set status = coalesce(@status, status), last_callback_status = coalesce(@lastCallbackStatus, last_callback_status),
        updated_at = @now where payment_id = @paymentId`,
     ),
-    callbackBySha: prepare<{ id: number }>('select id from callbacks where body_sha256 = ?'),
+    callbackByBody: prepare<{ id: number }>('select id from callbacks where payment_id = ? and body_sha256 = ?'),
     countDelivery: prepare('update callbacks set deliveries = deliveries + 1, last_received_at = ? where id = ?'),
     insertCallback: prepare(
       `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason)

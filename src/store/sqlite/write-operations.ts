@@ -53,8 +53,9 @@ export const writeOperations = {
     const { facts, receivedAt: now } = callback;
     const sha = sha256(callback.rawBody);
     // Inside the batch the writer is alone, so looking before inserting cannot race; the unique
-    // key on body_sha256 stays as the backstop.
-    const seen = sql.callbackBySha.get(sha);
+    // key on (payment_id, body_sha256) stays as the backstop. A body names its payment, so the
+    // same body always comes with the same payment id.
+    const seen = sql.callbackByBody.get(facts.paymentId, sha);
     if (seen) {
       sql.countDelivery.run(now, seen.id);
       return { result: 'duplicate', paymentId: facts.paymentId };
