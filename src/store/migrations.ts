@@ -1,6 +1,6 @@
 // Schema migrations, applied at start-up (and by `cli migrate`). Append only: a released migration
 // is never edited. The same migrations serve SQLite and PostgreSQL.
-import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { MIGRATION_NAMES } from './migration-names.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -186,4 +186,19 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
       return Object.fromEntries(MIGRATION_NAMES.map((name) => [name, MIGRATIONS[name](dialect)]));
     },
   };
+}
+
+/**
+ * The migrator for a database. On PostgreSQL its bookkeeping tables are named in the connection's
+ * current schema: left unnamed, Kysely looks for them in every schema of the database and, finding
+ * another schema's (a second deployment, another application), never creates this one's — the
+ * migration then fails with "relation kysely_migration_lock does not exist".
+ */
+export async function migratorFor(db: Kysely<any>, dialect: Dialect): Promise<Migrator> {
+  const provider = migrationProvider(dialect);
+  if (dialect === 'sqlite') return new Migrator({ db, provider });
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  const schema = rows[0]?.schema;
+  if (!schema) throw new Error('PostgreSQL: no current schema (search_path names no schema that exists); create the schema or fix search_path');
+  return new Migrator({ db, provider, migrationTableSchema: schema });
 }

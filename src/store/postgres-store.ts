@@ -3,10 +3,10 @@
 // ledger_entries.payment_id is what makes a second credit impossible, whatever the number, order,
 // concurrency or instance of callback deliveries.
 import { createHash } from 'node:crypto';
-import { Kysely, Migrator, sql, type Selectable, type Transaction } from 'kysely';
+import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
 import { decideCallback } from '../ledger/callback-rules.js';
 import type { Account, CallbackOutcome, Payment, StoredCallback } from '../ledger/model.js';
-import { migrationProvider } from './migrations.js';
+import { migratorFor } from './migrations.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
   AccountExistsError,
@@ -100,7 +100,7 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const migrator = new Migrator({ db: this.db, provider: migrationProvider('postgres') });
+    const migrator = await migratorFor(this.db, 'postgres');
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {

@@ -1,11 +1,11 @@
 // Upgrading a database that already holds money: every migration keeps every row.
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrationProvider } from '../../src/store/migrations.js';
+import { migratorFor } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
-import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 
 describe.each(backends())('migrations on %s', (backend) => {
   let database: TestDatabase;
@@ -19,7 +19,7 @@ describe.each(backends())('migrations on %s', (backend) => {
           ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
           : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
     });
-    const result = await new Migrator({ db: kysely, provider: migrationProvider(backend) }).migrateTo('0001_initial');
+    const result = await (await migratorFor(kysely, backend)).migrateTo('0001_initial');
     expect(result.error).toBeUndefined();
     const now = new Date().toISOString();
     await kysely.insertInto('accounts').values({ customer_id: 'old', currency: 'KZT', balance: 700, status: 'active', created_at: now, updated_at: now }).execute();
@@ -65,6 +65,27 @@ describe.each(backends())('migrations on %s', (backend) => {
       expect(kept[1]!.id).toBeGreaterThan(Number(callback.id));
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.runIf(postgresUrl)('migrations beside another schema', () => {
+  it('migrates a schema of its own while another schema of the same database is already migrated', async () => {
+    const first = await createTestDatabase('postgres');
+    const second = await createTestDatabase('postgres');
+    try {
+      for (const database of [first, second]) {
+        const store = await openStore(database.url);
+        try {
+          await store.migrate();
+          await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+          expect((await store.findAccount('acc-1'))?.currency).toBe('KZT');
+        } finally {
+          await store.close();
+        }
+      }
+    } finally {
+      await Promise.all([first.drop(), second.drop()]);
     }
   });
 });

@@ -77,10 +77,10 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     if (this.upToDate()) return;
-    const [{ Kysely, Migrator, SqliteDialect }, { migrationProvider }] = await Promise.all([import('kysely'), import('../migrations.js')]);
+    const [{ Kysely, SqliteDialect }, { migratorFor }] = await Promise.all([import('kysely'), import('../migrations.js')]);
     // Kysely's migrator on this same connection; not destroyed, as that would close the database.
     const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: this.db }) });
-    const { error, results } = await new Migrator({ db: kysely, provider: migrationProvider('sqlite') }).migrateToLatest();
+    const { error, results } = await (await migratorFor(kysely, 'sqlite')).migrateToLatest();
     const failed = results?.find((r) => r.status === 'Error');
     if (error || failed) {
       throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error ?? 'unknown error')}`);
