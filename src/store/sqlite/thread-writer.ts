@@ -95,9 +95,9 @@ export class ThreadWriter implements Writer {
     worker.on('error', (error) => (failure = error));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
-      if (this.closing) return;
       const cause = failure ?? new Error(`the SQLite writer thread exited with code ${code}`);
-      this.lastDeath = { at: Date.now(), cause };
+      // Closing or not, nothing it had not answered may be left waiting (close() waits for them).
+      if (!this.closing) this.lastDeath = { at: Date.now(), cause };
       for (const id of [...this.waiting.keys()]) this.settle(id, (waiting) => waiting.reject(new StoreUnavailableError(cause)));
     });
     worker.unref();
