@@ -1,5 +1,6 @@
 // Whether an account may take a deposit. Pure; the answer names the reason in the protocol's terms.
-import type { ProjectConfig } from '../config.js';
+// The store applies it inside the transaction that inserts the payment, so that the account it
+// judged is the account the payment is booked against.
 import type { Account } from './model.js';
 
 export type DepositRefusal =
@@ -13,23 +14,28 @@ export function accountRefusal(customerId: string, account: Account | undefined)
   return undefined;
 }
 
-export function depositRefusal(
-  project: ProjectConfig,
-  customerId: string,
-  account: Account | undefined,
-  amount: number,
-  currency: string,
-): DepositRefusal | undefined {
+/** A deposit as check_deposit asks for it, with the project's amount limits. */
+export interface DepositAttempt {
+  projectId: number;
+  customerId: string;
+  amount: number;
+  currency: string;
+  minAmount?: number;
+  maxAmount?: number;
+}
+
+export function depositRefusal(attempt: DepositAttempt, account: Account | undefined): DepositRefusal | undefined {
+  const { projectId, customerId, amount, currency, minAmount, maxAmount } = attempt;
   const refusal = accountRefusal(customerId, account);
   if (refusal || !account) return refusal;
   if (currency !== account.currency) {
     return { reason: 'currency_mismatch', message: `currency ${currency} does not match the account's currency ${account.currency}` };
   }
-  if (project.minAmount !== undefined && amount < project.minAmount) {
-    return { reason: 'amount_out_of_limits', message: `amount ${amount} is below the minimum ${project.minAmount} for project ${project.id}` };
+  if (minAmount !== undefined && amount < minAmount) {
+    return { reason: 'amount_out_of_limits', message: `amount ${amount} is below the minimum ${minAmount} for project ${projectId}` };
   }
-  if (project.maxAmount !== undefined && amount > project.maxAmount) {
-    return { reason: 'amount_out_of_limits', message: `amount ${amount} is above the maximum ${project.maxAmount} for project ${project.id}` };
+  if (maxAmount !== undefined && amount > maxAmount) {
+    return { reason: 'amount_out_of_limits', message: `amount ${amount} is above the maximum ${maxAmount} for project ${projectId}` };
   }
   return undefined;
 }

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
 import { decideCallback } from '../ledger/callback-rules.js';
+import { depositRefusal } from '../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment, StoredCallback } from '../ledger/model.js';
 import { migratorFor } from './migrations.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
@@ -14,7 +15,8 @@ import {
   type CallbackFilter,
   type IncomingCallback,
   type NewAccount,
-  type NewPayment,
+  type PaymentOpening,
+  type PaymentToOpen,
   type PaymentFilter,
   type RejectedCallback,
   type Store,
@@ -165,27 +167,30 @@ export class PostgresStore implements Store {
     });
   }
 
-  createPayment(payment: NewPayment): Promise<Payment> {
+  openPayment(payment: PaymentToOpen): Promise<PaymentOpening> {
     const now = new Date().toISOString();
-    return this.write(async (trx) =>
-      toPayment(
-        await trx
-          .insertInto('payments')
-          .values({
-            payment_id: payment.paymentId,
-            project_id: payment.projectId,
-            customer_id: payment.customerId,
-            amount: payment.amount,
-            currency: payment.currency,
-            status: 'pending',
-            last_callback_status: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow(),
-      ),
-    );
+    return this.write(async (trx): Promise<PaymentOpening> => {
+      // FOR SHARE: the account cannot be closed between this judgement and the insert.
+      const account = await trx.selectFrom('accounts').selectAll().where('customer_id', '=', payment.customerId).forShare().executeTakeFirst();
+      const refused = depositRefusal(payment, account && toAccount(account));
+      if (refused) return { refused };
+      const row = await trx
+        .insertInto('payments')
+        .values({
+          payment_id: payment.paymentId,
+          project_id: payment.projectId,
+          customer_id: payment.customerId,
+          amount: payment.amount,
+          currency: payment.currency,
+          status: 'pending',
+          last_callback_status: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { opened: toPayment(row) };
+    });
   }
 
   listPayments(filter: PaymentFilter): Promise<Payment[]> {

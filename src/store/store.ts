@@ -1,6 +1,7 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
 import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
+import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js';
 import type { Dialect } from './migrations.js';
 
 export interface NewAccount {
@@ -9,13 +10,12 @@ export interface NewAccount {
   additionalCustomerId?: string;
 }
 
-export interface NewPayment {
+/** check_deposit's payment: opened only if the account may take it (deposit-rules.ts). */
+export interface PaymentToOpen extends DepositAttempt {
   paymentId: string;
-  projectId: number;
-  customerId: string;
-  amount: number;
-  currency: string;
 }
+
+export type PaymentOpening = { opened: Payment } | { refused: DepositRefusal };
 
 export interface IncomingCallback {
   facts: CallbackFacts;
@@ -57,7 +57,11 @@ export interface Store {
   /** Adds the account unless one with that id exists; for seeding demo data. */
   ensureAccount(account: NewAccount): Promise<void>;
   closeAccount(customerId: string): Promise<Account | undefined>;
-  createPayment(payment: NewPayment): Promise<Payment>;
+  /**
+   * Judges the account and inserts the pending payment in one transaction: an account closed a
+   * moment earlier is never booked against.
+   */
+  openPayment(payment: PaymentToOpen): Promise<PaymentOpening>;
   listPayments(filter: PaymentFilter): Promise<Payment[]>;
   /** Marks pending payments created before `cutoff` as expired; answers how many. */
   expirePendingPayments(cutoff: Date): Promise<number>;

@@ -21,8 +21,13 @@ describe.each(backends())('store conformance: %s', (backend) => {
   });
 
   let sequence = 0;
-  const deposit = (amount: number, customerId = 'acc-1') =>
-    store.createPayment({ paymentId: `pay-${++sequence}-${Math.random()}`, projectId: 1234, customerId, amount, currency: 'KZT' });
+  const open = (amount: number, customerId = 'acc-1', limits: { minAmount?: number; maxAmount?: number } = {}, currency = 'KZT') =>
+    store.openPayment({ paymentId: `pay-${++sequence}-${Math.random()}`, projectId: 1234, customerId, amount, currency, ...limits });
+  const deposit = async (amount: number, customerId = 'acc-1') => {
+    const opening = await open(amount, customerId);
+    if ('refused' in opening) throw new Error(`refused: ${opening.refused.message}`);
+    return opening.opened;
+  };
   const callback = (facts: Partial<CallbackFacts> & { paymentId: string }, variant = ''): IncomingCallback => {
     const full: CallbackFacts = { projectId: 1234, status: 'success', amount: 10000, currency: 'KZT', ...facts };
     return { facts: full, rawBody: JSON.stringify({ ...full, variant }), headers: { 'user-agent': 'test' }, receivedAt: new Date() };
@@ -67,6 +72,19 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect((await store.listPayments({})).map((p) => p.paymentId)).toEqual([first.paymentId, second.paymentId]);
       expect((await store.listPayments({ customerId: 'acc-2' })).map((p) => p.paymentId)).toEqual([second.paymentId]);
       expect(await store.listPayments({ status: 'success' })).toEqual([]);
+    });
+
+    it('opens no payment for an account that may not take it, and says why', async () => {
+      await store.addAccount({ customerId: 'acc-usd', currency: 'USD' });
+      await store.addAccount({ customerId: 'acc-closed', currency: 'KZT' });
+      await store.closeAccount('acc-closed');
+      expect(await open(100, 'nobody')).toEqual({ refused: { reason: 'account_not_found', message: 'Account does not exist' } });
+      expect(await open(100, 'acc-closed')).toEqual({ refused: { reason: 'account_not_found', message: 'Account does not exist: acc-closed is closed' } });
+      expect(await open(100, 'acc-usd')).toEqual({ refused: { reason: 'currency_mismatch', message: "currency KZT does not match the account's currency USD" } });
+      expect(await open(99, 'acc-1', { minAmount: 100 })).toEqual({ refused: { reason: 'amount_out_of_limits', message: 'amount 99 is below the minimum 100 for project 1234' } });
+      expect(await open(501, 'acc-1', { maxAmount: 500 })).toEqual({ refused: { reason: 'amount_out_of_limits', message: 'amount 501 is above the maximum 500 for project 1234' } });
+      expect(await store.listPayments({})).toEqual([]);
+      expect(await open(500, 'acc-1', { minAmount: 100, maxAmount: 500 })).toMatchObject({ opened: { amount: 500, status: 'pending', customerId: 'acc-1' } });
     });
 
     it('expires pending payments created before the cutoff, and only those', async () => {

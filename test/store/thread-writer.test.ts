@@ -103,7 +103,7 @@ describe('ThreadWriter', () => {
     for (let round = 0; round < 20; round++) {
       await Promise.all(
         Array.from({ length: 50 }, (_, i) =>
-          store!.createPayment({ paymentId: `p-${round}-${i}`, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' }),
+          store!.openPayment({ paymentId: `p-${round}-${i}`, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' }),
         ),
       );
     }

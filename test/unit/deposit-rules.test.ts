@@ -10,26 +10,33 @@ const account = (status: Account['status'] = 'active'): Account => ({
   additionalCustomerId: null,
   createdAt: '2026-01-01T00:00:00.000Z',
 });
-const project = { id: 1234, secrets: ['s'], minAmount: 100, maxAmount: 1_000_000 };
+const limits = { minAmount: 100, maxAmount: 1_000_000 };
+const attempt = (customerId: string, amount: number, currency: string, terms: { minAmount?: number; maxAmount?: number } = limits) => ({
+  projectId: 1234,
+  customerId,
+  amount,
+  currency,
+  ...terms,
+});
 
 describe('depositRefusal', () => {
   it('takes a deposit within the limits in the account currency', () => {
-    expect(depositRefusal(project, 'acc-1', account(), 100, 'KZT')).toBeUndefined();
-    expect(depositRefusal(project, 'acc-1', account(), 1_000_000, 'KZT')).toBeUndefined();
-    expect(depositRefusal({ id: 1, secrets: ['s'] }, 'acc-1', account(), 1, 'KZT')).toBeUndefined();
+    expect(depositRefusal(attempt('acc-1', 100, 'KZT'), account())).toBeUndefined();
+    expect(depositRefusal(attempt('acc-1', 1_000_000, 'KZT'), account())).toBeUndefined();
+    expect(depositRefusal(attempt('acc-1', 1, 'KZT', {}), account())).toBeUndefined();
   });
 
   it('refuses unknown and closed accounts as "does not exist"', () => {
-    expect(depositRefusal(project, 'x', undefined, 100, 'KZT')).toEqual({ reason: 'account_not_found', message: 'Account does not exist' });
-    expect(depositRefusal(project, 'acc-1', account('closed'), 100, 'KZT')?.reason).toBe('account_not_found');
+    expect(depositRefusal(attempt('x', 100, 'KZT'), undefined)).toEqual({ reason: 'account_not_found', message: 'Account does not exist' });
+    expect(depositRefusal(attempt('acc-1', 100, 'KZT'), account('closed'))?.reason).toBe('account_not_found');
   });
 
   it('refuses another currency and amounts outside the limits, naming them', () => {
-    expect(depositRefusal(project, 'acc-1', account(), 100, 'USD')).toEqual({
+    expect(depositRefusal(attempt('acc-1', 100, 'USD'), account())).toEqual({
       reason: 'currency_mismatch',
       message: "currency USD does not match the account's currency KZT",
     });
-    expect(depositRefusal(project, 'acc-1', account(), 99, 'KZT')?.message).toBe('amount 99 is below the minimum 100 for project 1234');
-    expect(depositRefusal(project, 'acc-1', account(), 1_000_001, 'KZT')?.message).toBe('amount 1000001 is above the maximum 1000000 for project 1234');
+    expect(depositRefusal(attempt('acc-1', 99, 'KZT'), account())?.message).toBe('amount 99 is below the minimum 100 for project 1234');
+    expect(depositRefusal(attempt('acc-1', 1_000_001, 'KZT'), account())?.message).toBe('amount 1000001 is above the maximum 1000000 for project 1234');
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { naturalCompare } from '../../src/protocol/signature/natural-order.js';
 import { phpFloatToString } from '../../src/protocol/signature/php-float.js';
+import { PhpArray } from '../../src/protocol/signature/php-array.js';
 import { checkSignature, decodeForSigning, sign, signStamp, stampOf } from '../../src/protocol/signature/signature.js';
+import { exactStamp } from '../../src/protocol/signature/stamp.js';
 
 interface Vector {
   name: string;
@@ -107,6 +109,39 @@ describe('stamp: flattening as the reference implementation does', () => {
 
   it('decodes escapes before signing', () => {
     expect(stamp('{"a":"\\u0416\\n\\/","b":"\\ud83d\\ude00"}')).toBe('a:Ж\n/;b:😀');
+  });
+
+  it('stamps bodies with plain keys (the quick path) exactly as the reference flattening does', () => {
+    // A seeded generator: the same 3,000 bodies on every run. Keys mix lower-case words and '_'
+    // (the quick path) with keys that force the exact path: digits, upper case, ':', empty keys,
+    // numeric keys; values nest to five levels, past the cut at three.
+    let seed = 20261127;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const keys = ['a', 'ab', 'a_b', 'b', 'ba', '_', 'sum', 'sum_initial', 'signature', 'id'];
+    const oddKeys = ['A', 'a1', '10', '2', 'a:b', '', '0', 'Ab', 'a b'];
+    const value = (depth: number, odd: boolean): unknown => {
+      const pick = next(10);
+      if (depth < 5 && pick < 3) return object(depth + 1, odd);
+      if (depth < 5 && pick === 3) return Array.from({ length: next(3) }, () => value(depth + 1, odd));
+      return [1, -7, 1.5, 12345678901234567890, 'text', 'Жx:y;z', true, false, null, ''][pick]!;
+    };
+    const object = (depth: number, odd: boolean): Record<string, unknown> =>
+      Object.fromEntries(
+        Array.from({ length: next(5) }, () => [odd && next(8) === 0 ? oddKeys[next(oddKeys.length)]! : keys[next(keys.length)]!, value(depth, odd)]),
+      );
+    const plain = (php: PhpArray, depth: number): boolean =>
+      [...php.entries].every(([k, v]) => typeof k === 'string' && /^[a-z_]+$/.test(k) && (!(v instanceof PhpArray) || (depth + 1 < 3 && plain(v, depth + 1))));
+    let quick = 0;
+    for (let i = 0; i < 3000; i++) {
+      const php = decodeForSigning(JSON.stringify(object(0, i % 3 === 0))).php as PhpArray;
+      expect(stampOf(php)).toBe(exactStamp(php, 'signature'));
+      if (plain(php, 0) && php.size > 1) quick++;
+    }
+    // Enough bodies of several entries took the quick path for its order to be tested.
+    expect(quick).toBeGreaterThan(300);
   });
 });
 

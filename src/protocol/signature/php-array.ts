@@ -14,6 +14,9 @@ const CANONICAL_INT = /^(?:0|-?[1-9][0-9]*)$/;
  * ("5" -> 5, but "05", "-0" and "9223372036854775808" stay strings).
  */
 export function phpArrayKey(key: string): PhpKey {
+  // Most keys are words: a first character that no integer starts with settles it.
+  const first = key.charCodeAt(0);
+  if (first !== 45 && !(first >= 48 && first <= 57)) return key;
   if (key.length > 20 || !CANONICAL_INT.test(key) || key === '-0') return key;
   const value = BigInt(key);
   return value >= INT64_MIN && value <= INT64_MAX ? value : key;

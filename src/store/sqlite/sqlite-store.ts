@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Account, CallbackOutcome, Payment, StoredCallback } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
-import type { CallbackFilter, IncomingCallback, NewAccount, NewPayment, PaymentFilter, RejectedCallback, Store } from '../store.js';
+import type { CallbackFilter, IncomingCallback, NewAccount, PaymentFilter, PaymentOpening, PaymentToOpen, RejectedCallback, Store } from '../store.js';
 import { InlineWriter } from './inline-writer.js';
 import { toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
 import { statementsOf } from './statements.js';
@@ -117,8 +117,8 @@ export class SqliteStore implements Store {
     return this.writer.run('closeAccount', customerId);
   }
 
-  createPayment(payment: NewPayment): Promise<Payment> {
-    return this.writer.run('createPayment', payment);
+  openPayment(payment: PaymentToOpen): Promise<PaymentOpening> {
+    return this.writer.run('openPayment', payment);
   }
 
   listPayments(filter: PaymentFilter): Promise<Payment[]> {

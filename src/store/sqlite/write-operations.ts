@@ -5,8 +5,9 @@
 // impossible, whatever this code does.
 import { createHash } from 'node:crypto';
 import { decideCallback } from '../../ledger/callback-rules.js';
+import { depositRefusal } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
-import { AccountExistsError, type IncomingCallback, type NewAccount, type NewPayment, type RejectedCallback } from '../store.js';
+import { AccountExistsError, type IncomingCallback, type NewAccount, type PaymentOpening, type PaymentToOpen, type RejectedCallback } from '../store.js';
 import { isUniqueViolation } from '../transient-errors.js';
 import { toAccount, toPayment } from './rows.js';
 import { asStoreError } from './store-errors.js';
@@ -40,8 +41,12 @@ export const writeOperations = {
     return row && toAccount(row);
   },
 
-  createPayment(sql: Statements, payment: NewPayment): Payment {
-    return toPayment(sql.insertPayment.get({ ...payment, now: nowText() })!);
+  openPayment(sql: Statements, payment: PaymentToOpen): PaymentOpening {
+    const row = sql.account.get(payment.customerId);
+    const refused = depositRefusal(payment, row && toAccount(row));
+    if (refused) return { refused };
+    const { paymentId, projectId, customerId, amount, currency } = payment;
+    return { opened: toPayment(sql.insertPayment.get({ paymentId, projectId, customerId, amount, currency, now: nowText() })!) };
   },
 
   /** `cutoff` is ISO text; answers how many pending payments became expired. */
