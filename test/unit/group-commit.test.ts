@@ -71,6 +71,19 @@ describe('GroupCommitter', () => {
     expect(ids()).toEqual([1, 3]);
   });
 
+  it('needs no savepoint for a unit of one statement: SQLite undoes the failing statement alone', async () => {
+    await committer.run(insert(7));
+    const outcomes = await Promise.allSettled([
+      committer.run(insert(1), { savepoint: false }),
+      committer.run(insert(7), { savepoint: false }),
+      committer.run(insert(3), { savepoint: false }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect(statements.filter((s) => s.startsWith('SAVEPOINT'))).toHaveLength(1);
+    expect(ids()).toEqual([1, 3, 7]);
+  });
+
   it('fails every unit of a batch whose commit fails, and keeps none of it', async () => {
     // A deferred foreign key is checked at COMMIT: the whole transaction is refused there.
     const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(insert(2, 999))]);

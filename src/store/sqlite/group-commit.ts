@@ -7,6 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 interface Unit {
   work: () => unknown;
+  savepoint: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -25,10 +26,14 @@ export class GroupCommitter {
     private readonly transactionFailure: (error: unknown) => unknown,
   ) {}
 
-  /** Runs `work` (synchronous, statements only) in the next batch; resolves after its commit. */
-  run<T>(work: () => T): Promise<T> {
+  /**
+   * Runs `work` (synchronous, statements only) in the next batch; resolves after its commit. A
+   * unit that changes the database with one statement at most may go without a savepoint: SQLite
+   * undoes a failing statement by itself.
+   */
+  run<T>(work: () => T, { savepoint = true } = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, savepoint, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // setImmediate, not a microtask: requests parsed in this turn of the loop join the batch.
@@ -65,16 +70,18 @@ export class GroupCommitter {
     try {
       db.exec('BEGIN IMMEDIATE');
       for (const unit of batch) {
-        db.exec('SAVEPOINT unit');
+        if (unit.savepoint) db.exec('SAVEPOINT unit');
         try {
           outcomes.push({ ok: true, value: unit.work() });
-          db.exec('RELEASE unit');
+          if (unit.savepoint) db.exec('RELEASE unit');
         } catch (error) {
           // Some errors (disk full, I/O) make SQLite roll the whole transaction back by itself:
           // then nothing of this batch will be committed, whatever the other units did.
           if (!db.inTransaction) throw error;
-          db.exec('ROLLBACK TO unit');
-          db.exec('RELEASE unit');
+          if (unit.savepoint) {
+            db.exec('ROLLBACK TO unit');
+            db.exec('RELEASE unit');
+          }
           outcomes.push({ ok: false, error });
         }
       }

@@ -4,7 +4,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { GroupCommitter } from './group-commit.js';
 import type { Statements } from './statements.js';
 import { asStoreError } from './store-errors.js';
-import { runWrite, type WriteArgs, type Writer, type WriteName, type WriteResult } from './write-operations.js';
+import { ONE_STATEMENT_WRITES, runWrite, type WriteArgs, type Writer, type WriteName, type WriteResult } from './write-operations.js';
 
 export class InlineWriter implements Writer {
   private readonly committer: GroupCommitter;
@@ -17,7 +17,7 @@ export class InlineWriter implements Writer {
   }
 
   run<K extends WriteName>(name: K, args: WriteArgs<K>): Promise<WriteResult<K>> {
-    return this.committer.run(() => runWrite(this.sql(), name, args) as WriteResult<K>);
+    return this.committer.run(() => runWrite(this.sql(), name, args) as WriteResult<K>, { savepoint: !ONE_STATEMENT_WRITES.has(name) });
   }
 
   close(): Promise<void> {

@@ -17,9 +17,9 @@ function prepareAll(db: BetterSqlite3.Database) {
     ),
     closeAccount: prepare<AccountRow>(`update accounts set status = 'closed', updated_at = ? where customer_id = ? returning *`),
     credit: prepare('update accounts set balance = balance + ?, updated_at = ? where customer_id = ?'),
-    insertPayment: prepare<PaymentRow>(
+    insertPayment: prepare(
       `insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
-       values (@paymentId, @projectId, @customerId, @amount, @currency, 'pending', null, @now, @now) returning *`,
+       values (@paymentId, @projectId, @customerId, @amount, @currency, 'pending', null, @now, @now)`,
     ),
     payment: prepare<PaymentRow>('select * from payments where payment_id = ?'),
     updatePayment: prepare(
