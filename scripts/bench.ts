@@ -16,6 +16,7 @@ import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
 import { startChild, type Child } from './bench/children.js';
+import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed, sqliteDurableCommitsPerSecond } from './bench/seed.js';
 
@@ -117,7 +118,7 @@ async function main() {
   const koa = await startEcho('koa');
   const startService = () =>
     startChild(
-      [path.join(root, 'dist/src/main.js')],
+      startArguments(root),
       { DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
       (out) => {
         const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);

@@ -12,6 +12,7 @@ import { callbackBody, checkDepositBody, cycling, once, verifyBody } from './bod
 import { credited, depositIssued, runLoad, verified } from './load.js';
 import { summarise } from './profile-summary.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed } from './seed.js';
+import { startArguments } from './start-arguments.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({ options: { op: { type: 'string', default: 'verify' }, duration: { type: 'string', default: '5' }, out: { type: 'string' } } });
@@ -38,7 +39,7 @@ const bodies =
       : once(Array.from({ length: payments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i)), 'callbacks');
 
 const service = await startChild(
-  ['--cpu-prof', '--cpu-prof-dir', outDir, path.join(root, 'dist/src/main.js')],
+  ['--cpu-prof', '--cpu-prof-dir', outDir, ...startArguments(root)],
   { DATABASE_URL: url, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0' },
   (out) => Number(/"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1]) || undefined,
 );
