@@ -1,8 +1,11 @@
-// npm run load -- [--url URL] [--op verify|check_deposit|callback|all] [--duration S] [--connections C]
-//                 [--project ID --secret SECRET] [--customer ID]
+// npm run load -- [--url URL] [--op verify|check_deposit|callback|all] [--duration S] [--warmup S]
+//                 [--connections C] [--project ID --secret SECRET] [--customer ID]
 // A load run against a service that is already running (`npm start`, a staging deployment): signed
 // requests prepared before the clock starts, every answer checked, the same autocannon settings as
 // `npm run bench`. For callbacks it first issues the payments they settle, with check_deposit.
+// Each operation is first run unmeasured for --warmup seconds (default 2, as the bench warms up):
+// a service that has just started runs its first seconds on unoptimised code, and a run that
+// counted them would measure V8's compiler, not the service.
 // Defaults fit the demo service `npm start` runs: project 1234, its demo secret, account 7123456789.
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
@@ -15,6 +18,7 @@ const { values } = parseArgs({
     url: { type: 'string', default: 'http://127.0.0.1:8080' },
     op: { type: 'string', default: 'all' },
     duration: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '2' },
     connections: { type: 'string', default: '50' },
     project: { type: 'string', default: '1234' },
     secret: { type: 'string', default: DEMO_SECRET },
@@ -23,7 +27,9 @@ const { values } = parseArgs({
   },
 });
 const duration = Number(values.duration);
+const warmup = Number(values.warmup);
 const connections = Number(values.connections);
+if (!(duration > 0) || !(warmup >= 0) || !(connections > 0)) throw new Error('--duration and --connections take positive numbers, --warmup zero or more');
 const amount = Number(values.amount);
 const signer: Signer = { projectId: Number(values.project), secret: values.secret! };
 const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op!];
@@ -57,7 +63,7 @@ async function main() {
     verify: async () => ({ path: '/terminal', bodies: cycling([verifyBody(signer, customer)]), check: verified }),
     check_deposit: async () => ({ path: '/terminal', bodies: cycling([checkDepositBody(signer, customer, amount)]), check: depositIssued }),
     callback: async () => {
-      const count = Math.ceil(duration * 20_000);
+      const count = Math.ceil((duration + warmup) * 20_000);
       process.stderr.write(`issuing ${count} payments for the callback run…\n`);
       const ids = await issuePayments(count);
       return { path: '/callback', bodies: once(ids.map((id, i) => callbackBody(signer, id, amount, i)), 'payments'), check: credited };
@@ -66,6 +72,11 @@ async function main() {
   const results: Record<string, LoadResult> = {};
   for (const op of ops) {
     const source = await sources[op]!();
+    if (warmup > 0) {
+      process.stderr.write(`${op}: warming up, ${warmup} s\n`);
+      const warm = await runLoad({ url, ...source, connections, durationSeconds: warmup });
+      if (warm.errors > 0) throw new Error(`${op}: ${warm.errors} wrong or failed answers while warming up`);
+    }
     process.stderr.write(`${op}: ${connections} connections, ${duration} s\n`);
     results[op] = await runLoad({ url, ...source, connections, durationSeconds: duration });
   }

@@ -26,8 +26,9 @@ export interface ServiceProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-export async function startServiceProcess(env: NodeJS.ProcessEnv): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [...NODE_ARGS, 'src/main.ts'], {
+/** `nodeArgs` default to the sources through tsx; the built service is started with npm start's. */
+export async function startServiceProcess(env: NodeJS.ProcessEnv, nodeArgs = [...NODE_ARGS, 'src/main.ts']): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: projectRoot,
     env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

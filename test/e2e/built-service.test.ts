@@ -1,0 +1,53 @@
+// What `npm start` runs is the bundle `npm run build` makes, not the sources the other tests run
+// through tsx: built here and driven through a deposit from end to end, so that a dependency the
+// bundler mishandles, or a SQLite thread it fails to place beside the code that starts it, fails a
+// test instead of a merchant's start-up.
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startArguments } from '../../scripts/bench/start-arguments.js';
+import { openStore } from '../../src/store/open-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
+import { projectRoot, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+
+let database: TestDatabase;
+let service: ServiceProcess;
+
+beforeAll(async () => {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: projectRoot, stdio: 'pipe' });
+  database = await createTestDatabase('sqlite');
+  const store = await openStore(database.url);
+  await store.migrate();
+  await store.addAccount({ customerId: 'acc', currency: 'KZT', additionalCustomerId: 'ACC-1' });
+  await store.close();
+  service = await startServiceProcess({ DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) }, startArguments(projectRoot));
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await database?.drop();
+});
+
+describe('the built service (npm start)', () => {
+  it('verifies, issues a payment, credits it once and stops cleanly', async () => {
+    expect(await post(service.url, '/terminal', signed(verifyRequest('acc')))).toEqual({
+      status: 200,
+      body: { code: 0, currency: 'KZT', additional_customer_id: 'ACC-1' },
+    });
+    const issued = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 250_00)));
+    expect(issued.status).toBe(200);
+    expect(issued.body.code).toBe(0);
+    const callback = signed(callbackBody(issued.body.payment_id, 250_00));
+    expect(await post(service.url, '/callback', callback)).toMatchObject({ status: 200, body: { code: 0, result: 'credited' } });
+    // The platform redelivers; the bundle's writer thread must recognise the payment as settled.
+    expect(await post(service.url, '/callback', callback)).toMatchObject({ status: 200, body: { code: 0, result: 'duplicate' } });
+    expect(await service.stop('SIGTERM')).toBe(0);
+
+    const store = await openStore(database.url);
+    try {
+      expect((await store.findAccount('acc'))!.balance).toBe(250_00);
+    } finally {
+      await store.close();
+    }
+  });
+});
