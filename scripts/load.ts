@@ -1,5 +1,6 @@
 // npm run load -- [--url URL] [--op verify|check_deposit|callback|all] [--duration S] [--warmup S]
-//                 [--connections C] [--project ID --secret SECRET] [--customer ID]
+//                 [--connections C] [--project ID --secret SECRET] [--customer ID | --accounts N]
+//        npm run --silent load -- --accounts N --print-accounts | npm run --silent cli -- accounts import
 // A load run against a service that is already running (`npm start`, a staging deployment): signed
 // requests prepared before the clock starts, every answer checked, the same autocannon settings as
 // `npm run bench`. For callbacks it first issues the payments they settle, with check_deposit.
@@ -7,6 +8,9 @@
 // a service that has just started runs its first seconds on unoptimised code, and a run that
 // counted them would measure V8's compiler, not the service.
 // Defaults fit the demo service `npm start` runs: project 1234, its demo secret, account 7123456789.
+// --accounts N spreads the load over N accounts (load-account-1 … N) as the bench does over its
+// seeded ones — payments of many customers land on many pages of the indexes, one customer's on
+// one — after --print-accounts has written them for `cli accounts import`.
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
@@ -23,6 +27,8 @@ const { values } = parseArgs({
     project: { type: 'string', default: '1234' },
     secret: { type: 'string', default: DEMO_SECRET },
     customer: { type: 'string', default: '7123456789' },
+    accounts: { type: 'string' },
+    'print-accounts': { type: 'boolean', default: false },
     amount: { type: 'string', default: '10000' },
   },
 });
@@ -35,7 +41,13 @@ const signer: Signer = { projectId: Number(values.project), secret: values.secre
 const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op!];
 for (const op of ops) if (!['verify', 'check_deposit', 'callback'].includes(op)) throw new Error(`--op is verify, check_deposit, callback or all, not ${op}`);
 const url = values.url!.replace(/\/$/, '');
-const customer = values.customer!;
+const accountCount = values.accounts === undefined ? undefined : Number(values.accounts);
+if (accountCount !== undefined && !(Number.isSafeInteger(accountCount) && accountCount > 0)) throw new Error('--accounts takes a positive whole number');
+const loadAccount = (i: number) => `load-account-${i}`;
+// Prepared bodies per operation: as many as the bench prepares, over the accounts in use.
+const BODIES = 5000;
+const customers = accountCount === undefined ? [values.customer!] : Array.from({ length: Math.min(accountCount, BODIES) }, () => loadAccount(1 + Math.floor(Math.random() * accountCount)));
+const customer = customers[0]!;
 
 async function post(path: string, body: string): Promise<Record<string, unknown>> {
   const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -45,9 +57,9 @@ async function post(path: string, body: string): Promise<Record<string, unknown>
 /** Payments issued ahead of the run, as many as the callback phase could settle at 20,000/s. */
 async function issuePayments(count: number): Promise<string[]> {
   const ids: string[] = [];
-  const body = checkDepositBody(signer, customer, amount);
+  const bodies = customers.map((c) => checkDepositBody(signer, c, amount));
   for (let start = 0; start < count; start += connections) {
-    const batch = await Promise.all(Array.from({ length: Math.min(connections, count - start) }, () => post('/terminal', body)));
+    const batch = await Promise.all(Array.from({ length: Math.min(connections, count - start) }, (_, i) => post('/terminal', bodies[(start + i) % bodies.length]!)));
     for (const answer of batch) {
       if (answer.code !== 0 || typeof answer.payment_id !== 'string') throw new Error(`check_deposit was refused: ${JSON.stringify(answer)}`);
       ids.push(answer.payment_id);
@@ -57,11 +69,25 @@ async function issuePayments(count: number): Promise<string[]> {
 }
 
 async function main() {
-  const first = await post('/terminal', verifyBody(signer, customer));
-  if (first.code !== 0) throw new Error(`verify of ${customer} as project ${signer.projectId} was answered ${JSON.stringify(first)}; check --project, --secret and --customer`);
+  if (values['print-accounts']) {
+    if (accountCount === undefined) throw new Error('--print-accounts needs --accounts N');
+    const lines: string[] = [];
+    for (let i = 1; i <= accountCount; i++) lines.push(JSON.stringify({ customer_id: loadAccount(i), currency: 'KZT' }));
+    process.stdout.write(`${lines.join('\n')}\n`);
+    return;
+  }
+  for (const c of accountCount === undefined ? [customer] : [loadAccount(1), loadAccount(accountCount)]) {
+    const first = await post('/terminal', verifyBody(signer, c));
+    if (first.code === 0) continue;
+    const hint =
+      accountCount === undefined
+        ? 'check --project, --secret and --customer'
+        : `create the accounts first: npm run --silent load -- --accounts ${accountCount} --print-accounts | npm run --silent cli -- accounts import`;
+    throw new Error(`verify of ${c} as project ${signer.projectId} was answered ${JSON.stringify(first)}; ${hint}`);
+  }
   const sources: Record<string, () => Promise<{ path: string; bodies: BodySource; check: (s: number, b: string) => boolean }>> = {
-    verify: async () => ({ path: '/terminal', bodies: cycling([verifyBody(signer, customer)]), check: verified }),
-    check_deposit: async () => ({ path: '/terminal', bodies: cycling([checkDepositBody(signer, customer, amount)]), check: depositIssued }),
+    verify: async () => ({ path: '/terminal', bodies: cycling(customers.map((c) => verifyBody(signer, c))), check: verified }),
+    check_deposit: async () => ({ path: '/terminal', bodies: cycling(customers.map((c) => checkDepositBody(signer, c, amount))), check: depositIssued }),
     callback: async () => {
       const count = Math.ceil((duration + warmup) * 20_000);
       process.stderr.write(`issuing ${count} payments for the callback run…\n`);

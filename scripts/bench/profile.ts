@@ -22,7 +22,7 @@ const work = mkdtempSync(path.join(tmpdir(), 'kassa24-prof-'));
 const outDir = values.out ? path.resolve(values.out) : path.join(work, 'profiles');
 mkdirSync(outDir, { recursive: true });
 
-execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
+execFileSync('npm', ['run', '--silent', 'build', '--', '--readable'], { cwd: root, stdio: 'inherit' });
 const url = `sqlite:${path.join(work, 'p.db')}`;
 const store = await openStore(url);
 await store.migrate();

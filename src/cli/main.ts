@@ -7,12 +7,14 @@ import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { signCommand } from './sign-command.js';
 import { simulate } from './simulate-command.js';
-import { addAccount, closeAccount, expirePayments, listCallbacks, listPayments, showAccount } from './store-commands.js';
+import { addAccount, closeAccount, expirePayments, importAccounts, listCallbacks, listPayments, showAccount } from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
   sign --secret KEY [--stamp]       signature of the JSON object on stdin (--stamp: the joined string)
   accounts add --customer-id ID --currency KZT [--additional-id X]
+  accounts import                   accounts from JSON lines on stdin: {"customer_id","currency","additional_customer_id"?};
+                                    all lines checked first; accounts already stored as given are left unchanged
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
   accounts close ID
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
@@ -78,6 +80,11 @@ async function run(argv: string[]): Promise<void> {
     case 'accounts add':
       print(await withStore((s) => addAccount(s, { customerId: values['customer-id'], currency: values.currency, additionalId: values['additional-id'] })));
       return;
+    case 'accounts import': {
+      const input = readFileSync(0, 'utf8');
+      print(await withStore((s) => importAccounts(s, input)));
+      return;
+    }
     case 'accounts show':
       print(await withStore((s) => showAccount(s, arg)));
       return;

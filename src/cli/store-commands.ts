@@ -2,7 +2,7 @@
 import { schemaValidators } from '../../generated/validators.js';
 import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
 import type { Account, Payment, PaymentStatus } from '../ledger/model.js';
-import { AccountExistsError, type Store } from '../store/store.js';
+import { AccountExistsError, type NewAccount, type Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'success', 'failed', 'expired'];
@@ -102,4 +102,95 @@ export async function expirePayments(store: Store, olderThanDays: string | undef
   if (!Number.isInteger(days) || days < 1) throw new CliError('--older-than-days must be a positive whole number of days');
   const cutoff = expiryCutoff(new Date(), days);
   return { expired: await store.expirePendingPayments(cutoff), created_before: cutoff.toISOString() };
+}
+
+const IMPORT_FIELDS = new Set(['customer_id', 'currency', 'additional_customer_id']);
+// Enough to fix a file by; a file with more mistakes than this has one mistake repeated.
+const MAX_REPORTED = 20;
+// Accounts written at once: the store's group commit puts them in shared transactions.
+const IMPORT_CHUNK = 500;
+
+/** One line of an import, or what is wrong with it. */
+function importedAccount(line: string): { account: NewAccount } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (error) {
+    return { error: `not JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: 'must be a JSON object' };
+  const fields = value as Record<string, unknown>;
+  const unknown = Object.keys(fields).filter((key) => !IMPORT_FIELDS.has(key));
+  if (unknown.length) return { error: `unknown field ${unknown.join(', ')}; the fields are customer_id, currency and additional_customer_id` };
+  const { customer_id: customerId, currency, additional_customer_id: additionalId } = fields;
+  if (!schemaValidators.CustomerId(customerId)) return { error: 'customer_id must be a string of 1 to 255 characters without control characters' };
+  if (!schemaValidators.Currency(currency)) return { error: 'currency must be an ISO 4217 alpha-3 code such as KZT' };
+  // What verify will answer for the account must keep the contract.
+  if (additionalId !== undefined && !schemaValidators.VerifyResponse({ code: 0, currency, additional_customer_id: additionalId })) {
+    return { error: 'additional_customer_id must be a string' };
+  }
+  return { account: { customerId, currency, ...(additionalId !== undefined && { additionalCustomerId: additionalId as string }) } };
+}
+
+const sameAccount = (existing: Account, wanted: NewAccount) =>
+  existing.currency === wanted.currency && existing.additionalCustomerId === (wanted.additionalCustomerId ?? null);
+
+/**
+ * Accounts from JSON lines (`{"customer_id": …, "currency": …, "additional_customer_id": …}`): a
+ * merchant's existing accounts, brought over at once. Every line is checked before anything is
+ * written; an account already stored as given is counted unchanged and one stored differently is
+ * left as it is and reported, so running the same file twice changes nothing.
+ */
+export async function importAccounts(store: Store, text: string) {
+  const accounts: NewAccount[] = [];
+  const errors: string[] = [];
+  const seen = new Map<string, number>();
+  text.split('\n').forEach((raw, index) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const parsed = importedAccount(line);
+    if ('error' in parsed) {
+      errors.push(`line ${index + 1}: ${parsed.error}`);
+      return;
+    }
+    const earlier = seen.get(parsed.account.customerId);
+    if (earlier !== undefined) {
+      errors.push(`line ${index + 1}: customer_id ${JSON.stringify(parsed.account.customerId)} is already on line ${earlier}`);
+      return;
+    }
+    seen.set(parsed.account.customerId, index + 1);
+    accounts.push(parsed.account);
+  });
+  if (errors.length) {
+    const more = errors.length > MAX_REPORTED ? `\n… and ${errors.length - MAX_REPORTED} more` : '';
+    throw new CliError(`nothing imported: ${errors.length} line(s) to fix\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
+  }
+
+  let added = 0;
+  let unchanged = 0;
+  const conflicts: string[] = [];
+  for (let start = 0; start < accounts.length; start += IMPORT_CHUNK) {
+    await Promise.all(
+      accounts.slice(start, start + IMPORT_CHUNK).map(async (account) => {
+        try {
+          await store.addAccount(account);
+          added++;
+        } catch (error) {
+          if (!(error instanceof AccountExistsError)) throw error;
+          const existing = await store.findAccount(account.customerId);
+          if (existing && sameAccount(existing, account)) unchanged++;
+          else conflicts.push(account.customerId);
+        }
+      }),
+    );
+  }
+  const summary = { added, unchanged, conflicting: conflicts.length };
+  if (conflicts.length) {
+    const listed = conflicts.slice(0, MAX_REPORTED).map((id) => JSON.stringify(id)).join(', ');
+    throw new CliError(
+      `${JSON.stringify(summary)}\nalready stored with another currency or additional id, left as they are: ${listed}${conflicts.length > MAX_REPORTED ? ', …' : ''}`,
+      1,
+    );
+  }
+  return summary;
 }

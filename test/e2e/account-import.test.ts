@@ -1,0 +1,73 @@
+// `cli accounts import`: a merchant's accounts brought over from JSON lines, checked before anything
+// is written, and safe to run twice.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { runCli } from '../support/processes.js';
+
+const lines = (...objects: unknown[]) => objects.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
+
+describe.each(backends())('accounts import on %s', (backend) => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  const show = async (customerId: string) => {
+    const result = await runCli(['accounts', 'show', customerId], env);
+    return result.code === 0 ? JSON.parse(result.stdout) : undefined;
+  };
+
+  beforeEach(async () => {
+    database = await createTestDatabase(backend);
+    env = { DATABASE_URL: database.url };
+  });
+  afterEach(() => database?.drop());
+
+  it('adds every account of the file, and a second run of the same file changes nothing', async () => {
+    const file = lines(
+      { customer_id: '7000000001', currency: 'KZT', additional_customer_id: 'HF-1' },
+      '',
+      { customer_id: 'anna@example.com', currency: 'KZT' },
+      { customer_id: '7000000003', currency: 'USD' },
+    );
+    const first = await runCli(['accounts', 'import'], env, file);
+    expect(first).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(first.stdout)).toEqual({ added: 3, unchanged: 0, conflicting: 0 });
+    expect(await show('7000000001')).toEqual({ customer_id: '7000000001', currency: 'KZT', balance: 0, status: 'active', additional_customer_id: 'HF-1' });
+    expect(await show('anna@example.com')).toMatchObject({ currency: 'KZT', additional_customer_id: null });
+
+    const again = await runCli(['accounts', 'import'], env, file);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({ added: 0, unchanged: 3, conflicting: 0 });
+  });
+
+  it('writes nothing when a line is wrong, and names every wrong line', async () => {
+    const file = lines(
+      { customer_id: 'fine', currency: 'KZT' },
+      { customer_id: 'x', currency: 'tenge' },
+      { customer_id: 'y', currency: 'KZT', curency: 'KZT' },
+      { customer_id: 'fine', currency: 'KZT' },
+      '{"customer_id": "z",',
+      { customer_id: '', currency: 'KZT' },
+      { customer_id: 'w', currency: 'KZT', additional_customer_id: 42 },
+    );
+    const result = await runCli(['accounts', 'import'], env, file);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('nothing imported: 6 line(s) to fix');
+    expect(result.stderr).toContain('line 2: currency must be an ISO 4217 alpha-3 code such as KZT');
+    expect(result.stderr).toContain('line 3: unknown field curency;');
+    expect(result.stderr).toContain('line 4: customer_id "fine" is already on line 1');
+    expect(result.stderr).toMatch(/line 5: not JSON: /);
+    expect(result.stderr).toContain('line 6: customer_id must be a string of 1 to 255 characters');
+    expect(result.stderr).toContain('line 7: additional_customer_id must be a string');
+    expect(await show('fine')).toBeUndefined();
+  });
+
+  it('leaves an account stored differently as it is, imports the rest and exits 1 naming it', async () => {
+    expect((await runCli(['accounts', 'add', '--customer-id', 'taken', '--currency', 'KZT'], env)).code).toBe(0);
+    const result = await runCli(['accounts', 'import'], env, lines({ customer_id: 'taken', currency: 'USD' }, { customer_id: 'new', currency: 'KZT' }));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('{"added":1,"unchanged":0,"conflicting":1}');
+    expect(result.stderr).toContain('left as they are: "taken"');
+    expect(await show('taken')).toMatchObject({ currency: 'KZT' });
+    expect(await show('new')).toMatchObject({ currency: 'KZT' });
+  });
+});
