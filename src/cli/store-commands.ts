@@ -145,7 +145,8 @@ export async function importAccounts(store: Store, text: string) {
   const accounts: NewAccount[] = [];
   const errors: string[] = [];
   const seen = new Map<string, number>();
-  text.split('\n').forEach((raw, index) => {
+  // A byte-order mark is what spreadsheet exports put first; it is not part of the first line.
+  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, index) => {
     const line = raw.trim();
     if (line === '') return;
     const parsed = importedAccount(line);

@@ -27,7 +27,8 @@ describe.each(backends())('accounts import on %s', (backend) => {
       { customer_id: 'anna@example.com', currency: 'KZT' },
       { customer_id: '7000000003', currency: 'USD' },
     );
-    const first = await runCli(['accounts', 'import'], env, file);
+    // As a spreadsheet exports it: a byte-order mark first, Windows line ends.
+    const first = await runCli(['accounts', 'import'], env, `\uFEFF${file.replaceAll('\n', '\r\n')}`);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(first.stdout)).toEqual({ added: 3, unchanged: 0, conflicting: 0 });
     expect(await show('7000000001')).toEqual({ customer_id: '7000000001', currency: 'KZT', balance: 0, status: 'active', additional_customer_id: 'HF-1' });
