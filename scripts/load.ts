@@ -85,19 +85,24 @@ async function main() {
         : `create the accounts first: npm run --silent load -- --accounts ${accountCount} --print-accounts | npm run --silent cli -- accounts import`;
     throw new Error(`verify of ${c} as project ${signer.projectId} was answered ${JSON.stringify(first)}; ${hint}`);
   }
-  const sources: Record<string, () => Promise<{ path: string; bodies: BodySource; check: (s: number, b: string) => boolean }>> = {
-    verify: async () => ({ path: '/terminal', bodies: cycling(customers.map((c) => verifyBody(signer, c))), check: verified }),
-    check_deposit: async () => ({ path: '/terminal', bodies: cycling(customers.map((c) => checkDepositBody(signer, c, amount))), check: depositIssued }),
-    callback: async () => {
-      const count = Math.ceil((duration + warmup) * 20_000);
-      process.stderr.write(`issuing ${count} payments for the callback run…\n`);
-      const ids = await issuePayments(count);
-      return { path: '/callback', bodies: once(ids.map((id, i) => callbackBody(signer, id, amount, i)), 'payments'), check: credited };
-    },
+  // The payments the callbacks settle are issued before anything is measured, as the bench seeds
+  // its own: every operation then runs on the same data, and no measured phase starts with the
+  // issuing's write-ahead log still being checkpointed.
+  let callbackBodies: BodySource | undefined;
+  if (ops.includes('callback')) {
+    const count = Math.ceil((duration + warmup) * 20_000);
+    process.stderr.write(`issuing ${count} payments for the callback run…\n`);
+    const ids = await issuePayments(count);
+    callbackBodies = once(ids.map((id, i) => callbackBody(signer, id, amount, i)), 'payments');
+  }
+  const sources: Record<string, { path: string; bodies: BodySource; check: (s: number, b: string) => boolean }> = {
+    verify: { path: '/terminal', bodies: cycling(customers.map((c) => verifyBody(signer, c))), check: verified },
+    check_deposit: { path: '/terminal', bodies: cycling(customers.map((c) => checkDepositBody(signer, c, amount))), check: depositIssued },
+    ...(callbackBodies && { callback: { path: '/callback', bodies: callbackBodies, check: credited } }),
   };
   const results: Record<string, LoadResult> = {};
   for (const op of ops) {
-    const source = await sources[op]!();
+    const source = sources[op]!;
     if (warmup > 0) {
       process.stderr.write(`${op}: warming up, ${warmup} s\n`);
       const warm = await runLoad({ url, ...source, connections, durationSeconds: warmup });
