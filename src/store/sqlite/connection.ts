@@ -20,7 +20,7 @@ export function openSqliteDatabase(file: string, options: SqliteOptions = {}): B
   database.pragma('foreign_keys = ON');
   // The reads' cache (the main thread's connection): the accounts index of a million rows stays in
   // memory (24 MB cost verify a fifth of its throughput there), the OS cache holds the rest, and
-  // the process (three connections: the writer's 16 MB, the checkpointer's next to nothing) stays
+  // the process (three connections: the writer's 8 MB, the checkpointer's next to nothing) stays
   // within its memory budget under load.
   database.pragma('cache_size = -32768');
   return database;

@@ -9,6 +9,8 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 // Each thread has a V8 heap of its own; left to defaults each would size it like the main thread's.
 // Caps, not reservations: what these threads hold is small (statements, one batch of writes).
+// A process-wide --max-semi-space-size would override these young-generation caps (V8 flags win
+// over a worker's limits), which is one reason `npm start` passes none.
 const LIMITS: Record<Entry, ResourceLimits> = {
   'writer-thread': { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
   'checkpointer-thread': { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },

@@ -21,10 +21,11 @@ const db = openSqliteDatabase(file, options);
 // The checkpointer thread keeps the log short; this connection checkpoints only if that thread
 // falls far behind (10,000 pages, about 40 MB of log).
 db.pragma('wal_autocheckpoint = 10000');
-// Half the readers' cache: the writer touches the hot end of each index, and the accounts it judges
-// (check_deposit) and credits — at a million accounts, pages spread over ~100 MB, whose upper
-// levels this keeps in memory.
-db.pragma('cache_size = -16384');
+// A quarter of the readers' cache: the writer touches the hot end of each index, and the accounts it
+// judges (check_deposit) and credits — at a million accounts, pages spread over ~100 MB, whose upper
+// levels this keeps in memory. 16 MB measured no faster there, and its pages are memory the main
+// thread's young generation puts to better use (bench/README.md, session 5).
+db.pragma('cache_size = -8192');
 const checkpointer = startThread('checkpointer-thread', { file, options, intervalMs: CHECKPOINT_EVERY_MS } satisfies CheckpointerData);
 // Its failure costs only log length, which the backstop above bounds.
 checkpointer.on('error', () => undefined);
