@@ -3,8 +3,9 @@
 // (built, started as `npm start` would) under verify, check_deposit and callback, every answer
 // checked. The machine's speed drifts by tens of percent over a minute, so the measurements are
 // interleaved: each round measures every target for duration/rounds seconds, and a ratio compares
-// figures taken seconds apart. Prints a table and writes bench/results.json; any wrong answer
-// exits non-zero.
+// figures taken seconds apart. Where /proc can be read, each slice is also charged the CPU time of
+// the process serving it and of the load generator, per request. Prints a table and writes
+// bench/results.json; any wrong answer exits non-zero.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +17,7 @@ import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
 import { startChild, type Child } from './bench/children.js';
+import { cpuBetween, cpuSample, type CpuSample } from './bench/cpu.js';
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed, sqliteDurableCommitsPerSecond } from './bench/seed.js';
@@ -76,6 +78,8 @@ const median = (xs: number[]): number => {
 
 interface Target {
   name: string;
+  /** The process serving it, whose CPU time the slice is charged. */
+  server: Child;
   url: () => string;
   path: string;
   bodies: BodySource;
@@ -135,13 +139,14 @@ async function main() {
   const service: Child = await startService();
   const at = (child: Child) => () => `http://127.0.0.1:${child.port}`;
   const targets: Target[] = [
-    { name: 'node_http', url: at(nodeHttp), path: '/', bodies: cycling([echoBody]), check: echoCheck },
-    { name: 'koa', url: at(koa), path: '/', bodies: cycling([echoBody]), check: echoCheck },
-    { name: 'verify', url: at(service), path: '/terminal', bodies: cycling(verifyBodies), check: verified },
-    { name: 'check_deposit', url: at(service), path: '/terminal', bodies: cycling(depositBodies), check: depositIssued },
-    { name: 'callback', url: at(service), path: '/callback', bodies: once(callbackBodies, 'callbacks'), check: credited },
+    { name: 'node_http', server: nodeHttp, url: at(nodeHttp), path: '/', bodies: cycling([echoBody]), check: echoCheck },
+    { name: 'koa', server: koa, url: at(koa), path: '/', bodies: cycling([echoBody]), check: echoCheck },
+    { name: 'verify', server: service, url: at(service), path: '/terminal', bodies: cycling(verifyBodies), check: verified },
+    { name: 'check_deposit', server: service, url: at(service), path: '/terminal', bodies: cycling(depositBodies), check: depositIssued },
+    { name: 'callback', server: service, url: at(service), path: '/callback', bodies: once(callbackBodies, 'callbacks'), check: credited },
   ];
   const slices = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
+  const cpuSlices = new Map<string, Array<{ server: CpuSample | undefined; loadGeneratorUs: number }>>(targets.map((t) => [t.name, []]));
   const commitSlices: number[] = [];
   let rssMb = 0;
   try {
@@ -152,7 +157,12 @@ async function main() {
     for (let round = 1; round <= rounds; round++) {
       log(`round ${round}/${rounds}: ${targets.map((t) => t.name).join(', ')}, sqlite commits (${slice} s each)`);
       for (const target of targets) {
+        const pid = target.server.child.pid!;
+        const before = cpuSample(pid);
+        const loadBefore = process.cpuUsage();
         slices.get(target.name)!.push(await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: target.check, connections, durationSeconds: slice }));
+        const load = process.cpuUsage(loadBefore);
+        cpuSlices.get(target.name)!.push({ server: cpuBetween(before, cpuSample(pid)), loadGeneratorUs: load.user + load.system });
       }
       commitSlices.push(sqliteDurableCommitsPerSecond(path.join(workDir, 'commits.db'), Math.min(slice, 3)));
     }
@@ -168,6 +178,7 @@ async function main() {
   const perRound = (name: string, reference: string) =>
     median(slices.get(name)!.map((r, i) => r.requests / slices.get(reference)![i]!.requests));
   const service_ = Object.fromEntries(['verify', 'check_deposit', 'callback'].map((name) => [name, result(name)]));
+  const cpu = Object.fromEntries(targets.map((t) => [t.name, cpuPerRequest(cpuSlices.get(t.name)!, slices.get(t.name)!)]));
   const report = {
     db: values.db,
     accounts,
@@ -187,6 +198,9 @@ async function main() {
       callback_to_koa: round2(perRound('callback', 'koa')),
       callback_to_commits: round2(median(slices.get('callback')!.map((r, i) => r.requests / slice / commitSlices[i]!))),
     },
+    // What one request cost the process serving it (all its threads, and its main thread alone) and
+    // the load generator, over all rounds; absent where /proc is not there to read.
+    ...(Object.values(cpu).every((c) => c !== undefined) && { cpu_us_per_request: cpu }),
     startup_ms: median(startups),
     startup_ms_samples: startups,
     rss_mb: rssMb,
@@ -195,15 +209,20 @@ async function main() {
   writeFileSync(values.output!, `${JSON.stringify(report, null, 2)}\n`);
 
   const koaRps = report.references.koa.rps;
-  const row = (name: string, rps: number, p50: number | string, p99: number, errors: number | string) =>
-    `${name.padEnd(16)} ${String(rps).padStart(8)} ${String(p50).padStart(7)} ${String(p99).padStart(7)} ${String(errors).padStart(7)} ${(rps / koaRps).toFixed(2).padStart(8)} ${(rps / commits).toFixed(2).padStart(9)}`;
+  const cpuColumns = (name: string) => {
+    const c = cpu[name];
+    return c ? `${String(c.process).padStart(8)} ${String(c.main_thread).padStart(8)} ${String(c.load_generator).padStart(8)}` : '';
+  };
+  const row = (name: string, target: string, rps: number, p50: number | string, p99: number, errors: number | string) =>
+    `${name.padEnd(16)} ${String(rps).padStart(8)} ${String(p50).padStart(7)} ${String(p99).padStart(7)} ${String(errors).padStart(7)} ${(rps / koaRps).toFixed(2).padStart(8)} ${(rps / commits).toFixed(2).padStart(9)} ${cpuColumns(target)}`;
   const lines = [
-    `${'target'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'× koa'.padStart(8)} ${'× commit'.padStart(9)}`,
-    row('node:http echo', report.references.node_http.rps, '', report.references.node_http.p99_ms, ''),
-    row('koa echo', koaRps, '', report.references.koa.p99_ms, ''),
+    `${'target'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'× koa'.padStart(8)} ${'× commit'.padStart(9)} ${cpu.verify ? `${'cpu µs'.padStart(8)} ${'main µs'.padStart(8)} ${'load µs'.padStart(8)}` : ''}`,
+    row('node:http echo', 'node_http', report.references.node_http.rps, '', report.references.node_http.p99_ms, ''),
+    row('koa echo', 'koa', koaRps, '', report.references.koa.p99_ms, ''),
     `${'sqlite commits/s'.padEnd(16)} ${String(commits).padStart(8)}`,
-    ...Object.entries(service_).map(([name, r]) => row(name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
+    ...Object.entries(service_).map(([name, r]) => row(name, name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
     '',
+    ...(cpu.verify ? ['cpu µs, main µs, load µs: CPU time per request of the serving process, of its main thread, and of the load generator'] : []),
     `ratios by round (median): ${Object.entries(report.ratios_by_round).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `start-up to listening: ${report.startup_ms} ms (median of ${startups.join(', ')})   peak RSS: ${report.rss_mb} MB   db: ${values.db}   accounts: ${accounts}   ${rounds} rounds of ${slice} s`,
     `written: ${path.relative(process.cwd(), values.output!)}`,
@@ -214,6 +233,21 @@ async function main() {
     process.stderr.write(`${errors} wrong or failed answers\n`);
     process.exitCode = 1;
   }
+}
+
+function cpuPerRequest(
+  cpuSlices: Array<{ server: CpuSample | undefined; loadGeneratorUs: number }>,
+  loadSlices: LoadResult[],
+): { process: number; main_thread: number; load_generator: number } | undefined {
+  if (cpuSlices.some((c) => c.server === undefined)) return undefined;
+  const requests = loadSlices.reduce((sum, r) => sum + r.requests, 0);
+  if (requests === 0) return undefined;
+  const per = (us: number) => Math.round((us / requests) * 10) / 10;
+  return {
+    process: per(cpuSlices.reduce((sum, c) => sum + c.server!.processUs, 0)),
+    main_thread: per(cpuSlices.reduce((sum, c) => sum + c.server!.mainThreadUs, 0)),
+    load_generator: per(cpuSlices.reduce((sum, c) => sum + c.loadGeneratorUs, 0)),
+  };
 }
 
 function round2(x: number): number {
