@@ -1,5 +1,5 @@
 // The service as a process: SIGTERM finishes what is in flight before exiting; a stalled client
-// is cut off by the request timeout.
+// is cut off by the request timeout; a quiet service still writes its log lines within a second.
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
@@ -61,6 +61,25 @@ describe('request timeout', () => {
       });
       expect(closedAfter).toBeLessThan(3000);
       expect((await fetch(`${service.url}/healthz`)).status).toBe(200);
+    } finally {
+      await service.stop();
+    }
+  });
+});
+
+describe('logs of a quiet service', () => {
+  it('writes a request\'s access line within seconds, not when 4 KB of lines have gathered', async () => {
+    const service = await startServiceProcess(await freshEnv());
+    try {
+      const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 100)));
+      expect(body.code).toBe(0);
+      const deadline = Date.now() + 5000;
+      while (!service.output().includes('"path":"/terminal"') && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      // Still running: the line left on the flush timer, not at shutdown.
+      expect(service.child.exitCode).toBeNull();
+      expect(service.output()).toMatch(/"operation":"terminal","status":200,"code":0/);
     } finally {
       await service.stop();
     }
