@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
-import { startChild, type Child } from './bench/children.js';
+import { startBenchService, startChild, type Child } from './bench/children.js';
 import { cpuBetween, cpuSample, type CpuSample } from './bench/cpu.js';
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
@@ -120,15 +120,7 @@ async function main() {
   log('starting the echo servers and the service');
   const nodeHttp = await startEcho('node_http');
   const koa = await startEcho('koa');
-  const startService = () =>
-    startChild(
-      startArguments(root),
-      { DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0', NODE_ENV: 'production' },
-      (out) => {
-        const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
-        return match ? Number(match[1]) : undefined;
-      },
-    );
+  const startService = () => startBenchService(startArguments(root), database.url, { NODE_ENV: 'production' });
   // Start-up is one short sample, as exposed to the machine's drift as any: the median of five.
   const startups: number[] = [];
   for (let i = 0; i < 5; i++) {

@@ -1,6 +1,7 @@
 // Child processes the benchmark starts and measures: reference servers and the service itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { BENCH_PROJECT, BENCH_SECRET } from './seed.js';
 
 export interface Child {
   child: ChildProcess;
@@ -46,5 +47,16 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (ou
     child.stdout!.on('data', onData);
     child.stderr!.on('data', (chunk) => (output += chunk));
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`)));
+  });
+}
+
+/**
+ * The service for a measurement: `args` are node's (flags and the entry file), the database its
+ * own, the bench project its only one, loopback on a port of the system's choosing.
+ */
+export function startBenchService(args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
+  return startChild(args, { DATABASE_URL: databaseUrl, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0', ...env }, (out) => {
+    const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
+    return match ? Number(match[1]) : undefined;
   });
 }

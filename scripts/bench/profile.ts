@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../src/store/open-store.js';
-import { startChild } from './children.js';
+import { startBenchService } from './children.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody } from './bodies.js';
 import { credited, depositIssued, runLoad, verified } from './load.js';
 import { summarise } from './profile-summary.js';
@@ -38,11 +38,7 @@ const bodies =
       ? cycling(Array.from({ length: 2000 }, (_, i) => checkDepositBody(signer, accountId(1 + (i % 10_000)), 10000)))
       : once(Array.from({ length: payments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i)), 'callbacks');
 
-const service = await startChild(
-  ['--cpu-prof', '--cpu-prof-dir', outDir, ...startArguments(root)],
-  { DATABASE_URL: url, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0' },
-  (out) => Number(/"port":(\d+)[^\n]*"msg":"listening"/.exec(out)?.[1]) || undefined,
-);
+const service = await startBenchService(['--cpu-prof', '--cpu-prof-dir', outDir, ...startArguments(root)], url);
 const result = await runLoad({
   url: `http://127.0.0.1:${service.port}`,
   path: op === 'callback' ? '/callback' : '/terminal',
