@@ -22,8 +22,9 @@ export function ticksOf(statLine: string): number {
 export function cpuSample(pid: number): CpuSample | undefined {
   try {
     // The process's line counts every thread it ever had; the main thread's is the task with its id.
-    const processTicks = ticksOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    // The thread first: read second, the whole could otherwise show less than its part.
     const mainTicks = ticksOf(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+    const processTicks = ticksOf(readFileSync(`/proc/${pid}/stat`, 'utf8'));
     return { processUs: processTicks * MICROSECONDS_PER_TICK, mainThreadUs: mainTicks * MICROSECONDS_PER_TICK };
   } catch {
     return undefined;

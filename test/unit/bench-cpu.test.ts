@@ -14,17 +14,22 @@ describe('CPU time from /proc', () => {
     // Tests run on a fork's main thread (vitest.config.ts); /proc counts in 10 ms ticks, so work
     // until three have passed rather than for a wall-clock time a busy machine may not grant.
     const before = cpuSample(process.pid)!;
-    let spent = cpuBetween(before, before)!;
+    let after = before;
     let x = 0;
     const giveUp = performance.now() + 10_000;
-    while (spent.mainThreadUs < 30_000 && performance.now() < giveUp) {
+    while (after.mainThreadUs - before.mainThreadUs < 30_000 && performance.now() < giveUp) {
       for (let i = 0; i < 100_000; i++) x += Math.sqrt(x + i);
-      spent = cpuBetween(before, cpuSample(process.pid))!;
+      after = cpuSample(process.pid)!;
     }
+    const spent = cpuBetween(before, after)!;
     expect(x).toBeGreaterThan(0);
-    expect(before.mainThreadUs).toBeLessThanOrEqual(before.processUs);
     expect(spent.mainThreadUs).toBeGreaterThanOrEqual(30_000);
-    expect(spent.processUs).toBeGreaterThanOrEqual(spent.mainThreadUs);
+    expect(spent.processUs).toBeGreaterThan(0);
+    // The whole holds its part. Compared as totals, not as the increase over a few ticks: the
+    // kernel settles the process's total by its own accounting, which can trail a thread's by a
+    // tick or two (the bench's slices last seconds, where that is noise).
+    expect(before.mainThreadUs).toBeLessThanOrEqual(before.processUs);
+    expect(after.mainThreadUs).toBeLessThanOrEqual(after.processUs);
   });
 
   it('leaves the figure out for a process that is not there', () => {
