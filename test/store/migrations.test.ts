@@ -43,6 +43,9 @@ describe.each(backends())('migrations on %s', (backend) => {
         ['p1', 'success', 700],
         ['p2', 'pending', 100],
       ]);
+      // Listing a customer's payments works with or without an index for it (SQLite has none).
+      expect((await store.listPayments({ customerId: 'old' })).map((p) => p.paymentId)).toEqual(['p1', 'p2']);
+      expect(await store.listPayments({ customerId: 'nobody' })).toEqual([]);
       expect(await store.expirePendingPayments(new Date(Date.now() + 1000))).toBe(1);
       // The ledger's guarantee survived the rebuild: p1 cannot be credited again.
       const deliver = () =>
