@@ -1,3 +1,9 @@
 // The schema's migrations, in order. Kept apart from the migrations themselves so that a start-up
 // on an up-to-date database can tell without loading the migrator.
-export const MIGRATION_NAMES = ['0001_initial', '0002_payment_expiry', '0003_callbacks_keyed_by_payment', '0004_no_customer_index_on_sqlite'] as const;
+export const MIGRATION_NAMES = [
+  '0001_initial',
+  '0002_payment_expiry',
+  '0003_callbacks_keyed_by_payment',
+  '0004_no_customer_index_on_sqlite',
+  '0005_accounts_without_rowid_on_sqlite',
+] as const;
