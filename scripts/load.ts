@@ -9,8 +9,8 @@
 // counted them would measure V8's compiler, not the service.
 // Defaults fit the demo service `npm start` runs: project 1234, its demo secret, account 7123456789.
 // --accounts N spreads the load over N accounts (load-account-1 … N) as the bench does over its
-// seeded ones — payments of many customers land on many pages of the indexes, one customer's on
-// one — after --print-accounts has written them for `cli accounts import`.
+// seeded ones — many customers' accounts are spread over many pages, and credits to them too, one
+// customer's sit on one — after --print-accounts has written them for `cli accounts import`.
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
