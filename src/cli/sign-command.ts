@@ -1,6 +1,6 @@
 // `cli sign --secret KEY [--stamp]`: the signature (or the joined string before HMAC) of the JSON
 // object on stdin, numbers signed as written; any `signature` field in it is ignored.
-import { decodeForSigning, signStamp, stampOf } from '../protocol/signature/signature.js';
+import { decodeForSigning, signStamp } from '../protocol/signature/signature.js';
 import { CliError } from './cli-error.js';
 
 export function signCommand(input: string, secret: string | undefined, stampOnly: boolean): string {
@@ -12,6 +12,5 @@ export function signCommand(input: string, secret: string | undefined, stampOnly
     throw new CliError(`sign: stdin is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!decoded.isObject) throw new CliError('sign: stdin must hold one JSON object');
-  const stamp = stampOf(decoded.php);
-  return stampOnly ? stamp : signStamp(stamp, secret as string);
+  return stampOnly ? decoded.stamp : signStamp(decoded.stamp, secret as string);
 }

@@ -16,9 +16,11 @@ export class JsonSyntaxError extends Error {
 // PHP's json_decode default depth.
 const MAX_DEPTH = 512;
 const INT64_DIGITS = '9223372036854775808';
-const NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+/** A JSON number at lastIndex (sticky): group 1 its fraction, group 2 its exponent. */
+export const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
-function phpNumberString(text: string, isFloat: boolean): string {
+/** PHP's `(string)` of a JSON number as written: int64 digits kept, anything else a float. */
+export function phpNumberString(text: string, isFloat: boolean): string {
   if (!isFloat) {
     const negative = text.startsWith('-');
     const digits = negative ? text.slice(1) : text;
@@ -85,8 +87,8 @@ class Parser {
   }
 
   private number(): string {
-    NUMBER.lastIndex = this.pos;
-    const match = NUMBER.exec(this.text);
+    JSON_NUMBER.lastIndex = this.pos;
+    const match = JSON_NUMBER.exec(this.text);
     if (!match) this.fail('unexpected character');
     this.pos += match[0].length;
     return phpNumberString(match[0], match[1] !== undefined || match[2] !== undefined);

@@ -1,8 +1,9 @@
 // Signing and checking bodies the way the payment platform does: HMAC-SHA512 over the stamp,
 // Base64. Pure: no I/O, no HTTP; the caller hands in the body text exactly as received.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { PhpArray, type PhpValue } from './php-array.js';
 import { parsePhpJson } from './php-json.js';
+import { plainStamp } from './plain-stamp.js';
 import { stampOf } from './stamp.js';
 
 export { JsonSyntaxError } from './php-json.js';
@@ -10,26 +11,49 @@ export { stampOf } from './stamp.js';
 
 export const SIGNATURE_FIELD = 'signature';
 
-export function signStamp(stamp: string, secret: string): string {
-  return createHmac('sha512', secret).update(stamp, 'utf8').digest('base64');
+// createHmac turns a string key into bytes and a key handle on every call; a KeyObject made once
+// skips both (measured: 4.6 → 3.8 µs per HMAC of a callback's stamp). Secrets are a handful per
+// deployment; the bound only keeps a caller that signs with ever-new secrets (a test) from growing it.
+const keys = new Map<string, KeyObject>();
+const MAX_KEYS = 64;
+
+function keyOf(secret: string): KeyObject {
+  let key = keys.get(secret);
+  if (key === undefined) {
+    if (keys.size >= MAX_KEYS) keys.clear();
+    key = createSecretKey(Buffer.from(secret, 'utf8'));
+    keys.set(secret, key);
+  }
+  return key;
 }
 
-/** A body decoded once for signing: its PHP view and the signature it carries, if any. */
+export function signStamp(stamp: string, secret: string): string {
+  return createHmac('sha512', keyOf(secret)).update(stamp, 'utf8').digest('base64');
+}
+
+/** A body decoded once for signing: what checking its signature needs. */
 export interface SignedBody {
-  readonly php: PhpValue;
   /** Only a JSON object carries a signature; an array decodes to a PHP array too. */
   readonly isObject: boolean;
+  /** The top-level `signature` field as PHP sees it; undefined when there is none. */
+  readonly signature: PhpValue | undefined;
+  /** The stamp of everything else (of an object; '' otherwise). */
+  readonly stamp: string;
 }
 
 /** Decodes body text for signing. Throws JsonSyntaxError on text that is not JSON. */
 export function decodeForSigning(text: string): SignedBody {
+  const plain = plainStamp(text, SIGNATURE_FIELD);
+  if (plain) return { isObject: true, signature: plain.omitted, stamp: plain.stamp };
   const php = parsePhpJson(text);
-  return { php, isObject: php instanceof PhpArray && /^[ \t\n\r]*\{/.test(text) };
+  if (!(php instanceof PhpArray) || !/^[ \t\n\r]*\{/.test(text)) return { isObject: false, signature: undefined, stamp: '' };
+  return { isObject: true, signature: php.entries.get(SIGNATURE_FIELD), stamp: stampOf(php, SIGNATURE_FIELD) };
 }
 
 /** The signature of a JSON body (text, numbers signed as written); any `signature` field is ignored. */
 export function sign(bodyText: string, secret: string): string {
-  return signStamp(stampOf(parsePhpJson(bodyText)), secret);
+  const stamp = plainStamp(bodyText, SIGNATURE_FIELD)?.stamp ?? stampOf(parsePhpJson(bodyText), SIGNATURE_FIELD);
+  return signStamp(stamp, secret);
 }
 
 /** The signature of a value the caller built in code (numbers must be safe integers to stay exact). */
@@ -47,12 +71,12 @@ export type SignatureCheck =
  * which one matched or how much of a guess was right.
  */
 export function checkSignature(body: SignedBody, secrets: readonly string[]): SignatureCheck {
-  if (!body.isObject || !(body.php instanceof PhpArray)) return { ok: false, reason: 'not_an_object' };
-  if (!body.php.entries.has(SIGNATURE_FIELD)) return { ok: false, reason: 'missing' };
-  const given = body.php.entries.get(SIGNATURE_FIELD);
+  if (!body.isObject) return { ok: false, reason: 'not_an_object' };
+  const given = body.signature;
+  if (given === undefined) return { ok: false, reason: 'missing' };
   if (typeof given !== 'string') return { ok: false, reason: 'not_a_string' };
   if (given === '') return { ok: false, reason: 'empty' };
-  const stamp = stampOf(body.php, SIGNATURE_FIELD);
+  const stamp = body.stamp;
   const givenBytes = Buffer.from(given, 'utf8');
   let matched = -1;
   secrets.forEach((secret, index) => {

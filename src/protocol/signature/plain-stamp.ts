@@ -1,0 +1,170 @@
+// The stamp of a plain body straight from its text, in one pass: no PHP array model, no second walk.
+// Plain is stamp.ts's quick-path condition — objects only, at most three levels, every key made of
+// lower-case ASCII letters and '_' — tightened to what one pass can settle alone: no key twice in
+// one object (PHP keeps the last at the first one's place), no escape in a string, no array. Every
+// body the platform sends is plain. Anything else, malformed text included, answers undefined, and
+// the caller takes the exact path, which also names the syntax error.
+import { JSON_NUMBER, phpNumberString } from './php-json.js';
+
+export interface PlainStamp {
+  /** The joined entries, the omitted top-level key left out. */
+  readonly stamp: string;
+  /** The omitted key's value as PHP's string cast makes it; undefined when the body has none. */
+  readonly omitted: string | undefined;
+}
+
+// As in stamp.ts: past this depth the reference carries a cut entry under an int key.
+const MAX_DEPTH = 3;
+
+const enum Char {
+  Tab = 9, Newline = 10, Return = 13, Space = 32, Quote = 34, Comma = 44, Colon = 58,
+  Backslash = 92, Underscore = 95, LowerA = 97, LowerZ = 122, OpenBrace = 123, CloseBrace = 125,
+}
+
+/** Thrown inside the pass when the body is not plain; never escapes plainStamp. */
+const NOT_PLAIN = Symbol('not plain');
+/** Where the omitted key's value was. */
+const OMITTED: PlainObject = { keys: [], values: [] };
+
+/** One object of the body: its keys, and for each a scalar's PHP string or a nested object. */
+interface PlainObject {
+  keys: string[];
+  values: Array<string | PlainObject>;
+}
+
+class PlainPass {
+  pos = 0;
+  omitted: string | undefined;
+
+  constructor(
+    private readonly text: string,
+    private readonly omit: string | undefined,
+  ) {}
+
+  skipWhitespace(): void {
+    const text = this.text;
+    let c = text.charCodeAt(this.pos);
+    while (c === Char.Space || c === Char.Newline || c === Char.Return || c === Char.Tab) c = text.charCodeAt(++this.pos);
+  }
+
+  expect(c: number): void {
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) !== c) throw NOT_PLAIN;
+    this.pos++;
+  }
+
+  object(depth: number): PlainObject {
+    const node: PlainObject = { keys: [], values: [] };
+    this.expect(Char.OpenBrace);
+    this.skipWhitespace();
+    if (this.text.charCodeAt(this.pos) === Char.CloseBrace) {
+      this.pos++;
+      return node;
+    }
+    for (;;) {
+      this.expect(Char.Quote);
+      const key = this.key();
+      if (node.keys.includes(key)) throw NOT_PLAIN;
+      this.expect(Char.Colon);
+      this.skipWhitespace();
+      if (depth === 0 && key === this.omit) {
+        if (this.text.charCodeAt(this.pos) === Char.OpenBrace) throw NOT_PLAIN;
+        this.omitted = this.scalar();
+        // Kept among the keys, so that a second one is caught; render() skips it.
+        node.keys.push(key);
+        node.values.push(OMITTED);
+      } else if (this.text.charCodeAt(this.pos) === Char.OpenBrace) {
+        if (depth + 1 >= MAX_DEPTH) throw NOT_PLAIN;
+        node.keys.push(key);
+        node.values.push(this.object(depth + 1));
+      } else {
+        node.keys.push(key);
+        node.values.push(this.scalar());
+      }
+      this.skipWhitespace();
+      const next = this.text.charCodeAt(this.pos++);
+      if (next === Char.CloseBrace) return node;
+      if (next !== Char.Comma) throw NOT_PLAIN;
+    }
+  }
+
+  /** After the opening quote: one or more of [a-z_], then the closing quote. */
+  key(): string {
+    const text = this.text;
+    const start = this.pos;
+    let c = text.charCodeAt(this.pos);
+    while ((c >= Char.LowerA && c <= Char.LowerZ) || c === Char.Underscore) c = text.charCodeAt(++this.pos);
+    if (c !== Char.Quote || this.pos === start) throw NOT_PLAIN;
+    return text.slice(start, this.pos++);
+  }
+
+  /** A string, number or literal, as PHP's `(string)` cast makes it. */
+  scalar(): string {
+    const text = this.text;
+    const c = text.charCodeAt(this.pos);
+    if (c === Char.Quote) {
+      const start = ++this.pos;
+      for (let i = start; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === Char.Quote) {
+          this.pos = i + 1;
+          const value = text.slice(start, i);
+          // PHP refuses a lone surrogate; the exact path says so.
+          if (!value.isWellFormed()) throw NOT_PLAIN;
+          return value;
+        }
+        if (d === Char.Backslash || d < Char.Space) throw NOT_PLAIN;
+      }
+      throw NOT_PLAIN;
+    }
+    if (text.startsWith('true', this.pos)) return this.literal(4, '1');
+    if (text.startsWith('false', this.pos)) return this.literal(5, '0');
+    if (text.startsWith('null', this.pos)) return this.literal(4, '');
+    JSON_NUMBER.lastIndex = this.pos;
+    const match = JSON_NUMBER.exec(text);
+    if (!match) throw NOT_PLAIN;
+    this.pos += match[0].length;
+    return phpNumberString(match[0], match[1] !== undefined || match[2] !== undefined);
+  }
+
+  literal(length: number, phpString: string): string {
+    this.pos += length;
+    return phpString;
+  }
+}
+
+/**
+ * Appends the entries of `node` to `out` in natural order. Sorting each object's keys is sorting the
+ * whole paths: a path continues with ':', which sorts before every key character, so an object's
+ * entries sit together exactly where its key does.
+ */
+function render(node: PlainObject, prefix: string, out: string[]): void {
+  const { keys, values } = node;
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+  for (const i of order) {
+    const value = values[i]!;
+    if (value === OMITTED) continue;
+    if (typeof value === 'string') out.push(`${prefix}${keys[i]}:${value}`);
+    else render(value, `${prefix}${keys[i]}:`, out);
+  }
+}
+
+/**
+ * The stamp of `text` if it is a plain JSON object (see above), with the top-level key `omit` left
+ * out of it and handed back; undefined for any other text.
+ */
+export function plainStamp(text: string, omit?: string): PlainStamp | undefined {
+  const pass = new PlainPass(text, omit);
+  let root: PlainObject;
+  try {
+    root = pass.object(0);
+  } catch (error) {
+    if (error === NOT_PLAIN) return undefined;
+    throw error;
+  }
+  pass.skipWhitespace();
+  if (pass.pos < text.length) return undefined;
+  const entries: string[] = [];
+  render(root, '', entries);
+  return { stamp: entries.join(';'), omitted: pass.omitted };
+}

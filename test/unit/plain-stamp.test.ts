@@ -1,0 +1,110 @@
+// The one-pass stamp is only ever a shortcut: for any text it either declines (undefined) or agrees
+// with the exact path — parse as json_decode does, flatten as the reference does — on the stamp and
+// on the signature it hands back. Texts are generated as text, not through JSON.stringify, so that
+// they can repeat a key, carry escapes, white space, arrays, deep nesting, or be cut short.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { PhpArray } from '../../src/protocol/signature/php-array.js';
+import { parsePhpJson } from '../../src/protocol/signature/php-json.js';
+import { plainStamp } from '../../src/protocol/signature/plain-stamp.js';
+import { checkSignature, decodeForSigning, sign } from '../../src/protocol/signature/signature.js';
+import { exactStamp } from '../../src/protocol/signature/stamp.js';
+
+type Exact = { stamp: string; signature: unknown } | 'not an object' | 'not JSON';
+
+function exact(text: string): Exact {
+  let php;
+  try {
+    php = parsePhpJson(text);
+  } catch {
+    return 'not JSON';
+  }
+  if (!(php instanceof PhpArray) || !/^[ \t\n\r]*\{/.test(text)) return 'not an object';
+  return { stamp: exactStamp(php, 'signature'), signature: php.entries.get('signature') };
+}
+
+const space = fc.constantFrom('', '', '', ' ', '\n  ', '\t');
+// Mostly plain keys, some that are not (upper case, digits, ':', empty, escaped), 'signature' often.
+const key = fc.oneof(
+  { weight: 8, arbitrary: fc.constantFrom('a', 'ab', 'a_b', 'b', '_', 'sum', 'sum_initial', 'signature', 'id', 'payment') },
+  { weight: 1, arbitrary: fc.constantFrom('A', 'a1', '10', '0', 'a:b', '', 'a b', '__proto__', 'a\\u0062') },
+);
+const scalar = fc.oneof(
+  fc.constantFrom('1', '-0', '0', '-7', '1.5', '1e3', '-2.50E-3', '12345678901234567890', '9223372036854775807', '9223372036854775808', '-9223372036854775808'),
+  fc.constantFrom('true', 'false', 'null', '""', '"text"', '"Жx:y;z"', '"a\\/b"', '"\\u0416"', '"\\ud800"', '"2026-01-01T00:00:00+0000"'),
+  fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
+);
+const { value } = fc.letrec<{ value: string; object: string; array: string }>((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, { weight: 5, arbitrary: scalar }, { weight: 2, arbitrary: tie('object') }, { weight: 1, arbitrary: tie('array') }),
+  object: fc
+    .array(fc.tuple(space, key, space, tie('value')), { maxLength: 6 })
+    .map((members) => `{${members.map(([s1, k, s2, v]) => `${s1}"${k}"${s2}:${s2}${v}`).join(',')}}`),
+  array: fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+}));
+const body = fc.tuple(space, fc.array(fc.tuple(key, value), { maxLength: 8 }), space).map(
+  ([s1, members, s2]) => `${s1}{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}${s2}`,
+);
+// A body damaged the ways text arrives damaged: cut short, a character dropped or added.
+const damaged = fc.tuple(body, fc.nat(), fc.constantFrom('cut', 'drop', 'add'), fc.constantFrom('}', ',', '"', ':', 'x', ' ', '{', '\\')).map(
+  ([text, at, how, c]) => {
+    const i = at % (text.length + 1);
+    return how === 'cut' ? text.slice(0, i) : how === 'drop' ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + c + text.slice(i);
+  },
+);
+
+describe('plainStamp', () => {
+  it('declines or agrees with the exact path, on any text', () => {
+    let agreed = 0;
+    fc.assert(
+      fc.property(fc.oneof(body, damaged), (text) => {
+        const quick = plainStamp(text, 'signature');
+        if (quick === undefined) return;
+        agreed++;
+        expect(exact(text)).toEqual({ stamp: quick.stamp, signature: quick.omitted });
+      }),
+      { numRuns: 20_000, seed: 20261127 },
+    );
+    // The generator must reach the shortcut often, or the property says little.
+    expect(agreed).toBeGreaterThan(3000);
+  });
+
+  it('takes the bodies the platform sends', () => {
+    const callback =
+      '{"project_id":1234,"payment":{"id":"p-1","type":"purchase","status":"success","sum":{"amount":10000,"currency":"KZT"}},' +
+      '"operation":{"id":1000001,"sum_initial":{"amount":10000,"currency":"KZT"},"code":"0"},"signature":"c2ln"}';
+    expect(plainStamp(callback, 'signature')).toEqual({
+      stamp:
+        'operation:code:0;operation:id:1000001;operation:sum_initial:amount:10000;operation:sum_initial:currency:KZT;' +
+        'payment:id:p-1;payment:status:success;payment:sum:amount:10000;payment:sum:currency:KZT;payment:type:purchase;project_id:1234',
+      omitted: 'c2ln',
+    });
+  });
+
+  it('leaves to the exact path what only it can settle', () => {
+    for (const text of [
+      '{"a":1,"a":2}', // PHP keeps the last value at the first one's place
+      '{"a":{"b":1},"a":{"c":2}}',
+      '{"signature":"x","signature":"y"}',
+      '{"a":[1,2]}', // int keys, renumbered by array_merge
+      '{"a":{"b":{"c":{"d":1}}}}', // past the depth cut
+      '{"a":"\\/"}', // an escape
+      '{"A":1}',
+      '{"signature":{"x":1}}',
+      '[{"a":1}]',
+      '{"a":1} x',
+    ]) {
+      expect(plainStamp(text, 'signature'), text).toBeUndefined();
+    }
+  });
+
+  it('gives checkSignature and sign the same answers either way', () => {
+    const secret = 'a secret';
+    const text = '{"project_id":1,"customer_id":"c-1","type":"verify"}';
+    const signed = `{"project_id":1,"customer_id":"c-1","type":"verify","signature":${JSON.stringify(sign(text, secret))}}`;
+    // The same body with an escape in it takes the exact path.
+    const escaped = signed.replace('"c-1"', '"c\\u002d1"');
+    expect(plainStamp(escaped, 'signature')).toBeUndefined();
+    expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0 });
+    expect(checkSignature(decodeForSigning(escaped), [secret])).toEqual({ ok: true, secretIndex: 0 });
+  });
+});
