@@ -60,6 +60,38 @@ describe('GroupCommitter', () => {
     expect(ids()).toEqual([3]);
   });
 
+  it('runs a batch without savepoints while nothing fails', async () => {
+    await Promise.all([committer.run(insert(1)), committer.run(insert(2))]);
+    expect(statements).toEqual(['BEGIN IMMEDIATE', 'COMMIT']);
+  });
+
+  it('runs a batch again, guarded, when a unit of several statements fails part-way', async () => {
+    const runs: number[] = [];
+    const counted = (id: number) => () => {
+      runs.push(id);
+      return insert(id)();
+    };
+    const failing = () => {
+      runs.push(20);
+      insert(20)();
+      throw new Error('unit failed');
+    };
+    const outcomes = await Promise.allSettled([committer.run(counted(1)), committer.run(failing), committer.run(counted(3))]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    // The first pass stops at the failure and is rolled back; the second runs every unit.
+    expect(runs).toEqual([1, 20, 1, 20, 3]);
+    expect(statements).toEqual([
+      'BEGIN IMMEDIATE',
+      'ROLLBACK',
+      'BEGIN IMMEDIATE',
+      ...['SAVEPOINT unit', 'RELEASE unit'],
+      ...['SAVEPOINT unit', 'ROLLBACK TO unit', 'RELEASE unit'],
+      ...['SAVEPOINT unit', 'RELEASE unit'],
+      'COMMIT',
+    ]);
+    expect(ids()).toEqual([1, 3]);
+  });
+
   it('undoes a failing unit alone; the others commit', async () => {
     const failing = () => {
       insert(20)();
@@ -80,7 +112,8 @@ describe('GroupCommitter', () => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect((outcomes[1] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
-    expect(statements.filter((s) => s.startsWith('SAVEPOINT'))).toHaveLength(1);
+    // Its failure does not make the batch run again.
+    expect(statements.filter((s) => s.startsWith('SAVEPOINT') || s === 'ROLLBACK')).toEqual([]);
     expect(ids()).toEqual([1, 3, 7]);
   });
 

@@ -1,5 +1,7 @@
 // Every statement the SQLite store runs, prepared once per connection. Prepared on first use:
-// before migrations, the tables do not exist yet.
+// before migrations, the tables do not exist yet. The statements of the hot writes take their
+// parameters by position (named in a comment): binding by name looks every name up on the
+// argument object, a seventh of a callback's time on the writer thread.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AccountRow, PaymentRow } from './rows.js';
 
@@ -17,20 +19,23 @@ function prepareAll(db: BetterSqlite3.Database) {
     ),
     closeAccount: prepare<AccountRow>(`update accounts set status = 'closed', updated_at = ? where customer_id = ? returning *`),
     credit: prepare('update accounts set balance = balance + ?, updated_at = ? where customer_id = ?'),
+    // paymentId, projectId, customerId, amount, currency, now (created), now (updated)
     insertPayment: prepare(
       `insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
-       values (@paymentId, @projectId, @customerId, @amount, @currency, 'pending', null, @now, @now)`,
+       values (?, ?, ?, ?, ?, 'pending', null, ?, ?)`,
     ),
     payment: prepare<PaymentRow>('select * from payments where payment_id = ?'),
+    // status or null (kept), lastCallbackStatus or null (kept), now, paymentId
     updatePayment: prepare(
-      `update payments set status = coalesce(@status, status), last_callback_status = coalesce(@lastCallbackStatus, last_callback_status),
-       updated_at = @now where payment_id = @paymentId`,
+      `update payments set status = coalesce(?, status), last_callback_status = coalesce(?, last_callback_status),
+       updated_at = ? where payment_id = ?`,
     ),
-    callbackByBody: prepare<{ id: number }>('select id from callbacks where payment_id = ? and body_sha256 = ?'),
-    countDelivery: prepare('update callbacks set deliveries = deliveries + 1, last_received_at = ? where id = ?'),
+    countDelivery: prepare('update callbacks set deliveries = deliveries + 1, last_received_at = ? where payment_id = ? and body_sha256 = ?'),
+    // sha, projectId, paymentId, status, rawBody, headers, now (received), now (last received), result, reviewReason or null
     insertCallback: prepare(
       `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason)
-       values (@sha, @projectId, @paymentId, @status, @rawBody, @headers, @now, @now, 1, @result, @reviewReason)`,
+       values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+       on conflict (payment_id, body_sha256) do nothing`,
     ),
     setCallbackResult: prepare('update callbacks set result = ? where id = ?'),
     insertLedgerEntry: prepare(

@@ -47,7 +47,7 @@ export const writeOperations = {
     if (refused) return { refused };
     const { paymentId, projectId, customerId, amount, currency } = payment;
     const now = nowText();
-    sql.insertPayment.run({ paymentId, projectId, customerId, amount, currency, now });
+    sql.insertPayment.run(paymentId, projectId, customerId, amount, currency, now, now);
     // The row is what was just written; RETURNING would double the cost of the insert.
     return { opened: { paymentId, projectId, customerId, amount, currency, status: 'pending', lastCallbackStatus: null, createdAt: now, updatedAt: now } };
   },
@@ -60,28 +60,29 @@ export const writeOperations = {
   applyCallback(sql: Statements, callback: CallbackToApply): CallbackOutcome {
     const { facts, receivedAt: now } = callback;
     const sha = sha256(callback.rawBody);
-    // Inside the batch the writer is alone, so looking before inserting cannot race; the unique
-    // key on (payment_id, body_sha256) stays as the backstop. A body names its payment, so the
-    // same body always comes with the same payment id.
-    const seen = sql.callbackByBody.get(facts.paymentId, sha);
-    if (seen) {
-      sql.countDelivery.run(now, seen.id);
-      return { result: 'duplicate', paymentId: facts.paymentId };
-    }
     const row = sql.payment.get(facts.paymentId);
     const payment = row && toPayment(row);
     const decision = decideCallback(payment, facts);
-    const callbackId = sql.insertCallback.run({
+    // A body names its payment, so the same body always comes with the same payment id: a
+    // redelivery meets the unique key on (payment_id, body_sha256) and inserts nothing. Inside the
+    // batch the writer is alone, so nothing can come between that insert and the count below.
+    const inserted = sql.insertCallback.run(
       sha,
-      projectId: facts.projectId,
-      paymentId: facts.paymentId,
-      status: facts.status,
-      rawBody: callback.rawBody,
-      headers: JSON.stringify(callback.headers),
+      facts.projectId,
+      facts.paymentId,
+      facts.status,
+      callback.rawBody,
+      JSON.stringify(callback.headers),
       now,
-      result: decision.result,
-      reviewReason: decision.reviewReason ?? null,
-    }).lastInsertRowid;
+      now,
+      decision.result,
+      decision.reviewReason ?? null,
+    );
+    if (inserted.changes === 0) {
+      sql.countDelivery.run(now, facts.paymentId, sha);
+      return { result: 'duplicate', paymentId: facts.paymentId };
+    }
+    const callbackId = inserted.lastInsertRowid;
     let result: CallbackOutcome['result'] = decision.result;
     if (payment && decision.credit) {
       const entry = sql.insertLedgerEntry.run(payment.paymentId, payment.customerId, payment.amount, payment.currency, callbackId, now);
@@ -93,12 +94,7 @@ export const writeOperations = {
       }
     }
     if (payment && (decision.setStatus || decision.recordStatus)) {
-      sql.updatePayment.run({
-        status: decision.setStatus ?? null,
-        lastCallbackStatus: decision.recordStatus ? facts.status : null,
-        now,
-        paymentId: payment.paymentId,
-      });
+      sql.updatePayment.run(decision.setStatus ?? null, decision.recordStatus ? facts.status : null, now, payment.paymentId);
     }
     return { result, paymentId: facts.paymentId, ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }) };
   },
@@ -118,8 +114,8 @@ export type WriteOperations = typeof writeOperations;
 export type WriteName = keyof WriteOperations;
 /**
  * Writes that change the database with at most one statement. A failing statement is undone by
- * SQLite itself, the rest of the batch kept, so these need no savepoint of their own (a savepoint
- * costs a quarter of a deposit's time in the batch). Any write not listed gets one.
+ * SQLite itself, the rest of the batch kept. Any write not listed, if it fails, makes its batch run
+ * again with that write in a savepoint (group-commit.ts).
  */
 export const ONE_STATEMENT_WRITES: ReadonlySet<WriteName> = new Set<WriteName>([
   'addAccount',

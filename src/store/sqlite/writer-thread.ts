@@ -26,11 +26,12 @@ db.pragma('wal_autocheckpoint = 10000');
 // levels this keeps in memory. 16 MB measured no faster there, and its pages are memory the main
 // thread's young generation puts to better use (bench/README.md, session 5).
 db.pragma('cache_size = -8192');
-// Each multi-statement write runs in a savepoint, and SQLite keeps the pages a savepoint may have
-// to restore in a statement journal — spilled to a temporary file past 64 kB, which a batch of
-// callbacks passes at once: every page a callback changes was then written to that file (a system
-// call each), on top of the log. In memory it is a copy. Only a savepoint's own rollback reads it;
-// crash recovery never does (the log holds every committed page), so durability is unchanged.
+// When a batch runs guarded (group-commit.ts), each multi-statement write runs in a savepoint, and
+// SQLite keeps the pages a savepoint may have to restore in a statement journal — spilled to a
+// temporary file past 64 kB, which a batch of callbacks passes at once: every page a callback
+// changes was then written to that file (a system call each), on top of the log. In memory it is a
+// copy. Only a savepoint's own rollback reads it; crash recovery never does (the log holds every
+// committed page), so durability is unchanged.
 db.pragma('temp_store = MEMORY');
 const checkpointer = startThread('checkpointer-thread', { file, options, intervalMs: CHECKPOINT_EVERY_MS } satisfies CheckpointerData);
 // Its failure costs only log length, which the backstop above bounds.
