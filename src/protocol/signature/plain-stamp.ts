@@ -17,8 +17,10 @@ export interface PlainStamp {
 const MAX_DEPTH = 3;
 
 const enum Char {
-  Tab = 9, Newline = 10, Return = 13, Space = 32, Quote = 34, Comma = 44, Colon = 58,
-  Backslash = 92, Underscore = 95, LowerA = 97, LowerZ = 122, OpenBrace = 123, CloseBrace = 125,
+  Tab = 9, Newline = 10, Return = 13, Space = 32, Quote = 34, Comma = 44, Minus = 45, Dot = 46,
+  Digit0 = 48, Digit1 = 49, Digit9 = 57, Colon = 58, UpperE = 69, Backslash = 92, Underscore = 95,
+  LowerA = 97, LowerE = 101, LowerF = 102, LowerN = 110, LowerT = 116, LowerZ = 122, OpenBrace = 123,
+  CloseBrace = 125,
 }
 
 /** Thrown inside the pass when the body is not plain; never escapes plainStamp. */
@@ -64,23 +66,21 @@ class PlainPass {
     for (;;) {
       this.expect(Char.Quote);
       const key = this.key();
-      if (node.keys.includes(key)) throw NOT_PLAIN;
       this.expect(Char.Colon);
       this.skipWhitespace();
+      let value: string | PlainObject;
       if (depth === 0 && key === this.omit) {
         if (this.text.charCodeAt(this.pos) === Char.OpenBrace) throw NOT_PLAIN;
         this.omitted = this.scalar();
         // Kept among the keys, so that a second one is caught; render() skips it.
-        node.keys.push(key);
-        node.values.push(OMITTED);
+        value = OMITTED;
       } else if (this.text.charCodeAt(this.pos) === Char.OpenBrace) {
         if (depth + 1 >= MAX_DEPTH) throw NOT_PLAIN;
-        node.keys.push(key);
-        node.values.push(this.object(depth + 1));
+        value = this.object(depth + 1);
       } else {
-        node.keys.push(key);
-        node.values.push(this.scalar());
+        value = this.scalar();
       }
+      insertSorted(node, key, value);
       this.skipWhitespace();
       const next = this.text.charCodeAt(this.pos++);
       if (next === Char.CloseBrace) return node;
@@ -117,31 +117,64 @@ class PlainPass {
       }
       throw NOT_PLAIN;
     }
-    if (text.startsWith('true', this.pos)) return this.literal(4, '1');
-    if (text.startsWith('false', this.pos)) return this.literal(5, '0');
-    if (text.startsWith('null', this.pos)) return this.literal(4, '');
-    JSON_NUMBER.lastIndex = this.pos;
+    if (c === Char.LowerT) return this.literal('true', '1');
+    if (c === Char.LowerF) return this.literal('false', '0');
+    if (c === Char.LowerN) return this.literal('null', '');
+    // An integer written plainly (every amount and id): its digits are its PHP string when they fit
+    // in int64, which phpNumberString settles; a fraction or an exponent goes through the regex.
+    const start = this.pos;
+    let i = c === Char.Minus ? start + 1 : start;
+    const first = text.charCodeAt(i);
+    if (first >= Char.Digit1 && first <= Char.Digit9) {
+      let d = text.charCodeAt(++i);
+      while (d >= Char.Digit0 && d <= Char.Digit9) d = text.charCodeAt(++i);
+      if (d !== Char.Dot && d !== Char.LowerE && d !== Char.UpperE) {
+        this.pos = i;
+        return phpNumberString(text.slice(start, i), false);
+      }
+    }
+    JSON_NUMBER.lastIndex = start;
     const match = JSON_NUMBER.exec(text);
     if (!match) throw NOT_PLAIN;
     this.pos += match[0].length;
     return phpNumberString(match[0], match[1] !== undefined || match[2] !== undefined);
   }
 
-  literal(length: number, phpString: string): string {
-    this.pos += length;
+  literal(word: string, phpString: string): string {
+    if (!this.text.startsWith(word, this.pos)) throw NOT_PLAIN;
+    this.pos += word.length;
     return phpString;
   }
 }
 
 /**
- * Appends the entries of `node` to `out` in natural order. Sorting each object's keys is sorting the
- * whole paths: a path continues with ':', which sorts before every key character, so an object's
- * entries sit together exactly where its key does.
+ * Puts a key in its place among an object's keys, kept in byte order as they are read (objects have
+ * a handful of keys). A key met twice is not plain: PHP keeps the last value at the first one's place.
+ */
+function insertSorted(node: PlainObject, key: string, value: string | PlainObject): void {
+  const { keys, values } = node;
+  let i = keys.length;
+  // Shifted by hand: splice costs more than the whole shift of a handful of entries.
+  keys.push(key);
+  values.push(value);
+  while (i > 0 && keys[i - 1]! > key) {
+    keys[i] = keys[i - 1]!;
+    values[i] = values[i - 1]!;
+    i--;
+  }
+  if (i > 0 && keys[i - 1] === key) throw NOT_PLAIN;
+  keys[i] = key;
+  values[i] = value;
+}
+
+/**
+ * Appends the entries of `node` to `out` in natural order. Each object's keys in order give the
+ * whole paths in order: a path continues with ':', which sorts before every key character, so an
+ * object's entries sit together exactly where its key does.
  */
 function render(node: PlainObject, prefix: string, out: string[]): void {
   const { keys, values } = node;
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
-  for (const i of order) {
+  for (let i = 0; i < keys.length; i++) {
     const value = values[i]!;
     if (value === OMITTED) continue;
     if (typeof value === 'string') out.push(`${prefix}${keys[i]}:${value}`);
