@@ -87,7 +87,7 @@ describe('plainStamp', () => {
       '{"signature":"x","signature":"y"}',
       '{"a":[1,2]}', // int keys, renumbered by array_merge
       '{"a":{"b":{"c":{"d":1}}}}', // past the depth cut
-      '{"a":"\\/"}', // an escape
+      '{"a\\u0062":1}', // an escape in a key
       '{"A":1}',
       '{"signature":{"x":1}}',
       '[{"a":1}]',
@@ -97,14 +97,22 @@ describe('plainStamp', () => {
     }
   });
 
+  it('decodes escaped values as json_decode does', () => {
+    expect(plainStamp('{"a":"\\/x\\u0416","b":"\\ud83d\\ude00\\n"}', 'signature')).toEqual({ stamp: 'a:/xЖ;b:😀\n', omitted: undefined });
+    expect(plainStamp('{"a":"\\ud800"}', 'signature')).toBeUndefined();
+  });
+
   it('gives checkSignature and sign the same answers either way', () => {
     const secret = 'a secret';
-    const text = '{"project_id":1,"customer_id":"c-1","type":"verify"}';
-    const signed = `{"project_id":1,"customer_id":"c-1","type":"verify","signature":${JSON.stringify(sign(text, secret))}}`;
-    // The same body with an escape in it takes the exact path.
-    const escaped = signed.replace('"c-1"', '"c\\u002d1"');
-    expect(plainStamp(escaped, 'signature')).toBeUndefined();
-    expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0 });
-    expect(checkSignature(decodeForSigning(escaped), [secret])).toEqual({ ok: true, secretIndex: 0 });
+    const plain = '{"project_id":1,"customer_id":"c\\/1","type":"verify"}';
+    // An array: the one pass declines, the exact path signs and checks.
+    const exactOnly = '{"project_id":1,"customer_id":"c\\/1","tags":["a"],"type":"verify"}';
+    expect(plainStamp(plain, 'signature')).toBeDefined();
+    expect(plainStamp(exactOnly, 'signature')).toBeUndefined();
+    for (const text of [plain, exactOnly]) {
+      const signed = `${text.slice(0, -1)},"signature":${JSON.stringify(sign(text, secret))}}`;
+      expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0 });
+      expect(checkSignature(decodeForSigning(signed), ['another'])).toEqual({ ok: false, reason: 'mismatch' });
+    }
   });
 });

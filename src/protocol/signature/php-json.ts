@@ -137,61 +137,8 @@ class Parser {
   }
 
   private string(): string {
-    const text = this.text;
-    const start = ++this.pos;
-    // Fast path: no escapes.
-    for (let i = start; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        this.pos = i + 1;
-        return this.checkedSurrogates(text.slice(start, i), start);
-      }
-      if (c === 92 || c < 32) break;
-    }
-    let out = '';
-    for (;;) {
-      if (this.pos >= text.length) this.fail('unterminated string');
-      const c = text.charCodeAt(this.pos);
-      if (c === 34) {
-        this.pos++;
-        return this.checkedSurrogates(out, start);
-      }
-      if (c < 32) this.fail('control character in string');
-      if (c !== 92) {
-        out += text[this.pos++];
-        continue;
-      }
-      const escape = text[this.pos + 1];
-      this.pos += 2;
-      switch (escape) {
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '/': out += '/'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'n': out += '\n'; break;
-        case 'r': out += '\r'; break;
-        case 't': out += '\t'; break;
-        case 'u': {
-          const hex = text.slice(this.pos, this.pos + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(hex)) this.fail('bad \\u escape');
-          out += String.fromCharCode(parseInt(hex, 16));
-          this.pos += 4;
-          break;
-        }
-        default:
-          this.pos -= 2;
-          this.fail('bad escape');
-      }
-    }
-  }
-
-  // PHP refuses a lone UTF-16 surrogate (JSON_ERROR_UTF16); so do we, rather than sign U+FFFD.
-  private checkedSurrogates(value: string, start: number): string {
-    if (!value.isWellFormed()) {
-      this.pos = start;
-      this.fail('unpaired UTF-16 surrogate in string');
-    }
+    const { value, end } = readJsonString(this.text, this.pos + 1);
+    this.pos = end;
     return value;
   }
 }
@@ -199,4 +146,57 @@ class Parser {
 /** Parses JSON text as PHP's json_decode($text, true) would. Throws JsonSyntaxError. */
 export function parsePhpJson(text: string): PhpValue {
   return new Parser(text).parseDocument();
+}
+
+/**
+ * Reads the JSON string whose first character is at `start` (just after its opening quote), as
+ * json_decode does: escapes decoded, a control character or a lone UTF-16 surrogate refused. Answers
+ * the value and the position after the closing quote. Throws JsonSyntaxError.
+ */
+export function readJsonString(text: string, start: number): { value: string; end: number } {
+  // Fast path: no escapes.
+  for (let i = start; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) return { value: checkedSurrogates(text.slice(start, i), start), end: i + 1 };
+    if (c === 92 || c < 32) break;
+  }
+  let pos = start;
+  let out = '';
+  for (;;) {
+    if (pos >= text.length) throw new JsonSyntaxError('unterminated string', pos);
+    const c = text.charCodeAt(pos);
+    if (c === 34) return { value: checkedSurrogates(out, start), end: pos + 1 };
+    if (c < 32) throw new JsonSyntaxError('control character in string', pos);
+    if (c !== 92) {
+      out += text[pos++];
+      continue;
+    }
+    const escape = text[pos + 1];
+    pos += 2;
+    switch (escape) {
+      case '"': out += '"'; break;
+      case '\\': out += '\\'; break;
+      case '/': out += '/'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'u': {
+        const hex = text.slice(pos, pos + 4);
+        if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError('bad \\u escape', pos);
+        out += String.fromCharCode(parseInt(hex, 16));
+        pos += 4;
+        break;
+      }
+      default:
+        throw new JsonSyntaxError('bad escape', pos - 2);
+    }
+  }
+}
+
+// PHP refuses a lone UTF-16 surrogate (JSON_ERROR_UTF16); so do we, rather than sign U+FFFD.
+function checkedSurrogates(value: string, start: number): string {
+  if (!value.isWellFormed()) throw new JsonSyntaxError('unpaired UTF-16 surrogate in string', start);
+  return value;
 }

@@ -1,10 +1,11 @@
 // The stamp of a plain body straight from its text, in one pass: no PHP array model, no second walk.
 // Plain is stamp.ts's quick-path condition — objects only, at most three levels, every key made of
 // lower-case ASCII letters and '_' — tightened to what one pass can settle alone: no key twice in
-// one object (PHP keeps the last at the first one's place), no escape in a string, no array. Every
-// body the platform sends is plain. Anything else, malformed text included, answers undefined, and
-// the caller takes the exact path, which also names the syntax error.
-import { JSON_NUMBER, phpNumberString } from './php-json.js';
+// one object (PHP keeps the last at the first one's place), no escape in a key, no array. Values
+// may carry escapes (PHP's json_encode writes '/' and every non-ASCII letter as one unless told
+// not to), decoded by the exact parser's own string reader. Anything not plain, malformed text
+// included, answers undefined, and the caller takes the exact path, which also names the error.
+import { JSON_NUMBER, JsonSyntaxError, phpNumberString, readJsonString } from './php-json.js';
 
 export interface PlainStamp {
   /** The joined entries, the omitted top-level key left out. */
@@ -18,7 +19,7 @@ const MAX_DEPTH = 3;
 
 const enum Char {
   Tab = 9, Newline = 10, Return = 13, Space = 32, Quote = 34, Comma = 44, Minus = 45, Dot = 46,
-  Digit0 = 48, Digit1 = 49, Digit9 = 57, Colon = 58, UpperE = 69, Backslash = 92, Underscore = 95,
+  Digit0 = 48, Digit1 = 49, Digit9 = 57, Colon = 58, UpperE = 69, Underscore = 95,
   LowerA = 97, LowerE = 101, LowerF = 102, LowerN = 110, LowerT = 116, LowerZ = 122, OpenBrace = 123,
   CloseBrace = 125,
 }
@@ -103,19 +104,15 @@ class PlainPass {
     const text = this.text;
     const c = text.charCodeAt(this.pos);
     if (c === Char.Quote) {
-      const start = ++this.pos;
-      for (let i = start; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === Char.Quote) {
-          this.pos = i + 1;
-          const value = text.slice(start, i);
-          // PHP refuses a lone surrogate; the exact path says so.
-          if (!value.isWellFormed()) throw NOT_PLAIN;
-          return value;
-        }
-        if (d === Char.Backslash || d < Char.Space) throw NOT_PLAIN;
+      try {
+        const { value, end } = readJsonString(text, this.pos + 1);
+        this.pos = end;
+        return value;
+      } catch (error) {
+        // Not JSON: the exact path says where and why.
+        if (error instanceof JsonSyntaxError) throw NOT_PLAIN;
+        throw error;
       }
-      throw NOT_PLAIN;
     }
     if (c === Char.LowerT) return this.literal('true', '1');
     if (c === Char.LowerF) return this.literal('false', '0');
