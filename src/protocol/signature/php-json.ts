@@ -34,7 +34,8 @@ export function phpNumberString(text: string, isFloat: boolean): string {
 }
 
 class Parser {
-  private pos = 0;
+  /** Read by readJsonString as its cursor. */
+  pos = 0;
   constructor(private readonly text: string) {}
 
   parseDocument(): PhpValue {
@@ -137,9 +138,7 @@ class Parser {
   }
 
   private string(): string {
-    const { value, end } = readJsonString(this.text, this.pos + 1);
-    this.pos = end;
-    return value;
+    return readJsonString(this.text, this, this.pos + 1);
   }
 }
 
@@ -148,16 +147,25 @@ export function parsePhpJson(text: string): PhpValue {
   return new Parser(text).parseDocument();
 }
 
+/** Where a reader is in its text; readJsonString moves it past the string it read. */
+export interface JsonCursor {
+  pos: number;
+}
+
 /**
  * Reads the JSON string whose first character is at `start` (just after its opening quote), as
- * json_decode does: escapes decoded, a control character or a lone UTF-16 surrogate refused. Answers
- * the value and the position after the closing quote. Throws JsonSyntaxError.
+ * json_decode does: escapes decoded, a control character or a lone UTF-16 surrogate refused. Sets
+ * `cursor.pos` after the closing quote (a cursor, not a returned pair: no object per string).
+ * Throws JsonSyntaxError.
  */
-export function readJsonString(text: string, start: number): { value: string; end: number } {
+export function readJsonString(text: string, cursor: JsonCursor, start: number): string {
   // Fast path: no escapes.
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === 34) return { value: checkedSurrogates(text.slice(start, i), start), end: i + 1 };
+    if (c === 34) {
+      cursor.pos = i + 1;
+      return checkedSurrogates(text.slice(start, i), start);
+    }
     if (c === 92 || c < 32) break;
   }
   let pos = start;
@@ -165,7 +173,10 @@ export function readJsonString(text: string, start: number): { value: string; en
   for (;;) {
     if (pos >= text.length) throw new JsonSyntaxError('unterminated string', pos);
     const c = text.charCodeAt(pos);
-    if (c === 34) return { value: checkedSurrogates(out, start), end: pos + 1 };
+    if (c === 34) {
+      cursor.pos = pos + 1;
+      return checkedSurrogates(out, start);
+    }
     if (c < 32) throw new JsonSyntaxError('control character in string', pos);
     if (c !== 92) {
       out += text[pos++];

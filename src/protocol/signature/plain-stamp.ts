@@ -103,17 +103,7 @@ class PlainPass {
   scalar(): string {
     const text = this.text;
     const c = text.charCodeAt(this.pos);
-    if (c === Char.Quote) {
-      try {
-        const { value, end } = readJsonString(text, this.pos + 1);
-        this.pos = end;
-        return value;
-      } catch (error) {
-        // Not JSON: the exact path says where and why.
-        if (error instanceof JsonSyntaxError) throw NOT_PLAIN;
-        throw error;
-      }
-    }
+    if (c === Char.Quote) return readJsonString(text, this, this.pos + 1);
     if (c === Char.LowerT) return this.literal('true', '1');
     if (c === Char.LowerF) return this.literal('false', '0');
     if (c === Char.LowerN) return this.literal('null', '');
@@ -189,7 +179,8 @@ export function plainStamp(text: string, omit?: string): PlainStamp | undefined 
   try {
     root = pass.object(0);
   } catch (error) {
-    if (error === NOT_PLAIN) return undefined;
+    // Not plain, or not JSON: the exact path says where and why.
+    if (error === NOT_PLAIN || error instanceof JsonSyntaxError) return undefined;
     throw error;
   }
   pass.skipWhitespace();
