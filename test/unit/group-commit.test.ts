@@ -92,6 +92,26 @@ describe('GroupCommitter', () => {
     expect(ids()).toEqual([1, 3]);
   });
 
+  it('reports each outcome once when a batch runs twice, one-statement failures included', async () => {
+    await committer.run(insert(7));
+    statements.length = 0;
+    const failing = () => {
+      insert(20)();
+      throw new Error('unit failed');
+    };
+    const outcomes = await Promise.allSettled([
+      committer.run(insert(7), { savepoint: false }), // fails in both passes, undone by SQLite
+      committer.run(insert(1)),
+      committer.run(failing), // makes the batch run again, guarded
+      committer.run(insert(3), { savepoint: false }),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[0] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect((outcomes[2] as PromiseRejectedResult).reason.message).toBe('unit failed');
+    expect(statements.filter((s) => s === 'BEGIN IMMEDIATE' || s === 'ROLLBACK' || s === 'COMMIT')).toEqual(['BEGIN IMMEDIATE', 'ROLLBACK', 'BEGIN IMMEDIATE', 'COMMIT']);
+    expect(ids()).toEqual([1, 3, 7]);
+  });
+
   it('undoes a failing unit alone; the others commit', async () => {
     const failing = () => {
       insert(20)();
