@@ -54,8 +54,25 @@ function prepareAll(db: BetterSqlite3.Database) {
 
 export type Statements = ReturnType<typeof prepareAll>;
 
+/**
+ * Makes the connection read the schema again if another connection changed it. SQLite compiles a
+ * statement against the schema the connection last read, and for some errors (an upsert whose
+ * conflict target matches no unique constraint) does not check whether that copy is stale. The
+ * writer thread opens its connection while the main thread migrates: it may have read a schema
+ * halfway through the migrations. Running a statement checks the schema's version, and reloads it.
+ */
+function refreshSchema(db: BetterSqlite3.Database): void {
+  db.prepare('select 1 from sqlite_schema limit 1').get();
+}
+
 /** A getter that prepares the connection's statements the first time it is called. */
 export function statementsOf(db: BetterSqlite3.Database): () => Statements {
   let prepared: Statements | undefined;
-  return () => (prepared ??= prepareAll(db));
+  return () => {
+    if (prepared === undefined) {
+      refreshSchema(db);
+      prepared = prepareAll(db);
+    }
+    return prepared;
+  };
 }
