@@ -4,7 +4,7 @@
 // (callgrind) counts the instructions a program executes, the same on every run to about 1%, whatever
 // else the machine does. Two paths are counted, each as its own small program run twice — once
 // doing the work, once only loading — the difference divided by the work done:
-//   - the signature check of a callback body (decodeForSigning + checkSignature), the main thread's
+//   - reading a callback body for its signature (JSON.parse, decodeForSigning, checkSignature), the main thread's
 //     largest part of its own;
 //   - the writer's share of a callback: applyCallback through the real GroupCommitter on the writer's
 //     connection, batches of --batch (25, about what the bench's 50 connections make), on a copy of
@@ -94,7 +94,7 @@ try {
   const signature = (instructions([signatureHarness, bodiesFile, BENCH_SECRET, String(PASSES)]) - instructions([signatureHarness, bodiesFile, BENCH_SECRET, '0'])) / (PASSES * SIGNED_BODIES);
   const writer = (writerRun(count) - writerRun(0)) / count;
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
-  console.log(`signature check of a callback body (decode + check):      ${k(signature)} instructions (${SIGNED_BODIES} bodies × ${PASSES})`);
+  console.log(`callback body parsed and its signature checked:          ${k(signature)} instructions (${SIGNED_BODIES} bodies × ${PASSES})`);
   console.log(`writer's share of a callback (batches of ${batch}):              ${k(writer)} instructions (${count} callbacks)`);
 } finally {
   rmSync(work, { recursive: true, force: true });

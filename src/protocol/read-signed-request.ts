@@ -39,7 +39,7 @@ export function readSignedRequest<Op extends SignedOperationId>(
   }
   let decoded;
   try {
-    decoded = decodeForSigning(rawBody);
+    decoded = decodeForSigning(rawBody, parsedBody);
   } catch (error) {
     if (error instanceof JsonSyntaxError) return failure('malformed_body', `request body is not valid JSON: ${error.message}`);
     throw error;

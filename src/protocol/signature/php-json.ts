@@ -17,10 +17,10 @@ export class JsonSyntaxError extends Error {
 const MAX_DEPTH = 512;
 const INT64_DIGITS = '9223372036854775808';
 /** A JSON number at lastIndex (sticky): group 1 its fraction, group 2 its exponent. */
-export const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
+const JSON_NUMBER = /-?(?:0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/y;
 
 /** PHP's `(string)` of a JSON number as written: int64 digits kept, anything else a float. */
-export function phpNumberString(text: string, isFloat: boolean): string {
+function phpNumberString(text: string, isFloat: boolean): string {
   if (!isFloat) {
     const negative = text.startsWith('-');
     const digits = negative ? text.slice(1) : text;
@@ -148,7 +148,7 @@ export function parsePhpJson(text: string): PhpValue {
 }
 
 /** Where a reader is in its text; readJsonString moves it past the string it read. */
-export interface JsonCursor {
+interface JsonCursor {
   pos: number;
 }
 
@@ -158,7 +158,7 @@ export interface JsonCursor {
  * `cursor.pos` after the closing quote (a cursor, not a returned pair: no object per string).
  * Throws JsonSyntaxError.
  */
-export function readJsonString(text: string, cursor: JsonCursor, start: number): string {
+function readJsonString(text: string, cursor: JsonCursor, start: number): string {
   // Fast path: no escapes.
   for (let i = start; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -1,9 +1,10 @@
 // Signing and checking bodies the way the payment platform does: HMAC-SHA512 over the stamp,
-// Base64. Pure: no I/O, no HTTP; the caller hands in the body text exactly as received.
+// Base64. Pure: no I/O, no HTTP; the caller hands in the body text exactly as received, and may
+// hand in what JSON.parse made of it too, so that a plain body is not read a second time.
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import { PhpArray, type PhpValue } from './php-array.js';
 import { parsePhpJson } from './php-json.js';
-import { plainStamp } from './plain-stamp.js';
+import { parsedStamp } from './parsed-stamp.js';
 import { stampOf } from './stamp.js';
 
 export { JsonSyntaxError } from './php-json.js';
@@ -41,9 +42,22 @@ export interface SignedBody {
   readonly stamp: string;
 }
 
-/** Decodes body text for signing. Throws JsonSyntaxError on text that is not JSON. */
-export function decodeForSigning(text: string): SignedBody {
-  const plain = plainStamp(text, SIGNATURE_FIELD);
+/** JSON.parse's value of `text`, or undefined when it is not JSON (the exact path says why). */
+function parsedOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes body text for signing. `parsed`, when given, must be JSON.parse's value of this very
+ * text (the body parser's); without it the text is parsed here. Throws JsonSyntaxError on text
+ * that is not JSON.
+ */
+export function decodeForSigning(text: string, parsed: unknown = parsedOrUndefined(text)): SignedBody {
+  const plain = parsedStamp(text, parsed, SIGNATURE_FIELD);
   if (plain) return { isObject: true, signature: plain.omitted, stamp: plain.stamp };
   const php = parsePhpJson(text);
   if (!(php instanceof PhpArray) || !/^[ \t\n\r]*\{/.test(text)) return { isObject: false, signature: undefined, stamp: '' };
@@ -52,7 +66,7 @@ export function decodeForSigning(text: string): SignedBody {
 
 /** The signature of a JSON body (text, numbers signed as written); any `signature` field is ignored. */
 export function sign(bodyText: string, secret: string): string {
-  const stamp = plainStamp(bodyText, SIGNATURE_FIELD)?.stamp ?? stampOf(parsePhpJson(bodyText), SIGNATURE_FIELD);
+  const stamp = parsedStamp(bodyText, parsedOrUndefined(bodyText), SIGNATURE_FIELD)?.stamp ?? stampOf(parsePhpJson(bodyText), SIGNATURE_FIELD);
   return signStamp(stamp, secret);
 }
 

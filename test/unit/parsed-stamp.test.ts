@@ -1,14 +1,26 @@
-// The one-pass stamp is only ever a shortcut: for any text it either declines (undefined) or agrees
-// with the exact path — parse as json_decode does, flatten as the reference does — on the stamp and
-// on the signature it hands back. Texts are generated as text, not through JSON.stringify, so that
-// they can repeat a key, carry escapes, white space, arrays, deep nesting, or be cut short.
+// The stamp from JSON.parse's value is only ever a shortcut: for any text JSON.parse accepts it either
+// declines (undefined) or agrees with the exact path — parse as json_decode does, flatten as the
+// reference does — on the stamp and on the signature it hands back. Texts are generated as text, not
+// through JSON.stringify, so that they can repeat a key, carry escapes, white space, arrays, deep
+// nesting, numbers JSON.parse rounds, or be cut short.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PhpArray } from '../../src/protocol/signature/php-array.js';
+import { parsedStamp } from '../../src/protocol/signature/parsed-stamp.js';
 import { parsePhpJson } from '../../src/protocol/signature/php-json.js';
-import { plainStamp } from '../../src/protocol/signature/plain-stamp.js';
 import { checkSignature, decodeForSigning, sign } from '../../src/protocol/signature/signature.js';
 import { exactStamp } from '../../src/protocol/signature/stamp.js';
+
+/** The shortcut on `text`: JSON.parse, then the stamp of its value; undefined when either declines. */
+function quickStamp(text: string): ReturnType<typeof parsedStamp> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return parsedStamp(text, parsed, 'signature');
+}
 
 type Exact = { stamp: string; signature: unknown } | 'not an object' | 'not JSON';
 
@@ -30,7 +42,9 @@ const key = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('A', 'a1', '10', '0', 'a:b', '', 'a b', '__proto__', 'a\\u0062') },
 );
 const scalar = fc.oneof(
-  fc.constantFrom('1', '-0', '0', '-7', '1.5', '1e3', '1E3', '-2E+2', '5e-1', '-2.50E-3', '12345678901234567890', '9223372036854775807', '9223372036854775808', '-9223372036854775808'),
+  fc.constantFrom('1', '-0', '0', '-0.0', '-7', '1.5', '1.0', '1e3', '1E3', '-2E+2', '5e-1', '-2.50E-3', '1e400', '12345678901234567890', '9223372036854775807', '9223372036854775808', '-9223372036854775808'),
+  // Around the line below which an integer's text and a float's read the same, and 2^53.
+  fc.constantFrom('99999999999999', '99999999999999.0', '100000000000000', '1e14', '1.0e14', '123456789012345', '9007199254740993', '-99999999999999'),
   fc.constantFrom('true', 'false', 'null', '""', '"text"', '"Жx:y;z"', '"a\\/b"', '"\\u0416"', '"\\ud800"', '"2026-01-01T00:00:00+0000"'),
   fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
 );
@@ -52,12 +66,12 @@ const damaged = fc.tuple(body, fc.nat(), fc.constantFrom('cut', 'drop', 'add'), 
   },
 );
 
-describe('plainStamp', () => {
+describe('parsedStamp', () => {
   it('declines or agrees with the exact path, on any text', () => {
     let agreed = 0;
     fc.assert(
       fc.property(fc.oneof(body, damaged), (text) => {
-        const quick = plainStamp(text, 'signature');
+        const quick = quickStamp(text);
         if (quick === undefined) return;
         agreed++;
         expect(exact(text)).toEqual({ stamp: quick.stamp, signature: quick.omitted });
@@ -72,7 +86,7 @@ describe('plainStamp', () => {
     const callback =
       '{"project_id":1234,"payment":{"id":"p-1","type":"purchase","status":"success","sum":{"amount":10000,"currency":"KZT"}},' +
       '"operation":{"id":1000001,"sum_initial":{"amount":10000,"currency":"KZT"},"code":"0"},"signature":"c2ln"}';
-    expect(plainStamp(callback, 'signature')).toEqual({
+    expect(quickStamp(callback)).toEqual({
       stamp:
         'operation:code:0;operation:id:1000001;operation:sum_initial:amount:10000;operation:sum_initial:currency:KZT;' +
         'payment:id:p-1;payment:status:success;payment:sum:amount:10000;payment:sum:currency:KZT;payment:type:purchase;project_id:1234',
@@ -80,38 +94,65 @@ describe('plainStamp', () => {
     });
   });
 
-  it('leaves to the exact path what only it can settle', () => {
-    for (const text of [
-      '{"a":1,"a":2}', // PHP keeps the last value at the first one's place
-      '{"a":{"b":1},"a":{"c":2}}',
-      '{"signature":"x","signature":"y"}',
-      '{"a":[1,2]}', // int keys, renumbered by array_merge
-      '{"a":{"b":{"c":{"d":1}}}}', // past the depth cut
-      '{"a\\u0062":1}', // an escape in a key
-      '{"A":1}',
-      '{"signature":{"x":1}}',
-      '[{"a":1}]',
-      '{"a":1} x',
-    ]) {
-      expect(plainStamp(text, 'signature'), text).toBeUndefined();
-    }
+  it('agrees with json_decode where a key is given twice: the last value counts', () => {
+    expect(quickStamp('{"a":1,"b":2,"a":3}')).toEqual({ stamp: 'a:3;b:2', omitted: undefined });
+    expect(quickStamp('{"a":{"b":1},"a":{"c":2}}')).toEqual({ stamp: 'a:c:2', omitted: undefined });
+    expect(quickStamp('{"signature":"x","signature":"y"}')).toEqual({ stamp: '', omitted: 'y' });
+    expect(exact('{"a":1,"b":2,"a":3}')).toEqual({ stamp: 'a:3;b:2', signature: undefined });
   });
 
-  it('decodes escaped values as json_decode does', () => {
-    expect(plainStamp('{"a":"\\/x\\u0416","b":"\\ud83d\\ude00\\n"}', 'signature')).toEqual({ stamp: 'a:/xЖ;b:😀\n', omitted: undefined });
-    expect(plainStamp('{"a":"\\ud800"}', 'signature')).toBeUndefined();
+  it('leaves to the exact path a body json_decode refuses in a value a repeated key hides', () => {
+    const deep = `${'['.repeat(600)}${']'.repeat(600)}`;
+    for (const text of ['{"a":"\\ud800","a":1}', `{"a":${deep},"a":1}`]) {
+      expect(exact(text), text).toBe('not JSON');
+      expect(quickStamp(text), text).toBeUndefined();
+    }
+    expect(quickStamp(`{"a":"x","a":1,"b":"${'{'.repeat(1100)}"}`), 'openers in a string: declined, coarsely').toBeUndefined();
+  });
+
+  it('leaves to the exact path what only it can settle', () => {
+    for (const text of [
+      '{"a":[1,2]}', // int keys, renumbered by array_merge
+      '{"a":{"b":{"c":{"d":1}}}}', // past the depth cut
+      '{"A":1}',
+      '{"10":1}', // an int key to PHP, moved to the front by JavaScript
+      '{"a b":1}',
+      '{"signature":{"x":1}}',
+      '[{"a":1}]',
+      '{"a":-0}', // int 0 to PHP: "0"; -0.0 would be "-0"
+      '{"a":100000000000000}', // an int's digits, or "1.0E+14" had it been written 1e14
+      '{"a":9007199254740993}', // beyond 2^53: JSON.parse rounds it
+      '{"a":1e400}',
+      '{"a":"\\ud800"}', // a lone surrogate: json_decode refuses the body
+    ]) {
+      expect(quickStamp(text), text).toBeUndefined();
+    }
+    expect(parsedStamp('{"a":1}', '{"a":1}', 'signature'), 'text, not a parsed value').toBeUndefined();
+    expect(parsedStamp('null', null, 'signature')).toBeUndefined();
+  });
+
+  it('decodes escaped keys and values as json_decode does', () => {
+    expect(quickStamp('{"a":"\\/x\\u0416","b":"\\n","c\\u0064":1}')).toEqual({ stamp: 'a:/xЖ;b:\n;cd:1', omitted: undefined });
+    // A pair is fine, but the text check does not tell a pair from a lone half: the exact path reads it.
+    expect(quickStamp('{"b":"\\ud83d\\ude00"}')).toBeUndefined();
+    expect(exact('{"b":"\\ud83d\\ude00"}')).toEqual({ stamp: 'b:😀', signature: undefined });
+    expect(quickStamp('{"a":1.5,"b":0.1,"c":1.0,"d":true,"e":false,"f":null,"g":-7}')).toEqual({
+      stamp: 'a:1.5;b:0.1;c:1;d:1;e:0;f:;g:-7',
+      omitted: undefined,
+    });
   });
 
   it('gives checkSignature and sign the same answers either way', () => {
     const secret = 'a secret';
     const plain = '{"project_id":1,"customer_id":"c\\/1","type":"verify"}';
-    // An array: the one pass declines, the exact path signs and checks.
+    // An array: the shortcut declines, the exact path signs and checks.
     const exactOnly = '{"project_id":1,"customer_id":"c\\/1","tags":["a"],"type":"verify"}';
-    expect(plainStamp(plain, 'signature')).toBeDefined();
-    expect(plainStamp(exactOnly, 'signature')).toBeUndefined();
+    expect(quickStamp(plain)).toBeDefined();
+    expect(quickStamp(exactOnly)).toBeUndefined();
     for (const text of [plain, exactOnly]) {
       const signed = `${text.slice(0, -1)},"signature":${JSON.stringify(sign(text, secret))}}`;
       expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0 });
+      expect(checkSignature(decodeForSigning(signed, JSON.parse(signed)), [secret])).toEqual({ ok: true, secretIndex: 0 });
       expect(checkSignature(decodeForSigning(signed), ['another'])).toEqual({ ok: false, reason: 'mismatch' });
     }
   });
