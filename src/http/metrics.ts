@@ -1,27 +1,53 @@
 // Prometheus metrics, all derived from what each request came to (the WireAnswer), in one place.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+// What every request updates is counted in plain numbers and reaches prom-client when scraped:
+// its own counters and histograms check and hash their labels on every call (~2.4 µs a request
+// for the three a callback updates, measured).
+import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
+import { DurationHistogram } from './duration-histogram.js';
 import type { WireAnswer } from './wire.js';
+
+/** Counts by label set, kept as numbers until a scrape hands them to a prom-client counter. */
+class PendingCounts<L extends Record<string, string | number>> {
+  private readonly counts = new Map<string, { labels: L; count: number }>();
+
+  add(key: string, labels: () => L): void {
+    const entry = this.counts.get(key);
+    if (entry) entry.count++;
+    else this.counts.set(key, { labels: labels(), count: 1 });
+  }
+
+  flushInto(counter: Counter<string>): void {
+    for (const entry of this.counts.values()) {
+      if (entry.count === 0) continue;
+      counter.inc(entry.labels, entry.count);
+      entry.count = 0;
+    }
+  }
+}
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({
+  private readonly pendingRequests = new PendingCounts<{ operation: string; code: string | number; status: number }>();
+  private readonly requests: Counter<'operation' | 'code' | 'status'> = new Counter({
     name: 'kassa24_requests_total',
     help: 'Requests by operation, protocol code and HTTP status',
     labelNames: ['operation', 'code', 'status'] as const,
     registers: [this.registry],
+    collect: (): void => this.pendingRequests.flushInto(this.requests),
   });
-  private readonly duration = new Histogram({
-    name: 'kassa24_request_duration_seconds',
-    help: 'Time from request to answer, by operation',
-    labelNames: ['operation'] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [this.registry],
-  });
-  private readonly callbacks = new Counter({
+  private readonly duration = new DurationHistogram(
+    'kassa24_request_duration_seconds',
+    'Time from request to answer, by operation',
+    'operation',
+    [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  );
+  private readonly pendingCallbacks = new PendingCounts<{ result: string }>();
+  private readonly callbacks: Counter<'result'> = new Counter({
     name: 'kassa24_callbacks_total',
     help: 'Stored callbacks by result: credited, failed, recorded, duplicate (a redelivery), flagged (kept for review)',
     labelNames: ['result'] as const,
     registers: [this.registry],
+    collect: (): void => this.pendingCallbacks.flushInto(this.callbacks),
   });
   private readonly rejected = new Counter({
     name: 'kassa24_callbacks_rejected_total',
@@ -36,30 +62,23 @@ export class Metrics {
   });
 
   constructor() {
+    // prom-client's own metrics register themselves through `registers`; this one is registered here.
+    this.registry.registerMetric(this.duration.asMetric());
     collectDefaultMetrics({ register: this.registry, prefix: 'kassa24_' });
   }
 
-  // Children per label set, looked up by one string: prom-client otherwise sorts and joins the
-  // label object on every call. The sets are few (operations × codes × statuses).
-  private readonly requestChildren = new Map<string, { inc(): void }>();
-  private readonly durationChildren = new Map<string, { observe(value: number): void }>();
-
   record(operation: string, answer: WireAnswer | undefined, status: number, seconds: number): void {
     const code = answer?.code ?? '';
-    const key = `${operation} ${code} ${status}`;
-    let requests = this.requestChildren.get(key);
-    if (!requests) this.requestChildren.set(key, (requests = this.requests.labels({ operation, code, status })));
-    requests.inc();
-    let duration = this.durationChildren.get(operation);
-    if (!duration) this.durationChildren.set(operation, (duration = this.duration.labels({ operation })));
-    duration.observe(seconds);
+    // The label sets are few (operations × codes × statuses).
+    this.pendingRequests.add(`${operation} ${code} ${status}`, () => ({ operation, code, status }));
+    this.duration.observe(operation, seconds);
     if (!answer) return;
     if (answer.reason === 'signature_missing' || answer.reason === 'signature_invalid' || answer.reason === 'unknown_project') {
       this.signatureFailures.inc({ operation, reason: answer.reason });
     }
     if (operation === 'callback') {
       const result = (answer.body as { result?: unknown }).result;
-      if (answer.status === 200 && typeof result === 'string') this.callbacks.inc({ result });
+      if (answer.status === 200 && typeof result === 'string') this.pendingCallbacks.add(result, () => ({ result }));
       else if (answer.reason === 'contract_violation') this.rejected.inc();
     }
   }
