@@ -190,6 +190,12 @@ async function main() {
       callback_to_koa: round2(perRound('callback', 'koa')),
       callback_to_commits: round2(median(slices.get('callback')!.map((r, i) => r.requests / slice / commitSlices[i]!))),
     },
+    // Each round's requests per second, target by target (the disk's commits per second too): what
+    // the medians above are taken over, and whether the first round ran colder than the rest.
+    rps_by_round: {
+      ...Object.fromEntries([...slices].map(([name, results]) => [name, results.map((r) => Math.round(r.requests / slice))])),
+      sqlite_durable_commits_per_s: commitSlices.map((c) => Math.round(c)),
+    },
     // What one request cost the process serving it (all its threads, and its main thread alone) and
     // the load generator, over all rounds; absent where /proc is not there to read.
     ...(Object.values(cpu).every((c) => c !== undefined) && { cpu_us_per_request: cpu }),
@@ -216,6 +222,7 @@ async function main() {
     '',
     ...(cpu.verify ? ['cpu µs, main µs, load µs: CPU time per request of the serving process, of its main thread, and of the load generator'] : []),
     `ratios by round (median): ${Object.entries(report.ratios_by_round).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `req/s by round: ${Object.entries(report.rps_by_round).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')}`,
     `start-up to listening: ${report.startup_ms} ms (median of ${startups.join(', ')})   peak RSS: ${report.rss_mb} MB   db: ${values.db}   accounts: ${accounts}   ${rounds} rounds of ${slice} s`,
     `written: ${path.relative(process.cwd(), values.output!)}`,
   ];
