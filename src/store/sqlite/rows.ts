@@ -1,26 +1,33 @@
 // Rows as SQLite returns them, and their domain shapes.
 import type { Account, Payment, PaymentStatus, StoredCallback } from '../../ledger/model.js';
 
-export interface AccountRow {
-  customer_id: string;
-  currency: string;
-  balance: number;
-  status: Account['status'];
-  additional_customer_id: string | null;
-  created_at: string;
-}
+// Accounts and payments are read on every request, so their rows come as arrays (better-sqlite3's
+// raw mode): a row object is built property by property through V8's generic API, which made an
+// account read about twice as slow (5.0 against 2.5 µs, in a read transaction of ten).
+export const ACCOUNT_COLUMNS = 'customer_id, currency, balance, status, additional_customer_id, created_at';
 
-export interface PaymentRow {
-  payment_id: string;
-  project_id: number;
-  customer_id: string;
-  amount: number;
-  currency: string;
-  status: PaymentStatus;
-  last_callback_status: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type AccountRow = [
+  customerId: string,
+  currency: string,
+  balance: number,
+  status: Account['status'],
+  additionalCustomerId: string | null,
+  createdAt: string,
+];
+
+export const PAYMENT_COLUMNS = 'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at';
+
+export type PaymentRow = [
+  paymentId: string,
+  projectId: number,
+  customerId: string,
+  amount: number,
+  currency: string,
+  status: PaymentStatus,
+  lastCallbackStatus: string | null,
+  createdAt: string,
+  updatedAt: string,
+];
 
 export interface CallbackRow {
   id: number;
@@ -37,24 +44,24 @@ export interface CallbackRow {
 }
 
 export const toAccount = (r: AccountRow): Account => ({
-  customerId: r.customer_id,
-  currency: r.currency,
-  balance: r.balance,
-  status: r.status,
-  additionalCustomerId: r.additional_customer_id,
-  createdAt: r.created_at,
+  customerId: r[0],
+  currency: r[1],
+  balance: r[2],
+  status: r[3],
+  additionalCustomerId: r[4],
+  createdAt: r[5],
 });
 
 export const toPayment = (r: PaymentRow): Payment => ({
-  paymentId: r.payment_id,
-  projectId: r.project_id,
-  customerId: r.customer_id,
-  amount: r.amount,
-  currency: r.currency,
-  status: r.status,
-  lastCallbackStatus: r.last_callback_status,
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
+  paymentId: r[0],
+  projectId: r[1],
+  customerId: r[2],
+  amount: r[3],
+  currency: r[4],
+  status: r[5],
+  lastCallbackStatus: r[6],
+  createdAt: r[7],
+  updatedAt: r[8],
 });
 
 export const toStoredCallback = (r: CallbackRow): StoredCallback => ({

@@ -7,7 +7,7 @@ import type { Account, CallbackOutcome, Payment, StoredCallback } from '../../le
 import { MIGRATION_NAMES } from '../migration-names.js';
 import type { CallbackFilter, IncomingCallback, NewAccount, PaymentFilter, PaymentOpening, PaymentToOpen, RejectedCallback, Store } from '../store.js';
 import { InlineWriter } from './inline-writer.js';
-import { toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
+import { PAYMENT_COLUMNS, toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
 import { statementsOf } from './statements.js';
 import { asStoreError } from './store-errors.js';
 import type { Writer } from './write-operations.js';
@@ -133,8 +133,8 @@ export class SqliteStore implements Store {
         where.push('status = ?');
         params.push(filter.status);
       }
-      const text = `select * from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id`;
-      return this.db.prepare<unknown[], PaymentRow>(text).all(...params).map(toPayment);
+      const text = `select ${PAYMENT_COLUMNS} from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id`;
+      return this.db.prepare<unknown[], PaymentRow>(text).raw(true).all(...params).map(toPayment);
     });
   }
 

@@ -3,12 +3,12 @@
 // parameters by position (named in a comment): binding by name looks every name up on the
 // argument object, a seventh of a callback's time on the writer thread.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AccountRow, PaymentRow } from './rows.js';
+import { ACCOUNT_COLUMNS, PAYMENT_COLUMNS, type AccountRow, type PaymentRow } from './rows.js';
 
 function prepareAll(db: BetterSqlite3.Database) {
   const prepare = <T = unknown>(text: string) => db.prepare<unknown[], T>(text);
   return {
-    account: prepare<AccountRow>('select * from accounts where customer_id = ?'),
+    account: prepare<AccountRow>(`select ${ACCOUNT_COLUMNS} from accounts where customer_id = ?`).raw(true),
     insertAccount: prepare(
       `insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
        values (@customerId, @currency, 0, 'active', @additionalCustomerId, @now, @now)`,
@@ -17,14 +17,14 @@ function prepareAll(db: BetterSqlite3.Database) {
       `insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
        values (@customerId, @currency, 0, 'active', @additionalCustomerId, @now, @now) on conflict (customer_id) do nothing`,
     ),
-    closeAccount: prepare<AccountRow>(`update accounts set status = 'closed', updated_at = ? where customer_id = ? returning *`),
+    closeAccount: prepare<AccountRow>(`update accounts set status = 'closed', updated_at = ? where customer_id = ? returning ${ACCOUNT_COLUMNS}`).raw(true),
     credit: prepare('update accounts set balance = balance + ?, updated_at = ? where customer_id = ?'),
     // paymentId, projectId, customerId, amount, currency, now (created), now (updated)
     insertPayment: prepare(
       `insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
        values (?, ?, ?, ?, ?, 'pending', null, ?, ?)`,
     ),
-    payment: prepare<PaymentRow>('select * from payments where payment_id = ?'),
+    payment: prepare<PaymentRow>(`select ${PAYMENT_COLUMNS} from payments where payment_id = ?`).raw(true),
     // status or null (kept), lastCallbackStatus or null (kept), now, paymentId
     updatePayment: prepare(
       `update payments set status = coalesce(?, status), last_callback_status = coalesce(?, last_callback_status),
