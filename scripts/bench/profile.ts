@@ -1,5 +1,7 @@
-// npm run bench:profile -- --op verify|check_deposit|callback [--duration S] [--out DIR]
+// npm run bench:profile -- --op verify|check_deposit|callback [--duration S] [--out DIR] [--perf]
 // Runs one operation against a service started with --cpu-prof and prints where its time goes.
+// With --perf, Linux perf samples the main thread instead (see perf-record.ts): the native side
+// of the same time, V8's builtins and runtime calls included.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,14 +12,22 @@ import { openStore } from '../../src/store/open-store.js';
 import { startBenchService } from './children.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody } from './bodies.js';
 import { credited, depositIssued, runLoad, verified } from './load.js';
+import { perfAvailable, recordThread, summarisePerf } from './perf-record.js';
 import { summarise } from './profile-summary.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed } from './seed.js';
 import { startArguments } from './start-arguments.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { values } = parseArgs({ options: { op: { type: 'string', default: 'verify' }, duration: { type: 'string', default: '5' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { op: { type: 'string', default: 'verify' }, duration: { type: 'string', default: '5' }, out: { type: 'string' }, perf: { type: 'boolean', default: false } },
+});
 const op = values.op!;
 const duration = Number(values.duration);
+if (values.perf && !perfAvailable()) {
+  console.error('bench:profile --perf needs Linux perf (Debian: apt-get install linux-perf)');
+  process.exit(1);
+}
+if (values.perf && !(duration >= 4)) throw new Error('--perf records from the load\'s second second to its last: give --duration 4 or more');
 const work = mkdtempSync(path.join(tmpdir(), 'kassa24-prof-'));
 const outDir = values.out ? path.resolve(values.out) : path.join(work, 'profiles');
 mkdirSync(outDir, { recursive: true });
@@ -38,7 +48,19 @@ const bodies =
       ? cycling(Array.from({ length: 2000 }, (_, i) => checkDepositBody(signer, accountId(1 + (i % 10_000)), 10000)))
       : once(Array.from({ length: payments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i)), 'callbacks');
 
-const service = await startBenchService(['--cpu-prof', '--cpu-prof-dir', outDir, ...startArguments(root)], url);
+const profiling = values.perf ? ['--perf-basic-prof'] : ['--cpu-prof', '--cpu-prof-dir', outDir];
+const service = await startBenchService([...profiling, ...startArguments(root)], url);
+const perfData = path.join(outDir, 'perf.data');
+// The process id is its main thread's id. One second in, so that V8 has compiled the hot path.
+// A failure is kept until the load is over (a rejection nobody awaits yet would end the process).
+const recording = values.perf
+  ? new Promise<void>((resolve) => setTimeout(resolve, 1000))
+      .then(() => recordThread(service.child.pid!, duration - 2, perfData))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      )
+  : undefined;
 const result = await runLoad({
   url: `http://127.0.0.1:${service.port}`,
   path: op === 'callback' ? '/callback' : '/terminal',
@@ -47,8 +69,16 @@ const result = await runLoad({
   connections: 50,
   durationSeconds: duration,
 });
+const perfFailure = await recording;
 await service.stop();
+if (perfFailure) throw perfFailure;
 console.log(`${op}: ${result.rps} req/s, p99 ${result.p99_ms} ms, errors ${result.errors}; profiles in ${outDir}`);
+if (values.perf) {
+  console.log(`\n== main thread (perf): ${perfData}`);
+  console.log(summarisePerf(perfData, service.child.pid!));
+  if (!values.out) rmSync(work, { recursive: true, force: true });
+  process.exit(0);
+}
 // One profile per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, the main thread is 0;
 // then the SQLite writer thread and its checkpointer, in the order they started.
 const THREADS = ['main thread', 'SQLite writer thread', 'checkpointer thread'];
