@@ -1,7 +1,8 @@
 // The SQLite writer thread as callers meet it: a failure on the thread arrives as the same error
-// class it was there, a dead thread fails what it had not answered as "store unavailable" and is
-// replaced, closing answers everything queued first, and the checkpointer keeps the log short
-// without any commit doing it.
+// class it was there, writes go over in small messages without waiting for a busy turn to end, a
+// dead thread fails what it had not answered as "store unavailable" and is replaced, closing
+// answers everything queued first, and the checkpointer keeps the log short without any commit
+// doing it.
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,26 @@ describe('ThreadWriter', () => {
     // …and a second later a new thread serves them.
     await new Promise((resolve) => setTimeout(resolve, 1100));
     await expect(writer.run('addAccount', { customerId: 'acc-3', currency: 'KZT' })).resolves.toMatchObject({ customerId: 'acc-3' });
+  });
+
+  it('hands a busy turn\'s writes over eight at a time, and the rest when the turn ends', async () => {
+    writer = new ThreadWriter(file);
+    await writer.run('ensureAccount', { customerId: 'acc-1', currency: 'KZT' });
+    const worker = writer['worker']!;
+    const sizes: number[] = [];
+    const post = worker.postMessage.bind(worker);
+    worker.postMessage = (message: { type: string; writes?: unknown[] }) => {
+      if (message.type === 'writes') sizes.push(message.writes!.length);
+      post(message);
+    };
+    const opening = Array.from({ length: 20 }, (_, i) =>
+      writer!.run('openPayment', { paymentId: `p-${i}`, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' }),
+    );
+    // Two messages went over while the turn was still queueing writes.
+    expect(sizes).toEqual([8, 8]);
+    const opened = await Promise.all(opening);
+    expect(sizes).toEqual([8, 8, 4]);
+    expect(opened.map((o) => ('opened' in o ? o.opened.paymentId : o.refused))).toEqual(opening.map((_, i) => `p-${i}`));
   });
 
   it('on close, answers every write already queued before stopping the thread', async () => {
