@@ -6,6 +6,7 @@
 import type { Worker } from 'node:worker_threads';
 import { StoreUnavailableError } from '../store.js';
 import type { SqliteOptions } from './connection.js';
+import { PendingWrites } from './pending-writes.js';
 import { startThread } from './start-thread.js';
 import { unpackError } from './store-errors.js';
 import type { WriteArgs, Writer, WriteName, WriteResult } from './write-operations.js';
@@ -29,7 +30,7 @@ interface Waiting {
 
 export class ThreadWriter implements Writer {
   private worker: Worker | undefined;
-  private readonly waiting = new Map<number, Waiting>();
+  private readonly waiting = new PendingWrites<Waiting>();
   private outbox: QueuedWrite[] = [];
   private scheduled = false;
   private nextId = 1;
@@ -50,7 +51,7 @@ export class ThreadWriter implements Writer {
     if (this.closing) return Promise.reject(new StoreUnavailableError(new Error('the store is closing')));
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
-      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.waiting.add(id, { resolve: resolve as (value: unknown) => void, reject });
       this.outbox.push({ id, name, args });
       if (this.outbox.length >= WRITES_PER_MESSAGE) {
         this.send();
@@ -86,9 +87,8 @@ export class ThreadWriter implements Writer {
   }
 
   private settle(id: number, outcome: (waiting: Waiting) => void): void {
-    const waiting = this.waiting.get(id);
+    const waiting = this.waiting.take(id);
     if (!waiting) return;
-    this.waiting.delete(id);
     outcome(waiting);
     if (this.waiting.size === 0) {
       // Nothing pending: the thread alone must not keep the process alive.
@@ -112,7 +112,7 @@ export class ThreadWriter implements Writer {
       const cause = failure ?? new Error(`the SQLite writer thread exited with code ${code}`);
       // Closing or not, nothing it had not answered may be left waiting (close() waits for them).
       if (!this.closing) this.lastDeath = { at: Date.now(), cause };
-      for (const id of [...this.waiting.keys()]) this.settle(id, (waiting) => waiting.reject(new StoreUnavailableError(cause)));
+      for (const id of this.waiting.ids()) this.settle(id, (waiting) => waiting.reject(new StoreUnavailableError(cause)));
     });
     worker.unref();
     return worker;
