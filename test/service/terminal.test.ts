@@ -161,6 +161,21 @@ describe('HTTP edges', () => {
     expect(answer.body).toEqual({ code: 0, currency: 'KZT' });
   });
 
+  it('answers JSON with its type, exact length and the request id; a HEAD gets the headers only', async () => {
+    const body = JSON.stringify(signed(verifyRequest('7123456789')));
+    const response = await fetch(`${service.url}/terminal`, { method: 'POST', body, headers: { 'x-request-id': 'rq-1' } });
+    const text = await response.text();
+    expect(JSON.parse(text)).toEqual({ code: 0, currency: 'KZT', additional_customer_id: 'HFVDW42345' });
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('content-length')).toBe(String(Buffer.byteLength(text)));
+    expect(response.headers.get('x-request-id')).toBe('rq-1');
+
+    const head = await fetch(`${service.url}/terminal`, { method: 'HEAD' });
+    expect(head.status).toBe(405);
+    expect(head.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(await head.text()).toBe('');
+  });
+
   it('404 and 405 outside the contract; health probes answer', async () => {
     expect((await post(service.url, '/nowhere', {})).status).toBe(404);
     expect((await fetch(`${service.url}/terminal`)).status).toBe(405);
