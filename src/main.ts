@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { createApp } from './app.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -48,10 +48,7 @@ function shutdownOnSignals(server: Server, store: Store, logger: Logger): void {
         .close()
         .then(() => logger.info('stopped'))
         .catch((err: unknown) => logger.error({ err }, 'closing the store failed'))
-        .finally(() => {
-          logger.flush();
-          process.exit(0);
-        });
+        .finally(() => exitAfterLastLines(logger, 0));
     });
     server.closeIdleConnections();
   };
