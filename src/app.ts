@@ -97,29 +97,40 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     const { res } = ctx;
     if (res.headersSent) return;
     const text = JSON.stringify(answer.body);
-    res.writeHead(answer.status, { 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(text) });
+    res.writeHead(answer.status, {
+      'content-type': JSON_CONTENT_TYPE,
+      'content-length': Buffer.byteLength(text),
+      'x-request-id': ctx.state.requestId as string,
+    });
     res.end(text);
   };
 
+  // The contract's operations are routed by openapi-backend alone (routeOf), to the handler of
+  // each operationId. @koa/router serves what lies outside the contract: the operators' /metrics,
+  // and the 404 or 405 answer for any other path. Its dispatch on every request of the contract
+  // — a middleware chain composed per request, path parameters decoded, eight properties added
+  // to the context — cost 4.6 µs of the main thread a request (bench:ab, verify: 1.116).
+  const contract: Koa.Middleware = async (ctx, next) => {
+    const route = routeOf(ctx.request.method, ctx.request.path);
+    if (!('operationId' in route)) return next();
+    ctx.state.operationId = route.operationId;
+    send(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
+  };
+
   const router = new Router();
-  // Operators' endpoint, outside the partner contract.
   router.get('/metrics', async (ctx) => {
     ctx.type = metrics.registry.contentType;
     ctx.body = await metrics.registry.metrics();
   });
-  router.all('/{*path}', async (ctx) => {
+  router.all('/{*path}', (ctx) => {
     const { method, path } = ctx.request;
     const route = routeOf(method, path);
-    if ('missing' in route) {
-      const message =
-        route.missing === 'method_not_allowed'
-          ? `${method} is not allowed on ${path}`
-          : `no such endpoint: ${method} ${path}; the platform posts to /terminal and /callback`;
-      send(ctx, toWire('other', failure(route.missing, message)));
-      return;
-    }
-    ctx.state.operationId = route.operationId;
-    send(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
+    const missing = 'missing' in route ? route.missing : 'no_such_endpoint';
+    const message =
+      missing === 'method_not_allowed'
+        ? `${method} is not allowed on ${path}`
+        : `no such endpoint: ${method} ${path}; the platform posts to /terminal and /callback`;
+    send(ctx, toWire('other', failure(missing, message)));
   });
 
   const app = new Koa();
@@ -130,8 +141,10 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     const started = performance.now();
     const { request, response, state } = ctx;
     const { method, path } = request;
+    // The id goes out with the answer's other headers (send): a header set beforehand would make
+    // writeHead take each of them through setHeader again (bench:ab, verify: 1.042).
     const requestId = requestIdOf(ctx);
-    response.set('X-Request-Id', requestId);
+    state.requestId = requestId;
     try {
       await next();
     } catch (error) {
@@ -142,6 +155,8 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       state.operationId = operationId;
       send(ctx, toWire(channelOf(operationId), known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`)));
     }
+    // Answers not of ours (/metrics) are Koa's to write, after this.
+    if (!ctx.res.headersSent) response.set('X-Request-Id', requestId);
     const answer = state.answer as WireAnswer | undefined;
     const ms = performance.now() - started;
     const status = response.status;
@@ -188,6 +203,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       detectJSON: (ctx) => ctx.request.method === 'POST',
     }),
   );
+  app.use(contract);
   app.use(router.routes());
   return app;
 }

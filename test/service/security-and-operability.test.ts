@@ -71,6 +71,12 @@ describe('metrics and logs', () => {
     expect(given.headers.get('x-request-id')).toBe('lb-123');
     const hostile = await fetch(`${service.url}/healthz`, { headers: { 'x-request-id': 'a"b<script>' } });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // Answers Koa writes (metrics) and answers outside the contract carry it too.
+    for (const [path, status] of [['/metrics', 200], ['/nowhere', 404]] as const) {
+      const answer = await fetch(`${service.url}${path}`, { headers: { 'x-request-id': `id-${status}` } });
+      expect(answer.status).toBe(status);
+      expect(answer.headers.get('x-request-id')).toBe(`id-${status}`);
+    }
   });
 });
 
