@@ -44,11 +44,15 @@ describe('access log', () => {
     expect(quiet.lines).toEqual([]);
   });
 
-  it('writes the lines in the order of the requests', () => {
+  it('writes the lines in the order of the requests, each its own route and client', () => {
+    const sequence = [entries[0]!, { ...entries[0]!, requestId: 'again', ip: '10.1.1.1' }, entries[1]!, entries[0]!, entries[2]!, { ...entries[2]!, operation: 'terminal' }];
     const ours = capture();
     const log = accessLogger(ours.logger);
-    entries.forEach(log);
-    const written = ours.lines.join('').split('\n').slice(0, -1).map((line) => JSON.parse(line).requestId);
-    expect(written).toEqual(['lb-123', 'b7c1', 'x']);
+    sequence.forEach(log);
+    const theirs = capture();
+    for (const entry of sequence) theirs.logger.info({ ...entry }, 'request');
+    const parsed = (lines: string[]) => lines.join('').split('\n').slice(0, -1).map((line) => ({ ...JSON.parse(line), time: 0 }));
+    expect(parsed(ours.lines)).toEqual(parsed(theirs.lines));
+    expect(parsed(ours.lines).map((line) => line.requestId)).toEqual(['lb-123', 'again', 'b7c1', 'lb-123', 'x', 'x']);
   });
 });
