@@ -55,9 +55,10 @@ function envelopeOf(ctx: Koa.Context, receivedAt: Date): CallbackEnvelope {
 const channelOf = (operationId: string | undefined): Channel =>
   operationId === 'terminal' || operationId === 'callback' ? operationId : 'other';
 
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const requestIdOf = (ctx: Koa.Context): string => {
-  const given = ctx.request.get('x-request-id');
-  return given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  const given = ctx.req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
 };
 
 export async function createApp(options: AppOptions): Promise<Koa> {
@@ -97,11 +98,7 @@ export async function createApp(options: AppOptions): Promise<Koa> {
     const { res } = ctx;
     if (res.headersSent) return;
     const text = JSON.stringify(answer.body);
-    res.writeHead(answer.status, {
-      'content-type': JSON_CONTENT_TYPE,
-      'content-length': Buffer.byteLength(text),
-      'x-request-id': ctx.state.requestId as string,
-    });
+    res.writeHead(answer.status, ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(text)), 'x-request-id', ctx.state.requestId as string]);
     res.end(text);
   };
 

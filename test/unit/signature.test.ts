@@ -52,6 +52,11 @@ describe('checkSignature', () => {
   it('rejects a signature of another length without throwing', () => {
     const long = JSON.stringify({ ...vector.payload, signature: `${vector.signature}AAAA` });
     expect(checkSignature(decodeForSigning(long), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
+    // 88 characters, but not 88 bytes: a letter swapped for a non-ASCII one.
+    const wide = JSON.stringify({ ...vector.payload, signature: `é${vector.signature.slice(1)}` });
+    expect(checkSignature(decodeForSigning(wide), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
+    // The right signature still passes after those (the compare buffers are reused).
+    expect(checkSignature(decodeForSigning(body), [vector.secret])).toEqual({ ok: true, secretIndex: 0 });
   });
 });
 
