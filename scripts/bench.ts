@@ -18,6 +18,7 @@ import { openStore } from '../src/store/open-store.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
 import { startBenchService, startChild, type Child } from './bench/children.js';
 import { cpuBetween, cpuSample, type CpuSample } from './bench/cpu.js';
+import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } from './bench/group-commit.js';
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed, sqliteDurableCommitsPerSecond } from './bench/seed.js';
@@ -141,6 +142,8 @@ async function main() {
   const slices = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
   const cpuSlices = new Map<string, Array<{ server: CpuSample | undefined; loadGeneratorUs: number }>>(targets.map((t) => [t.name, []]));
   const commitSlices: number[] = [];
+  const WRITES = ['check_deposit', 'callback'];
+  const groupCommitSlices = new Map<string, Array<CommitTotals | undefined>>(WRITES.map((name) => [name, []]));
   let rssMb = 0;
   try {
     // Every target, the writes too: unwarmed, the first round's callbacks ran on unoptimised code
@@ -153,11 +156,17 @@ async function main() {
       log(`round ${round}/${rounds}: ${targets.map((t) => t.name).join(', ')}, sqlite commits (${slice} s each)`);
       for (const target of targets) {
         const pid = target.server.child.pid!;
+        const writes = groupCommitSlices.get(target.name);
+        const batchesBefore = writes && (await commitTotals(target.url()));
         const before = cpuSample(pid);
         const loadBefore = process.cpuUsage();
         slices.get(target.name)!.push(await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: target.check, connections, durationSeconds: slice }));
         const load = process.cpuUsage(loadBefore);
         cpuSlices.get(target.name)!.push({ server: cpuBetween(before, cpuSample(pid)), loadGeneratorUs: load.user + load.system });
+        if (writes) {
+          const batchesAfter = await commitTotals(target.url());
+          writes.push(batchesBefore && batchesAfter && totalsBetween(batchesBefore, batchesAfter));
+        }
       }
       commitSlices.push(sqliteDurableCommitsPerSecond(path.join(workDir, 'commits.db'), Math.min(slice, 3)));
     }
@@ -174,6 +183,7 @@ async function main() {
     median(slices.get(name)!.map((r, i) => r.requests / slices.get(reference)![i]!.requests));
   const service_ = Object.fromEntries(['verify', 'check_deposit', 'callback'].map((name) => [name, result(name)]));
   const cpu = Object.fromEntries(targets.map((t) => [t.name, cpuPerRequest(cpuSlices.get(t.name)!, slices.get(t.name)!)]));
+  const groupCommit = Object.fromEntries(WRITES.map((name) => [name, groupCommitFigures(groupCommitSlices.get(name)!, slice * rounds)]));
   const report = {
     db: values.db,
     accounts,
@@ -202,6 +212,9 @@ async function main() {
     // What one request cost the process serving it (all its threads, and its main thread alone) and
     // the load generator, over all rounds; absent where /proc is not there to read.
     ...(Object.values(cpu).every((c) => c !== undefined) && { cpu_us_per_request: cpu }),
+    // The writes' disk flushes, as the service reports them: how many writes shared each, and how
+    // long a batch and its COMMIT took; absent for a store that commits each write on its own.
+    ...(Object.values(groupCommit).every((g) => g !== undefined) && { group_commit: groupCommit }),
     startup_ms: median(startups),
     startup_ms_samples: startups,
     rss_mb: rssMb,
@@ -224,6 +237,9 @@ async function main() {
     ...Object.entries(service_).map(([name, r]) => row(name, name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
     '',
     ...(cpu.verify ? ['cpu µs, main µs, load µs: CPU time per request of the serving process, of its main thread, and of the load generator'] : []),
+    ...Object.entries(groupCommit).flatMap(([name, g]) =>
+      g ? [`group commit, ${name}: ${g.writes_per_commit} writes per disk flush, ${g.commits_per_s} flushes/s, batch ${g.batch_ms} ms of which COMMIT ${g.commit_ms} ms`] : [],
+    ),
     `ratios by round (median): ${Object.entries(report.ratios_by_round).map(([k, v]) => `${k} ${v}`).join(', ')}`,
     `req/s by round: ${Object.entries(report.rps_by_round).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')}`,
     `start-up to listening: ${report.startup_ms} ms (median of ${startups.join(', ')})   peak RSS: ${report.rss_mb} MB   db: ${values.db}   accounts: ${accounts}   ${rounds} rounds of ${slice} s`,

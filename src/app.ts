@@ -64,6 +64,7 @@ const requestIdOf = (ctx: Koa.Context): string => {
 export async function createApp(options: AppOptions): Promise<Koa> {
   const { logger } = options;
   const metrics = options.metrics ?? new Metrics();
+  metrics.watchStore(options.store);
   const access = accessLogger(logger);
   const handlers: Record<string, OperationHandler> = {
     terminal: async (ctx) => {

@@ -1,4 +1,4 @@
-// A histogram of durations by one label, counted in plain numbers and handed to prom-client's
+// A histogram of numbers (durations, batch sizes) by one label, counted in plain numbers and handed to prom-client's
 // registry as the same metric object its own Histogram hands it. prom-client's observe checks the
 // labels and hashes them, sorted, on every call — a bound child included — ~1 µs a request on the
 // hot path; here a request costs a map lookup and a few comparisons, and the work of the text

@@ -4,7 +4,11 @@
 // for the three a callback updates, measured).
 import { collectDefaultMetrics, Counter, Registry } from 'prom-client';
 import { DurationHistogram } from './duration-histogram.js';
+import type { Store } from '../store/store.js';
 import type { WireAnswer } from './wire.js';
+
+// From a tenth of a millisecond (a small commit on a fast disk) to a second (a disk in trouble).
+const STORE_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 
 /** Counts by label set, kept as numbers until a scrape hands them to a prom-client counter. */
 class PendingCounts<L extends Record<string, string | number>> {
@@ -61,10 +65,43 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // Group commit, as the store reports it (SQLite): how many writes share a disk flush, and how long
+  // a batch and its COMMIT take. A disk getting slower shows here first; a batch of one under load
+  // says the writes are not sharing flushes.
+  private readonly batchWrites = new DurationHistogram(
+    'kassa24_store_batch_writes',
+    'Writes committed together in one transaction (group commit), by store',
+    'store',
+    [1, 2, 4, 8, 16, 32, 64, 128, 256, 512],
+  );
+  private readonly batchSeconds = new DurationHistogram(
+    'kassa24_store_batch_seconds',
+    'Time of a write batch from BEGIN to the end of COMMIT, by store',
+    'store',
+    STORE_SECONDS,
+  );
+  private readonly commitSeconds = new DurationHistogram(
+    'kassa24_store_commit_seconds',
+    "Time of a write batch's COMMIT: the log written and flushed to disk, by store",
+    'store',
+    STORE_SECONDS,
+  );
+
   constructor() {
-    // prom-client's own metrics register themselves through `registers`; this one is registered here.
+    // prom-client's own metrics register themselves through `registers`; these are registered here.
     this.registry.registerMetric(this.duration.asMetric());
+    for (const histogram of [this.batchWrites, this.batchSeconds, this.commitSeconds]) this.registry.registerMetric(histogram.asMetric());
     collectDefaultMetrics({ register: this.registry, prefix: 'kassa24_' });
+  }
+
+  /** Counts the store's write batches from now on (a store without group commit reports none). */
+  watchStore(store: Pick<Store, 'dialect' | 'onCommit'>): void {
+    const label = store.dialect;
+    store.onCommit?.((writes, batchSeconds, commitSeconds) => {
+      this.batchWrites.observe(label, writes);
+      this.batchSeconds.observe(label, batchSeconds);
+      this.commitSeconds.observe(label, commitSeconds);
+    });
   }
 
   record(operation: string, answer: WireAnswer | undefined, status: number, seconds: number): void {

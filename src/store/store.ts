@@ -76,7 +76,19 @@ export interface Store {
    */
   keepRejectedCallback(callback: RejectedCallback): Promise<void>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
+  /**
+   * Reports every write batch the store commits from now on to `listener` (which replaces any
+   * earlier one): how many writes shared the commit and how long it took. Only a store that
+   * group-commits has batches to report (SQLite); PostgreSQL commits each write on its own.
+   */
+  onCommit?(listener: CommitListener): void;
 }
+
+/**
+ * Writes in a committed batch, seconds from BEGIN to the end of COMMIT, and seconds of the COMMIT
+ * alone: the log written and flushed to disk, the figure that shows a disk slowing down first.
+ */
+export type CommitListener = (writes: number, batchSeconds: number, commitSeconds: number) => void;
 
 export class AccountExistsError extends Error {
   override name = 'AccountExistsError';

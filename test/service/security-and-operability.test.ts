@@ -49,6 +49,15 @@ describe('metrics and logs', () => {
     expect(metrics).toContain('kassa24_callbacks_total{result="flagged"} 1');
     expect(metrics).toContain('kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"} 1');
     expect(metrics).toMatch(/kassa24_request_duration_seconds_bucket\{le="0.05",operation="callback"\} \d+/);
+    // Every write is committed in some batch: the deposit and the three callbacks are four writes,
+    // the test's account one more.
+    const count = (name: string) => Number(new RegExp(`^${name}_count\\{store="sqlite"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
+    const writes = Number(/^kassa24_store_batch_writes_sum\{store="sqlite"\} (\d+)$/m.exec(metrics)?.[1]);
+    expect(writes).toBeGreaterThanOrEqual(4);
+    expect(count('kassa24_store_batch_writes')).toBeGreaterThanOrEqual(1);
+    expect(count('kassa24_store_batch_writes')).toBeLessThanOrEqual(writes);
+    expect(count('kassa24_store_commit_seconds')).toBe(count('kassa24_store_batch_writes'));
+    expect(count('kassa24_store_batch_seconds')).toBe(count('kassa24_store_batch_writes'));
   });
 
   it('logs one JSON line per request with its id and outcome, and never a secret', async () => {

@@ -91,6 +91,25 @@ describe('ThreadWriter', () => {
     expect(opened.map((o) => ('opened' in o ? o.opened.paymentId : o.refused))).toEqual(opening.map((_, i) => `p-${i}`));
   });
 
+  it('reports the batches the thread committed, with the answers to their writes', async () => {
+    writer = new ThreadWriter(file);
+    const batches: number[] = [];
+    writer.onCommit((writes, batchSeconds, commitSeconds) => {
+      expect(commitSeconds).toBeGreaterThan(0);
+      expect(batchSeconds).toBeGreaterThanOrEqual(commitSeconds);
+      batches.push(writes);
+    });
+    await writer.run('ensureAccount', { customerId: 'acc-1', currency: 'KZT' });
+    expect(batches).toEqual([1]);
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        writer!.run('openPayment', { paymentId: `p-${i}`, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' }),
+      ),
+    );
+    // However the thread grouped them, every write was in exactly one reported batch.
+    expect(batches.reduce((sum, writes) => sum + writes, 0)).toBe(21);
+  });
+
   it('on close, answers every write already queued before stopping the thread', async () => {
     writer = new ThreadWriter(file);
     await writer.run('ensureAccount', { customerId: 'acc-1', currency: 'KZT' });

@@ -159,6 +159,28 @@ describe('GroupCommitter', () => {
     expect(seen).toEqual([5, 5, 5, 5, 5]);
   });
 
+  it('reports each committed batch: its units, its time and its COMMIT\'s; a failed batch is not reported', async () => {
+    const reported: Array<[number, number, number]> = [];
+    committer.onBatch = (units, batchSeconds, commitSeconds) => void reported.push([units, batchSeconds, commitSeconds]);
+    await Promise.all(Array.from({ length: 7 }, (_, i) => committer.run(insert(i + 1))));
+    await committer.run(insert(8));
+    await Promise.allSettled([committer.run(insert(9)), committer.run(insert(10, 999))]);
+    expect(reported.map(([units]) => units)).toEqual([7, 1]);
+    for (const [, batchSeconds, commitSeconds] of reported) {
+      expect(commitSeconds).toBeGreaterThan(0);
+      expect(batchSeconds).toBeGreaterThanOrEqual(commitSeconds);
+      expect(batchSeconds).toBeLessThan(10);
+    }
+  });
+
+  it('answers a committed batch\'s units as committed even when its report fails', async () => {
+    committer.onBatch = () => {
+      throw new Error('a broken listener');
+    };
+    await expect(Promise.all([committer.run(insert(1)), committer.run(insert(2))])).resolves.toEqual([1, 1]);
+    expect(ids()).toEqual([1, 2]);
+  });
+
   it('bounds a batch and carries the rest to the next one', async () => {
     await Promise.all(Array.from({ length: 1200 }, (_, i) => committer.run(insert(i + 1))));
     expect(statements.filter((s) => s === 'COMMIT')).toHaveLength(3);

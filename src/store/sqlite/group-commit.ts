@@ -9,6 +9,7 @@
 // of several statements fails part-way, the batch is rolled back and run again with one savepoint
 // per such unit. Units are statements only (no other effects), so running one twice is harmless.
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CommitListener } from '../store.js';
 
 type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
@@ -26,6 +27,8 @@ export class GroupCommitter {
   private queue: Unit[] = [];
   private scheduled = false;
   private idle: Array<() => void> = [];
+  /** Told of every committed batch (metrics); none by default. */
+  onBatch: CommitListener | undefined;
 
   constructor(
     private readonly db: BetterSqlite3.Database,
@@ -97,6 +100,7 @@ export class GroupCommitter {
   private runBatch(batch: Unit[], guarded: boolean): Outcome[] | undefined {
     const db = this.db;
     const outcomes: Outcome[] = [];
+    const began = performance.now();
     db.exec('BEGIN IMMEDIATE');
     for (const unit of batch) {
       const savepoint = guarded && unit.savepoint;
@@ -116,7 +120,14 @@ export class GroupCommitter {
         outcomes.push({ ok: false, error });
       }
     }
+    const committing = performance.now();
     db.exec('COMMIT');
+    const committed = performance.now();
+    try {
+      this.onBatch?.(batch.length, (committed - began) / 1000, (committed - committing) / 1000);
+    } catch {
+      // The batch is committed: a failing report must not turn it into a failure for its callers.
+    }
     return outcomes;
   }
 }

@@ -1,6 +1,7 @@
 // Writes on the calling thread's own connection, group-committed. For databases a second
 // connection cannot share (`sqlite::memory:`), and for whoever holds the connection itself.
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CommitListener } from '../store.js';
 import { GroupCommitter } from './group-commit.js';
 import type { Statements } from './statements.js';
 import { asStoreError } from './store-errors.js';
@@ -18,6 +19,10 @@ export class InlineWriter implements Writer {
 
   run<K extends WriteName>(name: K, args: WriteArgs<K>): Promise<WriteResult<K>> {
     return this.committer.run(() => runWrite(this.sql(), name, args) as WriteResult<K>, { savepoint: !ONE_STATEMENT_WRITES.has(name) });
+  }
+
+  onCommit(listener: CommitListener): void {
+    this.committer.onBatch = listener;
   }
 
   close(): Promise<void> {

@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Account, CallbackOutcome, Payment, StoredCallback } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
-import type { CallbackFilter, IncomingCallback, NewAccount, PaymentFilter, PaymentOpening, PaymentToOpen, RejectedCallback, Store } from '../store.js';
+import type { CallbackFilter, CommitListener, IncomingCallback, NewAccount, PaymentFilter, PaymentOpening, PaymentToOpen, RejectedCallback, Store } from '../store.js';
 import { InlineWriter } from './inline-writer.js';
 import { PAYMENT_COLUMNS, toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
 import { statementsOf } from './statements.js';
@@ -85,6 +85,10 @@ export class SqliteStore implements Store {
     if (error || failed) {
       throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error ?? 'unknown error')}`);
     }
+  }
+
+  onCommit(listener: CommitListener): void {
+    this.writer.onCommit(listener);
   }
 
   ping(): Promise<void> {

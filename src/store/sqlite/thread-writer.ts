@@ -4,7 +4,7 @@
 // write it had committed is then recognised, never applied twice) and the next write starts a new
 // thread.
 import type { Worker } from 'node:worker_threads';
-import { StoreUnavailableError } from '../store.js';
+import { StoreUnavailableError, type CommitListener } from '../store.js';
 import type { SqliteOptions } from './connection.js';
 import { PendingWrites } from './pending-writes.js';
 import { startThread } from './start-thread.js';
@@ -38,6 +38,7 @@ export class ThreadWriter implements Writer {
   private idle: Array<() => void> = [];
   /** When the last thread died, and why: a thread that keeps dying is not restarted at once. */
   private lastDeath: { at: number; cause: Error } | undefined;
+  private batchListener: CommitListener | undefined;
 
   constructor(
     private readonly file: string,
@@ -64,6 +65,10 @@ export class ThreadWriter implements Writer {
         });
       }
     });
+  }
+
+  onCommit(listener: CommitListener): void {
+    this.batchListener = listener;
   }
 
   close(): Promise<void> {
@@ -102,6 +107,7 @@ export class ThreadWriter implements Writer {
     let failure: Error | undefined;
     worker.on('message', (message: FromWriter) => {
       if (message.type !== 'settled') return;
+      this.reportBatches(message.batches);
       for (const result of message.results) {
         this.settle(result.id, (waiting) => (result.ok ? waiting.resolve(result.value) : waiting.reject(unpackError(result.error))));
       }
@@ -116,6 +122,18 @@ export class ThreadWriter implements Writer {
     });
     worker.unref();
     return worker;
+  }
+
+  private reportBatches(batches: number[]): void {
+    const listener = this.batchListener;
+    if (!listener) return;
+    for (let i = 0; i + 2 < batches.length; i += 3) {
+      try {
+        listener(batches[i]!, batches[i + 1]!, batches[i + 2]!);
+      } catch {
+        // Reporting must not keep the writes' answers from their callers.
+      }
+    }
   }
 
   private send(): void {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { decideCallback } from '../../ledger/callback-rules.js';
 import { depositRefusal } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
-import { AccountExistsError, type IncomingCallback, type NewAccount, type PaymentOpening, type PaymentToOpen, type RejectedCallback } from '../store.js';
+import { AccountExistsError, type CommitListener, type IncomingCallback, type NewAccount, type PaymentOpening, type PaymentToOpen, type RejectedCallback } from '../store.js';
 import { isUniqueViolation } from '../transient-errors.js';
 import { toAccount, toPayment } from './rows.js';
 import { asStoreError } from './store-errors.js';
@@ -132,6 +132,8 @@ export type WriteResult<K extends WriteName> = ReturnType<WriteOperations[K]>;
 /** Where writes go: run on this thread's connection, or on a writer thread's. */
 export interface Writer {
   run<K extends WriteName>(name: K, args: WriteArgs<K>): Promise<WriteResult<K>>;
+  /** Reports every batch committed from now on to `listener`, which replaces any earlier one. */
+  onCommit(listener: CommitListener): void;
   /** Resolves once everything queued so far is committed or failed, then stops the writer. */
   close(): Promise<void>;
 }

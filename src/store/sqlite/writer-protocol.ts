@@ -18,4 +18,8 @@ export type ToWriter = { type: 'writes'; writes: QueuedWrite[] } | { type: 'clos
 
 export type WriteSettled = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: TransportedError };
 
-export type FromWriter = { type: 'settled'; results: WriteSettled[] } | { type: 'closed' };
+/**
+ * `batches`: the batches committed since the last message, three numbers each — writes, seconds
+ * from BEGIN to the end of COMMIT, seconds of the COMMIT (the store's CommitListener).
+ */
+export type FromWriter = { type: 'settled'; results: WriteSettled[]; batches: number[] } | { type: 'closed' };

@@ -23,6 +23,9 @@ const checkpointer = startThread('checkpointer-thread', { file, options, interva
 checkpointer.on('error', () => undefined);
 const sql = statementsOf(db);
 const committer = new GroupCommitter(db, asStoreError);
+// Reported with the next answers rather than a message of their own: no extra wake-up per batch.
+let batches: number[] = [];
+committer.onBatch = (writes, batchSeconds, commitSeconds) => void batches.push(writes, batchSeconds, commitSeconds);
 const send = (message: FromWriter) => port.postMessage(message);
 
 port.on('message', (message: ToWriter) => {
@@ -44,5 +47,9 @@ port.on('message', (message: ToWriter) => {
       (error: unknown): WriteSettled => ({ id, ok: false, error: packError(error) }),
     ),
   );
-  void Promise.all(settled).then((results) => send({ type: 'settled', results }));
+  void Promise.all(settled).then((results) => {
+    const reported = batches;
+    batches = [];
+    send({ type: 'settled', results, batches: reported });
+  });
 });
