@@ -2,11 +2,11 @@
 // database. Every write that moves money is one transaction; the unique key on
 // ledger_entries.payment_id is what makes a second credit impossible, whatever the number, order,
 // concurrency or instance of callback deliveries.
-import { createHash } from 'node:crypto';
 import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
 import { decideCallback } from '../ledger/callback-rules.js';
 import { depositRefusal } from '../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment, StoredCallback } from '../ledger/model.js';
+import { bodySha256 } from './body-digest.js';
 import { migratorFor } from './migrations.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
@@ -80,8 +80,6 @@ function accountRow(account: NewAccount) {
     updated_at: now,
   };
 }
-
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
@@ -217,13 +215,13 @@ export class PostgresStore implements Store {
 
   applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {
     const { facts } = callback;
-    const bodySha256 = sha256(callback.rawBody);
+    const bodyKey = bodySha256(callback.rawBody);
     const now = callback.receivedAt.toISOString();
     return this.write(async (trx) => {
       const stored = await trx
         .insertInto('callbacks')
         .values({
-          body_sha256: bodySha256,
+          body_sha256: bodyKey,
           project_id: facts.projectId,
           payment_id: facts.paymentId,
           status: facts.status,
@@ -244,7 +242,7 @@ export class PostgresStore implements Store {
           .updateTable('callbacks')
           .set({ deliveries: sql`deliveries + 1`, last_received_at: now })
           .where('payment_id', '=', facts.paymentId)
-          .where('body_sha256', '=', bodySha256)
+          .where('body_sha256', '=', bodyKey)
           .execute();
         return { result: 'duplicate', paymentId: facts.paymentId };
       }
@@ -309,7 +307,7 @@ export class PostgresStore implements Store {
       trx
         .insertInto('rejected_callbacks')
         .values({
-          body_sha256: sha256(callback.rawBody),
+          body_sha256: bodySha256(callback.rawBody),
           raw_body: callback.rawBody,
           headers: JSON.stringify(callback.headers),
           reason: callback.reason,

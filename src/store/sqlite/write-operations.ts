@@ -3,11 +3,11 @@
 // cross that thread boundary as they are. The rules for a callback are the ledger's
 // (decideCallback); the unique key on ledger_entries.payment_id still makes a second credit
 // impossible, whatever this code does.
-import { createHash } from 'node:crypto';
 import { decideCallback } from '../../ledger/callback-rules.js';
 import { depositRefusal } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
 import { AccountExistsError, type CommitListener, type IncomingCallback, type NewAccount, type PaymentOpening, type PaymentToOpen, type RejectedCallback } from '../store.js';
+import { bodySha256 } from '../body-digest.js';
 import { isUniqueViolation } from '../transient-errors.js';
 import { toAccount, toPayment } from './rows.js';
 import { asStoreError } from './store-errors.js';
@@ -18,7 +18,6 @@ import type { Statements } from './statements.js';
 export type CallbackToApply = Omit<IncomingCallback, 'receivedAt'> & { receivedAt: string };
 export type RejectedCallbackToKeep = Omit<RejectedCallback, 'receivedAt'> & { receivedAt: string };
 
-const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 const nowText = () => new Date().toISOString();
 
 export const writeOperations = {
@@ -59,7 +58,7 @@ export const writeOperations = {
 
   applyCallback(sql: Statements, callback: CallbackToApply): CallbackOutcome {
     const { facts, receivedAt: now } = callback;
-    const sha = sha256(callback.rawBody);
+    const sha = bodySha256(callback.rawBody);
     const row = sql.payment.get(facts.paymentId);
     const payment = row && toPayment(row);
     const decision = decideCallback(payment, facts);
@@ -101,7 +100,7 @@ export const writeOperations = {
 
   keepRejectedCallback(sql: Statements, callback: RejectedCallbackToKeep): void {
     sql.keepRejected.run({
-      sha: sha256(callback.rawBody),
+      sha: bodySha256(callback.rawBody),
       rawBody: callback.rawBody,
       headers: JSON.stringify(callback.headers),
       reason: callback.reason,
