@@ -6,4 +6,5 @@ export const MIGRATION_NAMES = [
   '0003_callbacks_keyed_by_payment',
   '0004_no_customer_index_on_sqlite',
   '0005_accounts_without_rowid_on_sqlite',
+  '0006_payment_status_check_as_comparisons_on_sqlite',
 ] as const;

@@ -70,6 +70,32 @@ describe.each(backends())('migrations on %s', (backend) => {
       await store.close();
     }
   });
+
+  it('still allows exactly the four payment statuses once migrated', async () => {
+    database = await createTestDatabase(backend);
+    const store = await openStore(database.url);
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc', currency: 'KZT' });
+    await store.close();
+    const kysely = new Kysely<any>({
+      dialect:
+        backend === 'sqlite'
+          ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
+          : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+    });
+    try {
+      const now = new Date().toISOString();
+      const insert = (id: string, status: string) =>
+        kysely.insertInto('payments').values({ payment_id: id, project_id: 1, customer_id: 'acc', amount: 100, currency: 'KZT', status, created_at: now, updated_at: now }).execute();
+      for (const status of ['pending', 'success', 'failed', 'expired']) await insert(`p-${status}`, status);
+      await expect(insert('p-other', 'refunded')).rejects.toThrow(/check constraint/i);
+      await expect(kysely.updateTable('payments').set({ status: 'Pending' }).where('payment_id', '=', 'p-pending').execute()).rejects.toThrow(/check constraint/i);
+      const statuses = await kysely.selectFrom('payments').select('status').orderBy('payment_id').execute();
+      expect(statuses.map((row) => row.status)).toEqual(['expired', 'failed', 'pending', 'success']);
+    } finally {
+      await kysely.destroy();
+    }
+  });
 });
 
 describe.runIf(postgresUrl)('migrations beside another schema', () => {
