@@ -17,7 +17,7 @@ import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
 import { startBenchService, startChild, type Child } from './bench/children.js';
-import { cpuBetween, cpuSample, type CpuSample } from './bench/cpu.js';
+import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, type CpuSlice } from './bench/cpu.js';
 import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } from './bench/group-commit.js';
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
@@ -140,7 +140,7 @@ async function main() {
     { name: 'callback', server: service, url: at(service), path: '/callback', bodies: once(callbackBodies, 'callbacks'), check: credited },
   ];
   const slices = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
-  const cpuSlices = new Map<string, Array<{ server: CpuSample | undefined; loadGeneratorUs: number }>>(targets.map((t) => [t.name, []]));
+  const cpuSlices = new Map<string, CpuSlice[]>(targets.map((t) => [t.name, []]));
   const commitSlices: number[] = [];
   const WRITES = ['check_deposit', 'callback'];
   const groupCommitSlices = new Map<string, Array<CommitTotals | undefined>>(WRITES.map((name) => [name, []]));
@@ -159,10 +159,15 @@ async function main() {
         const writes = groupCommitSlices.get(target.name);
         const batchesBefore = writes && (await commitTotals(target.url()));
         const before = cpuSample(pid);
+        const machineBefore = machineSample();
         const loadBefore = process.cpuUsage();
         slices.get(target.name)!.push(await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: target.check, connections, durationSeconds: slice }));
         const load = process.cpuUsage(loadBefore);
-        cpuSlices.get(target.name)!.push({ server: cpuBetween(before, cpuSample(pid)), loadGeneratorUs: load.user + load.system });
+        cpuSlices.get(target.name)!.push({
+          server: cpuBetween(before, cpuSample(pid)),
+          loadGeneratorUs: load.user + load.system,
+          machine: machineBetween(machineBefore, machineSample()),
+        });
         if (writes) {
           const batchesAfter = await commitTotals(target.url());
           writes.push(batchesBefore && batchesAfter && totalsBetween(batchesBefore, batchesAfter));
@@ -211,7 +216,12 @@ async function main() {
     },
     // What one request cost the process serving it (all its threads, and its main thread alone) and
     // the load generator, over all rounds; absent where /proc is not there to read.
-    ...(Object.values(cpu).every((c) => c !== undefined) && { cpu_us_per_request: cpu }),
+    // `machine`: the whole machine's busy time per request, every core, the kernel and the load
+    // generator included; `machine_busy`: the share of the cores that was busy during the slices.
+    ...(Object.values(cpu).every((c) => c !== undefined) && {
+      cpu_us_per_request: Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, { process: c!.process, main_thread: c!.main_thread, load_generator: c!.load_generator, machine: c!.machine }])),
+      machine_busy: Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, c!.machine_busy])),
+    }),
     // The writes' disk flushes, as the service reports them: how many writes shared each, and how
     // long a batch and its COMMIT took; absent for a store that commits each write on its own.
     ...(Object.values(groupCommit).every((g) => g !== undefined) && { group_commit: groupCommit }),
@@ -225,18 +235,25 @@ async function main() {
   const koaRps = report.references.koa.rps;
   const cpuColumns = (name: string) => {
     const c = cpu[name];
-    return c ? `${String(c.process).padStart(8)} ${String(c.main_thread).padStart(8)} ${String(c.load_generator).padStart(8)}` : '';
+    return c
+      ? `${String(c.process).padStart(8)} ${String(c.main_thread).padStart(8)} ${String(c.load_generator).padStart(8)} ${String(c.machine).padStart(8)} ${`${Math.round(c.machine_busy * 100)}%`.padStart(6)}`
+      : '';
   };
   const row = (name: string, target: string, rps: number, p50: number | string, p99: number, errors: number | string) =>
     `${name.padEnd(16)} ${String(rps).padStart(8)} ${String(p50).padStart(7)} ${String(p99).padStart(7)} ${String(errors).padStart(7)} ${(rps / koaRps).toFixed(2).padStart(8)} ${(rps / commits).toFixed(2).padStart(9)} ${cpuColumns(target)}`;
   const lines = [
-    `${'target'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'× koa'.padStart(8)} ${'× commit'.padStart(9)} ${cpu.verify ? `${'cpu µs'.padStart(8)} ${'main µs'.padStart(8)} ${'load µs'.padStart(8)}` : ''}`,
+    `${'target'.padEnd(16)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)} ${'× koa'.padStart(8)} ${'× commit'.padStart(9)} ${cpu.verify ? `${'cpu µs'.padStart(8)} ${'main µs'.padStart(8)} ${'load µs'.padStart(8)} ${'mach µs'.padStart(8)} ${'busy'.padStart(6)}` : ''}`,
     row('node:http echo', 'node_http', report.references.node_http.rps, '', report.references.node_http.p99_ms, ''),
     row('koa echo', 'koa', koaRps, '', report.references.koa.p99_ms, ''),
     `${'sqlite commits/s'.padEnd(16)} ${String(commits).padStart(8)}`,
     ...Object.entries(service_).map(([name, r]) => row(name, name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
     '',
-    ...(cpu.verify ? ['cpu µs, main µs, load µs: CPU time per request of the serving process, of its main thread, and of the load generator'] : []),
+    ...(cpu.verify
+      ? [
+          'cpu µs, main µs, load µs: CPU time per request of the serving process, of its main thread, and of the load generator',
+          'mach µs: busy time of the whole machine per request (every core, kernel included); busy: share of the cores busy meanwhile',
+        ]
+      : []),
     ...Object.entries(groupCommit).flatMap(([name, g]) =>
       g ? [`group commit, ${name}: ${g.writes_per_commit} writes per disk flush, ${g.commits_per_s} flushes/s, batch ${g.batch_ms} ms of which COMMIT ${g.commit_ms} ms`] : [],
     ),
@@ -251,21 +268,6 @@ async function main() {
     process.stderr.write(`${errors} wrong or failed answers\n`);
     process.exitCode = 1;
   }
-}
-
-function cpuPerRequest(
-  cpuSlices: Array<{ server: CpuSample | undefined; loadGeneratorUs: number }>,
-  loadSlices: LoadResult[],
-): { process: number; main_thread: number; load_generator: number } | undefined {
-  if (cpuSlices.some((c) => c.server === undefined)) return undefined;
-  const requests = loadSlices.reduce((sum, r) => sum + r.requests, 0);
-  if (requests === 0) return undefined;
-  const per = (us: number) => Math.round((us / requests) * 10) / 10;
-  return {
-    process: per(cpuSlices.reduce((sum, c) => sum + c.server!.processUs, 0)),
-    main_thread: per(cpuSlices.reduce((sum, c) => sum + c.server!.mainThreadUs, 0)),
-    load_generator: per(cpuSlices.reduce((sum, c) => sum + c.loadGeneratorUs, 0)),
-  };
 }
 
 function round2(x: number): number {

@@ -2,7 +2,7 @@
 // thread; a misread field would put a wrong cost per request in bench/results.json.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cpuBetween, cpuSample, ticksOf } from '../../scripts/bench/cpu.js';
+import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, machineTimesOf, ticksOf } from '../../scripts/bench/cpu.js';
 
 describe('CPU time from /proc', () => {
   it('reads utime + stime (fields 14 and 15) even when the command name holds spaces and parentheses', () => {
@@ -35,5 +35,48 @@ describe('CPU time from /proc', () => {
   it('leaves the figure out for a process that is not there', () => {
     expect(cpuSample(2 ** 30)).toBeUndefined();
     expect(cpuBetween(undefined, { processUs: 1, mainThreadUs: 1 })).toBeUndefined();
+  });
+});
+
+describe('the whole machine\'s time from /proc/stat', () => {
+  it('counts user, nice, system, irq and softirq as busy; idle, iowait and steal only in the total; guest not twice', () => {
+    //                  user nice system idle iowait irq softirq steal guest guest_nice
+    const line = 'cpu  600  10   200    900  40     5   15      30    100   0';
+    expect(machineTimesOf(line)).toEqual({ busyUs: (600 + 10 + 200 + 5 + 15) * 10_000, totalUs: (600 + 10 + 200 + 900 + 40 + 5 + 15 + 30) * 10_000 });
+  });
+
+  it('refuses a line that is not the machine\'s total', () => {
+    expect(() => machineTimesOf('cpu0 1 2 3 4 5 6 7 8 0 0')).toThrow(/not the cpu line/);
+    expect(() => machineTimesOf('cpu 1 2 3')).toThrow(/not the cpu line/);
+  });
+
+  it.skipIf(!existsSync('/proc/stat'))('samples this machine: time only moves forward, busy within the total', () => {
+    const before = machineSample()!;
+    let x = 0;
+    for (let i = 0; i < 2_000_000; i++) x += Math.sqrt(i);
+    const spent = machineBetween(before, machineSample())!;
+    expect(x).toBeGreaterThan(0);
+    expect(spent.busyUs).toBeGreaterThanOrEqual(0);
+    expect(spent.totalUs).toBeGreaterThanOrEqual(spent.busyUs);
+  });
+});
+
+describe('cost per request of a target\'s slices', () => {
+  const slice = (processUs: number, busyUs: number, totalUs: number) => ({
+    server: { processUs, mainThreadUs: processUs / 2 },
+    loadGeneratorUs: 40_000,
+    machine: { busyUs, totalUs },
+  });
+
+  it('divides each cost by the requests of all slices, and gives the share of the cores that was busy', () => {
+    // Two slices of one second on two cores, 1,000 requests in all.
+    const cost = cpuPerRequest([slice(100_000, 1_800_000, 2_000_000), slice(60_000, 1_600_000, 2_000_000)], [{ requests: 600 }, { requests: 400 }]);
+    expect(cost).toEqual({ process: 160, main_thread: 80, load_generator: 80, machine: 3400, machine_busy: 0.85 });
+  });
+
+  it('leaves the figures out when a slice could not be read or served nothing', () => {
+    expect(cpuPerRequest([{ ...slice(1, 1, 2), machine: undefined }], [{ requests: 10 }])).toBeUndefined();
+    expect(cpuPerRequest([{ ...slice(1, 1, 2), server: undefined }], [{ requests: 10 }])).toBeUndefined();
+    expect(cpuPerRequest([slice(1, 1, 2)], [{ requests: 0 }])).toBeUndefined();
   });
 });
