@@ -11,10 +11,15 @@
 // --accounts N spreads the load over N accounts (load-account-1 … N) as the bench does over its
 // seeded ones — many customers' accounts are spread over many pages, and credits to them too, one
 // customer's sit on one — after --print-accounts has written them for `cli accounts import`.
+// Against a service on this machine (a loopback URL), each operation also gets what a request cost
+// the whole machine and how busy its cores were (from /proc/stat, as `npm run bench` prints them):
+// this machine's speed drifts by tens of percent within minutes, and a cost compares with the
+// bench's where a rate taken minutes apart may not.
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource, type Signer } from './bench/bodies.js';
+import { machineBetween, machineCost, machineSample, type MachineSample } from './bench/cpu.js';
 import { credited, depositIssued, runLoad, verified, type LoadResult } from './bench/load.js';
 
 const { values } = parseArgs({
@@ -101,6 +106,9 @@ async function main() {
     ...(callbackBodies && { callback: { path: '/callback', bodies: callbackBodies, check: credited } }),
   };
   const results: Record<string, LoadResult> = {};
+  const machine: Record<string, MachineSample | undefined> = {};
+  // The service's cost is on this machine's clock only if it runs here.
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
   for (const op of ops) {
     const source = sources[op]!;
     if (warmup > 0) {
@@ -109,12 +117,23 @@ async function main() {
       if (warm.errors > 0) throw new Error(`${op}: ${warm.errors} wrong or failed answers while warming up`);
     }
     process.stderr.write(`${op}: ${connections} connections, ${duration} s\n`);
+    const before = local ? machineSample() : undefined;
     results[op] = await runLoad({ url, ...source, connections, durationSeconds: duration });
+    machine[op] = machineBetween(before, local ? machineSample() : undefined);
   }
-  process.stdout.write(`${'operation'.padEnd(14)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}\n`);
+  const costColumns = (op: string, r: LoadResult) => {
+    const m = machine[op];
+    const cost = m && machineCost(m, r.requests);
+    return cost ? ` ${cost.machine.toFixed(1).padStart(8)} ${`${Math.round(cost.machine_busy * 100)}%`.padStart(6)}` : '';
+  };
+  const withCosts = Object.values(machine).some((m) => m !== undefined);
+  process.stdout.write(
+    `${'operation'.padEnd(14)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}${withCosts ? ` ${'mach µs'.padStart(8)} ${'busy'.padStart(6)}` : ''}\n`,
+  );
   for (const [op, r] of Object.entries(results)) {
-    process.stdout.write(`${op.padEnd(14)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.errors).padStart(7)}\n`);
+    process.stdout.write(`${op.padEnd(14)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.errors).padStart(7)}${costColumns(op, r)}\n`);
   }
+  if (withCosts) process.stdout.write('mach µs: busy time of the whole machine per request (every core, kernel included); busy: share of the cores busy meanwhile\n');
   if (Object.values(results).some((r) => r.errors > 0)) process.exitCode = 1;
 }
 

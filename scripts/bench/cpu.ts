@@ -88,19 +88,26 @@ export interface CpuPerRequest {
   machine_busy: number;
 }
 
+/** The machine's busy time per request and the share of its cores that was busy; undefined for no requests or no time. */
+export function machineCost(machine: MachineSample, requests: number): { machine: number; machine_busy: number } | undefined {
+  if (requests <= 0 || machine.totalUs <= 0) return undefined;
+  return { machine: Math.round((machine.busyUs / requests) * 10) / 10, machine_busy: Math.round((machine.busyUs / machine.totalUs) * 100) / 100 };
+}
+
 /** The slices' costs per request; undefined if any slice could not be read. */
 export function cpuPerRequest(cpuSlices: CpuSlice[], loadSlices: Array<{ requests: number }>): CpuPerRequest | undefined {
   if (cpuSlices.some((c) => c.server === undefined || c.machine === undefined)) return undefined;
   const requests = loadSlices.reduce((sum, r) => sum + r.requests, 0);
-  const machineTotalUs = cpuSlices.reduce((sum, c) => sum + c.machine!.totalUs, 0);
-  if (requests === 0 || machineTotalUs <= 0) return undefined;
+  const machine = machineCost(
+    { busyUs: cpuSlices.reduce((sum, c) => sum + c.machine!.busyUs, 0), totalUs: cpuSlices.reduce((sum, c) => sum + c.machine!.totalUs, 0) },
+    requests,
+  );
+  if (!machine) return undefined;
   const per = (us: number) => Math.round((us / requests) * 10) / 10;
-  const machineBusyUs = cpuSlices.reduce((sum, c) => sum + c.machine!.busyUs, 0);
   return {
     process: per(cpuSlices.reduce((sum, c) => sum + c.server!.processUs, 0)),
     main_thread: per(cpuSlices.reduce((sum, c) => sum + c.server!.mainThreadUs, 0)),
     load_generator: per(cpuSlices.reduce((sum, c) => sum + c.loadGeneratorUs, 0)),
-    machine: per(machineBusyUs),
-    machine_busy: Math.round((machineBusyUs / machineTotalUs) * 100) / 100,
+    ...machine,
   };
 }

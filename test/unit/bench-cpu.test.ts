@@ -2,7 +2,7 @@
 // thread; a misread field would put a wrong cost per request in bench/results.json.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, machineTimesOf, ticksOf } from '../../scripts/bench/cpu.js';
+import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineCost, machineSample, machineTimesOf, ticksOf } from '../../scripts/bench/cpu.js';
 
 describe('CPU time from /proc', () => {
   it('reads utime + stime (fields 14 and 15) even when the command name holds spaces and parentheses', () => {
@@ -72,6 +72,12 @@ describe('cost per request of a target\'s slices', () => {
     // Two slices of one second on two cores, 1,000 requests in all.
     const cost = cpuPerRequest([slice(100_000, 1_800_000, 2_000_000), slice(60_000, 1_600_000, 2_000_000)], [{ requests: 600 }, { requests: 400 }]);
     expect(cost).toEqual({ process: 160, main_thread: 80, load_generator: 80, machine: 3400, machine_busy: 0.85 });
+  });
+
+  it('gives the machine\'s cost of one run the same way (npm run load)', () => {
+    expect(machineCost({ busyUs: 1_700_000, totalUs: 2_000_000 }, 6_800)).toEqual({ machine: 250, machine_busy: 0.85 });
+    expect(machineCost({ busyUs: 1_700_000, totalUs: 2_000_000 }, 0)).toBeUndefined();
+    expect(machineCost({ busyUs: 0, totalUs: 0 }, 10)).toBeUndefined();
   });
 
   it('leaves the figures out when a slice could not be read or served nothing', () => {
