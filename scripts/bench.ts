@@ -4,7 +4,8 @@
 // checked. The machine's speed drifts by tens of percent over a minute, so the measurements are
 // interleaved: each round measures every target for duration/rounds seconds, and a ratio compares
 // figures taken seconds apart. Where /proc can be read, each slice is also charged the CPU time of
-// the process serving it and of the load generator, per request. Prints a table and writes
+// the process serving it, of the load generator and of the whole machine, per request, and the
+// share of the cores that was busy. Prints a table and writes
 // bench/results.json; any wrong answer exits non-zero.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
