@@ -5,6 +5,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migratorFor } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
+import { statementsOf } from '../../src/store/sqlite/statements.js';
 import { backends, createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 
 describe.each(backends())('migrations on %s', (backend) => {
@@ -94,6 +95,51 @@ describe.each(backends())('migrations on %s', (backend) => {
       expect(statuses.map((row) => row.status)).toEqual(['expired', 'failed', 'pending', 'success']);
     } finally {
       await kysely.destroy();
+    }
+  });
+});
+
+describe.each(backends())('payments by status on %s', (backend) => {
+  let database: TestDatabase;
+  afterEach(() => database.drop());
+
+  it('lists each status exactly and expires only pending payments, successful ones left out of the status index', async () => {
+    database = await createTestDatabase(backend);
+    const store = await openStore(database.url);
+    try {
+      await store.migrate();
+      await store.addAccount({ customerId: 'acc', currency: 'KZT' });
+      const open = (paymentId: string) => store.openPayment({ paymentId, projectId: 1, customerId: 'acc', amount: 100, currency: 'KZT' });
+      const settle = (paymentId: string, status: 'success' | 'decline') =>
+        store.applyCallback({ facts: { projectId: 1, paymentId, status, amount: 100, currency: 'KZT' }, rawBody: `{"${paymentId}":1}`, headers: {}, receivedAt: new Date() });
+      for (const id of ['paid-1', 'declined-1', 'pending-1', 'paid-2', 'pending-2']) expect(await open(id)).toMatchObject({ opened: { paymentId: id, status: 'pending' } });
+      expect((await settle('paid-1', 'success')).result).toBe('credited');
+      expect((await settle('paid-2', 'success')).result).toBe('credited');
+      expect((await settle('declined-1', 'decline')).result).toBe('failed');
+      const ids = async (status: 'pending' | 'success' | 'failed' | 'expired') => (await store.listPayments({ status })).map((p) => p.paymentId);
+      expect(await ids('pending')).toEqual(['pending-1', 'pending-2']);
+      expect(await ids('success')).toEqual(['paid-1', 'paid-2']);
+      expect(await ids('failed')).toEqual(['declined-1']);
+      expect(await ids('expired')).toEqual([]);
+      expect(await store.expirePendingPayments(new Date(Date.now() + 1000))).toBe(2);
+      expect(await ids('expired')).toEqual(['pending-1', 'pending-2']);
+      expect(await ids('pending')).toEqual([]);
+      expect(await ids('success')).toEqual(['paid-1', 'paid-2']);
+    } finally {
+      await store.close();
+    }
+    if (backend !== 'sqlite') return;
+    const db = new BetterSqlite3(database.url.slice('sqlite:'.length));
+    try {
+      // The expiry statement as the store prepares it reads the index, and the index holds no
+      // successful payment: a callback's success only took its payment's entry out.
+      const expire = statementsOf(db)().expire.source;
+      const plan = db.prepare<unknown[], { detail: string }>(`explain query plan ${expire}`).all(new Date().toISOString(), new Date().toISOString());
+      expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX payments_unsettled/);
+      const indexed = db.prepare<[], { status: string }>(`select status from payments indexed by payments_unsettled where status <> 'success' order by status`).all();
+      expect(indexed.map((row) => row.status)).toEqual(['expired', 'expired', 'failed']);
+    } finally {
+      db.close();
     }
   });
 });

@@ -5,6 +5,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { ACCOUNT_COLUMNS, PAYMENT_COLUMNS, type AccountRow, type PaymentRow } from './rows.js';
 
+/**
+ * The condition of the index of unsettled payments (migration 0007). SQLite reads a partial index
+ * only for a query whose WHERE carries this term as written, even where another term implies it.
+ */
+export const UNSETTLED = "status <> 'success'";
+
 function prepareAll(db: BetterSqlite3.Database) {
   const prepare = <T = unknown>(text: string) => db.prepare<unknown[], T>(text);
   return {
@@ -47,7 +53,7 @@ function prepareAll(db: BetterSqlite3.Database) {
        values (@sha, @rawBody, @headers, @reason, @now, @now, 1)
        on conflict (body_sha256) do update set deliveries = rejected_callbacks.deliveries + 1, last_received_at = @now`,
     ),
-    expire: prepare(`update payments set status = 'expired', updated_at = ? where status = 'pending' and created_at < ?`),
+    expire: prepare(`update payments set status = 'expired', updated_at = ? where status = 'pending' and ${UNSETTLED} and created_at < ?`),
     ping: prepare('select 1'),
   };
 }
