@@ -19,13 +19,18 @@ function peakRssMb(pid: number | undefined): number {
   return Math.round(kb / 102.4) / 10;
 }
 
+// What a child said is kept for the error message if it exits, and stdout until it names its port:
+// the last 32 kB is plenty for either, and a child that talks for a whole run stays bounded.
+const KEEP_CHARS = 32 * 1024;
+const tail = (text: string): string => (text.length > 2 * KEEP_CHARS ? text.slice(-KEEP_CHARS) : text);
+
 export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (output: string) => number | undefined): Promise<Child> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      output += chunk;
+      output = tail(output + chunk);
       const port = portFrom(output);
       if (port === undefined) return;
       child.stdout!.off('data', onData);
@@ -45,7 +50,7 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (ou
       });
     };
     child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output = tail(output + chunk)));
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`)));
   });
 }
