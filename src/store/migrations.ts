@@ -258,7 +258,7 @@ function paymentStatusCheckAsComparisonsOnSqlite(dialect: Dialect): Migration {
 }
 
 // SQLite: the status index keeps only payments not settled as success. Every successful callback
-// moved its payment's entry from ('pending', t) to ('success', t) — a delete and an insert, ~6,500
+// moved its payment's entry from ('pending', t) to ('success', t) — a delete and an insert, ~5,000
 // of the writer's ~176,000 instructions a callback (bench:count; bench/README.md, session 15); now
 // its entry is only deleted. What reads the index is expiry (pending payments) and an operator's
 // listing of pending, failed or expired payments; listing successful ones, most of the table,
