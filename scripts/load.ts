@@ -59,17 +59,29 @@ async function post(path: string, body: string): Promise<Record<string, unknown>
   return (await response.json()) as Record<string, unknown>;
 }
 
-/** Payments issued ahead of the run, as many as the callback phase could settle at 20,000/s. */
+/**
+ * Payments issued ahead of the run, as many as the callback phase could settle at 20,000/s: with
+ * autocannon, `connections` always in flight, so that the callbacks start soon after (this
+ * machine's speed drifts within minutes), every answer checked and its payment id kept.
+ */
 async function issuePayments(count: number): Promise<string[]> {
   const ids: string[] = [];
-  const bodies = customers.map((c) => checkDepositBody(signer, c, amount));
-  for (let start = 0; start < count; start += connections) {
-    const batch = await Promise.all(Array.from({ length: Math.min(connections, count - start) }, (_, i) => post('/terminal', bodies[(start + i) % bodies.length]!)));
-    for (const answer of batch) {
-      if (answer.code !== 0 || typeof answer.payment_id !== 'string') throw new Error(`check_deposit was refused: ${JSON.stringify(answer)}`);
-      ids.push(answer.payment_id);
-    }
-  }
+  let refused: string | undefined;
+  const result = await runLoad({
+    url,
+    path: '/terminal',
+    bodies: cycling(customers.map((c) => checkDepositBody(signer, c, amount))),
+    check: (status, body) => {
+      const ok = depositIssued(status, body);
+      if (ok) ids.push((JSON.parse(body) as { payment_id: string }).payment_id);
+      else refused ??= `HTTP ${status}: ${body}`;
+      return ok;
+    },
+    connections,
+    durationSeconds: 3600,
+    amount: count,
+  });
+  if (result.errors > 0) throw new Error(`check_deposit failed ${result.errors} times while issuing payments; the first: ${refused ?? 'no answer'}`);
   return ids;
 }
 

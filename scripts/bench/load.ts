@@ -17,6 +17,8 @@ export interface LoadSpec {
   check: (status: number, body: string) => boolean;
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests instead of after durationSeconds. */
+  amount?: number;
 }
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
@@ -26,6 +28,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
     url: spec.url,
     connections: spec.connections,
     duration: spec.durationSeconds,
+    ...(spec.amount !== undefined && { amount: spec.amount }),
     requests: [
       {
         method: 'POST',

@@ -1,0 +1,66 @@
+// `npm run load`, the independent load run against a running service: it issues the payments its
+// callbacks settle, sends them signed, checks every answer, and the ledger must show each payment
+// credited once.
+import { execFile } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/store/open-store.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { DEMO_SECRET } from '../support/platform.js';
+import { projectRoot, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+
+const ACCOUNTS = 20;
+const AMOUNT = 10_000;
+
+let database: TestDatabase;
+let service: ServiceProcess;
+
+beforeAll(async () => {
+  database = await createTestDatabase('sqlite');
+  const store = await openStore(database.url);
+  await store.migrate();
+  for (let i = 1; i <= ACCOUNTS; i++) await store.addAccount({ customerId: `load-account-${i}`, currency: 'KZT' });
+  await store.close();
+  service = await startServiceProcess({ DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) });
+}, 30_000);
+
+afterAll(async () => {
+  await service?.stop();
+  await database?.drop();
+});
+
+function runLoadTool(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], { cwd: projectRoot, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe('npm run load', () => {
+  it('issues payments, settles them with signed callbacks, every answer right, and each payment is credited once', async () => {
+    const run = await runLoadTool(['--url', service.url, '--accounts', String(ACCOUNTS), '--op', 'callback', '--duration', '1', '--warmup', '0', '--connections', '10']);
+    expect(run.stderr).toMatch(/issuing 20000 payments/);
+    expect(run.code).toBe(0);
+    const row = /^callback\s+(\d+)\s+\d+\s+\d+\s+(\d+)/m.exec(run.stdout);
+    expect(row, run.stdout).not.toBeNull();
+    expect(Number(row![1])).toBeGreaterThan(0);
+    expect(Number(row![2])).toBe(0);
+
+    const store = await openStore(database.url);
+    try {
+      const payments = await store.listPayments({});
+      expect(payments).toHaveLength(20_000);
+      const credited = payments.filter((p) => p.status === 'success');
+      expect(credited.length).toBeGreaterThan(0);
+      let balances = 0;
+      for (let i = 1; i <= ACCOUNTS; i++) balances += (await store.findAccount(`load-account-${i}`))!.balance;
+      expect(balances).toBe(credited.length * AMOUNT);
+      const callbacks = await store.listCallbacks({});
+      expect(callbacks.every((c) => c.result === 'credited')).toBe(true);
+      expect(new Set(callbacks.map((c) => c.paymentId)).size).toBe(callbacks.length);
+      expect(callbacks).toHaveLength(credited.length);
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
+});
