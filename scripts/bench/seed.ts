@@ -9,6 +9,12 @@ export const accountId = (i: number) => `bench-acc-${i}`;
 export const callbackPaymentId = (i: number) => `bench-cb-${i}`;
 
 const NOW = '2026-01-01T00:00:00.000Z';
+// Callbacks settle payments in the order they were seeded; consecutive payments belong to accounts
+// this far apart, as a merchant's customers pay in no particular order: a batch of credits then
+// changes as many account pages as it would in service, not one page of neighbours. A prime that
+// divides no power of ten spreads them over every account; small enough that PostgreSQL's 32-bit
+// arithmetic holds it times a million accounts.
+const CUSTOMER_STRIDE = 1009;
 
 function seedSql(accounts: number, callbackPayments: number): string[] {
   const series = (n: number) => `with recursive g(i) as (select 1 union all select i + 1 from g where i < ${n})`;
@@ -18,7 +24,7 @@ function seedSql(accounts: number, callbackPayments: number): string[] {
     `${series(accounts)} insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
        select 'bench-old-' || i, ${BENCH_PROJECT}, 'bench-acc-' || i, 1000, 'KZT', 'failed', 'decline', '${NOW}', '${NOW}' from g`,
     `${series(callbackPayments)} insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
-       select 'bench-cb-' || (i - 1), ${BENCH_PROJECT}, 'bench-acc-' || (((i - 1) % ${accounts}) + 1), 10000, 'KZT', 'pending', null, '${NOW}', '${NOW}' from g`,
+       select 'bench-cb-' || (i - 1), ${BENCH_PROJECT}, 'bench-acc-' || (((((i - 1) % ${accounts}) * ${CUSTOMER_STRIDE}) % ${accounts}) + 1), 10000, 'KZT', 'pending', null, '${NOW}', '${NOW}' from g`,
   ];
 }
 
