@@ -17,11 +17,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
-import { startBenchService, startChild, type Child } from './bench/children.js';
+import { startBenchService, startEchoServer, type Child } from './bench/children.js';
 import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, type CpuSlice } from './bench/cpu.js';
 import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } from './bench/group-commit.js';
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
+import { combine, median, ratioByRound } from './bench/slices.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed, sqliteDurableCommitsPerSecond } from './bench/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -66,17 +67,7 @@ async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void>
   return { url: url.toString(), drop: () => admin(`drop schema ${schema} cascade`) };
 }
 
-const startEcho = (kind: 'node_http' | 'koa'): Promise<Child> =>
-  startChild(['--import', 'tsx', path.join(root, 'scripts/bench/echo-server.ts'), kind], {}, (out) => {
-    const match = /^(\d+)\n/.exec(out);
-    return match ? Number(match[1]) : undefined;
-  });
-
 const random = (n: number): number => 1 + Math.floor(Math.random() * n);
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 interface Target {
   name: string;
@@ -86,18 +77,6 @@ interface Target {
   path: string;
   bodies: BodySource;
   check: (status: number, body: string) => boolean;
-}
-
-/** Several slices of one target, as one figure: requests over time; latencies the median slice's. */
-function combine(slices: LoadResult[]): LoadResult {
-  const requests = slices.reduce((sum, r) => sum + r.requests, 0);
-  return {
-    rps: Math.round(requests / (slices.length * slice)),
-    p50_ms: median(slices.map((r) => r.p50_ms)),
-    p99_ms: median(slices.map((r) => r.p99_ms)),
-    errors: slices.reduce((sum, r) => sum + r.errors, 0),
-    requests,
-  };
 }
 
 async function main() {
@@ -121,8 +100,8 @@ async function main() {
   const echoBody = verifyBodies[0]!;
 
   log('starting the echo servers and the service');
-  const nodeHttp = await startEcho('node_http');
-  const koa = await startEcho('koa');
+  const nodeHttp = await startEchoServer('node_http');
+  const koa = await startEchoServer('koa');
   const startService = () => startBenchService(startArguments(root), database.url, { NODE_ENV: 'production' });
   // Start-up is one short sample, as exposed to the machine's drift as any: the median of five.
   const startups: number[] = [];
@@ -183,10 +162,9 @@ async function main() {
     rmSync(workDir, { recursive: true, force: true });
   }
 
-  const result = (name: string) => combine(slices.get(name)!);
+  const result = (name: string) => combine(slices.get(name)!, slice);
   const commits = Math.round(median(commitSlices));
-  const perRound = (name: string, reference: string) =>
-    median(slices.get(name)!.map((r, i) => r.requests / slices.get(reference)![i]!.requests));
+  const perRound = (name: string, reference: string) => ratioByRound(slices.get(name)!, slices.get(reference)!);
   const service_ = Object.fromEntries(['verify', 'check_deposit', 'callback'].map((name) => [name, result(name)]));
   const cpu = Object.fromEntries(targets.map((t) => [t.name, cpuPerRequest(cpuSlices.get(t.name)!, slices.get(t.name)!)]));
   const groupCommit = Object.fromEntries(WRITES.map((name) => [name, groupCommitFigures(groupCommitSlices.get(name)!, slice * rounds)]));

@@ -1,5 +1,6 @@
 // npm run load -- [--url URL] [--op verify|check_deposit|callback|all] [--duration S] [--warmup S]
 //                 [--connections C] [--project ID --secret SECRET] [--customer ID | --accounts N]
+//                 [--koa-reference [--rounds R]]
 //        npm run --silent load -- --accounts N --print-accounts | npm run --silent cli -- accounts import
 // A load run against a service that is already running (`npm start`, a staging deployment): signed
 // requests prepared before the clock starts, every answer checked, the same autocannon settings as
@@ -15,12 +16,17 @@
 // the whole machine and how busy its cores were (from /proc/stat, as `npm run bench` prints them):
 // this machine's speed drifts by tens of percent within minutes, and a cost compares with the
 // bench's where a rate taken minutes apart may not.
+// --koa-reference (loopback only) also starts the bench's Koa echo and measures each operation in
+// --rounds slices (default 5) in turns with it, as `npm run bench` does: the ratio to Koa by round
+// then compares with the bench's whatever phase of this machine each run met.
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
 import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource, type Signer } from './bench/bodies.js';
 import { machineBetween, machineCost, machineSample, type MachineSample } from './bench/cpu.js';
-import { credited, depositIssued, runLoad, verified, type LoadResult } from './bench/load.js';
+import { startEchoServer } from './bench/children.js';
+import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
+import { combine, ratioByRound } from './bench/slices.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,12 +41,16 @@ const { values } = parseArgs({
     accounts: { type: 'string' },
     'print-accounts': { type: 'boolean', default: false },
     amount: { type: 'string', default: '10000' },
+    'koa-reference': { type: 'boolean', default: false },
+    rounds: { type: 'string', default: '5' },
   },
 });
 const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
+const rounds = Number(values.rounds);
 if (!(duration > 0) || !(warmup >= 0) || !(connections > 0)) throw new Error('--duration and --connections take positive numbers, --warmup zero or more');
+if (!(Number.isSafeInteger(rounds) && rounds > 0)) throw new Error('--rounds takes a positive whole number');
 const amount = Number(values.amount);
 const signer: Signer = { projectId: Number(values.project), secret: values.secret! };
 const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op!];
@@ -119,19 +129,45 @@ async function main() {
   };
   const results: Record<string, LoadResult> = {};
   const machine: Record<string, MachineSample | undefined> = {};
+  const toKoa: Record<string, number> = {};
   // The service's cost is on this machine's clock only if it runs here.
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
-  for (const op of ops) {
-    const source = sources[op]!;
-    if (warmup > 0) {
-      process.stderr.write(`${op}: warming up, ${warmup} s\n`);
-      const warm = await runLoad({ url, ...source, connections, durationSeconds: warmup });
-      if (warm.errors > 0) throw new Error(`${op}: ${warm.errors} wrong or failed answers while warming up`);
+  if (values['koa-reference'] && !local) throw new Error('--koa-reference measures a Koa echo on this machine beside the service: give a loopback --url');
+  const koa = values['koa-reference'] ? await startEchoServer('koa') : undefined;
+  try {
+    const echo = koa && { url: `http://127.0.0.1:${koa.port}`, path: '/', bodies: cycling([verifyBody(signer, customer)]), check: echoCheck };
+    // Without the reference, one slice of --duration; with it, --rounds slices in turns with the
+    // echo's, as `npm run bench` measures, so that the ratio compares with the bench's by round.
+    const slices = echo ? rounds : 1;
+    const slice = duration / slices;
+    for (const op of ops) {
+      const source = { url, ...sources[op]! };
+      if (warmup > 0) {
+        process.stderr.write(`${op}: warming up, ${warmup} s\n`);
+        const warm = await runLoad({ ...source, connections, durationSeconds: warmup });
+        if (warm.errors > 0) throw new Error(`${op}: ${warm.errors} wrong or failed answers while warming up`);
+        if (echo) await runLoad({ ...echo, connections, durationSeconds: Math.min(warmup, 1) });
+      }
+      process.stderr.write(`${op}: ${connections} connections, ${echo ? `${slices} slices of ${slice} s in turns with the Koa echo` : `${duration} s`}\n`);
+      const opSlices: LoadResult[] = [];
+      const echoSlices: LoadResult[] = [];
+      let spent: MachineSample | undefined = local ? { busyUs: 0, totalUs: 0 } : undefined;
+      for (let i = 0; i < slices; i++) {
+        const before = local ? machineSample() : undefined;
+        opSlices.push(await runLoad({ ...source, connections, durationSeconds: slice }));
+        const used = machineBetween(before, local ? machineSample() : undefined);
+        spent = spent && used && { busyUs: spent.busyUs + used.busyUs, totalUs: spent.totalUs + used.totalUs };
+        if (echo) echoSlices.push(await runLoad({ ...echo, connections, durationSeconds: slice }));
+      }
+      results[op] = combine(opSlices, slice);
+      machine[op] = spent;
+      if (echo) {
+        results[`koa echo (${op})`] = combine(echoSlices, slice);
+        toKoa[op] = ratioByRound(opSlices, echoSlices);
+      }
     }
-    process.stderr.write(`${op}: ${connections} connections, ${duration} s\n`);
-    const before = local ? machineSample() : undefined;
-    results[op] = await runLoad({ url, ...source, connections, durationSeconds: duration });
-    machine[op] = machineBetween(before, local ? machineSample() : undefined);
+  } finally {
+    await koa?.stop();
   }
   const costColumns = (op: string, r: LoadResult) => {
     const m = machine[op];
@@ -139,12 +175,17 @@ async function main() {
     return cost ? ` ${cost.machine.toFixed(1).padStart(8)} ${`${Math.round(cost.machine_busy * 100)}%`.padStart(6)}` : '';
   };
   const withCosts = Object.values(machine).some((m) => m !== undefined);
+  const withRatios = Object.keys(toKoa).length > 0;
+  const ratioColumn = (op: string) => (withRatios ? ` ${(op in toKoa ? toKoa[op]!.toFixed(2) : '').padStart(6)}` : '');
   process.stdout.write(
-    `${'operation'.padEnd(14)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}${withCosts ? ` ${'mach µs'.padStart(8)} ${'busy'.padStart(6)}` : ''}\n`,
+    `${'operation'.padEnd(24)} ${'req/s'.padStart(8)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'errors'.padStart(7)}${withRatios ? ` ${'× koa'.padStart(6)}` : ''}${withCosts ? ` ${'mach µs'.padStart(8)} ${'busy'.padStart(6)}` : ''}\n`,
   );
   for (const [op, r] of Object.entries(results)) {
-    process.stdout.write(`${op.padEnd(14)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.errors).padStart(7)}${costColumns(op, r)}\n`);
+    process.stdout.write(
+      `${op.padEnd(24)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.errors).padStart(7)}${ratioColumn(op)}${costColumns(op, r)}\n`,
+    );
   }
+  if (withRatios) process.stdout.write('× koa: median over the rounds of each round\'s ratio to the Koa echo measured right after it, as `npm run bench` gives it\n');
   if (withCosts) process.stdout.write('mach µs: busy time of the whole machine per request (every core, kernel included); busy: share of the cores busy meanwhile\n');
   if (Object.values(results).some((r) => r.errors > 0)) process.exitCode = 1;
 }

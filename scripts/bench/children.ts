@@ -1,6 +1,8 @@
 // Child processes the benchmark starts and measures: reference servers and the service itself.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { BENCH_PROJECT, BENCH_SECRET } from './seed.js';
 
 export interface Child {
@@ -62,6 +64,16 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (ou
 export function startBenchService(args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
   return startChild(args, { DATABASE_URL: databaseUrl, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0', ...env }, (out) => {
     const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
+    return match ? Number(match[1]) : undefined;
+  });
+}
+
+const echoServer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'echo-server.ts');
+
+/** A reference JSON echo (echo-server.ts) on loopback, on a port of the system's choosing. */
+export function startEchoServer(kind: 'node_http' | 'koa'): Promise<Child> {
+  return startChild(['--import', 'tsx', echoServer, kind], {}, (out) => {
+    const match = /^(\d+)\n/.exec(out);
     return match ? Number(match[1]) : undefined;
   });
 }

@@ -1,6 +1,6 @@
 // `npm run load`, the independent load run against a running service: it issues the payments its
-// callbacks settle, sends them signed, checks every answer, and the ledger must show each payment
-// credited once.
+// callbacks settle, sends them signed in turns with a Koa echo for the ratio the bench reports,
+// checks every answer, and the ledger must show each payment credited once.
 import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
@@ -38,13 +38,17 @@ function runLoadTool(args: string[]): Promise<{ code: number; stdout: string; st
 
 describe('npm run load', () => {
   it('issues payments, settles them with signed callbacks, every answer right, and each payment is credited once', async () => {
-    const run = await runLoadTool(['--url', service.url, '--accounts', String(ACCOUNTS), '--op', 'callback', '--duration', '1', '--warmup', '0', '--connections', '10']);
+    const run = await runLoadTool(['--url', service.url, '--accounts', String(ACCOUNTS), '--op', 'callback', '--duration', '1', '--warmup', '0', '--connections', '10', '--koa-reference', '--rounds', '2']);
     expect(run.stderr).toMatch(/issuing 20000 payments/);
-    expect(run.code).toBe(0);
-    const row = /^callback\s+(\d+)\s+\d+\s+\d+\s+(\d+)/m.exec(run.stdout);
+    expect(run.stderr).toMatch(/callback: 10 connections, 2 slices of 0.5 s in turns with the Koa echo/);
+    expect(run.code, run.stderr).toBe(0);
+    // req/s, p50, p99, errors, then the ratio to the Koa echo measured in turns with it.
+    const row = /^callback\s+(\d+)\s+[\d.]+\s+[\d.]+\s+(\d+)\s+(\d+\.\d\d)\s/m.exec(run.stdout);
     expect(row, run.stdout).not.toBeNull();
     expect(Number(row![1])).toBeGreaterThan(0);
     expect(Number(row![2])).toBe(0);
+    expect(Number(row![3])).toBeGreaterThan(0);
+    expect(run.stdout).toMatch(/^koa echo \(callback\)\s+[1-9]\d*\s+[\d.]+\s+[\d.]+\s+0\s/m);
 
     const store = await openStore(database.url);
     try {
