@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
-import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bench/bodies.js';
+import { callbackBody, checkDepositBody, cycling, once, PREPARED_CALLBACKS_PER_SECOND, verifyBody, type BodySource } from './bench/bodies.js';
 import { startBenchService, startEchoServer, type Child } from './bench/children.js';
 import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, type CpuSlice } from './bench/cpu.js';
 import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } from './bench/group-commit.js';
@@ -83,9 +83,8 @@ async function main() {
   log('building (npm run build)…');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit' });
 
-  // Enough pending payments for the callback phase (its warm-up included) even at several times
-  // the target rate.
-  const callbackPayments = Math.max(100_000, Math.ceil((duration + 1) * 20_000));
+  // Enough pending payments for the callback phase, its warm-up included.
+  const callbackPayments = Math.max(100_000, Math.ceil((duration + 1) * PREPARED_CALLBACKS_PER_SECOND));
   const database = await freshDatabase();
   log(`seeding ${values.db}: ${accounts} accounts, ${accounts} payments, ${callbackPayments} pending payments`);
   const store = await openStore(database.url);

@@ -22,7 +22,7 @@
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
-import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource, type Signer } from './bench/bodies.js';
+import { callbackBody, checkDepositBody, cycling, once, PREPARED_CALLBACKS_PER_SECOND, verifyBody, type BodySource, type Signer } from './bench/bodies.js';
 import { machineBetween, machineCost, machineSample, type MachineSample } from './bench/cpu.js';
 import { startEchoServer } from './bench/children.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
@@ -70,7 +70,7 @@ async function post(path: string, body: string): Promise<Record<string, unknown>
 }
 
 /**
- * Payments issued ahead of the run, as many as the callback phase could settle at 20,000/s: with
+ * Payments issued ahead of the run, as many as the callback phase could settle (seed.ts): with
  * autocannon, `connections` always in flight, so that the callbacks start soon after (this
  * machine's speed drifts within minutes), every answer checked and its payment id kept.
  */
@@ -117,7 +117,7 @@ async function main() {
   // issuing's write-ahead log still being checkpointed.
   let callbackBodies: BodySource | undefined;
   if (ops.includes('callback')) {
-    const count = Math.ceil((duration + warmup) * 20_000);
+    const count = Math.ceil((duration + warmup) * PREPARED_CALLBACKS_PER_SECOND);
     process.stderr.write(`issuing ${count} payments for the callback run…\n`);
     const ids = await issuePayments(count);
     callbackBodies = once(ids.map((id, i) => callbackBody(signer, id, amount, i)), 'payments');

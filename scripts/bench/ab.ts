@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../../src/store/open-store.js';
-import { callbackBody, checkDepositBody, cycling, once, verifyBody, type BodySource } from './bodies.js';
+import { callbackBody, checkDepositBody, cycling, once, PREPARED_CALLBACKS_PER_SECOND, verifyBody, type BodySource } from './bodies.js';
 import { startBenchService, type Child } from './children.js';
 import { cpuBetween, cpuSample } from './cpu.js';
 import { credited, depositIssued, runLoad, verified, type LoadResult } from './load.js';
@@ -94,7 +94,7 @@ async function main() {
   const signer = { projectId: BENCH_PROJECT, secret: BENCH_SECRET };
   const random = () => accountId(1 + Math.floor(Math.random() * accounts));
   // Both databases hold the same pending payments; each side settles every one of them once.
-  const callbackPayments = op === 'callback' ? Math.ceil((warmup + rounds * duration) * 12_000) : 0;
+  const callbackPayments = op === 'callback' ? Math.ceil((warmup + rounds * duration) * PREPARED_CALLBACKS_PER_SECOND) : 0;
   log(`preparing ${op} bodies`);
   const prepared =
     op === 'verify'

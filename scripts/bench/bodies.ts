@@ -3,6 +3,15 @@
 import { randomBytes } from 'node:crypto';
 import { signValue } from '../../src/protocol/signature/signature.js';
 
+/**
+ * Callbacks a second that the load tools prepare payments for (the bench and bench:ab seed them,
+ * `npm run load` issues them): each callback settles a payment of its own, made before the clock
+ * starts, and a run that outpaces them stops with "ran out". The callback target on the fastest
+ * machine seen (half its Koa echo, 48,900 req/s on 2026-11-28) with room to spare; the service did
+ * 14,600 there.
+ */
+export const PREPARED_CALLBACKS_PER_SECOND = 30_000;
+
 export interface Signer {
   projectId: number;
   secret: string;
