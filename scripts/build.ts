@@ -1,47 +1,18 @@
-// npm run build [-- --readable]: the service as one ES module bundle per thread in dist/service/ — main.js (what
-// `npm start` runs), writer-thread.js and checkpointer-thread.js (the SQLite threads, started from
-// beside the code that starts them) and the chunks they share.
-//
-// Why a bundle: loading Koa, its plugins, the router and pino from node_modules is some 500 small
-// CommonJS files, and resolving, reading and wrapping them was half of start-up (~200 ms of CPU on
-// this machine). One file skips all of it. The tests run the same sources through tsx; the build
-// type-checks nothing (`npm run typecheck` and `npm test` do).
+// npm run build [-- --readable]: the service bundled into dist/service/ (service-bundle.ts says how
+// and why).
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { serviceBundle } from './service-bundle.js';
 
 // --readable keeps the layout of the sources, one statement per line: what a CPU profile needs to
 // name the line it spent its time on (the profiler, npm run bench:profile, builds this way).
 const { values } = parseArgs({ options: { readable: { type: 'boolean', default: false } } });
-const minify = !values.readable;
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = path.join(root, 'dist', 'service');
 
 rmSync(outdir, { recursive: true, force: true });
-await build({
-  absWorkingDir: root,
-  entryPoints: ['src/main.ts', 'src/store/sqlite/writer-thread.ts', 'src/store/sqlite/checkpointer-thread.ts'],
-  outdir,
-  entryNames: '[name]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  platform: 'node',
-  target: 'node20',
-  // A native addon stays a package; PostgreSQL's driver and Kysely are imported only when a
-  // postgres:// URL or a migration needs them, so they stay out of the start-up path entirely.
-  external: ['better-sqlite3', 'pg', 'kysely'],
-  // The CommonJS packages inside call require() for Node's built-ins; an ES module has none.
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
-  // Stack traces map back to src/ with `node --enable-source-maps` (not on by default: reading the
-  // map costs ~120 ms of start-up). Names are kept, so a trace without it still reads.
-  sourcemap: 'linked',
-  // Without white space the code V8 parses, and keeps as source in the heap, is 30% smaller: ~50 ms
-  // less start-up and a peak RSS no higher than the unbundled service's.
-  minifyWhitespace: minify,
-  minifySyntax: minify,
-  logLevel: 'warning',
-});
+await build(serviceBundle(root, outdir, { minify: !values.readable }));
