@@ -3,8 +3,8 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — merchant web service",
-    "version": "1.0.0",
-    "description": "The web service a merchant runs for the **Kassa24 Terminal BVU** payment method of the JetPay\npayment platform (Kazakhstan, KZT). A customer at a Kassa24 virtual terminal tops up an account\nheld at the merchant. The platform calls this service three times per payment, always\n`POST` with a JSON body, always signed:\n\n1. `verify` (to `POST /terminal`) — does the account `customer_id` exist?\n2. `check_deposit` (to `POST /terminal`) — the customer pays `amount` into `customer_id`;\n   answer with a `payment_id` unique on the merchant side.\n3. The Gate callback (to `POST /callback`) — the final result of that payment; `payment.id` is\n   the `payment_id` returned for `check_deposit`.\n\n## HTTP status and protocol code\n\n`POST /terminal` always answers **HTTP 200** (except `413` for an oversized body and `403` for a\nsource address outside the configured allow-list); the outcome is\nthe body's `code`: `0` success, `400` signature invalid, `404` account does not exist, `500`\ngeneral error with the reason in `error_description`.\n\n`POST /callback` answers **HTTP 200 only once the callback is durably stored**. Any other status\nmeans \"not stored, deliver again\": the platform redelivers undelivered callbacks (6 times every\n10 s, then with growing pauses, up to 120 attempts within 11 days).\n\n## Signature\n\nEvery request and callback carries `signature`: HMAC-SHA512, Base64-encoded, keyed with the\nproject's secret, over the body without its top-level `signature` field, flattened as follows.\n\n1. Flatten the JSON object into `key:value` entries; a nested object's keys are joined with `:`\n   (`payment:sum:amount:10000`); array items use their index (`items:0:name:x`). Keys are\n   lower-cased (ASCII only).\n2. `true`/`false` become `1`/`0`, `null` the empty string, numbers their decimal text as written\n   (integers keep every digit), strings stay as they are. Empty objects and arrays contribute\n   nothing.\n3. At most three levels are descended: an object or array met at the third level contributes\n   one entry, its key path followed by `:`.\n4. Sort the entries by key in natural order (digit runs compare by value), join them with `;`.\n5. HMAC-SHA512 of the joined string with the secret, Base64-encoded.\n\nFor the body `{\"type\":\"verify\",\"customer_id\":\"7123456789\",\"project_id\":1234}` and the secret\n`kassa24-demo-secret` the joined string is\n`customer_id:7123456789;project_id:1234;type:verify` and the signature is\n`0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==`.\n\n## Amounts\n\nAmounts are integers in minor currency units (KZT has two: `10000` is 100.00 KZT). Currency\ncodes are ISO 4217 alpha-3.\n",
+    "version": "1.1.0",
+    "description": "The web service a merchant runs for the **Kassa24 Terminal BVU** payment method of the JetPay\npayment platform (Kazakhstan, KZT). A customer at a Kassa24 virtual terminal tops up an account\nheld at the merchant. The platform calls this service three times per payment, always\n`POST` with a JSON body, always signed:\n\n1. `verify` (to `POST /terminal`) — does the account `customer_id` exist?\n2. `check_deposit` (to `POST /terminal`) — the customer pays `amount` into `customer_id`;\n   answer with a `payment_id` unique on the merchant side.\n3. The Gate callback (to `POST /callback`) — the final result of that payment; `payment.id` is\n   the `payment_id` returned for `check_deposit`.\n\n## HTTP status and protocol code\n\n`POST /terminal` always answers **HTTP 200** (except `413` for an oversized body and `403` for a\nsource address outside the configured allow-list); the outcome is\nthe body's `code`: `0` success, `400` signature invalid, `404` account does not exist, `500`\ngeneral error with the reason in `error_description`.\n\n`POST /callback` answers **HTTP 200 only once the callback is durably stored**. Any other status\nmeans \"not stored, deliver again\": the platform redelivers undelivered callbacks (6 times every\n10 s, then with growing pauses, up to 120 attempts within 11 days).\n\n## Signature\n\nEvery request and callback carries a signature: HMAC-SHA512, Base64-encoded (88 characters),\nkeyed with the project's secret, over a *stamp* of the body. Two algorithms make the stamp, and\nthis service accepts a signature made by either one, with any of the project's secrets (several\nwhile a secret is being rotated).\n\n**Where the signature is.** In the top-level field `signature`, or else in `general.signature`\n(where the platform's PHP SDK also looks). A body that carries both, or neither, is refused with\nan `error_description` that says which. `POST /terminal` takes it at the top level only.\n\n**The documented algorithm** (the platform's documentation; what this service signs with by\ndefault):\n\n1. Leave out the signature field itself (`signature`, or `signature` inside `general`).\n2. Flatten the JSON object into `key:value` entries; a nested object's keys are joined with `:`\n   (`payment:sum:amount:10000`); array items use their index (`items:0:name:x`). Keys are\n   lower-cased (ASCII `A`–`Z` only).\n3. `true`/`false` become `1`/`0`, `null` the empty string, numbers their decimal text as written\n   (integers keep every digit), strings stay as they are. Empty objects and arrays contribute\n   nothing (so `general` holding only the signature contributes nothing).\n4. At most three levels are descended: an object or array met at the fourth level contributes\n   one entry, its key path followed by `:`.\n5. Sort the entries by key in natural order (PHP `ksort(..., SORT_NATURAL)`: digit runs compare\n   by value, other bytes by value), join them with `;`.\n\n**The SDK algorithm** (the platform's reference PHP SDK, `SignatureHandler` and `Callback`, as\npublished today) differs in four points, and is otherwise the same:\n\n- every `signature` key whose value is not `null` is left out, at any depth;\n- keys keep their case, and a `:` inside a key is written `::`;\n- there is no depth limit: every level is descended;\n- every key named `frame_mode` is left out, at any depth.\n\nFor a body whose keys are lower-case, hold no `:`, and nest at most three levels, with no\n`frame_mode` key and no second `signature`, both algorithms give the same stamp.\n\nFor the body `{\"type\":\"verify\",\"customer_id\":\"7123456789\",\"project_id\":1234}` and the secret\n`kassa24-demo-secret` the stamp is `customer_id:7123456789;project_id:1234;type:verify` under\nboth, and the signature is\n`0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==`.\nFor `{\"project_id\":1234,\"redirectData\":{\"url\":\"u\"}}` the documented stamp is\n`project_id:1234;redirectdata:url:u` and the SDK's `project_id:1234;redirectData:url:u`.\n\n## Payment statuses\n\nWhat the `payment.status` of a callback does to the payment:\n\n| status | effect |\n| --- | --- |\n| `success` | the payment is successful; the account is credited, exactly once |\n| `decline`, `error`, `cancelled`, `canceled`, `expired`, `internal error`, `external error` | the payment is marked failed; nothing is credited |\n| any other (`processing`, `awaiting customer`, `external processing`, …) | intermediate: recorded, the payment stays pending |\n\nStatuses are compared exactly (case-sensitive). `canceled` is the PHP SDK's spelling since\n2025, `cancelled` the older one; both mean the same.\n\n## Amounts\n\nAmounts are integers in minor currency units (KZT has two: `10000` is 100.00 KZT). Currency\ncodes are ISO 4217 alpha-3.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
     },
@@ -143,7 +143,7 @@ export const openapiDocument = {
           "platform"
         ],
         "summary": "Payment result (Gate callback)",
-        "description": "The platform's standard Gate callback with the result of a payment; `payment.id` is the\n`payment_id` this service issued for `check_deposit`.\n\nEvery correctly signed callback is stored durably (raw body, time received) before it is\nanswered `200`. Then:\n\n- `success` marks the payment successful and credits the account exactly once, however\n  many times, in whatever order and however concurrently the callback is delivered;\n- `decline`, `error` and `cancelled` mark the payment failed;\n- intermediate statuses (`processing`, `awaiting customer`, `external processing`, …) are\n  recorded and leave the payment pending;\n- a `payment.id` this service never issued, or an amount or currency different from the\n  deposit, is kept and flagged for review and credits nothing.\n\nAny answer other than `200` means the callback was not stored and must be delivered again:\n`403` for a missing or wrong signature or an unknown project (nothing is stored or\ncredited; redelivery lets the operator fix a wrong key), `400` for a body that breaks this\ncontract, `503` while the store cannot write.\n",
+        "description": "The platform's standard Gate callback with the result of a payment; `payment.id` is the\n`payment_id` this service issued for `check_deposit`.\n\nEvery correctly signed callback is stored durably (raw body, time received) before it is\nanswered `200`. Then:\n\n- `success` marks the payment successful and credits the account exactly once, however\n  many times, in whatever order and however concurrently the callback is delivered;\n- `decline`, `error`, `cancelled`, `canceled`, `expired`, `internal error` and\n  `external error` mark the payment failed;\n- intermediate statuses (`processing`, `awaiting customer`, `external processing`, …) are\n  recorded and leave the payment pending;\n- a `payment.id` this service never issued, or an amount or currency different from the\n  deposit, is kept and flagged for review and credits nothing.\n\nThe signature may be at the top level or in `general.signature`, made by either algorithm\n(see the API description).\n\nAny answer other than `200` means the callback was not stored and must be delivered again:\n`403` for a missing, doubled or wrong signature or an unknown project (nothing is stored or\ncredited; redelivery lets the operator fix a wrong key), `400` for a body that breaks this\ncontract, `503` while the store cannot write.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -198,6 +198,32 @@ export const openapiDocument = {
                       }
                     },
                     "signature": "qHdAJ1R6dnIYKvIY18QXH2SlcgxNBr6/WxLxaceCe2yf+cQYbIPWU+0gQ5dD86BG8ZgoNOI9DZ3NIdunfdPpYA=="
+                  }
+                },
+                "general_signature_canceled": {
+                  "summary": "A cancelled payment in the SDK's format — the signature in `general` (signed with the demo secret)",
+                  "value": {
+                    "project_id": 1234,
+                    "general": {
+                      "project_id": 1234,
+                      "payment_id": "payment_48",
+                      "signature": "94hlzQqis5CP4XXNF2VaALdw9ARc7ciqMwhuk1XgOi+PWMbacIlxzGI8Ve00W08fwEjSo1zub8aOw4O/iM2gbg=="
+                    },
+                    "payment": {
+                      "id": "payment_48",
+                      "type": "purchase",
+                      "status": "canceled",
+                      "date": "2022-03-25T11:09:45+0000",
+                      "method": "kassa24_bvu",
+                      "sum": {
+                        "amount": 10000,
+                        "currency": "KZT"
+                      },
+                      "description": ""
+                    },
+                    "customer": {
+                      "id": "customer_123"
+                    }
                   }
                 }
               }
@@ -459,7 +485,7 @@ export const openapiDocument = {
       "Signature": {
         "type": "string",
         "minLength": 1,
-        "description": "HMAC-SHA512 of the flattened body (see the API description), keyed with the project's\nsecret, Base64-encoded.\n",
+        "description": "HMAC-SHA512 of the body's stamp under the documented or the SDK algorithm (see the API\ndescription), keyed with the project's secret, Base64-encoded.\n",
         "example": "0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg=="
       },
       "ErrorDescription": {
@@ -697,8 +723,7 @@ export const openapiDocument = {
         "description": "The platform's standard Gate callback. Fields beyond those listed may appear; they are\ncovered by the signature and kept with the stored callback.\n",
         "required": [
           "project_id",
-          "payment",
-          "signature"
+          "payment"
         ],
         "properties": {
           "project_id": {
@@ -706,6 +731,9 @@ export const openapiDocument = {
           },
           "payment": {
             "$ref": "#/components/schemas/CallbackPayment"
+          },
+          "general": {
+            "$ref": "#/components/schemas/CallbackGeneral"
           },
           "account": {
             "type": "object",
@@ -737,6 +765,23 @@ export const openapiDocument = {
           }
         }
       },
+      "CallbackGeneral": {
+        "type": "object",
+        "description": "Request-level fields of the platform's newer callback format. Its `signature` is where the\nsignature sits when there is none at the top level: exactly one of `signature` and\n`general.signature` must be present. Other fields here are signed like any other.\n",
+        "properties": {
+          "project_id": {
+            "$ref": "#/components/schemas/ProjectId"
+          },
+          "payment_id": {
+            "type": "string",
+            "description": "The payment the callback reports on, as in `payment.id`.",
+            "example": "payment_47"
+          },
+          "signature": {
+            "$ref": "#/components/schemas/Signature"
+          }
+        }
+      },
       "CallbackPayment": {
         "type": "object",
         "description": "The payment the callback reports on. Only `id`, `status` and `sum` are required: they are\nwhat the ledger acts on, and a callback refused over a field nobody reads would be\nredelivered for 11 days.\n",
@@ -760,7 +805,7 @@ export const openapiDocument = {
           "status": {
             "type": "string",
             "minLength": 1,
-            "description": "Payment status. Final: `success` (the account is credited), `decline`, `error`,\n`cancelled` (the payment failed). Intermediate, recorded while the payment stays\npending: `processing`, `awaiting customer`, `external processing` and any other the\nplatform sends.\n",
+            "description": "Payment status (see \"Payment statuses\" in the API description). Final: `success` (the\naccount is credited); `decline`, `error`, `cancelled`, `canceled`, `expired`,\n`internal error`, `external error` (the payment failed). Intermediate, recorded while\nthe payment stays pending: `processing`, `awaiting customer`, `external processing` and\nany other the platform sends.\n",
             "example": "success"
           },
           "date": {
@@ -878,7 +923,7 @@ export const openapiDocument = {
               "duplicate",
               "flagged"
             ],
-            "description": "What the callback did:\n- `credited` — success; the account was credited now;\n- `failed` — the payment is marked failed (`decline`, `error`, `cancelled`);\n- `recorded` — an intermediate status, or a final one the payment already had from an\n  earlier, different callback; nothing else changed;\n- `duplicate` — this exact callback was stored before; nothing changed;\n- `flagged` — kept for review (unknown payment, amount or currency mismatch,\n  conflicting status); nothing was credited.\n",
+            "description": "What the callback did:\n- `credited` — success; the account was credited now;\n- `failed` — the payment is marked failed (a final failure status);\n- `recorded` — an intermediate status, or a final one the payment already had from an\n  earlier, different callback; nothing else changed;\n- `duplicate` — this exact callback was stored before; nothing changed;\n- `flagged` — kept for review (unknown payment, amount or currency mismatch,\n  conflicting status); nothing was credited.\n",
             "x-enum-descriptions": [
               "The account was credited now",
               "The payment is marked failed",

@@ -52,14 +52,18 @@ export interface paths {
          *
          *     - `success` marks the payment successful and credits the account exactly once, however
          *       many times, in whatever order and however concurrently the callback is delivered;
-         *     - `decline`, `error` and `cancelled` mark the payment failed;
+         *     - `decline`, `error`, `cancelled`, `canceled`, `expired`, `internal error` and
+         *       `external error` mark the payment failed;
          *     - intermediate statuses (`processing`, `awaiting customer`, `external processing`, …) are
          *       recorded and leave the payment pending;
          *     - a `payment.id` this service never issued, or an amount or currency different from the
          *       deposit, is kept and flagged for review and credits nothing.
          *
+         *     The signature may be at the top level or in `general.signature`, made by either algorithm
+         *     (see the API description).
+         *
          *     Any answer other than `200` means the callback was not stored and must be delivered again:
-         *     `403` for a missing or wrong signature or an unknown project (nothing is stored or
+         *     `403` for a missing, doubled or wrong signature or an unknown project (nothing is stored or
          *     credited; redelivery lets the operator fix a wrong key), `400` for a body that breaks this
          *     contract, `503` while the store cannot write.
          */
@@ -139,8 +143,8 @@ export interface components {
          */
         Currency: string;
         /**
-         * @description HMAC-SHA512 of the flattened body (see the API description), keyed with the project's
-         *     secret, Base64-encoded.
+         * @description HMAC-SHA512 of the body's stamp under the documented or the SDK algorithm (see the API
+         *     description), keyed with the project's secret, Base64-encoded.
          * @example 0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==
          */
         Signature: string;
@@ -246,6 +250,7 @@ export interface components {
         Callback: {
             project_id: components["schemas"]["ProjectId"];
             payment: components["schemas"]["CallbackPayment"];
+            general?: components["schemas"]["CallbackGeneral"];
             /** @description The customer's account as the provider knows it. */
             account?: {
                 /**
@@ -263,7 +268,21 @@ export interface components {
                 id?: string;
             };
             operation?: components["schemas"]["CallbackOperation"];
-            signature: components["schemas"]["Signature"];
+            signature?: components["schemas"]["Signature"];
+        };
+        /**
+         * @description Request-level fields of the platform's newer callback format. Its `signature` is where the
+         *     signature sits when there is none at the top level: exactly one of `signature` and
+         *     `general.signature` must be present. Other fields here are signed like any other.
+         */
+        CallbackGeneral: {
+            project_id?: components["schemas"]["ProjectId"];
+            /**
+             * @description The payment the callback reports on, as in `payment.id`.
+             * @example payment_47
+             */
+            payment_id?: string;
+            signature?: components["schemas"]["Signature"];
         };
         /**
          * @description The payment the callback reports on. Only `id`, `status` and `sum` are required: they are
@@ -282,10 +301,11 @@ export interface components {
              */
             type?: string;
             /**
-             * @description Payment status. Final: `success` (the account is credited), `decline`, `error`,
-             *     `cancelled` (the payment failed). Intermediate, recorded while the payment stays
-             *     pending: `processing`, `awaiting customer`, `external processing` and any other the
-             *     platform sends.
+             * @description Payment status (see "Payment statuses" in the API description). Final: `success` (the
+             *     account is credited); `decline`, `error`, `cancelled`, `canceled`, `expired`,
+             *     `internal error`, `external error` (the payment failed). Intermediate, recorded while
+             *     the payment stays pending: `processing`, `awaiting customer`, `external processing` and
+             *     any other the platform sends.
              * @example success
              */
             status: string;
@@ -377,7 +397,7 @@ export interface components {
             /**
              * @description What the callback did:
              *     - `credited` — success; the account was credited now;
-             *     - `failed` — the payment is marked failed (`decline`, `error`, `cancelled`);
+             *     - `failed` — the payment is marked failed (a final failure status);
              *     - `recorded` — an intermediate status, or a final one the payment already had from an
              *       earlier, different callback; nothing else changed;
              *     - `duplicate` — this exact callback was stored before; nothing changed;

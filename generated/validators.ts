@@ -33,10 +33,10 @@ return errors === 0;
 }
 
 export const validateCallback = validate11;
-const schema12 = {"type":"object","description":"The platform's standard Gate callback. Fields beyond those listed may appear; they are\ncovered by the signature and kept with the stored callback.\n","required":["project_id","payment","signature"],"properties":{"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"payment":{"$ref":"urn:kassa24-bvu:schema:CallbackPayment"},"account":{"type":"object","description":"The customer's account as the provider knows it.","properties":{"number":{"type":"string","description":"Account number.","example":"123456"}}},"customer":{"type":"object","description":"The customer as the platform knows it.","properties":{"id":{"type":"string","description":"Customer ID.","example":"customer_123"}}},"operation":{"$ref":"urn:kassa24-bvu:schema:CallbackOperation"},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:Callback"};
+const schema12 = {"type":"object","description":"The platform's standard Gate callback. Fields beyond those listed may appear; they are\ncovered by the signature and kept with the stored callback.\n","required":["project_id","payment"],"properties":{"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"payment":{"$ref":"urn:kassa24-bvu:schema:CallbackPayment"},"general":{"$ref":"urn:kassa24-bvu:schema:CallbackGeneral"},"account":{"type":"object","description":"The customer's account as the provider knows it.","properties":{"number":{"type":"string","description":"Account number.","example":"123456"}}},"customer":{"type":"object","description":"The customer as the platform knows it.","properties":{"id":{"type":"string","description":"Customer ID.","example":"customer_123"}}},"operation":{"$ref":"urn:kassa24-bvu:schema:CallbackOperation"},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:Callback"};
 const schema13 = {"type":"integer","format":"int64","minimum":1,"description":"The project ID obtained from JetPay; selects the secret that signs the body.","example":1234,"$id":"urn:kassa24-bvu:schema:ProjectId"};
-const schema18 = {"type":"string","minLength":1,"description":"HMAC-SHA512 of the flattened body (see the API description), keyed with the project's\nsecret, Base64-encoded.\n","example":"0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==","$id":"urn:kassa24-bvu:schema:Signature"};
-const schema14 = {"type":"object","description":"The payment the callback reports on. Only `id`, `status` and `sum` are required: they are\nwhat the ledger acts on, and a callback refused over a field nobody reads would be\nredelivered for 11 days.\n","required":["id","status","sum"],"properties":{"id":{"type":"string","minLength":1,"description":"The `payment_id` this service issued for `check_deposit`.","example":"payment_47"},"type":{"type":"string","description":"Payment type; `purchase` for this method.","example":"purchase"},"status":{"type":"string","minLength":1,"description":"Payment status. Final: `success` (the account is credited), `decline`, `error`,\n`cancelled` (the payment failed). Intermediate, recorded while the payment stays\npending: `processing`, `awaiting customer`, `external processing` and any other the\nplatform sends.\n","example":"success"},"date":{"type":"string","description":"Time of the last status change, `YYYY-MM-DDThh:mm:ss+hhmm`.","example":"2022-03-25T11:08:45+0000"},"method":{"type":"string","description":"Payment method; `kassa24_bvu` for this method.","example":"kassa24_bvu"},"sum":{"$ref":"urn:kassa24-bvu:schema:Money"},"description":{"type":"string","description":"Payment description.","example":""}},"$id":"urn:kassa24-bvu:schema:CallbackPayment"};
+const schema19 = {"type":"string","minLength":1,"description":"HMAC-SHA512 of the body's stamp under the documented or the SDK algorithm (see the API\ndescription), keyed with the project's secret, Base64-encoded.\n","example":"0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==","$id":"urn:kassa24-bvu:schema:Signature"};
+const schema14 = {"type":"object","description":"The payment the callback reports on. Only `id`, `status` and `sum` are required: they are\nwhat the ledger acts on, and a callback refused over a field nobody reads would be\nredelivered for 11 days.\n","required":["id","status","sum"],"properties":{"id":{"type":"string","minLength":1,"description":"The `payment_id` this service issued for `check_deposit`.","example":"payment_47"},"type":{"type":"string","description":"Payment type; `purchase` for this method.","example":"purchase"},"status":{"type":"string","minLength":1,"description":"Payment status (see \"Payment statuses\" in the API description). Final: `success` (the\naccount is credited); `decline`, `error`, `cancelled`, `canceled`, `expired`,\n`internal error`, `external error` (the payment failed). Intermediate, recorded while\nthe payment stays pending: `processing`, `awaiting customer`, `external processing` and\nany other the platform sends.\n","example":"success"},"date":{"type":"string","description":"Time of the last status change, `YYYY-MM-DDThh:mm:ss+hhmm`.","example":"2022-03-25T11:08:45+0000"},"method":{"type":"string","description":"Payment method; `kassa24_bvu` for this method.","example":"kassa24_bvu"},"sum":{"$ref":"urn:kassa24-bvu:schema:Money"},"description":{"type":"string","description":"Payment description.","example":""}},"$id":"urn:kassa24-bvu:schema:CallbackPayment"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const schema15 = {"type":"object","description":"An amount with its currency.","required":["amount","currency"],"properties":{"amount":{"type":"integer","format":"int64","minimum":0,"maximum":9007199254740991,"description":"Amount in minor currency units.","example":10000},"currency":{"$ref":"urn:kassa24-bvu:schema:Currency"}},"$id":"urn:kassa24-bvu:schema:Money"};
 const schema16 = {"type":"string","pattern":"^[A-Z]{3}$","description":"Currency code, ISO 4217 alpha-3.","example":"KZT","$id":"urn:kassa24-bvu:schema:Currency"};
@@ -245,9 +245,84 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-const schema17 = {"type":"object","description":"The operation on the platform that carried the payment; kept with the callback, not acted on.","properties":{"id":{"type":"integer","format":"int64","description":"Operation ID on the platform (may exceed 2^53; it is signed as written).","example":28},"type":{"type":"string","description":"Operation type; `sale` for this method.","example":"sale"},"status":{"type":"string","description":"Operation status.","example":"success"},"date":{"type":"string","description":"Time of the last status change, `YYYY-MM-DDThh:mm:ss+hhmm`.","example":"2022-03-25T11:08:45+0000"},"created_date":{"type":"string","description":"Time the operation was created, `YYYY-MM-DDThh:mm:ss+hhmm`.","example":"2022-03-25T11:08:05+0000"},"request_id":{"type":"string","description":"ID of the request that created the operation.","example":"9e32835fb27907e0b08569d7d150e387a16a80e336c5117242b5cf60a4e17839"},"sum_initial":{"$ref":"urn:kassa24-bvu:schema:Money"},"sum_converted":{"$ref":"urn:kassa24-bvu:schema:Money"},"code":{"type":"string","description":"Unified operation result code; `0` for success.","example":"0"},"message":{"type":"string","description":"Unified operation result message.","example":"Success"},"provider":{"type":"object","description":"The operation as the provider (Kassa24) knows it.","properties":{"id":{"type":"integer","format":"int64","description":"Provider ID on the platform.","example":12345},"payment_id":{"type":"string","description":"Payment ID on the provider side.","example":"123abc123-321"},"auth_code":{"type":"string","description":"Authorization code from the provider.","example":""}}}},"$id":"urn:kassa24-bvu:schema:CallbackOperation"};
+const schema17 = {"type":"object","description":"Request-level fields of the platform's newer callback format. Its `signature` is where the\nsignature sits when there is none at the top level: exactly one of `signature` and\n`general.signature` must be present. Other fields here are signed like any other.\n","properties":{"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"payment_id":{"type":"string","description":"The payment the callback reports on, as in `payment.id`.","example":"payment_47"},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:CallbackGeneral"};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:CallbackGeneral" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.project_id !== undefined){
+let data0 = data.project_id;
+const _errs1 = errors;
+const _errs2 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate16.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs2){
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 < 1 || isNaN(data0)){
+validate16.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment_id !== undefined){
+const _errs4 = errors;
+if(typeof data.payment_id !== "string"){
+validate16.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.signature !== undefined){
+let data2 = data.signature;
+const _errs6 = errors;
+const _errs7 = errors;
+if(errors === _errs7){
+if(typeof data2 === "string"){
+if(func2(data2) < 1){
+validate16.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate16.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+const schema20 = {"type":"object","description":"The operation on the platform that carried the payment; kept with the callback, not acted on.","properties":{"id":{"type":"integer","format":"int64","description":"Operation ID on the platform (may exceed 2^53; it is signed as written).","example":28},"type":{"type":"string","description":"Operation type; `sale` for this method.","example":"sale"},"status":{"type":"string","description":"Operation status.","example":"success"},"date":{"type":"string","description":"Time of the last status change, `YYYY-MM-DDThh:mm:ss+hhmm`.","example":"2022-03-25T11:08:45+0000"},"created_date":{"type":"string","description":"Time the operation was created, `YYYY-MM-DDThh:mm:ss+hhmm`.","example":"2022-03-25T11:08:05+0000"},"request_id":{"type":"string","description":"ID of the request that created the operation.","example":"9e32835fb27907e0b08569d7d150e387a16a80e336c5117242b5cf60a4e17839"},"sum_initial":{"$ref":"urn:kassa24-bvu:schema:Money"},"sum_converted":{"$ref":"urn:kassa24-bvu:schema:Money"},"code":{"type":"string","description":"Unified operation result code; `0` for success.","example":"0"},"message":{"type":"string","description":"Unified operation result message.","example":"Success"},"provider":{"type":"object","description":"The operation as the provider (Kassa24) knows it.","properties":{"id":{"type":"integer","format":"int64","description":"Provider ID on the platform.","example":12345},"payment_id":{"type":"string","description":"Payment ID on the provider side.","example":"123abc123-321"},"auth_code":{"type":"string","description":"Authorization code from the provider.","example":""}}}},"$id":"urn:kassa24-bvu:schema:CallbackOperation"};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:CallbackOperation" */;
 let vErrors = null;
 let errors = 0;
@@ -257,7 +332,7 @@ if(data.id !== undefined){
 let data0 = data.id;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate16.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -269,7 +344,7 @@ if(valid0){
 if(data.type !== undefined){
 const _errs3 = errors;
 if(typeof data.type !== "string"){
-validate16.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs3 === errors;
@@ -281,7 +356,7 @@ if(valid0){
 if(data.status !== undefined){
 const _errs5 = errors;
 if(typeof data.status !== "string"){
-validate16.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs5 === errors;
@@ -293,7 +368,7 @@ if(valid0){
 if(data.date !== undefined){
 const _errs7 = errors;
 if(typeof data.date !== "string"){
-validate16.errors = [{instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/date",schemaPath:"#/properties/date/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -305,7 +380,7 @@ if(valid0){
 if(data.created_date !== undefined){
 const _errs9 = errors;
 if(typeof data.created_date !== "string"){
-validate16.errors = [{instancePath:instancePath+"/created_date",schemaPath:"#/properties/created_date/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/created_date",schemaPath:"#/properties/created_date/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs9 === errors;
@@ -317,7 +392,7 @@ if(valid0){
 if(data.request_id !== undefined){
 const _errs11 = errors;
 if(typeof data.request_id !== "string"){
-validate16.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/request_id",schemaPath:"#/properties/request_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs11 === errors;
@@ -353,7 +428,7 @@ if(valid0){
 if(data.code !== undefined){
 const _errs15 = errors;
 if(typeof data.code !== "string"){
-validate16.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/code",schemaPath:"#/properties/code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs15 === errors;
@@ -365,7 +440,7 @@ if(valid0){
 if(data.message !== undefined){
 const _errs17 = errors;
 if(typeof data.message !== "string"){
-validate16.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs17 === errors;
@@ -383,7 +458,7 @@ if(data10.id !== undefined){
 let data11 = data10.id;
 const _errs21 = errors;
 if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-validate16.errors = [{instancePath:instancePath+"/provider/id",schemaPath:"#/properties/provider/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate18.errors = [{instancePath:instancePath+"/provider/id",schemaPath:"#/properties/provider/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 var valid1 = _errs21 === errors;
@@ -395,7 +470,7 @@ if(valid1){
 if(data10.payment_id !== undefined){
 const _errs23 = errors;
 if(typeof data10.payment_id !== "string"){
-validate16.errors = [{instancePath:instancePath+"/provider/payment_id",schemaPath:"#/properties/provider/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/provider/payment_id",schemaPath:"#/properties/provider/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs23 === errors;
@@ -407,7 +482,7 @@ if(valid1){
 if(data10.auth_code !== undefined){
 const _errs25 = errors;
 if(typeof data10.auth_code !== "string"){
-validate16.errors = [{instancePath:instancePath+"/provider/auth_code",schemaPath:"#/properties/provider/properties/auth_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate18.errors = [{instancePath:instancePath+"/provider/auth_code",schemaPath:"#/properties/provider/properties/auth_code/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid1 = _errs25 === errors;
@@ -419,7 +494,7 @@ var valid1 = true;
 }
 }
 else {
-validate16.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath:instancePath+"/provider",schemaPath:"#/properties/provider/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
@@ -440,11 +515,11 @@ var valid0 = true;
 }
 }
 else {
-validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate18.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate16.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
@@ -456,7 +531,7 @@ let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if((((data.project_id === undefined) && (missing0 = "project_id")) || ((data.payment === undefined) && (missing0 = "payment"))) || ((data.signature === undefined) && (missing0 = "signature"))){
+if(((data.project_id === undefined) && (missing0 = "project_id")) || ((data.payment === undefined) && (missing0 = "payment"))){
 validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -495,13 +570,25 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.account !== undefined){
-let data2 = data.account;
+if(data.general !== undefined){
 const _errs5 = errors;
-if(errors === _errs5){
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.number !== undefined){
-if(typeof data2.number !== "string"){
+if(!(validate16(data.general, {instancePath:instancePath+"/general",parentData:data,parentDataProperty:"general",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs5 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.account !== undefined){
+let data3 = data.account;
+const _errs6 = errors;
+if(errors === _errs6){
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.number !== undefined){
+if(typeof data3.number !== "string"){
 validate11.errors = [{instancePath:instancePath+"/account/number",schemaPath:"#/properties/account/properties/number/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
@@ -512,19 +599,19 @@ validate11.errors = [{instancePath:instancePath+"/account",schemaPath:"#/propert
 return false;
 }
 }
-var valid0 = _errs5 === errors;
+var valid0 = _errs6 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.customer !== undefined){
-let data4 = data.customer;
-const _errs9 = errors;
-if(errors === _errs9){
-if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
-if(data4.id !== undefined){
-if(typeof data4.id !== "string"){
+let data5 = data.customer;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.id !== undefined){
+if(typeof data5.id !== "string"){
 validate11.errors = [{instancePath:instancePath+"/customer/id",schemaPath:"#/properties/customer/properties/id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
@@ -535,31 +622,31 @@ validate11.errors = [{instancePath:instancePath+"/customer",schemaPath:"#/proper
 return false;
 }
 }
-var valid0 = _errs9 === errors;
+var valid0 = _errs10 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.operation !== undefined){
-const _errs13 = errors;
-if(!(validate16(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData}))){
-vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+const _errs14 = errors;
+if(!(validate18(data.operation, {instancePath:instancePath+"/operation",parentData:data,parentDataProperty:"operation",rootData}))){
+vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs13 === errors;
+var valid0 = _errs14 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.signature !== undefined){
-let data7 = data.signature;
-const _errs14 = errors;
+let data8 = data.signature;
 const _errs15 = errors;
-if(errors === _errs15){
-if(typeof data7 === "string"){
-if(func2(data7) < 1){
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data8 === "string"){
+if(func2(data8) < 1){
 validate11.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
@@ -569,10 +656,11 @@ validate11.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kas
 return false;
 }
 }
-var valid0 = _errs14 === errors;
+var valid0 = _errs15 === errors;
 }
 else {
 var valid0 = true;
+}
 }
 }
 }
@@ -590,11 +678,11 @@ validate11.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCallbackAck = validate20;
-const schema19 = {"type":"object","description":"The callback is durably stored.","required":["code","result"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:SuccessCode"},"result":{"type":"string","enum":["credited","failed","recorded","duplicate","flagged"],"description":"What the callback did:\n- `credited` — success; the account was credited now;\n- `failed` — the payment is marked failed (`decline`, `error`, `cancelled`);\n- `recorded` — an intermediate status, or a final one the payment already had from an\n  earlier, different callback; nothing else changed;\n- `duplicate` — this exact callback was stored before; nothing changed;\n- `flagged` — kept for review (unknown payment, amount or currency mismatch,\n  conflicting status); nothing was credited.\n"},"payment_id":{"type":"string","description":"The `payment.id` the callback reported on.","example":"payment_47"},"review_reason":{"type":"string","description":"Why the callback was flagged, when `result` is `flagged`.","example":"amount mismatch: callback 5000 KZT, deposit 10000 KZT"}},"$id":"urn:kassa24-bvu:schema:CallbackAck"};
-const schema20 = {"type":"integer","enum":[0],"description":"`0` — successful operation.","$id":"urn:kassa24-bvu:schema:SuccessCode"};
+export const validateCallbackAck = validate22;
+const schema22 = {"type":"object","description":"The callback is durably stored.","required":["code","result"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:SuccessCode"},"result":{"type":"string","enum":["credited","failed","recorded","duplicate","flagged"],"description":"What the callback did:\n- `credited` — success; the account was credited now;\n- `failed` — the payment is marked failed (a final failure status);\n- `recorded` — an intermediate status, or a final one the payment already had from an\n  earlier, different callback; nothing else changed;\n- `duplicate` — this exact callback was stored before; nothing changed;\n- `flagged` — kept for review (unknown payment, amount or currency mismatch,\n  conflicting status); nothing was credited.\n"},"payment_id":{"type":"string","description":"The `payment.id` the callback reported on.","example":"payment_47"},"review_reason":{"type":"string","description":"Why the callback was flagged, when `result` is `flagged`.","example":"amount mismatch: callback 5000 KZT, deposit 10000 KZT"}},"$id":"urn:kassa24-bvu:schema:CallbackAck"};
+const schema23 = {"type":"integer","enum":[0],"description":"`0` — successful operation.","$id":"urn:kassa24-bvu:schema:SuccessCode"};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:CallbackAck" */;
 let vErrors = null;
 let errors = 0;
@@ -602,291 +690,6 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.code === undefined) && (missing0 = "code")) || ((data.result === undefined) && (missing0 = "result"))){
-validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-let data0 = data.code;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!(data0 === 0)){
-validate20.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.result !== undefined){
-let data1 = data.result;
-const _errs4 = errors;
-if(typeof data1 !== "string"){
-validate20.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(((((data1 === "credited") || (data1 === "failed")) || (data1 === "recorded")) || (data1 === "duplicate")) || (data1 === "flagged"))){
-validate20.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/enum",keyword:"enum",params:{allowedValues: schema19.properties.result.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.payment_id !== undefined){
-const _errs6 = errors;
-if(typeof data.payment_id !== "string"){
-validate20.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.review_reason !== undefined){
-const _errs8 = errors;
-if(typeof data.review_reason !== "string"){
-validate20.errors = [{instancePath:instancePath+"/review_reason",schemaPath:"#/properties/review_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-else {
-validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-export const validateCallbackOperation = validate16;
-
-export const validateCallbackPayment = validate12;
-
-export const validateCheckDepositRequest = validate21;
-const schema21 = {"type":"object","description":"The customer is paying; issue a payment ID unique on the web service side.","required":["type","customer_id","project_id","amount","currency","payment_method","signature"],"properties":{"type":{"type":"string","enum":["check_deposit"],"description":"Operation type on the web service side, `check_deposit` at all times. (enum property replaced by openapi-typescript)"},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"$ref":"urn:kassa24-bvu:schema:Currency"},"payment_method":{"type":"string","enum":["kassa24_bvu"],"description":"Payment method name, `kassa24_bvu` at all times."},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:CheckDepositRequest"};
-const schema22 = {"type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\x00-\\x1F\\x7F]+$","description":"Customer account name on the web service side: what the customer enters at the virtual\nterminal. No control characters.\n","example":"7123456789","$id":"urn:kassa24-bvu:schema:CustomerId"};
-const pattern1 = new RegExp("^[^\\x00-\\x1F\\x7F]+$", "u");
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:CheckDepositRequest" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((((((((data.type === undefined) && (missing0 = "type")) || ((data.customer_id === undefined) && (missing0 = "customer_id"))) || ((data.project_id === undefined) && (missing0 = "project_id"))) || ((data.amount === undefined) && (missing0 = "amount"))) || ((data.currency === undefined) && (missing0 = "currency"))) || ((data.payment_method === undefined) && (missing0 = "payment_method"))) || ((data.signature === undefined) && (missing0 = "signature"))){
-validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.type !== undefined){
-let data0 = data.type;
-const _errs1 = errors;
-if(typeof data0 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(data0 === "check_deposit")){
-validate21.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema21.properties.type.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.customer_id !== undefined){
-let data1 = data.customer_id;
-const _errs3 = errors;
-const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data1 === "string"){
-if(func2(data1) > 255){
-validate21.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data1) < 1){
-validate21.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern1.test(data1)){
-validate21.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.project_id !== undefined){
-let data2 = data.project_id;
-const _errs6 = errors;
-const _errs7 = errors;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate21.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs7){
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 1 || isNaN(data2)){
-validate21.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-var valid0 = _errs6 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.amount !== undefined){
-let data3 = data.amount;
-const _errs9 = errors;
-const _errs10 = errors;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === _errs10){
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 9007199254740991 || isNaN(data3)){
-validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
-return false;
-}
-else {
-if(data3 < 1 || isNaN(data3)){
-validate21.errors = [{instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-}
-var valid0 = _errs9 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.currency !== undefined){
-let data4 = data.currency;
-const _errs12 = errors;
-const _errs13 = errors;
-if(errors === _errs13){
-if(typeof data4 === "string"){
-if(!pattern0.test(data4)){
-validate21.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs12 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.payment_method !== undefined){
-let data5 = data.payment_method;
-const _errs15 = errors;
-if(typeof data5 !== "string"){
-validate21.errors = [{instancePath:instancePath+"/payment_method",schemaPath:"#/properties/payment_method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!(data5 === "kassa24_bvu")){
-validate21.errors = [{instancePath:instancePath+"/payment_method",schemaPath:"#/properties/payment_method/enum",keyword:"enum",params:{allowedValues: schema21.properties.payment_method.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs15 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.signature !== undefined){
-let data6 = data.signature;
-const _errs17 = errors;
-const _errs18 = errors;
-if(errors === _errs18){
-if(typeof data6 === "string"){
-if(func2(data6) < 1){
-validate21.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate21.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-}
-}
-}
-}
-}
-else {
-validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate21.errors = vErrors;
-return errors === 0;
-}
-
-export const validateCheckDepositResponse = validate22;
-const schema27 = {"type":"object","description":"A payment ID was issued for this deposit.","required":["code","payment_id"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:SuccessCode"},"payment_id":{"type":"string","minLength":1,"description":"Payment ID unique on the web service side; the callback carries it as `payment.id`.","example":"Asfdsaf3252345"},"description":{"type":"string","description":"Payment description.","example":"Test payment via terminal"},"customer_id":{"type":"string","description":"Customer ID the payment is credited to.","example":"7123456789"}},"$id":"urn:kassa24-bvu:schema:CheckDepositResponse"};
-
-function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:CheckDepositResponse" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.payment_id === undefined) && (missing0 = "payment_id"))){
 validate22.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
@@ -899,7 +702,7 @@ validate22.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-
 return false;
 }
 if(!(data0 === 0)){
-validate22.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];
+validate22.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -908,20 +711,16 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.payment_id !== undefined){
-let data1 = data.payment_id;
+if(data.result !== undefined){
+let data1 = data.result;
 const _errs4 = errors;
-if(errors === _errs4){
-if(typeof data1 === "string"){
-if(func2(data1) < 1){
-validate22.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+if(typeof data1 !== "string"){
+validate22.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-}
-else {
-validate22.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(!(((((data1 === "credited") || (data1 === "failed")) || (data1 === "recorded")) || (data1 === "duplicate")) || (data1 === "flagged"))){
+validate22.errors = [{instancePath:instancePath+"/result",schemaPath:"#/properties/result/enum",keyword:"enum",params:{allowedValues: schema22.properties.result.enum},message:"must be equal to one of the allowed values"}];
 return false;
-}
 }
 var valid0 = _errs4 === errors;
 }
@@ -929,10 +728,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.description !== undefined){
+if(data.payment_id !== undefined){
 const _errs6 = errors;
-if(typeof data.description !== "string"){
-validate22.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.payment_id !== "string"){
+validate22.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs6 === errors;
@@ -941,10 +740,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.customer_id !== undefined){
+if(data.review_reason !== undefined){
 const _errs8 = errors;
-if(typeof data.customer_id !== "string"){
-validate22.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+if(typeof data.review_reason !== "string"){
+validate22.errors = [{instancePath:instancePath+"/review_reason",schemaPath:"#/properties/review_reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs8 === errors;
@@ -966,283 +765,26 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCurrency = validate23;
+export const validateCallbackGeneral = validate16;
+
+export const validateCallbackOperation = validate18;
+
+export const validateCallbackPayment = validate12;
+
+export const validateCheckDepositRequest = validate23;
+const schema24 = {"type":"object","description":"The customer is paying; issue a payment ID unique on the web service side.","required":["type","customer_id","project_id","amount","currency","payment_method","signature"],"properties":{"type":{"type":"string","enum":["check_deposit"],"description":"Operation type on the web service side, `check_deposit` at all times. (enum property replaced by openapi-typescript)"},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"$ref":"urn:kassa24-bvu:schema:Currency"},"payment_method":{"type":"string","enum":["kassa24_bvu"],"description":"Payment method name, `kassa24_bvu` at all times."},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:CheckDepositRequest"};
+const schema25 = {"type":"string","minLength":1,"maxLength":255,"pattern":"^[^\\x00-\\x1F\\x7F]+$","description":"Customer account name on the web service side: what the customer enters at the virtual\nterminal. No control characters.\n","example":"7123456789","$id":"urn:kassa24-bvu:schema:CustomerId"};
+const pattern1 = new RegExp("^[^\\x00-\\x1F\\x7F]+$", "u");
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:Currency" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(typeof data === "string"){
-if(!pattern0.test(data)){
-validate23.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
-return false;
-}
-}
-else {
-validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-validate23.errors = vErrors;
-return errors === 0;
-}
-
-export const validateCustomerId = validate24;
-
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:CustomerId" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(typeof data === "string"){
-if(func2(data) > 255){
-validate24.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
-return false;
-}
-else {
-if(func2(data) < 1){
-validate24.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-else {
-if(!pattern1.test(data)){
-validate24.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""}];
-return false;
-}
-}
-}
-}
-else {
-validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-validate24.errors = vErrors;
-return errors === 0;
-}
-
-export const validateErrorCode = validate25;
-const schema31 = {"type":"integer","enum":[400,404,500],"description":"Response code of a request that did not succeed:\n- `400` — signature is invalid (missing, wrong, or the project is unknown);\n- `404` — account does not exist (or is closed);\n- `500` — general error; the reason is in `error_description`.\n","$id":"urn:kassa24-bvu:schema:ErrorCode"};
-
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:ErrorCode" */;
-let vErrors = null;
-let errors = 0;
-if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!(((data === 400) || (data === 404)) || (data === 500))){
-validate25.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-validate25.errors = vErrors;
-return errors === 0;
-}
-
-export const validateErrorDescription = validate26;
-const schema32 = {"type":"string","description":"What went wrong, in words an operator can act on.","example":"Account does not exist","$id":"urn:kassa24-bvu:schema:ErrorDescription"};
-
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:ErrorDescription" */;
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-validate26.errors = vErrors;
-return errors === 0;
-}
-
-export const validateErrorResponse = validate27;
-const schema33 = {"type":"object","description":"The request did not succeed; `code` says how and `error_description` why.","required":["code","error_description"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:ErrorCode"},"error_description":{"$ref":"urn:kassa24-bvu:schema:ErrorDescription"}},"$id":"urn:kassa24-bvu:schema:ErrorResponse"};
-
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:ErrorResponse" */;
+/*# sourceURL="urn:kassa24-bvu:schema:CheckDepositRequest" */;
 let vErrors = null;
 let errors = 0;
 if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
-if(((data.code === undefined) && (missing0 = "code")) || ((data.error_description === undefined) && (missing0 = "error_description"))){
-validate27.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.code !== undefined){
-let data0 = data.code;
-const _errs1 = errors;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate27.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:ErrorCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!(((data0 === 400) || (data0 === 404)) || (data0 === 500))){
-validate27.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:ErrorCode/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.error_description !== undefined){
-const _errs4 = errors;
-if(typeof data.error_description !== "string"){
-validate27.errors = [{instancePath:instancePath+"/error_description",schemaPath:"urn:kassa24-bvu:schema:ErrorDescription/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate27.errors = vErrors;
-return errors === 0;
-}
-
-export const validateHealth = validate28;
-const schema36 = {"type":"object","description":"Probe answer.","required":["status"],"properties":{"status":{"type":"string","enum":["ok","unavailable"],"description":"`ok` when healthy or ready, `unavailable` otherwise."},"error_description":{"type":"string","description":"Why the probe failed.","example":"store did not answer"}},"$id":"urn:kassa24-bvu:schema:Health"};
-
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:Health" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if((data.status === undefined) && (missing0 = "status")){
-validate28.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
-return false;
-}
-else {
-if(data.status !== undefined){
-let data0 = data.status;
-const _errs1 = errors;
-if(typeof data0 !== "string"){
-validate28.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-if(!((data0 === "ok") || (data0 === "unavailable"))){
-validate28.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema36.properties.status.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-var valid0 = _errs1 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.error_description !== undefined){
-const _errs3 = errors;
-if(typeof data.error_description !== "string"){
-validate28.errors = [{instancePath:instancePath+"/error_description",schemaPath:"#/properties/error_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-var valid0 = _errs3 === errors;
-}
-else {
-var valid0 = true;
-}
-}
-}
-}
-else {
-validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
-return false;
-}
-}
-validate28.errors = vErrors;
-return errors === 0;
-}
-
-export const validateMoney = validate13;
-
-export const validateProjectId = validate29;
-
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:ProjectId" */;
-let vErrors = null;
-let errors = 0;
-if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(errors === 0){
-if((typeof data == "number") && (isFinite(data))){
-if(data < 1 || isNaN(data)){
-validate29.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
-return false;
-}
-}
-}
-validate29.errors = vErrors;
-return errors === 0;
-}
-
-export const validateSignature = validate30;
-
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:Signature" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(typeof data === "string"){
-if(func2(data) < 1){
-validate30.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
-return false;
-}
-}
-else {
-validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
-return false;
-}
-}
-validate30.errors = vErrors;
-return errors === 0;
-}
-
-export const validateSuccessCode = validate31;
-
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:SuccessCode" */;
-let vErrors = null;
-let errors = 0;
-if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
-validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
-return false;
-}
-if(!(data === 0)){
-validate31.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];
-return false;
-}
-validate31.errors = vErrors;
-return errors === 0;
-}
-
-export const validateTerminalRequest = validate32;
-const schema40 = {"type":"object","description":"A `verify` or a `check_deposit` request, told apart by `type`.","oneOf":[{"$ref":"urn:kassa24-bvu:schema:VerifyRequest"},{"$ref":"urn:kassa24-bvu:schema:CheckDepositRequest"}],"discriminator":{"propertyName":"type"},"$id":"urn:kassa24-bvu:schema:TerminalRequest"};
-const schema41 = {"type":"object","description":"Does the customer account exist?","required":["type","customer_id","project_id","signature"],"properties":{"type":{"type":"string","enum":["verify"],"description":"Operation type on the web service side, `verify` at all times. (enum property replaced by openapi-typescript)"},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:VerifyRequest"};
-
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:VerifyRequest" */;
-let vErrors = null;
-let errors = 0;
-if(errors === 0){
-if(data && typeof data == "object" && !Array.isArray(data)){
-let missing0;
-if(((((data.type === undefined) && (missing0 = "type")) || ((data.customer_id === undefined) && (missing0 = "customer_id"))) || ((data.project_id === undefined) && (missing0 = "project_id"))) || ((data.signature === undefined) && (missing0 = "signature"))){
-validate33.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+if((((((((data.type === undefined) && (missing0 = "type")) || ((data.customer_id === undefined) && (missing0 = "customer_id"))) || ((data.project_id === undefined) && (missing0 = "project_id"))) || ((data.amount === undefined) && (missing0 = "amount"))) || ((data.currency === undefined) && (missing0 = "currency"))) || ((data.payment_method === undefined) && (missing0 = "payment_method"))) || ((data.signature === undefined) && (missing0 = "signature"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -1250,11 +792,11 @@ if(data.type !== undefined){
 let data0 = data.type;
 const _errs1 = errors;
 if(typeof data0 !== "string"){
-validate33.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
-if(!(data0 === "verify")){
-validate33.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema41.properties.type.enum},message:"must be equal to one of the allowed values"}];
+if(!(data0 === "check_deposit")){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema24.properties.type.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -1270,24 +812,24 @@ const _errs4 = errors;
 if(errors === _errs4){
 if(typeof data1 === "string"){
 if(func2(data1) > 255){
-validate33.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+validate23.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
 return false;
 }
 else {
 if(func2(data1) < 1){
-validate33.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate23.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 else {
 if(!pattern1.test(data1)){
-validate33.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""}];
+validate23.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""}];
 return false;
 }
 }
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate23.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1302,13 +844,561 @@ let data2 = data.project_id;
 const _errs6 = errors;
 const _errs7 = errors;
 if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-validate33.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate23.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(errors === _errs7){
 if((typeof data2 == "number") && (isFinite(data2))){
 if(data2 < 1 || isNaN(data2)){
-validate33.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+validate23.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.amount !== undefined){
+let data3 = data.amount;
+const _errs9 = errors;
+const _errs10 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate23.errors = [{instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs10){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+validate23.errors = [{instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data3 < 1 || isNaN(data3)){
+validate23.errors = [{instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs9 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.currency !== undefined){
+let data4 = data.currency;
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(typeof data4 === "string"){
+if(!pattern0.test(data4)){
+validate23.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment_method !== undefined){
+let data5 = data.payment_method;
+const _errs15 = errors;
+if(typeof data5 !== "string"){
+validate23.errors = [{instancePath:instancePath+"/payment_method",schemaPath:"#/properties/payment_method/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data5 === "kassa24_bvu")){
+validate23.errors = [{instancePath:instancePath+"/payment_method",schemaPath:"#/properties/payment_method/enum",keyword:"enum",params:{allowedValues: schema24.properties.payment_method.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.signature !== undefined){
+let data6 = data.signature;
+const _errs17 = errors;
+const _errs18 = errors;
+if(errors === _errs18){
+if(typeof data6 === "string"){
+if(func2(data6) < 1){
+validate23.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs17 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+export const validateCheckDepositResponse = validate24;
+const schema30 = {"type":"object","description":"A payment ID was issued for this deposit.","required":["code","payment_id"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:SuccessCode"},"payment_id":{"type":"string","minLength":1,"description":"Payment ID unique on the web service side; the callback carries it as `payment.id`.","example":"Asfdsaf3252345"},"description":{"type":"string","description":"Payment description.","example":"Test payment via terminal"},"customer_id":{"type":"string","description":"Customer ID the payment is credited to.","example":"7123456789"}},"$id":"urn:kassa24-bvu:schema:CheckDepositResponse"};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:CheckDepositResponse" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.payment_id === undefined) && (missing0 = "payment_id"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate24.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(data0 === 0)){
+validate24.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment_id !== undefined){
+let data1 = data.payment_id;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func2(data1) < 1){
+validate24.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate24.errors = [{instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.description !== undefined){
+const _errs6 = errors;
+if(typeof data.description !== "string"){
+validate24.errors = [{instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customer_id !== undefined){
+const _errs8 = errors;
+if(typeof data.customer_id !== "string"){
+validate24.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+export const validateCurrency = validate25;
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:Currency" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(!pattern0.test(data)){
+validate25.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
+return false;
+}
+}
+else {
+validate25.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate25.errors = vErrors;
+return errors === 0;
+}
+
+export const validateCustomerId = validate26;
+
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:CustomerId" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) > 255){
+validate26.errors = [{instancePath,schemaPath:"#/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data) < 1){
+validate26.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern1.test(data)){
+validate26.errors = [{instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate26.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate26.errors = vErrors;
+return errors === 0;
+}
+
+export const validateErrorCode = validate27;
+const schema34 = {"type":"integer","enum":[400,404,500],"description":"Response code of a request that did not succeed:\n- `400` — signature is invalid (missing, wrong, or the project is unknown);\n- `404` — account does not exist (or is closed);\n- `500` — general error; the reason is in `error_description`.\n","$id":"urn:kassa24-bvu:schema:ErrorCode"};
+
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ErrorCode" */;
+let vErrors = null;
+let errors = 0;
+if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
+validate27.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(((data === 400) || (data === 404)) || (data === 500))){
+validate27.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate27.errors = vErrors;
+return errors === 0;
+}
+
+export const validateErrorDescription = validate28;
+const schema35 = {"type":"string","description":"What went wrong, in words an operator can act on.","example":"Account does not exist","$id":"urn:kassa24-bvu:schema:ErrorDescription"};
+
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ErrorDescription" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+validate28.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+export const validateErrorResponse = validate29;
+const schema36 = {"type":"object","description":"The request did not succeed; `code` says how and `error_description` why.","required":["code","error_description"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:ErrorCode"},"error_description":{"$ref":"urn:kassa24-bvu:schema:ErrorDescription"}},"$id":"urn:kassa24-bvu:schema:ErrorResponse"};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ErrorResponse" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.code === undefined) && (missing0 = "code")) || ((data.error_description === undefined) && (missing0 = "error_description"))){
+validate29.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.code !== undefined){
+let data0 = data.code;
+const _errs1 = errors;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+validate29.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:ErrorCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(((data0 === 400) || (data0 === 404)) || (data0 === 500))){
+validate29.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:ErrorCode/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_description !== undefined){
+const _errs4 = errors;
+if(typeof data.error_description !== "string"){
+validate29.errors = [{instancePath:instancePath+"/error_description",schemaPath:"urn:kassa24-bvu:schema:ErrorDescription/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate29.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+
+export const validateHealth = validate30;
+const schema39 = {"type":"object","description":"Probe answer.","required":["status"],"properties":{"status":{"type":"string","enum":["ok","unavailable"],"description":"`ok` when healthy or ready, `unavailable` otherwise."},"error_description":{"type":"string","description":"Why the probe failed.","example":"store did not answer"}},"$id":"urn:kassa24-bvu:schema:Health"};
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:Health" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.status === undefined) && (missing0 = "status")){
+validate30.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.status !== undefined){
+let data0 = data.status;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate30.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((data0 === "ok") || (data0 === "unavailable"))){
+validate30.errors = [{instancePath:instancePath+"/status",schemaPath:"#/properties/status/enum",keyword:"enum",params:{allowedValues: schema39.properties.status.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.error_description !== undefined){
+const _errs3 = errors;
+if(typeof data.error_description !== "string"){
+validate30.errors = [{instancePath:instancePath+"/error_description",schemaPath:"#/properties/error_description/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+else {
+validate30.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+
+export const validateMoney = validate13;
+
+export const validateProjectId = validate31;
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ProjectId" */;
+let vErrors = null;
+let errors = 0;
+if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
+validate31.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === 0){
+if((typeof data == "number") && (isFinite(data))){
+if(data < 1 || isNaN(data)){
+validate31.errors = [{instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
+return false;
+}
+}
+}
+validate31.errors = vErrors;
+return errors === 0;
+}
+
+export const validateSignature = validate32;
+
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:Signature" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(typeof data === "string"){
+if(func2(data) < 1){
+validate32.errors = [{instancePath,schemaPath:"#/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+validate32.errors = vErrors;
+return errors === 0;
+}
+
+export const validateSuccessCode = validate33;
+
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:SuccessCode" */;
+let vErrors = null;
+let errors = 0;
+if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
+validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(!(data === 0)){
+validate33.errors = [{instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+export const validateTerminalRequest = validate34;
+const schema43 = {"type":"object","description":"A `verify` or a `check_deposit` request, told apart by `type`.","oneOf":[{"$ref":"urn:kassa24-bvu:schema:VerifyRequest"},{"$ref":"urn:kassa24-bvu:schema:CheckDepositRequest"}],"discriminator":{"propertyName":"type"},"$id":"urn:kassa24-bvu:schema:TerminalRequest"};
+const schema44 = {"type":"object","description":"Does the customer account exist?","required":["type","customer_id","project_id","signature"],"properties":{"type":{"type":"string","enum":["verify"],"description":"Operation type on the web service side, `verify` at all times. (enum property replaced by openapi-typescript)"},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"project_id":{"$ref":"urn:kassa24-bvu:schema:ProjectId"},"signature":{"$ref":"urn:kassa24-bvu:schema:Signature"}},"$id":"urn:kassa24-bvu:schema:VerifyRequest"};
+
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:VerifyRequest" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.type === undefined) && (missing0 = "type")) || ((data.customer_id === undefined) && (missing0 = "customer_id"))) || ((data.project_id === undefined) && (missing0 = "project_id"))) || ((data.signature === undefined) && (missing0 = "signature"))){
+validate35.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+if(data.type !== undefined){
+let data0 = data.type;
+const _errs1 = errors;
+if(typeof data0 !== "string"){
+validate35.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(data0 === "verify")){
+validate35.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema44.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs1 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.customer_id !== undefined){
+let data1 = data.customer_id;
+const _errs3 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func2(data1) > 255){
+validate35.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"}];
+return false;
+}
+else {
+if(func2(data1) < 1){
+validate35.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+else {
+if(!pattern1.test(data1)){
+validate35.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""}];
+return false;
+}
+}
+}
+}
+else {
+validate35.errors = [{instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs3 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.project_id !== undefined){
+let data2 = data.project_id;
+const _errs6 = errors;
+const _errs7 = errors;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+validate35.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 1 || isNaN(data2)){
+validate35.errors = [{instancePath:instancePath+"/project_id",schemaPath:"urn:kassa24-bvu:schema:ProjectId/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"}];
 return false;
 }
 }
@@ -1326,12 +1416,12 @@ const _errs10 = errors;
 if(errors === _errs10){
 if(typeof data3 === "string"){
 if(func2(data3) < 1){
-validate33.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+validate35.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
 return false;
 }
 }
 else {
-validate33.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate35.errors = [{instancePath:instancePath+"/signature",schemaPath:"urn:kassa24-bvu:schema:Signature/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1346,16 +1436,16 @@ var valid0 = true;
 }
 }
 else {
-validate33.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate35.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate33.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:TerminalRequest" */;
 let vErrors = null;
 let errors = 0;
@@ -1364,41 +1454,41 @@ if(data && typeof data == "object" && !Array.isArray(data)){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "verify"){
-if(!(validate33(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+if(!(validate35(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
 else if(tag0 === "check_deposit"){
-if(!(validate21(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+if(!(validate23(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
 errors = vErrors.length;
 }
 }
 else {
-validate32.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
+validate34.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "mapping", tag: "type", tagValue: tag0},message:"value of tag \"type\" must be in oneOf"}];
 return false;
 }
 }
 else {
-validate32.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
+validate34.errors = [{instancePath,schemaPath:"#/discriminator",keyword:"discriminator",params:{error: "tag", tag: "type", tagValue: tag0},message:"tag \"type\" must be string"}];
 return false;
 }
 }
 else {
-validate32.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate34.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate32.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTerminalResponse = validate36;
-const schema45 = {"type":"object","description":"The answer to a `verify` or `check_deposit` request.","oneOf":[{"$ref":"urn:kassa24-bvu:schema:VerifyResponse"},{"$ref":"urn:kassa24-bvu:schema:CheckDepositResponse"},{"$ref":"urn:kassa24-bvu:schema:ErrorResponse"}],"$id":"urn:kassa24-bvu:schema:TerminalResponse"};
-const schema46 = {"type":"object","description":"The account exists and takes payments in `currency`.","required":["code","currency"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:SuccessCode"},"currency":{"$ref":"urn:kassa24-bvu:schema:Currency"},"additional_customer_id":{"type":"string","description":"Customer ID on the merchant side, used to identify the customer on the JetPay side.","example":"HFVDW42345"}},"$id":"urn:kassa24-bvu:schema:VerifyResponse"};
+export const validateTerminalResponse = validate38;
+const schema48 = {"type":"object","description":"The answer to a `verify` or `check_deposit` request.","oneOf":[{"$ref":"urn:kassa24-bvu:schema:VerifyResponse"},{"$ref":"urn:kassa24-bvu:schema:CheckDepositResponse"},{"$ref":"urn:kassa24-bvu:schema:ErrorResponse"}],"$id":"urn:kassa24-bvu:schema:TerminalResponse"};
+const schema49 = {"type":"object","description":"The account exists and takes payments in `currency`.","required":["code","currency"],"properties":{"code":{"$ref":"urn:kassa24-bvu:schema:SuccessCode"},"currency":{"$ref":"urn:kassa24-bvu:schema:Currency"},"additional_customer_id":{"type":"string","description":"Customer ID on the merchant side, used to identify the customer on the JetPay side.","example":"HFVDW42345"}},"$id":"urn:kassa24-bvu:schema:VerifyResponse"};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:VerifyResponse" */;
 let vErrors = null;
 let errors = 0;
@@ -1406,7 +1496,7 @@ if(errors === 0){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing0;
 if(((data.code === undefined) && (missing0 = "code")) || ((data.currency === undefined) && (missing0 = "currency"))){
-validate37.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+validate39.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
 return false;
 }
 else {
@@ -1414,11 +1504,11 @@ if(data.code !== undefined){
 let data0 = data.code;
 const _errs1 = errors;
 if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-validate37.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+validate39.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
 return false;
 }
 if(!(data0 === 0)){
-validate37.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];
+validate39.errors = [{instancePath:instancePath+"/code",schemaPath:"urn:kassa24-bvu:schema:SuccessCode/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
 return false;
 }
 var valid0 = _errs1 === errors;
@@ -1434,12 +1524,12 @@ const _errs5 = errors;
 if(errors === _errs5){
 if(typeof data1 === "string"){
 if(!pattern0.test(data1)){
-validate37.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
+validate39.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""}];
 return false;
 }
 }
 else {
-validate37.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:Currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 }
@@ -1452,7 +1542,7 @@ if(valid0){
 if(data.additional_customer_id !== undefined){
 const _errs7 = errors;
 if(typeof data.additional_customer_id !== "string"){
-validate37.errors = [{instancePath:instancePath+"/additional_customer_id",schemaPath:"#/properties/additional_customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+validate39.errors = [{instancePath:instancePath+"/additional_customer_id",schemaPath:"#/properties/additional_customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"}];
 return false;
 }
 var valid0 = _errs7 === errors;
@@ -1465,29 +1555,29 @@ var valid0 = true;
 }
 }
 else {
-validate37.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate39.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 }
-validate37.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:TerminalResponse" */;
 let vErrors = null;
 let errors = 0;
 if(!(data && typeof data == "object" && !Array.isArray(data))){
-validate36.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+validate38.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
 return false;
 }
 const _errs1 = errors;
 let valid0 = false;
 let passing0 = null;
 const _errs2 = errors;
-if(!(validate37(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate39(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs2 === errors;
@@ -1496,8 +1586,8 @@ valid0 = true;
 passing0 = 0;
 }
 const _errs3 = errors;
-if(!(validate22(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+if(!(validate24(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs3 === errors;
@@ -1511,8 +1601,8 @@ valid0 = true;
 passing0 = 1;
 }
 const _errs4 = errors;
-if(!(validate27(data, {instancePath,parentData,parentDataProperty,rootData}))){
-vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
+if(!(validate29(data, {instancePath,parentData,parentDataProperty,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
 errors = vErrors.length;
 }
 var _valid0 = _errs4 === errors;
@@ -1536,7 +1626,7 @@ else {
 vErrors.push(err0);
 }
 errors++;
-validate36.errors = vErrors;
+validate38.errors = vErrors;
 return false;
 }
 else {
@@ -1550,13 +1640,13 @@ vErrors = null;
 }
 }
 }
-validate36.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
-export const validateVerifyRequest = validate33;
+export const validateVerifyRequest = validate35;
 
-export const validateVerifyResponse = validate37;
+export const validateVerifyResponse = validate39;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -1580,6 +1670,7 @@ export const schemaValidators = {
   Amount: validateAmount as unknown as Validator<Schemas['Amount']>,
   Callback: validateCallback as unknown as Validator<Schemas['Callback']>,
   CallbackAck: validateCallbackAck as unknown as Validator<Schemas['CallbackAck']>,
+  CallbackGeneral: validateCallbackGeneral as unknown as Validator<Schemas['CallbackGeneral']>,
   CallbackOperation: validateCallbackOperation as unknown as Validator<Schemas['CallbackOperation']>,
   CallbackPayment: validateCallbackPayment as unknown as Validator<Schemas['CallbackPayment']>,
   CheckDepositRequest: validateCheckDepositRequest as unknown as Validator<Schemas['CheckDepositRequest']>,

@@ -5,13 +5,15 @@ import { DEFAULT_DATABASE_URL } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
-import { signCommand } from './sign-command.js';
+import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { simulate } from './simulate-command.js';
 import { addAccount, closeAccount, expirePayments, importAccounts, listCallbacks, listPayments, showAccount } from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
-  sign --secret KEY [--stamp]       signature of the JSON object on stdin (--stamp: the joined string)
+  sign [--secret KEY] [--algorithm documented|sdk] [--stamp]
+                                    signature of the JSON object on stdin (--stamp: the joined string);
+                                    the secret from KASSA24_SECRET when --secret is not given
   accounts add --customer-id ID --currency KZT [--additional-id X]
   accounts import                   accounts from JSON lines on stdin: {"customer_id","currency","additional_customer_id"?};
                                     all lines checked first; accounts already stored as given are left unchanged
@@ -21,7 +23,7 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   migrate                           apply the schema migrations and exit
-  simulate --url BASE --project ID --secret KEY --customer-id C --amount N
+  simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
            [--status success|decline] [--duplicates K] [--bad-signature]
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
 
@@ -29,6 +31,7 @@ Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}).`;
 
 const OPTIONS = {
   secret: { type: 'string' },
+  algorithm: { type: 'string' },
   stamp: { type: 'boolean' },
   'customer-id': { type: 'string' },
   currency: { type: 'string' },
@@ -55,6 +58,9 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
   }
 }
 
+// --secret wins over the environment; the environment keeps the secret out of the process list.
+const secretOf = (given: string | undefined): string | undefined => given || process.env[SECRET_VARIABLE] || undefined;
+
 const print = (value: unknown): void => {
   process.stdout.write(`${JSON.stringify(value)}\n`);
 };
@@ -75,7 +81,7 @@ async function run(argv: string[]): Promise<void> {
   const key = sub ? `${command} ${sub}` : command;
   switch (key) {
     case 'sign':
-      process.stdout.write(`${signCommand(readFileSync(0, 'utf8'), values.secret, values.stamp ?? false)}\n`);
+      process.stdout.write(`${signCommand(readFileSync(0, 'utf8'), { secret: secretOf(values.secret), algorithm: values.algorithm, stampOnly: values.stamp ?? false })}\n`);
       return;
     case 'accounts add':
       print(await withStore((s) => addAccount(s, { customerId: values['customer-id'], currency: values.currency, additionalId: values['additional-id'] })));
@@ -101,8 +107,9 @@ async function run(argv: string[]): Promise<void> {
       for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged }))) print(stored);
       return;
     case 'simulate': {
-      const usage = 'usage: simulate --url BASE --project ID --secret KEY --customer-id C --amount N [--status success|decline] [--duplicates K] [--bad-signature]';
-      const { url, project, secret, amount } = values;
+      const usage = `usage: simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N [--status success|decline] [--duplicates K] [--bad-signature] (the secret from ${SECRET_VARIABLE} when --secret is not given)`;
+      const { url, project, amount } = values;
+      const secret = secretOf(values.secret);
       const customerId = values['customer-id'];
       if (!url || !project || !secret || !customerId || !amount) throw new CliError(usage);
       const status = values.status ?? 'success';

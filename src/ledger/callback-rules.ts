@@ -2,8 +2,26 @@
 // callback, and a unique constraint on the ledger, not this code, makes a second credit impossible.
 import type { CallbackFacts, CallbackResult, Payment, PaymentStatus } from './model.js';
 
-export const SUCCESS_STATUS = 'success';
-export const FAILURE_STATUSES: ReadonlySet<string> = new Set(['decline', 'error', 'cancelled']);
+/** What a payment status reported by a callback does to the payment. */
+export type StatusEffect = 'credit' | 'fail' | 'intermediate';
+
+/**
+ * Every final status the platform's SDKs and plugins name. `canceled` is the PHP SDK's spelling
+ * since 2025, `cancelled` the Python SDK's and the plugins'; both mean the same. Any status not
+ * listed is intermediate: recorded, the payment left pending.
+ */
+export const FINAL_STATUS_EFFECTS: ReadonlyMap<string, Exclude<StatusEffect, 'intermediate'>> = new Map([
+  ['success', 'credit'],
+  ['decline', 'fail'],
+  ['error', 'fail'],
+  ['cancelled', 'fail'],
+  ['canceled', 'fail'],
+  ['expired', 'fail'],
+  ['internal error', 'fail'],
+  ['external error', 'fail'],
+]);
+
+export const statusEffect = (status: string): StatusEffect => FINAL_STATUS_EFFECTS.get(status) ?? 'intermediate';
 
 export interface CallbackDecision {
   /** New payment status; undefined leaves it as it is. */
@@ -28,7 +46,8 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
     return flag(`amount mismatch: callback ${money(callback.amount, callback.currency)}, deposit ${money(payment.amount, payment.currency)}`);
   }
 
-  if (callback.status === SUCCESS_STATUS) {
+  const effect = statusEffect(callback.status);
+  if (effect === 'credit') {
     if (payment.status === 'success') return { recordStatus: true, credit: true, result: 'recorded' };
     return {
       setStatus: 'success',
@@ -40,7 +59,7 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
       ...(payment.status === 'expired' && { reviewReason: 'success after the payment expired (pending beyond the 36-day threshold)' }),
     };
   }
-  if (FAILURE_STATUSES.has(callback.status)) {
+  if (effect === 'fail') {
     if (payment.status === 'success') {
       return flag(`${callback.status} after the payment was credited: the credit stands, check with the platform`);
     }

@@ -22,7 +22,10 @@ const schemas = openapiDocument.components.schemas as unknown as Schemas;
 
 const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>['reason'], string> = {
   not_an_object: 'request body must be a JSON object',
-  missing: 'signature is missing: sign the body with the project secret and send it in the "signature" field',
+  missing:
+    'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
+  both_places:
+    'signature is given twice, at the top level and in "general.signature": send it in exactly one place',
   empty: 'signature is empty',
   not_a_string: 'signature must be a string (Base64 HMAC-SHA512)',
   mismatch: 'signature does not match the request body for project %s',
@@ -56,12 +59,7 @@ export function readSignedRequest<Op extends SignedOperationId>(
   const project = projects.get(projectId);
   if (!project) return failure('unknown_project', `unknown project_id ${projectId}: no secret is configured for it`);
 
-  // The PHP view has every scalar as a string already; the parsed body still knows a number.
-  const given = (parsedBody as Record<string, unknown>).signature;
-  const check: SignatureCheck =
-    given !== undefined && typeof given !== 'string'
-      ? { ok: false, reason: 'not_a_string' }
-      : checkSignature(decoded, project.secrets);
+  const check = checkSignature(decoded, project.secrets);
   if (!check.ok) {
     const reason = check.reason === 'missing' || check.reason === 'empty' ? 'signature_missing' : 'signature_invalid';
     return failure(reason, SIGNATURE_MESSAGES[check.reason].replace('%s', String(projectId)));

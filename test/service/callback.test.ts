@@ -2,7 +2,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expectContract } from '../support/contract.js';
-import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
+import { callbackBody, checkDepositRequest, post, signed, signedAs, verifyRequest } from '../support/platform.js';
 import { backends } from '../support/databases.js';
 import { startService, type TestService } from '../support/service.js';
 
@@ -102,6 +102,16 @@ describe.each(backends())('callbacks on %s', (backend) => {
       expect(await balance()).toBe(0);
     });
 
+    it.each(['cancelled', 'canceled', 'expired', 'internal error', 'external error', 'error'])('%s marks the pending payment failed', async (status) => {
+      const paymentId = await deposit(10000);
+      expect(await deliver(signed(callbackBody(paymentId, 10000, status)))).toEqual({
+        status: 200,
+        body: { code: 0, result: 'failed', payment_id: paymentId },
+      });
+      expect(await paymentStatus(paymentId)).toBe('failed');
+      expect(await balance()).toBe(0);
+    });
+
     it('a wrong signature gets a non-200 and nothing; the correctly signed redelivery then credits', async () => {
       const paymentId = await deposit(10000);
       const bad = signed(callbackBody(paymentId, 10000), 'operator-typo');
@@ -120,6 +130,60 @@ describe.each(backends())('callbacks on %s', (backend) => {
       const callback = signed(callbackBody(paymentId, 100));
       const tampered = { ...callback, payment: { ...callback.payment, sum: { amount: 1000000, currency: 'KZT' } } };
       expect((await deliver(tampered)).status).toBe(403);
+      expect(await balance()).toBe(0);
+    });
+  });
+
+  describe('signed either way, at either place: the documented algorithm and the platform SDK\'s', () => {
+    // Bodies where the two algorithms give different stamps.
+    const shapes = {
+      'an upper-case key': (body: ReturnType<typeof callbackBody>) => ({ ...body, redirectData: { method: 'GET', url: 'https://pay.example/r' } }),
+      'nesting four levels deep': (body: ReturnType<typeof callbackBody>) => ({
+        ...body,
+        operation: { ...body.operation, provider: { ...body.operation.provider, terminal: { id: 'T-77', city: 'Almaty' } } },
+      }),
+    };
+    const cases = Object.keys(shapes).flatMap((shape) =>
+      (['documented', 'sdk'] as const).flatMap((algorithm) => (['top', 'general'] as const).map((place) => [shape, algorithm, place] as const)),
+    );
+
+    it.each(cases)('with %s, signed by the %s algorithm at the %s: stored and credited once; a wrong signature changes nothing', async (shape, algorithm, place) => {
+      const paymentId = await deposit(10000);
+      const body = shapes[shape as keyof typeof shapes](callbackBody(paymentId, 10000));
+      for (const wrong of ['documented', 'sdk'] as const) {
+        expect(await deliver(signedAs(body, { algorithm: wrong, place, secret: 'operator-typo' }))).toEqual({
+          status: 403,
+          body: { code: 400, error_description: 'signature does not match the request body for project 1234' },
+        });
+      }
+      expect(await service.store.listCallbacks({ paymentId })).toEqual([]);
+      expect(await balance()).toBe(0);
+
+      const callback = signedAs(body, { algorithm, place });
+      expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'credited', payment_id: paymentId } });
+      expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
+      expect(await balance()).toBe(10000);
+      const stored = await service.store.listCallbacks({ paymentId });
+      expect(stored).toHaveLength(1);
+      expect(stored[0]).toMatchObject({ result: 'credited', deliveries: 2, rawBody: JSON.stringify(callback) });
+    });
+
+    it('refuses a body with the signature in both places, or in neither, saying which', async () => {
+      const paymentId = await deposit(10000);
+      const body = signed(callbackBody(paymentId, 10000));
+      expect(await deliver({ ...body, general: { signature: body.signature } })).toEqual({
+        status: 403,
+        body: { code: 400, error_description: 'signature is given twice, at the top level and in "general.signature": send it in exactly one place' },
+      });
+      expect(await deliver(callbackBody(paymentId, 10000))).toEqual({
+        status: 403,
+        body: {
+          code: 400,
+          error_description:
+            'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
+        },
+      });
+      expect(await service.store.listCallbacks({ paymentId })).toEqual([]);
       expect(await balance()).toBe(0);
     });
   });

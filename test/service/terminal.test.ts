@@ -51,7 +51,7 @@ describe('any request: authentication', () => {
   it('400 when the signature is missing, empty, not a string or wrong, saying which', async () => {
     expect(await terminal(verifyRequest('plain'))).toEqual({
       code: 400,
-      error_description: 'signature is missing: sign the body with the project secret and send it in the "signature" field',
+      error_description: 'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
     });
     expect(await terminal({ ...verifyRequest('plain'), signature: '' })).toEqual({ code: 400, error_description: 'signature is empty' });
     expect(await terminal({ ...verifyRequest('plain'), signature: 12 })).toEqual({

@@ -1,10 +1,24 @@
 // Plays the payment platform in tests: builds the three calls, signs them, posts them.
-import { signValue } from '../../src/protocol/signature/signature.js';
+import { signValue, type SignatureAlgorithm } from '../../src/protocol/signature/signature.js';
 
 export const DEMO_SECRET = 'kassa24-demo-secret';
 
 export function signed<T extends object>(body: T, secret = DEMO_SECRET): T & { signature: string } {
   return { ...body, signature: signValue(body, secret) };
+}
+
+export interface SigningChoice {
+  algorithm: SignatureAlgorithm;
+  place: 'top' | 'general';
+  secret?: string;
+}
+
+/** `body` signed under `algorithm`, the signature put at the top or in `general` (added if absent). */
+export function signedAs<T extends object>(body: T, { algorithm, place, secret = DEMO_SECRET }: SigningChoice): object {
+  const signature = signValue(body, secret, algorithm);
+  if (place === 'top') return { ...body, signature };
+  const general = (body as { general?: object }).general ?? {};
+  return { ...body, general: { ...general, signature } };
 }
 
 export const verifyRequest = (customerId: string, projectId = 1234) => ({

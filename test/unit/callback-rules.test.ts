@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decideCallback } from '../../src/ledger/callback-rules.js';
+import { decideCallback, FINAL_STATUS_EFFECTS, statusEffect } from '../../src/ledger/callback-rules.js';
 import type { CallbackFacts, Payment, PaymentStatus } from '../../src/ledger/model.js';
 
 const payment = (status: PaymentStatus = 'pending', lastCallbackStatus: string | null = null): Payment => ({
@@ -20,6 +20,24 @@ const facts = (status: string, overrides: Partial<CallbackFacts> = {}): Callback
   amount: 10000,
   currency: 'KZT',
   ...overrides,
+});
+
+describe('the status table', () => {
+  it('credits on success, fails on every final failure either SDK names, and calls the rest intermediate', () => {
+    expect(Object.fromEntries(FINAL_STATUS_EFFECTS)).toEqual({
+      success: 'credit',
+      decline: 'fail',
+      error: 'fail',
+      cancelled: 'fail',
+      canceled: 'fail',
+      expired: 'fail',
+      'internal error': 'fail',
+      'external error': 'fail',
+    });
+    for (const status of ['processing', 'awaiting customer', 'external processing', 'awaiting 3ds result', 'Success', 'CANCELED', 'refunded']) {
+      expect(statusEffect(status), status).toBe('intermediate');
+    }
+  });
 });
 
 describe('decideCallback', () => {
@@ -43,7 +61,7 @@ describe('decideCallback', () => {
     expect(decision.reviewReason).toMatch(/expired/);
   });
 
-  it.each(['decline', 'error', 'cancelled'])('%s marks a pending payment failed, credits nothing', (status) => {
+  it.each(['decline', 'error', 'cancelled', 'canceled', 'expired', 'internal error', 'external error'])('%s marks a pending payment failed, credits nothing', (status) => {
     expect(decideCallback(payment(), facts(status))).toEqual({ setStatus: 'failed', recordStatus: true, credit: false, result: 'failed' });
   });
 

@@ -1,6 +1,6 @@
 // The stamp from JSON.parse's value is only ever a shortcut: for any text JSON.parse accepts it either
-// declines (undefined) or agrees with the exact path — parse as json_decode does, flatten as the
-// reference does — on the stamp and on the signature it hands back. Texts are generated as text, not
+// declines (undefined) or agrees with the exact path — parse as json_decode does, flatten as each
+// algorithm does — on the stamp under both algorithms, and on the signature and its place. Texts are generated as text, not
 // through JSON.stringify, so that they can repeat a key, carry escapes, white space, arrays, deep
 // nesting, numbers JSON.parse rounds, or be cut short.
 import fc from 'fast-check';
@@ -9,6 +9,7 @@ import { PhpArray } from '../../src/protocol/signature/php-array.js';
 import { parsedStamp } from '../../src/protocol/signature/parsed-stamp.js';
 import { parsePhpJson } from '../../src/protocol/signature/php-json.js';
 import { checkSignature, decodeForSigning, sign } from '../../src/protocol/signature/signature.js';
+import { locateSignature, stampPlace } from '../../src/protocol/signature/signature-place.js';
 import { exactStamp } from '../../src/protocol/signature/stamp.js';
 
 /** The shortcut on `text`: JSON.parse, then the stamp of its value; undefined when either declines. */
@@ -19,10 +20,10 @@ function quickStamp(text: string): ReturnType<typeof parsedStamp> {
   } catch {
     return undefined;
   }
-  return parsedStamp(text, parsed, 'signature');
+  return parsedStamp(text, parsed);
 }
 
-type Exact = { stamp: string; signature: unknown } | 'not an object' | 'not JSON';
+type Exact = { stamp: string; sdkStamp: string; place: string; signature: unknown } | 'not an object' | 'not JSON';
 
 function exact(text: string): Exact {
   let php;
@@ -32,14 +33,21 @@ function exact(text: string): Exact {
     return 'not JSON';
   }
   if (!(php instanceof PhpArray) || !/^[ \t\n\r]*\{/.test(text)) return 'not an object';
-  return { stamp: exactStamp(php, 'signature'), signature: php.entries.get('signature') };
+  const location = locateSignature(php);
+  const place = stampPlace(location);
+  return {
+    stamp: exactStamp(php, 'documented', place),
+    sdkStamp: exactStamp(php, 'sdk', place),
+    place,
+    signature: 'value' in location ? location.value : undefined,
+  };
 }
 
 const space = fc.constantFrom('', '', '', ' ', '\n  ', '\t');
 // Mostly plain keys, some that are not (upper case, digits, ':', empty, escaped), 'signature' often.
 const key = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('a', 'ab', 'a_b', 'b', '_', 'sum', 'sum_initial', 'signature', 'id', 'payment') },
-  { weight: 1, arbitrary: fc.constantFrom('A', 'a1', '10', '0', 'a:b', '', 'a b', '__proto__', 'a\\u0062') },
+  { weight: 8, arbitrary: fc.constantFrom('a', 'ab', 'a_b', 'b', '_', 'sum', 'sum_initial', 'signature', 'id', 'payment', 'general') },
+  { weight: 1, arbitrary: fc.constantFrom('A', 'a1', '10', '0', 'a:b', '', 'a b', '__proto__', 'a\\u0062', 'frame_mode', 'Signature') },
 );
 const scalar = fc.oneof(
   fc.constantFrom('1', '-0', '0', '-0.0', '-7', '1.5', '1.0', '1e3', '1E3', '-2E+2', '5e-1', '-2.50E-3', '1e400', '12345678901234567890', '9223372036854775807', '9223372036854775808', '-9223372036854775808'),
@@ -74,12 +82,19 @@ describe('parsedStamp', () => {
         const quick = quickStamp(text);
         if (quick === undefined) return;
         agreed++;
-        expect(exact(text)).toEqual({ stamp: quick.stamp, signature: quick.omitted });
+        // A plain body has one stamp: the SDK's algorithm gives the same string.
+        expect(exact(text)).toEqual({ stamp: quick.stamp, sdkStamp: quick.stamp, place: quick.place, signature: quick.signature });
       }),
       { numRuns: 20_000, seed: 20261127 },
     );
     // The generator must reach the shortcut often, or the property says little.
-    expect(agreed).toBeGreaterThan(3000);
+    expect(agreed).toBeGreaterThan(2500);
+  });
+
+  it('takes a signature in general, leaving general out when nothing else is in it', () => {
+    expect(quickStamp('{"general":{"signature":"s"},"a":1}')).toEqual({ stamp: 'a:1', place: 'general', signature: 's' });
+    expect(quickStamp('{"general":{"signature":"s","project_id":1},"a":1}')).toEqual({ stamp: 'a:1;general:project_id:1', place: 'general', signature: 's' });
+    expect(quickStamp('{"general":{"project_id":1},"a":1}')).toEqual({ stamp: 'a:1;general:project_id:1', place: 'top', signature: undefined });
   });
 
   it('takes the bodies the platform sends', () => {
@@ -90,15 +105,16 @@ describe('parsedStamp', () => {
       stamp:
         'operation:code:0;operation:id:1000001;operation:sum_initial:amount:10000;operation:sum_initial:currency:KZT;' +
         'payment:id:p-1;payment:status:success;payment:sum:amount:10000;payment:sum:currency:KZT;payment:type:purchase;project_id:1234',
-      omitted: 'c2ln',
+      place: 'top',
+      signature: 'c2ln',
     });
   });
 
   it('agrees with json_decode where a key is given twice: the last value counts', () => {
-    expect(quickStamp('{"a":1,"b":2,"a":3}')).toEqual({ stamp: 'a:3;b:2', omitted: undefined });
-    expect(quickStamp('{"a":{"b":1},"a":{"c":2}}')).toEqual({ stamp: 'a:c:2', omitted: undefined });
-    expect(quickStamp('{"signature":"x","signature":"y"}')).toEqual({ stamp: '', omitted: 'y' });
-    expect(exact('{"a":1,"b":2,"a":3}')).toEqual({ stamp: 'a:3;b:2', signature: undefined });
+    expect(quickStamp('{"a":1,"b":2,"a":3}')).toEqual({ stamp: 'a:3;b:2', place: 'top', signature: undefined });
+    expect(quickStamp('{"a":{"b":1},"a":{"c":2}}')).toEqual({ stamp: 'a:c:2', place: 'top', signature: undefined });
+    expect(quickStamp('{"signature":"x","signature":"y"}')).toEqual({ stamp: '', place: 'top', signature: 'y' });
+    expect(exact('{"a":1,"b":2,"a":3}')).toEqual({ stamp: 'a:3;b:2', sdkStamp: 'a:3;b:2', place: 'top', signature: undefined });
   });
 
   it('leaves to the exact path a body json_decode refuses in a value a repeated key hides', () => {
@@ -118,6 +134,10 @@ describe('parsedStamp', () => {
       '{"10":1}', // an int key to PHP, moved to the front by JavaScript
       '{"a b":1}',
       '{"signature":{"x":1}}',
+      '{"signature":7}', // not a string: the exact path names it
+      '{"signature":"x","general":{"signature":"y"}}', // two places: the exact path refuses it
+      '{"a":{"signature":"x"},"signature":"y"}', // a second signature: the SDK removes it, the documented algorithm signs it
+      '{"frame_mode":"popup"}', // skipped by the SDK only
       '[{"a":1}]',
       '{"a":-0}', // int 0 to PHP: "0"; -0.0 would be "-0"
       '{"a":100000000000000}', // an int's digits, or "1.0E+14" had it been written 1e14
@@ -127,18 +147,19 @@ describe('parsedStamp', () => {
     ]) {
       expect(quickStamp(text), text).toBeUndefined();
     }
-    expect(parsedStamp('{"a":1}', '{"a":1}', 'signature'), 'text, not a parsed value').toBeUndefined();
-    expect(parsedStamp('null', null, 'signature')).toBeUndefined();
+    expect(parsedStamp('{"a":1}', '{"a":1}'), 'text, not a parsed value').toBeUndefined();
+    expect(parsedStamp('null', null)).toBeUndefined();
   });
 
   it('decodes escaped keys and values as json_decode does', () => {
-    expect(quickStamp('{"a":"\\/x\\u0416","b":"\\n","c\\u0064":1}')).toEqual({ stamp: 'a:/xЖ;b:\n;cd:1', omitted: undefined });
+    expect(quickStamp('{"a":"\\/x\\u0416","b":"\\n","c\\u0064":1}')).toEqual({ stamp: 'a:/xЖ;b:\n;cd:1', place: 'top', signature: undefined });
     // A pair is fine, but the text check does not tell a pair from a lone half: the exact path reads it.
     expect(quickStamp('{"b":"\\ud83d\\ude00"}')).toBeUndefined();
-    expect(exact('{"b":"\\ud83d\\ude00"}')).toEqual({ stamp: 'b:😀', signature: undefined });
+    expect(exact('{"b":"\\ud83d\\ude00"}')).toEqual({ stamp: 'b:😀', sdkStamp: 'b:😀', place: 'top', signature: undefined });
     expect(quickStamp('{"a":1.5,"b":0.1,"c":1.0,"d":true,"e":false,"f":null,"g":-7}')).toEqual({
       stamp: 'a:1.5;b:0.1;c:1;d:1;e:0;f:;g:-7',
-      omitted: undefined,
+      place: 'top',
+      signature: undefined,
     });
   });
 
@@ -151,8 +172,8 @@ describe('parsedStamp', () => {
     expect(quickStamp(exactOnly)).toBeUndefined();
     for (const text of [plain, exactOnly]) {
       const signed = `${text.slice(0, -1)},"signature":${JSON.stringify(sign(text, secret))}}`;
-      expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0 });
-      expect(checkSignature(decodeForSigning(signed, JSON.parse(signed)), [secret])).toEqual({ ok: true, secretIndex: 0 });
+      expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0, algorithm: 'documented' });
+      expect(checkSignature(decodeForSigning(signed, JSON.parse(signed)), [secret])).toEqual({ ok: true, secretIndex: 0, algorithm: 'documented' });
       expect(checkSignature(decodeForSigning(signed), ['another'])).toEqual({ ok: false, reason: 'mismatch' });
     }
   });

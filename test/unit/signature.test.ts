@@ -4,7 +4,7 @@ import { naturalCompare } from '../../src/protocol/signature/natural-order.js';
 import { phpFloatToString } from '../../src/protocol/signature/php-float.js';
 import { PhpArray } from '../../src/protocol/signature/php-array.js';
 import { parsePhpJson } from '../../src/protocol/signature/php-json.js';
-import { checkSignature, decodeForSigning, sign, signStamp, stampOf } from '../../src/protocol/signature/signature.js';
+import { checkSignature, decodeForSigning, sign, signStamp, stampUnder, type SignatureAlgorithm } from '../../src/protocol/signature/signature.js';
 import { exactStamp } from '../../src/protocol/signature/stamp.js';
 
 interface Vector {
@@ -15,7 +15,35 @@ interface Vector {
   signature: string;
 }
 const vectors: Vector[] = JSON.parse(readFileSync(new URL('../fixtures/signature-vectors.json', import.meta.url), 'utf8'));
-const stamp = (json: string): string => decodeForSigning(json).stamp;
+const stamp = (json: string): string => stampUnder(decodeForSigning(json), 'documented');
+const sdkStamp = (json: string): string => stampUnder(decodeForSigning(json), 'sdk');
+
+interface AlgorithmVector {
+  name: string;
+  difference: string;
+  secret: string;
+  place: 'top' | 'general';
+  body: string;
+  stamps: Record<SignatureAlgorithm, string>;
+  signatures: Record<SignatureAlgorithm, string>;
+}
+const algorithmVectors: AlgorithmVector[] = JSON.parse(readFileSync(new URL('../fixtures/signature-algorithm-vectors.json', import.meta.url), 'utf8')).vectors;
+
+interface SdkFixture {
+  name: string;
+  secret: string;
+  body: unknown;
+  verifies_under: Record<SignatureAlgorithm, boolean>;
+}
+const sdkFixtures: SdkFixture[] = JSON.parse(readFileSync(new URL('../fixtures/sdk-callback-fixtures.json', import.meta.url), 'utf8')).fixtures;
+
+/** `body` (text of an object) with `signature` put at `place`, the text otherwise kept as it is. */
+function signedAt(body: string, place: 'top' | 'general', signature: string): string {
+  if (place === 'top') return body.replace(/\}\s*$/, `, "signature": ${JSON.stringify(signature)}}`);
+  const withGeneral = body.replace(/"general":\s*\{/, `"general": {"signature": ${JSON.stringify(signature)}, `).replace(/, \}/, '}');
+  if (withGeneral === body) throw new Error('the body has no "general" object');
+  return withGeneral;
+}
 
 describe('signature vectors (platform SDK tests and Kassa24 examples)', () => {
   it.each(vectors.map((v) => [v.name, v] as const))('%s: stamp and signature match', (_name, vector) => {
@@ -23,7 +51,69 @@ describe('signature vectors (platform SDK tests and Kassa24 examples)', () => {
     expect(stamp(body)).toBe(vector.stamp);
     expect(sign(body, vector.secret)).toBe(vector.signature);
     expect(signStamp(vector.stamp, vector.secret)).toBe(vector.signature);
-    expect(checkSignature(decodeForSigning(body), [vector.secret])).toEqual({ ok: true, secretIndex: 0 });
+    expect(checkSignature(decodeForSigning(body), [vector.secret])).toEqual({ ok: true, secretIndex: 0, algorithm: 'documented' });
+  });
+});
+
+describe('both signature algorithms (the platform SDK\'s own code and test data)', () => {
+  describe.each(algorithmVectors.map((v) => [v.name, v] as const))('%s', (_name, vector) => {
+    it('stamps and signs the body as each algorithm does', () => {
+      expect(stamp(vector.body)).toBe(vector.stamps.documented);
+      expect(sdkStamp(vector.body)).toBe(vector.stamps.sdk);
+      expect(sign(vector.body, vector.secret, 'documented')).toBe(vector.signatures.documented);
+      expect(sign(vector.body, vector.secret, 'sdk')).toBe(vector.signatures.sdk);
+      expect(signStamp(vector.stamps.sdk, vector.secret)).toBe(vector.signatures.sdk);
+    });
+
+    it.each(['documented', 'sdk'] as const)('accepts the %s signature at its place, and names the algorithm when they differ', (algorithm) => {
+      const signed = signedAt(vector.body, vector.place, vector.signatures[algorithm]);
+      const decoded = decodeForSigning(signed);
+      expect(decoded.location.place).toBe(vector.place);
+      const check = checkSignature(decoded, ['another-secret', vector.secret]);
+      const differ = vector.stamps.documented !== vector.stamps.sdk;
+      expect(check).toEqual({ ok: true, secretIndex: 1, algorithm: differ ? algorithm : 'documented' });
+      // Signing the signed body leaves its signature out, wherever it is.
+      expect(sign(signed, vector.secret, algorithm)).toBe(vector.signatures[algorithm]);
+    });
+
+    it('refuses a signature made with another secret under either algorithm', () => {
+      for (const algorithm of ['documented', 'sdk'] as const) {
+        const forged = sign(vector.body, 'not-the-secret', algorithm);
+        expect(checkSignature(decodeForSigning(signedAt(vector.body, vector.place, forged)), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
+      }
+    });
+  });
+
+  it('computes the second stamp only for a body where the algorithms can differ', () => {
+    const ordinary = '{"project_id":1234,"payment":{"id":"p","status":"success","sum":{"amount":1,"currency":"KZT"}},"signature":"x"}';
+    expect(decodeForSigning(ordinary).stamps.map((s) => s.algorithm)).toEqual(['documented']);
+    // An array takes the exact path, where the algorithms still agree: one stamp.
+    expect(decodeForSigning('{"a":[1,{"b":2}],"signature":"x"}').stamps.map((s) => s.algorithm)).toEqual(['documented']);
+    for (const vector of algorithmVectors.filter((v) => v.stamps.documented !== v.stamps.sdk)) {
+      expect(decodeForSigning(vector.body).stamps.map((s) => s.algorithm), vector.name).toEqual(['documented', 'sdk']);
+    }
+  });
+
+  it.each(sdkFixtures.map((f) => [f.name, f] as const))('SDK callback fixture %s verifies under exactly the algorithms it names', (_name, fixture) => {
+    const decoded = decodeForSigning(JSON.stringify(fixture.body));
+    expect(decoded.location.place).toBe('general');
+    const signature = (decoded.location as { value: string }).value;
+    for (const algorithm of ['documented', 'sdk'] as const) {
+      expect(signStamp(stampUnder(decoded, algorithm), fixture.secret) === signature, algorithm).toBe(fixture.verifies_under[algorithm]);
+    }
+    expect(checkSignature(decoded, [fixture.secret])).toMatchObject({ ok: true });
+  });
+
+  it('leaves a null signature below the top in the SDK stamp, as isset() does', () => {
+    expect(sdkStamp('{"a":{"signature":null,"b":1},"signature":"x"}')).toBe('a:b:1;a:signature:');
+    expect(sdkStamp('{"a":{"signature":"y","b":1},"signature":"x"}')).toBe('a:b:1');
+    // A key given twice: the last value decides, null or not.
+    expect(sdkStamp('{"a":{"signature":null,"signature":"y"},"signature":"x"}')).toBe('');
+  });
+
+  it('follows the SDK: keys keep their case, no depth cut, \':\' doubled, frame_mode skipped at any depth', () => {
+    expect(sdkStamp('{"B":1,"a":{"b":{"c":{"d":{"e":1}}}},"x":{"frame_mode":"p","k:l":2}}')).toBe('B:1;a:b:c:d:e:1;x:k::l:2');
+    expect(stamp('{"B":1,"a":{"b":{"c":{"d":{"e":1}}}},"x":{"frame_mode":"p","k:l":2}}')).toBe('a:b:c:;b:1;x:frame_mode:p;x:k:l:2');
   });
 });
 
@@ -32,7 +122,7 @@ describe('checkSignature', () => {
   const body = JSON.stringify(vector.payload);
 
   it('accepts any of several secrets (key rotation) and says which', () => {
-    expect(checkSignature(decodeForSigning(body), ['new-secret', vector.secret])).toEqual({ ok: true, secretIndex: 1 });
+    expect(checkSignature(decodeForSigning(body), ['new-secret', vector.secret])).toEqual({ ok: true, secretIndex: 1, algorithm: 'documented' });
   });
 
   it('tells a missing, an empty, a non-string and a wrong signature apart', () => {
@@ -42,6 +132,15 @@ describe('checkSignature', () => {
     expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: ['x'] })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
     expect(checkSignature(decodeForSigning(body), ['another-secret'])).toEqual({ ok: false, reason: 'mismatch' });
     expect(checkSignature(decodeForSigning('[1,2]'), [vector.secret])).toEqual({ ok: false, reason: 'not_an_object' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: null })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: 7 })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, general: { signature: 7 } })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
+  });
+
+  it('refuses a body with a signature in both places, naming it', () => {
+    const both = JSON.stringify({ ...vector.payload, general: { signature: vector.signature } });
+    expect(checkSignature(decodeForSigning(both), [vector.secret])).toEqual({ ok: false, reason: 'both_places' });
+    expect(checkSignature(decodeForSigning(both, JSON.parse(both)), [vector.secret])).toEqual({ ok: false, reason: 'both_places' });
   });
 
   it('rejects a body changed after signing, even by one digit', () => {
@@ -56,7 +155,7 @@ describe('checkSignature', () => {
     const wide = JSON.stringify({ ...vector.payload, signature: `é${vector.signature.slice(1)}` });
     expect(checkSignature(decodeForSigning(wide), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
     // The right signature still passes after those (the compare buffers are reused).
-    expect(checkSignature(decodeForSigning(body), [vector.secret])).toEqual({ ok: true, secretIndex: 0 });
+    expect(checkSignature(decodeForSigning(body), [vector.secret])).toEqual({ ok: true, secretIndex: 0, algorithm: 'documented' });
   });
 });
 
@@ -101,7 +200,7 @@ describe('stamp: flattening as the reference implementation does', () => {
     expect(stamp('{"a":1,"A":2}')).toBe('a:2');
   });
 
-  it('leaves out only the top-level signature field', () => {
+  it('leaves out only the signature it checks (the documented algorithm)', () => {
     expect(stamp('{"a":1,"signature":"s","n":{"signature":"t"}}')).toBe('a:1;n:signature:t');
   });
 
@@ -115,39 +214,6 @@ describe('stamp: flattening as the reference implementation does', () => {
 
   it('decodes escapes before signing', () => {
     expect(stamp('{"a":"\\u0416\\n\\/","b":"\\ud83d\\ude00"}')).toBe('a:Ж\n/;b:😀');
-  });
-
-  it('stamps bodies with plain keys (the quick path) exactly as the reference flattening does', () => {
-    // A seeded generator: the same 3,000 bodies on every run. Keys mix lower-case words and '_'
-    // (the quick path) with keys that force the exact path: digits, upper case, ':', empty keys,
-    // numeric keys; values nest to five levels, past the cut at three.
-    let seed = 20261127;
-    const next = (n: number) => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed % n;
-    };
-    const keys = ['a', 'ab', 'a_b', 'b', 'ba', '_', 'sum', 'sum_initial', 'signature', 'id'];
-    const oddKeys = ['A', 'a1', '10', '2', 'a:b', '', '0', 'Ab', 'a b'];
-    const value = (depth: number, odd: boolean): unknown => {
-      const pick = next(10);
-      if (depth < 5 && pick < 3) return object(depth + 1, odd);
-      if (depth < 5 && pick === 3) return Array.from({ length: next(3) }, () => value(depth + 1, odd));
-      return [1, -7, 1.5, 12345678901234567890, 'text', 'Жx:y;z', true, false, null, ''][pick]!;
-    };
-    const object = (depth: number, odd: boolean): Record<string, unknown> =>
-      Object.fromEntries(
-        Array.from({ length: next(5) }, () => [odd && next(8) === 0 ? oddKeys[next(oddKeys.length)]! : keys[next(keys.length)]!, value(depth, odd)]),
-      );
-    const plain = (php: PhpArray, depth: number): boolean =>
-      [...php.entries].every(([k, v]) => typeof k === 'string' && /^[a-z_]+$/.test(k) && (!(v instanceof PhpArray) || (depth + 1 < 3 && plain(v, depth + 1))));
-    let quick = 0;
-    for (let i = 0; i < 3000; i++) {
-      const php = parsePhpJson(JSON.stringify(object(0, i % 3 === 0))) as PhpArray;
-      expect(stampOf(php)).toBe(exactStamp(php, 'signature'));
-      if (plain(php, 0) && php.size > 1) quick++;
-    }
-    // Enough bodies of several entries took the quick path for its order to be tested.
-    expect(quick).toBeGreaterThan(300);
   });
 });
 
@@ -203,5 +269,9 @@ describe('signingMiddleware (for fetch-based clients)', () => {
       '{"type":"verify","customer_id":"7123456789","project_id":1234 ,"signature":"0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg=="}',
     );
     expect((await signingMiddleware('k').pre({ url: 'x', init: { body: '{}' } })).init.body).toBe(`{"signature":${JSON.stringify(sign('{}', 'k'))}}`);
+    const upper = '{"project_id":1,"General":{"A":1}}';
+    const bySdk = (await signingMiddleware('k', 'sdk').pre({ url: 'x', init: { body: upper } })).init.body as string;
+    expect(bySdk).toBe(`{"project_id":1,"General":{"A":1},"signature":${JSON.stringify(sign(upper, 'k', 'sdk'))}}`);
+    expect(checkSignature(decodeForSigning(bySdk), ['k'])).toMatchObject({ ok: true, algorithm: 'sdk' });
   });
 });

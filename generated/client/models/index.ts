@@ -3,6 +3,7 @@ export * from './Callback.js';
 export * from './CallbackAccount.js';
 export * from './CallbackAck.js';
 export * from './CallbackCustomer.js';
+export * from './CallbackGeneral.js';
 export * from './CallbackOperation.js';
 export * from './CallbackOperationProvider.js';
 export * from './CallbackPayment.js';

@@ -5,19 +5,28 @@
 // reorder), strings well formed, numbers that read the same to both — down to a key given twice:
 // both keep its last value, and the stamp sorts the keys anyway. What a repeated key hides from the
 // value, json_decode still reads, and may refuse; the text is checked for the two things it refuses
-// and JSON.parse does not. Anything else answers undefined, and the caller takes the exact path,
-// which also names what is wrong with the text.
+// and JSON.parse does not. A plain body has one signature, a string, at the top or in `general`,
+// no other `signature` key and no `frame_mode` key: then both signature algorithms give it the same
+// stamp. Anything else answers undefined, and the caller takes the exact path, which also names
+// what is wrong with the text.
 import { phpFloatToString } from './php-float.js';
+import type { SignaturePlace } from './signature-place.js';
 
 export interface PlainStamp {
-  /** The joined entries, the omitted top-level key left out. */
+  /** The joined entries, the signature left out: the same under both algorithms. */
   readonly stamp: string;
-  /** The omitted key's value as PHP's string cast makes it; undefined when the body has none. */
-  readonly omitted: string | undefined;
+  /** Where the signature was; `top` for a body without one (it is signed as a whole). */
+  readonly place: SignaturePlace;
+  /** The signature; undefined when the body has none. */
+  readonly signature: string | undefined;
 }
 
-// As in stamp.ts: past this depth the reference carries a cut entry under an int key.
+// As in stamp.ts: past this depth the documented algorithm carries a cut entry under an int key.
 const MAX_DEPTH = 3;
+const SIGNATURE = 'signature';
+const GENERAL = 'general';
+// Skipped by the SDK's algorithm, signed by the documented one.
+const SDK_IGNORED = 'frame_mode';
 // json_decode's default nesting limit.
 const PHP_MAX_NESTING = 512;
 // "\uD800" to "\uDFFF": half of a pair, or a lone half, which json_decode refuses.
@@ -92,16 +101,22 @@ function sortedKeys(node: object): string[] {
  * Appends the entries of `node` to `out` in natural order, or answers false when it is not plain.
  * Each object's keys sorted give the whole paths in order: a path continues with ':', which sorts
  * before every key character, so an object's entries sit together exactly where its key does.
+ * `omit` is the signature key of this very object, when it holds the signature.
  */
-function collect(node: object, prefix: string, depth: number, omit: string | undefined, out: string[]): boolean {
+function collect(node: object, prefix: string, depth: number, omit: boolean, generalHoldsSignature: boolean, out: string[]): boolean {
   const keys = sortedKeys(node);
   for (const key of keys) {
     if (!isPlainKey(key)) return false;
-    if (key === omit) continue;
+    if (key === SIGNATURE) {
+      if (omit) continue;
+      return false;
+    }
+    if (key === SDK_IGNORED) return false;
     const value = (node as Record<string, unknown>)[key];
     if (typeof value === 'object' && value !== null) {
       if (Array.isArray(value) || depth + 1 >= MAX_DEPTH) return false;
-      if (!collect(value, `${prefix}${key}:`, depth + 1, undefined, out)) return false;
+      const holds = depth === 0 && key === GENERAL && generalHoldsSignature;
+      if (!collect(value, `${prefix}${key}:`, depth + 1, holds, false, out)) return false;
       continue;
     }
     const text = scalarString(value);
@@ -111,20 +126,25 @@ function collect(node: object, prefix: string, depth: number, omit: string | und
   return true;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /**
  * The stamp of `text`, given `parsed`, JSON.parse's value of it, if the body is plain (see above),
- * with the top-level key `omit` left out of it and handed back; undefined for anything else.
+ * with its signature left out and handed back; undefined for anything else.
  */
-export function parsedStamp(text: string, parsed: unknown, omit?: string): PlainStamp | undefined {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+export function parsedStamp(text: string, parsed: unknown): PlainStamp | undefined {
+  if (!isObject(parsed)) return undefined;
   if (jsonDecodeMightRefuse(text)) return undefined;
-  let omitted: string | undefined;
-  if (omit !== undefined && Object.hasOwn(parsed, omit)) {
-    const value = (parsed as Record<string, unknown>)[omit];
-    omitted = typeof value === 'object' && value !== null ? undefined : scalarString(value);
-    if (omitted === undefined) return undefined;
-  }
+  const general = parsed[GENERAL];
+  const atTop = Object.hasOwn(parsed, SIGNATURE);
+  const inGeneral = isObject(general) && Object.hasOwn(general, SIGNATURE);
+  // Both places at once is refused, with its reason, by the exact path.
+  if (atTop && inGeneral) return undefined;
+  const signature = atTop ? parsed[SIGNATURE] : inGeneral ? general[SIGNATURE] : undefined;
+  if (signature !== undefined && typeof signature !== 'string') return undefined;
+  if (signature !== undefined && !signature.isWellFormed()) return undefined;
   const entries: string[] = [];
-  if (!collect(parsed, '', 0, omit, entries)) return undefined;
-  return { stamp: entries.join(';'), omitted };
+  if (!collect(parsed, '', 0, atTop, inGeneral, entries)) return undefined;
+  return { stamp: entries.join(';'), place: inGeneral ? 'general' : 'top', signature };
 }

@@ -25,11 +25,24 @@ export function phpArrayKey(key: string): PhpKey {
 export class PhpArray {
   readonly entries = new Map<PhpKey, PhpValue>();
   private nextIndex = 0n;
+  // Scalars are kept as PHP's string of them, where null and '' are alike; isset() tells them apart.
+  private nullKeys: Set<PhpKey> | undefined;
 
   /** `$a[$key] = $value`: an existing key keeps its position, as in PHP. */
   set(key: PhpKey, value: PhpValue): void {
     this.entries.set(key, value);
+    this.nullKeys?.delete(key);
     if (typeof key === 'bigint' && key >= this.nextIndex) this.nextIndex = key + 1n;
+  }
+
+  /** Records that the value under `key` is null (set it first). */
+  markNull(key: PhpKey): void {
+    (this.nullKeys ??= new Set()).add(key);
+  }
+
+  /** `is_null($a[$key])` for a key that is present. */
+  isNull(key: PhpKey): boolean {
+    return this.nullKeys?.has(key) ?? false;
   }
 
   /** `$a[] = $value` */

@@ -111,7 +111,11 @@ class Parser {
       this.skipWhitespace();
       if (this.text[this.pos] !== ':') this.fail("expected ':'");
       this.pos++;
-      result.set(phpArrayKey(key), this.value(depth));
+      this.skipWhitespace();
+      const isNull = this.text.startsWith('null', this.pos);
+      const phpKey = phpArrayKey(key);
+      result.set(phpKey, this.value(depth));
+      if (isNull) result.markNull(phpKey);
       this.skipWhitespace();
       const next = this.text[this.pos++];
       if (next === '}') return result;

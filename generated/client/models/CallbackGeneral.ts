@@ -1,0 +1,77 @@
+// @ts-nocheck -- openapi-generator 4.3.1 output (see scripts/generate.ts).
+/* tslint:disable */
+/* eslint-disable */
+/**
+ * Kassa24 Terminal BVU — merchant web service
+ * The web service a merchant runs for the **Kassa24 Terminal BVU** payment method of the JetPay payment platform (Kazakhstan, KZT). A customer at a Kassa24 virtual terminal tops up an account held at the merchant. The platform calls this service three times per payment, always `POST` with a JSON body, always signed:  1. `verify` (to `POST /terminal`) — does the account `customer_id` exist? 2. `check_deposit` (to `POST /terminal`) — the customer pays `amount` into `customer_id`;    answer with a `payment_id` unique on the merchant side. 3. The Gate callback (to `POST /callback`) — the final result of that payment; `payment.id` is    the `payment_id` returned for `check_deposit`.  ## HTTP status and protocol code  `POST /terminal` always answers **HTTP 200** (except `413` for an oversized body and `403` for a source address outside the configured allow-list); the outcome is the body\'s `code`: `0` success, `400` signature invalid, `404` account does not exist, `500` general error with the reason in `error_description`.  `POST /callback` answers **HTTP 200 only once the callback is durably stored**. Any other status means \"not stored, deliver again\": the platform redelivers undelivered callbacks (6 times every 10 s, then with growing pauses, up to 120 attempts within 11 days).  ## Signature  Every request and callback carries a signature: HMAC-SHA512, Base64-encoded (88 characters), keyed with the project\'s secret, over a *stamp* of the body. Two algorithms make the stamp, and this service accepts a signature made by either one, with any of the project\'s secrets (several while a secret is being rotated).  **Where the signature is.** In the top-level field `signature`, or else in `general.signature` (where the platform\'s PHP SDK also looks). A body that carries both, or neither, is refused with an `error_description` that says which. `POST /terminal` takes it at the top level only.  **The documented algorithm** (the platform\'s documentation; what this service signs with by default):  1. Leave out the signature field itself (`signature`, or `signature` inside `general`). 2. Flatten the JSON object into `key:value` entries; a nested object\'s keys are joined with `:`    (`payment:sum:amount:10000`); array items use their index (`items:0:name:x`). Keys are    lower-cased (ASCII `A`–`Z` only). 3. `true`/`false` become `1`/`0`, `null` the empty string, numbers their decimal text as written    (integers keep every digit), strings stay as they are. Empty objects and arrays contribute    nothing (so `general` holding only the signature contributes nothing). 4. At most three levels are descended: an object or array met at the fourth level contributes    one entry, its key path followed by `:`. 5. Sort the entries by key in natural order (PHP `ksort(..., SORT_NATURAL)`: digit runs compare    by value, other bytes by value), join them with `;`.  **The SDK algorithm** (the platform\'s reference PHP SDK, `SignatureHandler` and `Callback`, as published today) differs in four points, and is otherwise the same:  - every `signature` key whose value is not `null` is left out, at any depth; - keys keep their case, and a `:` inside a key is written `::`; - there is no depth limit: every level is descended; - every key named `frame_mode` is left out, at any depth.  For a body whose keys are lower-case, hold no `:`, and nest at most three levels, with no `frame_mode` key and no second `signature`, both algorithms give the same stamp.  For the body `{\"type\":\"verify\",\"customer_id\":\"7123456789\",\"project_id\":1234}` and the secret `kassa24-demo-secret` the stamp is `customer_id:7123456789;project_id:1234;type:verify` under both, and the signature is `0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==`. For `{\"project_id\":1234,\"redirectData\":{\"url\":\"u\"}}` the documented stamp is `project_id:1234;redirectdata:url:u` and the SDK\'s `project_id:1234;redirectData:url:u`.  ## Payment statuses  What the `payment.status` of a callback does to the payment:  | status | effect | | --- | --- | | `success` | the payment is successful; the account is credited, exactly once | | `decline`, `error`, `cancelled`, `canceled`, `expired`, `internal error`, `external error` | the payment is marked failed; nothing is credited | | any other (`processing`, `awaiting customer`, `external processing`, …) | intermediate: recorded, the payment stays pending |  Statuses are compared exactly (case-sensitive). `canceled` is the PHP SDK\'s spelling since 2025, `cancelled` the older one; both mean the same.  ## Amounts  Amounts are integers in minor currency units (KZT has two: `10000` is 100.00 KZT). Currency codes are ISO 4217 alpha-3. 
+ *
+ * The version of the OpenAPI document: 1.1.0
+ * 
+ *
+ * NOTE: This class is auto generated by OpenAPI Generator (https://openapi-generator.tech).
+ * https://openapi-generator.tech
+ * Do not edit the class manually.
+ */
+
+import { exists, mapValues } from '../runtime.js';
+/**
+ * Request-level fields of the platform's newer callback format. Its `signature` is where the
+ * signature sits when there is none at the top level: exactly one of `signature` and
+ * `general.signature` must be present. Other fields here are signed like any other.
+ * @export
+ * @interface CallbackGeneral
+ */
+export interface CallbackGeneral {
+    /**
+     * The project ID obtained from JetPay; selects the secret that signs the body.
+     * @type {number}
+     * @memberof CallbackGeneral
+     */
+    project_id?: number;
+    /**
+     * The payment the callback reports on, as in `payment.id`.
+     * @type {string}
+     * @memberof CallbackGeneral
+     */
+    payment_id?: string;
+    /**
+     * HMAC-SHA512 of the body's stamp under the documented or the SDK algorithm (see the API
+     * description), keyed with the project's secret, Base64-encoded.
+     * @type {string}
+     * @memberof CallbackGeneral
+     */
+    signature?: string;
+}
+
+export function CallbackGeneralFromJSON(json: any): CallbackGeneral {
+    return CallbackGeneralFromJSONTyped(json, false);
+}
+
+export function CallbackGeneralFromJSONTyped(json: any, ignoreDiscriminator: boolean): CallbackGeneral {
+    if ((json === undefined) || (json === null)) {
+        return json;
+    }
+    return {
+        
+        'project_id': !exists(json, 'project_id') ? undefined : json['project_id'],
+        'payment_id': !exists(json, 'payment_id') ? undefined : json['payment_id'],
+        'signature': !exists(json, 'signature') ? undefined : json['signature'],
+    };
+}
+
+export function CallbackGeneralToJSON(value?: CallbackGeneral | null): any {
+    if (value === undefined) {
+        return undefined;
+    }
+    if (value === null) {
+        return null;
+    }
+    return {
+        
+        'project_id': value.project_id,
+        'payment_id': value.payment_id,
+        'signature': value.signature,
+    };
+}
+
+
