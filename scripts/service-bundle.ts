@@ -1,15 +1,15 @@
 // How the service is bundled: one ES module per thread — main.js (what `npm start` runs),
 // writer-thread.js and checkpointer-thread.js (the SQLite threads, started from beside the code
 // that starts them) — and the chunks they share. `npm run build` writes it to dist/service;
-// `npm run bench:ceiling` builds diagnostic variants of it the same way.
+// bench:ab and bench:profile bundle it the same way.
 //
 // Why a bundle: loading Koa, its plugins, the router and pino from node_modules is some 500 small
 // CommonJS files, and resolving, reading and wrapping them was half of start-up (~200 ms of CPU on
 // this machine). One file skips all of it. The tests run the same sources through tsx; the build
 // type-checks nothing (`npm run typecheck` and `npm test` do).
-import type { BuildOptions, Plugin } from 'esbuild';
+import type { BuildOptions } from 'esbuild';
 
-export function serviceBundle(root: string, outdir: string, { minify = true, plugins = [] as Plugin[] } = {}): BuildOptions {
+export function serviceBundle(root: string, outdir: string, { minify = true } = {}): BuildOptions {
   return {
     absWorkingDir: root,
     entryPoints: ['src/main.ts', 'src/store/sqlite/writer-thread.ts', 'src/store/sqlite/checkpointer-thread.ts'],
@@ -32,7 +32,6 @@ export function serviceBundle(root: string, outdir: string, { minify = true, plu
     // less start-up and a peak RSS no higher than the unbundled service's.
     minifyWhitespace: minify,
     minifySyntax: minify,
-    plugins,
     logLevel: 'warning',
   };
 }

@@ -1,15 +1,13 @@
 // The Koa app: body reading (text kept as received), openapi-backend routing to one handler per
-// operationId, and one exit through http/wire.ts. Only openapi-backend's router is loaded: bodies
-// are checked by the generated standalone validators after the signature, so nothing is compiled
-// at start-up and nothing touches a body before it is authenticated; its validator and per-request
-// context machinery (two thirds of its load time) would go unused.
+// operationId, and one exit through http/wire.ts. Bodies are checked by the generated standalone
+// validators after the signature (read-signed-request.ts), so nothing touches a body before it is
+// authenticated; openapi-backend only routes.
 import { randomUUID } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import Router from '@koa/router';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
-import type { Document } from 'openapi-backend';
-import { OpenAPIRouter } from 'openapi-backend/router.js';
+import { OpenAPIRouter, type Document } from 'openapi-backend';
 import { openapiDocument } from '../generated/openapi-document.js';
 import { callback, rejectCallback, type CallbackEnvelope } from './handlers/callback.js';
 import type { HandlerDeps } from './handlers/deps.js';
@@ -17,12 +15,12 @@ import { healthz } from './handlers/healthz.js';
 import { readyz } from './handlers/readyz.js';
 import { terminal } from './handlers/terminal.js';
 import { accessLogger } from './http/access-log.js';
-import { failureFromError } from './http/request-failure.js';
 import { Metrics } from './http/metrics.js';
+import { failureFromError } from './http/request-failure.js';
 import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
 import type { Logger } from './logger.js';
-import { failure, type Outcome } from './protocol/outcome.js';
+import { failure, type FailureReason, type Outcome } from './protocol/outcome.js';
 import { readSignedRequest } from './protocol/read-signed-request.js';
 
 export interface AppOptions extends HandlerDeps {
@@ -35,10 +33,18 @@ export interface AppOptions extends HandlerDeps {
   readonly trustProxy?: boolean;
 }
 
-const PLATFORM_OPERATIONS = new Set(['terminal', 'callback']);
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+/** What the middleware below the first learns of a request, for its log line and metrics. */
+interface RequestState {
+  requestId: string;
+  operationId?: string;
+  /** The protocol code and failure reason answered, when the answer went through toWire. */
+  code?: number;
+  reason?: FailureReason;
+}
 
-type OperationHandler = (ctx: Koa.Context) => Promise<Outcome<unknown>>;
+const PLATFORM_OPERATIONS = new Set(['terminal', 'callback']);
+
+type OperationHandler = (ctx: Koa.ParameterizedContext<RequestState>) => Promise<Outcome<unknown>>;
 
 // Headers worth keeping with a stored callback: who sent it and how.
 const AUDIT_HEADERS = ['content-type', 'user-agent', 'x-forwarded-for', 'x-real-ip', 'x-request-id'];
@@ -46,7 +52,7 @@ const AUDIT_HEADERS = ['content-type', 'user-agent', 'x-forwarded-for', 'x-real-
 function envelopeOf(ctx: Koa.Context, receivedAt: Date): CallbackEnvelope {
   const headers: Record<string, string> = { 'remote-address': ctx.request.socket.remoteAddress ?? '' };
   for (const name of AUDIT_HEADERS) {
-    const value = ctx.request.get(name);
+    const value = ctx.get(name);
     if (value) headers[name] = value;
   }
   return { rawBody: ctx.request.rawBody ?? '', headers, receivedAt };
@@ -57,11 +63,19 @@ const channelOf = (operationId: string | undefined): Channel =>
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 const requestIdOf = (ctx: Koa.Context): string => {
-  const given = ctx.req.headers['x-request-id'];
-  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+  const given = ctx.get('x-request-id');
+  return REQUEST_ID.test(given) ? given : randomUUID();
 };
 
-export async function createApp(options: AppOptions): Promise<Koa> {
+/** Answers with `answer`: the one place a protocol outcome becomes the response. */
+function respond(ctx: Koa.ParameterizedContext<RequestState>, answer: WireAnswer): void {
+  ctx.status = answer.status;
+  ctx.body = answer.body;
+  ctx.state.code = answer.code;
+  ctx.state.reason = answer.reason;
+}
+
+export async function createApp(options: AppOptions): Promise<Koa<RequestState>> {
   const { logger } = options;
   const metrics = options.metrics ?? new Metrics();
   metrics.watchStore(options.store);
@@ -85,95 +99,38 @@ export async function createApp(options: AppOptions): Promise<Koa> {
   if (unhandled.length) throw new Error(`no handler for operation(s) ${unhandled.map((op) => op.operationId).join(', ')}`);
   const routeOf = routeMatcher(openapiRouter);
 
-  // ctx.request and ctx.response throughout, not ctx's delegating accessors: those are closures
-  // that share one property access site for every delegated name, so each access runs V8's
-  // megamorphic lookup, and each assignment a runtime call (measured: ~4% of a verify's main thread).
-  // For the same reason every answer is written to Node's response here and Koa's own response
-  // step stands aside (ctx.respond = false): given an object, Koa looked its type up by name, set
-  // the length twice and read status, body and method again through those accessors. bench:ab
-  // against Koa answering: verify 1.015 and then 1.031 (two steps), check_deposit 1.030, callback
-  // 1.024; the main thread 2.0, 3.6 and 6.2 µs less a request (bench/README.md, session 11).
-  const send = (ctx: Koa.Context, answer: WireAnswer): void => {
-    ctx.state.answer = answer;
-    ctx.respond = false;
-    const { res } = ctx;
-    if (res.headersSent) return;
-    const text = JSON.stringify(answer.body);
-    res.writeHead(answer.status, ['content-type', JSON_CONTENT_TYPE, 'content-length', String(Buffer.byteLength(text)), 'x-request-id', ctx.state.requestId as string]);
-    res.end(text);
-  };
-
-  // The contract's operations are routed by openapi-backend alone (routeOf), to the handler of
-  // each operationId. @koa/router serves what lies outside the contract: the operators' /metrics,
-  // and the 404 or 405 answer for any other path. Its dispatch on every request of the contract
-  // — a middleware chain composed per request, path parameters decoded, eight properties added
-  // to the context — cost 4.6 µs of the main thread a request (bench:ab, verify: 1.116).
-  const contract: Koa.Middleware = async (ctx, next) => {
-    const route = routeOf(ctx.request.method, ctx.request.path);
-    if (!('operationId' in route)) return next();
-    ctx.state.operationId = route.operationId;
-    send(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
-  };
-
-  const router = new Router();
-  router.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
-  router.all('/{*path}', (ctx) => {
-    const { method, path } = ctx.request;
-    const route = routeOf(method, path);
-    const missing = 'missing' in route ? route.missing : 'no_such_endpoint';
-    const message =
-      missing === 'method_not_allowed'
-        ? `${method} is not allowed on ${path}`
-        : `no such endpoint: ${method} ${path}; the platform posts to /terminal and /callback`;
-    send(ctx, toWire('other', failure(missing, message)));
-  });
-
-  const app = new Koa();
+  const app = new Koa<RequestState>();
   app.proxy = options.trustProxy ?? false;
   app.maxIpsCount = 1;
   app.silent = true;
+
+  // Outermost: the request id, the log line and the metrics of every request, and the protocol's
+  // answer for anything thrown below (a body that cannot be read, a store that cannot write).
   app.use(async (ctx, next) => {
     const started = performance.now();
-    const { request, response, state } = ctx;
-    const { method, path } = request;
-    // The id goes out with the answer's other headers (send): a header set beforehand would make
-    // writeHead take each of them through setHeader again (bench:ab, verify: 1.042).
     const requestId = requestIdOf(ctx);
-    state.requestId = requestId;
+    ctx.state.requestId = requestId;
+    ctx.set('X-Request-Id', requestId);
     try {
       await next();
     } catch (error) {
       const known = failureFromError(error, options.bodyLimitBytes);
       if (!known || known.reason === 'store_unavailable') logger.error({ requestId, err: error }, 'request failed');
-      const route = routeOf(method, path);
-      const operationId = 'operationId' in route ? route.operationId : undefined;
-      state.operationId = operationId;
-      send(ctx, toWire(channelOf(operationId), known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`)));
+      const route = routeOf(ctx.method, ctx.path);
+      ctx.state.operationId = 'operationId' in route ? route.operationId : undefined;
+      const outcome = known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`);
+      respond(ctx, toWire(channelOf(ctx.state.operationId), outcome));
     }
-    // Answers not of ours (/metrics) are Koa's to write, after this.
-    if (!ctx.res.headersSent) response.set('X-Request-Id', requestId);
-    const answer = state.answer as WireAnswer | undefined;
-    const ms = performance.now() - started;
+    const seconds = (performance.now() - started) / 1000;
+    const { request, response } = ctx;
+    const { operationId, code, reason } = ctx.state;
     const status = response.status;
-    metrics.record(state.operationId ?? (path === '/metrics' ? 'metrics' : 'unmatched'), answer, status, ms / 1000);
-    access({
-      requestId,
-      method,
-      path,
-      operation: state.operationId,
-      status,
-      code: answer?.code,
-      reason: answer?.reason,
-      ip: request.ip,
-      ms: Math.round(ms * 100) / 100,
-    });
+    const answer: WireAnswer | undefined = code === undefined && reason === undefined ? undefined : { status, body: response.body, code, reason };
+    metrics.record(operationId ?? (request.path === '/metrics' ? 'metrics' : 'unmatched'), answer, status, seconds);
+    access({ requestId, method: request.method, path: request.path, operation: operationId, status, code, reason, ip: request.ip, ms: Math.round(seconds * 100_000) / 100 });
   });
-  // Callers outside the allow-list are turned away before their body is read. Without a list there
-  // is no such step: a middleware that only passes requests on still costs each one a call, a
-  // promise and a route lookup (1.3–2.2 µs of the main thread's time a request, measured).
+
+  // Callers outside the allow-list are turned away before their body is read.
   const allowed = options.allowedSources;
   if (allowed) {
     const sourceAllowed = (ip: string): boolean => {
@@ -181,16 +138,16 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       return allowed.check(address, address.includes(':') ? 'ipv6' : 'ipv4');
     };
     app.use(async (ctx, next) => {
-      const { request } = ctx;
-      const route = routeOf(request.method, request.path);
-      if ('operationId' in route && PLATFORM_OPERATIONS.has(route.operationId) && !sourceAllowed(request.ip)) {
+      const route = routeOf(ctx.method, ctx.path);
+      if ('operationId' in route && PLATFORM_OPERATIONS.has(route.operationId) && !sourceAllowed(ctx.ip)) {
         ctx.state.operationId = route.operationId;
-        send(ctx, toWire(channelOf(route.operationId), failure('source_not_allowed', `source address ${request.ip} is not allowed to call ${request.path}`)));
+        respond(ctx, toWire(channelOf(route.operationId), failure('source_not_allowed', `source address ${ctx.ip} is not allowed to call ${ctx.path}`)));
         return;
       }
       await next();
     });
   }
+
   app.use(
     bodyParser({
       enableTypes: ['json'],
@@ -198,10 +155,33 @@ export async function createApp(options: AppOptions): Promise<Koa> {
       strict: true,
       // The platform's body is JSON whatever its Content-Type says; refusing it over a header
       // would only make the platform redeliver a payment result for 11 days.
-      detectJSON: (ctx) => ctx.request.method === 'POST',
+      detectJSON: (ctx) => ctx.method === 'POST',
     }),
   );
-  app.use(contract);
+
+  // The contract's operations, routed by openapi-backend to the handler of each operationId.
+  app.use(async (ctx, next) => {
+    const route = routeOf(ctx.request.method, ctx.request.path);
+    if (!('operationId' in route)) return next();
+    ctx.state.operationId = route.operationId;
+    respond(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
+  });
+
+  // What lies outside the contract: the operators' /metrics, and 404 or 405 for any other path.
+  const router = new Router<RequestState>();
+  router.get('/metrics', async (ctx) => {
+    ctx.type = metrics.registry.contentType;
+    ctx.body = await metrics.registry.metrics();
+  });
+  router.all('/{*path}', (ctx) => {
+    const route = routeOf(ctx.method, ctx.path);
+    const missing = 'missing' in route ? route.missing : 'no_such_endpoint';
+    const message =
+      missing === 'method_not_allowed'
+        ? `${ctx.method} is not allowed on ${ctx.path}`
+        : `no such endpoint: ${ctx.method} ${ctx.path}; the platform posts to /terminal and /callback`;
+    respond(ctx, toWire('other', failure(missing, message)));
+  });
   app.use(router.routes());
   return app;
 }

@@ -7,7 +7,7 @@ import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { simulate } from './simulate-command.js';
-import { addAccount, closeAccount, expirePayments, importAccounts, listCallbacks, listPayments, showAccount } from './store-commands.js';
+import { addAccount, closeAccount, expirePayments, importAccounts, listCallbacks, listPayments, listRejectedCallbacks, showAccount } from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
@@ -22,7 +22,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
-  migrate                           apply the schema migrations and exit
+  callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line
+  migrate                           apply the schema migrations and exit; every other store command
+                                    refuses a store whose schema is behind
   simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
            [--status success|decline] [--duplicates K] [--bad-signature]
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
@@ -45,13 +47,27 @@ const OPTIONS = {
   duplicates: { type: 'string' },
   'bad-signature': { type: 'boolean' },
   flagged: { type: 'boolean' },
+  rejected: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+async function openCliStore(): Promise<Store> {
+  return openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+}
+
+/**
+ * Runs `work` on the store, which must be migrated already: an administrative command never
+ * changes a schema as a side effect (the service may be running an older version against it).
+ */
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  const store = await openCliStore();
   try {
-    await store.migrate();
+    const pending = await store.pendingMigrations();
+    if (pending.length > 0) {
+      throw new CliError(
+        `the store's schema is behind: ${pending.length} migration(s) not applied (${pending.join(', ')}); run \`npm run --silent cli -- migrate\` first. Nothing was changed.`,
+      );
+    }
     return await work(store);
   } finally {
     await store.close();
@@ -104,6 +120,11 @@ async function run(argv: string[]): Promise<void> {
       print(await withStore((s) => expirePayments(s, values['older-than-days'])));
       return;
     case 'callbacks list':
+      if (values.rejected) {
+        if (values['payment-id'] !== undefined || values.flagged) throw new CliError('callbacks list: --rejected takes no other filter (a rejected callback is tied to no payment)');
+        for (const rejected of await withStore(listRejectedCallbacks)) print(rejected);
+        return;
+      }
       for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged }))) print(stored);
       return;
     case 'simulate': {
@@ -121,10 +142,17 @@ async function run(argv: string[]): Promise<void> {
       process.exitCode = await simulate({ url, secret, customerId, status, badSignature: values['bad-signature'] ?? false, ...numbers, out: (line) => process.stdout.write(`${line}\n`) });
       return;
     }
-    case 'migrate':
-      await withStore(async () => undefined);
-      process.stderr.write('migrations applied\n');
+    case 'migrate': {
+      const store = await openCliStore();
+      try {
+        const pending = await store.pendingMigrations();
+        await store.migrate();
+        process.stderr.write(pending.length > 0 ? `migrations applied: ${pending.join(', ')}\n` : 'the schema is current: nothing to apply\n');
+      } finally {
+        await store.close();
+      }
       return;
+    }
     default:
       throw new CliError(`unknown command "${key}"\n\n${USAGE}`);
   }

@@ -97,6 +97,19 @@ export async function listCallbacks(store: Store, opts: { paymentId?: string; fl
   }));
 }
 
+/** The signed callbacks refused for breaking the contract, as an operator reviews them. */
+export async function listRejectedCallbacks(store: Store) {
+  return (await store.listRejectedCallbacks()).map((c) => ({
+    id: c.id,
+    reason: c.reason,
+    deliveries: c.deliveries,
+    received_at: c.receivedAt,
+    last_received_at: c.lastReceivedAt,
+    headers: c.headers,
+    raw_body: c.rawBody,
+  }));
+}
+
 export async function expirePayments(store: Store, olderThanDays: string | undefined) {
   const days = olderThanDays === undefined ? EXPIRY_THRESHOLD_DAYS : Number(olderThanDays);
   if (!Number.isInteger(days) || days < 1) throw new CliError('--older-than-days must be a positive whole number of days');

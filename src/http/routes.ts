@@ -1,25 +1,29 @@
-// openapi-backend decides which operation a request is; its decision depends only on method and
-// path, so it is remembered per method and path instead of being recomputed for every request
-// (its router rebuilds the operation list on each call: a fifth of a verify request's time).
-import type { OpenAPIRouter } from 'openapi-backend/router.js';
+// Which operation of the contract a request is, by openapi-backend's router. Its answer depends only
+// on method and path, so it is remembered per method and path rather than worked out again for
+// every request (the router rebuilds its operation list on each call).
+import type { OpenAPIRouter } from 'openapi-backend';
 
 export type Route = { operationId: string } | { missing: 'no_such_endpoint' | 'method_not_allowed' };
 
 // Paths are chosen by callers: bound what they can make us remember.
 const MAX_REMEMBERED = 1024;
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 
 export function routeMatcher(router: OpenAPIRouter): (method: string, path: string) => Route {
   const remembered = new Map<string, Route>();
+  const match = (method: string, path: string) => router.matchOperation({ method, path, headers: {} });
+  const find = (method: string, path: string): Route => {
+    const operation = match(method, path);
+    if (operation?.operationId) return { operationId: operation.operationId };
+    // The path exists for another method: 405, not 404.
+    const otherMethod = METHODS.some((other) => other !== method.toLowerCase() && match(other, path) !== undefined);
+    return { missing: otherMethod ? 'method_not_allowed' : 'no_such_endpoint' };
+  };
   return (method, path) => {
     const key = `${method} ${path}`;
     let route = remembered.get(key);
     if (route === undefined) {
-      try {
-        const operation = router.matchOperation({ method, path, headers: {} }, true);
-        route = { operationId: operation.operationId! };
-      } catch (error) {
-        route = { missing: String((error as Error).message).startsWith('405') ? 'method_not_allowed' : 'no_such_endpoint' };
-      }
+      route = find(method, path);
       if (remembered.size < MAX_REMEMBERED) remembered.set(key, route);
     }
     return route;

@@ -57,3 +57,15 @@ export interface StoredCallback {
   rawBody: string;
   headers: Record<string, string>;
 }
+
+/** A correctly signed callback refused for breaking the contract: kept aside, never applied. */
+export interface StoredRejectedCallback {
+  id: number;
+  /** Why it was refused, as answered to the platform. */
+  reason: string;
+  deliveries: number;
+  receivedAt: string;
+  lastReceivedAt: string;
+  rawBody: string;
+  headers: Record<string, string>;
+}

@@ -142,10 +142,9 @@ function paymentExpiry(dialect: Dialect): Migration {
 
 // Callbacks are told apart by (payment_id, body hash) instead of the hash alone: the same thing —
 // a body names its payment — but payment ids are time-ordered (UUIDv7) and callbacks follow their
-// payments, so the key's pages are written nearly in order. Keyed by the hash alone, every callback
-// dirtied a random page of that index: the write-ahead log of a batch of 25 callbacks went from
-// ~59 to ~34 pages (bench/README.md). The key also serves listing a payment's callbacks, so
-// callbacks_by_payment goes.
+// payments, so the key's pages are written nearly in order; keyed by the hash alone, every callback
+// dirtied a random page of that index, and that page's worth of write-ahead log. The key also
+// serves listing a payment's callbacks, so callbacks_by_payment goes.
 function callbacksKeyedByPayment(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
@@ -186,11 +185,9 @@ function callbacksKeyedByPayment(dialect: Dialect): Migration {
 
 // SQLite: no index of payments by customer. Every deposit put an entry into it for a random
 // customer, i.e. dirtied a random leaf page, and each such page is 4 kB more in the write-ahead log
-// of the batch that holds the deposit (and one more page for the checkpointer to copy): a batch of
-// 25 deposits for random customers of 10,000 wrote ~40 log pages with it, ~10 without — the rest
-// of a deposit's writes (table, payment id, status) are time-ordered. Measured in turns on one
-// build: 3,322 against 2,892 deposits/s, 6 of 6 rounds (bench/README.md). Only the operator's `payments list --customer-id` read it; that now
-// scans the table (~60 ms for 300,000 payments on this machine). PostgreSQL, meant for larger and
+// of the batch that holds the deposit (and one more page for the checkpointer to copy), while the
+// rest of a deposit's writes (table, payment id, status) are time-ordered. Only the operator's
+// `payments list --customer-id` read it; that now scans the table. PostgreSQL, meant for larger and
 // multi-instance deployments where operators query more, keeps it.
 function noCustomerIndexOnSqlite(dialect: Dialect): Migration {
   return {
@@ -202,10 +199,8 @@ function noCustomerIndexOnSqlite(dialect: Dialect): Migration {
 
 // SQLite: accounts stored in their primary key's B-tree (WITHOUT ROWID). As a rowid table, finding
 // an account by customer id took two descents — the key's index to a rowid, then the table — and
-// two pages of different trees per account to keep in cache. The bench's 5,000 accounts among a
-// million then needed ~40 MB of pages against the readers' 32 MB cache: 1.3 reads from disk (a
-// system call each) per verify, measured with strace; in their own B-tree, none, and the file 40 MB
-// smaller. Every statement on accounts is by customer id, which stays the key; nothing refers to an
+// two pages of different trees per account to keep in cache, which at a million accounts no longer
+// fits the readers' cache; in their own B-tree, one descent, and a smaller file. Every statement on accounts is by customer id, which stays the key; nothing refers to an
 // account's rowid. PostgreSQL's tables are heaps beside their indexes either way: nothing to do.
 function accountsWithoutRowidOnSqlite(dialect: Dialect): Migration {
   return sqliteRebuild(dialect, 'accounts', async (db) => {
@@ -229,8 +224,8 @@ function accountsWithoutRowidOnSqlite(dialect: Dialect): Migration {
 
 // SQLite: the payment status CHECK as comparisons. SQLite evaluates `x in (list)` of more than two
 // constants by building a temporary B-tree of the list, every time the constraint is checked — on
-// every new payment and every status change: ~17,000 of the writer's ~195,000 instructions a
-// callback went on it (counted with `bench:count`; bench/README.md, session 13). `=` comparisons joined by `or` allow exactly the same values and build nothing.
+// every new payment and every status change, a noticeable share of the writer's work. `=`
+// comparisons joined by `or` allow exactly the same values and build nothing.
 // PostgreSQL evaluates the list as it is: nothing to do there.
 function paymentStatusCheckAsComparisonsOnSqlite(dialect: Dialect): Migration {
   return sqliteRebuild(dialect, 'payments', async (db) => {
@@ -258,8 +253,7 @@ function paymentStatusCheckAsComparisonsOnSqlite(dialect: Dialect): Migration {
 }
 
 // SQLite: the status index keeps only payments not settled as success. Every successful callback
-// moved its payment's entry from ('pending', t) to ('success', t) — a delete and an insert, ~5,000
-// of the writer's ~176,000 instructions a callback (bench:count; bench/README.md, session 15); now
+// moved its payment's entry from ('pending', t) to ('success', t) — a delete and an insert; now
 // its entry is only deleted. What reads the index is expiry (pending payments) and an operator's
 // listing of pending, failed or expired payments; listing successful ones, most of the table,
 // scans it, which is what the planner would choose for them anyway. The index stays as small as

@@ -5,9 +5,10 @@
 import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
 import { decideCallback } from '../ledger/callback-rules.js';
 import { depositRefusal } from '../ledger/deposit-rules.js';
-import type { Account, CallbackOutcome, Payment, StoredCallback } from '../ledger/model.js';
+import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
 import { migratorFor } from './migrations.js';
+import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
   AccountExistsError,
@@ -107,6 +108,13 @@ export class PostgresStore implements Store {
       const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
       throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${reason}`);
     }
+  }
+
+  pendingMigrations(): Promise<string[]> {
+    return this.guard(async () => {
+      const migrations = await (await migratorFor(this.db, 'postgres')).getMigrations();
+      return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+    });
   }
 
   ping(): Promise<void> {
@@ -327,5 +335,9 @@ export class PostgresStore implements Store {
       if (filter.flagged) query = query.where('review_reason', 'is not', null);
       return (await query.orderBy('id').execute()).map(toStoredCallback);
     });
+  }
+
+  listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {
+    return this.guard(async () => (await this.db.selectFrom('rejected_callbacks').selectAll().orderBy('id').execute()).map(toStoredRejectedCallback));
   }
 }

@@ -1,6 +1,6 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
-import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
+import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
 import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js';
 import type { Dialect } from './migrations.js';
 
@@ -48,6 +48,8 @@ export interface CallbackFilter {
 export interface Store {
   readonly dialect: Dialect;
   migrate(): Promise<void>;
+  /** The migrations not yet applied to this store, in order; empty when its schema is current. */
+  pendingMigrations(): Promise<string[]>;
   /** Resolves when the store answers a query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -76,6 +78,8 @@ export interface Store {
    */
   keepRejectedCallback(callback: RejectedCallback): Promise<void>;
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
+  /** The signed callbacks refused for breaking the contract, oldest first. */
+  listRejectedCallbacks(): Promise<StoredRejectedCallback[]>;
   /**
    * Reports every write batch the store commits from now on to `listener` (which replaces any
    * earlier one): how many writes shared the commit and how long it took. Only a store that

@@ -17,6 +17,7 @@ describe.each(backends())('accounts import on %s', (backend) => {
   beforeEach(async () => {
     database = await createTestDatabase(backend);
     env = { DATABASE_URL: database.url };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
   });
   afterEach(() => database?.drop());
 

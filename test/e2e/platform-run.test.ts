@@ -29,6 +29,7 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
       DATABASE_URL: database.url,
       KASSA24_PROJECTS: JSON.stringify({ [PROJECT]: { secrets: [SECRET, 'e2e-previous-key'], min_amount: 100, max_amount: 10_000_000 } }),
     };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
     await cli('accounts', 'add', '--customer-id', 'alice', '--currency', 'KZT', '--additional-id', 'A-1');
     await cli('accounts', 'add', '--customer-id', 'bob', '--currency', 'KZT');
     service = await startServiceProcess(env);

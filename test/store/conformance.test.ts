@@ -36,6 +36,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
 
   describe('schema', () => {
     it('migrates idempotently and answers ping', async () => {
+      expect(await store.pendingMigrations()).toEqual([]);
       await store.migrate();
       await expect(store.ping()).resolves.toBeUndefined();
     });
@@ -168,8 +169,19 @@ describe.each(backends())('store conformance: %s', (backend) => {
     it('keeps a rejected callback once, counting deliveries', async () => {
       const rejected = { rawBody: '{"payment":{}}', headers: {}, receivedAt: new Date(), reason: 'payment.id: required field is missing' };
       await store.keepRejectedCallback(rejected);
-      await store.keepRejectedCallback(rejected);
+      await store.keepRejectedCallback({ ...rejected, receivedAt: new Date(rejected.receivedAt.getTime() + 1000) });
       expect(await store.listCallbacks({})).toEqual([]);
+      expect(await store.listRejectedCallbacks()).toEqual([
+        {
+          id: expect.any(Number),
+          reason: rejected.reason,
+          deliveries: 2,
+          receivedAt: rejected.receivedAt.toISOString(),
+          lastReceivedAt: expect.any(String),
+          rawBody: rejected.rawBody,
+          headers: {},
+        },
+      ]);
     });
   });
 });

@@ -1,7 +1,7 @@
 // The checkpointer thread: copies committed pages from the write-ahead log back into the database
 // file, on a connection of its own, so that no commit waits for it. Left to SQLite, this happens
-// inside the COMMIT that crosses 1,000 log pages: one write batch in a few dozen takes 10–20 ms
-// longer and holds every caller in it. A PASSIVE checkpoint never blocks the writer or readers;
+// inside the COMMIT that crosses the auto-checkpoint threshold, which then holds every caller in
+// that batch. A PASSIVE checkpoint never blocks the writer or readers;
 // once it has caught up, the writer starts the log from the beginning again.
 import { parentPort, workerData } from 'node:worker_threads';
 import { openSqliteDatabase, type SqliteOptions } from './connection.js';

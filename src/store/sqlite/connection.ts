@@ -34,8 +34,8 @@ export function openWriterDatabase(file: string, options: SqliteOptions = {}): B
   database.pragma('wal_autocheckpoint = 10000');
   // A quarter of the readers' cache: the writer touches the hot end of each index, and the accounts
   // it judges (check_deposit) and credits — at a million accounts, pages spread over ~100 MB, whose
-  // upper levels this keeps in memory. 16 MB measured no faster there, and its pages are memory the
-  // main thread's young generation puts to better use (bench/README.md, session 5).
+  // upper levels this keeps in memory; a larger cache was no faster, and its memory serves the main
+  // thread better.
   database.pragma('cache_size = -8192');
   // When a batch runs guarded (group-commit.ts), each multi-statement write runs in a savepoint,
   // and SQLite keeps the pages a savepoint may have to restore in a statement journal — spilled to

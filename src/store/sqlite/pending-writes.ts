@@ -1,9 +1,7 @@
 // The writes handed to the writer thread and not yet answered, by id. Ids are given out in order and
 // answered in nearly that order, so the entries sit in an array that starts at the oldest one still
-// pending: finding one is an index, answering the oldest trims the front. A Map did this before,
-// and under callbacks the main thread promoted ~160 kB to its old space at every scavenge against
-// 4 kB under verify, which writes nothing: with ids churning through it, a Map keeps rebuilding its
-// table (bench/README.md, session 10).
+// pending: finding one is an index, answering the oldest trims the front. A Map with ids churning
+// through it keeps rebuilding its table, and that garbage outlives a scavenge.
 export class PendingWrites<T> {
   private readonly entries: Array<T | undefined> = [];
   /** The id of entries[0]. */

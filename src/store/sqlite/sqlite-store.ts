@@ -3,8 +3,9 @@
 // writer thread for a database file, this connection for an in-memory one — as named operations
 // (write-operations.ts), group-committed.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Account, CallbackOutcome, Payment, StoredCallback } from '../../ledger/model.js';
+import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
+import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
 import type { CallbackFilter, CommitListener, IncomingCallback, NewAccount, PaymentFilter, PaymentOpening, PaymentToOpen, RejectedCallback, Store } from '../store.js';
 import { InlineWriter } from './inline-writer.js';
 import { PAYMENT_COLUMNS, toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
@@ -65,18 +66,24 @@ export class SqliteStore implements Store {
     }
   };
 
-  /** Whether every migration is recorded as applied; read directly, without loading the migrator. */
-  private upToDate(): boolean {
+  /** The migrations not recorded as applied; read directly, without loading the migrator. */
+  private unapplied(): string[] {
+    let applied: Set<string>;
     try {
-      const applied = new Set(this.db.prepare<[], { name: string }>('select name from kysely_migration').all().map((r) => r.name));
-      return MIGRATION_NAMES.every((name) => applied.has(name));
+      applied = new Set(this.db.prepare<[], { name: string }>('select name from kysely_migration').all().map((r) => r.name));
     } catch {
-      return false;
+      // No bookkeeping table yet: a new database.
+      applied = new Set();
     }
+    return MIGRATION_NAMES.filter((name) => !applied.has(name));
+  }
+
+  pendingMigrations(): Promise<string[]> {
+    return this.read(() => this.unapplied());
   }
 
   async migrate(): Promise<void> {
-    if (this.upToDate()) return;
+    if (this.unapplied().length === 0) return;
     const [{ Kysely, SqliteDialect }, { migratorFor }] = await Promise.all([import('kysely'), import('../migrations.js')]);
     // Kysely's migrator on this same connection; not destroyed, as that would close the database.
     const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: this.db }) });
@@ -178,5 +185,11 @@ export class SqliteStore implements Store {
       const text = `select * from callbacks ${where.length ? `where ${where.join(' and ')}` : ''} order by id`;
       return this.db.prepare<unknown[], CallbackRow>(text).all(...params).map(toStoredCallback);
     });
+  }
+
+  listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {
+    return this.read(() =>
+      this.db.prepare<[], RejectedCallbackRow>(`select ${REJECTED_CALLBACK_COLUMNS} from rejected_callbacks order by id`).all().map(toStoredRejectedCallback),
+    );
   }
 }

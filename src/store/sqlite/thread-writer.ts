@@ -15,12 +15,10 @@ import type { FromWriter, QueuedWrite, ToWriter, WriterThreadData } from './writ
 // A thread that died is replaced by the first write after this long; writes before that fail fast.
 const RESTART_AFTER_MS = 1000;
 
-// A busy turn parses tens of requests, ~80 µs of this thread's time each for a callback. Holding
-// all their writes until the turn ends left the writer idle that long, then gave it one large
-// batch; handing them over eight at a time lets the writer start a batch (or queue the next) while
-// the rest of the turn is still being parsed. Measured with bench:ab against a message per turn:
-// callbacks +4 to +9% in three runs, check_deposit +3% and +7% (bench/README.md, session 10).
-// Group commit still gathers on the writer whatever arrives while a batch runs.
+// A busy turn parses tens of requests. Holding all their writes until the turn ends would leave the
+// writer idle meanwhile, then give it one large batch; handed over a few at a time, the writer can
+// start a batch while the rest of the turn is still being parsed. Group commit still gathers on
+// the writer whatever arrives while a batch runs.
 const WRITES_PER_MESSAGE = 8;
 
 interface Waiting {
