@@ -52,9 +52,8 @@ describe('the built service (npm start)', () => {
   });
 
   it('starts without a process-wide young-generation flag, which would override the threads\' own limits', () => {
-    // V8 flags win over a worker's resourceLimits: --max-semi-space-size=4 once sized the writer's
-    // and checkpointer's heaps too, and cost the main thread 6-14% of its throughput in garbage
-    // collection (bench/README.md, session 5).
+    // V8 flags win over a worker's resourceLimits: a process-wide semi-space size would size the
+    // writer's and checkpointer's heaps too, and cost the main thread throughput in garbage collection.
     expect(startArguments(projectRoot).filter((arg) => /^--(max|min)-semi-space-size|^--max-young/.test(arg))).toEqual([]);
   });
 });
