@@ -16,7 +16,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
-import { callbackBody, checkDepositBody, cycling, once, PREPARED_CALLBACKS_PER_SECOND, verifyBody, type BodySource } from './bench/bodies.js';
+import {
+  callbackBody,
+  checkDepositBody,
+  cycling,
+  once,
+  PREPARED_CALLBACKS_PER_SECOND,
+  verifyBody,
+  type BodySource,
+} from './bench/bodies.js';
 import { startBenchService, startEchoServer, type Child } from './bench/children.js';
 import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, type CpuSlice } from './bench/cpu.js';
 import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } from './bench/group-commit.js';
@@ -52,7 +60,7 @@ const workDir = mkdtempSync(path.join(tmpdir(), 'kassa24-bench-'));
 const signer = { projectId: BENCH_PROJECT, secret: BENCH_SECRET };
 
 async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (values.db === 'sqlite') return { url: `sqlite:${path.join(workDir, 'bench.db')}`, drop: async () => undefined };
+  if (values.db === 'sqlite') return { url: `sqlite:${path.join(workDir, 'bench.db')}`, drop: () => Promise.resolve() };
   const base = values['database-url'] ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   const schema = `k24_bench_${randomBytes(4).toString('hex')}`;
   const admin = async (sql: string) => {
@@ -123,7 +131,7 @@ async function main() {
   const commitSlices: number[] = [];
   const WRITES = ['check_deposit', 'callback'];
   const groupCommitSlices = new Map<string, Array<CommitTotals | undefined>>(WRITES.map((name) => [name, []]));
-  let rssMb = 0;
+  let rssMb: number;
   try {
     // Every target, the writes too: unwarmed, the first round's callbacks ran on unoptimised code
     // and a cold page cache at half the rate of the rounds after (rps_by_round).
@@ -140,7 +148,16 @@ async function main() {
         const before = cpuSample(pid);
         const machineBefore = machineSample();
         const loadBefore = process.cpuUsage();
-        slices.get(target.name)!.push(await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: target.check, connections, durationSeconds: slice }));
+        slices.get(target.name)!.push(
+          await runLoad({
+            url: target.url(),
+            path: target.path,
+            bodies: target.bodies,
+            check: target.check,
+            connections,
+            durationSeconds: slice,
+          }),
+        );
         const load = process.cpuUsage(loadBefore);
         cpuSlices.get(target.name)!.push({
           server: cpuBetween(before, cpuSample(pid)),
@@ -178,7 +195,9 @@ async function main() {
       koa: { rps: result('koa').rps, p99_ms: result('koa').p99_ms },
       sqlite_durable_commits_per_s: commits,
     },
-    service: Object.fromEntries(Object.entries(service_).map(([k, r]) => [k, { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors }])),
+    service: Object.fromEntries(
+      Object.entries(service_).map(([k, r]) => [k, { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors }]),
+    ),
     // The median over rounds of each round's own ratio: the figure least moved by the machine's drift.
     ratios_by_round: {
       verify_to_koa: round2(perRound('verify', 'koa')),
@@ -197,7 +216,12 @@ async function main() {
     // `machine`: the whole machine's busy time per request, every core, the kernel and the load
     // generator included; `machine_busy`: the share of the cores that was busy during the slices.
     ...(Object.values(cpu).every((c) => c !== undefined) && {
-      cpu_us_per_request: Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, { process: c!.process, main_thread: c!.main_thread, load_generator: c!.load_generator, machine: c!.machine }])),
+      cpu_us_per_request: Object.fromEntries(
+        Object.entries(cpu).map(([name, c]) => [
+          name,
+          { process: c!.process, main_thread: c!.main_thread, load_generator: c!.load_generator, machine: c!.machine },
+        ]),
+      ),
       machine_busy: Object.fromEntries(Object.entries(cpu).map(([name, c]) => [name, c!.machine_busy])),
     }),
     // The writes' disk flushes, as the service reports them: how many writes shared each, and how
@@ -207,8 +231,8 @@ async function main() {
     startup_ms_samples: startups,
     rss_mb: rssMb,
   };
-  mkdirSync(path.dirname(values.output!), { recursive: true });
-  writeFileSync(values.output!, `${JSON.stringify(report, null, 2)}\n`);
+  mkdirSync(path.dirname(values.output), { recursive: true });
+  writeFileSync(values.output, `${JSON.stringify(report, null, 2)}\n`);
 
   const koaRps = report.references.koa.rps;
   const cpuColumns = (name: string) => {
@@ -233,12 +257,20 @@ async function main() {
         ]
       : []),
     ...Object.entries(groupCommit).flatMap(([name, g]) =>
-      g ? [`group commit, ${name}: ${g.writes_per_commit} writes per disk flush, ${g.commits_per_s} flushes/s, batch ${g.batch_ms} ms of which COMMIT ${g.commit_ms} ms`] : [],
+      g
+        ? [
+            `group commit, ${name}: ${g.writes_per_commit} writes per disk flush, ${g.commits_per_s} flushes/s, batch ${g.batch_ms} ms of which COMMIT ${g.commit_ms} ms`,
+          ]
+        : [],
     ),
-    `ratios by round (median): ${Object.entries(report.ratios_by_round).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `req/s by round: ${Object.entries(report.rps_by_round).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')}`,
+    `ratios by round (median): ${Object.entries(report.ratios_by_round)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
+    `req/s by round: ${Object.entries(report.rps_by_round)
+      .map(([k, v]) => `${k} ${v.join('/')}`)
+      .join(', ')}`,
     `start-up to listening: ${report.startup_ms} ms (median of ${startups.join(', ')})   peak RSS: ${report.rss_mb} MB   db: ${values.db}   accounts: ${accounts}   ${rounds} rounds of ${slice} s`,
-    `written: ${path.relative(process.cwd(), values.output!)}`,
+    `written: ${path.relative(process.cwd(), values.output)}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   const errors = Object.values(service_).reduce((sum, r) => sum + r.errors, 0);

@@ -28,7 +28,10 @@ const problems: string[] = [];
 if (!version) problems.push(`info.version "${current.info.version}" is not semver (MAJOR.MINOR.PATCH)`);
 else {
   const order = version[0] - latest.version[0] || version[1] - latest.version[1] || version[2] - latest.version[2];
-  const changed = !isDeepStrictEqual({ ...released, info: { ...released.info, version: '' } }, { ...current, info: { ...current.info, version: '' } });
+  const changed = !isDeepStrictEqual(
+    { ...released, info: { ...released.info, version: '' } },
+    { ...current, info: { ...current.info, version: '' } },
+  );
   if (order < 0) problems.push(`info.version ${current.info.version} is older than the released ${released.info.version}`);
   if (changed && order === 0) problems.push(`the contract changed since ${released.info.version} but info.version did not`);
   const breaking = breakingChanges(released, current);

@@ -9,7 +9,7 @@ import { loadSpec } from './generate.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { out: { type: 'string', default: path.join(root, 'dist', 'docs', 'kassa24-bvu.html') } } });
-const out = path.resolve(values.out!);
+const out = path.resolve(values.out);
 
 const spec = await loadSpec();
 const bundle = await readFile(path.join(root, 'node_modules', 'redoc', 'bundles', 'redoc.standalone.js'), 'utf8');

@@ -61,7 +61,7 @@ function requestBodySchemas(spec: JsonObject): Record<string, string> {
       const media = (body.content as JsonObject)['application/json'] as JsonObject;
       const ref = (media.schema as JsonObject).$ref as string;
       if (!ref?.startsWith(COMPONENT_REF_PREFIX)) {
-        throw new Error(`${operation.operationId}: the request body must $ref a component schema`);
+        throw new Error(`${JSON.stringify(operation.operationId)}: the request body must $ref a component schema`);
       }
       result[operation.operationId as string] = ref.slice(COMPONENT_REF_PREFIX.length);
     }
@@ -89,9 +89,7 @@ function validatorsModule(spec: JsonObject): string {
   const code = standaloneCode.default(ajv, exportsMap);
 
   const bodies = requestBodySchemas(spec);
-  const typed = names
-    .map((name) => `  ${name}: validate${name} as unknown as Validator<Schemas['${name}']>,`)
-    .join('\n');
+  const typed = names.map((name) => `  ${name}: validate${name} as unknown as Validator<Schemas['${name}']>,`).join('\n');
   const byOperation = Object.entries(bodies)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([operationId, name]) => `  ${operationId}: '${name}',`)
@@ -150,8 +148,18 @@ async function generateClient(outDir: string): Promise<string[]> {
   await rm(outDir, { recursive: true, force: true });
   execFileSync(
     'java',
-    ['-jar', GENERATOR_JAR, 'generate', '-i', specPath, '-g', 'typescript-fetch', '-o', outDir,
-      '--additional-properties=typescriptThreePlus=true,supportsES6=true,modelPropertyNaming=original'],
+    [
+      '-jar',
+      GENERATOR_JAR,
+      'generate',
+      '-i',
+      specPath,
+      '-g',
+      'typescript-fetch',
+      '-o',
+      outDir,
+      '--additional-properties=typescriptThreePlus=true,supportsES6=true,modelPropertyNaming=original',
+    ],
     { stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const files = await filesUnder(outDir);

@@ -22,7 +22,16 @@
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
-import { callbackBody, checkDepositBody, cycling, once, PREPARED_CALLBACKS_PER_SECOND, verifyBody, type BodySource, type Signer } from './bench/bodies.js';
+import {
+  callbackBody,
+  checkDepositBody,
+  cycling,
+  once,
+  PREPARED_CALLBACKS_PER_SECOND,
+  verifyBody,
+  type BodySource,
+  type Signer,
+} from './bench/bodies.js';
 import { machineBetween, machineCost, machineSample, type MachineSample } from './bench/cpu.js';
 import { startEchoServer } from './bench/children.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
@@ -49,19 +58,25 @@ const duration = Number(values.duration);
 const warmup = Number(values.warmup);
 const connections = Number(values.connections);
 const rounds = Number(values.rounds);
-if (!(duration > 0) || !(warmup >= 0) || !(connections > 0)) throw new Error('--duration and --connections take positive numbers, --warmup zero or more');
+if (!(duration > 0) || !(warmup >= 0) || !(connections > 0))
+  throw new Error('--duration and --connections take positive numbers, --warmup zero or more');
 if (!(Number.isSafeInteger(rounds) && rounds > 0)) throw new Error('--rounds takes a positive whole number');
 const amount = Number(values.amount);
-const signer: Signer = { projectId: Number(values.project), secret: values.secret! };
-const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op!];
-for (const op of ops) if (!['verify', 'check_deposit', 'callback'].includes(op)) throw new Error(`--op is verify, check_deposit, callback or all, not ${op}`);
-const url = values.url!.replace(/\/$/, '');
+const signer: Signer = { projectId: Number(values.project), secret: values.secret };
+const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op];
+for (const op of ops)
+  if (!['verify', 'check_deposit', 'callback'].includes(op)) throw new Error(`--op is verify, check_deposit, callback or all, not ${op}`);
+const url = values.url.replace(/\/$/, '');
 const accountCount = values.accounts === undefined ? undefined : Number(values.accounts);
-if (accountCount !== undefined && !(Number.isSafeInteger(accountCount) && accountCount > 0)) throw new Error('--accounts takes a positive whole number');
+if (accountCount !== undefined && !(Number.isSafeInteger(accountCount) && accountCount > 0))
+  throw new Error('--accounts takes a positive whole number');
 const loadAccount = (i: number) => `load-account-${i}`;
 // Prepared bodies per operation: as many as the bench prepares, over the accounts in use.
 const BODIES = 5000;
-const customers = accountCount === undefined ? [values.customer!] : Array.from({ length: Math.min(accountCount, BODIES) }, () => loadAccount(1 + Math.floor(Math.random() * accountCount)));
+const customers =
+  accountCount === undefined
+    ? [values.customer]
+    : Array.from({ length: Math.min(accountCount, BODIES) }, () => loadAccount(1 + Math.floor(Math.random() * accountCount)));
 const customer = customers[0]!;
 
 async function post(path: string, body: string): Promise<Record<string, unknown>> {
@@ -91,7 +106,8 @@ async function issuePayments(count: number): Promise<string[]> {
     durationSeconds: 3600,
     amount: count,
   });
-  if (result.errors > 0) throw new Error(`check_deposit failed ${result.errors} times while issuing payments; the first: ${refused ?? 'no answer'}`);
+  if (result.errors > 0)
+    throw new Error(`check_deposit failed ${result.errors} times while issuing payments; the first: ${refused ?? 'no answer'}`);
   return ids;
 }
 
@@ -120,7 +136,10 @@ async function main() {
     const count = Math.ceil((duration + warmup) * PREPARED_CALLBACKS_PER_SECOND);
     process.stderr.write(`issuing ${count} payments for the callback run…\n`);
     const ids = await issuePayments(count);
-    callbackBodies = once(ids.map((id, i) => callbackBody(signer, id, amount, i)), 'payments');
+    callbackBodies = once(
+      ids.map((id, i) => callbackBody(signer, id, amount, i)),
+      'payments',
+    );
   }
   const sources: Record<string, { path: string; bodies: BodySource; check: (s: number, b: string) => boolean }> = {
     verify: { path: '/terminal', bodies: cycling(customers.map((c) => verifyBody(signer, c))), check: verified },
@@ -132,10 +151,16 @@ async function main() {
   const toKoa: Record<string, number> = {};
   // The service's cost is on this machine's clock only if it runs here.
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
-  if (values['koa-reference'] && !local) throw new Error('--koa-reference measures a Koa echo on this machine beside the service: give a loopback --url');
+  if (values['koa-reference'] && !local)
+    throw new Error('--koa-reference measures a Koa echo on this machine beside the service: give a loopback --url');
   const koa = values['koa-reference'] ? await startEchoServer('koa') : undefined;
   try {
-    const echo = koa && { url: `http://127.0.0.1:${koa.port}`, path: '/', bodies: cycling([verifyBody(signer, customer)]), check: echoCheck };
+    const echo = koa && {
+      url: `http://127.0.0.1:${koa.port}`,
+      path: '/',
+      bodies: cycling([verifyBody(signer, customer)]),
+      check: echoCheck,
+    };
     // Without the reference, one slice of --duration; with it, --rounds slices in turns with the
     // echo's, as `npm run bench` measures, so that the ratio compares with the bench's by round.
     const slices = echo ? rounds : 1;
@@ -148,7 +173,9 @@ async function main() {
         if (warm.errors > 0) throw new Error(`${op}: ${warm.errors} wrong or failed answers while warming up`);
         if (echo) await runLoad({ ...echo, connections, durationSeconds: Math.min(warmup, 1) });
       }
-      process.stderr.write(`${op}: ${connections} connections, ${echo ? `${slices} slices of ${slice} s in turns with the Koa echo` : `${duration} s`}\n`);
+      process.stderr.write(
+        `${op}: ${connections} connections, ${echo ? `${slices} slices of ${slice} s in turns with the Koa echo` : `${duration} s`}\n`,
+      );
       const opSlices: LoadResult[] = [];
       const echoSlices: LoadResult[] = [];
       let spent: MachineSample | undefined = local ? { busyUs: 0, totalUs: 0 } : undefined;
@@ -185,8 +212,14 @@ async function main() {
       `${op.padEnd(24)} ${String(r.rps).padStart(8)} ${String(r.p50_ms).padStart(7)} ${String(r.p99_ms).padStart(7)} ${String(r.errors).padStart(7)}${ratioColumn(op)}${costColumns(op, r)}\n`,
     );
   }
-  if (withRatios) process.stdout.write('× koa: median over the rounds of each round\'s ratio to the Koa echo measured right after it, as `npm run bench` gives it\n');
-  if (withCosts) process.stdout.write('mach µs: busy time of the whole machine per request (every core, kernel included); busy: share of the cores busy meanwhile\n');
+  if (withRatios)
+    process.stdout.write(
+      "× koa: median over the rounds of each round's ratio to the Koa echo measured right after it, as `npm run bench` gives it\n",
+    );
+  if (withCosts)
+    process.stdout.write(
+      'mach µs: busy time of the whole machine per request (every core, kernel included); busy: share of the cores busy meanwhile\n',
+    );
   if (Object.values(results).some((r) => r.errors > 0)) process.exitCode = 1;
 }
 

@@ -7,9 +7,24 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { port: { type: 'string', default: '4010' }, host: { type: 'string', default: '127.0.0.1' }, dynamic: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '4010' },
+    host: { type: 'string', default: '127.0.0.1' },
+    dynamic: { type: 'boolean', default: false },
+  },
+});
 const prism = path.join(root, 'node_modules', '@stoplight', 'prism-cli', 'dist', 'index.js');
-const args = [prism, 'mock', path.join(root, 'openapi', 'kassa24-bvu.yaml'), '--port', values.port!, '--host', values.host!, ...(values.dynamic ? ['--dynamic'] : [])];
+const args = [
+  prism,
+  'mock',
+  path.join(root, 'openapi', 'kassa24-bvu.yaml'),
+  '--port',
+  values.port,
+  '--host',
+  values.host,
+  ...(values.dynamic ? ['--dynamic'] : []),
+];
 const child = spawn(process.execPath, args, { stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => child.kill(signal));
 child.on('exit', (code) => process.exit(code ?? 0));

@@ -75,7 +75,7 @@ function respond(ctx: Koa.ParameterizedContext<RequestState>, answer: WireAnswer
   ctx.state.reason = answer.reason;
 }
 
-export async function createApp(options: AppOptions): Promise<Koa<RequestState>> {
+export function createApp(options: AppOptions): Koa<RequestState> {
   const { logger } = options;
   const metrics = options.metrics ?? new Metrics();
   metrics.watchStore(options.store);
@@ -91,7 +91,7 @@ export async function createApp(options: AppOptions): Promise<Koa<RequestState>>
       if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
       return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
     },
-    healthz: async () => healthz(),
+    healthz: () => Promise.resolve(healthz()),
     readyz: () => readyz(options),
   };
   const openapiRouter = new OpenAPIRouter({ definition: openapiDocument as unknown as Document });
@@ -125,9 +125,20 @@ export async function createApp(options: AppOptions): Promise<Koa<RequestState>>
     const { request, response } = ctx;
     const { operationId, code, reason } = ctx.state;
     const status = response.status;
-    const answer: WireAnswer | undefined = code === undefined && reason === undefined ? undefined : { status, body: response.body, code, reason };
+    const answer: WireAnswer | undefined =
+      code === undefined && reason === undefined ? undefined : { status, body: response.body, code, reason };
     metrics.record(operationId ?? (request.path === '/metrics' ? 'metrics' : 'unmatched'), answer, status, seconds);
-    access({ requestId, method: request.method, path: request.path, operation: operationId, status, code, reason, ip: request.ip, ms: Math.round(seconds * 100_000) / 100 });
+    access({
+      requestId,
+      method: request.method,
+      path: request.path,
+      operation: operationId,
+      status,
+      code,
+      reason,
+      ip: request.ip,
+      ms: Math.round(seconds * 100_000) / 100,
+    });
   });
 
   // Callers outside the allow-list are turned away before their body is read.
@@ -141,7 +152,13 @@ export async function createApp(options: AppOptions): Promise<Koa<RequestState>>
       const route = routeOf(ctx.method, ctx.path);
       if ('operationId' in route && PLATFORM_OPERATIONS.has(route.operationId) && !sourceAllowed(ctx.ip)) {
         ctx.state.operationId = route.operationId;
-        respond(ctx, toWire(channelOf(route.operationId), failure('source_not_allowed', `source address ${ctx.ip} is not allowed to call ${ctx.path}`)));
+        respond(
+          ctx,
+          toWire(
+            channelOf(route.operationId),
+            failure('source_not_allowed', `source address ${ctx.ip} is not allowed to call ${ctx.path}`),
+          ),
+        );
         return;
       }
       await next();
@@ -162,7 +179,10 @@ export async function createApp(options: AppOptions): Promise<Koa<RequestState>>
   // The contract's operations, routed by openapi-backend to the handler of each operationId.
   app.use(async (ctx, next) => {
     const route = routeOf(ctx.request.method, ctx.request.path);
-    if (!('operationId' in route)) return next();
+    if (!('operationId' in route)) {
+      await next();
+      return;
+    }
     ctx.state.operationId = route.operationId;
     respond(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
   });

@@ -87,14 +87,19 @@ function parseProject(key: string, value: unknown): ProjectConfig {
   const { secret, secrets, min_amount: minAmount, max_amount: maxAmount, ...rest } = value as Record<string, unknown>;
   const unknown = Object.keys(rest);
   if (unknown.length > 0) {
-    throw new ConfigError(`KASSA24_PROJECTS["${key}"]: unknown setting(s) ${unknown.join(', ')}; allowed: secrets (or secret), min_amount, max_amount`);
+    throw new ConfigError(
+      `KASSA24_PROJECTS["${key}"]: unknown setting(s) ${unknown.join(', ')}; allowed: secrets (or secret), min_amount, max_amount`,
+    );
   }
-  for (const [name, limit] of [['min_amount', minAmount], ['max_amount', maxAmount]] as const) {
+  for (const [name, limit] of [
+    ['min_amount', minAmount],
+    ['max_amount', maxAmount],
+  ] as const) {
     if (limit !== undefined && !positiveInteger(limit)) {
       throw new ConfigError(`KASSA24_PROJECTS["${key}"].${name} must be a positive integer in minor units`);
     }
   }
-  if (minAmount !== undefined && maxAmount !== undefined && (minAmount as number) > (maxAmount as number)) {
+  if (positiveInteger(minAmount) && positiveInteger(maxAmount) && minAmount > maxAmount) {
     throw new ConfigError(`KASSA24_PROJECTS["${key}"]: min_amount ${minAmount} is above max_amount ${maxAmount}`);
   }
   return {
@@ -139,7 +144,8 @@ function parseBoolean(name: string, text: string | undefined, fallback: boolean)
 function parsePoolSize(text: string | undefined): number {
   if (text === undefined || text === '') return 10;
   const size = Number(text);
-  if (!/^[0-9]+$/.test(text) || size < 1 || size > 1000) throw new ConfigError(`DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "${text}"`);
+  if (!/^[0-9]+$/.test(text) || size < 1 || size > 1000)
+    throw new ConfigError(`DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "${text}"`);
   return size;
 }
 
@@ -154,7 +160,10 @@ function parseTimeout(text: string | undefined): number {
 export function parseAllowedSources(text: string | undefined): BlockList | undefined {
   if (text === undefined || text.trim() === '') return undefined;
   const list = new BlockList();
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [address = '', prefix] = entry.split('/');
     const family = isIP(address);
     const bits = prefix === undefined ? undefined : Number(prefix);
@@ -187,7 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (demo) throw new ConfigError('NODE_ENV=production: set KASSA24_PROJECTS; the demo projects are for trying the service out only');
     for (const project of projects.values()) {
       if (project.secrets.includes(DEMO_SECRET)) {
-        throw new ConfigError(`NODE_ENV=production: project ${project.id} uses the public demo secret; set its real secret in KASSA24_PROJECTS`);
+        throw new ConfigError(
+          `NODE_ENV=production: project ${project.id} uses the public demo secret; set its real secret in KASSA24_PROJECTS`,
+        );
       }
     }
   }

@@ -17,7 +17,10 @@ const LAST_LINES_WAIT_MS = 2000;
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   if (options.destination) return pino({ level, base: undefined }, options.destination);
-  const logger = pino({ level, base: undefined }, destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES, maxWrite: MAX_WRITE_BYTES }));
+  const logger = pino(
+    { level, base: undefined },
+    destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES, maxWrite: MAX_WRITE_BYTES }),
+  );
   setInterval(() => {
     try {
       logger.flush();

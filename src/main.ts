@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     await seedDemo(config, store);
     warnDemo(config, logger);
   }
-  const app = await createApp({
+  const app = createApp({
     store,
     projects: config.projects,
     newPaymentId,
@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     ...(config.allowedSources && { allowedSources: config.allowedSources }),
   });
+  const handle = app.callback();
   // A slow or stalled client is cut off instead of holding a connection forever; timeouts are
   // checked every second rather than Node's default 30.
   const server = createServer(
@@ -93,7 +94,8 @@ async function main(): Promise<void> {
       keepAliveTimeout: 5_000,
       connectionsCheckingInterval: 1_000,
     },
-    app.callback(),
+    // Koa's handler answers every error itself; its promise has nothing left to report.
+    (request, response) => void handle(request, response),
   );
   server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {

@@ -74,20 +74,27 @@ async function main() {
     return;
   }
   if (!values.a || !values.b) throw new Error('give --a NAME and --b NAME (saved with --save NAME, or "current"), or --save NAME');
-  const op = values.op!;
+  const op = values.op;
   const rounds = Number(values.rounds);
   const duration = Number(values.duration);
   const warmup = Number(values.warmup);
   const accounts = Number(values.accounts);
   const connections = Number(values.connections);
   if (!['verify', 'check_deposit', 'callback'].includes(op)) throw new Error(`--op is verify, check_deposit or callback, not ${op}`);
-  if (!(Number.isInteger(rounds) && rounds > 0) || !(duration > 0) || !(warmup >= 0) || !(Number.isInteger(accounts) && accounts > 0) || !(connections > 0)) {
+  if (
+    !(Number.isInteger(rounds) && rounds > 0) ||
+    !(duration > 0) ||
+    !(warmup >= 0) ||
+    !(Number.isInteger(accounts) && accounts > 0) ||
+    !(connections > 0)
+  ) {
     throw new Error('--rounds, --duration, --accounts and --connections take positive numbers, --warmup zero or more');
   }
   let current: string | undefined;
   const bundles = [values.a, values.b].map((name) => {
     if (name === 'current') return (current ??= save('current'));
-    if (!existsSync(path.join(saved(name), 'main.js'))) throw new Error(`no saved bundle "${name}": save one first with npm run bench:ab -- --save ${name}`);
+    if (!existsSync(path.join(saved(name), 'main.js')))
+      throw new Error(`no saved bundle "${name}": save one first with npm run bench:ab -- --save ${name}`);
     return saved(name);
   });
 
@@ -114,11 +121,20 @@ async function main() {
       await store.migrate();
       await store.close();
       await seed(url, accounts, callbackPayments);
-      const service = await startBenchService(nodeArgs(bundles[i]!, values[label === 'A' ? 'a-node-args' : 'b-node-args']), url, { NODE_ENV: 'production' });
+      const service = await startBenchService(nodeArgs(bundles[i]!, values[label === 'A' ? 'a-node-args' : 'b-node-args']), url, {
+        NODE_ENV: 'production',
+      });
       sides.push({ label, service, bodies: op === 'callback' ? once(prepared, 'callbacks') : cycling(prepared), slices: [], peakRssMb: 0 });
     }
     const load = (side: Side, seconds: number) =>
-      runLoad({ url: `http://127.0.0.1:${side.service.port}`, path: path_, bodies: side.bodies, check, connections, durationSeconds: seconds });
+      runLoad({
+        url: `http://127.0.0.1:${side.service.port}`,
+        path: path_,
+        bodies: side.bodies,
+        check,
+        connections,
+        durationSeconds: seconds,
+      });
     if (warmup > 0) for (const side of sides) await load(side, warmup);
     for (let round = 1; round <= rounds; round++) {
       // Who goes first alternates, so that neither always runs right after the other's load.
@@ -128,7 +144,10 @@ async function main() {
         const before = cpuSample(pid);
         const result = await load(side, duration);
         const cpu = cpuBetween(before, cpuSample(pid));
-        side.slices.push({ ...result, ...(cpu && { processUs: cpu.processUs / result.requests, mainThreadUs: cpu.mainThreadUs / result.requests }) });
+        side.slices.push({
+          ...result,
+          ...(cpu && { processUs: cpu.processUs / result.requests, mainThreadUs: cpu.mainThreadUs / result.requests }),
+        });
       }
       const line = sides.map((s) => describe(s.label, s.slices.at(-1)!)).join('   ');
       process.stdout.write(`round ${round}: ${line}\n`);

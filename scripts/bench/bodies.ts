@@ -19,17 +19,29 @@ export interface Signer {
 
 const signed = <T extends object>(body: T, secret: string): string => JSON.stringify({ ...body, signature: signValue(body, secret) });
 
-export const verifyBody = (s: Signer, customerId: string): string => signed({ type: 'verify', customer_id: customerId, project_id: s.projectId }, s.secret);
+export const verifyBody = (s: Signer, customerId: string): string =>
+  signed({ type: 'verify', customer_id: customerId, project_id: s.projectId }, s.secret);
 
 export const checkDepositBody = (s: Signer, customerId: string, amount: number): string =>
-  signed({ type: 'check_deposit', project_id: s.projectId, customer_id: customerId, amount, currency: 'KZT', payment_method: 'kassa24_bvu' }, s.secret);
+  signed(
+    { type: 'check_deposit', project_id: s.projectId, customer_id: customerId, amount, currency: 'KZT', payment_method: 'kassa24_bvu' },
+    s.secret,
+  );
 
 /** A successful-payment Gate callback shaped like the platform's (about 900 bytes). */
 export const callbackBody = (s: Signer, paymentId: string, amount: number, sequence: number): string =>
   signed(
     {
       project_id: s.projectId,
-      payment: { id: paymentId, type: 'purchase', status: 'success', date: '2026-01-01T00:00:00+0000', method: 'kassa24_bvu', sum: { amount, currency: 'KZT' }, description: '' },
+      payment: {
+        id: paymentId,
+        type: 'purchase',
+        status: 'success',
+        date: '2026-01-01T00:00:00+0000',
+        method: 'kassa24_bvu',
+        sum: { amount, currency: 'KZT' },
+        description: '',
+      },
       account: { number: '123456' },
       customer: { id: 'customer' },
       operation: {

@@ -32,12 +32,12 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (ou
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
-      output = tail(output + chunk);
+      output = tail(output + chunk.toString('utf8'));
       const port = portFrom(output);
       if (port === undefined) return;
-      child.stdout!.off('data', onData);
+      child.stdout.off('data', onData);
       // Keep draining so a chatty child never blocks on a full pipe.
-      child.stdout!.resume();
+      child.stdout.resume();
       resolve({
         child,
         port,
@@ -51,8 +51,8 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (ou
           }),
       });
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk) => (output = tail(output + chunk)));
+    child.stdout.on('data', onData);
+    child.stderr.on('data', (chunk) => (output = tail(output + chunk)));
     child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}:\n${output.slice(-2000)}`)));
   });
 }
@@ -62,10 +62,20 @@ export function startChild(args: string[], env: NodeJS.ProcessEnv, portFrom: (ou
  * own, the bench project its only one, loopback on a port of the system's choosing.
  */
 export function startBenchService(args: string[], databaseUrl: string, env: NodeJS.ProcessEnv = {}): Promise<Child> {
-  return startChild(args, { DATABASE_URL: databaseUrl, KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }), HOST: '127.0.0.1', PORT: '0', ...env }, (out) => {
-    const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
-    return match ? Number(match[1]) : undefined;
-  });
+  return startChild(
+    args,
+    {
+      DATABASE_URL: databaseUrl,
+      KASSA24_PROJECTS: JSON.stringify({ [BENCH_PROJECT]: BENCH_SECRET }),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      ...env,
+    },
+    (out) => {
+      const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(out);
+      return match ? Number(match[1]) : undefined;
+    },
+  );
 }
 
 const echoServer = path.join(path.dirname(fileURLToPath(import.meta.url)), 'echo-server.ts');

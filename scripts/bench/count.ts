@@ -27,7 +27,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const { values } = parseArgs({ options: { callbacks: { type: 'string', default: '4000' }, batch: { type: 'string', default: '25' } } });
 const count = Number(values.callbacks);
 const batch = Number(values.batch);
-if (!(Number.isSafeInteger(count) && count > 0 && Number.isSafeInteger(batch) && batch > 0)) throw new Error('--callbacks and --batch take positive whole numbers');
+if (!(Number.isSafeInteger(count) && count > 0 && Number.isSafeInteger(batch) && batch > 0))
+  throw new Error('--callbacks and --batch take positive whole numbers');
 // The signature check is far cheaper per body than a write: fewer bodies, several passes.
 const SIGNED_BODIES = Math.min(count, 2000);
 const PASSES = 5;
@@ -76,7 +77,11 @@ try {
   /** Instructions executed by `node <args>` under callgrind. */
   const instructions = (args: string[]): number => {
     // --single-threaded: no V8 helper threads, whose share of the work varies from run to run.
-    const run = spawnSync('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...args], { encoding: 'utf8' });
+    const run = spawnSync(
+      'valgrind',
+      ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', ...args],
+      { encoding: 'utf8' },
+    );
     const collected = /Collected : (\d+)/.exec(run.stderr);
     if (run.status !== 0 || !collected) throw new Error(`valgrind node ${args.join(' ')} failed:\n${run.stderr.slice(-2000)}`);
     return Number(collected[1]);
@@ -91,10 +96,15 @@ try {
 
   console.log('counting (valgrind runs each program about fifty times slower; a few minutes)');
   const signatureHarness = path.join(bundles, 'signature-harness.js');
-  const signature = (instructions([signatureHarness, bodiesFile, BENCH_SECRET, String(PASSES)]) - instructions([signatureHarness, bodiesFile, BENCH_SECRET, '0'])) / (PASSES * SIGNED_BODIES);
+  const signature =
+    (instructions([signatureHarness, bodiesFile, BENCH_SECRET, String(PASSES)]) -
+      instructions([signatureHarness, bodiesFile, BENCH_SECRET, '0'])) /
+    (PASSES * SIGNED_BODIES);
   const writer = (writerRun(count) - writerRun(0)) / count;
   const k = (n: number) => `${(n / 1000).toFixed(1)}k`;
-  console.log(`callback body parsed and its signature checked:          ${k(signature)} instructions (${SIGNED_BODIES} bodies × ${PASSES})`);
+  console.log(
+    `callback body parsed and its signature checked:          ${k(signature)} instructions (${SIGNED_BODIES} bodies × ${PASSES})`,
+  );
   console.log(`writer's share of a callback (batches of ${batch}):              ${k(writer)} instructions (${count} callbacks)`);
 } finally {
   rmSync(work, { recursive: true, force: true });

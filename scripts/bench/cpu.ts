@@ -54,7 +54,16 @@ export interface MachineSample {
 export function machineTimesOf(cpuLine: string): MachineSample {
   const [label, ...fields] = cpuLine.trim().split(/\s+/);
   if (label !== 'cpu' || fields.length < 8) throw new Error(`not the cpu line of /proc/stat: "${cpuLine}"`);
-  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.slice(0, 8).map(Number) as [number, number, number, number, number, number, number, number];
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = fields.slice(0, 8).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   // guest and guest_nice (fields 9 and 10) are already counted in user and nice.
   const busy = user + nice + system + irq + softirq;
   return { busyUs: busy * MICROSECONDS_PER_TICK, totalUs: (busy + idle + iowait + steal) * MICROSECONDS_PER_TICK };
@@ -91,7 +100,10 @@ export interface CpuPerRequest {
 /** The machine's busy time per request and the share of its cores that was busy; undefined for no requests or no time. */
 export function machineCost(machine: MachineSample, requests: number): { machine: number; machine_busy: number } | undefined {
   if (requests <= 0 || machine.totalUs <= 0) return undefined;
-  return { machine: Math.round((machine.busyUs / requests) * 10) / 10, machine_busy: Math.round((machine.busyUs / machine.totalUs) * 100) / 100 };
+  return {
+    machine: Math.round((machine.busyUs / requests) * 10) / 10,
+    machine_busy: Math.round((machine.busyUs / machine.totalUs) * 100) / 100,
+  };
 }
 
 /** The slices' costs per request; undefined if any slice could not be read. */
@@ -99,7 +111,10 @@ export function cpuPerRequest(cpuSlices: CpuSlice[], loadSlices: Array<{ request
   if (cpuSlices.some((c) => c.server === undefined || c.machine === undefined)) return undefined;
   const requests = loadSlices.reduce((sum, r) => sum + r.requests, 0);
   const machine = machineCost(
-    { busyUs: cpuSlices.reduce((sum, c) => sum + c.machine!.busyUs, 0), totalUs: cpuSlices.reduce((sum, c) => sum + c.machine!.totalUs, 0) },
+    {
+      busyUs: cpuSlices.reduce((sum, c) => sum + c.machine!.busyUs, 0),
+      totalUs: cpuSlices.reduce((sum, c) => sum + c.machine!.totalUs, 0),
+    },
     requests,
   );
   if (!machine) return undefined;

@@ -11,7 +11,7 @@ if (kind === 'node_http') {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as unknown;
       const text = JSON.stringify(body);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
       res.end(text);
@@ -23,7 +23,8 @@ if (kind === 'node_http') {
   app.use((ctx) => {
     ctx.body = ctx.request.body;
   });
-  server = http.createServer(app.callback());
+  const handle = app.callback();
+  server = http.createServer((req, res) => void handle(req, res));
 } else {
   throw new Error('usage: echo-server.ts node_http|koa');
 }

@@ -23,7 +23,7 @@ export interface LoadSpec {
 
 export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
   let wrong = 0;
-  let exhausted: unknown;
+  let exhausted: Error | undefined;
   const result = await autocannon({
     url: spec.url,
     connections: spec.connections,
@@ -38,7 +38,7 @@ export async function runLoad(spec: LoadSpec): Promise<LoadResult> {
           try {
             return { ...request, body: spec.bodies.next() };
           } catch (error) {
-            exhausted ??= error;
+            exhausted ??= error instanceof Error ? error : new Error(String(error));
             return { ...request, body: '' };
           }
         },

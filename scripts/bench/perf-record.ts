@@ -14,7 +14,9 @@ export function perfAvailable(): boolean {
 /** Records thread `tid` for `seconds` (software clock, ~1 kHz, call graphs) into `file`. */
 export function recordThread(tid: number, seconds: number, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const perf = spawn('perf', ['record', '-F', '999', '-g', '-t', String(tid), '-o', file, '--', 'sleep', String(seconds)], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const perf = spawn('perf', ['record', '-F', '999', '-g', '-t', String(tid), '-o', file, '--', 'sleep', String(seconds)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let errors = '';
     perf.stderr.on('data', (chunk) => (errors += chunk));
     perf.once('error', reject);
@@ -23,7 +25,10 @@ export function recordThread(tid: number, seconds: number, file: string): Promis
 }
 
 function report(file: string, args: string[], lines: number): string {
-  const out = spawnSync('perf', ['report', '-i', file, '--stdio', '-g', 'none', '--sort', 'sym', ...args], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const out = spawnSync('perf', ['report', '-i', file, '--stdio', '-g', 'none', '--sort', 'sym', ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (out.status !== 0) throw new Error(`perf report failed: ${out.stderr}`);
   return out.stdout
     .split('\n')

@@ -23,7 +23,17 @@ export function summarise(file: string, top = 25): string {
     const where = url.replace(/^file:\/\/.*?\/(node_modules|src|dist|generated)\//, '$1/');
     const key = `${functionName || '(anonymous)'}  ${where}:${lineNumber + 1}`;
     byFunction.set(key, (byFunction.get(key) ?? 0) + us);
-    const pkg = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url.startsWith('node:') ? 'node:internal' : url.includes('/src/') || url.includes('/dist/') ? 'service' : url.includes('/generated/') ? 'generated' : functionName.startsWith('(') ? functionName : 'other');
+    const pkg =
+      /node_modules\/((@[^/]+\/)?[^/]+)/.exec(url)?.[1] ??
+      (url.startsWith('node:')
+        ? 'node:internal'
+        : url.includes('/src/') || url.includes('/dist/')
+          ? 'service'
+          : url.includes('/generated/')
+            ? 'generated'
+            : functionName.startsWith('(')
+              ? functionName
+              : 'other');
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + us);
   }
   const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
@@ -36,4 +46,5 @@ export function summarise(file: string, top = 25): string {
   ].join('\n');
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2]) console.log(summarise(process.argv[2], Number(process.argv[3] ?? 25)));
+if (process.argv[1] === fileURLToPath(import.meta.url) && process.argv[2])
+  console.log(summarise(process.argv[2], Number(process.argv[3] ?? 25)));

@@ -19,15 +19,20 @@ import { startArguments } from './start-arguments.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { values } = parseArgs({
-  options: { op: { type: 'string', default: 'verify' }, duration: { type: 'string', default: '5' }, out: { type: 'string' }, perf: { type: 'boolean', default: false } },
+  options: {
+    op: { type: 'string', default: 'verify' },
+    duration: { type: 'string', default: '5' },
+    out: { type: 'string' },
+    perf: { type: 'boolean', default: false },
+  },
 });
-const op = values.op!;
+const op = values.op;
 const duration = Number(values.duration);
 if (values.perf && !perfAvailable()) {
   console.error('bench:profile --perf needs Linux perf (Debian: apt-get install linux-perf)');
   process.exit(1);
 }
-if (values.perf && !(duration >= 4)) throw new Error('--perf records from the load\'s second second to its last: give --duration 4 or more');
+if (values.perf && !(duration >= 4)) throw new Error("--perf records from the load's second second to its last: give --duration 4 or more");
 const work = mkdtempSync(path.join(tmpdir(), 'kassa24-prof-'));
 const outDir = values.out ? path.resolve(values.out) : path.join(work, 'profiles');
 mkdirSync(outDir, { recursive: true });
@@ -46,7 +51,10 @@ const bodies =
     ? cycling(Array.from({ length: 2000 }, (_, i) => verifyBody(signer, accountId(1 + (i % 10_000)))))
     : op === 'check_deposit'
       ? cycling(Array.from({ length: 2000 }, (_, i) => checkDepositBody(signer, accountId(1 + (i % 10_000)), 10000)))
-      : once(Array.from({ length: payments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i)), 'callbacks');
+      : once(
+          Array.from({ length: payments }, (_, i) => callbackBody(signer, callbackPaymentId(i), 10000, i)),
+          'callbacks',
+        );
 
 const profiling = values.perf ? ['--perf-basic-prof'] : ['--cpu-prof', '--cpu-prof-dir', outDir];
 const service = await startBenchService([...profiling, ...startArguments(root)], url);
@@ -58,7 +66,7 @@ const recording = values.perf
       .then(() => recordThread(service.child.pid!, duration - 2, perfData))
       .then(
         () => undefined,
-        (error: unknown) => error,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
       )
   : undefined;
 const result = await runLoad({

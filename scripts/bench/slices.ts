@@ -24,6 +24,7 @@ export function combine(slices: LoadResult[], sliceSeconds: number): LoadResult 
  * measured beside slice i of the other: the figure least moved by the machine's drift.
  */
 export function ratioByRound(target: LoadResult[], reference: LoadResult[]): number {
-  if (target.length !== reference.length || target.length === 0) throw new Error(`ratioByRound: ${target.length} slices against ${reference.length}`);
+  if (target.length !== reference.length || target.length === 0)
+    throw new Error(`ratioByRound: ${target.length} slices against ${reference.length}`);
   return median(target.map((r, i) => r.requests / reference[i]!.requests));
 }

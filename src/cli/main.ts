@@ -7,7 +7,16 @@ import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { simulate } from './simulate-command.js';
-import { addAccount, closeAccount, expirePayments, importAccounts, listCallbacks, listPayments, listRejectedCallbacks, showAccount } from './store-commands.js';
+import {
+  addAccount,
+  closeAccount,
+  expirePayments,
+  importAccounts,
+  listCallbacks,
+  listPayments,
+  listRejectedCallbacks,
+  showAccount,
+} from './store-commands.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
@@ -97,10 +106,16 @@ async function run(argv: string[]): Promise<void> {
   const key = sub ? `${command} ${sub}` : command;
   switch (key) {
     case 'sign':
-      process.stdout.write(`${signCommand(readFileSync(0, 'utf8'), { secret: secretOf(values.secret), algorithm: values.algorithm, stampOnly: values.stamp ?? false })}\n`);
+      process.stdout.write(
+        `${signCommand(readFileSync(0, 'utf8'), { secret: secretOf(values.secret), algorithm: values.algorithm, stampOnly: values.stamp ?? false })}\n`,
+      );
       return;
     case 'accounts add':
-      print(await withStore((s) => addAccount(s, { customerId: values['customer-id'], currency: values.currency, additionalId: values['additional-id'] })));
+      print(
+        await withStore((s) =>
+          addAccount(s, { customerId: values['customer-id'], currency: values.currency, additionalId: values['additional-id'] }),
+        ),
+      );
       return;
     case 'accounts import': {
       const input = readFileSync(0, 'utf8');
@@ -114,18 +129,21 @@ async function run(argv: string[]): Promise<void> {
       print(await withStore((s) => closeAccount(s, arg)));
       return;
     case 'payments list':
-      for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status }))) print(payment);
+      for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })))
+        print(payment);
       return;
     case 'payments expire':
       print(await withStore((s) => expirePayments(s, values['older-than-days'])));
       return;
     case 'callbacks list':
       if (values.rejected) {
-        if (values['payment-id'] !== undefined || values.flagged) throw new CliError('callbacks list: --rejected takes no other filter (a rejected callback is tied to no payment)');
+        if (values['payment-id'] !== undefined || values.flagged)
+          throw new CliError('callbacks list: --rejected takes no other filter (a rejected callback is tied to no payment)');
         for (const rejected of await withStore(listRejectedCallbacks)) print(rejected);
         return;
       }
-      for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged }))) print(stored);
+      for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged })))
+        print(stored);
       return;
     case 'simulate': {
       const usage = `usage: simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N [--status success|decline] [--duplicates K] [--bad-signature] (the secret from ${SECRET_VARIABLE} when --secret is not given)`;
@@ -136,10 +154,23 @@ async function run(argv: string[]): Promise<void> {
       const status = values.status ?? 'success';
       const numbers = { project: Number(project), amount: Number(amount), duplicates: Number(values.duplicates ?? 0) };
       if (status !== 'success' && status !== 'decline') throw new CliError(`--status must be success or decline\n${usage}`);
-      if (!Number.isSafeInteger(numbers.project) || !Number.isSafeInteger(numbers.amount) || !Number.isSafeInteger(numbers.duplicates) || numbers.duplicates < 0) {
+      if (
+        !Number.isSafeInteger(numbers.project) ||
+        !Number.isSafeInteger(numbers.amount) ||
+        !Number.isSafeInteger(numbers.duplicates) ||
+        numbers.duplicates < 0
+      ) {
         throw new CliError(`--project, --amount and --duplicates take whole numbers\n${usage}`);
       }
-      process.exitCode = await simulate({ url, secret, customerId, status, badSignature: values['bad-signature'] ?? false, ...numbers, out: (line) => process.stdout.write(`${line}\n`) });
+      process.exitCode = await simulate({
+        url,
+        secret,
+        customerId,
+        status,
+        badSignature: values['bad-signature'] ?? false,
+        ...numbers,
+        out: (line) => process.stdout.write(`${line}\n`),
+      });
       return;
     }
     case 'migrate': {
@@ -147,7 +178,9 @@ async function run(argv: string[]): Promise<void> {
       try {
         const pending = await store.pendingMigrations();
         await store.migrate();
-        process.stderr.write(pending.length > 0 ? `migrations applied: ${pending.join(', ')}\n` : 'the schema is current: nothing to apply\n');
+        process.stderr.write(
+          pending.length > 0 ? `migrations applied: ${pending.join(', ')}\n` : 'the schema is current: nothing to apply\n',
+        );
       } finally {
         await store.close();
       }

@@ -17,7 +17,8 @@ const isAlgorithm = (name: string): name is SignatureAlgorithm => (SIGNATURE_ALG
 
 export function signCommand(input: string, options: SignOptions): string {
   const algorithm = options.algorithm ?? 'documented';
-  if (!isAlgorithm(algorithm)) throw new CliError(`sign: --algorithm must be one of ${SIGNATURE_ALGORITHMS.join(', ')}, not "${algorithm}"`);
+  if (!isAlgorithm(algorithm))
+    throw new CliError(`sign: --algorithm must be one of ${SIGNATURE_ALGORITHMS.join(', ')}, not "${algorithm}"`);
   const secret = options.secret;
   if (!options.stampOnly && !secret) {
     throw new CliError(`sign: no secret: set ${SECRET_VARIABLE} (or pass --secret KEY), or use --stamp to print the joined string only`);
@@ -29,7 +30,8 @@ export function signCommand(input: string, options: SignOptions): string {
     throw new CliError(`sign: stdin is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (!decoded.isObject) throw new CliError('sign: stdin must hold one JSON object');
-  if (decoded.location.place === 'both') throw new CliError('sign: stdin has a signature both at the top level and in "general": remove one');
+  if (decoded.location.place === 'both')
+    throw new CliError('sign: stdin has a signature both at the top level and in "general": remove one');
   const stamp = stampUnder(decoded, algorithm);
   return options.stampOnly ? stamp : signStamp(stamp, secret as string);
 }

@@ -59,7 +59,9 @@ export async function simulate(options: SimulateOptions): Promise<number> {
 
   const check = (what: string, answer: Exchange, schema: Schema, expect: (body: Record<string, unknown>) => string | undefined) => {
     out(`  <- ${answer.status} ${JSON.stringify(answer.body)}`);
-    const validate = schemaValidators[schema] as ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
+    const validate = schemaValidators[schema] as ((data: unknown) => boolean) & {
+      errors?: Array<{ instancePath: string; message?: string }> | null;
+    };
     if (!validate(answer.body)) {
       failures++;
       const error = validate.errors?.[0];
@@ -75,7 +77,9 @@ export async function simulate(options: SimulateOptions): Promise<number> {
     }
   };
   const expectCode = (expected: number) => (body: Record<string, unknown>) =>
-    body.code === expected ? undefined : `code ${String(body.code)}, expected ${expected}${body.error_description ? ` (${String(body.error_description)})` : ''}`;
+    body.code === expected
+      ? undefined
+      : `code ${JSON.stringify(body.code)}, expected ${expected}${body.error_description ? ` (${JSON.stringify(body.error_description)})` : ''}`;
   const bad = options.badSignature;
 
   out(`-> POST /terminal verify customer_id=${options.customerId} project_id=${options.project}${bad ? ' (signed with a wrong key)' : ''}`);
@@ -130,7 +134,7 @@ export async function simulate(options: SimulateOptions): Promise<number> {
   for (let delivery = 0; delivery <= options.duplicates; delivery++) {
     out(`-> POST /callback payment.id=${paymentId} status=${options.status}${delivery ? ` (delivery ${delivery + 1})` : ''}`);
     const answer = await answerOf(() =>
-      client(bad ? 'code=403' : `code=200, example=${delivery ? 'duplicate' : 'credited'}`).callbackRaw({ callback: callback as never }),
+      client(bad ? 'code=403' : `code=200, example=${delivery ? 'duplicate' : 'credited'}`).callbackRaw({ callback: callback }),
     );
     if (bad) {
       check('callback', answer, 'ErrorResponse', () => (answer.status === 200 ? 'HTTP 200 for a wrongly signed callback' : undefined));

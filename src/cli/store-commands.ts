@@ -30,7 +30,8 @@ export const paymentJson = (p: Payment) => ({
 function requireCustomerId(id: string | undefined, usage: string): string {
   if (id === undefined) throw new CliError(`usage: ${usage}`);
   // The same rule the contract applies to customer_id: what the platform can send is what can be added.
-  if (!schemaValidators.CustomerId(id)) throw new CliError(`customer id ${JSON.stringify(id)} breaks the contract: 1 to 255 characters, no control characters`);
+  if (!schemaValidators.CustomerId(id))
+    throw new CliError(`customer id ${JSON.stringify(id)} breaks the contract: 1 to 255 characters, no control characters`);
   return id;
 }
 
@@ -38,7 +39,8 @@ export async function addAccount(store: Store, opts: { customerId?: string; curr
   const usage = 'accounts add --customer-id ID --currency KZT [--additional-id X]';
   const customerId = requireCustomerId(opts.customerId, usage);
   if (opts.currency === undefined) throw new CliError(`usage: ${usage}`);
-  if (!schemaValidators.Currency(opts.currency)) throw new CliError(`currency ${JSON.stringify(opts.currency)} is not an ISO 4217 alpha-3 code such as KZT`);
+  if (!schemaValidators.Currency(opts.currency))
+    throw new CliError(`currency ${JSON.stringify(opts.currency)} is not an ISO 4217 alpha-3 code such as KZT`);
   try {
     const account = await store.addAccount({
       customerId,
@@ -134,9 +136,11 @@ function importedAccount(line: string): { account: NewAccount } | { error: strin
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return { error: 'must be a JSON object' };
   const fields = value as Record<string, unknown>;
   const unknown = Object.keys(fields).filter((key) => !IMPORT_FIELDS.has(key));
-  if (unknown.length) return { error: `unknown field ${unknown.join(', ')}; the fields are customer_id, currency and additional_customer_id` };
+  if (unknown.length)
+    return { error: `unknown field ${unknown.join(', ')}; the fields are customer_id, currency and additional_customer_id` };
   const { customer_id: customerId, currency, additional_customer_id: additionalId } = fields;
-  if (!schemaValidators.CustomerId(customerId)) return { error: 'customer_id must be a string of 1 to 255 characters without control characters' };
+  if (!schemaValidators.CustomerId(customerId))
+    return { error: 'customer_id must be a string of 1 to 255 characters without control characters' };
   if (!schemaValidators.Currency(currency)) return { error: 'currency must be an ISO 4217 alpha-3 code such as KZT' };
   // What verify will answer for the account must keep the contract.
   if (additionalId !== undefined && !schemaValidators.VerifyResponse({ code: 0, currency, additional_customer_id: additionalId })) {
@@ -159,22 +163,25 @@ export async function importAccounts(store: Store, text: string) {
   const errors: string[] = [];
   const seen = new Map<string, number>();
   // A byte-order mark is what spreadsheet exports put first; it is not part of the first line.
-  text.replace(/^\uFEFF/, '').split('\n').forEach((raw, index) => {
-    const line = raw.trim();
-    if (line === '') return;
-    const parsed = importedAccount(line);
-    if ('error' in parsed) {
-      errors.push(`line ${index + 1}: ${parsed.error}`);
-      return;
-    }
-    const earlier = seen.get(parsed.account.customerId);
-    if (earlier !== undefined) {
-      errors.push(`line ${index + 1}: customer_id ${JSON.stringify(parsed.account.customerId)} is already on line ${earlier}`);
-      return;
-    }
-    seen.set(parsed.account.customerId, index + 1);
-    accounts.push(parsed.account);
-  });
+  text
+    .replace(/^\uFEFF/, '')
+    .split('\n')
+    .forEach((raw, index) => {
+      const line = raw.trim();
+      if (line === '') return;
+      const parsed = importedAccount(line);
+      if ('error' in parsed) {
+        errors.push(`line ${index + 1}: ${parsed.error}`);
+        return;
+      }
+      const earlier = seen.get(parsed.account.customerId);
+      if (earlier !== undefined) {
+        errors.push(`line ${index + 1}: customer_id ${JSON.stringify(parsed.account.customerId)} is already on line ${earlier}`);
+        return;
+      }
+      seen.set(parsed.account.customerId, index + 1);
+      accounts.push(parsed.account);
+    });
   if (errors.length) {
     const more = errors.length > MAX_REPORTED ? `\n… and ${errors.length - MAX_REPORTED} more` : '';
     throw new CliError(`nothing imported: ${errors.length} line(s) to fix\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
@@ -200,7 +207,10 @@ export async function importAccounts(store: Store, text: string) {
   }
   const summary = { added, unchanged, conflicting: conflicts.length };
   if (conflicts.length) {
-    const listed = conflicts.slice(0, MAX_REPORTED).map((id) => JSON.stringify(id)).join(', ');
+    const listed = conflicts
+      .slice(0, MAX_REPORTED)
+      .map((id) => JSON.stringify(id))
+      .join(', ');
     throw new CliError(
       `${JSON.stringify(summary)}\nalready stored with another currency or additional id, left as they are: ${listed}${conflicts.length > MAX_REPORTED ? ', …' : ''}`,
       1,

@@ -40,11 +40,7 @@ export async function callback(
  * the refusal makes the platform deliver it again, so that it can be applied once the contract
  * question is settled. Unsigned bodies are not kept: anybody could send them.
  */
-export async function rejectCallback(
-  refusal: Failure,
-  envelope: CallbackEnvelope,
-  deps: HandlerDeps,
-): Promise<Failure> {
+export async function rejectCallback(refusal: Failure, envelope: CallbackEnvelope, deps: HandlerDeps): Promise<Failure> {
   if (refusal.authenticated && refusal.reason === 'contract_violation') {
     await deps.store.keepRejectedCallback({ ...envelope, reason: refusal.message });
   }

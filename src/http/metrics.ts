@@ -108,7 +108,8 @@ export class Metrics {
     }
     if (operation === 'callback') {
       const result = (answer.body as { result?: unknown }).result;
-      if (answer.status === 200 && typeof result === 'string') bound(this.callbackChildren, result, () => this.callbacks.labels({ result })).inc();
+      if (answer.status === 200 && typeof result === 'string')
+        bound(this.callbackChildren, result, () => this.callbacks.labels({ result })).inc();
       else if (answer.reason === 'contract_violation') this.rejected.inc();
     }
   }

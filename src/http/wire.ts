@@ -74,7 +74,7 @@ export function toWire(channel: Channel, outcome: Outcome<unknown>): WireAnswer 
   const body: ErrorResponse = { code, error_description: outcome.message };
   const status =
     channel === 'terminal'
-      ? TERMINAL_STATUS[outcome.reason] ?? 200
+      ? (TERMINAL_STATUS[outcome.reason] ?? 200)
       : channel === 'callback'
         ? CALLBACK_STATUS[outcome.reason]
         : (OTHER_STATUS[outcome.reason] ?? 400);

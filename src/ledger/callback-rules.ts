@@ -43,7 +43,9 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
     return flag(`project mismatch: callback for project ${callback.projectId}, deposit in project ${payment.projectId}`);
   }
   if (payment.amount !== callback.amount || payment.currency !== callback.currency) {
-    return flag(`amount mismatch: callback ${money(callback.amount, callback.currency)}, deposit ${money(payment.amount, payment.currency)}`);
+    return flag(
+      `amount mismatch: callback ${money(callback.amount, callback.currency)}, deposit ${money(payment.amount, payment.currency)}`,
+    );
   }
 
   const effect = statusEffect(callback.status);

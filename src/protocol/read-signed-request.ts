@@ -24,8 +24,7 @@ const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>['reason']
   not_an_object: 'request body must be a JSON object',
   missing:
     'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
-  both_places:
-    'signature is given twice, at the top level and in "general.signature": send it in exactly one place',
+  both_places: 'signature is given twice, at the top level and in "general.signature": send it in exactly one place',
   empty: 'signature is empty',
   not_a_string: 'signature must be a string (Base64 HMAC-SHA512)',
   mismatch: 'signature does not match the request body for project %s',

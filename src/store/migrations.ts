@@ -1,6 +1,6 @@
 // Schema migrations, applied at start-up (and by `cli migrate`). Append only: a released migration
 // is never edited. The same migrations serve SQLite and PostgreSQL.
-import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { MIGRATION_NAMES } from './migration-names.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -112,7 +112,9 @@ function paymentExpiry(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
       if (dialect === 'postgres') {
-        await sql`alter table payments drop constraint payments_status_check, add constraint payments_status_check check (${statuses})`.execute(db);
+        await sql`alter table payments drop constraint payments_status_check, add constraint payments_status_check check (${statuses})`.execute(
+          db,
+        );
         return;
       }
       // SQLite cannot alter a CHECK: rebuild the table (sqlite.org/lang_altertable.html, "other
@@ -149,7 +151,9 @@ function callbacksKeyedByPayment(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
       if (dialect === 'postgres') {
-        await sql`alter table callbacks drop constraint callbacks_body_sha256_key, add constraint callbacks_payment_body_key unique (payment_id, body_sha256)`.execute(db);
+        await sql`alter table callbacks drop constraint callbacks_body_sha256_key, add constraint callbacks_payment_body_key unique (payment_id, body_sha256)`.execute(
+          db,
+        );
         await sql`drop index callbacks_by_payment`.execute(db);
         return;
       }
@@ -283,8 +287,8 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {
-    async getMigrations() {
-      return Object.fromEntries(MIGRATION_NAMES.map((name) => [name, MIGRATIONS[name](dialect)]));
+    getMigrations() {
+      return Promise.resolve(Object.fromEntries(MIGRATION_NAMES.map((name) => [name, MIGRATIONS[name](dialect)])));
     },
   };
 }
@@ -295,11 +299,20 @@ export function migrationProvider(dialect: Dialect): MigrationProvider {
  * another schema's (a second deployment, another application), never creates this one's — the
  * migration then fails with "relation kysely_migration_lock does not exist".
  */
-export async function migratorFor(db: Kysely<any>, dialect: Dialect): Promise<Migrator> {
+export async function migratorFor<DB>(db: Kysely<DB>, dialect: Dialect): Promise<Migrator> {
   const provider = migrationProvider(dialect);
   if (dialect === 'sqlite') return new Migrator({ db, provider });
   const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema;
-  if (!schema) throw new Error('PostgreSQL: no current schema (search_path names no schema that exists); create the schema or fix search_path');
+  if (!schema)
+    throw new Error('PostgreSQL: no current schema (search_path names no schema that exists); create the schema or fix search_path');
   return new Migrator({ db, provider, migrationTableSchema: schema });
+}
+
+/** Throws, naming the migration, when a migrator's run failed. */
+export function throwIfMigrationFailed({ error, results }: MigrationResultSet): void {
+  const failed = results?.find((r) => r.status === 'Error');
+  if (!error && !failed) return;
+  const reason = error instanceof Error ? error.message : error === undefined ? 'unknown error' : JSON.stringify(error);
+  throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${reason}`, { cause: error });
 }

@@ -7,7 +7,7 @@ import { decideCallback } from '../ledger/callback-rules.js';
 import { depositRefusal } from '../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
-import { migratorFor } from './migrations.js';
+import { migratorFor, throwIfMigrationFailed } from './migrations.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
@@ -101,13 +101,7 @@ export class PostgresStore implements Store {
   }
 
   async migrate(): Promise<void> {
-    const migrator = await migratorFor(this.db, 'postgres');
-    const { error, results } = await migrator.migrateToLatest();
-    const failed = results?.find((r) => r.status === 'Error');
-    if (error || failed) {
-      const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
-      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${reason}`);
-    }
+    throwIfMigrationFailed(await (await migratorFor(this.db, 'postgres')).migrateToLatest());
   }
 
   pendingMigrations(): Promise<string[]> {
@@ -137,13 +131,7 @@ export class PostgresStore implements Store {
   async addAccount(account: NewAccount): Promise<Account> {
     try {
       return await this.write(async (trx) =>
-        toAccount(
-          await trx
-            .insertInto('accounts')
-            .values(accountRow(account))
-            .returningAll()
-            .executeTakeFirstOrThrow(),
-        ),
+        toAccount(await trx.insertInto('accounts').values(accountRow(account)).returningAll().executeTakeFirstOrThrow()),
       );
     } catch (error) {
       if (isUniqueViolation(error)) throw new AccountExistsError(account.customerId);
@@ -177,7 +165,12 @@ export class PostgresStore implements Store {
     const now = new Date().toISOString();
     return this.write(async (trx): Promise<PaymentOpening> => {
       // FOR SHARE: the account cannot be closed between this judgement and the insert.
-      const account = await trx.selectFrom('accounts').selectAll().where('customer_id', '=', payment.customerId).forShare().executeTakeFirst();
+      const account = await trx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('customer_id', '=', payment.customerId)
+        .forShare()
+        .executeTakeFirst();
       const refused = depositRefusal(payment, account && toAccount(account));
       if (refused) return { refused };
       const row = await trx
@@ -256,7 +249,12 @@ export class PostgresStore implements Store {
       }
 
       // Different bodies for one payment (say success and decline) queue up on the payment row.
-      const paymentRow = await trx.selectFrom('payments').selectAll().where('payment_id', '=', facts.paymentId).forUpdate().executeTakeFirst();
+      const paymentRow = await trx
+        .selectFrom('payments')
+        .selectAll()
+        .where('payment_id', '=', facts.paymentId)
+        .forUpdate()
+        .executeTakeFirst();
       const payment = paymentRow && toPayment(paymentRow);
       const decision = decideCallback(payment, facts);
       let result: CallbackOutcome['result'] = decision.result;
@@ -323,7 +321,9 @@ export class PostgresStore implements Store {
           last_received_at: now,
           deliveries: 1,
         })
-        .onConflict((oc) => oc.column('body_sha256').doUpdateSet({ deliveries: sql`rejected_callbacks.deliveries + 1`, last_received_at: now }))
+        .onConflict((oc) =>
+          oc.column('body_sha256').doUpdateSet({ deliveries: sql`rejected_callbacks.deliveries + 1`, last_received_at: now }),
+        )
         .execute(),
     );
   }
@@ -338,6 +338,8 @@ export class PostgresStore implements Store {
   }
 
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {
-    return this.guard(async () => (await this.db.selectFrom('rejected_callbacks').selectAll().orderBy('id').execute()).map(toStoredRejectedCallback));
+    return this.guard(async () =>
+      (await this.db.selectFrom('rejected_callbacks').selectAll().orderBy('id').execute()).map(toStoredRejectedCallback),
+    );
   }
 }

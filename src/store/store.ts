@@ -1,6 +1,14 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
-import type { Account, CallbackFacts, CallbackOutcome, Payment, PaymentStatus, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
+import type {
+  Account,
+  CallbackFacts,
+  CallbackOutcome,
+  Payment,
+  PaymentStatus,
+  StoredCallback,
+  StoredRejectedCallback,
+} from '../ledger/model.js';
 import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js';
 import type { Dialect } from './migrations.js';
 

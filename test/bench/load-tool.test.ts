@@ -31,15 +31,34 @@ afterAll(async () => {
 
 function runLoadTool(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'scripts/load.ts', ...args], { cwd: projectRoot, maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/load.ts', ...args],
+      { cwd: projectRoot, maxBuffer: 1 << 24 },
+      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 describe('npm run load', () => {
   it('issues payments, settles them with signed callbacks, every answer right, and each payment is credited once', async () => {
-    const run = await runLoadTool(['--url', service.url, '--accounts', String(ACCOUNTS), '--op', 'callback', '--duration', '1', '--warmup', '0', '--connections', '10', '--koa-reference', '--rounds', '2']);
+    const run = await runLoadTool([
+      '--url',
+      service.url,
+      '--accounts',
+      String(ACCOUNTS),
+      '--op',
+      'callback',
+      '--duration',
+      '1',
+      '--warmup',
+      '0',
+      '--connections',
+      '10',
+      '--koa-reference',
+      '--rounds',
+      '2',
+    ]);
     // --duration 1 and no warm-up: one second's worth.
     expect(run.stderr).toContain(`issuing ${PREPARED_CALLBACKS_PER_SECOND} payments`);
     expect(run.stderr).toMatch(/callback: 10 connections, 2 slices of 0.5 s in turns with the Koa echo/);

@@ -28,7 +28,16 @@ describe.runIf(haveBrowser)('npm run docs', () => {
 
     const browser = await chromium.launch({
       executablePath: browserPath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     try {
       const tab = await browser.newPage();
@@ -36,11 +45,17 @@ describe.runIf(haveBrowser)('npm run docs', () => {
       await tab.waitForFunction("document.body.innerText.includes('Payment result (Gate callback)')", undefined, { timeout: 20_000 });
       const text = await tab.locator('body').innerText();
       // The operations, as a reader sees them...
-      for (const operation of ['Account check (verify) and payment id request (check_deposit)', 'Payment result (Gate callback)', 'Liveness probe', 'Readiness probe']) {
+      for (const operation of [
+        'Account check (verify) and payment id request (check_deposit)',
+        'Payment result (Gate callback)',
+        'Liveness probe',
+        'Readiness probe',
+      ]) {
         expect(text).toContain(operation);
       }
       // ...with the method page's examples: request examples to pick from, and their values.
-      for (const example of ['Account check (method page example', 'Payment id request (method page example']) expect(text).toContain(example);
+      for (const example of ['Account check (method page example', 'Payment id request (method page example'])
+        expect(text).toContain(example);
       for (const value of ['7123456789', 'HFVDW42345', 'payment_47', 'kassa24_bvu']) expect(text).toContain(value);
       await tab.screenshot({ path: path.join(out, 'docs.png') });
     } finally {

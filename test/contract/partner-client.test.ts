@@ -26,18 +26,31 @@ describe('generated partner client', () => {
       additional_customer_id: 'HFVDW42345',
     });
     const deposit = await api.terminal(
-      terminalRequest({ type: 'check_deposit', customer_id: '7123456789', project_id: 1234, amount: 10000, currency: 'KZT', payment_method: 'kassa24_bvu' }),
+      terminalRequest({
+        type: 'check_deposit',
+        customer_id: '7123456789',
+        project_id: 1234,
+        amount: 10000,
+        currency: 'KZT',
+        payment_method: 'kassa24_bvu',
+      }),
     );
-    expect(deposit).toMatchObject({ code: 0, payment_id: expect.any(String) });
+    expect(deposit).toMatchObject({ code: 0, payment_id: expect.any(String) as unknown });
     const paymentId = (deposit as { payment_id: string }).payment_id;
-    expect(await api.callback({ callback: callbackBody(paymentId, 10000) as never })).toMatchObject({ code: 0, result: 'credited', payment_id: paymentId });
+    expect(await api.callback({ callback: callbackBody(paymentId, 10000) })).toMatchObject({
+      code: 0,
+      result: 'credited',
+      payment_id: paymentId,
+    });
     expect((await service.store.findAccount('7123456789'))?.balance).toBe(10000);
   });
 
   it('surfaces refusals: a protocol code on /terminal, a thrown non-200 Response on /callback', async () => {
     const api = client('wrong-secret');
-    expect(await api.terminal(terminalRequest({ type: 'verify', customer_id: '7123456789', project_id: 1234 }))).toMatchObject({ code: 400 });
-    const refusal = await api.callback({ callback: callbackBody('x', 1) as never }).catch((response: Response) => response);
+    expect(await api.terminal(terminalRequest({ type: 'verify', customer_id: '7123456789', project_id: 1234 }))).toMatchObject({
+      code: 400,
+    });
+    const refusal = await api.callback({ callback: callbackBody('x', 1) }).catch((response: Response) => response);
     expect((refusal as Response).status).toBe(403);
   });
 

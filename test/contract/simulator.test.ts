@@ -22,7 +22,10 @@ afterAll(async () => {
 });
 
 const simulate = (url: string, ...extra: string[]) =>
-  runCli(['simulate', '--url', url, '--project', '1234', '--secret', DEMO_SECRET, '--customer-id', '7123456789', '--amount', '2500', ...extra], {});
+  runCli(
+    ['simulate', '--url', url, '--project', '1234', '--secret', DEMO_SECRET, '--customer-id', '7123456789', '--amount', '2500', ...extra],
+    {},
+  );
 
 describe('cli simulate', () => {
   it('passes against the real service and credits once, duplicates and all', async () => {
@@ -75,11 +78,46 @@ describe('cli simulate', () => {
 describe('negative cases through prism proxy --errors', () => {
   // Our own assertions beside the proxy's: it checks shapes, not meanings.
   it.each([
-    ['unknown account', () => signed(verifyRequest('nobody')), '/terminal', 200, { code: 404, error_description: 'Account does not exist' }],
-    ['wrong signature', () => signed(verifyRequest('7123456789'), 'wrong'), '/terminal', 200, { code: 400, error_description: 'signature does not match the request body for project 1234' }],
-    ['currency mismatch', () => signed(checkDepositRequest('7123456789', 100, 1234, 'USD')), '/terminal', 200, { code: 500, error_description: "currency USD does not match the account's currency KZT" }],
-    ['unknown payment', () => signed(callbackBody('never-issued', 100)), '/callback', 200, { code: 0, result: 'flagged', payment_id: 'never-issued', review_reason: 'unknown payment: never-issued was never issued by this service' }],
-    ['callback with a wrong signature', () => signed(callbackBody('x', 100), 'wrong'), '/callback', 403, { code: 400, error_description: 'signature does not match the request body for project 1234' }],
+    [
+      'unknown account',
+      () => signed(verifyRequest('nobody')),
+      '/terminal',
+      200,
+      { code: 404, error_description: 'Account does not exist' },
+    ],
+    [
+      'wrong signature',
+      () => signed(verifyRequest('7123456789'), 'wrong'),
+      '/terminal',
+      200,
+      { code: 400, error_description: 'signature does not match the request body for project 1234' },
+    ],
+    [
+      'currency mismatch',
+      () => signed(checkDepositRequest('7123456789', 100, 1234, 'USD')),
+      '/terminal',
+      200,
+      { code: 500, error_description: "currency USD does not match the account's currency KZT" },
+    ],
+    [
+      'unknown payment',
+      () => signed(callbackBody('never-issued', 100)),
+      '/callback',
+      200,
+      {
+        code: 0,
+        result: 'flagged',
+        payment_id: 'never-issued',
+        review_reason: 'unknown payment: never-issued was never issued by this service',
+      },
+    ],
+    [
+      'callback with a wrong signature',
+      () => signed(callbackBody('x', 100), 'wrong'),
+      '/callback',
+      403,
+      { code: 400, error_description: 'signature does not match the request body for project 1234' },
+    ],
   ] as const)('%s', async (_name, body, path, status, expected) => {
     expect(await post(proxy.url, path, body())).toEqual({ status, body: expected });
     expect(proxy.output()).not.toMatch(/violation/i);
@@ -87,7 +125,7 @@ describe('negative cases through prism proxy --errors', () => {
 
   it('an amount mismatch is flagged, through the proxy', async () => {
     const { body } = await post(proxy.url, '/terminal', signed(checkDepositRequest('7123456789', 10000)));
-    expect((await post(proxy.url, '/callback', signed(callbackBody(body.payment_id, 9999)))).body.result).toBe('flagged');
+    expect((await post(proxy.url, '/callback', signed(callbackBody(body.payment_id!, 9999)))).body.result).toBe('flagged');
     expect(proxy.output()).not.toMatch(/violation/i);
   });
 });

@@ -8,7 +8,11 @@ import { checkSignature, decodeForSigning } from '../../src/protocol/signature/s
 import { DEMO_SECRET } from '../support/platform.js';
 
 type Media = { schema: { $ref: string }; examples?: Record<string, { value: unknown }> };
-type Operation = { operationId: string; requestBody?: { content: Record<string, Media> }; responses: Record<string, { $ref?: string; content?: Record<string, Media> }> };
+type Operation = {
+  operationId: string;
+  requestBody?: { content: Record<string, Media> };
+  responses: Record<string, { $ref?: string; content?: Record<string, Media> }>;
+};
 
 const doc = openapiDocument as unknown as {
   openapi: string;
@@ -22,7 +26,12 @@ function examplesOf(): Array<[string, keyof typeof schemaValidators, unknown, bo
   const rows: Array<[string, keyof typeof schemaValidators, unknown, boolean]> = [];
   for (const op of operations) {
     for (const [name, example] of Object.entries(op.requestBody?.content['application/json']?.examples ?? {})) {
-      rows.push([`${op.operationId} request ${name}`, schemaName(op.requestBody!.content['application/json']!.schema.$ref), example.value, true]);
+      rows.push([
+        `${op.operationId} request ${name}`,
+        schemaName(op.requestBody!.content['application/json']!.schema.$ref),
+        example.value,
+        true,
+      ]);
     }
     for (const [status, response] of Object.entries(op.responses)) {
       const resolved = response.$ref ? doc.components.responses[response.$ref.split('/').pop()!]! : response;

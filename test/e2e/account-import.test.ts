@@ -2,7 +2,10 @@
 // is written, and safe to run twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import type { showAccount } from '../../src/cli/store-commands.js';
 import { runCli } from '../support/processes.js';
+
+type ShownAccount = Awaited<ReturnType<typeof showAccount>>;
 
 const lines = (...objects: unknown[]) => objects.map((o) => (typeof o === 'string' ? o : JSON.stringify(o))).join('\n') + '\n';
 
@@ -11,7 +14,7 @@ describe.each(backends())('accounts import on %s', (backend) => {
   let env: NodeJS.ProcessEnv;
   const show = async (customerId: string) => {
     const result = await runCli(['accounts', 'show', customerId], env);
-    return result.code === 0 ? JSON.parse(result.stdout) : undefined;
+    return result.code === 0 ? (JSON.parse(result.stdout) as ShownAccount) : undefined;
   };
 
   beforeEach(async () => {
@@ -32,7 +35,13 @@ describe.each(backends())('accounts import on %s', (backend) => {
     const first = await runCli(['accounts', 'import'], env, `\uFEFF${file.replaceAll('\n', '\r\n')}`);
     expect(first).toMatchObject({ code: 0, stderr: '' });
     expect(JSON.parse(first.stdout)).toEqual({ added: 3, unchanged: 0, conflicting: 0 });
-    expect(await show('7000000001')).toEqual({ customer_id: '7000000001', currency: 'KZT', balance: 0, status: 'active', additional_customer_id: 'HF-1' });
+    expect(await show('7000000001')).toEqual({
+      customer_id: '7000000001',
+      currency: 'KZT',
+      balance: 0,
+      status: 'active',
+      additional_customer_id: 'HF-1',
+    });
     expect(await show('anna@example.com')).toMatchObject({ currency: 'KZT', additional_customer_id: null });
 
     const again = await runCli(['accounts', 'import'], env, file);
@@ -65,7 +74,11 @@ describe.each(backends())('accounts import on %s', (backend) => {
 
   it('leaves an account stored differently as it is, imports the rest and exits 1 naming it', async () => {
     expect((await runCli(['accounts', 'add', '--customer-id', 'taken', '--currency', 'KZT'], env)).code).toBe(0);
-    const result = await runCli(['accounts', 'import'], env, lines({ customer_id: 'taken', currency: 'USD' }, { customer_id: 'new', currency: 'KZT' }));
+    const result = await runCli(
+      ['accounts', 'import'],
+      env,
+      lines({ customer_id: 'taken', currency: 'USD' }, { customer_id: 'new', currency: 'KZT' }),
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('{"added":1,"unchanged":0,"conflicting":1}');
     expect(result.stderr).toContain('left as they are: "taken"');

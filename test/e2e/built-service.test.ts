@@ -20,7 +20,10 @@ beforeAll(async () => {
   await store.migrate();
   await store.addAccount({ customerId: 'acc', currency: 'KZT', additionalCustomerId: 'ACC-1' });
   await store.close();
-  service = await startServiceProcess({ DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) }, startArguments(projectRoot));
+  service = await startServiceProcess(
+    { DATABASE_URL: database.url, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) },
+    startArguments(projectRoot),
+  );
 }, 60_000);
 
 afterAll(async () => {
@@ -37,7 +40,7 @@ describe('the built service (npm start)', () => {
     const issued = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 250_00)));
     expect(issued.status).toBe(200);
     expect(issued.body.code).toBe(0);
-    const callback = signed(callbackBody(issued.body.payment_id, 250_00));
+    const callback = signed(callbackBody(issued.body.payment_id!, 250_00));
     expect(await post(service.url, '/callback', callback)).toMatchObject({ status: 200, body: { code: 0, result: 'credited' } });
     // The platform redelivers; the bundle's writer thread must recognise the payment as settled.
     expect(await post(service.url, '/callback', callback)).toMatchObject({ status: 200, body: { code: 0, result: 'duplicate' } });
@@ -51,7 +54,7 @@ describe('the built service (npm start)', () => {
     }
   });
 
-  it('starts without a process-wide young-generation flag, which would override the threads\' own limits', () => {
+  it("starts without a process-wide young-generation flag, which would override the threads' own limits", () => {
     // V8 flags win over a worker's resourceLimits: a process-wide semi-space size would size the
     // writer's and checkpointer's heaps too, and cost the main thread throughput in garbage collection.
     expect(startArguments(projectRoot).filter((arg) => /^--(max|min)-semi-space-size|^--max-young/.test(arg))).toEqual([]);

@@ -25,7 +25,11 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
   afterEach(() => database?.drop());
 
   it('refuses every store command until `migrate` has run, changing nothing', async () => {
-    for (const args of [['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'], ['accounts', 'show', 'a'], ['callbacks', 'list', '--rejected']]) {
+    for (const args of [
+      ['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'],
+      ['accounts', 'show', 'a'],
+      ['callbacks', 'list', '--rejected'],
+    ]) {
       const run = await runCli(args, env);
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr).toContain(`the store's schema is behind: ${MIGRATION_NAMES.length} migration(s) not applied`);
@@ -43,7 +47,12 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
     await runCli(['migrate'], env);
     const store = await openStore(database.url);
     try {
-      await store.keepRejectedCallback({ rawBody: '{"payment":{}}', headers: { 'user-agent': 'test' }, receivedAt: new Date('2026-12-01T00:00:00Z'), reason: 'payment.id: required field is missing' });
+      await store.keepRejectedCallback({
+        rawBody: '{"payment":{}}',
+        headers: { 'user-agent': 'test' },
+        receivedAt: new Date('2026-12-01T00:00:00Z'),
+        reason: 'payment.id: required field is missing',
+      });
     } finally {
       await store.close();
     }

@@ -33,7 +33,7 @@ describe('crash in the middle of callback traffic', () => {
       const amount = 100 + i;
       const { body } = await post(service.url, '/terminal', signed(checkDepositRequest(customerId, amount)));
       expect(body.code).toBe(0);
-      payments.push({ id: body.payment_id, customerId, amount, status: i % 5 === 0 ? 'decline' : 'success' });
+      payments.push({ id: body.payment_id!, customerId, amount, status: i % 5 === 0 ? 'decline' : 'success' });
     }
     // Every callback twice or three times, shuffled: a few hundred deliveries.
     const bodies = payments.map((p) => JSON.stringify(signed(callbackBody(p.id, p.amount, p.status))));
@@ -96,7 +96,9 @@ describe('crash in the middle of callback traffic', () => {
       }
       const balances = db.prepare('select customer_id, balance from accounts').all() as Array<{ customer_id: string; balance: number }>;
       for (const { customer_id, balance } of balances) {
-        const expected = payments.filter((p) => p.customerId === customer_id && p.status === 'success').reduce((sum, p) => sum + p.amount, 0);
+        const expected = payments
+          .filter((p) => p.customerId === customer_id && p.status === 'success')
+          .reduce((sum, p) => sum + p.amount, 0);
         expect(balance).toBe(expected);
       }
       const ledgerTotal = db.prepare('select coalesce(sum(amount), 0) as total from ledger_entries').get() as { total: number };

@@ -4,7 +4,7 @@ import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed } from '../support/platform.js';
+import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, type Answer } from '../support/platform.js';
 import { startServiceProcess } from '../support/processes.js';
 
 let database: TestDatabase;
@@ -25,24 +25,26 @@ describe('graceful shutdown', () => {
     const payments: Array<{ id: string; amount: number }> = [];
     for (let i = 0; i < 40; i++) {
       const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 100 + i)));
-      payments.push({ id: body.payment_id, amount: 100 + i });
+      payments.push({ id: body.payment_id!, amount: 100 + i });
     }
     // Open the connections first, so that the requests are in flight when the signal lands.
-    const inFlight = payments.map((p) => post(service.url, '/callback', signed(callbackBody(p.id, p.amount))).catch((error: Error) => error));
+    const inFlight = payments.map((p) =>
+      post(service.url, '/callback', signed(callbackBody(p.id, p.amount))).catch((error: Error) => error),
+    );
     await new Promise((resolve) => setTimeout(resolve, 5));
     const exit = service.stop('SIGTERM');
     const answers = await Promise.all(inFlight);
     expect(await exit).toBe(0);
     expect(service.output()).toContain('"msg":"stopped"');
 
-    const answered = answers.filter((a): a is { status: number; body: any } => !(a instanceof Error));
+    const answered = answers.filter((a): a is Answer => !(a instanceof Error));
     expect(answered.length).toBeGreaterThan(0);
     expect(answered.every((a) => a.status === 200)).toBe(true);
     const store = await openStore(database.url);
     const stored = new Set((await store.listCallbacks({})).map((c) => c.paymentId));
     const balance = (await store.findAccount('acc'))!.balance;
     await store.close();
-    for (const a of answered) expect(stored.has(a.body.payment_id)).toBe(true);
+    for (const a of answered) expect(stored.has(a.body.payment_id!)).toBe(true);
     expect(balance).toBe(payments.filter((p) => stored.has(p.id)).reduce((sum, p) => sum + p.amount, 0));
   });
 });
@@ -54,7 +56,9 @@ describe('request timeout', () => {
       const { port } = new URL(service.url);
       const started = Date.now();
       const closedAfter = await new Promise<number>((resolve) => {
-        const socket = net.connect(Number(port), '127.0.0.1', () => socket.write('POST /terminal HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"ty'));
+        const socket = net.connect(Number(port), '127.0.0.1', () =>
+          socket.write('POST /terminal HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"ty'),
+        );
         socket.on('data', () => undefined);
         socket.on('close', () => resolve(Date.now() - started));
         socket.on('error', () => undefined);
@@ -68,7 +72,7 @@ describe('request timeout', () => {
 });
 
 describe('logs of a quiet service', () => {
-  it('writes a request\'s access line within seconds, not when 4 KB of lines have gathered', async () => {
+  it("writes a request's access line within seconds, not when 4 KB of lines have gathered", async () => {
     const service = await startServiceProcess(await freshEnv());
     try {
       const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 100)));

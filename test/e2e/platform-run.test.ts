@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
+import type { expirePayments, listPayments, showAccount } from '../../src/cli/store-commands.js';
 import { runCli, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+
+// What the CLI prints, typed by the commands that print it.
+type ShownAccount = Awaited<ReturnType<typeof showAccount>>;
+type ListedPayment = Awaited<ReturnType<typeof listPayments>>[number];
+type Expiry = Awaited<ReturnType<typeof expirePayments>>;
 
 const PROJECT = 5001;
 const SECRET = 'e2e-current-key';
@@ -19,7 +25,7 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
     expect(result.code).toBe(0);
     return result.stdout;
   };
-  const show = async (customerId: string) => JSON.parse(await cli('accounts', 'show', customerId));
+  const show = async (customerId: string) => JSON.parse(await cli('accounts', 'show', customerId)) as ShownAccount;
   const terminal = async (body: object, secret = SECRET) => (await post(service.url, '/terminal', signed(body, secret))).body;
   const callback = (body: object, secret = SECRET) => post(service.url, '/callback', signed(body, secret));
 
@@ -51,7 +57,8 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
         error_description: `amount 50 is below the minimum 100 for project ${PROJECT}`,
       });
 
-      const deposit = async (customerId: string, amount: number) => (await terminal(checkDepositRequest(customerId, amount, PROJECT))).payment_id as string;
+      const deposit = async (customerId: string, amount: number) =>
+        (await terminal(checkDepositRequest(customerId, amount, PROJECT))).payment_id as string;
       const paid = await deposit('alice', 150000);
       const declined = await deposit('alice', 70000);
       const concurrent = await deposit('bob', 2500);
@@ -69,28 +76,49 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
       tampered.payment = { ...tampered.payment, sum: { amount: 70001, currency: 'KZT' } };
       expect((await post(service.url, '/callback', tampered)).status).toBe(403);
 
-      expect(await show('alice')).toEqual({ customer_id: 'alice', currency: 'KZT', balance: 150000, status: 'active', additional_customer_id: 'A-1' });
-      expect(await show('bob')).toEqual({ customer_id: 'bob', currency: 'KZT', balance: 2500, status: 'active', additional_customer_id: null });
+      expect(await show('alice')).toEqual({
+        customer_id: 'alice',
+        currency: 'KZT',
+        balance: 150000,
+        status: 'active',
+        additional_customer_id: 'A-1',
+      });
+      expect(await show('bob')).toEqual({
+        customer_id: 'bob',
+        currency: 'KZT',
+        balance: 2500,
+        status: 'active',
+        additional_customer_id: null,
+      });
 
-      const lines = (await cli('payments', 'list', '--status', 'success')).trim().split('\n').map((line) => JSON.parse(line));
+      const lines = (await cli('payments', 'list', '--status', 'success'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as ListedPayment);
       expect(lines.map((p) => p.payment_id).sort()).toEqual([paid, concurrent].sort());
-      const alice = (await cli('payments', 'list', '--customer-id', 'alice')).trim().split('\n').map((line) => JSON.parse(line));
+      const alice = (await cli('payments', 'list', '--customer-id', 'alice'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as ListedPayment);
       expect(Object.fromEntries(alice.map((p) => [p.payment_id, p.status]))).toEqual({
         [paid]: 'success',
         [declined]: 'failed',
-        [alice.find((p) => p.amount === 10000).payment_id]: 'pending',
+        [alice.find((p) => p.amount === 10000)!.payment_id]: 'pending',
       });
     });
 
     it('payments expire leaves recent pending payments alone and says what it did', async () => {
-      const result = JSON.parse(await cli('payments', 'expire'));
-      expect(result).toEqual({ expired: 0, created_before: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
+      const result = JSON.parse(await cli('payments', 'expire')) as Expiry;
+      expect(result).toEqual({ expired: 0, created_before: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) as unknown });
       expect(Date.now() - Date.parse(result.created_before)).toBeGreaterThan(35 * 86_400_000);
     });
 
     it('closing an account with the CLI makes verify answer 404', async () => {
       await cli('accounts', 'close', 'bob');
-      expect(await terminal(verifyRequest('bob', PROJECT))).toEqual({ code: 404, error_description: 'Account does not exist: bob is closed' });
+      expect(await terminal(verifyRequest('bob', PROJECT))).toEqual({
+        code: 404,
+        error_description: 'Account does not exist: bob is closed',
+      });
     });
 
     it('shuts down gracefully on SIGTERM', async () => {
@@ -100,7 +128,6 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
       for (const secret of [SECRET, 'e2e-previous-key']) expect(service.output()).not.toContain(secret);
     });
   });
-
 });
 
 describe('start-up safety', () => {

@@ -3,7 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed } from '../support/platform.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
+import type { showAccount } from '../../src/cli/store-commands.js';
 import { runCli, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+
+type ShownAccount = Awaited<ReturnType<typeof showAccount>>;
 import { startService } from '../support/service.js';
 import { startTcpProxy } from '../support/tcp-proxy.js';
 
@@ -20,7 +23,7 @@ describe.runIf(postgresUrl)('two instances sharing one PostgreSQL', () => {
     expect(result.code).toBe(0);
     return result.stdout;
   };
-  const balance = async (customerId: string) => JSON.parse(await cli('accounts', 'show', customerId)).balance;
+  const balance = async (customerId: string) => (JSON.parse(await cli('accounts', 'show', customerId)) as ShownAccount).balance;
   const instance = (i: number) => instances[i % instances.length]!.url;
 
   beforeAll(async () => {
@@ -38,7 +41,7 @@ describe.runIf(postgresUrl)('two instances sharing one PostgreSQL', () => {
 
   it('one callback delivered 50 times concurrently across both instances credits once', async () => {
     const { body } = await post(instance(0), '/terminal', signed(checkDepositRequest('shared', 10000)));
-    const callback = signed(callbackBody(body.payment_id, 10000));
+    const callback = signed(callbackBody(body.payment_id!, 10000));
     const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => post(instance(i), '/callback', callback)));
     expect(answers.map((a) => a.status)).toEqual(Array(50).fill(200));
     expect(answers.filter((a) => a.body.result === 'credited')).toHaveLength(1);
@@ -50,7 +53,7 @@ describe.runIf(postgresUrl)('two instances sharing one PostgreSQL', () => {
     const { body } = await post(instance(1), '/terminal', signed(checkDepositRequest('shared', 500)));
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, i) => {
-        const variant = callbackBody(body.payment_id, 500);
+        const variant = callbackBody(body.payment_id!, 500);
         return post(instance(i), '/callback', signed({ ...variant, operation: { ...variant.operation, id: 1000 + i } }));
       }),
     );
@@ -59,7 +62,9 @@ describe.runIf(postgresUrl)('two instances sharing one PostgreSQL', () => {
   });
 
   it('concurrent check_deposit across both never share a payment_id', async () => {
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => post(instance(i), '/terminal', signed(checkDepositRequest('shared', 100)))));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => post(instance(i), '/terminal', signed(checkDepositRequest('shared', 100)))),
+    );
     expect(answers.every((a) => a.body.code === 0)).toBe(true);
     expect(new Set(answers.map((a) => a.body.payment_id)).size).toBe(60);
   });

@@ -11,10 +11,14 @@ const vector = vectors.find((v) => v.name === 'upper-case-key')!;
 const noSecret = { KASSA24_SECRET: '' };
 
 describe('cli sign', () => {
-  it('signs with the documented algorithm by default and with the SDK\'s on request, the secret from KASSA24_SECRET', async () => {
+  it("signs with the documented algorithm by default and with the SDK's on request, the secret from KASSA24_SECRET", async () => {
     const env = { KASSA24_SECRET: vector.secret };
     expect(await runCli(['sign'], env, vector.body)).toEqual({ code: 0, stdout: `${vector.signatures.documented}\n`, stderr: '' });
-    expect(await runCli(['sign', '--algorithm', 'sdk'], env, vector.body)).toEqual({ code: 0, stdout: `${vector.signatures.sdk}\n`, stderr: '' });
+    expect(await runCli(['sign', '--algorithm', 'sdk'], env, vector.body)).toEqual({
+      code: 0,
+      stdout: `${vector.signatures.sdk}\n`,
+      stderr: '',
+    });
     expect((await runCli(['sign', '--algorithm', 'sdk', '--stamp'], noSecret, vector.body)).stdout).toBe(`${vector.stamps.sdk}\n`);
   });
 

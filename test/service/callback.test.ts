@@ -22,7 +22,7 @@ describe.each(backends())('callbacks on %s', (backend) => {
     expect(verify.body.code).toBe(0);
     const answer = await post(service.url, '/terminal', signed(checkDepositRequest(customerId, amount)));
     expect(answer.body.code).toBe(0);
-    return answer.body.payment_id;
+    return answer.body.payment_id!;
   }
 
   async function deliver(body: unknown) {
@@ -102,15 +102,18 @@ describe.each(backends())('callbacks on %s', (backend) => {
       expect(await balance()).toBe(0);
     });
 
-    it.each(['cancelled', 'canceled', 'expired', 'internal error', 'external error', 'error'])('%s marks the pending payment failed', async (status) => {
-      const paymentId = await deposit(10000);
-      expect(await deliver(signed(callbackBody(paymentId, 10000, status)))).toEqual({
-        status: 200,
-        body: { code: 0, result: 'failed', payment_id: paymentId },
-      });
-      expect(await paymentStatus(paymentId)).toBe('failed');
-      expect(await balance()).toBe(0);
-    });
+    it.each(['cancelled', 'canceled', 'expired', 'internal error', 'external error', 'error'])(
+      '%s marks the pending payment failed',
+      async (status) => {
+        const paymentId = await deposit(10000);
+        expect(await deliver(signed(callbackBody(paymentId, 10000, status)))).toEqual({
+          status: 200,
+          body: { code: 0, result: 'failed', payment_id: paymentId },
+        });
+        expect(await paymentStatus(paymentId)).toBe('failed');
+        expect(await balance()).toBe(0);
+      },
+    );
 
     it('a wrong signature gets a non-200 and nothing; the correctly signed redelivery then credits', async () => {
       const paymentId = await deposit(10000);
@@ -134,46 +137,57 @@ describe.each(backends())('callbacks on %s', (backend) => {
     });
   });
 
-  describe('signed either way, at either place: the documented algorithm and the platform SDK\'s', () => {
+  describe("signed either way, at either place: the documented algorithm and the platform SDK's", () => {
     // Bodies where the two algorithms give different stamps.
     const shapes = {
-      'an upper-case key': (body: ReturnType<typeof callbackBody>) => ({ ...body, redirectData: { method: 'GET', url: 'https://pay.example/r' } }),
+      'an upper-case key': (body: ReturnType<typeof callbackBody>) => ({
+        ...body,
+        redirectData: { method: 'GET', url: 'https://pay.example/r' },
+      }),
       'nesting four levels deep': (body: ReturnType<typeof callbackBody>) => ({
         ...body,
         operation: { ...body.operation, provider: { ...body.operation.provider, terminal: { id: 'T-77', city: 'Almaty' } } },
       }),
     };
     const cases = Object.keys(shapes).flatMap((shape) =>
-      (['documented', 'sdk'] as const).flatMap((algorithm) => (['top', 'general'] as const).map((place) => [shape, algorithm, place] as const)),
+      (['documented', 'sdk'] as const).flatMap((algorithm) =>
+        (['top', 'general'] as const).map((place) => [shape, algorithm, place] as const),
+      ),
     );
 
-    it.each(cases)('with %s, signed by the %s algorithm at the %s: stored and credited once; a wrong signature changes nothing', async (shape, algorithm, place) => {
-      const paymentId = await deposit(10000);
-      const body = shapes[shape as keyof typeof shapes](callbackBody(paymentId, 10000));
-      for (const wrong of ['documented', 'sdk'] as const) {
-        expect(await deliver(signedAs(body, { algorithm: wrong, place, secret: 'operator-typo' }))).toEqual({
-          status: 403,
-          body: { code: 400, error_description: 'signature does not match the request body for project 1234' },
-        });
-      }
-      expect(await service.store.listCallbacks({ paymentId })).toEqual([]);
-      expect(await balance()).toBe(0);
+    it.each(cases)(
+      'with %s, signed by the %s algorithm at the %s: stored and credited once; a wrong signature changes nothing',
+      async (shape, algorithm, place) => {
+        const paymentId = await deposit(10000);
+        const body = shapes[shape as keyof typeof shapes](callbackBody(paymentId, 10000));
+        for (const wrong of ['documented', 'sdk'] as const) {
+          expect(await deliver(signedAs(body, { algorithm: wrong, place, secret: 'operator-typo' }))).toEqual({
+            status: 403,
+            body: { code: 400, error_description: 'signature does not match the request body for project 1234' },
+          });
+        }
+        expect(await service.store.listCallbacks({ paymentId })).toEqual([]);
+        expect(await balance()).toBe(0);
 
-      const callback = signedAs(body, { algorithm, place });
-      expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'credited', payment_id: paymentId } });
-      expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
-      expect(await balance()).toBe(10000);
-      const stored = await service.store.listCallbacks({ paymentId });
-      expect(stored).toHaveLength(1);
-      expect(stored[0]).toMatchObject({ result: 'credited', deliveries: 2, rawBody: JSON.stringify(callback) });
-    });
+        const callback = signedAs(body, { algorithm, place });
+        expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'credited', payment_id: paymentId } });
+        expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
+        expect(await balance()).toBe(10000);
+        const stored = await service.store.listCallbacks({ paymentId });
+        expect(stored).toHaveLength(1);
+        expect(stored[0]).toMatchObject({ result: 'credited', deliveries: 2, rawBody: JSON.stringify(callback) });
+      },
+    );
 
     it('refuses a body with the signature in both places, or in neither, saying which', async () => {
       const paymentId = await deposit(10000);
       const body = signed(callbackBody(paymentId, 10000));
       expect(await deliver({ ...body, general: { signature: body.signature } })).toEqual({
         status: 403,
-        body: { code: 400, error_description: 'signature is given twice, at the top level and in "general.signature": send it in exactly one place' },
+        body: {
+          code: 400,
+          error_description: 'signature is given twice, at the top level and in "general.signature": send it in exactly one place',
+        },
       });
       expect(await deliver(callbackBody(paymentId, 10000))).toEqual({
         status: 403,
@@ -193,7 +207,12 @@ describe.each(backends())('callbacks on %s', (backend) => {
       const answer = await deliver(signed(callbackBody('payment_47', 10000)));
       expect(answer).toEqual({
         status: 200,
-        body: { code: 0, result: 'flagged', payment_id: 'payment_47', review_reason: 'unknown payment: payment_47 was never issued by this service' },
+        body: {
+          code: 0,
+          result: 'flagged',
+          payment_id: 'payment_47',
+          review_reason: 'unknown payment: payment_47 was never issued by this service',
+        },
       });
       expect(await balance()).toBe(0);
     });
@@ -225,7 +244,6 @@ describe.each(backends())('callbacks on %s', (backend) => {
       expect((await deliver('{"project_id":')).status).toBe(400);
     });
   });
-
 });
 
 describe('store failures (SQLite)', () => {
@@ -239,7 +257,10 @@ describe('store failures (SQLite)', () => {
     const locker = new Database(service.databaseUrl.slice('sqlite:'.length));
     locker.exec('begin exclusive');
     try {
-      expect(await deliver(callback)).toEqual({ status: 503, body: { code: 500, error_description: 'temporarily unavailable, please retry' } });
+      expect(await deliver(callback)).toEqual({
+        status: 503,
+        body: { code: 500, error_description: 'temporarily unavailable, please retry' },
+      });
       const deposit = await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', 100)));
       expect(deposit.body).toEqual({ code: 500, error_description: 'temporarily unavailable, please retry' });
     } finally {

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaValidators } from '../../generated/validators.js';
-import { callbackBody, checkDepositRequest, DEMO_SECRET, signed, verifyRequest } from '../support/platform.js';
+import { callbackBody, checkDepositRequest, DEMO_SECRET, signed, verifyRequest, type AnswerBody } from '../support/platform.js';
 import { startService, type TestService } from '../support/service.js';
 import { storeDigest } from '../support/store-digest.js';
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
   service = await startService({ accounts: [{ customerId: 'acc-1', currency: 'KZT' }], bodyLimitBytes: 4096 });
   // Something to protect: a credited payment and a flagged callback already stored.
   const { body } = await sendJson('/terminal', signed(checkDepositRequest('acc-1', 10000)));
-  await sendJson('/callback', signed(callbackBody(body.payment_id, 10000)));
+  await sendJson('/callback', signed(callbackBody(body!.payment_id!, 10000)));
   await sendJson('/callback', signed(callbackBody('unknown', 10000)));
   digestBefore = storeDigest(service.databaseUrl);
 });
@@ -24,15 +24,20 @@ afterAll(() => service.close());
 interface Raw {
   status: number;
   text: string;
-  body: any;
+  /** The answer as JSON, when it is JSON. */
+  body: AnswerBody | undefined;
 }
 
-async function send(path: string, payload: string | Uint8Array, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Raw> {
+async function send(
+  path: string,
+  payload: string | Uint8Array,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<Raw> {
   const response = await fetch(service.url + path, { method: 'POST', headers, body: payload });
   const text = await response.text();
-  let body: unknown;
+  let body: AnswerBody | undefined;
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as AnswerBody;
   } catch {
     body = undefined;
   }
@@ -44,7 +49,7 @@ const sendJson = (path: string, value: unknown) => send(path, JSON.stringify(val
 function expectRefusal(answer: Raw, path: string): void {
   expect([200, 400, 403, 413]).toContain(answer.status);
   expect(schemaValidators.ErrorResponse(answer.body), answer.text).toBe(true);
-  expect(answer.body.error_description.length).toBeGreaterThan(0);
+  expect(answer.body?.error_description?.length).toBeGreaterThan(0);
   expect(answer.text).not.toMatch(/\bat .+\.(js|ts):\d+|SQLITE|sqlite_|insert into|select .* from/i);
   expect(answer.text).not.toContain(SECRET);
   if (path === '/terminal') expect([200, 403, 413]).toContain(answer.status);
@@ -74,7 +79,14 @@ describe('named hostile requests', () => {
     ['__proto__ key', '/terminal', '{"__proto__":{"admin":true},"type":"verify","customer_id":"acc-1","project_id":1234}'],
     ['constructor.prototype keys', '/callback', '{"constructor":{"prototype":{"admin":true}},"project_id":1234}'],
     ['invalid UTF-8', '/terminal', new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0xff, 0xfe, 0x22, 0x7d])],
-    ['invalid UTF-8 in a signed body', '/callback', Buffer.concat([Buffer.from(JSON.stringify(signed(callbackBody('x', 1))).slice(0, -1)), Buffer.from([0x2c, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d])])],
+    [
+      'invalid UTF-8 in a signed body',
+      '/callback',
+      Buffer.concat([
+        Buffer.from(JSON.stringify(signed(callbackBody('x', 1))).slice(0, -1)),
+        Buffer.from([0x2c, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+      ]),
+    ],
     ['lone surrogate escape', '/terminal', '{"type":"verify","customer_id":"\\ud800","project_id":1234,"signature":"x"}'],
     ['empty signature', '/terminal', JSON.stringify({ ...verifyRequest('acc-1'), signature: '' })],
     ['signature not Base64', '/terminal', JSON.stringify({ ...verifyRequest('acc-1'), signature: '!!!not base64!!!' })],
@@ -90,7 +102,11 @@ describe('named hostile requests', () => {
     ['negative amount', '/terminal', JSON.stringify(signed(checkDepositRequest('acc-1', -100)))],
     ['fractional amount', '/terminal', JSON.stringify(signed(checkDepositRequest('acc-1', 99.5)))],
     ['amount as a string', '/terminal', JSON.stringify(signed({ ...checkDepositRequest('acc-1', 1), amount: '100' }))],
-    ['amount beyond 2^53', '/terminal', JSON.stringify(signed(checkDepositRequest('acc-1', 1))).replace('"amount":1', '"amount":9007199254740993')],
+    [
+      'amount beyond 2^53',
+      '/terminal',
+      JSON.stringify(signed(checkDepositRequest('acc-1', 1))).replace('"amount":1', '"amount":9007199254740993'),
+    ],
     ['customer id with SQL', '/terminal', JSON.stringify(signed(checkDepositRequest("acc-1' OR '1'='1", 100)))],
     ['customer id with control characters', '/terminal', JSON.stringify(signed(verifyRequest('acc-1\u0000\u001b[2J')))],
     ['customer id far too long', '/terminal', JSON.stringify(signed(verifyRequest('a'.repeat(300))))],
@@ -126,27 +142,41 @@ describe('generated hostile requests (fast-check)', () => {
   );
   // Something the signature covers: empty arrays and objects contribute nothing to the signed
   // string (as in the platform's reference implementation), so adding one is not tampering.
-  const signedContent = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.string(), fc.array(fc.string(), { minLength: 1, maxLength: 3 }));
-  const templates = [verifyRequest('acc-1'), checkDepositRequest('acc-1', 100), callbackBody('some-payment', 100)] as Array<Record<string, unknown>>;
+  const signedContent = fc.oneof(
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.string(),
+    fc.array(fc.string(), { minLength: 1, maxLength: 3 }),
+  );
+  const templates = [verifyRequest('acc-1'), checkDepositRequest('acc-1', 100), callbackBody('some-payment', 100)] as Array<
+    Record<string, unknown>
+  >;
 
   const payloads = fc.oneof(
     fc.string({ maxLength: 300 }).map((text) => ({ path: undefined, payload: text })),
     fc.jsonValue({ maxDepth: 6 }).map((value) => ({ path: undefined, payload: JSON.stringify(value) })),
     fc.uint8Array({ maxLength: 400 }).map((bytes) => ({ path: undefined, payload: bytes })),
     // A real body under a signature that is not its own.
-    fc.tuple(fc.constantFrom(...templates), fc.oneof(fc.string(), fc.base64String({ minLength: 88, maxLength: 88 }))).map(([body, signature]) => ({
-      path: undefined,
-      payload: JSON.stringify({ ...body, signature }),
-    })),
+    fc
+      .tuple(fc.constantFrom(...templates), fc.oneof(fc.string(), fc.base64String({ minLength: 88, maxLength: 88 })))
+      .map(([body, signature]) => ({
+        path: undefined,
+        payload: JSON.stringify({ ...body, signature }),
+      })),
     // A real, correctly signed body tampered with afterwards.
     fc.tuple(fc.constantFrom(...templates), fc.string({ maxLength: 20 }), signedContent).map(([body, key, value]) => ({
       path: undefined,
       payload: JSON.stringify({ ...signed(body), [`x_${key}`]: value }),
     })),
     // A correctly signed /terminal body with one field of the wrong type: the contract refuses it.
-    fc.tuple(fc.constantFrom(templates[0]!, templates[1]!), wrongTyped).chain(([body, value]) =>
-      fc.constantFrom(...Object.keys(body)).map((key) => ({ path: '/terminal', payload: JSON.stringify(signed({ ...body, [key]: value })) })),
-    ),
+    fc
+      .tuple(fc.constantFrom(templates[0]!, templates[1]!), wrongTyped)
+      .chain(([body, value]) =>
+        fc
+          .constantFrom(...Object.keys(body))
+          .map((key) => ({ path: '/terminal', payload: JSON.stringify(signed({ ...body, [key]: value })) })),
+      ),
   );
 
   it('answers 1,200 generated requests in the protocol shape, stays up, changes nothing', async () => {

@@ -9,7 +9,11 @@ afterEach(() => service?.close());
 
 describe('source allow-list', () => {
   it('refuses platform calls from other addresses, in the protocol shape, and still serves probes', async () => {
-    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }], allowedSources: '203.0.113.0/24, 2001:db8::1' });
+    service = await startService({
+      projects: PROJECTS,
+      accounts: [{ customerId: 'a', currency: 'KZT' }],
+      allowedSources: '203.0.113.0/24, 2001:db8::1',
+    });
     expect(await post(service.url, '/terminal', signed(verifyRequest('a'), SECRET))).toEqual({
       status: 403,
       body: { code: 400, error_description: 'source address 127.0.0.1 is not allowed to call /terminal' },
@@ -20,11 +24,18 @@ describe('source allow-list', () => {
 
   it('lets loopback through when listed, and ignores X-Forwarded-For unless a proxy is trusted', async () => {
     service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }], allowedSources: '127.0.0.1' });
-    expect((await post(service.url, '/terminal', signed(verifyRequest('a'), SECRET), { 'x-forwarded-for': '198.51.100.9' })).body.code).toBe(0);
+    expect(
+      (await post(service.url, '/terminal', signed(verifyRequest('a'), SECRET), { 'x-forwarded-for': '198.51.100.9' })).body.code,
+    ).toBe(0);
   });
 
   it('behind a trusted proxy, takes the address the proxy saw (the last X-Forwarded-For entry)', async () => {
-    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }], allowedSources: '203.0.113.7', trustProxy: true });
+    service = await startService({
+      projects: PROJECTS,
+      accounts: [{ customerId: 'a', currency: 'KZT' }],
+      allowedSources: '203.0.113.7',
+      trustProxy: true,
+    });
     const ask = (xff: string) => post(service.url, '/terminal', signed(verifyRequest('a'), SECRET), { 'x-forwarded-for': xff });
     expect((await ask('198.51.100.9, 203.0.113.7')).body.code).toBe(0);
     // A client cannot smuggle an allowed address in front of what the proxy appended.
@@ -36,7 +47,7 @@ describe('metrics and logs', () => {
   it('counts requests, outcomes, credits, duplicates, flags and signature failures', async () => {
     service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
     const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 500), SECRET));
-    const callback = signed(callbackBody(body.payment_id, 500), SECRET);
+    const callback = signed(callbackBody(body.payment_id!, 500), SECRET);
     await post(service.url, '/callback', callback);
     await post(service.url, '/callback', callback);
     await post(service.url, '/callback', signed(callbackBody('unknown', 500), SECRET));
@@ -63,12 +74,22 @@ describe('metrics and logs', () => {
   it('logs one JSON line per request with its id and outcome, and never a secret', async () => {
     service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
     const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 500), SECRET));
-    await post(service.url, '/callback', signed(callbackBody(body.payment_id, 500), 'sk-previous-44aa'));
+    await post(service.url, '/callback', signed(callbackBody(body.payment_id!, 500), 'sk-previous-44aa'));
     await post(service.url, '/terminal', signed(verifyRequest('a'), 'guess'));
     await post(service.url, '/terminal', '{"broken":');
-    const lines = service.logs.join('').trim().split('\n').map((line) => JSON.parse(line));
+    const lines = service.logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines.filter((l) => l.msg === 'request')).toHaveLength(4);
-    expect(lines[0]).toMatchObject({ msg: 'request', operation: 'terminal', status: 200, code: 0, requestId: expect.any(String) });
+    expect(lines[0]).toMatchObject({
+      msg: 'request',
+      operation: 'terminal',
+      status: 200,
+      code: 0,
+      requestId: expect.any(String) as unknown,
+    });
     expect(lines[2]).toMatchObject({ code: 400, reason: 'signature_invalid' });
     const all = service.logs.join('');
     for (const secret of [SECRET, 'sk-previous-44aa']) expect(all).not.toContain(secret);
@@ -81,7 +102,10 @@ describe('metrics and logs', () => {
     const hostile = await fetch(`${service.url}/healthz`, { headers: { 'x-request-id': 'a"b<script>' } });
     expect(hostile.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
     // Answers Koa writes (metrics) and answers outside the contract carry it too.
-    for (const [path, status] of [['/metrics', 200], ['/nowhere', 404]] as const) {
+    for (const [path, status] of [
+      ['/metrics', 200],
+      ['/nowhere', 404],
+    ] as const) {
       const answer = await fetch(`${service.url}${path}`, { headers: { 'x-request-id': `id-${status}` } });
       expect(answer.status).toBe(status);
       expect(answer.headers.get('x-request-id')).toBe(`id-${status}`);
@@ -93,7 +117,7 @@ describe('concurrency', () => {
   it('100 concurrent deliveries of one callback credit once', async () => {
     service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
     const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 777), SECRET));
-    const callback = signed(callbackBody(body.payment_id, 777), SECRET);
+    const callback = signed(callbackBody(body.payment_id!, 777), SECRET);
     const answers = await Promise.all(Array.from({ length: 100 }, () => post(service.url, '/callback', callback)));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(answers.filter((a) => a.body.result === 'credited')).toHaveLength(1);

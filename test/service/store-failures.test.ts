@@ -28,7 +28,7 @@ const UNAVAILABLE = { code: 500, error_description: 'temporarily unavailable, pl
 
 async function deposit(amount: number): Promise<string> {
   const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', amount)));
-  return body.payment_id;
+  return body.payment_id!;
 }
 
 describe.each([
@@ -39,7 +39,7 @@ describe.each([
     'full',
     () => {
       db.exec('VACUUM');
-      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+      db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
     },
     () => db.pragma('max_page_count = 1073741823'),
     false,
@@ -51,7 +51,8 @@ describe.each([
     const callback = signed({ ...callbackBody(paymentId, 10000), note: 'x'.repeat(20_000) });
     breakStore();
     expect(await post(service.url, '/callback', callback)).toEqual({ status: 503, body: UNAVAILABLE });
-    if (refusesEveryWrite) expect((await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', 100)))).body).toEqual(UNAVAILABLE);
+    if (refusesEveryWrite)
+      expect((await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', 100)))).body).toEqual(UNAVAILABLE);
     expect((await post(service.url, '/terminal', signed(verifyRequest('acc-1')))).body).toEqual({ code: 0, currency: 'KZT' });
     expect(await balance()).toBe(0);
 

@@ -32,13 +32,17 @@ describe('verify', () => {
   });
 
   it('answers the method page example exactly as signed there', async () => {
-    const body = '{ "type": "verify", "customer_id": "7123456789", "project_id": 1234, "signature": "0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==" }';
+    const body =
+      '{ "type": "verify", "customer_id": "7123456789", "project_id": 1234, "signature": "0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==" }';
     expect(await terminal(body)).toEqual({ code: 0, currency: 'KZT', additional_customer_id: 'HFVDW42345' });
   });
 
   it('answers 404 for an unknown or closed account', async () => {
     expect(await terminal(signed(verifyRequest('nobody')))).toEqual({ code: 404, error_description: 'Account does not exist' });
-    expect(await terminal(signed(verifyRequest('gone')))).toEqual({ code: 404, error_description: 'Account does not exist: gone is closed' });
+    expect(await terminal(signed(verifyRequest('gone')))).toEqual({
+      code: 404,
+      error_description: 'Account does not exist: gone is closed',
+    });
   });
 
   it('accepts every secret of a project being rotated', async () => {
@@ -51,7 +55,8 @@ describe('any request: authentication', () => {
   it('400 when the signature is missing, empty, not a string or wrong, saying which', async () => {
     expect(await terminal(verifyRequest('plain'))).toEqual({
       code: 400,
-      error_description: 'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
+      error_description:
+        'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
     });
     expect(await terminal({ ...verifyRequest('plain'), signature: '' })).toEqual({ code: 400, error_description: 'signature is empty' });
     expect(await terminal({ ...verifyRequest('plain'), signature: 12 })).toEqual({
@@ -70,7 +75,10 @@ describe('any request: authentication', () => {
   });
 
   it('400 for a project with no configured secret', async () => {
-    expect(await terminal(signed(verifyRequest('plain', 999)))).toEqual({ code: 400, error_description: 'unknown project_id 999: no secret is configured for it' });
+    expect(await terminal(signed(verifyRequest('plain', 999)))).toEqual({
+      code: 400,
+      error_description: 'unknown project_id 999: no secret is configured for it',
+    });
   });
 });
 
@@ -78,7 +86,11 @@ describe('any request: the contract', () => {
   it.each([
     ['a missing field', { type: 'verify', project_id: 1234 }, 'customer_id: required field is missing'],
     ['a mistyped field', { type: 'verify', project_id: 1234, customer_id: 7123456789 }, 'customer_id: must be of type string'],
-    ['a wrong type', { type: 'refund', project_id: 1234, customer_id: 'plain' }, 'type: "refund" is not a known value; expected "verify" or "check_deposit"'],
+    [
+      'a wrong type',
+      { type: 'refund', project_id: 1234, customer_id: 'plain' },
+      'type: "refund" is not a known value; expected "verify" or "check_deposit"',
+    ],
     ['no type', { project_id: 1234, customer_id: 'plain' }, 'type: required field is missing or not a string'],
     ['another payment method', { ...checkDepositRequest('plain', 100), payment_method: 'card' }, 'payment_method: must be "kassa24_bvu"'],
     ['amount 0', checkDepositRequest('plain', 0), 'amount: must be >= 1'],
@@ -91,7 +103,10 @@ describe('any request: the contract', () => {
   });
 
   it('500 when project_id is missing or not a positive integer', async () => {
-    expect(await terminal({ type: 'verify', customer_id: 'plain', signature: 'x' })).toEqual({ code: 500, error_description: 'project_id: required field is missing' });
+    expect(await terminal({ type: 'verify', customer_id: 'plain', signature: 'x' })).toEqual({
+      code: 500,
+      error_description: 'project_id: required field is missing',
+    });
     expect(await terminal({ ...verifyRequest('plain'), project_id: '1234', signature: 'x' })).toEqual({
       code: 500,
       error_description: 'project_id: must be a positive integer',
@@ -99,7 +114,10 @@ describe('any request: the contract', () => {
   });
 
   it('500 for a body that is not a JSON object', async () => {
-    expect(await terminal('{"type":')).toEqual({ code: 500, error_description: 'request body is not valid JSON: unexpected end of input at offset 8' });
+    expect(await terminal('{"type":')).toEqual({
+      code: 500,
+      error_description: 'request body is not valid JSON: unexpected end of input at offset 8',
+    });
     expect(await terminal('[]')).toEqual({ code: 500, error_description: 'request body must be a JSON object' });
     expect(await terminal('"verify"')).toEqual({ code: 500, error_description: 'request body must be a JSON object' });
     expect(await terminal('')).toEqual({ code: 500, error_description: 'request body is empty: send the signed JSON object' });
@@ -110,7 +128,12 @@ describe('check_deposit', () => {
   it('commits a pending payment and answers a new payment_id for every request', async () => {
     const first = await terminal(signed(checkDepositRequest('plain', 10000)));
     const second = await terminal(signed(checkDepositRequest('plain', 10000)));
-    expect(first).toEqual({ code: 0, payment_id: expect.any(String), customer_id: 'plain', description: 'Top-up of account plain' });
+    expect(first).toEqual({
+      code: 0,
+      payment_id: expect.any(String) as unknown,
+      customer_id: 'plain',
+      description: 'Top-up of account plain',
+    });
     expect(second.payment_id).not.toBe(first.payment_id);
     const payments = await service.store.listPayments({ customerId: 'plain' });
     expect(payments.filter((p) => [first.payment_id, second.payment_id].includes(p.paymentId))).toEqual([

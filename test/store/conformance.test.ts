@@ -69,7 +69,14 @@ describe.each(backends())('store conformance: %s', (backend) => {
       await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
       const first = await deposit(100);
       const second = await deposit(200, 'acc-2');
-      expect(first).toMatchObject({ amount: 100, currency: 'KZT', status: 'pending', projectId: 1234, customerId: 'acc-1', lastCallbackStatus: null });
+      expect(first).toMatchObject({
+        amount: 100,
+        currency: 'KZT',
+        status: 'pending',
+        projectId: 1234,
+        customerId: 'acc-1',
+        lastCallbackStatus: null,
+      });
       expect((await store.listPayments({})).map((p) => p.paymentId)).toEqual([first.paymentId, second.paymentId]);
       expect((await store.listPayments({ customerId: 'acc-2' })).map((p) => p.paymentId)).toEqual([second.paymentId]);
       expect(await store.listPayments({ status: 'success' })).toEqual([]);
@@ -80,12 +87,22 @@ describe.each(backends())('store conformance: %s', (backend) => {
       await store.addAccount({ customerId: 'acc-closed', currency: 'KZT' });
       await store.closeAccount('acc-closed');
       expect(await open(100, 'nobody')).toEqual({ refused: { reason: 'account_not_found', message: 'Account does not exist' } });
-      expect(await open(100, 'acc-closed')).toEqual({ refused: { reason: 'account_not_found', message: 'Account does not exist: acc-closed is closed' } });
-      expect(await open(100, 'acc-usd')).toEqual({ refused: { reason: 'currency_mismatch', message: "currency KZT does not match the account's currency USD" } });
-      expect(await open(99, 'acc-1', { minAmount: 100 })).toEqual({ refused: { reason: 'amount_out_of_limits', message: 'amount 99 is below the minimum 100 for project 1234' } });
-      expect(await open(501, 'acc-1', { maxAmount: 500 })).toEqual({ refused: { reason: 'amount_out_of_limits', message: 'amount 501 is above the maximum 500 for project 1234' } });
+      expect(await open(100, 'acc-closed')).toEqual({
+        refused: { reason: 'account_not_found', message: 'Account does not exist: acc-closed is closed' },
+      });
+      expect(await open(100, 'acc-usd')).toEqual({
+        refused: { reason: 'currency_mismatch', message: "currency KZT does not match the account's currency USD" },
+      });
+      expect(await open(99, 'acc-1', { minAmount: 100 })).toEqual({
+        refused: { reason: 'amount_out_of_limits', message: 'amount 99 is below the minimum 100 for project 1234' },
+      });
+      expect(await open(501, 'acc-1', { maxAmount: 500 })).toEqual({
+        refused: { reason: 'amount_out_of_limits', message: 'amount 501 is above the maximum 500 for project 1234' },
+      });
       expect(await store.listPayments({})).toEqual([]);
-      expect(await open(500, 'acc-1', { minAmount: 100, maxAmount: 500 })).toMatchObject({ opened: { amount: 500, status: 'pending', customerId: 'acc-1' } });
+      expect(await open(500, 'acc-1', { minAmount: 100, maxAmount: 500 })).toMatchObject({
+        opened: { amount: 500, status: 'pending', customerId: 'acc-1' },
+      });
     });
 
     it('expires pending payments created before the cutoff, and only those', async () => {
@@ -98,7 +115,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect((await store.listPayments({ status: 'success' })).map((p) => p.paymentId)).toEqual([settled.paymentId]);
       // A success arriving late still credits: the money was paid.
       const late = await store.applyCallback(callback({ paymentId: pending.paymentId, amount: 100 }));
-      expect(late).toMatchObject({ result: 'credited', reviewReason: expect.stringMatching(/expired/) });
+      expect(late).toMatchObject({ result: 'credited', reviewReason: expect.stringMatching(/expired/) as unknown });
       expect(await balance()).toBe(300);
     });
 
@@ -113,12 +130,18 @@ describe.each(backends())('store conformance: %s', (backend) => {
       const delivery = callback({ paymentId: payment.paymentId });
       expect(await store.applyCallback(delivery)).toEqual({ result: 'credited', paymentId: payment.paymentId });
       expect(await store.applyCallback(delivery)).toEqual({ result: 'duplicate', paymentId: payment.paymentId });
-      expect(await store.applyCallback(callback({ paymentId: payment.paymentId }, 'redelivered'))).toEqual({ result: 'recorded', paymentId: payment.paymentId });
+      expect(await store.applyCallback(callback({ paymentId: payment.paymentId }, 'redelivered'))).toEqual({
+        result: 'recorded',
+        paymentId: payment.paymentId,
+      });
       expect(await balance()).toBe(10000);
       const [stored] = await store.listPayments({ status: 'success' });
       expect(stored).toMatchObject({ paymentId: payment.paymentId, lastCallbackStatus: 'success' });
       const callbacks = await store.listCallbacks({ paymentId: payment.paymentId });
-      expect(callbacks.map((c) => [c.result, c.deliveries])).toEqual([['credited', 2], ['recorded', 1]]);
+      expect(callbacks.map((c) => [c.result, c.deliveries])).toEqual([
+        ['credited', 2],
+        ['recorded', 1],
+      ]);
       expect(callbacks[0]).toMatchObject({ rawBody: delivery.rawBody, headers: { 'user-agent': 'test' }, status: 'success' });
     });
 
@@ -154,7 +177,9 @@ describe.each(backends())('store conformance: %s', (backend) => {
 
     it('credits once when different bodies for one payment race', async () => {
       const payment = await deposit(10000);
-      const outcomes = await Promise.all(Array.from({ length: 20 }, (_, i) => store.applyCallback(callback({ paymentId: payment.paymentId }, `v${i}`))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => store.applyCallback(callback({ paymentId: payment.paymentId }, `v${i}`))),
+      );
       expect(outcomes.filter((o) => o.result === 'credited')).toHaveLength(1);
       expect(await balance()).toBe(10000);
     });
@@ -173,11 +198,11 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(await store.listCallbacks({})).toEqual([]);
       expect(await store.listRejectedCallbacks()).toEqual([
         {
-          id: expect.any(Number),
+          id: expect.any(Number) as unknown,
           reason: rejected.reason,
           deliveries: 2,
           receivedAt: rejected.receivedAt.toISOString(),
-          lastReceivedAt: expect.any(String),
+          lastReceivedAt: expect.any(String) as unknown,
           rawBody: rejected.rawBody,
           headers: {},
         },

@@ -8,13 +8,17 @@ import { openStore } from '../../src/store/open-store.js';
 import { statementsOf } from '../../src/store/sqlite/statements.js';
 import { backends, createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 
+// Tables as a schema of any version has them, values left to the database to judge (these tests
+// write what an older schema held, and what a constraint must refuse).
+type AnySchema = Record<string, Record<string, unknown>>;
+
 describe.each(backends())('migrations on %s', (backend) => {
   let database: TestDatabase;
   afterEach(() => database.drop());
 
   it('takes a database at 0001 holding payments and credits to the latest schema intact', async () => {
     database = await createTestDatabase(backend);
-    const kysely = new Kysely<any>({
+    const kysely = new Kysely<AnySchema>({
       dialect:
         backend === 'sqlite'
           ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
@@ -23,17 +27,45 @@ describe.each(backends())('migrations on %s', (backend) => {
     const result = await (await migratorFor(kysely, backend)).migrateTo('0001_initial');
     expect(result.error).toBeUndefined();
     const now = new Date().toISOString();
-    await kysely.insertInto('accounts').values({ customer_id: 'old', currency: 'KZT', balance: 700, status: 'active', created_at: now, updated_at: now }).execute();
+    await kysely
+      .insertInto('accounts')
+      .values({ customer_id: 'old', currency: 'KZT', balance: 700, status: 'active', created_at: now, updated_at: now })
+      .execute();
     await kysely
       .insertInto('payments')
-      .values(['p1', 'p2'].map((id, i) => ({ payment_id: id, project_id: 1, customer_id: 'old', amount: 700 - 600 * i, currency: 'KZT', status: i ? 'pending' : 'success', created_at: now, updated_at: now })))
+      .values(
+        ['p1', 'p2'].map((id, i) => ({
+          payment_id: id,
+          project_id: 1,
+          customer_id: 'old',
+          amount: 700 - 600 * i,
+          currency: 'KZT',
+          status: i ? 'pending' : 'success',
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .execute();
     const callback = await kysely
       .insertInto('callbacks')
-      .values({ body_sha256: 'h', project_id: 1, payment_id: 'p1', status: 'success', raw_body: '{}', headers: '{}', received_at: now, last_received_at: now, deliveries: 1, result: 'credited' })
+      .values({
+        body_sha256: 'h',
+        project_id: 1,
+        payment_id: 'p1',
+        status: 'success',
+        raw_body: '{}',
+        headers: '{}',
+        received_at: now,
+        last_received_at: now,
+        deliveries: 1,
+        result: 'credited',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await kysely.insertInto('ledger_entries').values({ payment_id: 'p1', customer_id: 'old', amount: 700, currency: 'KZT', callback_id: callback.id, created_at: now }).execute();
+    await kysely
+      .insertInto('ledger_entries')
+      .values({ payment_id: 'p1', customer_id: 'old', amount: 700, currency: 'KZT', callback_id: callback.id, created_at: now })
+      .execute();
     await kysely.destroy();
 
     const store = await openStore(database.url);
@@ -78,7 +110,7 @@ describe.each(backends())('migrations on %s', (backend) => {
     await store.migrate();
     await store.addAccount({ customerId: 'acc', currency: 'KZT' });
     await store.close();
-    const kysely = new Kysely<any>({
+    const kysely = new Kysely<AnySchema>({
       dialect:
         backend === 'sqlite'
           ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
@@ -87,10 +119,24 @@ describe.each(backends())('migrations on %s', (backend) => {
     try {
       const now = new Date().toISOString();
       const insert = (id: string, status: string) =>
-        kysely.insertInto('payments').values({ payment_id: id, project_id: 1, customer_id: 'acc', amount: 100, currency: 'KZT', status, created_at: now, updated_at: now }).execute();
+        kysely
+          .insertInto('payments')
+          .values({
+            payment_id: id,
+            project_id: 1,
+            customer_id: 'acc',
+            amount: 100,
+            currency: 'KZT',
+            status,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
       for (const status of ['pending', 'success', 'failed', 'expired']) await insert(`p-${status}`, status);
       await expect(insert('p-other', 'refunded')).rejects.toThrow(/check constraint/i);
-      await expect(kysely.updateTable('payments').set({ status: 'Pending' }).where('payment_id', '=', 'p-pending').execute()).rejects.toThrow(/check constraint/i);
+      await expect(
+        kysely.updateTable('payments').set({ status: 'Pending' }).where('payment_id', '=', 'p-pending').execute(),
+      ).rejects.toThrow(/check constraint/i);
       const statuses = await kysely.selectFrom('payments').select('status').orderBy('payment_id').execute();
       expect(statuses.map((row) => row.status)).toEqual(['expired', 'failed', 'pending', 'success']);
     } finally {
@@ -111,12 +157,19 @@ describe.each(backends())('payments by status on %s', (backend) => {
       await store.addAccount({ customerId: 'acc', currency: 'KZT' });
       const open = (paymentId: string) => store.openPayment({ paymentId, projectId: 1, customerId: 'acc', amount: 100, currency: 'KZT' });
       const settle = (paymentId: string, status: 'success' | 'decline') =>
-        store.applyCallback({ facts: { projectId: 1, paymentId, status, amount: 100, currency: 'KZT' }, rawBody: `{"${paymentId}":1}`, headers: {}, receivedAt: new Date() });
-      for (const id of ['paid-1', 'declined-1', 'pending-1', 'paid-2', 'pending-2']) expect(await open(id)).toMatchObject({ opened: { paymentId: id, status: 'pending' } });
+        store.applyCallback({
+          facts: { projectId: 1, paymentId, status, amount: 100, currency: 'KZT' },
+          rawBody: `{"${paymentId}":1}`,
+          headers: {},
+          receivedAt: new Date(),
+        });
+      for (const id of ['paid-1', 'declined-1', 'pending-1', 'paid-2', 'pending-2'])
+        expect(await open(id)).toMatchObject({ opened: { paymentId: id, status: 'pending' } });
       expect((await settle('paid-1', 'success')).result).toBe('credited');
       expect((await settle('paid-2', 'success')).result).toBe('credited');
       expect((await settle('declined-1', 'decline')).result).toBe('failed');
-      const ids = async (status: 'pending' | 'success' | 'failed' | 'expired') => (await store.listPayments({ status })).map((p) => p.paymentId);
+      const ids = async (status: 'pending' | 'success' | 'failed' | 'expired') =>
+        (await store.listPayments({ status })).map((p) => p.paymentId);
       expect(await ids('pending')).toEqual(['pending-1', 'pending-2']);
       expect(await ids('success')).toEqual(['paid-1', 'paid-2']);
       expect(await ids('failed')).toEqual(['declined-1']);
@@ -134,9 +187,15 @@ describe.each(backends())('payments by status on %s', (backend) => {
       // The expiry statement as the store prepares it reads the index, and the index holds no
       // successful payment: a callback's success only took its payment's entry out.
       const expire = statementsOf(db)().expire.source;
-      const plan = db.prepare<unknown[], { detail: string }>(`explain query plan ${expire}`).all(new Date().toISOString(), new Date().toISOString());
+      const plan = db
+        .prepare<unknown[], { detail: string }>(`explain query plan ${expire}`)
+        .all(new Date().toISOString(), new Date().toISOString());
       expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX payments_unsettled/);
-      const indexed = db.prepare<[], { status: string }>(`select status from payments indexed by payments_unsettled where status <> 'success' order by status`).all();
+      const indexed = db
+        .prepare<[], { status: string }>(
+          `select status from payments indexed by payments_unsettled where status <> 'success' order by status`,
+        )
+        .all();
       expect(indexed.map((row) => row.status)).toEqual(['expired', 'expired', 'failed']);
     } finally {
       db.close();

@@ -71,7 +71,7 @@ describe('ThreadWriter', () => {
     await expect(writer.run('addAccount', { customerId: 'acc-3', currency: 'KZT' })).resolves.toMatchObject({ customerId: 'acc-3' });
   });
 
-  it('hands a busy turn\'s writes over eight at a time, and the rest when the turn ends', async () => {
+  it("hands a busy turn's writes over eight at a time, and the rest when the turn ends", async () => {
     writer = new ThreadWriter(file);
     await writer.run('ensureAccount', { customerId: 'acc-1', currency: 'KZT' });
     const worker = writer['worker']!;
@@ -132,7 +132,10 @@ describe('ThreadWriter', () => {
     const closed = writer.close();
     await dying;
     await expect(pending).rejects.toBeInstanceOf(StoreUnavailableError);
-    const finished = await Promise.race([closed.then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('still closing'), 5000))]);
+    const finished = await Promise.race([
+      closed.then(() => 'closed'),
+      new Promise((resolve) => setTimeout(() => resolve('still closing'), 5000)),
+    ]);
     expect(finished).toBe('closed');
     writer = undefined;
   });

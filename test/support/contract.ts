@@ -8,5 +8,7 @@ type SchemaName = keyof typeof schemaValidators;
 export function expectContract(answer: Answer, schema: SchemaName): void {
   const validate = schemaValidators[schema] as (data: unknown) => boolean;
   const ok = validate(answer.body);
-  expect(ok, `answer breaks ${schema}: ${JSON.stringify((validate as { errors?: unknown }).errors)}\n${JSON.stringify(answer.body)}`).toBe(true);
+  expect(ok, `answer breaks ${schema}: ${JSON.stringify((validate as { errors?: unknown }).errors)}\n${JSON.stringify(answer.body)}`).toBe(
+    true,
+  );
 }

@@ -39,7 +39,10 @@ async function adminQuery(sql: string): Promise<void> {
   try {
     await client.connect();
   } catch (error) {
-    throw new Error(`TEST_DATABASE_URL is set but PostgreSQL is unreachable (${(error as Error).message}); unset it to skip the PostgreSQL tests`);
+    throw new Error(
+      `TEST_DATABASE_URL is set but PostgreSQL is unreachable (${(error as Error).message}); unset it to skip the PostgreSQL tests`,
+      { cause: error },
+    );
   }
   try {
     await client.query(sql);

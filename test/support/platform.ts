@@ -1,4 +1,5 @@
 // Plays the payment platform in tests: builds the three calls, signs them, posts them.
+import type { components } from '../../generated/openapi-types.js';
 import { signValue, type SignatureAlgorithm } from '../../src/protocol/signature/signature.js';
 
 export const DEMO_SECRET = 'kassa24-demo-secret';
@@ -68,9 +69,17 @@ export function callbackBody(paymentId: string, amount: number, status = 'succes
   };
 }
 
+type Schemas = components['schemas'];
+type ContractAnswer =
+  Schemas['VerifyResponse'] | Schemas['CheckDepositResponse'] | Schemas['ErrorResponse'] | Schemas['CallbackAck'] | Schemas['Health'];
+type KeysOf<U> = U extends unknown ? keyof U : never;
+type ValueOf<U, K extends PropertyKey> = U extends { [P in K]?: infer V } ? V : never;
+/** Any answer body of the contract, seen as one object whose fields may each be absent. */
+export type AnswerBody = { [K in KeysOf<ContractAnswer>]?: ValueOf<ContractAnswer, K> };
+
 export interface Answer {
   status: number;
-  body: any;
+  body: AnswerBody;
 }
 
 export async function post(baseUrl: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
@@ -80,5 +89,5 @@ export async function post(baseUrl: string, path: string, body: unknown, headers
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as AnswerBody };
 }

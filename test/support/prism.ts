@@ -25,7 +25,9 @@ export interface Prism {
 /** `prism mock SPEC` or `prism proxy SPEC UPSTREAM --errors`. */
 export async function startPrism(args: string[]): Promise<Prism> {
   const port = await freePort();
-  const child: ChildProcess = spawn(process.execPath, [PRISM, ...args, '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [PRISM, ...args, '--port', String(port), '--host', '127.0.0.1'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

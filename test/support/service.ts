@@ -35,9 +35,11 @@ export interface ServiceOptions {
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
   const database = options.databaseUrl
-    ? { url: options.databaseUrl, drop: async () => undefined }
+    ? { url: options.databaseUrl, drop: () => Promise.resolve() }
     : await createTestDatabase(options.backend ?? 'sqlite');
-  const store = options.openStore ? options.openStore(database.url) : await openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+  const store = options.openStore
+    ? options.openStore(database.url)
+    : await openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
   await store.migrate();
   for (const account of options.accounts ?? []) await store.addAccount(account);
   const logs: string[] = [];
@@ -47,7 +49,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
       done();
     },
   });
-  const app = await createApp({
+  const app = createApp({
     store,
     projects: parseProjects(options.projects ?? JSON.stringify({ 1234: DEMO_SECRET })),
     newPaymentId: randomUUID,

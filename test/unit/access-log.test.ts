@@ -16,10 +16,40 @@ function capture(level = 'info') {
 }
 
 const entries: AccessEntry[] = [
-  { requestId: 'lb-123', method: 'POST', path: '/terminal', operation: 'terminal', status: 200, code: 0, reason: undefined, ip: '127.0.0.1', ms: 1.25 },
-  { requestId: 'b7c1', method: 'POST', path: '/callback', operation: 'callback', status: 403, code: 400, reason: 'signature_invalid', ip: '::ffff:10.0.0.1', ms: 0.5 },
+  {
+    requestId: 'lb-123',
+    method: 'POST',
+    path: '/terminal',
+    operation: 'terminal',
+    status: 200,
+    code: 0,
+    reason: undefined,
+    ip: '127.0.0.1',
+    ms: 1.25,
+  },
+  {
+    requestId: 'b7c1',
+    method: 'POST',
+    path: '/callback',
+    operation: 'callback',
+    status: 403,
+    code: 400,
+    reason: 'signature_invalid',
+    ip: '::ffff:10.0.0.1',
+    ms: 0.5,
+  },
   // A path as a caller may send it: quotes, backslashes, control characters, non-ASCII.
-  { requestId: 'x', method: 'GET', path: '/a"b\\c\n\u0001é/\u2028', operation: undefined, status: 404, code: 500, reason: 'no_such_endpoint', ip: '', ms: 0 },
+  {
+    requestId: 'x',
+    method: 'GET',
+    path: '/a"b\\c\n\u0001é/\u2028',
+    operation: undefined,
+    status: 404,
+    code: 500,
+    reason: 'no_such_endpoint',
+    ip: '',
+    ms: 0,
+  },
 ];
 
 describe('access log', () => {
@@ -29,7 +59,7 @@ describe('access log', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.endsWith('\n')).toBe(true);
     expect(lines[0]!.slice(0, -1)).not.toContain('\n');
-    const { time, ...line } = JSON.parse(lines[0]!);
+    const { time, ...line } = JSON.parse(lines[0]!) as Record<string, unknown>;
     expect(typeof time).toBe('number');
     const defined = Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined));
     expect(line).toEqual({ level: 30, ...defined, msg: 'request' });

@@ -2,7 +2,16 @@
 // thread; a misread field would put a wrong cost per request in bench/results.json.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineCost, machineSample, machineTimesOf, ticksOf } from '../../scripts/bench/cpu.js';
+import {
+  cpuBetween,
+  cpuPerRequest,
+  cpuSample,
+  machineBetween,
+  machineCost,
+  machineSample,
+  machineTimesOf,
+  ticksOf,
+} from '../../scripts/bench/cpu.js';
 
 describe('CPU time from /proc', () => {
   it('reads utime + stime (fields 14 and 15) even when the command name holds spaces and parentheses', () => {
@@ -38,14 +47,17 @@ describe('CPU time from /proc', () => {
   });
 });
 
-describe('the whole machine\'s time from /proc/stat', () => {
+describe("the whole machine's time from /proc/stat", () => {
   it('counts user, nice, system, irq and softirq as busy; idle, iowait and steal only in the total; guest not twice', () => {
     //                  user nice system idle iowait irq softirq steal guest guest_nice
     const line = 'cpu  600  10   200    900  40     5   15      30    100   0';
-    expect(machineTimesOf(line)).toEqual({ busyUs: (600 + 10 + 200 + 5 + 15) * 10_000, totalUs: (600 + 10 + 200 + 900 + 40 + 5 + 15 + 30) * 10_000 });
+    expect(machineTimesOf(line)).toEqual({
+      busyUs: (600 + 10 + 200 + 5 + 15) * 10_000,
+      totalUs: (600 + 10 + 200 + 900 + 40 + 5 + 15 + 30) * 10_000,
+    });
   });
 
-  it('refuses a line that is not the machine\'s total', () => {
+  it("refuses a line that is not the machine's total", () => {
     expect(() => machineTimesOf('cpu0 1 2 3 4 5 6 7 8 0 0')).toThrow(/not the cpu line/);
     expect(() => machineTimesOf('cpu 1 2 3')).toThrow(/not the cpu line/);
   });
@@ -61,7 +73,7 @@ describe('the whole machine\'s time from /proc/stat', () => {
   });
 });
 
-describe('cost per request of a target\'s slices', () => {
+describe("cost per request of a target's slices", () => {
   const slice = (processUs: number, busyUs: number, totalUs: number) => ({
     server: { processUs, mainThreadUs: processUs / 2 },
     loadGeneratorUs: 40_000,
@@ -70,11 +82,14 @@ describe('cost per request of a target\'s slices', () => {
 
   it('divides each cost by the requests of all slices, and gives the share of the cores that was busy', () => {
     // Two slices of one second on two cores, 1,000 requests in all.
-    const cost = cpuPerRequest([slice(100_000, 1_800_000, 2_000_000), slice(60_000, 1_600_000, 2_000_000)], [{ requests: 600 }, { requests: 400 }]);
+    const cost = cpuPerRequest(
+      [slice(100_000, 1_800_000, 2_000_000), slice(60_000, 1_600_000, 2_000_000)],
+      [{ requests: 600 }, { requests: 400 }],
+    );
     expect(cost).toEqual({ process: 160, main_thread: 80, load_generator: 80, machine: 3400, machine_busy: 0.85 });
   });
 
-  it('gives the machine\'s cost of one run the same way (npm run load)', () => {
+  it("gives the machine's cost of one run the same way (npm run load)", () => {
     expect(machineCost({ busyUs: 1_700_000, totalUs: 2_000_000 }, 6_800)).toEqual({ machine: 250, machine_busy: 0.85 });
     expect(machineCost({ busyUs: 1_700_000, totalUs: 2_000_000 }, 0)).toBeUndefined();
     expect(machineCost({ busyUs: 0, totalUs: 0 }, 10)).toBeUndefined();

@@ -19,7 +19,12 @@ describe('group commit figures from /metrics', () => {
       [16, 0.0012, 0.0008],
       [4, 0.0006, 0.0005],
     ]);
-    expect(commitTotalsOf(await metrics.registry.metrics())).toEqual({ batches: 2, writes: 20, batchSeconds: expect.closeTo(0.0018, 12), commitSeconds: expect.closeTo(0.0013, 12) });
+    expect(commitTotalsOf(await metrics.registry.metrics())).toEqual({
+      batches: 2,
+      writes: 20,
+      batchSeconds: expect.closeTo(0.0018, 12) as unknown,
+      commitSeconds: expect.closeTo(0.0013, 12) as unknown,
+    });
   });
 
   it('finds nothing when the store reports no batches', async () => {
@@ -28,11 +33,16 @@ describe('group commit figures from /metrics', () => {
     expect(commitTotalsOf(await metrics.registry.metrics())).toBeUndefined();
   });
 
-  it('turns the totals of each slice into per-flush figures over the slices\' time', () => {
+  it("turns the totals of each slice into per-flush figures over the slices' time", () => {
     const before = { batches: 10, writes: 100, batchSeconds: 0.01, commitSeconds: 0.008 };
     const after = { batches: 1010, writes: 17_100, batchSeconds: 1.21, commitSeconds: 0.808 };
     const slice = totalsBetween(before, after);
-    expect(slice).toEqual({ batches: 1000, writes: 17_000, batchSeconds: expect.closeTo(1.2, 9), commitSeconds: expect.closeTo(0.8, 9) });
+    expect(slice).toEqual({
+      batches: 1000,
+      writes: 17_000,
+      batchSeconds: expect.closeTo(1.2, 9) as unknown,
+      commitSeconds: expect.closeTo(0.8, 9) as unknown,
+    });
     expect(groupCommitFigures([slice, slice], 4)).toEqual({ commits_per_s: 500, writes_per_commit: 17, batch_ms: 1.2, commit_ms: 0.8 });
     expect(groupCommitFigures([slice, undefined], 4)).toBeUndefined();
   });

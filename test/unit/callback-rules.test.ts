@@ -34,7 +34,15 @@ describe('the status table', () => {
       'internal error': 'fail',
       'external error': 'fail',
     });
-    for (const status of ['processing', 'awaiting customer', 'external processing', 'awaiting 3ds result', 'Success', 'CANCELED', 'refunded']) {
+    for (const status of [
+      'processing',
+      'awaiting customer',
+      'external processing',
+      'awaiting 3ds result',
+      'Success',
+      'CANCELED',
+      'refunded',
+    ]) {
       expect(statusEffect(status), status).toBe('intermediate');
     }
   });
@@ -42,7 +50,12 @@ describe('the status table', () => {
 
 describe('decideCallback', () => {
   it('success on a pending payment credits it and marks it successful', () => {
-    expect(decideCallback(payment(), facts('success'))).toEqual({ setStatus: 'success', recordStatus: true, credit: true, result: 'credited' });
+    expect(decideCallback(payment(), facts('success'))).toEqual({
+      setStatus: 'success',
+      recordStatus: true,
+      credit: true,
+      result: 'credited',
+    });
   });
 
   it('success on a successful payment records it; the store still refuses a second credit', () => {
@@ -61,24 +74,39 @@ describe('decideCallback', () => {
     expect(decision.reviewReason).toMatch(/expired/);
   });
 
-  it.each(['decline', 'error', 'cancelled', 'canceled', 'expired', 'internal error', 'external error'])('%s marks a pending payment failed, credits nothing', (status) => {
-    expect(decideCallback(payment(), facts(status))).toEqual({ setStatus: 'failed', recordStatus: true, credit: false, result: 'failed' });
-  });
+  it.each(['decline', 'error', 'cancelled', 'canceled', 'expired', 'internal error', 'external error'])(
+    '%s marks a pending payment failed, credits nothing',
+    (status) => {
+      expect(decideCallback(payment(), facts(status))).toEqual({
+        setStatus: 'failed',
+        recordStatus: true,
+        credit: false,
+        result: 'failed',
+      });
+    },
+  );
 
   it('a failure after success is flagged and changes nothing', () => {
     expect(decideCallback(payment('success'), facts('decline'))).toMatchObject({ credit: false, recordStatus: false, result: 'flagged' });
   });
 
-  it.each(['processing', 'awaiting customer', 'external processing', 'something new'])('intermediate %j is recorded, payment stays pending', (status) => {
-    expect(decideCallback(payment(), facts(status))).toEqual({ recordStatus: true, credit: false, result: 'recorded' });
-  });
+  it.each(['processing', 'awaiting customer', 'external processing', 'something new'])(
+    'intermediate %j is recorded, payment stays pending',
+    (status) => {
+      expect(decideCallback(payment(), facts(status))).toEqual({ recordStatus: true, credit: false, result: 'recorded' });
+    },
+  );
 
   it('an intermediate status never moves a final payment back', () => {
     expect(decideCallback(payment('success'), facts('processing'))).toEqual({ recordStatus: false, credit: false, result: 'recorded' });
   });
 
   it('flags an unknown payment, a project, amount or currency mismatch, and credits nothing', () => {
-    expect(decideCallback(undefined, facts('success'))).toMatchObject({ result: 'flagged', credit: false, reviewReason: expect.stringContaining('unknown payment') });
+    expect(decideCallback(undefined, facts('success'))).toMatchObject({
+      result: 'flagged',
+      credit: false,
+      reviewReason: expect.stringContaining('unknown payment') as unknown,
+    });
     expect(decideCallback(payment(), facts('success', { amount: 5000 }))).toMatchObject({
       result: 'flagged',
       credit: false,

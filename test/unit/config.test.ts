@@ -11,7 +11,12 @@ describe('loadConfig', () => {
 
   it('reads a secret, an array of secrets, or an object with limits per project', () => {
     const config = loadConfig({
-      KASSA24_PROJECTS: JSON.stringify({ 1: 'a', 2: ['new', 'old'], 3: { secrets: ['c'], min_amount: 100, max_amount: 500 }, 4: { secret: 'd' } }),
+      KASSA24_PROJECTS: JSON.stringify({
+        1: 'a',
+        2: ['new', 'old'],
+        3: { secrets: ['c'], min_amount: 100, max_amount: 500 },
+        4: { secret: 'd' },
+      }),
       PORT: '9000',
     });
     expect(config.demo).toBe(false);
@@ -47,7 +52,10 @@ describe('loadConfig', () => {
 
   it('reads the scale-out settings', () => {
     expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, migrateOnStart: true });
-    expect(loadConfig({ DATABASE_POOL_SIZE: '4', MIGRATE_ON_START: 'false' })).toMatchObject({ databasePoolSize: 4, migrateOnStart: false });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4', MIGRATE_ON_START: 'false' })).toMatchObject({
+      databasePoolSize: 4,
+      migrateOnStart: false,
+    });
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });

@@ -37,6 +37,8 @@ describe('depositRefusal', () => {
       message: "currency USD does not match the account's currency KZT",
     });
     expect(depositRefusal(attempt('acc-1', 99, 'KZT'), account())?.message).toBe('amount 99 is below the minimum 100 for project 1234');
-    expect(depositRefusal(attempt('acc-1', 1_000_001, 'KZT'), account())?.message).toBe('amount 1000001 is above the maximum 1000000 for project 1234');
+    expect(depositRefusal(attempt('acc-1', 1_000_001, 'KZT'), account())?.message).toBe(
+      'amount 1000001 is above the maximum 1000000 for project 1234',
+    );
   });
 });

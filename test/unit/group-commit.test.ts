@@ -5,6 +5,10 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/store/sqlite/group-commit.js';
 
+/** Why a settled write was refused (a rejection's reason is typed `any`). */
+const reasonOf = (outcome: PromiseSettledResult<unknown>) =>
+  (outcome as PromiseRejectedResult).reason as { message: string; code?: string };
+
 let dir: string;
 let db: Database.Database;
 let statements: string[];
@@ -31,8 +35,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const insert = (id: number, parent: number | null = null) => () => db.prepare('insert into t (id, parent) values (?, ?)').run(id, parent).changes;
-const ids = () => db.prepare('select id from t order by id').all().map((r) => (r as { id: number }).id);
+const insert =
+  (id: number, parent: number | null = null) =>
+  () =>
+    db.prepare('insert into t (id, parent) values (?, ?)').run(id, parent).changes;
+const ids = () =>
+  db
+    .prepare('select id from t order by id')
+    .all()
+    .map((r) => (r as { id: number }).id);
 
 describe('GroupCommitter', () => {
   it('runs the units that arrive together in one transaction: one commit, one flush', async () => {
@@ -50,7 +61,7 @@ describe('GroupCommitter', () => {
     try {
       const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(insert(2))]);
       expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-      expect((outcomes[0] as PromiseRejectedResult).reason.message).toMatch(/^unavailable: database is locked/);
+      expect(reasonOf(outcomes[0]).message).toMatch(/^unavailable: database is locked/);
       expect(statements.filter((s) => s === 'BEGIN IMMEDIATE')).toHaveLength(1);
     } finally {
       other.exec('rollback');
@@ -106,9 +117,14 @@ describe('GroupCommitter', () => {
       committer.run(insert(3), { savepoint: false }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[0] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
-    expect((outcomes[2] as PromiseRejectedResult).reason.message).toBe('unit failed');
-    expect(statements.filter((s) => s === 'BEGIN IMMEDIATE' || s === 'ROLLBACK' || s === 'COMMIT')).toEqual(['BEGIN IMMEDIATE', 'ROLLBACK', 'BEGIN IMMEDIATE', 'COMMIT']);
+    expect(reasonOf(outcomes[0]).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect(reasonOf(outcomes[2]).message).toBe('unit failed');
+    expect(statements.filter((s) => s === 'BEGIN IMMEDIATE' || s === 'ROLLBACK' || s === 'COMMIT')).toEqual([
+      'BEGIN IMMEDIATE',
+      'ROLLBACK',
+      'BEGIN IMMEDIATE',
+      'COMMIT',
+    ]);
     expect(ids()).toEqual([1, 3, 7]);
   });
 
@@ -119,7 +135,7 @@ describe('GroupCommitter', () => {
     };
     const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(failing), committer.run(insert(3))]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[1] as PromiseRejectedResult).reason.message).toBe('unit failed');
+    expect(reasonOf(outcomes[1]).message).toBe('unit failed');
     expect(ids()).toEqual([1, 3]);
   });
 
@@ -131,7 +147,7 @@ describe('GroupCommitter', () => {
       committer.run(insert(3), { savepoint: false }),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect((outcomes[1] as PromiseRejectedResult).reason.code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
+    expect(reasonOf(outcomes[1]).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
     // Its failure does not make the batch run again.
     expect(statements.filter((s) => s.startsWith('SAVEPOINT') || s === 'ROLLBACK')).toEqual([]);
     expect(ids()).toEqual([1, 3, 7]);
@@ -141,7 +157,7 @@ describe('GroupCommitter', () => {
     // A deferred foreign key is checked at COMMIT: the whole transaction is refused there.
     const outcomes = await Promise.allSettled([committer.run(insert(1)), committer.run(insert(2, 999))]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected']);
-    expect((outcomes[0] as PromiseRejectedResult).reason.message).toMatch(/^unavailable: FOREIGN KEY/);
+    expect(reasonOf(outcomes[0]).message).toMatch(/^unavailable: FOREIGN KEY/);
     expect(ids()).toEqual([]);
     expect(db.inTransaction).toBe(false);
     await committer.run(insert(5));
@@ -159,7 +175,7 @@ describe('GroupCommitter', () => {
     expect(seen).toEqual([5, 5, 5, 5, 5]);
   });
 
-  it('reports each committed batch: its units, its time and its COMMIT\'s; a failed batch is not reported', async () => {
+  it("reports each committed batch: its units, its time and its COMMIT's; a failed batch is not reported", async () => {
     const reported: Array<[number, number, number]> = [];
     committer.onBatch = (units, batchSeconds, commitSeconds) => void reported.push([units, batchSeconds, commitSeconds]);
     await Promise.all(Array.from({ length: 7 }, (_, i) => committer.run(insert(i + 1))));
@@ -173,7 +189,7 @@ describe('GroupCommitter', () => {
     }
   });
 
-  it('answers a committed batch\'s units as committed even when its report fails', async () => {
+  it("answers a committed batch's units as committed even when its report fails", async () => {
     committer.onBatch = () => {
       throw new Error('a broken listener');
     };

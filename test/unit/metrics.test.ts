@@ -5,13 +5,21 @@ import { Metrics } from '../../src/http/metrics.js';
 import type { WireAnswer } from '../../src/http/wire.js';
 
 describe('Metrics', () => {
-  const answer = (code: number, result?: string): WireAnswer =>
-    ({ status: 200, code, body: result === undefined ? { code } : { code, result } }) as unknown as WireAnswer;
+  const answer = (code: number, result?: string): WireAnswer => ({
+    status: 200,
+    code,
+    body: result === undefined ? { code } : { code, result },
+  });
 
   it('counts each request once, however often it is scraped', async () => {
     const metrics = new Metrics();
     const theirs = new Registry();
-    const requests = new Counter({ name: 'kassa24_requests_total', help: 'h', labelNames: ['operation', 'code', 'status'], registers: [theirs] });
+    const requests = new Counter({
+      name: 'kassa24_requests_total',
+      help: 'h',
+      labelNames: ['operation', 'code', 'status'],
+      registers: [theirs],
+    });
     const callbacks = new Counter({ name: 'kassa24_callbacks_total', help: 'h', labelNames: ['result'], registers: [theirs] });
     const line = (text: string, name: string) => text.split('\n').filter((l) => l.startsWith(`${name}{`));
 

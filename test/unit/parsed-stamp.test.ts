@@ -50,29 +50,61 @@ const key = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('A', 'a1', '10', '0', 'a:b', '', 'a b', '__proto__', 'a\\u0062', 'frame_mode', 'Signature') },
 );
 const scalar = fc.oneof(
-  fc.constantFrom('1', '-0', '0', '-0.0', '-7', '1.5', '1.0', '1e3', '1E3', '-2E+2', '5e-1', '-2.50E-3', '1e400', '12345678901234567890', '9223372036854775807', '9223372036854775808', '-9223372036854775808'),
+  fc.constantFrom(
+    '1',
+    '-0',
+    '0',
+    '-0.0',
+    '-7',
+    '1.5',
+    '1.0',
+    '1e3',
+    '1E3',
+    '-2E+2',
+    '5e-1',
+    '-2.50E-3',
+    '1e400',
+    '12345678901234567890',
+    '9223372036854775807',
+    '9223372036854775808',
+    '-9223372036854775808',
+  ),
   // Around the line below which an integer's text and a float's read the same, and 2^53.
-  fc.constantFrom('99999999999999', '99999999999999.0', '100000000000000', '1e14', '1.0e14', '123456789012345', '9007199254740993', '-99999999999999'),
+  fc.constantFrom(
+    '99999999999999',
+    '99999999999999.0',
+    '100000000000000',
+    '1e14',
+    '1.0e14',
+    '123456789012345',
+    '9007199254740993',
+    '-99999999999999',
+  ),
   fc.constantFrom('true', 'false', 'null', '""', '"text"', '"Жx:y;z"', '"a\\/b"', '"\\u0416"', '"\\ud800"', '"2026-01-01T00:00:00+0000"'),
   fc.string({ maxLength: 8 }).map((s) => JSON.stringify(s)),
 );
 const { value } = fc.letrec<{ value: string; object: string; array: string }>((tie) => ({
-  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, { weight: 5, arbitrary: scalar }, { weight: 2, arbitrary: tie('object') }, { weight: 1, arbitrary: tie('array') }),
+  value: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    { weight: 5, arbitrary: scalar },
+    { weight: 2, arbitrary: tie('object') },
+    { weight: 1, arbitrary: tie('array') },
+  ),
   object: fc
     .array(fc.tuple(space, key, space, tie('value')), { maxLength: 6 })
     .map((members) => `{${members.map(([s1, k, s2, v]) => `${s1}"${k}"${s2}:${s2}${v}`).join(',')}}`),
   array: fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
 }));
-const body = fc.tuple(space, fc.array(fc.tuple(key, value), { maxLength: 8 }), space).map(
-  ([s1, members, s2]) => `${s1}{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}${s2}`,
-);
+const body = fc
+  .tuple(space, fc.array(fc.tuple(key, value), { maxLength: 8 }), space)
+  .map(([s1, members, s2]) => `${s1}{${members.map(([k, v]) => `"${k}":${v}`).join(',')}}${s2}`);
 // A body damaged the ways text arrives damaged: cut short, a character dropped or added.
-const damaged = fc.tuple(body, fc.nat(), fc.constantFrom('cut', 'drop', 'add'), fc.constantFrom('}', ',', '"', ':', 'x', ' ', '{', '\\')).map(
-  ([text, at, how, c]) => {
+const damaged = fc
+  .tuple(body, fc.nat(), fc.constantFrom('cut', 'drop', 'add'), fc.constantFrom('}', ',', '"', ':', 'x', ' ', '{', '\\'))
+  .map(([text, at, how, c]) => {
     const i = at % (text.length + 1);
     return how === 'cut' ? text.slice(0, i) : how === 'drop' ? text.slice(0, i) + text.slice(i + 1) : text.slice(0, i) + c + text.slice(i);
-  },
-);
+  });
 
 describe('parsedStamp', () => {
   it('declines or agrees with the exact path, on any text', () => {
@@ -93,8 +125,16 @@ describe('parsedStamp', () => {
 
   it('takes a signature in general, leaving general out when nothing else is in it', () => {
     expect(quickStamp('{"general":{"signature":"s"},"a":1}')).toEqual({ stamp: 'a:1', place: 'general', signature: 's' });
-    expect(quickStamp('{"general":{"signature":"s","project_id":1},"a":1}')).toEqual({ stamp: 'a:1;general:project_id:1', place: 'general', signature: 's' });
-    expect(quickStamp('{"general":{"project_id":1},"a":1}')).toEqual({ stamp: 'a:1;general:project_id:1', place: 'top', signature: undefined });
+    expect(quickStamp('{"general":{"signature":"s","project_id":1},"a":1}')).toEqual({
+      stamp: 'a:1;general:project_id:1',
+      place: 'general',
+      signature: 's',
+    });
+    expect(quickStamp('{"general":{"project_id":1},"a":1}')).toEqual({
+      stamp: 'a:1;general:project_id:1',
+      place: 'top',
+      signature: undefined,
+    });
   });
 
   it('takes the bodies the platform sends', () => {
@@ -152,7 +192,11 @@ describe('parsedStamp', () => {
   });
 
   it('decodes escaped keys and values as json_decode does', () => {
-    expect(quickStamp('{"a":"\\/x\\u0416","b":"\\n","c\\u0064":1}')).toEqual({ stamp: 'a:/xЖ;b:\n;cd:1', place: 'top', signature: undefined });
+    expect(quickStamp('{"a":"\\/x\\u0416","b":"\\n","c\\u0064":1}')).toEqual({
+      stamp: 'a:/xЖ;b:\n;cd:1',
+      place: 'top',
+      signature: undefined,
+    });
     // A pair is fine, but the text check does not tell a pair from a lone half: the exact path reads it.
     expect(quickStamp('{"b":"\\ud83d\\ude00"}')).toBeUndefined();
     expect(exact('{"b":"\\ud83d\\ude00"}')).toEqual({ stamp: 'b:😀', sdkStamp: 'b:😀', place: 'top', signature: undefined });
@@ -173,7 +217,11 @@ describe('parsedStamp', () => {
     for (const text of [plain, exactOnly]) {
       const signed = `${text.slice(0, -1)},"signature":${JSON.stringify(sign(text, secret))}}`;
       expect(checkSignature(decodeForSigning(signed), [secret])).toEqual({ ok: true, secretIndex: 0, algorithm: 'documented' });
-      expect(checkSignature(decodeForSigning(signed, JSON.parse(signed)), [secret])).toEqual({ ok: true, secretIndex: 0, algorithm: 'documented' });
+      expect(checkSignature(decodeForSigning(signed, JSON.parse(signed)), [secret])).toEqual({
+        ok: true,
+        secretIndex: 0,
+        algorithm: 'documented',
+      });
       expect(checkSignature(decodeForSigning(signed), ['another'])).toEqual({ ok: false, reason: 'mismatch' });
     }
   });

@@ -42,7 +42,8 @@ describe('PendingWrites', () => {
       for (let k = 0; k < 8; k++) pending.add(next, next++);
       // The batch's answers, the last two swapped.
       const first = next - 8;
-      for (const id of [first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 7, first + 6]) expect(pending.take(id)).toBe(id);
+      for (const id of [first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 7, first + 6])
+        expect(pending.take(id)).toBe(id);
     }
     expect(pending.size).toBe(0);
     expect(pending['entries'].length).toBe(0);

@@ -2,10 +2,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { naturalCompare } from '../../src/protocol/signature/natural-order.js';
 import { phpFloatToString } from '../../src/protocol/signature/php-float.js';
-import { PhpArray } from '../../src/protocol/signature/php-array.js';
-import { parsePhpJson } from '../../src/protocol/signature/php-json.js';
-import { checkSignature, decodeForSigning, sign, signStamp, stampUnder, type SignatureAlgorithm } from '../../src/protocol/signature/signature.js';
-import { exactStamp } from '../../src/protocol/signature/stamp.js';
+import {
+  checkSignature,
+  decodeForSigning,
+  sign,
+  signStamp,
+  stampUnder,
+  type SignatureAlgorithm,
+} from '../../src/protocol/signature/signature.js';
 
 interface Vector {
   name: string;
@@ -14,7 +18,7 @@ interface Vector {
   stamp: string;
   signature: string;
 }
-const vectors: Vector[] = JSON.parse(readFileSync(new URL('../fixtures/signature-vectors.json', import.meta.url), 'utf8'));
+const vectors = JSON.parse(readFileSync(new URL('../fixtures/signature-vectors.json', import.meta.url), 'utf8')) as Vector[];
 const stamp = (json: string): string => stampUnder(decodeForSigning(json), 'documented');
 const sdkStamp = (json: string): string => stampUnder(decodeForSigning(json), 'sdk');
 
@@ -27,7 +31,11 @@ interface AlgorithmVector {
   stamps: Record<SignatureAlgorithm, string>;
   signatures: Record<SignatureAlgorithm, string>;
 }
-const algorithmVectors: AlgorithmVector[] = JSON.parse(readFileSync(new URL('../fixtures/signature-algorithm-vectors.json', import.meta.url), 'utf8')).vectors;
+const algorithmVectors = (
+  JSON.parse(readFileSync(new URL('../fixtures/signature-algorithm-vectors.json', import.meta.url), 'utf8')) as {
+    vectors: AlgorithmVector[];
+  }
+).vectors;
 
 interface SdkFixture {
   name: string;
@@ -35,7 +43,9 @@ interface SdkFixture {
   body: unknown;
   verifies_under: Record<SignatureAlgorithm, boolean>;
 }
-const sdkFixtures: SdkFixture[] = JSON.parse(readFileSync(new URL('../fixtures/sdk-callback-fixtures.json', import.meta.url), 'utf8')).fixtures;
+const sdkFixtures = (
+  JSON.parse(readFileSync(new URL('../fixtures/sdk-callback-fixtures.json', import.meta.url), 'utf8')) as { fixtures: SdkFixture[] }
+).fixtures;
 
 /** `body` (text of an object) with `signature` put at `place`, the text otherwise kept as it is. */
 function signedAt(body: string, place: 'top' | 'general', signature: string): string {
@@ -55,7 +65,7 @@ describe('signature vectors (platform SDK tests and Kassa24 examples)', () => {
   });
 });
 
-describe('both signature algorithms (the platform SDK\'s own code and test data)', () => {
+describe("both signature algorithms (the platform SDK's own code and test data)", () => {
   describe.each(algorithmVectors.map((v) => [v.name, v] as const))('%s', (_name, vector) => {
     it('stamps and signs the body as each algorithm does', () => {
       expect(stamp(vector.body)).toBe(vector.stamps.documented);
@@ -65,21 +75,27 @@ describe('both signature algorithms (the platform SDK\'s own code and test data)
       expect(signStamp(vector.stamps.sdk, vector.secret)).toBe(vector.signatures.sdk);
     });
 
-    it.each(['documented', 'sdk'] as const)('accepts the %s signature at its place, and names the algorithm when they differ', (algorithm) => {
-      const signed = signedAt(vector.body, vector.place, vector.signatures[algorithm]);
-      const decoded = decodeForSigning(signed);
-      expect(decoded.location.place).toBe(vector.place);
-      const check = checkSignature(decoded, ['another-secret', vector.secret]);
-      const differ = vector.stamps.documented !== vector.stamps.sdk;
-      expect(check).toEqual({ ok: true, secretIndex: 1, algorithm: differ ? algorithm : 'documented' });
-      // Signing the signed body leaves its signature out, wherever it is.
-      expect(sign(signed, vector.secret, algorithm)).toBe(vector.signatures[algorithm]);
-    });
+    it.each(['documented', 'sdk'] as const)(
+      'accepts the %s signature at its place, and names the algorithm when they differ',
+      (algorithm) => {
+        const signed = signedAt(vector.body, vector.place, vector.signatures[algorithm]);
+        const decoded = decodeForSigning(signed);
+        expect(decoded.location.place).toBe(vector.place);
+        const check = checkSignature(decoded, ['another-secret', vector.secret]);
+        const differ = vector.stamps.documented !== vector.stamps.sdk;
+        expect(check).toEqual({ ok: true, secretIndex: 1, algorithm: differ ? algorithm : 'documented' });
+        // Signing the signed body leaves its signature out, wherever it is.
+        expect(sign(signed, vector.secret, algorithm)).toBe(vector.signatures[algorithm]);
+      },
+    );
 
     it('refuses a signature made with another secret under either algorithm', () => {
       for (const algorithm of ['documented', 'sdk'] as const) {
         const forged = sign(vector.body, 'not-the-secret', algorithm);
-        expect(checkSignature(decodeForSigning(signedAt(vector.body, vector.place, forged)), [vector.secret])).toEqual({ ok: false, reason: 'mismatch' });
+        expect(checkSignature(decodeForSigning(signedAt(vector.body, vector.place, forged)), [vector.secret])).toEqual({
+          ok: false,
+          reason: 'mismatch',
+        });
       }
     });
   });
@@ -90,19 +106,25 @@ describe('both signature algorithms (the platform SDK\'s own code and test data)
     // An array takes the exact path, where the algorithms still agree: one stamp.
     expect(decodeForSigning('{"a":[1,{"b":2}],"signature":"x"}').stamps.map((s) => s.algorithm)).toEqual(['documented']);
     for (const vector of algorithmVectors.filter((v) => v.stamps.documented !== v.stamps.sdk)) {
-      expect(decodeForSigning(vector.body).stamps.map((s) => s.algorithm), vector.name).toEqual(['documented', 'sdk']);
+      expect(
+        decodeForSigning(vector.body).stamps.map((s) => s.algorithm),
+        vector.name,
+      ).toEqual(['documented', 'sdk']);
     }
   });
 
-  it.each(sdkFixtures.map((f) => [f.name, f] as const))('SDK callback fixture %s verifies under exactly the algorithms it names', (_name, fixture) => {
-    const decoded = decodeForSigning(JSON.stringify(fixture.body));
-    expect(decoded.location.place).toBe('general');
-    const signature = (decoded.location as { value: string }).value;
-    for (const algorithm of ['documented', 'sdk'] as const) {
-      expect(signStamp(stampUnder(decoded, algorithm), fixture.secret) === signature, algorithm).toBe(fixture.verifies_under[algorithm]);
-    }
-    expect(checkSignature(decoded, [fixture.secret])).toMatchObject({ ok: true });
-  });
+  it.each(sdkFixtures.map((f) => [f.name, f] as const))(
+    'SDK callback fixture %s verifies under exactly the algorithms it names',
+    (_name, fixture) => {
+      const decoded = decodeForSigning(JSON.stringify(fixture.body));
+      expect(decoded.location.place).toBe('general');
+      const signature = (decoded.location as { value: string }).value;
+      for (const algorithm of ['documented', 'sdk'] as const) {
+        expect(signStamp(stampUnder(decoded, algorithm), fixture.secret) === signature, algorithm).toBe(fixture.verifies_under[algorithm]);
+      }
+      expect(checkSignature(decoded, [fixture.secret])).toMatchObject({ ok: true });
+    },
+  );
 
   it('leaves a null signature below the top in the SDK stamp, as isset() does', () => {
     expect(sdkStamp('{"a":{"signature":null,"b":1},"signature":"x"}')).toBe('a:b:1;a:signature:');
@@ -111,7 +133,7 @@ describe('both signature algorithms (the platform SDK\'s own code and test data)
     expect(sdkStamp('{"a":{"signature":null,"signature":"y"},"signature":"x"}')).toBe('');
   });
 
-  it('follows the SDK: keys keep their case, no depth cut, \':\' doubled, frame_mode skipped at any depth', () => {
+  it("follows the SDK: keys keep their case, no depth cut, ':' doubled, frame_mode skipped at any depth", () => {
     expect(sdkStamp('{"B":1,"a":{"b":{"c":{"d":{"e":1}}}},"x":{"frame_mode":"p","k:l":2}}')).toBe('B:1;a:b:c:d:e:1;x:k::l:2');
     expect(stamp('{"B":1,"a":{"b":{"c":{"d":{"e":1}}}},"x":{"frame_mode":"p","k:l":2}}')).toBe('a:b:c:;b:1;x:frame_mode:p;x:k:l:2');
   });
@@ -122,19 +144,38 @@ describe('checkSignature', () => {
   const body = JSON.stringify(vector.payload);
 
   it('accepts any of several secrets (key rotation) and says which', () => {
-    expect(checkSignature(decodeForSigning(body), ['new-secret', vector.secret])).toEqual({ ok: true, secretIndex: 1, algorithm: 'documented' });
+    expect(checkSignature(decodeForSigning(body), ['new-secret', vector.secret])).toEqual({
+      ok: true,
+      secretIndex: 1,
+      algorithm: 'documented',
+    });
   });
 
   it('tells a missing, an empty, a non-string and a wrong signature apart', () => {
     const { signature: _s, ...unsigned } = vector.payload;
     expect(checkSignature(decodeForSigning(JSON.stringify(unsigned)), [vector.secret])).toEqual({ ok: false, reason: 'missing' });
-    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: '' })), [vector.secret])).toEqual({ ok: false, reason: 'empty' });
-    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: ['x'] })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: '' })), [vector.secret])).toEqual({
+      ok: false,
+      reason: 'empty',
+    });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: ['x'] })), [vector.secret])).toEqual({
+      ok: false,
+      reason: 'not_a_string',
+    });
     expect(checkSignature(decodeForSigning(body), ['another-secret'])).toEqual({ ok: false, reason: 'mismatch' });
     expect(checkSignature(decodeForSigning('[1,2]'), [vector.secret])).toEqual({ ok: false, reason: 'not_an_object' });
-    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: null })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
-    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: 7 })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
-    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, general: { signature: 7 } })), [vector.secret])).toEqual({ ok: false, reason: 'not_a_string' });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: null })), [vector.secret])).toEqual({
+      ok: false,
+      reason: 'not_a_string',
+    });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, signature: 7 })), [vector.secret])).toEqual({
+      ok: false,
+      reason: 'not_a_string',
+    });
+    expect(checkSignature(decodeForSigning(JSON.stringify({ ...unsigned, general: { signature: 7 } })), [vector.secret])).toEqual({
+      ok: false,
+      reason: 'not_a_string',
+    });
   });
 
   it('refuses a body with a signature in both places, naming it', () => {
@@ -181,7 +222,11 @@ describe('stamp: flattening as the reference implementation does', () => {
 
   it('sorts naturally: digit runs by value, bytes otherwise', () => {
     const keys = Array.from({ length: 12 }, (_, i) => `"list${i}":${i}`).join(',');
-    expect(stamp(`{${keys}}`).split(';').map((e) => e.split(':')[0])).toEqual(Array.from({ length: 12 }, (_, i) => `list${i}`));
+    expect(
+      stamp(`{${keys}}`)
+        .split(';')
+        .map((e) => e.split(':')[0]),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `list${i}`));
     expect(stamp('{"ab":1,"a_b":2,"a:b":3,"a1":4,"a-b":5}')).toBe('a-b:5;a1:4;a:b:3;a_b:2;ab:1');
     expect(stamp('{"payment_id":"x","payment":{"id":"y"}}')).toBe('payment:id:y;payment_id:x');
   });
@@ -268,7 +313,9 @@ describe('signingMiddleware (for fetch-based clients)', () => {
     expect(init.body).toBe(
       '{"type":"verify","customer_id":"7123456789","project_id":1234 ,"signature":"0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg=="}',
     );
-    expect((await signingMiddleware('k').pre({ url: 'x', init: { body: '{}' } })).init.body).toBe(`{"signature":${JSON.stringify(sign('{}', 'k'))}}`);
+    expect((await signingMiddleware('k').pre({ url: 'x', init: { body: '{}' } })).init.body).toBe(
+      `{"signature":${JSON.stringify(sign('{}', 'k'))}}`,
+    );
     const upper = '{"project_id":1,"General":{"A":1}}';
     const bySdk = (await signingMiddleware('k', 'sdk').pre({ url: 'x', init: { body: upper } })).init.body as string;
     expect(bySdk).toBe(`{"project_id":1,"General":{"A":1},"signature":${JSON.stringify(sign(upper, 'k', 'sdk'))}}`);

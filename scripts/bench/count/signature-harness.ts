@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { checkSignature, decodeForSigning } from '../../../src/protocol/signature/signature.js';
 
 const [bodiesFile, secret, passesText] = process.argv.slice(2);
-const bodies: string[] = JSON.parse(readFileSync(bodiesFile!, 'utf8'));
+const bodies = JSON.parse(readFileSync(bodiesFile!, 'utf8')) as string[];
 const passes = Number(passesText);
 for (let pass = 0; pass < passes; pass++) {
   for (const body of bodies) {

@@ -8,7 +8,7 @@ import { statementsOf } from '../../../src/store/sqlite/statements.js';
 import { ONE_STATEMENT_WRITES, runWrite, type CallbackToApply } from '../../../src/store/sqlite/write-operations.js';
 
 const [databaseFile, callbacksFile, countText, batchText] = process.argv.slice(2);
-const callbacks: CallbackToApply[] = JSON.parse(readFileSync(callbacksFile!, 'utf8'));
+const callbacks = JSON.parse(readFileSync(callbacksFile!, 'utf8')) as CallbackToApply[];
 const count = Number(countText);
 const batch = Number(batchText);
 if (count > callbacks.length) throw new Error(`only ${callbacks.length} callbacks prepared`);
@@ -18,7 +18,9 @@ const committer = new GroupCommitter(db, (error) => error);
 const savepoint = !ONE_STATEMENT_WRITES.has('applyCallback');
 for (let start = 0; start < count; start += batch) {
   const units = callbacks.slice(start, Math.min(start + batch, count));
-  const results = await Promise.all(units.map((callback) => committer.run(() => runWrite(sql(), 'applyCallback', callback), { savepoint })));
+  const results = await Promise.all(
+    units.map((callback) => committer.run(() => runWrite(sql(), 'applyCallback', callback), { savepoint })),
+  );
   for (const result of results as Array<{ result: string }>) {
     if (result.result !== 'credited') throw new Error(`a callback was not credited: ${JSON.stringify(result)}`);
   }

@@ -15,12 +15,12 @@ export interface FetchParams {
  */
 export function signingMiddleware(secret: string, algorithm: SignatureAlgorithm = 'documented') {
   return {
-    async pre({ url, init }: FetchParams): Promise<FetchParams> {
-      if (typeof init.body !== 'string' || !/^\s*\{/.test(init.body)) return { url, init };
+    pre({ url, init }: FetchParams): Promise<FetchParams> {
+      if (typeof init.body !== 'string' || !/^\s*\{/.test(init.body)) return Promise.resolve({ url, init });
       const text = init.body.replace(/\}\s*$/, '');
       const signature = sign(init.body, secret, algorithm);
       const body = `${text}${/\{\s*$/.test(text) ? '' : ','}"signature":${JSON.stringify(signature)}}`;
-      return { url, init: { ...init, body } };
+      return Promise.resolve({ url, init: { ...init, body } });
     },
   };
 }

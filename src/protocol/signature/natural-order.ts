@@ -29,24 +29,45 @@ export function naturalCompare(a: Uint8Array, b: Uint8Array): number {
       let result = 0;
       if (fractional) {
         // Left-aligned: the first different digit decides.
-        for (;; ai++, bi++) {
+        for (; ; ai++, bi++) {
           const da = ai < aEnd && isDigit(a[ai]!);
           const db = bi < bEnd && isDigit(b[bi]!);
           if (!da && !db) break;
-          if (!da) { result = -1; break; }
-          if (!db) { result = 1; break; }
-          if (a[ai]! < b[bi]!) { result = -1; break; }
-          if (a[ai]! > b[bi]!) { result = 1; break; }
+          if (!da) {
+            result = -1;
+            break;
+          }
+          if (!db) {
+            result = 1;
+            break;
+          }
+          if (a[ai]! < b[bi]!) {
+            result = -1;
+            break;
+          }
+          if (a[ai]! > b[bi]!) {
+            result = 1;
+            break;
+          }
         }
       } else {
         // Right-aligned: the longer run wins, else the first difference (the bias).
         let bias = 0;
-        for (;; ai++, bi++) {
+        for (; ; ai++, bi++) {
           const da = ai < aEnd && isDigit(a[ai]!);
           const db = bi < bEnd && isDigit(b[bi]!);
-          if (!da && !db) { result = bias; break; }
-          if (!da) { result = -1; break; }
-          if (!db) { result = 1; break; }
+          if (!da && !db) {
+            result = bias;
+            break;
+          }
+          if (!da) {
+            result = -1;
+            break;
+          }
+          if (!db) {
+            result = 1;
+            break;
+          }
           if (bias === 0) bias = a[ai]! < b[bi]! ? -1 : a[ai]! > b[bi]! ? 1 : 0;
         }
       }

@@ -126,8 +126,7 @@ function collect(node: object, prefix: string, depth: number, omit: boolean, gen
   return true;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The stamp of `text`, given `parsed`, JSON.parse's value of it, if the body is plain (see above),

@@ -33,9 +33,7 @@ function roundHalfEven(digits: string, point: number, keep: number): { digits: s
   if (!up) return { digits: head, point };
   const incremented = (BigInt(head) + 1n).toString();
   // 99…9 + 1 gains a digit: the point moves one place right.
-  return incremented.length > keep
-    ? { digits: incremented.slice(0, keep), point: point + 1 }
-    : { digits: incremented, point };
+  return incremented.length > keep ? { digits: incremented.slice(0, keep), point: point + 1 } : { digits: incremented, point };
 }
 
 export function phpFloatToString(x: number): string {

@@ -7,7 +7,10 @@ import { PhpArray, phpArrayKey, type PhpValue } from './php-array.js';
 import { phpFloatToString } from './php-float.js';
 
 export class JsonSyntaxError extends Error {
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} at offset ${offset}`);
     this.name = 'JsonSyntaxError';
   }
@@ -26,8 +29,7 @@ function phpNumberString(text: string, isFloat: boolean): string {
     const digits = negative ? text.slice(1) : text;
     const fitsInt64 =
       digits.length < INT64_DIGITS.length ||
-      (digits.length === INT64_DIGITS.length &&
-        (digits < INT64_DIGITS || (digits === INT64_DIGITS && negative)));
+      (digits.length === INT64_DIGITS.length && (digits < INT64_DIGITS || (digits === INT64_DIGITS && negative)));
     if (fitsInt64) return digits === '0' ? '0' : text;
   }
   return phpFloatToString(Number(text));
@@ -189,14 +191,30 @@ function readJsonString(text: string, cursor: JsonCursor, start: number): string
     const escape = text[pos + 1];
     pos += 2;
     switch (escape) {
-      case '"': out += '"'; break;
-      case '\\': out += '\\'; break;
-      case '/': out += '/'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      case 't': out += '\t'; break;
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
       case 'u': {
         const hex = text.slice(pos, pos + 4);
         if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new JsonSyntaxError('bad \\u escape', pos);

@@ -15,7 +15,8 @@ export type AccountRow = [
   createdAt: string,
 ];
 
-export const PAYMENT_COLUMNS = 'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at';
+export const PAYMENT_COLUMNS =
+  'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at';
 
 export type PaymentRow = [
   paymentId: string,

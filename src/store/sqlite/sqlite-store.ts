@@ -6,7 +6,17 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
-import type { CallbackFilter, CommitListener, IncomingCallback, NewAccount, PaymentFilter, PaymentOpening, PaymentToOpen, RejectedCallback, Store } from '../store.js';
+import type {
+  CallbackFilter,
+  CommitListener,
+  IncomingCallback,
+  NewAccount,
+  PaymentFilter,
+  PaymentOpening,
+  PaymentToOpen,
+  RejectedCallback,
+  Store,
+} from '../store.js';
 import { InlineWriter } from './inline-writer.js';
 import { PAYMENT_COLUMNS, toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
 import { statementsOf, UNSETTLED } from './statements.js';
@@ -70,7 +80,12 @@ export class SqliteStore implements Store {
   private unapplied(): string[] {
     let applied: Set<string>;
     try {
-      applied = new Set(this.db.prepare<[], { name: string }>('select name from kysely_migration').all().map((r) => r.name));
+      applied = new Set(
+        this.db
+          .prepare<[], { name: string }>('select name from kysely_migration')
+          .all()
+          .map((r) => r.name),
+      );
     } catch {
       // No bookkeeping table yet: a new database.
       applied = new Set();
@@ -84,14 +99,13 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<void> {
     if (this.unapplied().length === 0) return;
-    const [{ Kysely, SqliteDialect }, { migratorFor }] = await Promise.all([import('kysely'), import('../migrations.js')]);
+    const [{ Kysely, SqliteDialect }, { migratorFor, throwIfMigrationFailed }] = await Promise.all([
+      import('kysely'),
+      import('../migrations.js'),
+    ]);
     // Kysely's migrator on this same connection; not destroyed, as that would close the database.
     const kysely = new Kysely<unknown>({ dialect: new SqliteDialect({ database: this.db }) });
-    const { error, results } = await (await migratorFor(kysely, 'sqlite')).migrateToLatest();
-    const failed = results?.find((r) => r.status === 'Error');
-    if (error || failed) {
-      throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error ?? 'unknown error')}`);
-    }
+    throwIfMigrationFailed(await (await migratorFor(kysely, 'sqlite')).migrateToLatest());
   }
 
   onCommit(listener: CommitListener): void {
@@ -147,7 +161,11 @@ export class SqliteStore implements Store {
         if (filter.status !== 'success') where.push(UNSETTLED);
       }
       const text = `select ${PAYMENT_COLUMNS} from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id`;
-      return this.db.prepare<unknown[], PaymentRow>(text).raw(true).all(...params).map(toPayment);
+      return this.db
+        .prepare<unknown[], PaymentRow>(text)
+        .raw(true)
+        .all(...params)
+        .map(toPayment);
     });
   }
 
@@ -183,13 +201,19 @@ export class SqliteStore implements Store {
       }
       if (filter.flagged) where.push('review_reason is not null');
       const text = `select * from callbacks ${where.length ? `where ${where.join(' and ')}` : ''} order by id`;
-      return this.db.prepare<unknown[], CallbackRow>(text).all(...params).map(toStoredCallback);
+      return this.db
+        .prepare<unknown[], CallbackRow>(text)
+        .all(...params)
+        .map(toStoredCallback);
     });
   }
 
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {
     return this.read(() =>
-      this.db.prepare<[], RejectedCallbackRow>(`select ${REJECTED_CALLBACK_COLUMNS} from rejected_callbacks order by id`).all().map(toStoredRejectedCallback),
+      this.db
+        .prepare<[], RejectedCallbackRow>(`select ${REJECTED_CALLBACK_COLUMNS} from rejected_callbacks order by id`)
+        .all()
+        .map(toStoredRejectedCallback),
     );
   }
 }

@@ -23,7 +23,9 @@ export function startThread(entry: Entry, workerData: unknown): Worker {
   const compiled = new URL(`./${entry}.js`, import.meta.url);
   if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData, resourceLimits });
   const source = new URL(`./${entry}.ts`, import.meta.url).href;
-  const tsx = pathToFileURL(path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs')).href;
+  const tsx = pathToFileURL(
+    path.join(path.dirname(createRequire(import.meta.url).resolve('tsx/package.json')), 'dist/esm/api/index.mjs'),
+  ).href;
   const code = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(source)}, ${JSON.stringify(source)}))`;
   return new Worker(code, { eval: true, workerData, resourceLimits });
 }

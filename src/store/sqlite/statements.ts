@@ -23,7 +23,9 @@ function prepareAll(db: BetterSqlite3.Database) {
       `insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
        values (@customerId, @currency, 0, 'active', @additionalCustomerId, @now, @now) on conflict (customer_id) do nothing`,
     ),
-    closeAccount: prepare<AccountRow>(`update accounts set status = 'closed', updated_at = ? where customer_id = ? returning ${ACCOUNT_COLUMNS}`).raw(true),
+    closeAccount: prepare<AccountRow>(
+      `update accounts set status = 'closed', updated_at = ? where customer_id = ? returning ${ACCOUNT_COLUMNS}`,
+    ).raw(true),
     credit: prepare('update accounts set balance = balance + ?, updated_at = ? where customer_id = ?'),
     // paymentId, projectId, customerId, amount, currency, now (created), now (updated)
     insertPayment: prepare(
@@ -36,7 +38,9 @@ function prepareAll(db: BetterSqlite3.Database) {
       `update payments set status = coalesce(?, status), last_callback_status = coalesce(?, last_callback_status),
        updated_at = ? where payment_id = ?`,
     ),
-    countDelivery: prepare('update callbacks set deliveries = deliveries + 1, last_received_at = ? where payment_id = ? and body_sha256 = ?'),
+    countDelivery: prepare(
+      'update callbacks set deliveries = deliveries + 1, last_received_at = ? where payment_id = ? and body_sha256 = ?',
+    ),
     // sha, projectId, paymentId, status, rawBody, headers, now (received), now (last received), result, reviewReason or null
     insertCallback: prepare(
       `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason)

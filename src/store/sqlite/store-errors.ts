@@ -4,7 +4,11 @@ import { AccountExistsError, StoreUnavailableError } from '../store.js';
 import { isTransientStoreError } from '../transient-errors.js';
 
 /** A driver error the store cannot serve past right now becomes StoreUnavailableError. */
-export const asStoreError = (error: unknown): unknown => (isTransientStoreError(error) ? new StoreUnavailableError(error) : error);
+export const asStoreError = (error: unknown): Error => {
+  if (isTransientStoreError(error)) return new StoreUnavailableError(error);
+  // The driver throws Errors; anything else is wrapped so that callers always get a stack.
+  return error instanceof Error ? error : new Error(String(error), { cause: error });
+};
 
 export type TransportedError =
   | { kind: 'account_exists'; customerId: string }

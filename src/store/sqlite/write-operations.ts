@@ -5,8 +5,16 @@
 // impossible, whatever this code does.
 import { decideCallback } from '../../ledger/callback-rules.js';
 import { depositRefusal } from '../../ledger/deposit-rules.js';
-import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
-import { AccountExistsError, type CommitListener, type IncomingCallback, type NewAccount, type PaymentOpening, type PaymentToOpen, type RejectedCallback } from '../store.js';
+import type { Account, CallbackOutcome } from '../../ledger/model.js';
+import {
+  AccountExistsError,
+  type CommitListener,
+  type IncomingCallback,
+  type NewAccount,
+  type PaymentOpening,
+  type PaymentToOpen,
+  type RejectedCallback,
+} from '../store.js';
 import { bodySha256 } from '../body-digest.js';
 import { isUniqueViolation } from '../transient-errors.js';
 import { toAccount, toPayment } from './rows.js';
@@ -48,7 +56,19 @@ export const writeOperations = {
     const now = nowText();
     sql.insertPayment.run(paymentId, projectId, customerId, amount, currency, now, now);
     // The row is what was just written; RETURNING would double the cost of the insert.
-    return { opened: { paymentId, projectId, customerId, amount, currency, status: 'pending', lastCallbackStatus: null, createdAt: now, updatedAt: now } };
+    return {
+      opened: {
+        paymentId,
+        projectId,
+        customerId,
+        amount,
+        currency,
+        status: 'pending',
+        lastCallbackStatus: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    };
   },
 
   /** `cutoff` is ISO text; answers how many pending payments became expired. */

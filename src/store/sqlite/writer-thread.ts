@@ -42,10 +42,12 @@ port.on('message', (message: ToWriter) => {
     return;
   }
   const settled = message.writes.map(({ id, name, args }) =>
-    committer.run(() => runWrite(sql(), name, args), { savepoint: !ONE_STATEMENT_WRITES.has(name) }).then(
-      (value): WriteSettled => ({ id, ok: true, value }),
-      (error: unknown): WriteSettled => ({ id, ok: false, error: packError(error) }),
-    ),
+    committer
+      .run(() => runWrite(sql(), name, args), { savepoint: !ONE_STATEMENT_WRITES.has(name) })
+      .then(
+        (value): WriteSettled => ({ id, ok: true, value }),
+        (error: unknown): WriteSettled => ({ id, ok: false, error: packError(error) }),
+      ),
   );
   void Promise.all(settled).then((results) => {
     const reported = batches;
