@@ -3,7 +3,7 @@
 // ledger_entries.payment_id is what makes a second credit impossible, whatever the number, order,
 // concurrency or instance of callback deliveries.
 import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
-import { decideCallback } from '../ledger/callback-rules.js';
+import { callbackPlan, runPlanAsync, type StepAnswer } from '../ledger/callback-plan.js';
 import { depositRefusal } from '../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
@@ -218,93 +218,92 @@ export class PostgresStore implements Store {
     const { facts } = callback;
     const bodyKey = bodySha256(callback.rawBody);
     const now = callback.receivedAt.toISOString();
-    return this.write(async (trx) => {
-      const stored = await trx
-        .insertInto('callbacks')
-        .values({
-          body_sha256: bodyKey,
-          project_id: facts.projectId,
-          payment_id: facts.paymentId,
-          status: facts.status,
-          raw_body: callback.rawBody,
-          headers: JSON.stringify(callback.headers),
-          received_at: now,
-          last_received_at: now,
-          deliveries: 1,
-          result: 'pending',
-          review_reason: null,
-        })
-        .onConflict((oc) => oc.columns(['payment_id', 'body_sha256']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!stored) {
-        // The same body was stored and applied before: count the delivery, change nothing else.
-        await trx
-          .updateTable('callbacks')
-          .set({ deliveries: sql`deliveries + 1`, last_received_at: now })
-          .where('payment_id', '=', facts.paymentId)
-          .where('body_sha256', '=', bodyKey)
-          .execute();
-        return { result: 'duplicate', paymentId: facts.paymentId };
-      }
-
-      // Different bodies for one payment (say success and decline) queue up on the payment row.
-      const paymentRow = await trx
-        .selectFrom('payments')
-        .selectAll()
-        .where('payment_id', '=', facts.paymentId)
-        .forUpdate()
-        .executeTakeFirst();
-      const payment = paymentRow && toPayment(paymentRow);
-      const decision = decideCallback(payment, facts);
-      let result: CallbackOutcome['result'] = decision.result;
-
-      if (payment && decision.credit) {
-        const entry = await trx
-          .insertInto('ledger_entries')
-          .values({
-            payment_id: payment.paymentId,
-            customer_id: payment.customerId,
-            amount: payment.amount,
-            currency: payment.currency,
-            callback_id: stored.id,
-            created_at: now,
-          })
-          .onConflict((oc) => oc.column('payment_id').doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (entry) {
-          await trx
-            .updateTable('accounts')
-            .set({ balance: sql`balance + ${payment.amount}`, updated_at: now })
-            .where('customer_id', '=', payment.customerId)
-            .execute();
-        } else if (result === 'credited') {
-          result = 'recorded';
+    return this.write((trx) =>
+      runPlanAsync(callbackPlan(facts), async (step): Promise<StepAnswer> => {
+        switch (step.step) {
+          case 'storeCallback': {
+            const stored = await trx
+              .insertInto('callbacks')
+              .values({
+                body_sha256: bodyKey,
+                project_id: facts.projectId,
+                payment_id: facts.paymentId,
+                status: facts.status,
+                raw_body: callback.rawBody,
+                headers: JSON.stringify(callback.headers),
+                received_at: now,
+                last_received_at: now,
+                deliveries: 1,
+                result: 'pending',
+                review_reason: null,
+              })
+              .onConflict((oc) => oc.columns(['payment_id', 'body_sha256']).doNothing())
+              .returning('id')
+              .executeTakeFirst();
+            return stored && int(stored.id);
+          }
+          case 'countDelivery':
+            await trx
+              .updateTable('callbacks')
+              .set({ deliveries: sql`deliveries + 1`, last_received_at: now })
+              .where('payment_id', '=', facts.paymentId)
+              .where('body_sha256', '=', bodyKey)
+              .execute();
+            return;
+          case 'lockPayment': {
+            const row = await trx
+              .selectFrom('payments')
+              .selectAll()
+              .where('payment_id', '=', facts.paymentId)
+              .forUpdate()
+              .executeTakeFirst();
+            return row && toPayment(row);
+          }
+          case 'insertLedgerEntry': {
+            const { payment, callbackId } = step;
+            const entry = await trx
+              .insertInto('ledger_entries')
+              .values({
+                payment_id: payment.paymentId,
+                customer_id: payment.customerId,
+                amount: payment.amount,
+                currency: payment.currency,
+                callback_id: callbackId,
+                created_at: now,
+              })
+              .onConflict((oc) => oc.column('payment_id').doNothing())
+              .returning('id')
+              .executeTakeFirst();
+            return entry !== undefined;
+          }
+          case 'creditBalance':
+            await trx
+              .updateTable('accounts')
+              .set({ balance: sql`balance + ${step.payment.amount}`, updated_at: now })
+              .where('customer_id', '=', step.payment.customerId)
+              .execute();
+            return;
+          case 'updatePayment':
+            await trx
+              .updateTable('payments')
+              .set({
+                ...(step.setStatus && { status: step.setStatus }),
+                ...(step.lastCallbackStatus !== undefined && { last_callback_status: step.lastCallbackStatus }),
+                updated_at: now,
+              })
+              .where('payment_id', '=', step.paymentId)
+              .execute();
+            return;
+          case 'recordResult':
+            await trx
+              .updateTable('callbacks')
+              .set({ result: step.result, review_reason: step.reviewReason ?? null })
+              .where('id', '=', step.callbackId)
+              .execute();
+            return;
         }
-      }
-      if (payment && (decision.setStatus || decision.recordStatus)) {
-        await trx
-          .updateTable('payments')
-          .set({
-            ...(decision.setStatus && { status: decision.setStatus }),
-            ...(decision.recordStatus && { last_callback_status: facts.status }),
-            updated_at: now,
-          })
-          .where('payment_id', '=', payment.paymentId)
-          .execute();
-      }
-      await trx
-        .updateTable('callbacks')
-        .set({ result, review_reason: decision.reviewReason ?? null })
-        .where('id', '=', stored.id)
-        .execute();
-      return {
-        result,
-        paymentId: facts.paymentId,
-        ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }),
-      };
-    });
+      }),
+    );
   }
 
   async keepRejectedCallback(callback: RejectedCallback): Promise<void> {

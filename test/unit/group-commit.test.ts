@@ -76,7 +76,7 @@ describe('GroupCommitter', () => {
     expect(statements).toEqual(['BEGIN IMMEDIATE', 'COMMIT']);
   });
 
-  it('runs a batch again, guarded, when a unit of several statements fails part-way', async () => {
+  it('runs a batch again, guarded, when a unit fails part-way', async () => {
     const runs: number[] = [];
     const counted = (id: number) => () => {
       runs.push(id);
@@ -103,7 +103,7 @@ describe('GroupCommitter', () => {
     expect(ids()).toEqual([1, 3]);
   });
 
-  it('reports each outcome once when a batch runs twice, one-statement failures included', async () => {
+  it('reports each outcome once when a batch runs twice', async () => {
     await committer.run(insert(7));
     statements.length = 0;
     const failing = () => {
@@ -111,10 +111,10 @@ describe('GroupCommitter', () => {
       throw new Error('unit failed');
     };
     const outcomes = await Promise.allSettled([
-      committer.run(insert(7), { savepoint: false }), // fails in both passes, undone by SQLite
+      committer.run(insert(7)), // fails in both passes
       committer.run(insert(1)),
       committer.run(failing), // makes the batch run again, guarded
-      committer.run(insert(3), { savepoint: false }),
+      committer.run(insert(3)),
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
     expect(reasonOf(outcomes[0]).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
@@ -137,20 +137,6 @@ describe('GroupCommitter', () => {
     expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect(reasonOf(outcomes[1]).message).toBe('unit failed');
     expect(ids()).toEqual([1, 3]);
-  });
-
-  it('needs no savepoint for a unit of one statement: SQLite undoes the failing statement alone', async () => {
-    await committer.run(insert(7));
-    const outcomes = await Promise.allSettled([
-      committer.run(insert(1), { savepoint: false }),
-      committer.run(insert(7), { savepoint: false }),
-      committer.run(insert(3), { savepoint: false }),
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
-    expect(reasonOf(outcomes[1]).code).toBe('SQLITE_CONSTRAINT_PRIMARYKEY');
-    // Its failure does not make the batch run again.
-    expect(statements.filter((s) => s.startsWith('SAVEPOINT') || s === 'ROLLBACK')).toEqual([]);
-    expect(ids()).toEqual([1, 3, 7]);
   });
 
   it('fails every unit of a batch whose commit fails, and keeps none of it', async () => {

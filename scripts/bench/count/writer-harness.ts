@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { openWriterDatabase } from '../../../src/store/sqlite/connection.js';
 import { GroupCommitter } from '../../../src/store/sqlite/group-commit.js';
 import { statementsOf } from '../../../src/store/sqlite/statements.js';
-import { ONE_STATEMENT_WRITES, runWrite, type CallbackToApply } from '../../../src/store/sqlite/write-operations.js';
+import { runWrite, type CallbackToApply } from '../../../src/store/sqlite/write-operations.js';
 
 const [databaseFile, callbacksFile, countText, batchText] = process.argv.slice(2);
 const callbacks = JSON.parse(readFileSync(callbacksFile!, 'utf8')) as CallbackToApply[];
@@ -15,12 +15,9 @@ if (count > callbacks.length) throw new Error(`only ${callbacks.length} callback
 const db = openWriterDatabase(databaseFile!);
 const sql = statementsOf(db);
 const committer = new GroupCommitter(db, (error) => error);
-const savepoint = !ONE_STATEMENT_WRITES.has('applyCallback');
 for (let start = 0; start < count; start += batch) {
   const units = callbacks.slice(start, Math.min(start + batch, count));
-  const results = await Promise.all(
-    units.map((callback) => committer.run(() => runWrite(sql(), 'applyCallback', callback), { savepoint })),
-  );
+  const results = await Promise.all(units.map((callback) => committer.run(() => runWrite(sql(), 'applyCallback', callback))));
   for (const result of results as Array<{ result: string }>) {
     if (result.result !== 'credited') throw new Error(`a callback was not credited: ${JSON.stringify(result)}`);
   }

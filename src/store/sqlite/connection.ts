@@ -37,7 +37,7 @@ export function openWriterDatabase(file: string, options: SqliteOptions = {}): B
   // upper levels this keeps in memory; a larger cache was no faster, and its memory serves the main
   // thread better.
   database.pragma('cache_size = -8192');
-  // When a batch runs guarded (group-commit.ts), each multi-statement write runs in a savepoint,
+  // When a batch runs guarded (group-commit.ts), each write runs in a savepoint,
   // and SQLite keeps the pages a savepoint may have to restore in a statement journal — spilled to
   // a temporary file past 64 kB, which a batch of callbacks passes at once: every page a callback
   // changes was then written to that file (a system call each), on top of the log. In memory it is

@@ -2,12 +2,12 @@
 // in one write transaction and committed with one disk flush. Nobody is answered before that commit
 // returns, so every acknowledged write is as durable as with one transaction each
 // (synchronous=FULL), while the flush, the dominant cost, is paid once per batch instead of once per
-// payment. One failing unit must undo only itself. A unit of one statement needs nothing for that
-// (SQLite undoes a failing statement); a unit of several would need a savepoint — which costs a
-// copy of every page the unit changes into the statement journal, an eighth of a callback's writer
-// time. Units do not fail in normal operation, so a batch first runs without savepoints; if a unit
-// of several statements fails part-way, the batch is rolled back and run again with one savepoint
-// per such unit. Units are statements only (no other effects), so running one twice is harmless.
+// payment. One failing unit must undo only itself, whatever it had written before it failed: that
+// takes a savepoint per unit, which costs a copy of every page the unit changes into the statement
+// journal. Units do not fail in normal operation, so a batch first runs without savepoints; if any
+// unit fails, the batch is rolled back and run again with every unit in its own savepoint. No unit
+// is trusted to be harmless when it fails. Units are statements only (no other effects), so running
+// one twice is harmless.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CommitListener } from '../store.js';
 
@@ -15,7 +15,6 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 
 interface Unit {
   work: () => unknown;
-  savepoint: boolean;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
 }
@@ -38,12 +37,11 @@ export class GroupCommitter {
 
   /**
    * Runs `work` (synchronous, statements only, nothing else) in the next batch; resolves after its
-   * commit. `savepoint: false` declares a unit that changes the database with one statement at most:
-   * it is never the reason for a batch to run again.
+   * commit. All of it commits, or none: a failure anywhere in it undoes everything it wrote.
    */
-  run<T>(work: () => T, { savepoint = true } = {}): Promise<T> {
+  run<T>(work: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ work, savepoint, resolve: resolve as (value: unknown) => void, reject });
+      this.queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
       if (!this.scheduled) {
         this.scheduled = true;
         // setImmediate, not a microtask: requests parsed in this turn of the loop join the batch.
@@ -92,10 +90,10 @@ export class GroupCommitter {
   }
 
   /**
-   * One transaction over the batch. Unguarded, a failing unit of several statements rolls it all
-   * back and the answer is undefined (run it again guarded); guarded, such a unit runs in a
-   * savepoint and is undone alone. Throws if BEGIN or COMMIT fails, or SQLite gave up the
-   * transaction (disk full, I/O): then nothing of the batch is committed.
+   * One transaction over the batch. Unguarded, a failing unit rolls it all back and the answer is
+   * undefined (run it again guarded); guarded, every unit runs in a savepoint and a failing one is
+   * undone alone. Throws if BEGIN or COMMIT fails, or SQLite gave up the transaction (disk full,
+   * I/O): then nothing of the batch is committed.
    */
   private runBatch(batch: Unit[], guarded: boolean): Outcome[] | undefined {
     const db = this.db;
@@ -103,20 +101,18 @@ export class GroupCommitter {
     const began = performance.now();
     db.exec('BEGIN IMMEDIATE');
     for (const unit of batch) {
-      const savepoint = guarded && unit.savepoint;
-      if (savepoint) db.exec('SAVEPOINT unit');
+      if (guarded) db.exec('SAVEPOINT unit');
       try {
         outcomes.push({ ok: true, value: unit.work() });
-        if (savepoint) db.exec('RELEASE unit');
+        if (guarded) db.exec('RELEASE unit');
       } catch (error) {
         if (!db.inTransaction) throw error;
-        if (savepoint) {
-          db.exec('ROLLBACK TO unit');
-          db.exec('RELEASE unit');
-        } else if (unit.savepoint) {
+        if (!guarded) {
           db.exec('ROLLBACK');
           return undefined;
         }
+        db.exec('ROLLBACK TO unit');
+        db.exec('RELEASE unit');
         outcomes.push({ ok: false, error });
       }
     }

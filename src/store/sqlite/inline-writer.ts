@@ -5,7 +5,7 @@ import type { CommitListener } from '../store.js';
 import { GroupCommitter } from './group-commit.js';
 import type { Statements } from './statements.js';
 import { asStoreError } from './store-errors.js';
-import { ONE_STATEMENT_WRITES, runWrite, type WriteArgs, type Writer, type WriteName, type WriteResult } from './write-operations.js';
+import { runWrite, type WriteArgs, type Writer, type WriteName, type WriteResult } from './write-operations.js';
 
 export class InlineWriter implements Writer {
   private readonly committer: GroupCommitter;
@@ -18,7 +18,7 @@ export class InlineWriter implements Writer {
   }
 
   run<K extends WriteName>(name: K, args: WriteArgs<K>): Promise<WriteResult<K>> {
-    return this.committer.run(() => runWrite(this.sql(), name, args) as WriteResult<K>, { savepoint: !ONE_STATEMENT_WRITES.has(name) });
+    return this.committer.run(() => runWrite(this.sql(), name, args) as WriteResult<K>);
   }
 
   onCommit(listener: CommitListener): void {

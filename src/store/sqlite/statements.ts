@@ -41,13 +41,14 @@ function prepareAll(db: BetterSqlite3.Database) {
     countDelivery: prepare(
       'update callbacks set deliveries = deliveries + 1, last_received_at = ? where payment_id = ? and body_sha256 = ?',
     ),
-    // sha, projectId, paymentId, status, rawBody, headers, now (received), now (last received), result, reviewReason or null
+    // sha, projectId, paymentId, status, rawBody, headers, now (received), now (last received)
     insertCallback: prepare(
       `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 1, 'pending', null)
        on conflict (payment_id, body_sha256) do nothing`,
     ),
-    setCallbackResult: prepare('update callbacks set result = ? where id = ?'),
+    // result, reviewReason or null, id
+    recordCallbackResult: prepare('update callbacks set result = ?, review_reason = ? where id = ?'),
     insertLedgerEntry: prepare(
       `insert into ledger_entries (payment_id, customer_id, amount, currency, callback_id, created_at)
        values (?, ?, ?, ?, ?, ?) on conflict (payment_id) do nothing`,

@@ -1,9 +1,8 @@
 // Every write the SQLite store makes, as a synchronous function of plain data: it runs inside a
 // group-commit batch, on whichever thread owns the write connection, and its arguments and result
-// cross that thread boundary as they are. The rules for a callback are the ledger's
-// (decideCallback); the unique key on ledger_entries.payment_id still makes a second credit
-// impossible, whatever this code does.
-import { decideCallback } from '../../ledger/callback-rules.js';
+// cross that thread boundary as they are. A callback follows the ledger's plan (callback-plan.ts);
+// the unique key on ledger_entries.payment_id still makes a second credit impossible.
+import { callbackPlan, runPlan, type StepAnswer } from '../../ledger/callback-plan.js';
 import { depositRefusal } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome } from '../../ledger/model.js';
 import {
@@ -79,43 +78,48 @@ export const writeOperations = {
   applyCallback(sql: Statements, callback: CallbackToApply): CallbackOutcome {
     const { facts, receivedAt: now } = callback;
     const sha = bodySha256(callback.rawBody);
-    const row = sql.payment.get(facts.paymentId);
-    const payment = row && toPayment(row);
-    const decision = decideCallback(payment, facts);
-    // A body names its payment, so the same body always comes with the same payment id: a
-    // redelivery meets the unique key on (payment_id, body_sha256) and inserts nothing. Inside the
-    // batch the writer is alone, so nothing can come between that insert and the count below.
-    const inserted = sql.insertCallback.run(
-      sha,
-      facts.projectId,
-      facts.paymentId,
-      facts.status,
-      callback.rawBody,
-      JSON.stringify(callback.headers),
-      now,
-      now,
-      decision.result,
-      decision.reviewReason ?? null,
-    );
-    if (inserted.changes === 0) {
-      sql.countDelivery.run(now, facts.paymentId, sha);
-      return { result: 'duplicate', paymentId: facts.paymentId };
-    }
-    const callbackId = inserted.lastInsertRowid;
-    let result: CallbackOutcome['result'] = decision.result;
-    if (payment && decision.credit) {
-      const entry = sql.insertLedgerEntry.run(payment.paymentId, payment.customerId, payment.amount, payment.currency, callbackId, now);
-      if (entry.changes === 1) {
-        sql.credit.run(payment.amount, now, payment.customerId);
-      } else if (result === 'credited') {
-        result = 'recorded';
-        sql.setCallbackResult.run(result, callbackId);
+    // The writer is alone in its transaction: a read is as good as a lock.
+    return runPlan(callbackPlan(facts), (step): StepAnswer => {
+      switch (step.step) {
+        case 'storeCallback': {
+          const { projectId, paymentId, status } = facts;
+          const inserted = sql.insertCallback.run(
+            sha,
+            projectId,
+            paymentId,
+            status,
+            callback.rawBody,
+            JSON.stringify(callback.headers),
+            now,
+            now,
+          );
+          return inserted.changes === 0 ? undefined : Number(inserted.lastInsertRowid);
+        }
+        case 'countDelivery':
+          sql.countDelivery.run(now, facts.paymentId, sha);
+          return;
+        case 'lockPayment': {
+          const row = sql.payment.get(facts.paymentId);
+          return row && toPayment(row);
+        }
+        case 'insertLedgerEntry': {
+          const { payment, callbackId } = step;
+          return (
+            sql.insertLedgerEntry.run(payment.paymentId, payment.customerId, payment.amount, payment.currency, callbackId, now).changes ===
+            1
+          );
+        }
+        case 'creditBalance':
+          sql.credit.run(step.payment.amount, now, step.payment.customerId);
+          return;
+        case 'updatePayment':
+          sql.updatePayment.run(step.setStatus ?? null, step.lastCallbackStatus ?? null, now, step.paymentId);
+          return;
+        case 'recordResult':
+          sql.recordCallbackResult.run(step.result, step.reviewReason ?? null, step.callbackId);
+          return;
       }
-    }
-    if (payment && (decision.setStatus || decision.recordStatus)) {
-      sql.updatePayment.run(decision.setStatus ?? null, decision.recordStatus ? facts.status : null, now, payment.paymentId);
-    }
-    return { result, paymentId: facts.paymentId, ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }) };
+    });
   },
 
   keepRejectedCallback(sql: Statements, callback: RejectedCallbackToKeep): void {
@@ -131,20 +135,6 @@ export const writeOperations = {
 
 export type WriteOperations = typeof writeOperations;
 export type WriteName = keyof WriteOperations;
-/**
- * Writes that change the database with at most one statement. A failing statement is undone by
- * SQLite itself, the rest of the batch kept. Any write not listed, if it fails, makes its batch run
- * again with that write in a savepoint (group-commit.ts).
- */
-export const ONE_STATEMENT_WRITES: ReadonlySet<WriteName> = new Set<WriteName>([
-  'addAccount',
-  'ensureAccount',
-  'closeAccount',
-  'openPayment',
-  'expirePendingPayments',
-  'keepRejectedCallback',
-]);
-
 export type WriteArgs<K extends WriteName> = Parameters<WriteOperations[K]>[1];
 export type WriteResult<K extends WriteName> = ReturnType<WriteOperations[K]>;
 

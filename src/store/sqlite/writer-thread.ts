@@ -9,7 +9,7 @@ import { GroupCommitter } from './group-commit.js';
 import { startThread } from './start-thread.js';
 import { statementsOf } from './statements.js';
 import { asStoreError, packError } from './store-errors.js';
-import { ONE_STATEMENT_WRITES, runWrite } from './write-operations.js';
+import { runWrite } from './write-operations.js';
 import type { FromWriter, ToWriter, WriterThreadData, WriteSettled } from './writer-protocol.js';
 
 // At the rates this service sees, ~1,000 log pages or fewer accumulate between two checkpoints.
@@ -43,7 +43,7 @@ port.on('message', (message: ToWriter) => {
   }
   const settled = message.writes.map(({ id, name, args }) =>
     committer
-      .run(() => runWrite(sql(), name, args), { savepoint: !ONE_STATEMENT_WRITES.has(name) })
+      .run(() => runWrite(sql(), name, args))
       .then(
         (value): WriteSettled => ({ id, ok: true, value }),
         (error: unknown): WriteSettled => ({ id, ok: false, error: packError(error) }),

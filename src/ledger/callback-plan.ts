@@ -1,0 +1,84 @@
+// The steps of applying a callback, in the one order every store follows: store the body, lock and
+// read the payment, decide (callback-rules.ts), credit, update the payment, record the result. A
+// store runs the plan inside one write transaction and answers each step from its database; it
+// decides nothing itself. A generator, so that the same plan drives SQLite's synchronous writer and
+// PostgreSQL's asynchronous driver.
+import { decideCallback } from './callback-rules.js';
+import type { CallbackFacts, CallbackOutcome, CallbackResult, Payment, PaymentStatus } from './model.js';
+
+/** What the plan asks of the store, and what each question is answered with. */
+export interface CallbackSteps {
+  /**
+   * Insert the callback (result `pending`). Answers its id, or undefined when this very body was
+   * stored before for the payment (a redelivery: unique on payment id and body digest).
+   */
+  storeCallback: { ask: Record<never, never>; answer: number | undefined };
+  /** A redelivery: count it on the stored callback; nothing else changes. */
+  countDelivery: { ask: Record<never, never>; answer: void };
+  /** Read the payment, locked against other writers until commit; undefined if never issued. */
+  lockPayment: { ask: Record<never, never>; answer: Payment | undefined };
+  /** Insert the payment's ledger entry (unique on payment id): answers whether it was written. */
+  insertLedgerEntry: { ask: { payment: Payment; callbackId: number }; answer: boolean };
+  /** Add the payment's amount to its account's balance. */
+  creditBalance: { ask: { payment: Payment }; answer: void };
+  /** Change the payment's status and/or record the status the callback named. */
+  updatePayment: { ask: { paymentId: string; setStatus: PaymentStatus | undefined; lastCallbackStatus: string | undefined }; answer: void };
+  /** Record on the stored callback what it came to. */
+  recordResult: {
+    ask: { callbackId: number; result: Exclude<CallbackResult, 'duplicate'>; reviewReason: string | undefined };
+    answer: void;
+  };
+}
+
+export type StepName = keyof CallbackSteps;
+export type CallbackStep = { [K in StepName]: { step: K } & CallbackSteps[K]['ask'] }[StepName];
+export type StepAnswer = CallbackSteps[StepName]['answer'];
+export type CallbackPlan = Generator<CallbackStep, CallbackOutcome, StepAnswer>;
+
+/** Asks the store one step and hands back its answer, typed by the step. */
+function* ask<K extends StepName>(
+  step: { step: K } & CallbackSteps[K]['ask'],
+): Generator<CallbackStep, CallbackSteps[K]['answer'], StepAnswer> {
+  return yield step as CallbackStep;
+}
+
+export function* callbackPlan(facts: CallbackFacts): CallbackPlan {
+  const callbackId = yield* ask({ step: 'storeCallback' });
+  if (callbackId === undefined) {
+    yield* ask({ step: 'countDelivery' });
+    return { result: 'duplicate', paymentId: facts.paymentId };
+  }
+  // Different bodies for one payment (a success and a decline, say) queue up on the payment's lock.
+  const payment = yield* ask({ step: 'lockPayment' });
+  const decision = decideCallback(payment, facts);
+  let result = decision.result;
+  if (payment && decision.credit) {
+    // The ledger's unique key, not this code, makes a second credit impossible.
+    if (yield* ask({ step: 'insertLedgerEntry', payment, callbackId })) yield* ask({ step: 'creditBalance', payment });
+    else if (result === 'credited') result = 'recorded';
+  }
+  if (payment && (decision.setStatus || decision.recordStatus)) {
+    yield* ask({
+      step: 'updatePayment',
+      paymentId: payment.paymentId,
+      setStatus: decision.setStatus,
+      lastCallbackStatus: decision.recordStatus ? facts.status : undefined,
+    });
+  }
+  yield* ask({ step: 'recordResult', callbackId, result, reviewReason: decision.reviewReason });
+  return { result, paymentId: facts.paymentId, ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }) };
+}
+
+/** Runs a plan whose steps the store answers synchronously (inside one transaction). */
+export function runPlan(plan: CallbackPlan, answer: (step: CallbackStep) => StepAnswer): CallbackOutcome {
+  let next = plan.next();
+  while (!next.done) next = plan.next(answer(next.value));
+  return next.value;
+}
+
+/** Runs a plan whose steps the store answers asynchronously (inside one transaction). */
+export async function runPlanAsync(plan: CallbackPlan, answer: (step: CallbackStep) => Promise<StepAnswer>): Promise<CallbackOutcome> {
+  let next = plan.next();
+  while (!next.done) next = plan.next(await answer(next.value));
+  return next.value;
+}

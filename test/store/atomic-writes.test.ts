@@ -1,0 +1,224 @@
+// Every write unit of every store is all-or-nothing by construction: a failure injected right after
+// its first statement (which did write) leaves nothing of the unit committed. The units are found,
+// not listed: on SQLite every named write operation, on PostgreSQL every transaction a Store call opens.
+import { createHash } from 'node:crypto';
+import { Kysely, PostgresDialect, sql, type KyselyPlugin, type PluginTransformResultArgs, type QueryResult, type UnknownRow } from 'kysely';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallbackFacts } from '../../src/ledger/model.js';
+import { openStore } from '../../src/store/open-store.js';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import type { Database } from '../../src/store/schema.js';
+import { openSqliteDatabase } from '../../src/store/sqlite/connection.js';
+import { GroupCommitter } from '../../src/store/sqlite/group-commit.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { statementsOf, type Statements } from '../../src/store/sqlite/statements.js';
+import { asStoreError } from '../../src/store/sqlite/store-errors.js';
+import { runWrite, writeOperations, type Writer, type WriteName } from '../../src/store/sqlite/write-operations.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
+import { storeDigest } from '../support/store-digest.js';
+
+class InjectedFailure extends Error {
+  override name = 'InjectedFailure';
+}
+
+/** Arms a failure for the next write unit, right after its first statement. */
+interface FaultSwitch {
+  armed: boolean;
+  statements: number;
+}
+
+const facts = (paymentId: string, status = 'success', amount = 10000): CallbackFacts => ({
+  projectId: 1234,
+  paymentId,
+  status,
+  amount,
+  currency: 'KZT',
+});
+const incoming = (paymentId: string, status = 'success', amount = 10000) => ({
+  facts: facts(paymentId, status, amount),
+  rawBody: JSON.stringify({ paymentId, status, amount }),
+  headers: { 'user-agent': 'test' },
+  receivedAt: new Date(),
+});
+
+/** Each write a Store makes, with arguments that make it write: what a unit of each kind does. */
+function everyWrite(store: Store, pending: string, credited: string): Array<[string, () => Promise<unknown>]> {
+  return [
+    ['addAccount', () => store.addAccount({ customerId: 'acc-new', currency: 'KZT' })],
+    ['ensureAccount', () => store.ensureAccount({ customerId: 'acc-ensured', currency: 'KZT' })],
+    ['closeAccount', () => store.closeAccount('acc-1')],
+    ['openPayment', () => store.openPayment({ paymentId: 'pay-new', projectId: 1234, customerId: 'acc-1', amount: 500, currency: 'KZT' })],
+    ['expirePendingPayments', () => store.expirePendingPayments(new Date(Date.now() + 86_400_000))],
+    ['applyCallback (credit)', () => store.applyCallback(incoming(pending))],
+    ['applyCallback (decline)', () => store.applyCallback(incoming(pending, 'decline'))],
+    ['applyCallback (redelivery)', () => store.applyCallback(incoming(credited))],
+    ['applyCallback (flagged)', () => store.applyCallback(incoming('never-issued'))],
+    [
+      'keepRejectedCallback',
+      () => store.keepRejectedCallback({ rawBody: '{"payment":{}}', headers: {}, receivedAt: new Date(), reason: 'x' }),
+    ],
+  ];
+}
+
+/** An account, a pending payment, and a credited one whose callback is stored: every write has work. */
+async function seed(store: Store): Promise<{ pending: string; credited: string }> {
+  await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+  const open = async (paymentId: string) => {
+    const opening = await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 10000, currency: 'KZT' });
+    if (!('opened' in opening)) throw new Error('not opened');
+  };
+  await open('pay-pending');
+  await open('pay-credited');
+  expect((await store.applyCallback(incoming('pay-credited'))).result).toBe('credited');
+  return { pending: 'pay-pending', credited: 'pay-credited' };
+}
+
+async function expectNothingCommitted(
+  write: () => Promise<unknown>,
+  fault: FaultSwitch,
+  digest: () => Promise<string> | string,
+  name: string,
+): Promise<void> {
+  const before = await digest();
+  fault.armed = true;
+  fault.statements = 0;
+  await expect(write(), name).rejects.toBeInstanceOf(InjectedFailure);
+  expect(fault.statements, `${name}: the first statement ran`).toBe(1);
+  expect(await digest(), `${name}: nothing committed`).toBe(before);
+}
+
+describe('all-or-nothing write units: SQLite', () => {
+  let database: TestDatabase;
+  let store: SqliteStore;
+  const fault: FaultSwitch = { armed: false, statements: 0 };
+  const ran = new Set<WriteName>();
+
+  /** The connection's statements, each failing once a first one has run in an armed unit. */
+  function faulty(statements: Statements): Statements {
+    return new Proxy(statements, {
+      get(target, property, receiver) {
+        const statement = Reflect.get(target, property, receiver) as object;
+        return new Proxy(statement, {
+          get(stmt, method, r) {
+            const value = Reflect.get(stmt, method, r) as unknown;
+            if (typeof value !== 'function' || !['run', 'get', 'all'].includes(String(method))) return value;
+            return (...args: unknown[]) => {
+              if (fault.armed && fault.statements >= 1) throw new InjectedFailure('after the first statement');
+              const result = (value as (...a: unknown[]) => unknown).apply(stmt, args);
+              if (fault.armed) fault.statements++;
+              return result;
+            };
+          },
+        });
+      },
+    });
+  }
+
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+    const migrating = await openStore(database.url);
+    await migrating.migrate();
+    await migrating.close();
+    const db = openSqliteDatabase(database.url.slice('sqlite:'.length));
+    const statements = statementsOf(db);
+    const committer = new GroupCommitter(db, asStoreError);
+    // The store's own write path (group commit, the named write operations) on statements that
+    // fail after the first one; a unit of a single statement fails as it ends.
+    const writer: Writer = {
+      run: (name, args) =>
+        committer.run(() => {
+          ran.add(name);
+          const result = runWrite(faulty(statements()), name, args);
+          if (fault.armed) throw new InjectedFailure('after its only statement');
+          return result;
+        }) as never,
+      onCommit: () => undefined,
+      close: () => committer.drained(),
+    };
+    store = new SqliteStore(db, writer);
+  });
+  afterEach(async () => {
+    fault.armed = false;
+    await store.close();
+    await database.drop();
+  });
+
+  it('keeps nothing of any write unit that fails after its first statement', async () => {
+    const { pending, credited } = await seed(store);
+    ran.clear();
+    for (const [name, write] of everyWrite(store, pending, credited)) {
+      await expectNothingCommitted(write, fault, () => storeDigest(database.url), name);
+      fault.armed = false;
+    }
+    // Every write operation the store has was exercised.
+    expect([...ran].sort()).toEqual(Object.keys(writeOperations).sort());
+  });
+});
+
+describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
+  let database: TestDatabase;
+  let store: PostgresStore;
+  let kysely: Kysely<Database>;
+  const fault: FaultSwitch = { armed: false, statements: 0 };
+  let transactions = 0;
+
+  // Fails every query of an armed unit after its first has run (its result is in hand): the
+  // transaction around it must take the first one back.
+  const plugin: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    transformResult: ({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => {
+      if (fault.armed) {
+        fault.statements++;
+        return Promise.reject(new InjectedFailure('after the first statement'));
+      }
+      return Promise.resolve(result);
+    },
+  };
+
+  async function digest(): Promise<string> {
+    const hash = createHash('sha256');
+    for (const table of ['accounts', 'payments', 'callbacks', 'ledger_entries', 'rejected_callbacks'] as const) {
+      const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(kysely);
+      hash.update(
+        `${table}\n${rows
+          .map((row) => JSON.stringify(row))
+          .sort()
+          .join('\n')}\n`,
+      );
+    }
+    return hash.digest('hex');
+  }
+
+  beforeEach(async () => {
+    database = await createTestDatabase('postgres');
+    const pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const plain = new PostgresStore(kysely);
+    await plain.migrate();
+    // Count the transactions the store opens, so that a call that wrote outside one would show.
+    const withFault = kysely.withPlugin(plugin);
+    const transaction = withFault.transaction.bind(withFault);
+    withFault.transaction = () => {
+      transactions++;
+      return transaction();
+    };
+    store = new PostgresStore(withFault);
+  });
+  afterEach(async () => {
+    fault.armed = false;
+    await kysely.destroy();
+    await database.drop();
+  });
+
+  it('keeps nothing of any write unit that fails after its first statement', async () => {
+    const { pending, credited } = await seed(store);
+    for (const [name, write] of everyWrite(store, pending, credited)) {
+      const opened = transactions;
+      await expectNothingCommitted(write, fault, digest, name);
+      expect(transactions, `${name} ran in a transaction`).toBe(opened + 1);
+      fault.armed = false;
+    }
+  });
+});

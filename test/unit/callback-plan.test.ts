@@ -1,0 +1,77 @@
+// The one order in which every store applies a callback, step by step, with the store's answers
+// played by the test.
+import { describe, expect, it } from 'vitest';
+import { callbackPlan, runPlan, type CallbackStep, type StepAnswer } from '../../src/ledger/callback-plan.js';
+import type { CallbackFacts, Payment } from '../../src/ledger/model.js';
+
+const payment: Payment = {
+  paymentId: 'p-1',
+  projectId: 1234,
+  customerId: 'acc-1',
+  amount: 10000,
+  currency: 'KZT',
+  status: 'pending',
+  lastCallbackStatus: null,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+};
+const facts = (status: string, amount = 10000): CallbackFacts => ({ projectId: 1234, paymentId: 'p-1', status, amount, currency: 'KZT' });
+
+/** Runs the plan against a store that answers from `answers`, recording the steps asked. */
+function play(callback: CallbackFacts, answers: { stored?: number; payment?: Payment; ledgerWritten?: boolean }) {
+  const steps: CallbackStep[] = [];
+  const outcome = runPlan(callbackPlan(callback), (step): StepAnswer => {
+    steps.push(step);
+    if (step.step === 'storeCallback') return answers.stored;
+    if (step.step === 'lockPayment') return answers.payment;
+    if (step.step === 'insertLedgerEntry') return answers.ledgerWritten ?? true;
+    return undefined;
+  });
+  return { outcome, steps };
+}
+
+describe('callbackPlan', () => {
+  it('stores, locks, credits, updates the payment and records the result, in that order', () => {
+    const { outcome, steps } = play(facts('success'), { stored: 7, payment });
+    expect(steps).toEqual([
+      { step: 'storeCallback' },
+      { step: 'lockPayment' },
+      { step: 'insertLedgerEntry', payment, callbackId: 7 },
+      { step: 'creditBalance', payment },
+      { step: 'updatePayment', paymentId: 'p-1', setStatus: 'success', lastCallbackStatus: 'success' },
+      { step: 'recordResult', callbackId: 7, result: 'credited', reviewReason: undefined },
+    ]);
+    expect(outcome).toEqual({ result: 'credited', paymentId: 'p-1' });
+  });
+
+  it('a redelivered body only counts the delivery', () => {
+    const { outcome, steps } = play(facts('success'), { stored: undefined, payment });
+    expect(steps).toEqual([{ step: 'storeCallback' }, { step: 'countDelivery' }]);
+    expect(outcome).toEqual({ result: 'duplicate', paymentId: 'p-1' });
+  });
+
+  it('credits nothing when the ledger already holds the payment, and says recorded', () => {
+    const { outcome, steps } = play(facts('success'), { stored: 8, payment: { ...payment, status: 'success' }, ledgerWritten: false });
+    expect(steps.map((s) => s.step)).toEqual(['storeCallback', 'lockPayment', 'insertLedgerEntry', 'updatePayment', 'recordResult']);
+    expect(outcome.result).toBe('recorded');
+  });
+
+  it('flags an amount mismatch: no credit, no payment update, the reason recorded', () => {
+    const { outcome, steps } = play(facts('success', 5000), { stored: 9, payment });
+    expect(steps.map((s) => s.step)).toEqual(['storeCallback', 'lockPayment', 'recordResult']);
+    expect(steps.at(-1)).toEqual({
+      step: 'recordResult',
+      callbackId: 9,
+      result: 'flagged',
+      reviewReason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+    });
+    expect(outcome).toEqual({ result: 'flagged', paymentId: 'p-1', reviewReason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT' });
+  });
+
+  it('a canceled callback fails the payment without a credit', () => {
+    const { outcome, steps } = play(facts('canceled'), { stored: 10, payment });
+    expect(steps.map((s) => s.step)).toEqual(['storeCallback', 'lockPayment', 'updatePayment', 'recordResult']);
+    expect(steps[2]).toEqual({ step: 'updatePayment', paymentId: 'p-1', setStatus: 'failed', lastCallbackStatus: 'canceled' });
+    expect(outcome.result).toBe('failed');
+  });
+});
