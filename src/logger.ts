@@ -3,13 +3,11 @@ import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
-// Lines leave in writes of 4 to 4.5 kB (a write per line is a system call per request); a quiet
+// Lines leave in writes of at least 4 kB (a write per line is a system call per request); a quiet
 // service would hold its last lines, an error among them, until the next busy minute, so they are
-// flushed at least this often. The destination measures the chunk it is filling at every line, so
-// its chunks are kept near the write size rather than its 16 kB default.
+// flushed at least this often.
 const FLUSH_EVERY_MS = 1000;
 const MIN_WRITE_BYTES = 4096;
-const MAX_WRITE_BYTES = 4608;
 // How long a stopping process waits for its last lines to be written (a stalled reader of stdout
 // must not keep it from exiting).
 const LAST_LINES_WAIT_MS = 2000;
@@ -17,10 +15,7 @@ const LAST_LINES_WAIT_MS = 2000;
 export function createLogger(options: { level?: string; destination?: NodeJS.WritableStream } = {}): Logger {
   const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
   if (options.destination) return pino({ level, base: undefined }, options.destination);
-  const logger = pino(
-    { level, base: undefined },
-    destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES, maxWrite: MAX_WRITE_BYTES }),
-  );
+  const logger = pino({ level, base: undefined }, destination({ dest: 1, sync: false, minLength: MIN_WRITE_BYTES }));
   setInterval(() => {
     try {
       logger.flush();
