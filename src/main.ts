@@ -70,7 +70,15 @@ async function main(): Promise<void> {
   }
   const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
   if (config.migrateOnStart) await store.migrate();
-  else logger.info('MIGRATE_ON_START=false: expecting the schema to be migrated already (cli migrate)');
+  else {
+    // A schema behind the code would fail the first write that needs what is missing: fail now.
+    const pending = await store.pendingMigrations();
+    if (pending.length > 0) {
+      await store.close();
+      throw new Error(`MIGRATE_ON_START=false, but the schema is behind (${pending.join(', ')} not applied): run \`cli migrate\` first`);
+    }
+    logger.info('MIGRATE_ON_START=false: the schema is current');
+  }
   if (config.demo) {
     await seedDemo(config, store);
     warnDemo(config, logger);
@@ -104,10 +112,11 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
-  // Log lines are buffered; whoever waits for this one (an orchestrator, a test) gets it now.
-  logger.flush();
+  // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
   shutdownOnSignals(server, store, logger);
+  logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
+  // Log lines are buffered; whoever waits for this one gets it now.
+  logger.flush();
 }
 
 main().catch((error: unknown) => {

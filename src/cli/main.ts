@@ -5,6 +5,7 @@ import { DEFAULT_DATABASE_URL } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
+import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { simulate } from './simulate-command.js';
 import {
@@ -32,6 +33,13 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line
+  callbacks review ID --note TEXT [--actor NAME]
+                                    close the review of a flagged callback (audited)
+  adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--actor NAME]
+                                    a signed correction of a balance in minor units, as a ledger entry of its own
+                                    (a negative amount as --amount=-500; audited; the same key again changes
+                                    nothing; a balance made negative is refused)
+  audit list                        every operator action, refused ones too, one JSON object per line
   migrate                           apply the schema migrations and exit; every other store command
                                     refuses a store whose schema is behind
   simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
@@ -57,6 +65,11 @@ const OPTIONS = {
   'bad-signature': { type: 'boolean' },
   flagged: { type: 'boolean' },
   rejected: { type: 'boolean' },
+  note: { type: 'string' },
+  actor: { type: 'string' },
+  reason: { type: 'string' },
+  'idempotency-key': { type: 'string' },
+  'callback-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -134,6 +147,27 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'payments expire':
       print(await withStore((s) => expirePayments(s, values['older-than-days'])));
+      return;
+    case 'callbacks review':
+      print(await withStore((s) => reviewCallback(s, arg, values.note, values.actor)));
+      return;
+    case 'adjustments add':
+      if (arg !== undefined) throw new CliError(ADJUSTMENT_USAGE);
+      print(
+        await withStore((s) =>
+          addAdjustment(s, {
+            customerId: values['customer-id'],
+            amount: values.amount,
+            reason: values.reason,
+            idempotencyKey: values['idempotency-key'],
+            callbackId: values['callback-id'],
+            actor: values.actor,
+          }),
+        ),
+      );
+      return;
+    case 'audit list':
+      for (const entry of await withStore(listAuditLog)) print(entry);
       return;
     case 'callbacks list':
       if (values.rejected) {

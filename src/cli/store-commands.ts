@@ -96,6 +96,9 @@ export async function listCallbacks(store: Store, opts: { paymentId?: string; fl
     last_received_at: c.lastReceivedAt,
     headers: c.headers,
     raw_body: c.rawBody,
+    reviewed_at: c.reviewedAt,
+    reviewed_by: c.reviewedBy,
+    review_note: c.reviewNote,
   }));
 }
 

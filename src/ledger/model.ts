@@ -56,6 +56,10 @@ export interface StoredCallback {
   lastReceivedAt: string;
   rawBody: string;
   headers: Record<string, string>;
+  /** Set once an operator closed the review of a flagged callback. */
+  reviewedAt: string | null;
+  reviewedBy: string | null;
+  reviewNote: string | null;
 }
 
 /** A correctly signed callback refused for breaking the contract: kept aside, never applied. */
@@ -68,4 +72,15 @@ export interface StoredRejectedCallback {
   lastReceivedAt: string;
   rawBody: string;
   headers: Record<string, string>;
+}
+
+/** One operator action, as the audit log keeps it. */
+export interface AuditEntry {
+  id: number;
+  actor: string;
+  action: string;
+  request: unknown;
+  outcome: 'done' | 'refused';
+  result: unknown;
+  createdAt: string;
 }

@@ -8,4 +8,5 @@ export const MIGRATION_NAMES = [
   '0005_accounts_without_rowid_on_sqlite',
   '0006_payment_status_check_as_comparisons_on_sqlite',
   '0007_unsettled_payments_index_on_sqlite',
+  '0008_adjustments_reviews_and_audit_log',
 ] as const;

@@ -275,6 +275,44 @@ function unsettledPaymentsIndexOnSqlite(dialect: Dialect): Migration {
   };
 }
 
+// Operators' corrections and their trail. An adjustment is a ledger entry of its own, signed, never
+// an edit of a credit; its idempotency key makes a retried request write nothing twice. A flagged
+// callback gets a review (who, when, a note) beside it. The audit log holds every operator action,
+// refused ones too, written in the transaction of the action's effect.
+function adjustmentsReviewsAndAuditLog(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? 'integer' : 'bigserial';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('adjustments')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('idempotency_key', 'text', (c) => c.notNull().unique())
+        .addColumn('customer_id', 'text', (c) => c.notNull().references('accounts.customer_id'))
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount <> 0`))
+        .addColumn('currency', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull().check(sql`length(reason) > 0`))
+        .addColumn('callback_id', 'bigint', (c) => c.references('callbacks.id'))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('adjustments_by_customer').on('adjustments').columns(['customer_id', 'id']).execute();
+      await db.schema.alterTable('callbacks').addColumn('reviewed_at', 'text').execute();
+      await db.schema.alterTable('callbacks').addColumn('reviewed_by', 'text').execute();
+      await db.schema.alterTable('callbacks').addColumn('review_note', 'text').execute();
+      await db.schema
+        .createTable('audit_log')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('actor', 'text', (c) => c.notNull())
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('request', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull().check(sql`outcome in ('done', 'refused')`))
+        .addColumn('result', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -283,6 +321,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0005_accounts_without_rowid_on_sqlite': accountsWithoutRowidOnSqlite,
   '0006_payment_status_check_as_comparisons_on_sqlite': paymentStatusCheckAsComparisonsOnSqlite,
   '0007_unsettled_payments_index_on_sqlite': unsettledPaymentsIndexOnSqlite,
+  '0008_adjustments_reviews_and_audit_log': adjustmentsReviewsAndAuditLog,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -4,10 +4,19 @@
 // concurrency or instance of callback deliveries.
 import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
 import { callbackPlan, runPlanAsync, type StepAnswer } from '../ledger/callback-plan.js';
+import {
+  judgeAdjustment,
+  judgeReview,
+  type AdjustmentOutcome,
+  type AdjustmentRequest,
+  type ReviewOutcome,
+  type ReviewRequest,
+} from '../ledger/operator-rules.js';
 import { depositRefusal } from '../ledger/deposit-rules.js';
-import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
+import type { Account, AuditEntry, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
+import { auditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
 import {
@@ -67,6 +76,9 @@ function toStoredCallback(row: Selectable<CallbacksTable>): StoredCallback {
     lastReceivedAt: row.last_received_at,
     rawBody: row.raw_body,
     headers: JSON.parse(row.headers) as Record<string, string>,
+    reviewedAt: row.reviewed_at,
+    reviewedBy: row.reviewed_by,
+    reviewNote: row.review_note,
   };
 }
 
@@ -334,6 +346,104 @@ export class PostgresStore implements Store {
       if (filter.flagged) query = query.where('review_reason', 'is not', null);
       return (await query.orderBy('id').execute()).map(toStoredCallback);
     });
+  }
+
+  async addAdjustment(request: AdjustmentRequest): Promise<AdjustmentOutcome> {
+    return this.write(async (trx): Promise<AdjustmentOutcome> => {
+      // The account row locked first: concurrent adjustments of one balance queue up on it.
+      const accountRow = await trx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('customer_id', '=', request.customerId)
+        .forUpdate()
+        .executeTakeFirst();
+      const earlierRow = await trx
+        .selectFrom('adjustments')
+        .selectAll()
+        .where('idempotency_key', '=', request.idempotencyKey)
+        .executeTakeFirst();
+      const earlier = earlierRow && toAdjustment(earlierRow);
+      const callbackExists =
+        request.callbackId !== undefined &&
+        (await trx.selectFrom('callbacks').select('id').where('id', '=', request.callbackId).executeTakeFirst()) !== undefined;
+      const judged = judgeAdjustment(request, accountRow && toAccount(accountRow), earlier, callbackExists);
+      if ('refused' in judged) {
+        await trx
+          .insertInto('audit_log')
+          .values(auditRow(request.actor, 'adjustments.add', request, judged))
+          .execute();
+        return judged;
+      }
+      // A retried request: the first answer, and nothing written.
+      if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
+      const now = new Date().toISOString();
+      const row = await trx
+        .insertInto('adjustments')
+        .values({
+          idempotency_key: request.idempotencyKey,
+          customer_id: request.customerId,
+          amount: request.amount,
+          currency: judged.account.currency,
+          reason: request.reason,
+          callback_id: request.callbackId ?? null,
+          actor: request.actor,
+          created_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await trx
+        .updateTable('accounts')
+        .set({ balance: sql`balance + ${request.amount}`, updated_at: now })
+        .where('customer_id', '=', request.customerId)
+        .execute();
+      const outcome = { adjustment: toAdjustment(row), balance: judged.account.balance + request.amount, replayed: false };
+      await trx
+        .insertInto('audit_log')
+        .values(auditRow(request.actor, 'adjustments.add', request, outcome))
+        .execute();
+      return outcome;
+    });
+  }
+
+  reviewCallback(request: ReviewRequest): Promise<ReviewOutcome> {
+    return this.write(async (trx): Promise<ReviewOutcome> => {
+      const row = await trx
+        .selectFrom('callbacks')
+        .select(['id', 'review_reason', 'reviewed_at', 'reviewed_by'])
+        .where('id', '=', request.callbackId)
+        .forUpdate()
+        .executeTakeFirst();
+      const callback = row && {
+        id: int(row.id),
+        reviewReason: row.review_reason,
+        reviewedAt: row.reviewed_at,
+        reviewedBy: row.reviewed_by,
+      };
+      const judged = judgeReview(request, callback);
+      if ('refused' in judged) {
+        await trx
+          .insertInto('audit_log')
+          .values(auditRow(request.actor, 'callbacks.review', request, judged))
+          .execute();
+        return judged;
+      }
+      const now = new Date().toISOString();
+      await trx
+        .updateTable('callbacks')
+        .set({ reviewed_at: now, reviewed_by: request.actor, review_note: request.note })
+        .where('id', '=', request.callbackId)
+        .execute();
+      const outcome = { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } };
+      await trx
+        .insertInto('audit_log')
+        .values(auditRow(request.actor, 'callbacks.review', request, outcome))
+        .execute();
+      return outcome;
+    });
+  }
+
+  listAuditLog(): Promise<AuditEntry[]> {
+    return this.guard(async () => (await this.db.selectFrom('audit_log').selectAll().orderBy('id').execute()).map(toAuditEntry));
   }
 
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {

@@ -37,6 +37,33 @@ export interface CallbacksTable {
   deliveries: number;
   result: string;
   review_reason: string | null;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_note: string | null;
+}
+
+/** Operators' signed corrections of a balance: ledger entries of their own. */
+export interface AdjustmentsTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  customer_id: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  callback_id: number | null;
+  actor: string;
+  created_at: string;
+}
+
+/** Every operator action, refused ones too. `request` and `result` are JSON. */
+export interface AuditLogTable {
+  id: Generated<number>;
+  actor: string;
+  action: string;
+  request: string;
+  outcome: 'done' | 'refused';
+  result: string;
+  created_at: string;
 }
 
 /** Signed callbacks that broke the contract: kept for review, never applied. */
@@ -67,4 +94,6 @@ export interface Database {
   callbacks: CallbacksTable;
   ledger_entries: LedgerEntriesTable;
   rejected_callbacks: RejectedCallbacksTable;
+  adjustments: AdjustmentsTable;
+  audit_log: AuditLogTable;
 }

@@ -1,7 +1,9 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
+import type { AdjustmentOutcome, AdjustmentRequest, ReviewOutcome, ReviewRequest } from '../ledger/operator-rules.js';
 import type {
   Account,
+  AuditEntry,
   CallbackFacts,
   CallbackOutcome,
   Payment,
@@ -88,6 +90,16 @@ export interface Store {
   listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
   /** The signed callbacks refused for breaking the contract, oldest first. */
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]>;
+  /**
+   * Writes a signed correction of a balance as a ledger entry of its own and moves the balance, with
+   * its audit-log row, in one transaction; a refusal (operator-rules.ts) is audited too. The same
+   * idempotency key again answers the first adjustment and writes nothing.
+   */
+  addAdjustment(request: AdjustmentRequest): Promise<AdjustmentOutcome>;
+  /** Closes the review of a flagged callback with a note, audited in the same transaction. */
+  reviewCallback(request: ReviewRequest): Promise<ReviewOutcome>;
+  /** Every operator action, oldest first. */
+  listAuditLog(): Promise<AuditEntry[]>;
   /**
    * Reports every write batch the store commits from now on to `listener` (which replaces any
    * earlier one): how many writes shared the commit and how long it took. Only a store that

@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATION_NAMES } from '../../src/store/migration-names.js';
 import { openStore } from '../../src/store/open-store.js';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { runCli } from '../support/processes.js';
+import { DEMO_SECRET } from '../support/platform.js';
+import { runCli, startServiceProcess } from '../support/processes.js';
 
 describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
   let database: TestDatabase;
@@ -41,6 +42,17 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
     expect(await pending()).toEqual([]);
     expect((await runCli(['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'], env)).code).toBe(0);
     expect(await runCli(['migrate'], env)).toEqual({ code: 0, stdout: '', stderr: 'the schema is current: nothing to apply\n' });
+  });
+
+  it('the service with MIGRATE_ON_START=false refuses to start on a schema that is behind, and starts once migrated', async () => {
+    const serviceEnv = { ...env, MIGRATE_ON_START: 'false', KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) };
+    await expect(startServiceProcess(serviceEnv)).rejects.toThrow(
+      /exited with 1:[\s\S]*MIGRATE_ON_START=false, but the schema is behind \(0001_initial, /,
+    );
+    expect(await pending()).toEqual([...MIGRATION_NAMES]);
+    await runCli(['migrate'], env);
+    const service = await startServiceProcess(serviceEnv);
+    expect(await service.stop()).toBe(0);
   });
 
   it('lists the rejected callbacks with --rejected, and refuses it mixed with other filters', async () => {

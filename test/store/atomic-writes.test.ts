@@ -44,7 +44,7 @@ const incoming = (paymentId: string, status = 'success', amount = 10000) => ({
 });
 
 /** Each write a Store makes, with arguments that make it write: what a unit of each kind does. */
-function everyWrite(store: Store, pending: string, credited: string): Array<[string, () => Promise<unknown>]> {
+function everyWrite(store: Store, { pending, credited, flagged }: Seeded): Array<[string, () => Promise<unknown>]> {
   return [
     ['addAccount', () => store.addAccount({ customerId: 'acc-new', currency: 'KZT' })],
     ['ensureAccount', () => store.ensureAccount({ customerId: 'acc-ensured', currency: 'KZT' })],
@@ -59,11 +59,29 @@ function everyWrite(store: Store, pending: string, credited: string): Array<[str
       'keepRejectedCallback',
       () => store.keepRejectedCallback({ rawBody: '{"payment":{}}', headers: {}, receivedAt: new Date(), reason: 'x' }),
     ],
+    [
+      'addAdjustment',
+      () =>
+        store.addAdjustment({ customerId: 'acc-1', amount: -500, reason: 'r', idempotencyKey: 'k-new', callbackId: flagged, actor: 'op' }),
+    ],
+    [
+      'addAdjustment (refused)',
+      () => store.addAdjustment({ customerId: 'acc-1', amount: -(10 ** 9), reason: 'r', idempotencyKey: 'k-2', actor: 'op' }),
+    ],
+    ['reviewCallback', () => store.reviewCallback({ callbackId: flagged, note: 'checked', actor: 'op' })],
+    ['reviewCallback (refused)', () => store.reviewCallback({ callbackId: 10 ** 6, note: 'checked', actor: 'op' })],
   ];
 }
 
-/** An account, a pending payment, and a credited one whose callback is stored: every write has work. */
-async function seed(store: Store): Promise<{ pending: string; credited: string }> {
+interface Seeded {
+  pending: string;
+  credited: string;
+  /** A stored callback flagged for review. */
+  flagged: number;
+}
+
+/** An account, a pending payment, a credited one, a flagged callback: every write has work. */
+async function seed(store: Store): Promise<Seeded> {
   await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
   const open = async (paymentId: string) => {
     const opening = await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 10000, currency: 'KZT' });
@@ -72,7 +90,9 @@ async function seed(store: Store): Promise<{ pending: string; credited: string }
   await open('pay-pending');
   await open('pay-credited');
   expect((await store.applyCallback(incoming('pay-credited'))).result).toBe('credited');
-  return { pending: 'pay-pending', credited: 'pay-credited' };
+  expect((await store.applyCallback(incoming('seed-never-issued'))).result).toBe('flagged');
+  const [flagged] = await store.listCallbacks({ flagged: true });
+  return { pending: 'pay-pending', credited: 'pay-credited', flagged: flagged!.id };
 }
 
 async function expectNothingCommitted(
@@ -146,9 +166,9 @@ describe('all-or-nothing write units: SQLite', () => {
   });
 
   it('keeps nothing of any write unit that fails after its first statement', async () => {
-    const { pending, credited } = await seed(store);
+    const seeded = await seed(store);
     ran.clear();
-    for (const [name, write] of everyWrite(store, pending, credited)) {
+    for (const [name, write] of everyWrite(store, seeded)) {
       await expectNothingCommitted(write, fault, () => storeDigest(database.url), name);
       fault.armed = false;
     }
@@ -213,8 +233,8 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
   });
 
   it('keeps nothing of any write unit that fails after its first statement', async () => {
-    const { pending, credited } = await seed(store);
-    for (const [name, write] of everyWrite(store, pending, credited)) {
+    const seeded = await seed(store);
+    for (const [name, write] of everyWrite(store, seeded)) {
       const opened = transactions;
       await expectNothingCommitted(write, fault, digest, name);
       expect(transactions, `${name} ran in a transaction`).toBe(opened + 1);

@@ -209,4 +209,134 @@ describe.each(backends())('store conformance: %s', (backend) => {
       ]);
     });
   });
+
+  describe('operators: adjustments and reviews, audited', () => {
+    const flaggedCallback = async () => {
+      const payment = await deposit(10000);
+      expect((await store.applyCallback(callback({ paymentId: payment.paymentId, amount: 5000 }))).result).toBe('flagged');
+      return (await store.listCallbacks({ paymentId: payment.paymentId }))[0]!;
+    };
+
+    it('adds an adjustment as an entry of its own, moves the balance, and audits it', async () => {
+      const flagged = await flaggedCallback();
+      const request = {
+        customerId: 'acc-1',
+        amount: 5000,
+        reason: 'paid 50.00 at the terminal',
+        idempotencyKey: 'adj-1',
+        callbackId: flagged.id,
+        actor: 'anna',
+      };
+      const outcome = await store.addAdjustment(request);
+      expect(outcome).toEqual({
+        adjustment: {
+          id: expect.any(Number) as unknown,
+          customerId: 'acc-1',
+          amount: 5000,
+          currency: 'KZT',
+          reason: 'paid 50.00 at the terminal',
+          idempotencyKey: 'adj-1',
+          callbackId: flagged.id,
+          actor: 'anna',
+          createdAt: expect.any(String) as unknown,
+        },
+        balance: 5000,
+        replayed: false,
+      });
+      expect(await balance()).toBe(5000);
+      expect(await store.listAuditLog()).toEqual([
+        {
+          id: expect.any(Number) as unknown,
+          actor: 'anna',
+          action: 'adjustments.add',
+          request,
+          outcome: 'done',
+          result: JSON.parse(JSON.stringify(outcome)) as unknown,
+          createdAt: expect.any(String) as unknown,
+        },
+      ]);
+    });
+
+    it('answers the same idempotency key with the first adjustment and writes nothing', async () => {
+      const request = { customerId: 'acc-1', amount: 700, reason: 'goodwill', idempotencyKey: 'adj-2', actor: 'anna' };
+      const first = await store.addAdjustment(request);
+      const again = await Promise.all([store.addAdjustment(request), store.addAdjustment(request)]);
+      expect(again).toEqual([
+        { ...first, replayed: true },
+        { ...first, replayed: true },
+      ]);
+      expect(await balance()).toBe(700);
+      expect(await store.listAuditLog()).toHaveLength(1);
+    });
+
+    it('refuses, and audits the refusal, a balance made negative, a reused key, an unknown account or callback', async () => {
+      await store.addAdjustment({ customerId: 'acc-1', amount: 300, reason: 'goodwill', idempotencyKey: 'adj-3', actor: 'anna' });
+      const refusals = [
+        await store.addAdjustment({ customerId: 'acc-1', amount: -301, reason: 'reversal', idempotencyKey: 'adj-4', actor: 'anna' }),
+        await store.addAdjustment({ customerId: 'acc-1', amount: 1, reason: 'other', idempotencyKey: 'adj-3', actor: 'anna' }),
+        await store.addAdjustment({ customerId: 'nobody', amount: 1, reason: 'x', idempotencyKey: 'adj-5', actor: 'anna' }),
+        await store.addAdjustment({
+          customerId: 'acc-1',
+          amount: 1,
+          reason: 'x',
+          idempotencyKey: 'adj-6',
+          callbackId: 999_999,
+          actor: 'anna',
+        }),
+        await store.addAdjustment({ customerId: 'acc-1', amount: 0, reason: 'x', idempotencyKey: 'adj-7', actor: 'anna' }),
+      ];
+      expect(refusals.map((r) => ('refused' in r ? r.refused.reason : 'written'))).toEqual([
+        'negative_balance',
+        'idempotency_conflict',
+        'not_found',
+        'not_found',
+        'invalid',
+      ]);
+      expect(await balance()).toBe(300);
+      const audit = await store.listAuditLog();
+      expect(audit.map((e) => e.outcome)).toEqual(['done', 'refused', 'refused', 'refused', 'refused', 'refused']);
+      // A negative adjustment within the balance is fine.
+      expect(
+        await store.addAdjustment({ customerId: 'acc-1', amount: -300, reason: 'reversal', idempotencyKey: 'adj-8', actor: 'anna' }),
+      ).toMatchObject({ balance: 0 });
+    });
+
+    it('closes the review of a flagged callback once, with who, when and a note; refuses the rest', async () => {
+      const flagged = await flaggedCallback();
+      const reviewed = await store.reviewCallback({ callbackId: flagged.id, note: 'customer paid 50.00; adjusted', actor: 'anna' });
+      expect(reviewed).toEqual({
+        reviewed: { id: flagged.id, reviewReason: flagged.reviewReason, reviewedAt: expect.any(String) as unknown, reviewedBy: 'anna' },
+      });
+      const [stored] = await store.listCallbacks({ paymentId: flagged.paymentId });
+      expect(stored).toMatchObject({
+        reviewedBy: 'anna',
+        reviewNote: 'customer paid 50.00; adjusted',
+        reviewedAt: expect.any(String) as unknown,
+      });
+
+      const payment = await deposit(100);
+      await store.applyCallback(callback({ paymentId: payment.paymentId, amount: 100 }));
+      const [credited] = await store.listCallbacks({ paymentId: payment.paymentId });
+      const refusals = [
+        await store.reviewCallback({ callbackId: flagged.id, note: 'again', actor: 'ben' }),
+        await store.reviewCallback({ callbackId: credited!.id, note: 'x', actor: 'ben' }),
+        await store.reviewCallback({ callbackId: 999_999, note: 'x', actor: 'ben' }),
+        await store.reviewCallback({ callbackId: flagged.id, note: ' ', actor: 'ben' }),
+      ];
+      expect(refusals.map((r) => ('refused' in r ? r.refused.reason : 'reviewed'))).toEqual([
+        'already_reviewed',
+        'not_flagged',
+        'not_found',
+        'invalid',
+      ]);
+      expect((await store.listCallbacks({ paymentId: flagged.paymentId }))[0]).toMatchObject({ reviewedBy: 'anna' });
+      expect((await store.listAuditLog()).map((e) => `${e.action} ${e.outcome}`)).toEqual([
+        'callbacks.review done',
+        'callbacks.review refused',
+        'callbacks.review refused',
+        'callbacks.review refused',
+        'callbacks.review refused',
+      ]);
+    });
+  });
 });

@@ -42,6 +42,9 @@ export interface CallbackRow {
   last_received_at: string;
   raw_body: string;
   headers: string;
+  reviewed_at: string | null;
+  reviewed_by: string | null;
+  review_note: string | null;
 }
 
 export const toAccount = (r: AccountRow): Account => ({
@@ -77,4 +80,7 @@ export const toStoredCallback = (r: CallbackRow): StoredCallback => ({
   lastReceivedAt: r.last_received_at,
   rawBody: r.raw_body,
   headers: JSON.parse(r.headers) as Record<string, string>,
+  reviewedAt: r.reviewed_at,
+  reviewedBy: r.reviewed_by,
+  reviewNote: r.review_note,
 });

@@ -3,8 +3,10 @@
 // writer thread for a database file, this connection for an in-memory one — as named operations
 // (write-operations.ts), group-committed.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Account, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../../ledger/model.js';
+import type { Account, AuditEntry, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
+import type { AdjustmentOutcome, AdjustmentRequest, ReviewOutcome, ReviewRequest } from '../../ledger/operator-rules.js';
+import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from '../operator-rows.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
 import type {
   CallbackFilter,
@@ -206,6 +208,18 @@ export class SqliteStore implements Store {
         .all(...params)
         .map(toStoredCallback);
     });
+  }
+
+  addAdjustment(request: AdjustmentRequest): Promise<AdjustmentOutcome> {
+    return this.writer.run('addAdjustment', request);
+  }
+
+  reviewCallback(request: ReviewRequest): Promise<ReviewOutcome> {
+    return this.writer.run('reviewCallback', request);
+  }
+
+  listAuditLog(): Promise<AuditEntry[]> {
+    return this.read(() => this.db.prepare<[], AuditRow>(`select ${AUDIT_COLUMNS} from audit_log order by id`).all().map(toAuditEntry));
   }
 
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {

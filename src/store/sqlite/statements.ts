@@ -3,6 +3,7 @@
 // parameters by position (named in a comment): binding by name looks every name up on the
 // argument object, a seventh of a callback's time on the writer thread.
 import type BetterSqlite3 from 'better-sqlite3';
+import { ADJUSTMENT_COLUMNS, type AdjustmentRow } from '../operator-rows.js';
 import { ACCOUNT_COLUMNS, PAYMENT_COLUMNS, type AccountRow, type PaymentRow } from './rows.js';
 
 /**
@@ -59,6 +60,20 @@ function prepareAll(db: BetterSqlite3.Database) {
        on conflict (body_sha256) do update set deliveries = rejected_callbacks.deliveries + 1, last_received_at = @now`,
     ),
     expire: prepare(`update payments set status = 'expired', updated_at = ? where status = 'pending' and ${UNSETTLED} and created_at < ?`),
+    adjustmentByKey: prepare<AdjustmentRow>(`select ${ADJUSTMENT_COLUMNS} from adjustments where idempotency_key = ?`),
+    insertAdjustment: prepare<AdjustmentRow>(
+      `insert into adjustments (idempotency_key, customer_id, amount, currency, reason, callback_id, actor, created_at)
+       values (@idempotencyKey, @customerId, @amount, @currency, @reason, @callbackId, @actor, @now) returning ${ADJUSTMENT_COLUMNS}`,
+    ),
+    callbackReview: prepare<{ id: number; review_reason: string | null; reviewed_at: string | null; reviewed_by: string | null }>(
+      'select id, review_reason, reviewed_at, reviewed_by from callbacks where id = ?',
+    ),
+    // now, actor, note, id
+    setReview: prepare('update callbacks set reviewed_at = ?, reviewed_by = ?, review_note = ? where id = ?'),
+    insertAudit: prepare(
+      `insert into audit_log (actor, action, request, outcome, result, created_at)
+       values (@actor, @action, @request, @outcome, @result, @created_at)`,
+    ),
     ping: prepare('select 1'),
   };
 }

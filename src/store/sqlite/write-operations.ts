@@ -3,6 +3,15 @@
 // cross that thread boundary as they are. A callback follows the ledger's plan (callback-plan.ts);
 // the unique key on ledger_entries.payment_id still makes a second credit impossible.
 import { callbackPlan, runPlan, type StepAnswer } from '../../ledger/callback-plan.js';
+import {
+  judgeAdjustment,
+  judgeReview,
+  type AdjustmentOutcome,
+  type AdjustmentRequest,
+  type ReviewOutcome,
+  type ReviewRequest,
+} from '../../ledger/operator-rules.js';
+import { auditRow, toAdjustment } from '../operator-rows.js';
 import { depositRefusal } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome } from '../../ledger/model.js';
 import {
@@ -120,6 +129,44 @@ export const writeOperations = {
           return;
       }
     });
+  },
+
+  addAdjustment(sql: Statements, request: AdjustmentRequest): AdjustmentOutcome {
+    const earlierRow = sql.adjustmentByKey.get(request.idempotencyKey);
+    const earlier = earlierRow && toAdjustment(earlierRow);
+    const accountRow = sql.account.get(request.customerId);
+    const account = accountRow && toAccount(accountRow);
+    const callbackExists = request.callbackId !== undefined && sql.callbackReview.get(request.callbackId) !== undefined;
+    const judged = judgeAdjustment(request, account, earlier, callbackExists);
+    if ('refused' in judged) {
+      sql.insertAudit.run(auditRow(request.actor, 'adjustments.add', request, judged));
+      return judged;
+    }
+    // A retried request: the first answer, and nothing written.
+    if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
+    const now = nowText();
+    const adjustment = toAdjustment(
+      sql.insertAdjustment.get({ ...request, callbackId: request.callbackId ?? null, currency: judged.account.currency, now })!,
+    );
+    sql.credit.run(request.amount, now, request.customerId);
+    const outcome = { adjustment, balance: judged.account.balance + request.amount, replayed: false };
+    sql.insertAudit.run(auditRow(request.actor, 'adjustments.add', request, outcome));
+    return outcome;
+  },
+
+  reviewCallback(sql: Statements, request: ReviewRequest): ReviewOutcome {
+    const row = sql.callbackReview.get(request.callbackId);
+    const callback = row && { id: row.id, reviewReason: row.review_reason, reviewedAt: row.reviewed_at, reviewedBy: row.reviewed_by };
+    const judged = judgeReview(request, callback);
+    if ('refused' in judged) {
+      sql.insertAudit.run(auditRow(request.actor, 'callbacks.review', request, judged));
+      return judged;
+    }
+    const now = nowText();
+    sql.setReview.run(now, request.actor, request.note, request.callbackId);
+    const outcome = { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } };
+    sql.insertAudit.run(auditRow(request.actor, 'callbacks.review', request, outcome));
+    return outcome;
   },
 
   keepRejectedCallback(sql: Statements, callback: RejectedCallbackToKeep): void {

@@ -1,0 +1,82 @@
+// The operator's corrections from the command line: an adjustment of a balance, the review of a
+// flagged callback, and the audit log they are written to. A refusal is audited by the store and
+// reported here with exit code 1.
+import { userInfo } from 'node:os';
+import type { Adjustment, OperatorRefusal } from '../ledger/operator-rules.js';
+import type { Store } from '../store/store.js';
+import { CliError } from './cli-error.js';
+
+/** Who acts: `--actor`, or the operating-system user running the command. */
+export const actorOf = (given: string | undefined): string => given || `cli:${userInfo().username}`;
+
+const WHOLE = /^-?(0|[1-9][0-9]*)$/;
+
+function wholeNumber(text: string | undefined, option: string, usage: string): number {
+  const value = Number(text);
+  if (text === undefined || !WHOLE.test(text) || !Number.isSafeInteger(value))
+    throw new CliError(`${option} takes a whole number\n${usage}`);
+  return value;
+}
+
+const refusal = (refused: OperatorRefusal): CliError => new CliError(`refused (${refused.reason}): ${refused.message}`, 1);
+
+const adjustmentJson = (a: Adjustment) => ({
+  id: a.id,
+  customer_id: a.customerId,
+  amount: a.amount,
+  currency: a.currency,
+  reason: a.reason,
+  idempotency_key: a.idempotencyKey,
+  callback_id: a.callbackId,
+  actor: a.actor,
+  created_at: a.createdAt,
+});
+
+export interface AdjustmentOptions {
+  customerId?: string;
+  amount?: string;
+  reason?: string;
+  idempotencyKey?: string;
+  callbackId?: string;
+  actor?: string;
+}
+
+export const ADJUSTMENT_USAGE =
+  'usage: adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--actor NAME] (a negative amount as --amount=-500)';
+
+export async function addAdjustment(store: Store, options: AdjustmentOptions) {
+  const { customerId, reason, idempotencyKey } = options;
+  if (!customerId || !reason || !idempotencyKey) throw new CliError(ADJUSTMENT_USAGE);
+  const outcome = await store.addAdjustment({
+    customerId,
+    amount: wholeNumber(options.amount, '--amount', ADJUSTMENT_USAGE),
+    reason,
+    idempotencyKey,
+    ...(options.callbackId !== undefined && { callbackId: wholeNumber(options.callbackId, '--callback-id', ADJUSTMENT_USAGE) }),
+    actor: actorOf(options.actor),
+  });
+  if ('refused' in outcome) throw refusal(outcome.refused);
+  return { adjustment: adjustmentJson(outcome.adjustment), balance: outcome.balance, replayed: outcome.replayed };
+}
+
+export const REVIEW_USAGE = 'usage: callbacks review ID --note TEXT [--actor NAME]';
+
+export async function reviewCallback(store: Store, id: string | undefined, note: string | undefined, actor: string | undefined) {
+  if (!note) throw new CliError(REVIEW_USAGE);
+  const outcome = await store.reviewCallback({ callbackId: wholeNumber(id, 'ID', REVIEW_USAGE), note, actor: actorOf(actor) });
+  if ('refused' in outcome) throw refusal(outcome.refused);
+  const { id: callbackId, reviewReason, reviewedAt, reviewedBy } = outcome.reviewed;
+  return { id: callbackId, review_reason: reviewReason, reviewed_at: reviewedAt, reviewed_by: reviewedBy, review_note: note };
+}
+
+export async function listAuditLog(store: Store) {
+  return (await store.listAuditLog()).map((e) => ({
+    id: e.id,
+    actor: e.actor,
+    action: e.action,
+    outcome: e.outcome,
+    request: e.request,
+    result: e.result,
+    created_at: e.createdAt,
+  }));
+}

@@ -1,0 +1,127 @@
+// What an operator may do to the ledger: adjust a balance with a signed entry of its own, and close
+// the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
+// the effect and its audit-log row, so the account and callback judged are those written to.
+import type { Account } from './model.js';
+
+/** A correction of a balance in minor units, positive or negative; never an edit of a credit. */
+export interface AdjustmentRequest {
+  customerId: string;
+  amount: number;
+  reason: string;
+  /** The same key again answers the first adjustment and writes nothing. */
+  idempotencyKey: string;
+  /** The stored callback the adjustment settles, if any. */
+  callbackId?: number;
+  /** Who asks: an operator's or a token's name. */
+  actor: string;
+}
+
+export interface Adjustment {
+  id: number;
+  customerId: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  idempotencyKey: string;
+  callbackId: number | null;
+  actor: string;
+  createdAt: string;
+}
+
+export interface ReviewRequest {
+  callbackId: number;
+  note: string;
+  actor: string;
+}
+
+/** A stored callback as a review judges it. */
+export interface ReviewedCallback {
+  id: number;
+  reviewReason: string | null;
+  reviewedAt: string | null;
+  reviewedBy: string | null;
+}
+
+export type OperatorRefusal = {
+  reason: 'not_found' | 'invalid' | 'negative_balance' | 'idempotency_conflict' | 'not_flagged' | 'already_reviewed';
+  message: string;
+};
+
+export type AdjustmentOutcome = { adjustment: Adjustment; balance: number; replayed: boolean } | { refused: OperatorRefusal };
+export type ReviewOutcome = { reviewed: ReviewedCallback } | { refused: OperatorRefusal };
+
+const sameRequest = (first: Adjustment, request: AdjustmentRequest): boolean =>
+  first.customerId === request.customerId &&
+  first.amount === request.amount &&
+  first.reason === request.reason &&
+  first.callbackId === (request.callbackId ?? null);
+
+/**
+ * Whether an adjustment may be written: the account it moves, or why not. `earlier` is the
+ * adjustment already stored under the request's idempotency key; `callbackExists` whether the
+ * callback it names is stored.
+ */
+export function judgeAdjustment(
+  request: AdjustmentRequest,
+  account: Account | undefined,
+  earlier: Adjustment | undefined,
+  callbackExists: boolean,
+): { refused: OperatorRefusal } | { account: Account } {
+  const refused = adjustmentRefusal(request, account, earlier, callbackExists);
+  return refused || !account
+    ? { refused: refused ?? { reason: 'not_found', message: `account ${request.customerId} does not exist` } }
+    : { account };
+}
+
+function adjustmentRefusal(
+  request: AdjustmentRequest,
+  account: Account | undefined,
+  earlier: Adjustment | undefined,
+  callbackExists: boolean,
+): OperatorRefusal | undefined {
+  if (earlier && !sameRequest(earlier, request)) {
+    return {
+      reason: 'idempotency_conflict',
+      message: `idempotency key ${request.idempotencyKey} was used for another adjustment (#${earlier.id}: ${earlier.amount} to ${earlier.customerId}); use a new key`,
+    };
+  }
+  if (!Number.isSafeInteger(request.amount) || request.amount === 0) {
+    return { reason: 'invalid', message: 'amount must be a non-zero whole number of minor units' };
+  }
+  if (request.reason.trim() === '') return { reason: 'invalid', message: 'reason must say why the balance is corrected' };
+  if (request.idempotencyKey.trim() === '') return { reason: 'invalid', message: 'idempotency key must not be empty' };
+  if (!account) return { reason: 'not_found', message: `account ${request.customerId} does not exist` };
+  if (request.callbackId !== undefined && !callbackExists)
+    return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
+  if (!earlier && account.balance + request.amount < 0) {
+    return {
+      reason: 'negative_balance',
+      message: `adjustment of ${request.amount} would make the balance of ${request.customerId} negative (${account.balance} ${account.currency})`,
+    };
+  }
+  return undefined;
+}
+
+/** Whether a callback's review may be closed: the callback, or why not. */
+export function judgeReview(
+  request: ReviewRequest,
+  callback: ReviewedCallback | undefined,
+): { refused: OperatorRefusal } | { callback: ReviewedCallback } {
+  const refused = reviewRefusal(request, callback);
+  return refused || !callback
+    ? { refused: refused ?? { reason: 'not_found', message: `callback ${request.callbackId} does not exist` } }
+    : { callback };
+}
+
+function reviewRefusal(request: ReviewRequest, callback: ReviewedCallback | undefined): OperatorRefusal | undefined {
+  if (request.note.trim() === '') return { reason: 'invalid', message: 'note must say what was found' };
+  if (!callback) return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
+  if (callback.reviewReason === null) return { reason: 'not_flagged', message: `callback ${request.callbackId} is not flagged for review` };
+  if (callback.reviewedAt !== null) {
+    return {
+      reason: 'already_reviewed',
+      message: `callback ${request.callbackId} was reviewed by ${callback.reviewedBy} at ${callback.reviewedAt}`,
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,90 @@
+// The review story from the command line: a callback whose amount differs from its deposit is
+// flagged; the operator adjusts the balance with a reference to it, closes its review, and the audit
+// log shows both. The adjustment sent twice changes the balance once.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { addAdjustment, listAuditLog } from '../../src/cli/operator-commands.js';
+import type { listCallbacks, showAccount } from '../../src/cli/store-commands.js';
+import { openStore } from '../../src/store/open-store.js';
+import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { runCli } from '../support/processes.js';
+
+type Printed<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
+
+describe.each(backends())('operator corrections from the CLI on %s', (backend) => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  const cli = async (...args: string[]) => {
+    const run = await runCli(args, env);
+    expect(run.stderr, args.join(' ')).toBe('');
+    expect(run.code).toBe(0);
+    return run.stdout;
+  };
+  const lines = <T>(text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as T);
+
+  beforeEach(async () => {
+    database = await createTestDatabase(backend);
+    env = { DATABASE_URL: database.url };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    await cli('accounts', 'add', '--customer-id', 'acc-1', '--currency', 'KZT');
+    // A deposit of 100.00 whose callback says 50.00: stored, flagged, nothing credited.
+    const store = await openStore(database.url);
+    try {
+      const opening = await store.openPayment({ paymentId: 'pay-1', projectId: 1234, customerId: 'acc-1', amount: 10000, currency: 'KZT' });
+      expect('opened' in opening).toBe(true);
+      const facts = { projectId: 1234, paymentId: 'pay-1', status: 'success', amount: 5000, currency: 'KZT' };
+      const outcome = await store.applyCallback({ facts, rawBody: JSON.stringify(facts), headers: {}, receivedAt: new Date() });
+      expect(outcome.result).toBe('flagged');
+    } finally {
+      await store.close();
+    }
+  });
+  afterEach(() => database?.drop());
+
+  it('adjusts once with a reference to the flagged callback, closes its review, and audits both', async () => {
+    const [flagged] = lines<Printed<typeof listCallbacks>[number]>(await cli('callbacks', 'list', '--flagged'));
+    expect(flagged).toMatchObject({
+      payment_id: 'pay-1',
+      review_reason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+      reviewed_at: null,
+    });
+
+    const adjust = ['adjustments', 'add', '--customer-id', 'acc-1', '--amount', '5000', '--reason', 'paid 50.00 at the terminal'];
+    const withKey = [...adjust, '--idempotency-key', 'case-1', '--callback-id', String(flagged!.id), '--actor', 'anna'];
+    const first = JSON.parse(await cli(...withKey)) as Printed<typeof addAdjustment>;
+    expect(first).toMatchObject({ balance: 5000, replayed: false, adjustment: { amount: 5000, callback_id: flagged!.id, actor: 'anna' } });
+    const again = JSON.parse(await cli(...withKey)) as Printed<typeof addAdjustment>;
+    expect(again).toEqual({ ...first, replayed: true });
+    expect((JSON.parse(await cli('accounts', 'show', 'acc-1')) as Printed<typeof showAccount>).balance).toBe(5000);
+
+    const negative = await runCli([...adjust.slice(0, 4), '--amount=-6000', '--reason', 'x', '--idempotency-key', 'case-2'], env);
+    expect(negative.code).toBe(1);
+    expect(negative.stderr).toMatch(/^refused \(negative_balance\): adjustment of -6000 would make the balance of acc-1 negative/);
+
+    await cli('callbacks', 'review', String(flagged!.id), '--note', 'customer paid 50.00; adjusted', '--actor', 'anna');
+    const [reviewed] = lines<Printed<typeof listCallbacks>[number]>(await cli('callbacks', 'list', '--flagged'));
+    expect(reviewed).toMatchObject({ reviewed_by: 'anna', review_note: 'customer paid 50.00; adjusted' });
+    expect((await runCli(['callbacks', 'review', String(flagged!.id), '--note', 'again'], env)).code).toBe(1);
+
+    const audit = lines<Printed<typeof listAuditLog>[number]>(await cli('audit', 'list'));
+    expect(audit.map((e) => [e.action, e.outcome, e.actor])).toEqual([
+      ['adjustments.add', 'done', 'anna'],
+      ['adjustments.add', 'refused', expect.stringMatching(/^cli:/) as unknown],
+      ['callbacks.review', 'done', 'anna'],
+      ['callbacks.review', 'refused', expect.stringMatching(/^cli:/) as unknown],
+    ]);
+  });
+
+  it('refuses a bad command line with its usage and writes nothing', async () => {
+    const run = await runCli(
+      ['adjustments', 'add', '--customer-id', 'acc-1', '--amount', '1.5', '--reason', 'x', '--idempotency-key', 'k'],
+      env,
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--amount takes a whole number');
+    expect(await cli('audit', 'list')).toBe('');
+  });
+});
