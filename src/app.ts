@@ -1,5 +1,6 @@
 // The Koa app: body reading (text kept as received), openapi-backend routing to one handler per
-// operationId, and one exit through http/wire.ts. Bodies are checked by the generated standalone
+// operationId, and one exit through http/wire.ts; the admin API (admin/admin-api.ts) answers
+// everything under /admin/ in its own terms. Bodies are checked by the generated standalone
 // validators after the signature (read-signed-request.ts), so nothing touches a body before it is
 // authenticated; openapi-backend only routes.
 import { randomUUID } from 'node:crypto';
@@ -9,6 +10,8 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { OpenAPIRouter, type Document } from 'openapi-backend';
 import { openapiDocument } from '../generated/openapi-document.js';
+import { adminApi } from './admin/admin-api.js';
+import type { AdminTokens } from './admin/admin-tokens.js';
 import { callback, rejectCallback, type CallbackEnvelope } from './handlers/callback.js';
 import type { HandlerDeps } from './handlers/deps.js';
 import { healthz } from './handlers/healthz.js';
@@ -31,6 +34,8 @@ export interface AppOptions extends HandlerDeps {
   readonly allowedSources?: BlockList;
   /** One trusted proxy in front: the client is the last X-Forwarded-For entry. */
   readonly trustProxy?: boolean;
+  /** The admin API's tokens; without them the admin API is off (404). */
+  readonly adminTokens?: AdminTokens;
 }
 
 /** What the middleware below the first learns of a request, for its log line and metrics. */
@@ -164,6 +169,8 @@ export function createApp(options: AppOptions): Koa<RequestState> {
       await next();
     });
   }
+
+  app.use(adminApi({ store: options.store, tokens: options.adminTokens, bodyLimitBytes: options.bodyLimitBytes, logger }));
 
   app.use(
     bodyParser({

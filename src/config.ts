@@ -1,6 +1,7 @@
 // Environment -> typed, validated configuration. Every mistake is reported with the variable's name
 // and what to write instead; nothing secret is ever echoed back.
 import { BlockList, isIP } from 'node:net';
+import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
 
 export interface ProjectConfig {
   readonly id: number;
@@ -37,6 +38,8 @@ export interface Config {
   /** Take the client address from the last X-Forwarded-For entry (one trusted proxy in front). */
   readonly trustProxy: boolean;
   readonly production: boolean;
+  /** The admin API's tokens (ADMIN_TOKENS); undefined: the admin API is off (demo mode makes its own). */
+  readonly adminTokens?: AdminTokens;
 }
 
 export class ConfigError extends Error {
@@ -178,6 +181,16 @@ export function parseAllowedSources(text: string | undefined): BlockList | undef
   return list;
 }
 
+function parseAdminTokens(text: string | undefined): AdminTokens | undefined {
+  if (text === undefined || text.trim() === '') return undefined;
+  try {
+    return AdminTokens.parse(text);
+  } catch (error) {
+    if (error instanceof AdminTokenError) throw new ConfigError(error.message);
+    throw error;
+  }
+}
+
 function parseBodyLimit(text: string | undefined): number {
   if (text === undefined || text === '') return 64 * 1024;
   const limit = Number(text);
@@ -216,5 +229,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.ALLOWED_SOURCES?.trim() && { allowedSources: parseAllowedSources(env.ALLOWED_SOURCES) }),
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     production,
+    ...(env.ADMIN_TOKENS?.trim() && { adminTokens: parseAdminTokens(env.ADMIN_TOKENS) }),
   };
 }

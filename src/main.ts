@@ -1,6 +1,7 @@
 // config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
 // close the store.
 import { createServer, type Server } from 'node:http';
+import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
@@ -10,7 +11,21 @@ import type { Store } from './store/store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-function warnDemo(config: Config, logger: Logger): void {
+/** Tokens made for this run of the demo: new at every start, printed once, never stored. */
+function demoAdminTokens(): { tokens: AdminTokens; operator: string; viewer: string } {
+  const operator = newAdminToken('demo-operator', 'operator').token;
+  const viewer = newAdminToken('demo-viewer', 'viewer').token;
+  return {
+    tokens: AdminTokens.of([
+      { name: 'demo-operator', role: 'operator', token: operator },
+      { name: 'demo-viewer', role: 'viewer', token: viewer },
+    ]),
+    operator,
+    viewer,
+  };
+}
+
+function warnDemo(config: Config, logger: Logger, admin: { operator: string; viewer: string } | undefined): void {
   const projects = [...config.projects.keys()].join(', ');
   const accounts = config.demoAccounts.map((a) => a.customerId).join(', ');
   const banner = [
@@ -21,6 +36,14 @@ function warnDemo(config: Config, logger: Logger): void {
     `#  demo accounts: ${accounts}.`,
     '#  Anybody who reads the README can sign requests for these projects.',
     '#  Set KASSA24_PROJECTS (see README) before pointing the platform here.',
+    ...(admin
+      ? [
+          '#',
+          '#  Admin API (/admin/v1/) tokens for this run (ADMIN_TOKENS is not set):',
+          `#    operator: ${admin.operator}`,
+          `#    viewer:   ${admin.viewer}`,
+        ]
+      : []),
     '#'.repeat(78),
     '',
   ].join('\n');
@@ -79,10 +102,13 @@ async function main(): Promise<void> {
     }
     logger.info('MIGRATE_ON_START=false: the schema is current');
   }
+  const demoAdmin = config.demo && !config.adminTokens ? demoAdminTokens() : undefined;
+  const adminTokens = config.adminTokens ?? demoAdmin?.tokens;
   if (config.demo) {
     await seedDemo(config, store);
-    warnDemo(config, logger);
+    warnDemo(config, logger, demoAdmin);
   }
+  if (!adminTokens) logger.info('admin API is off: ADMIN_TOKENS is not set (`cli admin-token create` makes a token)');
   const app = createApp({
     store,
     projects: config.projects,
@@ -91,6 +117,7 @@ async function main(): Promise<void> {
     bodyLimitBytes: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     ...(config.allowedSources && { allowedSources: config.allowedSources }),
+    ...(adminTokens && { adminTokens }),
   });
   const handle = app.callback();
   // A slow or stalled client is cut off instead of holding a connection forever; timeouts are

@@ -1,6 +1,7 @@
 // `npm run --silent cli -- COMMAND`: signing tools and store administration.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { AdminTokenError, newAdminToken, type AdminRole } from '../admin/admin-tokens.js';
 import { DEFAULT_DATABASE_URL } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
@@ -24,11 +25,11 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   sign [--secret KEY] [--algorithm documented|sdk] [--stamp]
                                     signature of the JSON object on stdin (--stamp: the joined string);
                                     the secret from KASSA24_SECRET when --secret is not given
-  accounts add --customer-id ID --currency KZT [--additional-id X]
+  accounts add --customer-id ID --currency KZT [--additional-id X] [--actor NAME]   (audited)
   accounts import                   accounts from JSON lines on stdin: {"customer_id","currency","additional_customer_id"?};
                                     all lines checked first; accounts already stored as given are left unchanged
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
-  accounts close ID
+  accounts close ID [--actor NAME]  (audited)
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
@@ -40,6 +41,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     (a negative amount as --amount=-500; audited; the same key again changes
                                     nothing; a balance made negative is refused)
   audit list                        every operator action, refused ones too, one JSON object per line
+  admin-token create --name NAME --role viewer|operator
+                                    a new admin API token, printed once, and the ADMIN_TOKENS entry that admits it
+                                    (only its SHA-256 is configured)
   migrate                           apply the schema migrations and exit; every other store command
                                     refuses a store whose schema is behind
   simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
@@ -70,6 +74,8 @@ const OPTIONS = {
   reason: { type: 'string' },
   'idempotency-key': { type: 'string' },
   'callback-id': { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -126,7 +132,12 @@ async function run(argv: string[]): Promise<void> {
     case 'accounts add':
       print(
         await withStore((s) =>
-          addAccount(s, { customerId: values['customer-id'], currency: values.currency, additionalId: values['additional-id'] }),
+          addAccount(s, {
+            customerId: values['customer-id'],
+            currency: values.currency,
+            additionalId: values['additional-id'],
+            actor: values.actor,
+          }),
         ),
       );
       return;
@@ -139,7 +150,7 @@ async function run(argv: string[]): Promise<void> {
       print(await withStore((s) => showAccount(s, arg)));
       return;
     case 'accounts close':
-      print(await withStore((s) => closeAccount(s, arg)));
+      print(await withStore((s) => closeAccount(s, arg, values.actor)));
       return;
     case 'payments list':
       for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })))
@@ -205,6 +216,20 @@ async function run(argv: string[]): Promise<void> {
         ...numbers,
         out: (line) => process.stdout.write(`${line}\n`),
       });
+      return;
+    }
+    case 'admin-token create': {
+      const usage = 'usage: admin-token create --name NAME --role viewer|operator';
+      const { name, role } = values;
+      if (!name || (role !== 'viewer' && role !== 'operator')) throw new CliError(usage);
+      try {
+        const { token, entry } = newAdminToken(name, role satisfies AdminRole);
+        print({ name, role, token, admin_tokens_entry: entry });
+        process.stderr.write('The token is shown once: give it to its holder. Merge admin_tokens_entry into ADMIN_TOKENS.\n');
+      } catch (error) {
+        if (error instanceof AdminTokenError) throw new CliError(`${error.message}\n${usage}`);
+        throw error;
+      }
       return;
     }
     case 'migrate': {

@@ -2,7 +2,8 @@
 // flagged callback, and the audit log they are written to. A refusal is audited by the store and
 // reported here with exit code 1.
 import { userInfo } from 'node:os';
-import type { Adjustment, OperatorRefusal } from '../ledger/operator-rules.js';
+import { adjustmentJson, auditEntryJson } from '../admin/representation.js';
+import type { OperatorRefusal } from '../ledger/operator-rules.js';
 import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
@@ -19,18 +20,6 @@ function wholeNumber(text: string | undefined, option: string, usage: string): n
 }
 
 const refusal = (refused: OperatorRefusal): CliError => new CliError(`refused (${refused.reason}): ${refused.message}`, 1);
-
-const adjustmentJson = (a: Adjustment) => ({
-  id: a.id,
-  customer_id: a.customerId,
-  amount: a.amount,
-  currency: a.currency,
-  reason: a.reason,
-  idempotency_key: a.idempotencyKey,
-  callback_id: a.callbackId,
-  actor: a.actor,
-  created_at: a.createdAt,
-});
 
 export interface AdjustmentOptions {
   customerId?: string;
@@ -70,13 +59,5 @@ export async function reviewCallback(store: Store, id: string | undefined, note:
 }
 
 export async function listAuditLog(store: Store) {
-  return (await store.listAuditLog()).map((e) => ({
-    id: e.id,
-    actor: e.actor,
-    action: e.action,
-    outcome: e.outcome,
-    request: e.request,
-    result: e.result,
-    created_at: e.createdAt,
-  }));
+  return (await store.listAuditLog()).map(auditEntryJson);
 }

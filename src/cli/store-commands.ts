@@ -3,7 +3,9 @@ import { schemaValidators } from '../../generated/validators.js';
 import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
 import type { Account, Payment, PaymentStatus } from '../ledger/model.js';
 import { AccountExistsError, type NewAccount, type Store } from '../store/store.js';
+import { rejectedCallbackJson } from '../admin/representation.js';
 import { CliError } from './cli-error.js';
+import { actorOf } from './operator-commands.js';
 
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'success', 'failed', 'expired'];
 
@@ -35,23 +37,20 @@ function requireCustomerId(id: string | undefined, usage: string): string {
   return id;
 }
 
-export async function addAccount(store: Store, opts: { customerId?: string; currency?: string; additionalId?: string }) {
+export async function addAccount(store: Store, opts: { customerId?: string; currency?: string; additionalId?: string; actor?: string }) {
   const usage = 'accounts add --customer-id ID --currency KZT [--additional-id X]';
   const customerId = requireCustomerId(opts.customerId, usage);
   if (opts.currency === undefined) throw new CliError(`usage: ${usage}`);
   if (!schemaValidators.Currency(opts.currency))
     throw new CliError(`currency ${JSON.stringify(opts.currency)} is not an ISO 4217 alpha-3 code such as KZT`);
-  try {
-    const account = await store.addAccount({
-      customerId,
-      currency: opts.currency,
-      ...(opts.additionalId !== undefined && { additionalCustomerId: opts.additionalId }),
-    });
-    return accountJson(account);
-  } catch (error) {
-    if (error instanceof AccountExistsError) throw new CliError(`account ${customerId} already exists`, 1);
-    throw error;
-  }
+  const outcome = await store.createAccountAsOperator({
+    customerId,
+    currency: opts.currency,
+    ...(opts.additionalId !== undefined && { additionalCustomerId: opts.additionalId }),
+    actor: actorOf(opts.actor),
+  });
+  if ('refused' in outcome) throw new CliError(outcome.refused.message, 1);
+  return accountJson(outcome.account);
 }
 
 export async function showAccount(store: Store, customerId: string | undefined) {
@@ -61,11 +60,11 @@ export async function showAccount(store: Store, customerId: string | undefined) 
   return accountJson(account);
 }
 
-export async function closeAccount(store: Store, customerId: string | undefined) {
+export async function closeAccount(store: Store, customerId: string | undefined, actor: string | undefined) {
   const id = requireCustomerId(customerId, 'accounts close ID');
-  const account = await store.closeAccount(id);
-  if (!account) throw new CliError(`no account ${id}`, 1);
-  return accountJson(account);
+  const outcome = await store.closeAccountAsOperator({ customerId: id, actor: actorOf(actor) });
+  if ('refused' in outcome) throw new CliError(outcome.refused.reason === 'not_found' ? `no account ${id}` : outcome.refused.message, 1);
+  return accountJson(outcome.account);
 }
 
 export async function listPayments(store: Store, opts: { customerId?: string; status?: string }) {
@@ -104,15 +103,7 @@ export async function listCallbacks(store: Store, opts: { paymentId?: string; fl
 
 /** The signed callbacks refused for breaking the contract, as an operator reviews them. */
 export async function listRejectedCallbacks(store: Store) {
-  return (await store.listRejectedCallbacks()).map((c) => ({
-    id: c.id,
-    reason: c.reason,
-    deliveries: c.deliveries,
-    received_at: c.receivedAt,
-    last_received_at: c.lastReceivedAt,
-    headers: c.headers,
-    raw_body: c.rawBody,
-  }));
+  return (await store.listRejectedCallbacks()).map(rejectedCallbackJson);
 }
 
 export async function expirePayments(store: Store, olderThanDays: string | undefined) {

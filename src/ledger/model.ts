@@ -84,3 +84,55 @@ export interface AuditEntry {
   result: unknown;
   createdAt: string;
 }
+
+/** One movement of a balance: the credit of a successful payment, or an operator's adjustment. */
+export interface LedgerEntry {
+  kind: 'credit' | 'adjustment';
+  /** The entry's id within its kind. */
+  id: number;
+  amount: number;
+  currency: string;
+  createdAt: string;
+  paymentId: string | null;
+  callbackId: number | null;
+  reason: string | null;
+  actor: string | null;
+}
+
+/** A payment as an operator lists it: with whether any of its callbacks was kept for review. */
+export interface ListedPayment extends Payment {
+  flagged: boolean;
+}
+
+/** Payments of one status within a period. */
+export interface StatusFigures {
+  status: PaymentStatus;
+  count: number;
+  amount: number;
+}
+
+/** Payments opened within [from, to), and the amount credited in it. */
+export interface PeriodFigures {
+  from: string;
+  to: string;
+  byStatus: StatusFigures[];
+  creditedAmount: number;
+}
+
+export interface DayFigures {
+  /** A UTC day, YYYY-MM-DD. */
+  date: string;
+  payments: number;
+  creditedAmount: number;
+}
+
+/** What an overview shows. */
+export interface LedgerSummary {
+  generatedAt: string;
+  last24h: PeriodFigures;
+  last30d: PeriodFigures;
+  /** The last 30 UTC days, today last. */
+  days: DayFigures[];
+  openReviewItems: number;
+  lastCallbackReceivedAt: string | null;
+}

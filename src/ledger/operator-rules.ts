@@ -1,5 +1,5 @@
-// What an operator may do to the ledger: adjust a balance with a signed entry of its own, and close
-// the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
+// What an operator may do to the ledger: open and close accounts, adjust a balance with a signed
+// entry of its own, and close the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
 // the effect and its audit-log row, so the account and callback judged are those written to.
 import type { Account } from './model.js';
 
@@ -42,10 +42,34 @@ export interface ReviewedCallback {
   reviewedBy: string | null;
 }
 
+export interface AccountCreateRequest {
+  customerId: string;
+  currency: string;
+  additionalCustomerId?: string;
+  actor: string;
+}
+
+export interface AccountCloseRequest {
+  customerId: string;
+  actor: string;
+}
+
 export type OperatorRefusal = {
-  reason: 'not_found' | 'invalid' | 'negative_balance' | 'idempotency_conflict' | 'not_flagged' | 'already_reviewed';
+  reason:
+    | 'not_found'
+    | 'invalid'
+    | 'exists'
+    | 'already_closed'
+    | 'negative_balance'
+    | 'idempotency_conflict'
+    | 'not_flagged'
+    | 'already_reviewed';
   message: string;
+  /** For `invalid`: the request field at fault. */
+  field?: string;
 };
+
+export type AccountOutcome = { account: Account } | { refused: OperatorRefusal };
 
 export type AdjustmentOutcome = { adjustment: Adjustment; balance: number; replayed: boolean } | { refused: OperatorRefusal };
 export type ReviewOutcome = { reviewed: ReviewedCallback } | { refused: OperatorRefusal };
@@ -86,10 +110,11 @@ function adjustmentRefusal(
     };
   }
   if (!Number.isSafeInteger(request.amount) || request.amount === 0) {
-    return { reason: 'invalid', message: 'amount must be a non-zero whole number of minor units' };
+    return { reason: 'invalid', field: 'amount', message: 'amount must be a non-zero whole number of minor units' };
   }
-  if (request.reason.trim() === '') return { reason: 'invalid', message: 'reason must say why the balance is corrected' };
-  if (request.idempotencyKey.trim() === '') return { reason: 'invalid', message: 'idempotency key must not be empty' };
+  if (request.reason.trim() === '') return { reason: 'invalid', field: 'reason', message: 'reason must say why the balance is corrected' };
+  if (request.idempotencyKey.trim() === '')
+    return { reason: 'invalid', field: 'idempotency_key', message: 'idempotency key must not be empty' };
   if (!account) return { reason: 'not_found', message: `account ${request.customerId} does not exist` };
   if (request.callbackId !== undefined && !callbackExists)
     return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
@@ -114,7 +139,7 @@ export function judgeReview(
 }
 
 function reviewRefusal(request: ReviewRequest, callback: ReviewedCallback | undefined): OperatorRefusal | undefined {
-  if (request.note.trim() === '') return { reason: 'invalid', message: 'note must say what was found' };
+  if (request.note.trim() === '') return { reason: 'invalid', field: 'note', message: 'note must say what was found' };
   if (!callback) return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
   if (callback.reviewReason === null) return { reason: 'not_flagged', message: `callback ${request.callbackId} is not flagged for review` };
   if (callback.reviewedAt !== null) {
@@ -124,4 +149,27 @@ function reviewRefusal(request: ReviewRequest, callback: ReviewedCallback | unde
     };
   }
   return undefined;
+}
+
+const CURRENCY = /^[A-Z]{3}$/;
+
+/** Whether an account may be opened; `existing` is the account already under its customer id. */
+export function judgeAccountCreate(request: AccountCreateRequest, existing: Account | undefined): OperatorRefusal | undefined {
+  if (request.customerId.trim() === '') return { reason: 'invalid', field: 'customer_id', message: 'customer id must not be empty' };
+  if (!CURRENCY.test(request.currency)) {
+    return { reason: 'invalid', field: 'currency', message: `currency must be an ISO 4217 code such as KZT, got "${request.currency}"` };
+  }
+  if (existing) return { reason: 'exists', message: `account ${request.customerId} already exists (${existing.status})` };
+  return undefined;
+}
+
+/** Whether an account may be closed: the account, or why not. */
+export function judgeAccountClose(
+  request: AccountCloseRequest,
+  account: Account | undefined,
+): { refused: OperatorRefusal } | { account: Account } {
+  if (!account) return { refused: { reason: 'not_found', message: `account ${request.customerId} does not exist` } };
+  if (account.status === 'closed')
+    return { refused: { reason: 'already_closed', message: `account ${request.customerId} is already closed` } };
+  return { account };
 }

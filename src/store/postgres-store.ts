@@ -2,11 +2,16 @@
 // database. Every write that moves money is one transaction; the unique key on
 // ledger_entries.payment_id is what makes a second credit impossible, whatever the number, order,
 // concurrency or instance of callback deliveries.
-import { Kysely, sql, type Selectable, type Transaction } from 'kysely';
+import { Kysely, sql, type Transaction } from 'kysely';
 import { callbackPlan, runPlanAsync, type StepAnswer } from '../ledger/callback-plan.js';
 import {
+  judgeAccountClose,
+  judgeAccountCreate,
   judgeAdjustment,
   judgeReview,
+  type AccountCloseRequest,
+  type AccountCreateRequest,
+  type AccountOutcome,
   type AdjustmentOutcome,
   type AdjustmentRequest,
   type ReviewOutcome,
@@ -16,9 +21,11 @@ import { depositRefusal } from '../ledger/deposit-rules.js';
 import type { Account, AuditEntry, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
+import { KyselyOperatorReads, type OperatorReads } from './operator-reads.js';
 import { auditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
-import type { AccountsTable, CallbacksTable, Database, PaymentsTable } from './schema.js';
+import type { Database } from './schema.js';
+import { int, toAccount, toPayment, toStoredCallback } from './table-rows.js';
 import {
   AccountExistsError,
   StoreUnavailableError,
@@ -35,53 +42,6 @@ import { isTransientStoreError, isUniqueViolation } from './transient-errors.js'
 
 type Db = Kysely<Database>;
 
-// PostgreSQL returns bigint columns as strings; amounts stay below 2^53 (the contract's maximum).
-const int = (value: number | string | bigint): number => Number(value);
-
-function toAccount(row: Selectable<AccountsTable>): Account {
-  return {
-    customerId: row.customer_id,
-    currency: row.currency,
-    balance: int(row.balance),
-    status: row.status,
-    additionalCustomerId: row.additional_customer_id,
-    createdAt: row.created_at,
-  };
-}
-
-function toPayment(row: Selectable<PaymentsTable>): Payment {
-  return {
-    paymentId: row.payment_id,
-    projectId: int(row.project_id),
-    customerId: row.customer_id,
-    amount: int(row.amount),
-    currency: row.currency,
-    status: row.status,
-    lastCallbackStatus: row.last_callback_status,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-}
-
-function toStoredCallback(row: Selectable<CallbacksTable>): StoredCallback {
-  return {
-    id: int(row.id),
-    paymentId: row.payment_id,
-    projectId: int(row.project_id),
-    status: row.status,
-    result: row.result as StoredCallback['result'],
-    reviewReason: row.review_reason,
-    deliveries: int(row.deliveries),
-    receivedAt: row.received_at,
-    lastReceivedAt: row.last_received_at,
-    rawBody: row.raw_body,
-    headers: JSON.parse(row.headers) as Record<string, string>,
-    reviewedAt: row.reviewed_at,
-    reviewedBy: row.reviewed_by,
-    reviewNote: row.review_note,
-  };
-}
-
 function accountRow(account: NewAccount) {
   const now = new Date().toISOString();
   return {
@@ -94,10 +54,33 @@ function accountRow(account: NewAccount) {
   };
 }
 
+/** Appends an operator action's audit-log row, in the transaction of its effect; answers its outcome. */
+async function audited<T extends object>(trx: Transaction<Database>, action: string, request: { actor: string }, outcome: T): Promise<T> {
+  await trx
+    .insertInto('audit_log')
+    .values(auditRow(request.actor, action, request, outcome))
+    .execute();
+  return outcome;
+}
+
+/** The account row, locked against concurrent operator actions and payments until commit. */
+async function lockedAccount(trx: Transaction<Database>, customerId: string): Promise<Account | undefined> {
+  const row = await trx.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).forUpdate().executeTakeFirst();
+  return row && toAccount(row);
+}
+
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
 
-  constructor(private readonly db: Db) {}
+  private readonly reads: OperatorReads;
+
+  constructor(private readonly db: Db) {
+    this.reads = new KyselyOperatorReads(db, (work) => this.guard(work));
+  }
+
+  operatorReads(): Promise<OperatorReads> {
+    return Promise.resolve(this.reads);
+  }
 
   /** Runs a store call, turning driver failures that may pass into StoreUnavailableError. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
@@ -170,6 +153,40 @@ export class PostgresStore implements Store {
         .returningAll()
         .executeTakeFirst();
       return row && toAccount(row);
+    });
+  }
+
+  createAccountAsOperator(request: AccountCreateRequest): Promise<AccountOutcome> {
+    return this.write(async (trx): Promise<AccountOutcome> => {
+      const invalid = judgeAccountCreate(request, undefined);
+      if (invalid) return audited(trx, 'accounts.create', request, { refused: invalid });
+      // On conflict nothing is inserted and the transaction stays usable: a concurrent create of
+      // the same id is refused as existing, like an earlier one.
+      const inserted = await trx
+        .insertInto('accounts')
+        .values(accountRow(request))
+        .onConflict((oc) => oc.column('customer_id').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return audited(trx, 'accounts.create', request, { account: toAccount(inserted) });
+      const refused = judgeAccountCreate(request, await lockedAccount(trx, request.customerId));
+      return audited(trx, 'accounts.create', request, {
+        refused: refused ?? { reason: 'exists', message: `account ${request.customerId} already exists` },
+      });
+    });
+  }
+
+  closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome> {
+    return this.write(async (trx): Promise<AccountOutcome> => {
+      const judged = judgeAccountClose(request, await lockedAccount(trx, request.customerId));
+      if ('refused' in judged) return audited(trx, 'accounts.close', request, judged);
+      const row = await trx
+        .updateTable('accounts')
+        .set({ status: 'closed', updated_at: new Date().toISOString() })
+        .where('customer_id', '=', request.customerId)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return audited(trx, 'accounts.close', request, { account: toAccount(row) });
     });
   }
 
@@ -351,12 +368,7 @@ export class PostgresStore implements Store {
   async addAdjustment(request: AdjustmentRequest): Promise<AdjustmentOutcome> {
     return this.write(async (trx): Promise<AdjustmentOutcome> => {
       // The account row locked first: concurrent adjustments of one balance queue up on it.
-      const accountRow = await trx
-        .selectFrom('accounts')
-        .selectAll()
-        .where('customer_id', '=', request.customerId)
-        .forUpdate()
-        .executeTakeFirst();
+      const account = await lockedAccount(trx, request.customerId);
       const earlierRow = await trx
         .selectFrom('adjustments')
         .selectAll()
@@ -366,14 +378,8 @@ export class PostgresStore implements Store {
       const callbackExists =
         request.callbackId !== undefined &&
         (await trx.selectFrom('callbacks').select('id').where('id', '=', request.callbackId).executeTakeFirst()) !== undefined;
-      const judged = judgeAdjustment(request, accountRow && toAccount(accountRow), earlier, callbackExists);
-      if ('refused' in judged) {
-        await trx
-          .insertInto('audit_log')
-          .values(auditRow(request.actor, 'adjustments.add', request, judged))
-          .execute();
-        return judged;
-      }
+      const judged = judgeAdjustment(request, account, earlier, callbackExists);
+      if ('refused' in judged) return audited(trx, 'adjustments.add', request, judged);
       // A retried request: the first answer, and nothing written.
       if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
       const now = new Date().toISOString();
@@ -396,12 +402,11 @@ export class PostgresStore implements Store {
         .set({ balance: sql`balance + ${request.amount}`, updated_at: now })
         .where('customer_id', '=', request.customerId)
         .execute();
-      const outcome = { adjustment: toAdjustment(row), balance: judged.account.balance + request.amount, replayed: false };
-      await trx
-        .insertInto('audit_log')
-        .values(auditRow(request.actor, 'adjustments.add', request, outcome))
-        .execute();
-      return outcome;
+      return audited(trx, 'adjustments.add', request, {
+        adjustment: toAdjustment(row),
+        balance: judged.account.balance + request.amount,
+        replayed: false,
+      });
     });
   }
 
@@ -420,25 +425,14 @@ export class PostgresStore implements Store {
         reviewedBy: row.reviewed_by,
       };
       const judged = judgeReview(request, callback);
-      if ('refused' in judged) {
-        await trx
-          .insertInto('audit_log')
-          .values(auditRow(request.actor, 'callbacks.review', request, judged))
-          .execute();
-        return judged;
-      }
+      if ('refused' in judged) return audited(trx, 'callbacks.review', request, judged);
       const now = new Date().toISOString();
       await trx
         .updateTable('callbacks')
         .set({ reviewed_at: now, reviewed_by: request.actor, review_note: request.note })
         .where('id', '=', request.callbackId)
         .execute();
-      const outcome = { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } };
-      await trx
-        .insertInto('audit_log')
-        .values(auditRow(request.actor, 'callbacks.review', request, outcome))
-        .execute();
-      return outcome;
+      return audited(trx, 'callbacks.review', request, { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } });
     });
   }
 

@@ -1,6 +1,14 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
-import type { AdjustmentOutcome, AdjustmentRequest, ReviewOutcome, ReviewRequest } from '../ledger/operator-rules.js';
+import type {
+  AccountCloseRequest,
+  AccountCreateRequest,
+  AccountOutcome,
+  AdjustmentOutcome,
+  AdjustmentRequest,
+  ReviewOutcome,
+  ReviewRequest,
+} from '../ledger/operator-rules.js';
 import type {
   Account,
   AuditEntry,
@@ -13,6 +21,7 @@ import type {
 } from '../ledger/model.js';
 import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js';
 import type { Dialect } from './migrations.js';
+import type { OperatorReads } from './operator-reads.js';
 
 export interface NewAccount {
   customerId: string;
@@ -100,6 +109,12 @@ export interface Store {
   reviewCallback(request: ReviewRequest): Promise<ReviewOutcome>;
   /** Every operator action, oldest first. */
   listAuditLog(): Promise<AuditEntry[]>;
+  /** Opens an account for an operator, audited (refusals too) in the same transaction. */
+  createAccountAsOperator(request: AccountCreateRequest): Promise<AccountOutcome>;
+  /** Closes an account for an operator, audited (refusals too) in the same transaction. */
+  closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome>;
+  /** What operators read: paginated lists, a payment with its callbacks, an overview's figures. */
+  operatorReads(): Promise<OperatorReads>;
   /**
    * Reports every write batch the store commits from now on to `listener` (which replaces any
    * earlier one): how many writes shared the commit and how long it took. Only a store that

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { addAdjustment, listAuditLog } from '../../src/cli/operator-commands.js';
 import type { listCallbacks, showAccount } from '../../src/cli/store-commands.js';
+import { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/processes.js';
@@ -71,6 +72,7 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
 
     const audit = lines<Printed<typeof listAuditLog>[number]>(await cli('audit', 'list'));
     expect(audit.map((e) => [e.action, e.outcome, e.actor])).toEqual([
+      ['accounts.create', 'done', expect.stringMatching(/^cli:/) as unknown],
       ['adjustments.add', 'done', 'anna'],
       ['adjustments.add', 'refused', expect.stringMatching(/^cli:/) as unknown],
       ['callbacks.review', 'done', 'anna'],
@@ -85,6 +87,43 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--amount takes a whole number');
-    expect(await cli('audit', 'list')).toBe('');
+    expect(lines<{ action: string }>(await cli('audit', 'list')).map((e) => e.action)).toEqual(['accounts.create']);
+  });
+
+  it('opens and closes accounts as audited operator actions, refusals included', async () => {
+    const duplicate = await runCli(['accounts', 'add', '--customer-id', 'acc-1', '--currency', 'KZT'], env);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stderr).toContain('account acc-1 already exists');
+    await cli('accounts', 'close', 'acc-1', '--actor', 'anna');
+    const again = await runCli(['accounts', 'close', 'acc-1'], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('already closed');
+    const audit = lines<{ action: string; outcome: string }>(await cli('audit', 'list'));
+    expect(audit.map((e) => `${e.action} ${e.outcome}`)).toEqual([
+      'accounts.create done',
+      'accounts.create refused',
+      'accounts.close done',
+      'accounts.close refused',
+    ]);
+  });
+});
+
+describe('cli admin-token create', () => {
+  it('prints a new token once and the ADMIN_TOKENS entry that admits it under its role', async () => {
+    const run = await runCli(['admin-token', 'create', '--name', 'alice', '--role', 'operator'], {});
+    expect(run.code).toBe(0);
+    const printed = JSON.parse(run.stdout) as { token: string; admin_tokens_entry: Record<string, { token_sha256: string; role: string }> };
+    expect(printed.token).toMatch(/^k24_[\w-]{43}$/);
+    expect(AdminTokens.parse(JSON.stringify(printed.admin_tokens_entry)).identify(printed.token)).toEqual({
+      name: 'alice',
+      role: 'operator',
+    });
+    const other = JSON.parse((await runCli(['admin-token', 'create', '--name', 'alice', '--role', 'operator'], {})).stdout) as {
+      token: string;
+    };
+    expect(other.token).not.toBe(printed.token);
+    const bad = await runCli(['admin-token', 'create', '--name', 'alice', '--role', 'admin'], {});
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('usage: admin-token create --name NAME --role viewer|operator');
   });
 });

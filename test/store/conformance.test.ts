@@ -2,6 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackFacts } from '../../src/ledger/model.js';
 import { openStore } from '../../src/store/open-store.js';
+import { InvalidCursorError, type Page } from '../../src/store/cursor.js';
+import type { PaymentQuery } from '../../src/store/operator-reads.js';
 import { AccountExistsError, type IncomingCallback, type Store } from '../../src/store/store.js';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -337,6 +339,193 @@ describe.each(backends())('store conformance: %s', (backend) => {
         'callbacks.review refused',
         'callbacks.review refused',
       ]);
+    });
+  });
+
+  describe('operators: accounts, audited', () => {
+    it('opens and closes accounts for an operator, refusing what the rules refuse, every attempt audited', async () => {
+      const opened = await store.createAccountAsOperator({
+        customerId: 'op-1',
+        currency: 'KZT',
+        additionalCustomerId: 'C-1',
+        actor: 'anna',
+      });
+      expect(opened).toEqual({
+        account: expect.objectContaining({ customerId: 'op-1', status: 'active', balance: 0, additionalCustomerId: 'C-1' }) as unknown,
+      });
+      const refusedCreates = [
+        await store.createAccountAsOperator({ customerId: 'op-1', currency: 'KZT', actor: 'anna' }),
+        await store.createAccountAsOperator({ customerId: 'op-2', currency: 'kzt', actor: 'anna' }),
+      ];
+      expect(refusedCreates.map((r) => ('refused' in r ? r.refused.reason : 'opened'))).toEqual(['exists', 'invalid']);
+      expect(await store.findAccount('op-2')).toBeUndefined();
+      expect(await store.closeAccountAsOperator({ customerId: 'op-1', actor: 'ben' })).toEqual({
+        account: expect.objectContaining({ status: 'closed' }) as unknown,
+      });
+      const refusedCloses = [
+        await store.closeAccountAsOperator({ customerId: 'op-1', actor: 'ben' }),
+        await store.closeAccountAsOperator({ customerId: 'nobody', actor: 'ben' }),
+      ];
+      expect(refusedCloses.map((r) => ('refused' in r ? r.refused.reason : 'closed'))).toEqual(['already_closed', 'not_found']);
+      expect((await store.listAuditLog()).map((e) => `${e.actor} ${e.action} ${e.outcome}`)).toEqual([
+        'anna accounts.create done',
+        'anna accounts.create refused',
+        'anna accounts.create refused',
+        'ben accounts.close done',
+        'ben accounts.close refused',
+        'ben accounts.close refused',
+      ]);
+    });
+  });
+
+  describe('operator reads', () => {
+    // Lists sort by creation time: a tick apart, the order written is the order read.
+    const tick = () => new Promise((resolve) => setTimeout(resolve, 3));
+    /** Every item of a list, page by page. */
+    async function everyPage<T>(read: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[][]> {
+      const pages: T[][] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await read(cursor);
+        pages.push(page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return pages;
+    }
+
+    it('finds accounts by part of either id, any case, newest first, page by page', async () => {
+      for (const [customerId, additional] of [
+        ['Anna-1', 'X-100'],
+        ['bob_2', 'anna%'],
+        ['carl', null],
+      ] as const) {
+        await tick();
+        await store.addAccount({ customerId, currency: 'KZT', ...(additional && { additionalCustomerId: additional }) });
+      }
+      const reads = await store.operatorReads();
+      const ids = async (query: string) => (await reads.accounts({ query }, { limit: 10 })).items.map((a) => a.customerId);
+      expect(await ids('ANNA')).toEqual(['bob_2', 'Anna-1']);
+      // LIKE's own characters are taken literally.
+      expect(await ids('a%')).toEqual(['bob_2']);
+      expect(await ids('_')).toEqual(['bob_2']);
+      expect(await ids('x-1')).toEqual(['Anna-1']);
+      const pages = await everyPage((cursor) => reads.accounts({}, { limit: 2, ...(cursor && { cursor }) }));
+      expect(pages.map((p) => p.length)).toEqual([2, 2]);
+      expect(pages.flat().map((a) => a.customerId)).toEqual(['carl', 'bob_2', 'Anna-1', 'acc-1']);
+      await expect(reads.accounts({}, { limit: 2, cursor: 'WzFd' })).rejects.toBeInstanceOf(InvalidCursorError);
+    });
+
+    it('lists an account ledger, credits and adjustments merged newest first, summing to the balance', async () => {
+      const reads = await store.operatorReads();
+      for (let i = 0; i < 3; i++) {
+        const payment = await deposit(1000 + i);
+        await store.applyCallback(callback({ paymentId: payment.paymentId, amount: 1000 + i }));
+        await tick();
+        await store.addAdjustment({ customerId: 'acc-1', amount: -(10 + i), reason: 'fee', idempotencyKey: `fee-${i}`, actor: 'anna' });
+        await tick();
+      }
+      const pages = await everyPage((cursor) => reads.ledger('acc-1', { limit: 4, ...(cursor && { cursor }) }).then((p) => p!));
+      const entries = pages.flat();
+      expect(pages.map((p) => p.length)).toEqual([4, 2]);
+      expect(entries.map((e) => `${e.kind} ${e.amount}`)).toEqual([
+        'adjustment -12',
+        'credit 1002',
+        'adjustment -11',
+        'credit 1001',
+        'adjustment -10',
+        'credit 1000',
+      ]);
+      expect(entries.reduce((sum, e) => sum + e.amount, 0)).toBe(await balance());
+      expect(entries[1]).toMatchObject({
+        paymentId: expect.any(String) as unknown,
+        callbackId: expect.any(Number) as unknown,
+        reason: null,
+      });
+      expect(await reads.ledger('nobody', { limit: 4 })).toBeUndefined();
+    });
+
+    it('lists payments by filters with their flag, and one payment with its callbacks in order', async () => {
+      const reads = await store.operatorReads();
+      const credited = await deposit(100);
+      await store.applyCallback(callback({ paymentId: credited.paymentId, amount: 100 }));
+      await tick();
+      const flagged = await deposit(200);
+      await store.applyCallback(callback({ paymentId: flagged.paymentId, amount: 999 }));
+      await store.applyCallback(callback({ paymentId: flagged.paymentId, amount: 999, status: 'decline' }));
+      await tick();
+      const pending = await deposit(300);
+      const ids = async (query: PaymentQuery) => (await reads.payments(query, { limit: 10 })).items.map((p) => p.paymentId);
+      expect(await ids({})).toEqual([pending.paymentId, flagged.paymentId, credited.paymentId]);
+      expect(await ids({ flagged: true })).toEqual([flagged.paymentId]);
+      expect(await ids({ flagged: false, status: 'pending' })).toEqual([pending.paymentId]);
+      expect(await ids({ customerId: 'acc-1', status: 'success' })).toEqual([credited.paymentId]);
+      expect(await ids({ from: pending.createdAt })).toEqual([pending.paymentId]);
+      expect(await ids({ to: flagged.createdAt })).toEqual([credited.paymentId]);
+      const pages = await everyPage((cursor) => reads.payments({}, { limit: 1, ...(cursor && { cursor }) }));
+      expect(pages.flat().map((p) => p.paymentId)).toEqual(await ids({}));
+
+      const found = await reads.payment(flagged.paymentId);
+      expect(found?.payment).toMatchObject({ paymentId: flagged.paymentId, flagged: true, status: 'pending' });
+      expect(found?.callbacks.map((c) => c.status)).toEqual(['success', 'decline']);
+      expect(await reads.payment('nothing')).toBeUndefined();
+    });
+
+    it('lists callbacks as a review queue and rejected callbacks, newest first', async () => {
+      const reads = await store.operatorReads();
+      const one = await deposit(100);
+      await store.applyCallback(callback({ paymentId: one.paymentId, amount: 1 }));
+      await store.applyCallback(callback({ paymentId: 'never-issued', amount: 1 }));
+      const two = await deposit(100);
+      await store.applyCallback(callback({ paymentId: two.paymentId, amount: 100 }));
+      const queue = await reads.callbacks({ flagged: true, reviewed: false }, { limit: 10 });
+      expect(queue.items.map((c) => c.paymentId)).toEqual(['never-issued', one.paymentId]);
+      await store.reviewCallback({ callbackId: queue.items[1]!.id, note: 'ok', actor: 'anna' });
+      expect((await reads.callbacks({ flagged: true, reviewed: false }, { limit: 10 })).items.map((c) => c.paymentId)).toEqual([
+        'never-issued',
+      ]);
+      expect((await reads.callbacks({ reviewed: true }, { limit: 10 })).items.map((c) => c.reviewNote)).toEqual(['ok']);
+      expect((await reads.callbacks({ flagged: false }, { limit: 10 })).items.map((c) => c.paymentId)).toEqual([two.paymentId]);
+      expect((await reads.callback(queue.items[1]!.id))?.reviewedBy).toBe('anna');
+
+      for (const reason of ['first', 'second', 'third']) {
+        await store.keepRejectedCallback({ rawBody: `{"n":"${reason}"}`, headers: {}, receivedAt: new Date(), reason });
+      }
+      const rejected = await everyPage((cursor) => reads.rejectedCallbacks({ limit: 2, ...(cursor && { cursor }) }));
+      expect(rejected.flat().map((r) => r.reason)).toEqual(['third', 'second', 'first']);
+      const audit = await everyPage((cursor) => reads.auditLog({ limit: 5, ...(cursor && { cursor }) }));
+      expect(audit.flat().map((e) => e.action)).toEqual(['callbacks.review']);
+    });
+
+    it('sums payments by status over 24 hours and 30 days, and credits per day', async () => {
+      const reads = await store.operatorReads();
+      const empty = await reads.summary(new Date());
+      expect(empty).toMatchObject({ openReviewItems: 0, lastCallbackReceivedAt: null, last24h: { byStatus: [], creditedAmount: 0 } });
+      const credited = await deposit(700);
+      await store.applyCallback(callback({ paymentId: credited.paymentId, amount: 700 }));
+      const failed = await deposit(50);
+      await store.applyCallback(callback({ paymentId: failed.paymentId, amount: 50, status: 'decline' }));
+      await deposit(20);
+      await deposit(30);
+      await store.applyCallback(callback({ paymentId: 'never-issued', amount: 5 }));
+      const now = new Date();
+      const summary = await reads.summary(now);
+      expect(summary.last24h.byStatus).toEqual([
+        { status: 'pending', count: 2, amount: 50 },
+        { status: 'failed', count: 1, amount: 50 },
+        { status: 'success', count: 1, amount: 700 },
+      ]);
+      expect(summary.last30d).toMatchObject({ byStatus: summary.last24h.byStatus, creditedAmount: 700 });
+      expect(summary.last24h.creditedAmount).toBe(700);
+      expect(summary.openReviewItems).toBe(1);
+      expect(summary.lastCallbackReceivedAt).not.toBeNull();
+      expect(summary.days).toHaveLength(30);
+      expect(summary.days.at(-1)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
+      expect(summary.days.slice(0, -1).every((d) => d.payments === 0 && d.creditedAmount === 0)).toBe(true);
+      // A day later, nothing is within the last 24 hours; all of it still is within 30 days.
+      const tomorrow = await reads.summary(new Date(now.getTime() + 86_400_000 + 1000));
+      expect(tomorrow.last24h.byStatus).toEqual([]);
+      expect(tomorrow.last30d.creditedAmount).toBe(700);
+      expect(tomorrow.days.at(-2)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
     });
   });
 });

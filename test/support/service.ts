@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { createApp } from '../../src/app.js';
 import { parseAllowedSources, parseProjects } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
@@ -31,6 +32,8 @@ export interface ServiceOptions {
   openStore?: (databaseUrl: string) => Store;
   allowedSources?: string;
   trustProxy?: boolean;
+  /** Turns the admin API on. */
+  adminTokens?: AdminTokens;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
@@ -56,6 +59,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     logger: createLogger({ destination, level: 'info' }),
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
+    ...(options.adminTokens && { adminTokens: options.adminTokens }),
     ...(options.allowedSources && { allowedSources: parseAllowedSources(options.allowedSources)! }),
   });
   const server = app.listen(0, '127.0.0.1');

@@ -5,7 +5,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Account, AuditEntry, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
-import type { AdjustmentOutcome, AdjustmentRequest, ReviewOutcome, ReviewRequest } from '../../ledger/operator-rules.js';
+import type {
+  AccountCloseRequest,
+  AccountCreateRequest,
+  AccountOutcome,
+  AdjustmentOutcome,
+  AdjustmentRequest,
+  ReviewOutcome,
+  ReviewRequest,
+} from '../../ledger/operator-rules.js';
+import type { OperatorReads } from '../operator-reads.js';
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from '../operator-rows.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
 import type {
@@ -30,6 +39,7 @@ export class SqliteStore implements Store {
   private readonly sql;
   private readonly writer: Writer;
   private reads: Array<() => void> = [];
+  private operatorReadsOnce?: Promise<OperatorReads>;
 
   /** Without a writer, writes run inline on `db`. */
   constructor(
@@ -220,6 +230,29 @@ export class SqliteStore implements Store {
 
   listAuditLog(): Promise<AuditEntry[]> {
     return this.read(() => this.db.prepare<[], AuditRow>(`select ${AUDIT_COLUMNS} from audit_log order by id`).all().map(toAuditEntry));
+  }
+
+  createAccountAsOperator(request: AccountCreateRequest): Promise<AccountOutcome> {
+    return this.writer.run('createAccountAsOperator', request);
+  }
+
+  closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome> {
+    return this.writer.run('closeAccountAsOperator', request);
+  }
+
+  /** Kysely over this thread's connection, loaded on first use: the platform's requests never need it. */
+  operatorReads(): Promise<OperatorReads> {
+    this.operatorReadsOnce ??= Promise.all([import('kysely'), import('../operator-reads.js')]).then(
+      ([{ Kysely, SqliteDialect }, { KyselyOperatorReads }]) =>
+        new KyselyOperatorReads(new Kysely({ dialect: new SqliteDialect({ database: this.db }) }), async (work) => {
+          try {
+            return await work();
+          } catch (error) {
+            throw asStoreError(error);
+          }
+        }),
+    );
+    return this.operatorReadsOnce;
   }
 
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {

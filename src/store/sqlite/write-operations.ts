@@ -4,8 +4,13 @@
 // the unique key on ledger_entries.payment_id still makes a second credit impossible.
 import { callbackPlan, runPlan, type StepAnswer } from '../../ledger/callback-plan.js';
 import {
+  judgeAccountClose,
+  judgeAccountCreate,
   judgeAdjustment,
   judgeReview,
+  type AccountCloseRequest,
+  type AccountCreateRequest,
+  type AccountOutcome,
   type AdjustmentOutcome,
   type AdjustmentRequest,
   type ReviewOutcome,
@@ -36,6 +41,12 @@ export type RejectedCallbackToKeep = Omit<RejectedCallback, 'receivedAt'> & { re
 
 const nowText = () => new Date().toISOString();
 
+/** Appends an operator action's audit-log row, in the transaction of its effect; answers its outcome. */
+function audited<T extends object>(sql: Statements, action: string, request: { actor: string }, outcome: T): T {
+  sql.insertAudit.run(auditRow(request.actor, action, request, outcome));
+  return outcome;
+}
+
 export const writeOperations = {
   addAccount(sql: Statements, account: NewAccount): Account {
     try {
@@ -54,6 +65,22 @@ export const writeOperations = {
   closeAccount(sql: Statements, customerId: string): Account | undefined {
     const row = sql.closeAccount.get(nowText(), customerId);
     return row && toAccount(row);
+  },
+
+  createAccountAsOperator(sql: Statements, request: AccountCreateRequest): AccountOutcome {
+    const existing = sql.account.get(request.customerId);
+    const refused = judgeAccountCreate(request, existing && toAccount(existing));
+    if (refused) return audited(sql, 'accounts.create', request, { refused });
+    const { customerId, currency } = request;
+    sql.insertAccount.run({ customerId, currency, additionalCustomerId: request.additionalCustomerId ?? null, now: nowText() });
+    return audited(sql, 'accounts.create', request, { account: toAccount(sql.account.get(customerId)!) });
+  },
+
+  closeAccountAsOperator(sql: Statements, request: AccountCloseRequest): AccountOutcome {
+    const row = sql.account.get(request.customerId);
+    const judged = judgeAccountClose(request, row && toAccount(row));
+    if ('refused' in judged) return audited(sql, 'accounts.close', request, judged);
+    return audited(sql, 'accounts.close', request, { account: toAccount(sql.closeAccount.get(nowText(), request.customerId)!) });
   },
 
   openPayment(sql: Statements, payment: PaymentToOpen): PaymentOpening {
@@ -138,10 +165,7 @@ export const writeOperations = {
     const account = accountRow && toAccount(accountRow);
     const callbackExists = request.callbackId !== undefined && sql.callbackReview.get(request.callbackId) !== undefined;
     const judged = judgeAdjustment(request, account, earlier, callbackExists);
-    if ('refused' in judged) {
-      sql.insertAudit.run(auditRow(request.actor, 'adjustments.add', request, judged));
-      return judged;
-    }
+    if ('refused' in judged) return audited(sql, 'adjustments.add', request, judged);
     // A retried request: the first answer, and nothing written.
     if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
     const now = nowText();
@@ -149,24 +173,17 @@ export const writeOperations = {
       sql.insertAdjustment.get({ ...request, callbackId: request.callbackId ?? null, currency: judged.account.currency, now })!,
     );
     sql.credit.run(request.amount, now, request.customerId);
-    const outcome = { adjustment, balance: judged.account.balance + request.amount, replayed: false };
-    sql.insertAudit.run(auditRow(request.actor, 'adjustments.add', request, outcome));
-    return outcome;
+    return audited(sql, 'adjustments.add', request, { adjustment, balance: judged.account.balance + request.amount, replayed: false });
   },
 
   reviewCallback(sql: Statements, request: ReviewRequest): ReviewOutcome {
     const row = sql.callbackReview.get(request.callbackId);
     const callback = row && { id: row.id, reviewReason: row.review_reason, reviewedAt: row.reviewed_at, reviewedBy: row.reviewed_by };
     const judged = judgeReview(request, callback);
-    if ('refused' in judged) {
-      sql.insertAudit.run(auditRow(request.actor, 'callbacks.review', request, judged));
-      return judged;
-    }
+    if ('refused' in judged) return audited(sql, 'callbacks.review', request, judged);
     const now = nowText();
     sql.setReview.run(now, request.actor, request.note, request.callbackId);
-    const outcome = { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } };
-    sql.insertAudit.run(auditRow(request.actor, 'callbacks.review', request, outcome));
-    return outcome;
+    return audited(sql, 'callbacks.review', request, { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } });
   },
 
   keepRejectedCallback(sql: Statements, callback: RejectedCallbackToKeep): void {

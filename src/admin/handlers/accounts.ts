@@ -1,0 +1,45 @@
+// Accounts: find, read, open, close, and the ledger behind a balance.
+import type { AdminHandlers } from '../admin-handler.js';
+import { pageRequest } from '../admin-handler.js';
+import { problem, refusalProblem } from '../problem.js';
+import { accountJson, ledgerEntryJson, pageJson } from '../representation.js';
+
+type Handlers = Pick<AdminHandlers, 'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'listAccountLedger'>;
+
+const noAccount = (customerId: string) => problem('not-found', `account ${customerId} does not exist`);
+
+export const accountHandlers: Handlers = {
+  async listAccounts({ params, store }) {
+    const reads = await store.operatorReads();
+    const page = await reads.accounts(
+      { ...(params.query !== undefined && { query: params.query }), ...(params.status !== undefined && { status: params.status }) },
+      pageRequest(params),
+    );
+    return { status: 200, body: pageJson(page, accountJson) };
+  },
+
+  async getAccount({ params, store }) {
+    const account = await store.findAccount(params.customer_id);
+    return account ? { status: 200, body: accountJson(account) } : noAccount(params.customer_id);
+  },
+
+  async listAccountLedger({ params, store }) {
+    const page = await (await store.operatorReads()).ledger(params.customer_id, pageRequest(params));
+    return page ? { status: 200, body: pageJson(page, ledgerEntryJson) } : noAccount(params.customer_id);
+  },
+
+  async createAccount({ body, identity, store }) {
+    const outcome = await store.createAccountAsOperator({
+      customerId: body.customer_id,
+      currency: body.currency,
+      ...(body.additional_customer_id !== undefined && { additionalCustomerId: body.additional_customer_id }),
+      actor: identity.name,
+    });
+    return 'refused' in outcome ? refusalProblem(outcome.refused) : { status: 201, body: accountJson(outcome.account) };
+  },
+
+  async closeAccount({ params, identity, store }) {
+    const outcome = await store.closeAccountAsOperator({ customerId: params.customer_id, actor: identity.name });
+    return 'refused' in outcome ? refusalProblem(outcome.refused) : { status: 200, body: accountJson(outcome.account) };
+  },
+};

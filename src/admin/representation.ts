@@ -1,0 +1,122 @@
+// The ledger's records as the admin contract shows them: snake_case, typed by the generated
+// schemas, so a field the contract requires cannot be forgotten here.
+import type { components } from '../../generated/admin/openapi-types.js';
+import type {
+  Account,
+  AuditEntry,
+  LedgerEntry,
+  LedgerSummary,
+  ListedPayment,
+  PeriodFigures,
+  StoredCallback,
+  StoredRejectedCallback,
+} from '../ledger/model.js';
+import type { Adjustment } from '../ledger/operator-rules.js';
+import type { Page } from '../store/cursor.js';
+
+export type Schemas = components['schemas'];
+
+export const accountJson = (a: Account): Schemas['Account'] => ({
+  customer_id: a.customerId,
+  additional_customer_id: a.additionalCustomerId,
+  currency: a.currency,
+  balance: a.balance,
+  status: a.status,
+  created_at: a.createdAt,
+});
+
+export const ledgerEntryJson = (e: LedgerEntry): Schemas['LedgerEntry'] => ({
+  kind: e.kind,
+  id: e.id,
+  amount: e.amount,
+  currency: e.currency,
+  created_at: e.createdAt,
+  payment_id: e.paymentId,
+  callback_id: e.callbackId,
+  reason: e.reason,
+  actor: e.actor,
+});
+
+export const paymentJson = (p: ListedPayment): Schemas['Payment'] => ({
+  payment_id: p.paymentId,
+  project_id: p.projectId,
+  customer_id: p.customerId,
+  amount: p.amount,
+  currency: p.currency,
+  status: p.status,
+  last_callback_status: p.lastCallbackStatus,
+  flagged: p.flagged,
+  created_at: p.createdAt,
+  updated_at: p.updatedAt,
+});
+
+export const callbackJson = (c: StoredCallback): Schemas['Callback'] => ({
+  id: c.id,
+  payment_id: c.paymentId,
+  project_id: c.projectId,
+  status: c.status,
+  result: c.result,
+  review_reason: c.reviewReason,
+  deliveries: c.deliveries,
+  received_at: c.receivedAt,
+  last_received_at: c.lastReceivedAt,
+  raw_body: c.rawBody,
+  headers: c.headers,
+  review: c.reviewedAt === null ? null : { reviewed_at: c.reviewedAt, reviewed_by: c.reviewedBy ?? '', note: c.reviewNote ?? '' },
+});
+
+export const rejectedCallbackJson = (c: StoredRejectedCallback): Schemas['RejectedCallback'] => ({
+  id: c.id,
+  reason: c.reason,
+  deliveries: c.deliveries,
+  received_at: c.receivedAt,
+  last_received_at: c.lastReceivedAt,
+  raw_body: c.rawBody,
+  headers: c.headers,
+});
+
+export const adjustmentJson = (a: Adjustment): Schemas['Adjustment'] => ({
+  id: a.id,
+  customer_id: a.customerId,
+  amount: a.amount,
+  currency: a.currency,
+  reason: a.reason,
+  idempotency_key: a.idempotencyKey,
+  callback_id: a.callbackId,
+  actor: a.actor,
+  created_at: a.createdAt,
+});
+
+const asObject = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+
+export const auditEntryJson = (e: AuditEntry): Schemas['AuditEntry'] => ({
+  id: e.id,
+  actor: e.actor,
+  action: e.action,
+  outcome: e.outcome,
+  request: asObject(e.request),
+  result: asObject(e.result),
+  created_at: e.createdAt,
+});
+
+const periodJson = (p: PeriodFigures): Schemas['Window'] => ({
+  from: p.from,
+  to: p.to,
+  by_status: p.byStatus.map((s) => ({ status: s.status, count: s.count, amount: s.amount })),
+  credited_amount: p.creditedAmount,
+});
+
+export const summaryJson = (s: LedgerSummary): Schemas['Summary'] => ({
+  generated_at: s.generatedAt,
+  last_24h: periodJson(s.last24h),
+  last_30d: periodJson(s.last30d),
+  days: s.days.map((d) => ({ date: d.date, payments: d.payments, credited_amount: d.creditedAmount })),
+  open_review_items: s.openReviewItems,
+  last_callback_received_at: s.lastCallbackReceivedAt,
+});
+
+export const pageJson = <T, J>(page: Page<T>, map: (item: T) => J): { items: J[]; next_cursor: string | null } => ({
+  items: page.items.map(map),
+  next_cursor: page.nextCursor,
+});

@@ -1,0 +1,352 @@
+// What operators read of the ledger, written once in Kysely and run by both stores: lists newest
+// first with keyset pagination (a page costs the same however deep), a payment with its
+// callbacks, and the figures of an overview. Nothing here is on the platform's request path.
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import type {
+  Account,
+  AccountStatus,
+  AuditEntry,
+  DayFigures,
+  LedgerEntry,
+  LedgerSummary,
+  ListedPayment,
+  PaymentStatus,
+  PeriodFigures,
+  StoredCallback,
+  StoredRejectedCallback,
+} from '../ledger/model.js';
+import { decodeCursor, pageOf, type Page, type PageRequest } from './cursor.js';
+import { toAuditEntry } from './operator-rows.js';
+import { toStoredRejectedCallback } from './rejected-callback-row.js';
+import type { Database } from './schema.js';
+import { int, toAccount, toPayment, toStoredCallback } from './table-rows.js';
+
+export interface AccountQuery {
+  /** Part of the customer id or the additional customer id, any case. */
+  query?: string;
+  status?: AccountStatus;
+}
+
+export interface PaymentQuery {
+  customerId?: string;
+  status?: PaymentStatus;
+  /** Opened at or after (ISO 8601). */
+  from?: string;
+  /** Opened before (ISO 8601). */
+  to?: string;
+  flagged?: boolean;
+}
+
+export interface CallbackQuery {
+  flagged?: boolean;
+  reviewed?: boolean;
+  paymentId?: string;
+}
+
+export interface PaymentWithCallbacks {
+  payment: ListedPayment;
+  /** Oldest first. */
+  callbacks: StoredCallback[];
+}
+
+export interface OperatorReads {
+  accounts(query: AccountQuery, page: PageRequest): Promise<Page<Account>>;
+  /** Undefined when the account does not exist. */
+  ledger(customerId: string, page: PageRequest): Promise<Page<LedgerEntry> | undefined>;
+  payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
+  payment(paymentId: string): Promise<PaymentWithCallbacks | undefined>;
+  callbacks(query: CallbackQuery, page: PageRequest): Promise<Page<StoredCallback>>;
+  callback(id: number): Promise<StoredCallback | undefined>;
+  rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
+  auditLog(page: PageRequest): Promise<Page<AuditEntry>>;
+  summary(now: Date): Promise<LedgerSummary>;
+}
+
+const DAY_MS = 86_400_000;
+const SUMMARY_DAYS = 30;
+
+/** `%text%` for LIKE, with LIKE's own characters taken literally (escape character `\`). */
+const containing = (text: string) => `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** Whether any callback of the payment in the outer query was kept for review. */
+const flaggedOf = (eb: ExpressionBuilder<Database, 'payments'>) =>
+  eb.exists(
+    eb
+      .selectFrom('callbacks')
+      .select(sql.lit(1).as('one'))
+      .whereRef('callbacks.payment_id', '=', 'payments.payment_id')
+      .where('callbacks.review_reason', 'is not', null),
+  );
+
+/** Runs a read; `guard` turns driver failures into the store's errors. */
+export type ReadGuard = <T>(work: () => Promise<T>) => Promise<T>;
+
+export class KyselyOperatorReads implements OperatorReads {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly guard: ReadGuard,
+  ) {}
+
+  accounts(query: AccountQuery, page: PageRequest): Promise<Page<Account>> {
+    return this.guard(async () => {
+      let select = this.db.selectFrom('accounts').selectAll();
+      if (query.query !== undefined) {
+        const pattern = containing(query.query);
+        select = select.where((eb) =>
+          eb.or([
+            sql<SqlBool>`lower(customer_id) like ${pattern} escape '\\'`,
+            sql<SqlBool>`lower(additional_customer_id) like ${pattern} escape '\\'`,
+          ]),
+        );
+      }
+      if (query.status !== undefined) select = select.where('status', '=', query.status);
+      if (page.cursor !== undefined) {
+        const [createdAt, customerId] = decodeCursor(page.cursor, ['string', 'string']);
+        select = select.where((eb) => eb(eb.refTuple('created_at', 'customer_id'), '<', eb.tuple(createdAt, customerId)));
+      }
+      const rows = await select
+        .orderBy('created_at', 'desc')
+        .orderBy('customer_id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return pageOf(rows, page.limit, (r) => [r.created_at, r.customer_id], toAccount);
+    });
+  }
+
+  ledger(customerId: string, page: PageRequest): Promise<Page<LedgerEntry> | undefined> {
+    return this.guard(async () => {
+      const account = await this.db.selectFrom('accounts').select('customer_id').where('customer_id', '=', customerId).executeTakeFirst();
+      if (!account) return undefined;
+      // Entries sort by (created_at, kind, id), newest first; each kind is read in that order up to
+      // a page's worth, after the cursor, and the two merged.
+      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['string', 'string', 'number']);
+      const afterCursor = (kind: LedgerEntry['kind']) => (eb: ExpressionBuilder<Database, 'ledger_entries' | 'adjustments'>) => {
+        if (!after) return sql<SqlBool>`1 = 1`;
+        const [createdAt, cursorKind, id] = after;
+        const created = eb.ref('created_at') as Expression<string>;
+        if (kind < cursorKind) return eb(created, '<=', createdAt);
+        if (kind > cursorKind) return eb(created, '<', createdAt);
+        return eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id));
+      };
+      const [credits, adjustments] = await Promise.all([
+        this.db
+          .selectFrom('ledger_entries')
+          .selectAll()
+          .where('customer_id', '=', customerId)
+          .where(afterCursor('credit'))
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .execute(),
+        this.db
+          .selectFrom('adjustments')
+          .selectAll()
+          .where('customer_id', '=', customerId)
+          .where(afterCursor('adjustment'))
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(page.limit + 1)
+          .execute(),
+      ]);
+      const entries: LedgerEntry[] = [
+        ...credits.map((r) => ({
+          kind: 'credit' as const,
+          id: int(r.id),
+          amount: int(r.amount),
+          currency: r.currency,
+          createdAt: r.created_at,
+          paymentId: r.payment_id,
+          callbackId: int(r.callback_id),
+          reason: null,
+          actor: null,
+        })),
+        ...adjustments.map((r) => ({
+          kind: 'adjustment' as const,
+          id: int(r.id),
+          amount: int(r.amount),
+          currency: r.currency,
+          createdAt: r.created_at,
+          paymentId: null,
+          callbackId: r.callback_id === null ? null : int(r.callback_id),
+          reason: r.reason,
+          actor: r.actor,
+        })),
+      ];
+      const newestFirst = (a: LedgerEntry, b: LedgerEntry) =>
+        b.createdAt.localeCompare(a.createdAt) || b.kind.localeCompare(a.kind) || b.id - a.id;
+      return pageOf(
+        entries.sort(newestFirst),
+        page.limit,
+        (e) => [e.createdAt, e.kind, e.id],
+        (e) => e,
+      );
+    });
+  }
+
+  payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>> {
+    return this.guard(async () => {
+      let select = this.db
+        .selectFrom('payments')
+        .selectAll()
+        .select((eb) => flaggedOf(eb).as('flagged'));
+      if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
+      if (query.status !== undefined) select = select.where('status', '=', query.status);
+      if (query.from !== undefined) select = select.where('created_at', '>=', new Date(query.from).toISOString());
+      if (query.to !== undefined) select = select.where('created_at', '<', new Date(query.to).toISOString());
+      if (query.flagged !== undefined) select = select.where((eb) => (query.flagged ? flaggedOf(eb) : eb.not(flaggedOf(eb))));
+      if (page.cursor !== undefined) {
+        const [createdAt, paymentId] = decodeCursor(page.cursor, ['string', 'string']);
+        select = select.where((eb) => eb(eb.refTuple('created_at', 'payment_id'), '<', eb.tuple(createdAt, paymentId)));
+      }
+      const rows = await select
+        .orderBy('created_at', 'desc')
+        .orderBy('payment_id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return pageOf(
+        rows,
+        page.limit,
+        (r) => [r.created_at, r.payment_id],
+        (r) => ({ ...toPayment(r), flagged: Boolean(r.flagged) }),
+      );
+    });
+  }
+
+  payment(paymentId: string): Promise<PaymentWithCallbacks | undefined> {
+    return this.guard(async () => {
+      const row = await this.db
+        .selectFrom('payments')
+        .selectAll()
+        .select((eb) => flaggedOf(eb).as('flagged'))
+        .where('payment_id', '=', paymentId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const callbacks = await this.db.selectFrom('callbacks').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
+      return { payment: { ...toPayment(row), flagged: Boolean(row.flagged) }, callbacks: callbacks.map(toStoredCallback) };
+    });
+  }
+
+  callbacks(query: CallbackQuery, page: PageRequest): Promise<Page<StoredCallback>> {
+    return this.guard(async () => {
+      let select = this.db.selectFrom('callbacks').selectAll();
+      if (query.flagged !== undefined) select = select.where('review_reason', query.flagged ? 'is not' : 'is', null);
+      if (query.reviewed !== undefined) select = select.where('reviewed_at', query.reviewed ? 'is not' : 'is', null);
+      if (query.paymentId !== undefined) select = select.where('payment_id', '=', query.paymentId);
+      if (page.cursor !== undefined) select = select.where('id', '<', decodeCursor(page.cursor, ['number'])[0]);
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return pageOf(rows, page.limit, (r) => [int(r.id)], toStoredCallback);
+    });
+  }
+
+  callback(id: number): Promise<StoredCallback | undefined> {
+    return this.guard(async () => {
+      const row = await this.db.selectFrom('callbacks').selectAll().where('id', '=', id).executeTakeFirst();
+      return row && toStoredCallback(row);
+    });
+  }
+
+  rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>> {
+    return this.guard(async () => {
+      let select = this.db.selectFrom('rejected_callbacks').selectAll();
+      if (page.cursor !== undefined) select = select.where('id', '<', decodeCursor(page.cursor, ['number'])[0]);
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return pageOf(rows, page.limit, (r) => [int(r.id)], toStoredRejectedCallback);
+    });
+  }
+
+  auditLog(page: PageRequest): Promise<Page<AuditEntry>> {
+    return this.guard(async () => {
+      let select = this.db.selectFrom('audit_log').selectAll();
+      if (page.cursor !== undefined) select = select.where('id', '<', decodeCursor(page.cursor, ['number'])[0]);
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return pageOf(rows, page.limit, (r) => [int(r.id)], toAuditEntry);
+    });
+  }
+
+  summary(now: Date): Promise<LedgerSummary> {
+    return this.guard(async () => {
+      const to = now.toISOString();
+      const dayOne = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (SUMMARY_DAYS - 1) * DAY_MS);
+      const [last24h, last30d, paymentsByDay, creditsByDay, openReview, lastCallback] = await Promise.all([
+        this.period(new Date(now.getTime() - DAY_MS).toISOString(), to),
+        this.period(new Date(now.getTime() - SUMMARY_DAYS * DAY_MS).toISOString(), to),
+        this.db
+          .selectFrom('payments')
+          .select([sql<string>`substr(created_at, 1, 10)`.as('day'), (eb) => eb.fn.countAll<number | string>().as('count')])
+          .where('created_at', '>=', dayOne.toISOString())
+          .groupBy(sql`substr(created_at, 1, 10)`)
+          .execute(),
+        this.db
+          .selectFrom('ledger_entries')
+          .select([sql<string>`substr(created_at, 1, 10)`.as('day'), (eb) => eb.fn.sum<number | string>('amount').as('amount')])
+          .where('created_at', '>=', dayOne.toISOString())
+          .groupBy(sql`substr(created_at, 1, 10)`)
+          .execute(),
+        this.db
+          .selectFrom('callbacks')
+          .select((eb) => eb.fn.countAll<number | string>().as('count'))
+          .where('review_reason', 'is not', null)
+          .where('reviewed_at', 'is', null)
+          .executeTakeFirstOrThrow(),
+        this.db
+          .selectFrom('callbacks')
+          .select((eb) => eb.fn.max('last_received_at').as('at'))
+          .executeTakeFirstOrThrow(),
+      ]);
+      const paymentsOn = new Map(paymentsByDay.map((r) => [r.day, int(r.count)]));
+      const creditedOn = new Map(creditsByDay.map((r) => [r.day, int(r.amount)]));
+      const days: DayFigures[] = Array.from({ length: SUMMARY_DAYS }, (_, i) => {
+        const date = new Date(dayOne.getTime() + i * DAY_MS).toISOString().slice(0, 10);
+        return { date, payments: paymentsOn.get(date) ?? 0, creditedAmount: creditedOn.get(date) ?? 0 };
+      });
+      return {
+        generatedAt: to,
+        last24h,
+        last30d,
+        days,
+        openReviewItems: int(openReview.count),
+        lastCallbackReceivedAt: lastCallback.at ?? null,
+      };
+    });
+  }
+
+  /** Payments opened in [from, to) by status, and what was credited in it. */
+  private async period(from: string, to: string): Promise<PeriodFigures> {
+    const [byStatus, credited] = await Promise.all([
+      this.db
+        .selectFrom('payments')
+        .select([
+          'status',
+          (eb) => eb.fn.countAll<number | string>().as('count'),
+          (eb) => eb.fn.sum<number | string>('amount').as('amount'),
+        ])
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .groupBy('status')
+        .execute(),
+      this.db
+        .selectFrom('ledger_entries')
+        .select((eb) => eb.fn.sum<number | string | null>('amount').as('amount'))
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      from,
+      to,
+      byStatus: byStatus
+        .map((r) => ({ status: r.status, count: int(r.count), amount: int(r.amount) }))
+        .sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
+      creditedAmount: credited.amount === null ? 0 : int(credited.amount),
+    };
+  }
+}

@@ -1,0 +1,264 @@
+// The admin API against the real app: the review story end to end, roles, problems, pagination.
+// Every request sent and every answer received is checked against openapi/kassa24-admin.yaml.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type AdminCall, type Schemas } from '../support/admin.js';
+import { backends } from '../support/databases.js';
+import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
+import { startService, type TestService } from '../support/service.js';
+
+const CUSTOMER = '7123456789';
+
+describe.each(backends())('admin API: %s', (backend) => {
+  let service: TestService;
+  const as =
+    (token: string | undefined) =>
+    <T = Schemas['Problem']>(request: string, call: AdminCall = {}) =>
+      admin<T>(service.url, request, { token, ...call });
+  const operator = as(OPERATOR_TOKEN);
+  const viewer = as(VIEWER_TOKEN);
+
+  beforeEach(async () => {
+    service = await startService({ backend, adminTokens: testAdminTokens(), accounts: [{ customerId: CUSTOMER, currency: 'KZT' }] });
+  });
+  afterEach(() => service.close());
+
+  /** A deposit of `deposited` and its callback naming `paid`: answers the payment id. */
+  async function payment(deposited: number, paid: number): Promise<string> {
+    const opened = await post(service.url, '/terminal', signed(checkDepositRequest(CUSTOMER, deposited)));
+    const paymentId = opened.body.payment_id!;
+    const ack = await post(service.url, '/callback', signed(callbackBody(paymentId, paid)));
+    expect(ack.status).toBe(200);
+    return paymentId;
+  }
+
+  it('walks the review story: flagged callback, queue, adjustment, review, ledger, audit', async () => {
+    await payment(5000, 5000);
+    const paymentId = await payment(10000, 15000);
+
+    const queue = await operator<Schemas['CallbackPage']>('GET /admin/v1/callbacks?flagged=true&reviewed=false');
+    expect(queue.status).toBe(200);
+    expect(queue.body.items).toHaveLength(1);
+    const flagged = queue.body.items[0]!;
+    expect(flagged).toMatchObject({ payment_id: paymentId, result: 'flagged', review: null });
+    expect(flagged.review_reason).toBe('amount mismatch: callback 15000 KZT, deposit 10000 KZT');
+    expect(JSON.parse(flagged.raw_body)).toMatchObject({ payment: { id: paymentId, sum: { amount: 15000 } } });
+
+    const detail = await viewer<Schemas['PaymentDetail']>(`GET /admin/v1/payments/${paymentId}`);
+    expect(detail.body.payment).toMatchObject({ payment_id: paymentId, status: 'pending', amount: 10000, flagged: true });
+    expect(detail.body.callbacks.map((c) => c.id)).toEqual([flagged.id]);
+
+    const adjustment = {
+      customer_id: CUSTOMER,
+      amount: 15000,
+      reason: 'paid 150.00 for a 100.00 deposit; the callback credited nothing',
+      idempotency_key: `review-${flagged.id}`,
+      callback_id: flagged.id,
+    };
+    const added = await operator<Schemas['AdjustmentResult']>('POST /admin/v1/adjustments', { body: adjustment });
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({
+      balance: 20000,
+      replayed: false,
+      adjustment: { amount: 15000, actor: 'alice', callback_id: flagged.id },
+    });
+    const again = await operator<Schemas['AdjustmentResult']>('POST /admin/v1/adjustments', { body: adjustment });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ ...added.body, replayed: true });
+
+    const reviewed = await operator<Schemas['Callback']>(`POST /admin/v1/callbacks/${flagged.id}/review`, {
+      body: { note: 'settled by the adjustment' },
+    });
+    expect(reviewed.status).toBe(200);
+    expect(reviewed.body.review).toMatchObject({ reviewed_by: 'alice', note: 'settled by the adjustment' });
+    expect((await operator<Schemas['CallbackPage']>('GET /admin/v1/callbacks?flagged=true&reviewed=false')).body.items).toEqual([]);
+
+    const account = await viewer<Schemas['Account']>(`GET /admin/v1/accounts/${CUSTOMER}`);
+    expect(account.body).toMatchObject({ customer_id: CUSTOMER, balance: 20000, status: 'active' });
+    const ledger = await viewer<Schemas['LedgerPage']>(`GET /admin/v1/accounts/${CUSTOMER}/ledger`);
+    expect(ledger.body.items.map((e) => [e.kind, e.amount])).toEqual([
+      ['adjustment', 15000],
+      ['credit', 5000],
+    ]);
+    expect(ledger.body.items.reduce((sum, e) => sum + e.amount, 0)).toBe(account.body.balance);
+
+    const audit = await viewer<Schemas['AuditPage']>('GET /admin/v1/audit-log');
+    expect(audit.body.items.map((e) => [e.action, e.outcome, e.actor])).toEqual([
+      ['callbacks.review', 'done', 'alice'],
+      ['adjustments.add', 'done', 'alice'],
+    ]);
+
+    const summary = await viewer<Schemas['Summary']>('GET /admin/v1/summary');
+    expect(summary.body.open_review_items).toBe(0);
+    expect(summary.body.last_24h.credited_amount).toBe(5000);
+    expect(summary.body.last_24h.by_status).toEqual(
+      expect.arrayContaining([
+        { status: 'success', count: 1, amount: 5000 },
+        { status: 'pending', count: 1, amount: 10000 },
+      ]),
+    );
+    expect(summary.body.days).toHaveLength(30);
+    expect(summary.body.days.at(-1)).toEqual({ date: new Date().toISOString().slice(0, 10), payments: 2, credited_amount: 5000 });
+    expect(summary.body.last_callback_received_at).not.toBeNull();
+  });
+
+  it('lets a viewer read everything and change nothing', async () => {
+    const paymentId = await payment(10000, 12000);
+    for (const read of [
+      'GET /admin/v1/session',
+      'GET /admin/v1/accounts',
+      `GET /admin/v1/accounts/${CUSTOMER}`,
+      `GET /admin/v1/accounts/${CUSTOMER}/ledger`,
+      'GET /admin/v1/payments',
+      `GET /admin/v1/payments/${paymentId}`,
+      'GET /admin/v1/callbacks',
+      'GET /admin/v1/rejected-callbacks',
+      'GET /admin/v1/summary',
+      'GET /admin/v1/audit-log',
+    ]) {
+      expect((await viewer(read)).status, read).toBe(200);
+    }
+    const callbackId = (await viewer<Schemas['CallbackPage']>('GET /admin/v1/callbacks')).body.items[0]!.id;
+    const attempts: Array<[string, unknown]> = [
+      ['POST /admin/v1/accounts', { customer_id: 'new-one' }],
+      [`POST /admin/v1/accounts/${CUSTOMER}/close`, undefined],
+      [`POST /admin/v1/callbacks/${callbackId}/review`, { note: 'seen' }],
+      ['POST /admin/v1/adjustments', { customer_id: CUSTOMER, amount: 100, reason: 'x', idempotency_key: 'v-1' }],
+    ];
+    for (const [request, body] of attempts) {
+      const refused = await viewer(request, { body });
+      expect(refused.status, request).toBe(403);
+      expect(refused.body.detail).toContain('carol is a viewer');
+    }
+    expect((await viewer<Schemas['Session']>('GET /admin/v1/session')).body).toEqual({ name: 'carol', role: 'viewer' });
+    expect((await viewer<Schemas['Account']>(`GET /admin/v1/accounts/${CUSTOMER}`)).body.balance).toBe(0);
+    expect((await viewer<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items).toEqual([]);
+    expect(await service.store.findAccount('new-one')).toBeUndefined();
+  });
+
+  it('answers 401 without a valid token, naming the scheme', async () => {
+    for (const token of [undefined, 'k24_not-a-token', '']) {
+      const answer = await as(token)('GET /admin/v1/accounts');
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get('www-authenticate')).toBe('Bearer realm="kassa24-bvu admin"');
+    }
+    expect(service.logs.join('')).not.toContain(OPERATOR_TOKEN);
+  });
+
+  it('refuses what breaks the contract with each failing field', async () => {
+    const badLimit = await operator('GET /admin/v1/payments?limit=501&status=lost&colour=red', { invalid: true });
+    expect(badLimit.status).toBe(400);
+    expect(badLimit.body.errors!.map((e) => e.field).sort()).toEqual(['colour', 'limit', 'status']);
+
+    const badBody = await operator('POST /admin/v1/adjustments', {
+      body: { customer_id: CUSTOMER, amount: 1.5, extra: true },
+      invalid: true,
+    });
+    expect(badBody.status).toBe(400);
+    expect(badBody.body.errors!.map((e) => e.field).sort()).toEqual(['amount', 'extra', 'idempotency_key', 'reason']);
+
+    const notJson = await operator('POST /admin/v1/adjustments', { rawBody: '{"customer_id":', invalid: true });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.detail).toMatch(/not valid JSON/);
+
+    const zero = await operator('POST /admin/v1/adjustments', {
+      body: { customer_id: CUSTOMER, amount: 0, reason: 'r', idempotency_key: 'z' },
+    });
+    expect(zero.status).toBe(400);
+    expect(zero.body.errors).toEqual([{ field: 'amount', message: 'amount must be a non-zero whole number of minor units' }]);
+
+    const impossible = await operator('GET /admin/v1/payments?from=2026-02-30T00:00:00Z');
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.errors![0]!.field).toBe('from');
+
+    const cursor = await operator('GET /admin/v1/audit-log?cursor=bm90LWEtY3Vyc29y');
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.errors![0]!.field).toBe('cursor');
+
+    expect((await operator('GET /admin/v1/nothing-here', { invalid: true })).status).toBe(404);
+    expect((await operator('DELETE /admin/v1/accounts', { invalid: true })).status).toBe(405);
+    // Nothing refused for its shape reached the ledger or the audit log; the zero amount was judged.
+    expect((await operator<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items.map((e) => e.outcome)).toEqual(['refused']);
+  });
+
+  it('opens and closes accounts, refusing duplicates, and audits every attempt', async () => {
+    const opened = await operator<Schemas['Account']>('POST /admin/v1/accounts', {
+      body: { customer_id: 'acc-new', additional_customer_id: 'CARD-1' },
+    });
+    expect(opened.status).toBe(201);
+    expect(opened.body).toMatchObject({
+      customer_id: 'acc-new',
+      currency: 'KZT',
+      balance: 0,
+      status: 'active',
+      additional_customer_id: 'CARD-1',
+    });
+    expect((await operator('POST /admin/v1/accounts', { body: { customer_id: 'acc-new' } })).status).toBe(409);
+    expect((await operator<Schemas['Account']>('POST /admin/v1/accounts/acc-new/close')).body.status).toBe('closed');
+    expect((await operator('POST /admin/v1/accounts/acc-new/close')).status).toBe(409);
+    expect((await operator('POST /admin/v1/accounts/nobody/close')).status).toBe(404);
+    expect((await operator('GET /admin/v1/accounts/nobody')).status).toBe(404);
+    expect((await operator('GET /admin/v1/accounts/nobody/ledger')).status).toBe(404);
+    expect((await operator<Schemas['AccountPage']>('GET /admin/v1/accounts?status=closed')).body.items.map((a) => a.customer_id)).toEqual([
+      'acc-new',
+    ]);
+    expect((await operator<Schemas['AccountPage']>('GET /admin/v1/accounts?query=card-')).body.items.map((a) => a.customer_id)).toEqual([
+      'acc-new',
+    ]);
+    const audit = (await operator<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items.map((e) => `${e.action} ${e.outcome}`);
+    expect(audit).toEqual([
+      'accounts.close refused',
+      'accounts.close refused',
+      'accounts.close done',
+      'accounts.create refused',
+      'accounts.create done',
+    ]);
+  });
+
+  it('pages through a list newest first, every item once', async () => {
+    for (let i = 0; i < 7; i++) await operator('POST /admin/v1/accounts', { body: { customer_id: `page-${i}` } });
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = cursor ? `&cursor=${cursor}` : '';
+      const page = await viewer<Schemas['AccountPage']>(`GET /admin/v1/accounts?limit=3${query}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(3);
+      seen.push(...page.body.items.map((a) => a.customer_id));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen).toHaveLength(8);
+    expect(new Set(seen).size).toBe(8);
+    expect(seen.slice(0, 7)).toEqual(['page-6', 'page-5', 'page-4', 'page-3', 'page-2', 'page-1', 'page-0']);
+  });
+
+  it('lists rejected callbacks and filters payments', async () => {
+    const broken = signed({ project_id: 1234, payment: { id: 'p-x', status: 'success' } });
+    expect((await post(service.url, '/callback', broken)).status).toBe(400);
+    const rejected = await viewer<Schemas['RejectedCallbackPage']>('GET /admin/v1/rejected-callbacks');
+    expect(rejected.body.items).toHaveLength(1);
+    expect(rejected.body.items[0]!.reason).toMatch(/payment\.sum/);
+
+    const flaggedId = await payment(1000, 2000);
+    const creditedId = await payment(3000, 3000);
+    const ids = async (query: string) =>
+      (await viewer<Schemas['PaymentPage']>(`GET /admin/v1/payments?${query}`)).body.items.map((p) => p.payment_id);
+    expect(await ids('flagged=true')).toEqual([flaggedId]);
+    expect(await ids('flagged=false')).toEqual([creditedId]);
+    expect(await ids('status=success')).toEqual([creditedId]);
+    expect(await ids(`customer_id=${CUSTOMER}`)).toEqual([creditedId, flaggedId]);
+    expect(await ids('from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00%2B05:00')).toEqual([]);
+    expect(await ids(`to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toHaveLength(2);
+  });
+});
+
+describe('admin API turned off', () => {
+  it('answers 404 under /admin/ when no tokens are configured', async () => {
+    const service = await startService();
+    try {
+      const answer = await admin(service.url, 'GET /admin/v1/accounts', { token: OPERATOR_TOKEN });
+      expect(answer.status).toBe(404);
+      expect(answer.body.detail).toContain('the admin API is off');
+    } finally {
+      await service.close();
+    }
+  });
+});

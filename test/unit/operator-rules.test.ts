@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import type { Account } from '../../src/ledger/model.js';
+import { judgeAccountClose, judgeAccountCreate } from '../../src/ledger/operator-rules.js';
+import { decodeCursor, encodeCursor, InvalidCursorError, pageOf } from '../../src/store/cursor.js';
+
+const account = (status: Account['status'] = 'active'): Account => ({
+  customerId: 'acc-1',
+  currency: 'KZT',
+  balance: 0,
+  status,
+  additionalCustomerId: null,
+  createdAt: '2026-12-01T00:00:00.000Z',
+});
+
+describe('account rules', () => {
+  it('opens an account with a new id and an ISO currency only', () => {
+    expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'KZT', actor: 'a' }, undefined)).toBeUndefined();
+    expect(judgeAccountCreate({ customerId: 'acc-1', currency: 'KZT', actor: 'a' }, account())).toMatchObject({ reason: 'exists' });
+    expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'kzt', actor: 'a' }, undefined)).toMatchObject({
+      reason: 'invalid',
+      field: 'currency',
+    });
+    expect(judgeAccountCreate({ customerId: ' ', currency: 'KZT', actor: 'a' }, undefined)).toMatchObject({
+      reason: 'invalid',
+      field: 'customer_id',
+    });
+  });
+
+  it('closes an active account only', () => {
+    expect(judgeAccountClose({ customerId: 'acc-1', actor: 'a' }, account())).toEqual({ account: account() });
+    expect(judgeAccountClose({ customerId: 'acc-1', actor: 'a' }, account('closed'))).toMatchObject({
+      refused: { reason: 'already_closed' },
+    });
+    expect(judgeAccountClose({ customerId: 'acc-1', actor: 'a' }, undefined)).toMatchObject({ refused: { reason: 'not_found' } });
+  });
+});
+
+describe('cursors', () => {
+  it('round-trips a key and refuses anything it did not make', () => {
+    expect(decodeCursor(encodeCursor(['2026-12-01T00:00:00.000Z', 'acc-1']), ['string', 'string'])).toEqual([
+      '2026-12-01T00:00:00.000Z',
+      'acc-1',
+    ]);
+    for (const bad of ['!!!', encodeCursor([1]), encodeCursor(['a', 2]), Buffer.from('{"a":1}').toString('base64url')]) {
+      expect(() => decodeCursor(bad, ['string', 'string'])).toThrow(InvalidCursorError);
+    }
+  });
+
+  it('keeps a page to its limit and points after its last item only when there is more', () => {
+    expect(pageOf([1, 2, 3], 2, (n) => [n], String)).toEqual({ items: ['1', '2'], nextCursor: encodeCursor([2]) });
+    expect(pageOf([1, 2], 2, (n) => [n], String)).toEqual({ items: ['1', '2'], nextCursor: null });
+  });
+});
