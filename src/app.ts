@@ -1,6 +1,6 @@
 // The Koa app: body reading (text kept as received), openapi-backend routing to one handler per
 // operationId, and one exit through http/wire.ts; the admin API (admin/admin-api.ts) answers
-// everything under /admin/ in its own terms. Bodies are checked by the generated standalone
+// everything under /admin/ in its own terms, and /console/ serves the operator console's files. Bodies are checked by the generated standalone
 // validators after the signature (read-signed-request.ts), so nothing touches a body before it is
 // authenticated; openapi-backend only routes.
 import { randomUUID } from 'node:crypto';
@@ -18,6 +18,7 @@ import { healthz } from './handlers/healthz.js';
 import { readyz } from './handlers/readyz.js';
 import { terminal } from './handlers/terminal.js';
 import { accessLogger } from './http/access-log.js';
+import { consoleFiles } from './http/console-files.js';
 import { Metrics } from './http/metrics.js';
 import { failureFromError } from './http/request-failure.js';
 import { routeMatcher } from './http/routes.js';
@@ -36,6 +37,8 @@ export interface AppOptions extends HandlerDeps {
   readonly trustProxy?: boolean;
   /** The admin API's tokens; without them the admin API is off (404). */
   readonly adminTokens?: AdminTokens;
+  /** The built operator console, served at /console/. */
+  readonly consoleDir?: string;
 }
 
 /** What the middleware below the first learns of a request, for its log line and metrics. */
@@ -171,6 +174,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   }
 
   app.use(adminApi({ store: options.store, tokens: options.adminTokens, bodyLimitBytes: options.bodyLimitBytes, logger }));
+  app.use(consoleFiles(options.consoleDir));
 
   app.use(
     bodyParser({

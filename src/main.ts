@@ -1,6 +1,8 @@
 // config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
 // close the store.
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
@@ -10,6 +12,13 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** The built console: beside the bundle (dist/service/ → dist/console/), or dist/console/ for the sources. */
+function consoleDirectory(): string | undefined {
+  const beside = new URL('../console/', import.meta.url);
+  const candidates = [...(import.meta.url.includes('/dist/service/') ? [beside] : []), new URL('../dist/console/', import.meta.url)];
+  return candidates.map((url) => fileURLToPath(url)).find((dir) => existsSync(`${dir}index.html`));
+}
 
 /** Tokens made for this run of the demo: new at every start, printed once, never stored. */
 function demoAdminTokens(): { tokens: AdminTokens; operator: string; viewer: string } {
@@ -39,7 +48,8 @@ function warnDemo(config: Config, logger: Logger, admin: { operator: string; vie
     ...(admin
       ? [
           '#',
-          '#  Admin API (/admin/v1/) tokens for this run (ADMIN_TOKENS is not set):',
+          '#  Operator console: /console/ (and the admin API, /admin/v1/); tokens for',
+          '#  this run (ADMIN_TOKENS is not set):',
           `#    operator: ${admin.operator}`,
           `#    viewer:   ${admin.viewer}`,
         ]
@@ -118,6 +128,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     ...(config.allowedSources && { allowedSources: config.allowedSources }),
     ...(adminTokens && { adminTokens }),
+    consoleDir: consoleDirectory(),
   });
   const handle = app.callback();
   // A slow or stalled client is cut off instead of holding a connection forever; timeouts are

@@ -4,41 +4,22 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
+import { haveBrowser, launchBrowser } from '../support/browser.js';
 import { projectRoot } from '../support/processes.js';
 
-const browserPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const haveBrowser = existsSync(browserPath);
-if (!haveBrowser) {
-  const message = `Browser test of the rendered docs SKIPPED: no Chromium at ${browserPath} (apt-get install chromium, or set CHROMIUM_PATH).`;
-  // CI installs Chromium (.ci/run): there, a missing browser is a failure, not a skip.
-  if (process.env.CI) throw new Error(message);
-  console.warn(message);
-}
+const browserHere = haveBrowser('Browser test of the rendered docs');
 
 const out = mkdtempSync(path.join(tmpdir(), 'kassa24-docs-'));
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
-describe.runIf(haveBrowser)('npm run docs', () => {
+describe.runIf(browserHere)('npm run docs', () => {
   it('renders one static page showing every operation and its examples in a real browser', async () => {
     const page = path.join(out, 'kassa24-bvu.html');
     execFileSync('npm', ['run', '--silent', 'docs', '--', '--out', page], { cwd: projectRoot, stdio: 'ignore' });
     expect(existsSync(page)).toBe(true);
 
-    const browser = await chromium.launch({
-      executablePath: browserPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    const browser = await launchBrowser();
     try {
       const tab = await browser.newPage();
       await tab.goto(`file://${page}`);

@@ -34,6 +34,8 @@ export interface ServiceOptions {
   trustProxy?: boolean;
   /** Turns the admin API on. */
   adminTokens?: AdminTokens;
+  /** A built operator console to serve at /console/. */
+  consoleDir?: string;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
@@ -60,6 +62,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     ...(options.adminTokens && { adminTokens: options.adminTokens }),
+    ...(options.consoleDir && { consoleDir: options.consoleDir }),
     ...(options.allowedSources && { allowedSources: parseAllowedSources(options.allowedSources)! }),
   });
   const server = app.listen(0, '127.0.0.1');

@@ -1,0 +1,40 @@
+// How money and time read on screen. Amounts stay integers of minor units until they become text.
+
+/** 1500000 -> "15 000.00 KZT"; -500 -> "−5.00 KZT". */
+export function money(minor: number, currency = 'KZT'): string {
+  const sign = minor < 0 ? '−' : '';
+  const abs = Math.abs(minor);
+  const major = String(Math.trunc(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+  return `${sign}${major}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+}
+
+/** "150", "150.5", "-12.25" -> minor units; undefined for anything else (no floats involved). */
+export function parseMajor(text: string): number | undefined {
+  const match = /^\s*(-?)(\d{1,13})(?:[.,](\d{1,2}))?\s*$/.exec(text);
+  if (!match) return undefined;
+  const [, sign, major, fraction = ''] = match;
+  const minor = Number(major) * 100 + Number(fraction.padEnd(2, '0'));
+  return sign ? -minor : minor;
+}
+
+/** The browser's local time, for a timestamp in UTC. */
+export const localTime = (iso: string): string =>
+  new Date(iso).toLocaleString(undefined, {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  });
+
+export const utcTime = (iso: string): string => `${iso.replace('T', ' ').replace(/\.\d+Z$/, '')} UTC`;
+
+/** A raw body, pretty-printed when it is JSON. */
+export function pretty(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
+}

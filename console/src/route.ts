@@ -1,0 +1,37 @@
+// The screen named by the URL's hash (#/payments/ID), so that back, forward and links work.
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { screen: 'overview' }
+  | { screen: 'accounts' }
+  | { screen: 'account'; id: string }
+  | { screen: 'payments'; customerId?: string }
+  | { screen: 'payment'; id: string }
+  | { screen: 'review' }
+  | { screen: 'rejected' }
+  | { screen: 'audit' };
+
+export function parseRoute(hash: string): Route {
+  const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?');
+  const [screen = '', id] = path.split('/').map(decodeURIComponent);
+  if (screen === 'accounts' && id) return { screen: 'account', id };
+  if (screen === 'payments' && id) return { screen: 'payment', id };
+  if (screen === 'payments') {
+    const customerId = new URLSearchParams(search).get('customer_id');
+    return customerId ? { screen, customerId } : { screen };
+  }
+  if (screen === 'accounts' || screen === 'review' || screen === 'rejected' || screen === 'audit') return { screen };
+  return { screen: 'overview' };
+}
+
+export const href = (screen: string, id?: string): string => `#/${screen}${id === undefined ? '' : `/${encodeURIComponent(id)}`}`;
+
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseRoute(location.hash));
+  useEffect(() => {
+    const changed = () => setRoute(parseRoute(location.hash));
+    addEventListener('hashchange', changed);
+    return () => removeEventListener('hashchange', changed);
+  }, []);
+  return route;
+}

@@ -1,0 +1,196 @@
+// Accounts: search, open one; an account's balance, ledger and closing.
+import { useState } from 'preact/hooks';
+import { asProblem, type Problem, type Schemas } from '../api';
+import type { ScreenProps } from '../main';
+import { href } from '../route';
+import { Money, Pager, ProblemMessage, Time, usePages, useRecord } from '../ui';
+
+function OpenAccount({ api, onOpened }: ScreenProps & { onOpened: () => void }) {
+  const [customerId, setCustomerId] = useState('');
+  const [additional, setAdditional] = useState('');
+  const [problem, setProblem] = useState<Problem>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const body = { customer_id: customerId, currency: 'KZT', ...(additional && { additional_customer_id: additional }) };
+    const { data, error } = await api.POST('/admin/v1/accounts', { body });
+    if (data) {
+      setProblem(undefined);
+      setCustomerId('');
+      setAdditional('');
+      onOpened();
+    } else setProblem(asProblem(error));
+  };
+  return (
+    <details class="action">
+      <summary>Open an account</summary>
+      <form onSubmit={(e) => void submit(e)}>
+        <label for="new-customer-id">Customer id</label>
+        <input id="new-customer-id" required value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+        <label for="new-additional-id">Additional id (optional)</label>
+        <input id="new-additional-id" value={additional} onInput={(e) => setAdditional(e.currentTarget.value)} />
+        <button type="submit">Open account</button>
+        <ProblemMessage problem={problem} />
+      </form>
+    </details>
+  );
+}
+
+export function Accounts({ api, canAct }: ScreenProps) {
+  const [query, setQuery] = useState('');
+  const [status, setStatus] = useState<'' | Schemas['AccountStatus']>('');
+  const filter = { ...(query.trim() && { query: query.trim() }), ...(status && { status }) };
+  const list = usePages(
+    (cursor) => api.GET('/admin/v1/accounts', { params: { query: { ...filter, ...(cursor && { cursor }) } } }),
+    JSON.stringify(filter),
+  );
+  return (
+    <>
+      <h1>Accounts</h1>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label for="account-query">Customer id or additional id contains</label>
+        <input id="account-query" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
+        <label for="account-status">Status</label>
+        <select id="account-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as typeof status)}>
+          <option value="">any</option>
+          <option value="active">active</option>
+          <option value="closed">closed</option>
+        </select>
+      </form>
+      {canAct && <OpenAccount api={api} canAct={canAct} onOpened={() => void list.reload()} />}
+      <ProblemMessage problem={list.problem} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Customer id</th>
+            <th scope="col">Additional id</th>
+            <th scope="col">Status</th>
+            <th scope="col">Balance</th>
+            <th scope="col">Opened</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((a) => (
+            <tr key={a.customer_id}>
+              <td>
+                <a href={href('accounts', a.customer_id)}>{a.customer_id}</a>
+              </td>
+              <td>{a.additional_customer_id ?? <span class="muted">—</span>}</td>
+              <td>{a.status}</td>
+              <td class="number">
+                <Money amount={a.balance} currency={a.currency} />
+              </td>
+              <td>
+                <Time at={a.created_at} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager more={list.more} loading={list.loading} count={list.items.length} />
+    </>
+  );
+}
+
+export function AccountDetail({ api, canAct, customerId }: ScreenProps & { customerId: string }) {
+  const [confirming, setConfirming] = useState(false);
+  const path = { params: { path: { customer_id: customerId } } };
+  const {
+    data: account,
+    setData: setAccount,
+    problem,
+    setProblem,
+  } = useRecord(() => api.GET('/admin/v1/accounts/{customer_id}', path), customerId);
+  const ledger = usePages(
+    (cursor) =>
+      api.GET('/admin/v1/accounts/{customer_id}/ledger', {
+        params: { path: { customer_id: customerId }, query: cursor ? { cursor } : {} },
+      }),
+    customerId,
+  );
+  const close = async () => {
+    const { data, error } = await api.POST('/admin/v1/accounts/{customer_id}/close', path);
+    setConfirming(false);
+    if (data) setAccount(data);
+    else setProblem(asProblem(error));
+  };
+
+  return (
+    <>
+      <p>
+        <a href={href('accounts')}>← Accounts</a>
+      </p>
+      <h1>Account {customerId}</h1>
+      <ProblemMessage problem={problem} />
+      {account && (
+        <dl class="facts">
+          <dt>Balance</dt>
+          <dd class="figure">
+            <Money amount={account.balance} currency={account.currency} />
+          </dd>
+          <dt>Status</dt>
+          <dd>{account.status}</dd>
+          <dt>Additional id</dt>
+          <dd>{account.additional_customer_id ?? '—'}</dd>
+          <dt>Opened</dt>
+          <dd>
+            <Time at={account.created_at} />
+          </dd>
+          <dt>Payments</dt>
+          <dd>
+            <a href={`${href('payments')}?customer_id=${encodeURIComponent(customerId)}`}>payments of this account</a>
+          </dd>
+        </dl>
+      )}
+      {canAct && account?.status === 'active' && (
+        <div class="action">
+          {confirming ? (
+            <p role="alert">
+              Close account {customerId}? verify and check_deposit will answer that it does not exist.{' '}
+              <button type="button" onClick={() => void close()}>
+                Yes, close it
+              </button>{' '}
+              <button type="button" onClick={() => setConfirming(false)}>
+                Cancel
+              </button>
+            </p>
+          ) : (
+            <button type="button" onClick={() => setConfirming(true)}>
+              Close account
+            </button>
+          )}
+        </div>
+      )}
+      <h2>Ledger</h2>
+      <ProblemMessage problem={ledger.problem} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Kind</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Payment / reason</th>
+            <th scope="col">Callback</th>
+            <th scope="col">By</th>
+          </tr>
+        </thead>
+        <tbody>
+          {ledger.items.map((e) => (
+            <tr key={`${e.kind}-${e.id}`}>
+              <td>
+                <Time at={e.created_at} />
+              </td>
+              <td>{e.kind}</td>
+              <td class="number">
+                <Money amount={e.amount} currency={e.currency} />
+              </td>
+              <td>{e.payment_id ? <a href={href('payments', e.payment_id)}>{e.payment_id}</a> : e.reason}</td>
+              <td>{e.callback_id ?? '—'}</td>
+              <td>{e.actor ?? 'platform'}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager more={ledger.more} loading={ledger.loading} count={ledger.items.length} />
+    </>
+  );
+}

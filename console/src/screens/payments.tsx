@@ -1,0 +1,181 @@
+// Payments: filtered lists, and one payment with the timeline of its callbacks.
+import { useState } from 'preact/hooks';
+import type { Schemas } from '../api';
+import type { ScreenProps } from '../main';
+import { href } from '../route';
+import { Money, Pager, ProblemMessage, RawJson, Time, usePages, useRecord } from '../ui';
+
+type Status = '' | Schemas['PaymentStatus'];
+
+/** The start of a local calendar day, as the API's ISO time. */
+const dayStart = (date: string, plusDays = 0): string | undefined => {
+  if (!date) return undefined;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).toISOString();
+};
+
+export function Payments({ api, customerId: initialCustomer }: ScreenProps & { customerId?: string | undefined }) {
+  const [status, setStatus] = useState<Status>('');
+  const [customerId, setCustomerId] = useState(initialCustomer ?? '');
+  const [flagged, setFlagged] = useState<'' | 'true' | 'false'>('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const fromIso = dayStart(from);
+  const toIso = dayStart(to, 1);
+  const query = {
+    ...(status && { status }),
+    ...(customerId.trim() && { customer_id: customerId.trim() }),
+    ...(flagged && { flagged: flagged === 'true' }),
+    ...(fromIso && { from: fromIso }),
+    ...(toIso && { to: toIso }),
+  };
+  const list = usePages(
+    (cursor) => api.GET('/admin/v1/payments', { params: { query: { ...query, ...(cursor && { cursor }) } } }),
+    JSON.stringify(query),
+  );
+  return (
+    <>
+      <h1>Payments</h1>
+      <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
+        <label for="payment-status">Status</label>
+        <select id="payment-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
+          <option value="">any</option>
+          {(['pending', 'success', 'failed', 'expired'] as const).map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        <label for="payment-customer">Customer id</label>
+        <input id="payment-customer" value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+        <label for="payment-flagged">Flagged</label>
+        <select id="payment-flagged" value={flagged} onChange={(e) => setFlagged(e.currentTarget.value as typeof flagged)}>
+          <option value="">either</option>
+          <option value="true">flagged</option>
+          <option value="false">not flagged</option>
+        </select>
+        <label for="payment-from">Opened from</label>
+        <input id="payment-from" type="date" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+        <label for="payment-to">to (inclusive)</label>
+        <input id="payment-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
+      </form>
+      <ProblemMessage problem={list.problem} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Payment</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Amount</th>
+            <th scope="col">Status</th>
+            <th scope="col">Opened</th>
+          </tr>
+        </thead>
+        <tbody>
+          {list.items.map((p) => (
+            <tr key={p.payment_id}>
+              <td>
+                <a href={href('payments', p.payment_id)}>{p.payment_id}</a> {p.flagged && <span class="flag">flagged</span>}
+              </td>
+              <td>
+                <a href={href('accounts', p.customer_id)}>{p.customer_id}</a>
+              </td>
+              <td class="number">
+                <Money amount={p.amount} currency={p.currency} />
+              </td>
+              <td>{p.status}</td>
+              <td>
+                <Time at={p.created_at} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <Pager more={list.more} loading={list.loading} count={list.items.length} />
+    </>
+  );
+}
+
+/** One callback as the timeline shows it: what came, how often, what it did, its review. */
+export function CallbackCard({ callback, expanded = false }: { callback: Schemas['Callback']; expanded?: boolean }) {
+  return (
+    <article class="callback">
+      <header>
+        <strong>Callback {callback.id}</strong>: status <code>{callback.status}</code> → <strong>{callback.result}</strong>
+      </header>
+      <p class="muted">
+        received <Time at={callback.received_at} />, {callback.deliveries} {callback.deliveries === 1 ? 'delivery' : 'deliveries'}, last{' '}
+        <Time at={callback.last_received_at} />
+      </p>
+      {callback.review_reason && (
+        <p class="reason">
+          <span class="flag">flagged</span> {callback.review_reason}
+        </p>
+      )}
+      {callback.review && (
+        <p>
+          Reviewed by {callback.review.reviewed_by} at <Time at={callback.review.reviewed_at} />: {callback.review.note}
+        </p>
+      )}
+      <RawJson label="Raw body" text={callback.raw_body} open={expanded} />
+      <RawJson label="Headers" text={JSON.stringify(callback.headers)} />
+    </article>
+  );
+}
+
+export function PaymentDetail({ api, paymentId }: ScreenProps & { paymentId: string }) {
+  const { data: detail, problem } = useRecord(
+    () => api.GET('/admin/v1/payments/{payment_id}', { params: { path: { payment_id: paymentId } } }),
+    paymentId,
+  );
+  const payment = detail?.payment;
+  return (
+    <>
+      <p>
+        <a href={href('payments')}>← Payments</a>
+      </p>
+      <h1>Payment {paymentId}</h1>
+      <ProblemMessage problem={problem} />
+      {payment && (
+        <dl class="facts">
+          <dt>Amount</dt>
+          <dd class="figure">
+            <Money amount={payment.amount} currency={payment.currency} />
+          </dd>
+          <dt>Status</dt>
+          <dd>
+            {payment.status} {payment.flagged && <span class="flag">flagged</span>}
+          </dd>
+          <dt>Account</dt>
+          <dd>
+            <a href={href('accounts', payment.customer_id)}>{payment.customer_id}</a>
+          </dd>
+          <dt>Project</dt>
+          <dd>{payment.project_id}</dd>
+          <dt>Last platform status</dt>
+          <dd>{payment.last_callback_status ?? '—'}</dd>
+          <dt>Opened</dt>
+          <dd>
+            <Time at={payment.created_at} />
+          </dd>
+          <dt>Updated</dt>
+          <dd>
+            <Time at={payment.updated_at} />
+          </dd>
+        </dl>
+      )}
+      {detail && (
+        <>
+          <h2>Callbacks, oldest first</h2>
+          {detail.callbacks.length === 0 && <p class="muted">No callback yet.</p>}
+          <ol class="timeline">
+            {detail.callbacks.map((c) => (
+              <li key={c.id}>
+                <CallbackCard callback={c} expanded />
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,145 @@
+// The review queue: flagged callbacks not yet reviewed. An operator adds an adjustment linked to a
+// callback (after a confirmation that says the amount in KZT) and closes the review with a note.
+import { useEffect, useState } from 'preact/hooks';
+import { asProblem, type Api, type Problem, type Schemas } from '../api';
+import { money, parseMajor } from '../format';
+import type { ScreenProps } from '../main';
+import { Pager, ProblemMessage, usePages } from '../ui';
+import { CallbackCard } from './payments';
+
+function AdjustmentForm({ api, callback, onDone }: { api: Api; callback: Schemas['Callback']; onDone: (message: string) => void }) {
+  const [customerId, setCustomerId] = useState('');
+  const [amount, setAmount] = useState('');
+  const [reason, setReason] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [problem, setProblem] = useState<Problem>();
+  // One key per form: a retried or double-clicked submission writes the adjustment once.
+  const [idempotencyKey] = useState(() => `callback-${callback.id}-${crypto.randomUUID()}`);
+  useEffect(() => {
+    // The payment names the account, when the payment is one of ours.
+    void api.GET('/admin/v1/payments/{payment_id}', { params: { path: { payment_id: callback.payment_id } } }).then(({ data }) => {
+      if (data) setCustomerId((current) => current || data.payment.customer_id);
+    });
+  }, [api, callback.payment_id]);
+  const minor = parseMajor(amount);
+  const amountProblem = amount && (minor === undefined || minor === 0) ? 'an amount in KZT such as 50 or -12.50, not zero' : undefined;
+
+  const submit = async () => {
+    const { data, error } = await api.POST('/admin/v1/adjustments', {
+      body: { customer_id: customerId, amount: minor!, reason, idempotency_key: idempotencyKey, callback_id: callback.id },
+    });
+    setConfirming(false);
+    if (data) onDone(`Adjustment ${data.adjustment.id} written: ${money(data.adjustment.amount)}; balance now ${money(data.balance)}.`);
+    else setProblem(asProblem(error));
+  };
+
+  return (
+    <form
+      class="action"
+      onSubmit={(e) => {
+        e.preventDefault();
+        setConfirming(true);
+      }}
+    >
+      <h3>Add an adjustment for callback {callback.id}</h3>
+      <label for={`adj-customer-${callback.id}`}>Account (customer id)</label>
+      <input id={`adj-customer-${callback.id}`} required value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+      <label for={`adj-amount-${callback.id}`}>Amount in KZT (negative takes money off)</label>
+      <input
+        id={`adj-amount-${callback.id}`}
+        required
+        inputMode="decimal"
+        value={amount}
+        aria-invalid={amountProblem ? 'true' : undefined}
+        aria-describedby={`adj-amount-help-${callback.id}`}
+        onInput={(e) => setAmount(e.currentTarget.value)}
+      />
+      <p id={`adj-amount-help-${callback.id}`} class={amountProblem ? 'field-error' : 'muted'}>
+        {amountProblem ?? 'Two decimals at most.'}
+      </p>
+      <label for={`adj-reason-${callback.id}`}>Reason</label>
+      <textarea id={`adj-reason-${callback.id}`} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+      {confirming && minor !== undefined ? (
+        <p role="alert" class="confirm">
+          {minor > 0 ? 'Credit' : 'Debit'} <strong>{money(Math.abs(minor))}</strong> {minor > 0 ? 'to' : 'from'} account{' '}
+          <strong>{customerId}</strong>?{' '}
+          <button type="button" onClick={() => void submit()}>
+            Confirm adjustment
+          </button>{' '}
+          <button type="button" onClick={() => setConfirming(false)}>
+            Cancel
+          </button>
+        </p>
+      ) : (
+        <button type="submit" disabled={!customerId || !reason || minor === undefined || minor === 0}>
+          Add adjustment…
+        </button>
+      )}
+      <ProblemMessage problem={problem} />
+    </form>
+  );
+}
+
+function ReviewForm({ api, callback, onDone }: { api: Api; callback: Schemas['Callback']; onDone: (message: string) => void }) {
+  const [note, setNote] = useState('');
+  const [problem, setProblem] = useState<Problem>();
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    const { data, error } = await api.POST('/admin/v1/callbacks/{callback_id}/review', {
+      params: { path: { callback_id: callback.id } },
+      body: { note },
+    });
+    if (data) onDone(`Callback ${callback.id} marked reviewed.`);
+    else setProblem(asProblem(error));
+  };
+  return (
+    <form class="action" onSubmit={(e) => void submit(e)}>
+      <label for={`note-${callback.id}`}>Review note for callback {callback.id}</label>
+      <textarea id={`note-${callback.id}`} required value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+      <button type="submit" disabled={note.trim() === ''}>
+        Mark reviewed
+      </button>
+      <ProblemMessage problem={problem} />
+    </form>
+  );
+}
+
+export function ReviewQueue({ api, canAct }: ScreenProps) {
+  const [message, setMessage] = useState<string>();
+  const list = usePages(
+    (cursor) => api.GET('/admin/v1/callbacks', { params: { query: { flagged: true, reviewed: false, ...(cursor && { cursor }) } } }),
+    'queue',
+  );
+  const done = (text: string) => {
+    setMessage(text);
+    void list.reload();
+  };
+  return (
+    <>
+      <h1>Review queue</h1>
+      <p class="muted">Flagged callbacks whose review is open, newest first.</p>
+      {message && (
+        <p class="notice" role="status">
+          {message}
+        </p>
+      )}
+      <ProblemMessage problem={list.problem} />
+      {!list.loading && list.items.length === 0 && !list.problem && <p>Nothing to review.</p>}
+      {list.items.map((c) => (
+        <div class="queue-item" key={c.id}>
+          <CallbackCard callback={c} />
+          <p>
+            Payment: <a href={`#/payments/${encodeURIComponent(c.payment_id)}`}>{c.payment_id}</a>
+          </p>
+          {canAct && (
+            <div class="actions">
+              <AdjustmentForm api={api} callback={c} onDone={setMessage} />
+              <ReviewForm api={api} callback={c} onDone={done} />
+            </div>
+          )}
+        </div>
+      ))}
+      <Pager more={list.more} loading={list.loading} count={list.items.length} />
+    </>
+  );
+}
