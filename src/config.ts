@@ -40,6 +40,8 @@ export interface Config {
   readonly production: boolean;
   /** The admin API's tokens (ADMIN_TOKENS); undefined: the admin API is off (demo mode makes its own). */
   readonly adminTokens?: AdminTokens;
+  /** The platform's Gate (GATE_URL), asked for payment statuses by `payments sync`. */
+  readonly gateUrl?: string;
 }
 
 export class ConfigError extends Error {
@@ -191,6 +193,17 @@ function parseAdminTokens(text: string | undefined): AdminTokens | undefined {
   }
 }
 
+function parseUrl(name: string, text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new ConfigError(`${name} must be an http(s) URL such as https://gate.example.com, got "${text}"`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got "${text}"`);
+  return text.replace(/\/+$/, '');
+}
+
 function parseBodyLimit(text: string | undefined): number {
   if (text === undefined || text === '') return 64 * 1024;
   const limit = Number(text);
@@ -230,5 +243,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     production,
     ...(env.ADMIN_TOKENS?.trim() && { adminTokens: parseAdminTokens(env.ADMIN_TOKENS) }),
+    ...(env.GATE_URL?.trim() && { gateUrl: parseUrl('GATE_URL', env.GATE_URL.trim()) }),
   };
 }

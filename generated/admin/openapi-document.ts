@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.0.0",
+    "version": "1.1.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -590,6 +590,7 @@ export const openapiDocument = {
                           "project_id": 1234,
                           "status": "success",
                           "result": "flagged",
+                          "source": "callback",
                           "review_reason": "amount mismatch: callback 15000 KZT, deposit 10000 KZT",
                           "deliveries": 2,
                           "received_at": "2026-12-01T09:58:02.117Z",
@@ -684,6 +685,7 @@ export const openapiDocument = {
                           "project_id": 1234,
                           "status": "success",
                           "result": "flagged",
+                          "source": "callback",
                           "review_reason": "amount mismatch: callback 15000 KZT, deposit 10000 KZT",
                           "deliveries": 1,
                           "received_at": "2026-12-01T09:58:02.117Z",
@@ -774,6 +776,7 @@ export const openapiDocument = {
                       "project_id": 1234,
                       "status": "success",
                       "result": "flagged",
+                      "source": "callback",
                       "review_reason": "amount mismatch: callback 15000 KZT, deposit 10000 KZT",
                       "deliveries": 1,
                       "received_at": "2026-12-01T09:58:02.117Z",
@@ -1757,7 +1760,8 @@ export const openapiDocument = {
           "last_received_at",
           "raw_body",
           "headers",
-          "review"
+          "review",
+          "source"
         ],
         "properties": {
           "id": {
@@ -1807,6 +1811,15 @@ export const openapiDocument = {
             "additionalProperties": {
               "type": "string"
             }
+          },
+          "source": {
+            "type": "string",
+            "description": "Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.",
+            "enum": [
+              "callback",
+              "status_request",
+              "reconciliation"
+            ]
           },
           "review": {
             "type": "object",

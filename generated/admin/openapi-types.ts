@@ -478,6 +478,11 @@ export interface components {
             headers: {
                 [key: string]: string;
             };
+            /**
+             * @description Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.
+             * @enum {string}
+             */
+            source: "callback" | "status_request" | "reconciliation";
             /** @description The closed review of a flagged callback; null while open or when not flagged. */
             review: {
                 reviewed_at: components["schemas"]["Timestamp"];

@@ -1441,7 +1441,7 @@ return errors === 0;
 }
 
 export const validateCallback = validate23;
-const schema32 = {"type":"object","description":"A callback as received and applied.","required":["id","payment_id","project_id","status","result","review_reason","deliveries","received_at","last_received_at","raw_body","headers","review"],"properties":{"id":{"type":"integer","format":"int64","description":"The stored callback's id."},"payment_id":{"type":"string","description":"The callback's payment.id."},"project_id":{"type":"integer","format":"int64","description":"The callback's project_id."},"status":{"type":"string","description":"The callback's payment.status."},"result":{"$ref":"urn:kassa24-bvu:schema:CallbackResult"},"review_reason":{"type":"string","nullable":true,"description":"Why it was kept for review; null when it was not."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}},"review":{"type":"object","nullable":true,"description":"The closed review of a flagged callback; null while open or when not flagged.","required":["reviewed_at","reviewed_by","note"],"properties":{"reviewed_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"reviewed_by":{"type":"string","description":"The token (or CLI user) that closed the review."},"note":{"type":"string","description":"What was found and done."}}}},"$id":"urn:kassa24-bvu:schema:Callback"};
+const schema32 = {"type":"object","description":"A callback as received and applied.","required":["id","payment_id","project_id","status","result","review_reason","deliveries","received_at","last_received_at","raw_body","headers","review","source"],"properties":{"id":{"type":"integer","format":"int64","description":"The stored callback's id."},"payment_id":{"type":"string","description":"The callback's payment.id."},"project_id":{"type":"integer","format":"int64","description":"The callback's project_id."},"status":{"type":"string","description":"The callback's payment.status."},"result":{"$ref":"urn:kassa24-bvu:schema:CallbackResult"},"review_reason":{"type":"string","nullable":true,"description":"Why it was kept for review; null when it was not."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}},"source":{"type":"string","description":"Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.","enum":["callback","status_request","reconciliation"]},"review":{"type":"object","nullable":true,"description":"The closed review of a flagged callback; null while open or when not flagged.","required":["reviewed_at","reviewed_by","note"],"properties":{"reviewed_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"reviewed_by":{"type":"string","description":"The token (or CLI user) that closed the review."},"note":{"type":"string","description":"What was found and done."}}}},"$id":"urn:kassa24-bvu:schema:Callback"};
 const schema33 = {"type":"string","description":"What the callback did to the ledger; `pending` while it is being applied.","enum":["credited","failed","recorded","duplicate","flagged","pending"],"$id":"urn:kassa24-bvu:schema:CallbackResult"};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -1569,10 +1569,8 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(data.id !== undefined){
-let data0 = data.id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err12 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.source === undefined){
+const err12 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -1581,10 +1579,10 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data.payment_id !== undefined){
-if(typeof data.payment_id !== "string"){
-const err13 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err13 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -1594,10 +1592,9 @@ vErrors.push(err13);
 errors++;
 }
 }
-if(data.project_id !== undefined){
-let data2 = data.project_id;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err14 = {instancePath:instancePath+"/project_id",schemaPath:"#/properties/project_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.payment_id !== undefined){
+if(typeof data.payment_id !== "string"){
+const err14 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -1607,9 +1604,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.status !== undefined){
-if(typeof data.status !== "string"){
-const err15 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.project_id !== undefined){
+let data2 = data.project_id;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err15 = {instancePath:instancePath+"/project_id",schemaPath:"#/properties/project_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -1619,10 +1617,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.result !== undefined){
-let data4 = data.result;
-if(typeof data4 !== "string"){
-const err16 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.status !== undefined){
+if(typeof data.status !== "string"){
+const err16 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -1631,8 +1628,11 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(!((((((data4 === "credited") || (data4 === "failed")) || (data4 === "recorded")) || (data4 === "duplicate")) || (data4 === "flagged")) || (data4 === "pending"))){
-const err17 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.result !== undefined){
+let data4 = data.result;
+if(typeof data4 !== "string"){
+const err17 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -1641,11 +1641,8 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.review_reason !== undefined){
-let data5 = data.review_reason;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err18 = {instancePath:instancePath+"/review_reason",schemaPath:"#/properties/review_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((((data4 === "credited") || (data4 === "failed")) || (data4 === "recorded")) || (data4 === "duplicate")) || (data4 === "flagged")) || (data4 === "pending"))){
+const err18 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1655,10 +1652,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.deliveries !== undefined){
-let data6 = data.deliveries;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err19 = {instancePath:instancePath+"/deliveries",schemaPath:"#/properties/deliveries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.review_reason !== undefined){
+let data5 = data.review_reason;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err19 = {instancePath:instancePath+"/review_reason",schemaPath:"#/properties/review_reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -1667,9 +1664,11 @@ vErrors.push(err19);
 }
 errors++;
 }
-if((typeof data6 == "number") && (isFinite(data6))){
-if(data6 < 1 || isNaN(data6)){
-const err20 = {instancePath:instancePath+"/deliveries",schemaPath:"#/properties/deliveries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data.deliveries !== undefined){
+let data6 = data.deliveries;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err20 = {instancePath:instancePath+"/deliveries",schemaPath:"#/properties/deliveries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -1678,13 +1677,9 @@ vErrors.push(err20);
 }
 errors++;
 }
-}
-}
-if(data.received_at !== undefined){
-let data7 = data.received_at;
-if(typeof data7 === "string"){
-if(!(formats0.test(data7))){
-const err21 = {instancePath:instancePath+"/received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if((typeof data6 == "number") && (isFinite(data6))){
+if(data6 < 1 || isNaN(data6)){
+const err21 = {instancePath:instancePath+"/deliveries",schemaPath:"#/properties/deliveries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -1694,8 +1689,12 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.received_at !== undefined){
+let data7 = data.received_at;
+if(typeof data7 === "string"){
+if(!(formats0.test(data7))){
+const err22 = {instancePath:instancePath+"/received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -1705,11 +1704,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.last_received_at !== undefined){
-let data8 = data.last_received_at;
-if(typeof data8 === "string"){
-if(!(formats0.test(data8))){
-const err23 = {instancePath:instancePath+"/last_received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err23 = {instancePath:instancePath+"/received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -1719,8 +1715,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-else {
-const err24 = {instancePath:instancePath+"/last_received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.last_received_at !== undefined){
+let data8 = data.last_received_at;
+if(typeof data8 === "string"){
+if(!(formats0.test(data8))){
+const err24 = {instancePath:instancePath+"/last_received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -1730,9 +1729,8 @@ vErrors.push(err24);
 errors++;
 }
 }
-if(data.raw_body !== undefined){
-if(typeof data.raw_body !== "string"){
-const err25 = {instancePath:instancePath+"/raw_body",schemaPath:"#/properties/raw_body/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err25 = {instancePath:instancePath+"/last_received_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -1742,12 +1740,9 @@ vErrors.push(err25);
 errors++;
 }
 }
-if(data.headers !== undefined){
-let data10 = data.headers;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-for(const key0 in data10){
-if(typeof data10[key0] !== "string"){
-const err26 = {instancePath:instancePath+"/headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.raw_body !== undefined){
+if(typeof data.raw_body !== "string"){
+const err26 = {instancePath:instancePath+"/raw_body",schemaPath:"#/properties/raw_body/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -1757,9 +1752,12 @@ vErrors.push(err26);
 errors++;
 }
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.headers !== undefined){
+let data10 = data.headers;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+for(const key0 in data10){
+if(typeof data10[key0] !== "string"){
+const err27 = {instancePath:instancePath+"/headers/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -1769,10 +1767,9 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data.review !== undefined){
-let data12 = data.review;
-if((!(data12 && typeof data12 == "object" && !Array.isArray(data12))) && (data12 !== null)){
-const err28 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+else {
+const err28 = {instancePath:instancePath+"/headers",schemaPath:"#/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -1781,9 +1778,11 @@ vErrors.push(err28);
 }
 errors++;
 }
-if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
-if(data12.reviewed_at === undefined){
-const err29 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/required",keyword:"required",params:{missingProperty: "reviewed_at"},message:"must have required property '"+"reviewed_at"+"'"};
+}
+if(data.source !== undefined){
+let data12 = data.source;
+if(typeof data12 !== "string"){
+const err29 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -1792,8 +1791,8 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(data12.reviewed_by === undefined){
-const err30 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/required",keyword:"required",params:{missingProperty: "reviewed_by"},message:"must have required property '"+"reviewed_by"+"'"};
+if(!(((data12 === "callback") || (data12 === "status_request")) || (data12 === "reconciliation"))){
+const err30 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/enum",keyword:"enum",params:{allowedValues: schema32.properties.source.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1802,8 +1801,11 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(data12.note === undefined){
-const err31 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
+}
+if(data.review !== undefined){
+let data13 = data.review;
+if((!(data13 && typeof data13 == "object" && !Array.isArray(data13))) && (data13 !== null)){
+const err31 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -1812,11 +1814,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-if(data12.reviewed_at !== undefined){
-let data13 = data12.reviewed_at;
-if(typeof data13 === "string"){
-if(!(formats0.test(data13))){
-const err32 = {instancePath:instancePath+"/review/reviewed_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data13 && typeof data13 == "object" && !Array.isArray(data13)){
+if(data13.reviewed_at === undefined){
+const err32 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/required",keyword:"required",params:{missingProperty: "reviewed_at"},message:"must have required property '"+"reviewed_at"+"'"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -1825,9 +1825,8 @@ vErrors.push(err32);
 }
 errors++;
 }
-}
-else {
-const err33 = {instancePath:instancePath+"/review/reviewed_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.reviewed_by === undefined){
+const err33 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/required",keyword:"required",params:{missingProperty: "reviewed_by"},message:"must have required property '"+"reviewed_by"+"'"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -1836,10 +1835,8 @@ vErrors.push(err33);
 }
 errors++;
 }
-}
-if(data12.reviewed_by !== undefined){
-if(typeof data12.reviewed_by !== "string"){
-const err34 = {instancePath:instancePath+"/review/reviewed_by",schemaPath:"#/properties/review/properties/reviewed_by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.note === undefined){
+const err34 = {instancePath:instancePath+"/review",schemaPath:"#/properties/review/required",keyword:"required",params:{missingProperty: "note"},message:"must have required property '"+"note"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -1848,10 +1845,11 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data12.note !== undefined){
-if(typeof data12.note !== "string"){
-const err35 = {instancePath:instancePath+"/review/note",schemaPath:"#/properties/review/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data13.reviewed_at !== undefined){
+let data14 = data13.reviewed_at;
+if(typeof data14 === "string"){
+if(!(formats0.test(data14))){
+const err35 = {instancePath:instancePath+"/review/reviewed_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -1861,16 +1859,51 @@ vErrors.push(err35);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err36 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err36 = {instancePath:instancePath+"/review/reviewed_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
 else {
 vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data13.reviewed_by !== undefined){
+if(typeof data13.reviewed_by !== "string"){
+const err37 = {instancePath:instancePath+"/review/reviewed_by",schemaPath:"#/properties/review/properties/reviewed_by/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data13.note !== undefined){
+if(typeof data13.note !== "string"){
+const err38 = {instancePath:instancePath+"/review/note",schemaPath:"#/properties/review/properties/note/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err39 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
 }
 errors++;
 }

@@ -62,6 +62,7 @@ export const callbackJson = (c: StoredCallback): Schemas['Callback'] => ({
   last_received_at: c.lastReceivedAt,
   raw_body: c.rawBody,
   headers: c.headers,
+  source: c.source,
   review: c.reviewedAt === null ? null : { reviewed_at: c.reviewedAt, reviewed_by: c.reviewedBy ?? '', note: c.reviewNote ?? '' },
 });
 

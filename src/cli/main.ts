@@ -8,7 +8,9 @@ import type { Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
+import { RECONCILE_USAGE, reconcileCommand } from './reconcile-command.js';
 import { simulate } from './simulate-command.js';
+import { SYNC_USAGE, syncCommand } from './sync-command.js';
 import {
   addAccount,
   closeAccount,
@@ -31,6 +33,10 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
   accounts close ID [--actor NAME]  (audited)
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
+  payments sync [--older-than 15m] [--limit 1000] [--rate 5]
+                                    ask the Gate (GATE_URL) for the status of pending payments, oldest first, and apply the
+                                    final ones through the exactly-once path (source status_request); one JSON line per
+                                    payment, a summary last; exit 1 if any could not be asked
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line
@@ -41,6 +47,12 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     (a negative amount as --amount=-500; audited; the same key again changes
                                     nothing; a balance made negative is refused)
   audit list                        every operator action, refused ones too, one JSON object per line
+  reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor]
+            [--from DATE --to DATE] [--apply]
+                                    the platform's records (Dashboard CSV report, or a saved Data API answer) against the
+                                    ledger: one JSON line per discrepancy (missing_here, missing_there, amount_mismatch,
+                                    status_mismatch, unknown_payment), a summary last; exit 1 on any, 2 on bad input
+                                    (nothing written); --apply credits missing_here payments once (source reconciliation)
   admin-token create --name NAME --role viewer|operator
                                     a new admin API token, printed once, and the ADMIN_TOKENS entry that admits it
                                     (only its SHA-256 is configured)
@@ -75,6 +87,16 @@ const OPTIONS = {
   'idempotency-key': { type: 'string' },
   'callback-id': { type: 'string' },
   name: { type: 'string' },
+  'older-than': { type: 'string' },
+  limit: { type: 'string' },
+  rate: { type: 'string' },
+  file: { type: 'string' },
+  format: { type: 'string' },
+  map: { type: 'string' },
+  'amount-unit': { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  apply: { type: 'boolean' },
   role: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -156,6 +178,37 @@ async function run(argv: string[]): Promise<void> {
       for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })))
         print(payment);
       return;
+    case 'reconcile': {
+      if (sub !== undefined) throw new CliError(RECONCILE_USAGE);
+      const summary = await withStore((s) =>
+        reconcileCommand(
+          s,
+          {
+            file: values.file,
+            format: values.format,
+            map: values.map,
+            amountUnit: values['amount-unit'],
+            from: values.from,
+            to: values.to,
+            apply: values.apply,
+          },
+          print,
+        ),
+      );
+      print({ summary });
+      const { compared: _c, matching: _m, skipped: _s, period: _p, applied: _a, ...found } = summary;
+      if (Object.values(found).some((n) => n > 0)) process.exitCode = 1;
+      return;
+    }
+    case 'payments sync': {
+      if (arg !== undefined) throw new CliError(SYNC_USAGE);
+      const summary = await withStore((s) =>
+        syncCommand(s, { olderThan: values['older-than'], limit: values.limit, rate: values.rate }, print),
+      );
+      print({ summary });
+      if (summary.not_answered > 0 || summary.refused > 0) process.exitCode = 1;
+      return;
+    }
     case 'payments expire':
       print(await withStore((s) => expirePayments(s, values['older-than-days'])));
       return;

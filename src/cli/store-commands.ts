@@ -98,6 +98,7 @@ export async function listCallbacks(store: Store, opts: { paymentId?: string; fl
     reviewed_at: c.reviewedAt,
     reviewed_by: c.reviewedBy,
     review_note: c.reviewNote,
+    source: c.source,
   }));
 }
 

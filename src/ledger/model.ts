@@ -35,6 +35,9 @@ export interface CallbackFacts {
   currency: string;
 }
 
+/** Where a callback's facts came from; all are applied alike. */
+export type CallbackSource = 'callback' | 'status_request' | 'reconciliation';
+
 export type CallbackResult = 'credited' | 'failed' | 'recorded' | 'duplicate' | 'flagged';
 
 export interface CallbackOutcome {
@@ -60,6 +63,7 @@ export interface StoredCallback {
   reviewedAt: string | null;
   reviewedBy: string | null;
   reviewNote: string | null;
+  source: CallbackSource;
 }
 
 /** A correctly signed callback refused for breaking the contract: kept aside, never applied. */

@@ -9,4 +9,5 @@ export const MIGRATION_NAMES = [
   '0006_payment_status_check_as_comparisons_on_sqlite',
   '0007_unsettled_payments_index_on_sqlite',
   '0008_adjustments_reviews_and_audit_log',
+  '0009_callback_source',
 ] as const;

@@ -313,6 +313,20 @@ function adjustmentsReviewsAndAuditLog(dialect: Dialect): Migration {
   };
 }
 
+// Where a callback's facts came from: the platform's delivery, a Gate status request made by
+// `payments sync`, or a reconciliation against the platform's records. Every one of them is applied
+// by the same exactly-once path; the source tells an operator which.
+function callbackSource(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('callbacks')
+        .addColumn('source', 'text', (c) => c.notNull().defaultTo('callback'))
+        .execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -322,6 +336,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0006_payment_status_check_as_comparisons_on_sqlite': paymentStatusCheckAsComparisonsOnSqlite,
   '0007_unsettled_payments_index_on_sqlite': unsettledPaymentsIndexOnSqlite,
   '0008_adjustments_reviews_and_audit_log': adjustmentsReviewsAndAuditLog,
+  '0009_callback_source': callbackSource,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -10,6 +10,7 @@ import type {
   LedgerEntry,
   LedgerSummary,
   ListedPayment,
+  Payment,
   PaymentStatus,
   PeriodFigures,
   StoredCallback,
@@ -55,6 +56,8 @@ export interface OperatorReads {
   ledger(customerId: string, page: PageRequest): Promise<Page<LedgerEntry> | undefined>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
   payment(paymentId: string): Promise<PaymentWithCallbacks | undefined>;
+  /** The payments of these ids that exist, by id. */
+  paymentsByIds(paymentIds: readonly string[]): Promise<Map<string, Payment>>;
   callbacks(query: CallbackQuery, page: PageRequest): Promise<Page<StoredCallback>>;
   callback(id: number): Promise<StoredCallback | undefined>;
   rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
@@ -223,6 +226,18 @@ export class KyselyOperatorReads implements OperatorReads {
       if (!row) return undefined;
       const callbacks = await this.db.selectFrom('callbacks').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
       return { payment: { ...toPayment(row), flagged: Boolean(row.flagged) }, callbacks: callbacks.map(toStoredCallback) };
+    });
+  }
+
+  paymentsByIds(paymentIds: readonly string[]): Promise<Map<string, Payment>> {
+    return this.guard(async () => {
+      if (paymentIds.length === 0) return new Map<string, Payment>();
+      const rows = await this.db
+        .selectFrom('payments')
+        .selectAll()
+        .where('payment_id', 'in', [...paymentIds])
+        .execute();
+      return new Map(rows.map((r) => [r.payment_id, toPayment(r)]));
     });
   }
 

@@ -265,6 +265,7 @@ export class PostgresStore implements Store {
                 deliveries: 1,
                 result: 'pending',
                 review_reason: null,
+                source: callback.source ?? 'callback',
               })
               .onConflict((oc) => oc.columns(['payment_id', 'body_sha256']).doNothing())
               .returning('id')

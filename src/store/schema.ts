@@ -1,6 +1,7 @@
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC text on every backend so that rows
 // compare and export the same way everywhere.
 import type { Generated } from 'kysely';
+import type { CallbackSource } from '../ledger/model.js';
 
 export interface AccountsTable {
   customer_id: string;
@@ -40,6 +41,7 @@ export interface CallbacksTable {
   reviewed_at: string | null;
   reviewed_by: string | null;
   review_note: string | null;
+  source: CallbackSource;
 }
 
 /** Operators' signed corrections of a balance: ledger entries of their own. */

@@ -13,6 +13,7 @@ import type {
   Account,
   AuditEntry,
   CallbackFacts,
+  CallbackSource,
   CallbackOutcome,
   Payment,
   PaymentStatus,
@@ -43,6 +44,8 @@ export interface IncomingCallback {
   /** The request headers worth keeping for an audit. */
   headers: Record<string, string>;
   receivedAt: Date;
+  /** Where the facts came from; the platform's delivery when left out. */
+  source?: CallbackSource;
 }
 
 export interface RejectedCallback {

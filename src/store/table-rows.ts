@@ -47,5 +47,6 @@ export function toStoredCallback(row: Selectable<CallbacksTable>): StoredCallbac
     reviewedAt: row.reviewed_at,
     reviewedBy: row.reviewed_by,
     reviewNote: row.review_note,
+    source: row.source,
   };
 }

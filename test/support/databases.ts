@@ -6,6 +6,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
 
 export type BackendName = 'sqlite' | 'postgres';
 
@@ -60,4 +62,14 @@ export async function createTestDatabase(backend: BackendName): Promise<TestData
   const schema = `k24_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(`create schema ${schema}`);
   return { backend, url: withSearchPath(postgresUrl, schema), drop: () => adminQuery(`drop schema ${schema} cascade`) };
+}
+
+/** Opens the store at `url`, runs `work` on it, closes it. */
+export async function withStoreAt<T>(url: string, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore(url);
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
 }

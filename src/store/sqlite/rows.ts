@@ -45,6 +45,7 @@ export interface CallbackRow {
   reviewed_at: string | null;
   reviewed_by: string | null;
   review_note: string | null;
+  source: StoredCallback['source'];
 }
 
 export const toAccount = (r: AccountRow): Account => ({
@@ -83,4 +84,5 @@ export const toStoredCallback = (r: CallbackRow): StoredCallback => ({
   reviewedAt: r.reviewed_at,
   reviewedBy: r.reviewed_by,
   reviewNote: r.review_note,
+  source: r.source,
 });

@@ -191,6 +191,7 @@ export class SqliteStore implements Store {
       rawBody: callback.rawBody,
       headers: callback.headers,
       receivedAt: callback.receivedAt.toISOString(),
+      ...(callback.source && { source: callback.source }),
     });
   }
 

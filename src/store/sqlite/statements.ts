@@ -42,10 +42,10 @@ function prepareAll(db: BetterSqlite3.Database) {
     countDelivery: prepare(
       'update callbacks set deliveries = deliveries + 1, last_received_at = ? where payment_id = ? and body_sha256 = ?',
     ),
-    // sha, projectId, paymentId, status, rawBody, headers, now (received), now (last received)
+    // sha, projectId, paymentId, status, rawBody, headers, now (received), now (last received), source
     insertCallback: prepare(
-      `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason)
-       values (?, ?, ?, ?, ?, ?, ?, ?, 1, 'pending', null)
+      `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason, source)
+       values (?, ?, ?, ?, ?, ?, ?, ?, 1, 'pending', null, ?)
        on conflict (payment_id, body_sha256) do nothing`,
     ),
     // result, reviewReason or null, id

@@ -128,6 +128,7 @@ export const writeOperations = {
             JSON.stringify(callback.headers),
             now,
             now,
+            callback.source ?? 'callback',
           );
           return inserted.changes === 0 ? undefined : Number(inserted.lastInsertRowid);
         }

@@ -1,0 +1,45 @@
+// `payments sync`: asks the Gate about pending payments and applies the final statuses it names.
+import { ConfigError, loadConfig } from '../config.js';
+import { gateClient } from '../platform/gate-client.js';
+import { parseDuration, syncPendingPayments, type SyncLine, type SyncSummary } from '../platform/status-sync.js';
+import type { Store } from '../store/store.js';
+import { CliError } from './cli-error.js';
+
+export const SYNC_USAGE =
+  'usage: payments sync [--older-than 15m] [--limit 1000] [--rate 5]  (GATE_URL and KASSA24_PROJECTS from the environment)';
+
+export interface SyncCommandOptions {
+  olderThan?: string;
+  limit?: string;
+  rate?: string;
+}
+
+function positive(text: string | undefined, fallback: number, option: string): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value <= 0) throw new CliError(`${option} takes a positive number\n${SYNC_USAGE}`);
+  return value;
+}
+
+export async function syncCommand(store: Store, options: SyncCommandOptions, out: (line: SyncLine) => void): Promise<SyncSummary> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message}`);
+    throw error;
+  }
+  if (!config.gateUrl) throw new CliError(`GATE_URL is not set: it names the platform's Gate (ask the platform for it)\n${SYNC_USAGE}`);
+  const olderThanMs = parseDuration(options.olderThan ?? '15m');
+  if (olderThanMs === undefined) throw new CliError(`--older-than takes a duration such as 15m, 2h or 1d\n${SYNC_USAGE}`);
+  return syncPendingPayments({
+    store,
+    gate: gateClient(config.gateUrl),
+    projects: config.projects,
+    olderThanMs,
+    limit: Math.floor(positive(options.limit, 1000, '--limit')),
+    ratePerSecond: positive(options.rate, 5, '--rate'),
+    retry: { attempts: 4, firstPauseMs: 500 },
+    report: out,
+  });
+}

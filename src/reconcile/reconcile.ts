@@ -1,0 +1,156 @@
+// Reconciliation: the platform's records against the ledger, payment by payment. Every record is
+// checked first (a bad one stops the run before anything is written); then records are compared
+// in batches, each discrepancy reported as it is found, and with `apply` a payment successful at
+// the platform but not credited here is applied through the exactly-once path (source
+// `reconciliation`; the same record again is a duplicate). Credits here that the platform does not
+// show as successful are found by reading the ledger's successes of the period.
+import type { Payment } from '../ledger/model.js';
+import type { Store } from '../store/store.js';
+import { DISCREPANCY_KINDS, isPaymentRecord, judgeRecord, type DiscrepancyKind } from './compare.js';
+import type { PlatformRecord } from './records.js';
+import type { RecordSource } from './sources.js';
+
+const BATCH = 500;
+
+export interface Discrepancy {
+  kind: DiscrepancyKind;
+  payment_id: string;
+  platform: { status: string; amount: number; currency: string; line: number } | null;
+  ledger: { status: string; amount: number; currency: string; customer_id: string; created_at: string } | null;
+  /** With apply: what applying the platform's success did. */
+  applied?: string;
+}
+
+export type ReconcileSummary = {
+  compared: number;
+  matching: number;
+  /** Records of other operations (refunds, …), not compared. */
+  skipped: number;
+  /** Whether credits here were checked against the platform (needs a period). */
+  period: { from: string; to: string } | null;
+  applied: number;
+} & Record<DiscrepancyKind, number>;
+
+export interface ReconcileOptions {
+  store: Store;
+  source: RecordSource;
+  /** The period of the ledger's credits to look for at the platform (payments opened in it). */
+  period?: { from: string; to: string };
+  apply: boolean;
+  report: (discrepancy: Discrepancy) => void;
+}
+
+/** Reads every record of `source`, throwing at the first bad one. */
+export async function checkSource(source: RecordSource): Promise<number> {
+  let count = 0;
+  for await (const record of source.records()) if (record) count++;
+  return count;
+}
+
+const ledgerSide = (p: Payment): Discrepancy['ledger'] => ({
+  status: p.status,
+  amount: p.amount,
+  currency: p.currency,
+  customer_id: p.customerId,
+  created_at: p.createdAt,
+});
+
+const platformSide = (r: PlatformRecord): Discrepancy['platform'] => ({
+  status: r.status,
+  amount: r.amount,
+  currency: r.currency,
+  line: r.line,
+});
+
+export async function reconcile(options: ReconcileOptions): Promise<ReconcileSummary> {
+  const { store, source, period } = options;
+  const reads = await store.operatorReads();
+  const summary: ReconcileSummary = {
+    compared: 0,
+    matching: 0,
+    skipped: 0,
+    period: period ?? null,
+    applied: 0,
+    ...(Object.fromEntries(DISCREPANCY_KINDS.map((k) => [k, 0])) as Record<DiscrepancyKind, number>),
+  };
+  // Payments the platform has spoken of: a credit here outside this set is missing there.
+  const seen = new Set<string>();
+  const found = async (discrepancy: Discrepancy, record: PlatformRecord, payment: Payment | undefined) => {
+    if (options.apply && discrepancy.kind === 'missing_here' && payment) {
+      const outcome = await store.applyCallback({
+        facts: {
+          projectId: record.projectId ?? payment.projectId,
+          paymentId: payment.paymentId,
+          status: record.status,
+          amount: record.amount,
+          currency: record.currency,
+        },
+        // The record itself, nothing of this run: applying the same record again is a duplicate.
+        rawBody: JSON.stringify({
+          source: 'reconciliation',
+          payment_id: record.paymentId,
+          status: record.status,
+          amount: record.amount,
+          currency: record.currency,
+        }),
+        headers: { source: 'reconciliation', from: source.name },
+        receivedAt: new Date(),
+        source: 'reconciliation',
+      });
+      discrepancy.applied = outcome.result;
+      if (outcome.result === 'credited') summary.applied++;
+    }
+    summary[discrepancy.kind]++;
+    options.report(discrepancy);
+  };
+
+  const compareBatch = async (batch: PlatformRecord[]) => {
+    const payments = await reads.paymentsByIds(batch.map((r) => r.paymentId));
+    for (const record of batch) {
+      // A payment named twice (several operations): its first payment record speaks for it.
+      if (seen.has(record.paymentId)) continue;
+      seen.add(record.paymentId);
+      summary.compared++;
+      const payment = payments.get(record.paymentId);
+      const kind = judgeRecord(record, payment);
+      if (kind === 'matching') summary.matching++;
+      else
+        await found(
+          { kind, payment_id: record.paymentId, platform: platformSide(record), ledger: payment ? ledgerSide(payment) : null },
+          record,
+          payment,
+        );
+    }
+  };
+
+  let batch: PlatformRecord[] = [];
+  for await (const record of source.records()) {
+    if (!isPaymentRecord(record)) {
+      summary.skipped++;
+      continue;
+    }
+    batch.push(record);
+    if (batch.length === BATCH) {
+      await compareBatch(batch);
+      batch = [];
+    }
+  }
+  await compareBatch(batch);
+
+  if (period) {
+    let cursor: string | undefined;
+    do {
+      const page = await reads.payments(
+        { status: 'success', from: period.from, to: period.to },
+        { limit: BATCH, ...(cursor && { cursor }) },
+      );
+      for (const payment of page.items) {
+        if (seen.has(payment.paymentId)) continue;
+        summary.missing_there++;
+        options.report({ kind: 'missing_there', payment_id: payment.paymentId, platform: null, ledger: ledgerSide(payment) });
+      }
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+  }
+  return summary;
+}

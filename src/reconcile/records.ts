@@ -1,0 +1,102 @@
+// A platform record as reconciliation reads it, from a Dashboard CSV row or a Data API operation:
+// which payment, what status, how much. The column or field names the platform does not document
+// are configuration (--map), with these defaults.
+import { CsvError } from './csv.js';
+
+export interface PlatformRecord {
+  /** Where it was read: the file's line, or the operation's place in the answer. */
+  line: number;
+  paymentId: string;
+  status: string;
+  /** Minor units. */
+  amount: number;
+  currency: string;
+  type?: string;
+  projectId?: number;
+  createdAt?: string;
+}
+
+export const RECORD_FIELDS = ['payment_id', 'status', 'amount', 'currency', 'type', 'project_id', 'created_at'] as const;
+export type RecordField = (typeof RECORD_FIELDS)[number];
+export type FieldMap = Record<RecordField, string>;
+
+/**
+ * Confirmed by the platform's documentation: payment_id, project_id, operation_created_at. The
+ * names of the operation's status, sum, currency and type are not public: assumed, override them.
+ */
+export const DEFAULT_FIELD_MAP: FieldMap = {
+  payment_id: 'payment_id',
+  project_id: 'project_id',
+  created_at: 'operation_created_at',
+  status: 'operation_status',
+  amount: 'operation_sum_amount',
+  currency: 'operation_sum_currency',
+  type: 'operation_type',
+};
+
+const REQUIRED: readonly RecordField[] = ['payment_id', 'status', 'amount'];
+
+/** "--map status=State,amount=Sum" over the defaults. */
+export function parseFieldMap(text: string | undefined): FieldMap {
+  const map = { ...DEFAULT_FIELD_MAP };
+  for (const pair of (text ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const [field = '', column = ''] = pair.split('=').map((p) => p.trim());
+    if (!(RECORD_FIELDS as readonly string[]).includes(field) || column === '') {
+      throw new Error(`--map: "${pair}" is not field=Column; fields: ${RECORD_FIELDS.join(', ')}`);
+    }
+    map[field as RecordField] = column;
+  }
+  return map;
+}
+
+export type AmountUnit = 'major' | 'minor';
+
+/** "150", "150.5", "1 500,25" (major) or "15025" (minor) -> minor units; integers only, no floats. */
+export function parseAmount(text: string, unit: AmountUnit): number | undefined {
+  const compact = text.replace(/[\s\u00a0\u202f]/g, '');
+  if (unit === 'minor') return /^-?\d{1,15}$/.test(compact) ? Number(compact) : undefined;
+  const match = /^(-?)(\d{1,13})(?:[.,](\d{1,2}))?$/.exec(compact);
+  if (!match) return undefined;
+  const minor = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
+  return match[1] ? -minor : minor;
+}
+
+/** A record from named values (a CSV row by its header, or a Data API operation). */
+export function toRecord(line: number, value: (field: RecordField) => unknown, map: FieldMap, unit: AmountUnit): PlatformRecord {
+  const text = (field: RecordField): string | undefined => {
+    const v = value(field);
+    if (v === undefined || v === null || v === '') return undefined;
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+    // An object or array where a value belongs reads as JSON, so the error names what was there.
+    return JSON.stringify(v);
+  };
+  for (const field of REQUIRED) {
+    if (text(field) === undefined) throw new CsvError(line, `${field} (column "${map[field]}") is empty or missing`);
+  }
+  const rawAmount = value('amount');
+  const amount =
+    typeof rawAmount === 'number' && unit === 'minor' && Number.isSafeInteger(rawAmount) ? rawAmount : parseAmount(text('amount')!, unit);
+  if (amount === undefined) {
+    throw new CsvError(
+      line,
+      `amount "${text('amount')}" is not an amount in ${unit === 'major' ? 'major units (150.00)' : 'minor units (15000)'}`,
+    );
+  }
+  const projectText = text('project_id');
+  const projectId = projectText === undefined ? undefined : Number(projectText);
+  if (projectId !== undefined && !Number.isSafeInteger(projectId))
+    throw new CsvError(line, `project_id "${projectText}" is not a project id`);
+  const type = text('type');
+  const createdAt = text('created_at');
+  return {
+    line,
+    paymentId: text('payment_id')!,
+    status: text('status')!.toLowerCase(),
+    amount,
+    currency: (text('currency') ?? 'KZT').toUpperCase(),
+    ...(type !== undefined && { type: type.toLowerCase() }),
+    ...(projectId !== undefined && { projectId }),
+    ...(createdAt !== undefined && { createdAt }),
+  };
+}

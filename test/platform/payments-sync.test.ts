@@ -1,0 +1,108 @@
+// Status recovery, end to end: the service was down while the platform settled payments and has
+// given up redelivering; `cli payments sync` asks the Gate (a fake platform checking the SDK's
+// signature) and settles each payment once.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SyncLine } from '../../src/platform/status-sync.js';
+import type { Store } from '../../src/store/store.js';
+import { backends, createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { runCli } from '../support/processes.js';
+
+const SECRET = 'project-secret-1234';
+
+describe.each(backends())('cli payments sync on %s', (backend) => {
+  let database: TestDatabase;
+  let platform: FakePlatform;
+  let env: NodeJS.ProcessEnv;
+
+  const withStore = <T>(work: (store: Store) => Promise<T>) => withStoreAt(database.url, work);
+
+  beforeEach(async () => {
+    database = await createTestDatabase(backend);
+    platform = await startFakePlatform({ 1234: SECRET });
+    env = { DATABASE_URL: database.url, GATE_URL: platform.url, KASSA24_PROJECTS: JSON.stringify({ 1234: SECRET }) };
+    await withStore(async (store) => {
+      await store.migrate();
+      await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+      // Deposits the service answered before it went down; their callbacks never arrived.
+      for (const [paymentId, amount] of [
+        ['paid', 10000],
+        ['declined', 2000],
+        ['processing', 3000],
+        ['paid-after-503', 4000],
+        ['unknown-there', 5000],
+      ] as const) {
+        const opening = await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount, currency: 'KZT' });
+        expect('opened' in opening).toBe(true);
+        // Apart in time: oldest first is the order written.
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+    });
+    platform.payments.set('paid', { projectId: 1234, status: 'success', amount: 10000, currency: 'KZT' });
+    platform.payments.set('declined', { projectId: 1234, status: 'decline', amount: 2000, currency: 'KZT' });
+    platform.payments.set('processing', { projectId: 1234, status: 'processing', amount: 3000, currency: 'KZT' });
+    platform.payments.set('paid-after-503', { projectId: 1234, status: 'success', amount: 4000, currency: 'KZT' });
+    platform.failNext('paid-after-503', 2);
+  });
+  afterEach(async () => {
+    await platform?.close();
+    await database?.drop();
+  });
+
+  const lines = (text: string) =>
+    text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as SyncLine & { summary?: Record<string, number> });
+
+  it('credits the lost successes once, fails the declines, leaves the rest pending and says why', async () => {
+    const first = await runCli(['payments', 'sync', '--older-than', '0s', '--rate', '100'], env);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(1);
+    const printed = lines(first.stdout);
+    expect(printed.slice(0, -1).map((l) => [l.payment_id, l.outcome, l.result ?? l.platform_status ?? null])).toEqual([
+      ['paid', 'applied', 'credited'],
+      ['declined', 'applied', 'failed'],
+      ['processing', 'still_pending', 'processing'],
+      ['paid-after-503', 'applied', 'credited'],
+      ['unknown-there', 'refused', null],
+    ]);
+    expect(printed.at(-1)?.summary).toEqual({ asked: 5, applied: 3, still_pending: 1, not_answered: 0, refused: 1 });
+    expect(platform.requests.get('paid-after-503')).toBe(3);
+
+    const second = await runCli(['payments', 'sync', '--older-than', '0s', '--rate', '100'], env);
+    expect(lines(second.stdout).at(-1)?.summary).toMatchObject({ asked: 2, applied: 0 });
+
+    await withStore(async (store) => {
+      expect((await store.findAccount('acc-1'))?.balance).toBe(14000);
+      const statuses = Object.fromEntries((await store.listPayments({})).map((p) => [p.paymentId, p.status]));
+      expect(statuses).toEqual({
+        paid: 'success',
+        declined: 'failed',
+        processing: 'pending',
+        'paid-after-503': 'success',
+        'unknown-there': 'pending',
+      });
+      const stored = await store.listCallbacks({ paymentId: 'paid' });
+      expect(stored.map((c) => [c.source, c.result])).toEqual([['status_request', 'credited']]);
+      expect(JSON.parse(stored[0]!.rawBody)).toMatchObject({ payment: { id: 'paid', status: 'success' } });
+    });
+  });
+
+  it('asks only about payments older than the threshold, at most --limit of them', async () => {
+    const young = await runCli(['payments', 'sync', '--older-than', '1h'], env);
+    expect(lines(young.stdout).at(-1)?.summary).toMatchObject({ asked: 0 });
+    const limited = await runCli(['payments', 'sync', '--older-than', '0s', '--limit', '1', '--rate', '100'], env);
+    expect(lines(limited.stdout).map((l) => l.payment_id ?? 'summary')).toEqual(['paid', 'summary']);
+  });
+
+  it('refuses to run without GATE_URL or with a bad option, changing nothing', async () => {
+    const noGate = await runCli(['payments', 'sync'], { ...env, GATE_URL: '' });
+    expect(noGate.code).toBe(2);
+    expect(noGate.stderr).toContain('GATE_URL is not set');
+    const bad = await runCli(['payments', 'sync', '--older-than', 'soon'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--older-than takes a duration');
+    expect(platform.requests.size).toBe(0);
+  });
+});

@@ -1,0 +1,178 @@
+// Reconciliation, end to end: a Dashboard CSV report (semicolons, quotes, BOM, Windows line ends,
+// amounts in KZT) against a ledger with one planted discrepancy of each kind; --apply credits the
+// lost payment once however often it runs; a bad row stops everything and is named.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Discrepancy, ReconcileSummary } from '../../src/reconcile/reconcile.js';
+import type { Store } from '../../src/store/store.js';
+import { backends, createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
+import { runCli } from '../support/processes.js';
+
+type Line = Discrepancy & { summary?: ReconcileSummary };
+const lines = (text: string): Line[] =>
+  text
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Line);
+
+describe.each(backends())('cli reconcile on %s', (backend) => {
+  let database: TestDatabase;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+
+  const withStore = <T>(work: (store: Store) => Promise<T>) => withStoreAt(database.url, work);
+  const callback = (paymentId: string, amount: number, status = 'success') => ({
+    facts: { projectId: 1234, paymentId, status, amount, currency: 'KZT' },
+    rawBody: JSON.stringify({ paymentId, amount, status }),
+    headers: {},
+    receivedAt: new Date(),
+  });
+
+  beforeEach(async () => {
+    database = await createTestDatabase(backend);
+    dir = mkdtempSync(path.join(tmpdir(), 'kassa24-reconcile-'));
+    env = { DATABASE_URL: database.url };
+    await withStore(async (store) => {
+      await store.migrate();
+      await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+      for (const [paymentId, amount] of [
+        ['matching', 10000],
+        ['lost', 20000],
+        ['credited-declined-there', 3000],
+        ['credited-other-amount', 4000],
+        ['pending-declined-there', 5000],
+        ['credited-not-in-report', 6000],
+      ] as const) {
+        await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount, currency: 'KZT' });
+      }
+      for (const [paymentId, amount] of [
+        ['matching', 10000],
+        ['credited-declined-there', 3000],
+        ['credited-other-amount', 4000],
+        ['credited-not-in-report', 6000],
+      ] as const) {
+        expect((await store.applyCallback(callback(paymentId, amount))).result).toBe('credited');
+      }
+    });
+    writeFileSync(
+      path.join(dir, 'report.csv'),
+      '\uFEFF' +
+        [
+          'payment_id;operation_type;operation_status;operation_sum_amount;operation_sum_currency;note',
+          'matching;sale;success;100,00;KZT;',
+          'lost;sale;success;200.00;KZT;"the service was down; the callback never came"',
+          'lost;refund;success;200.00;KZT;a refund row is another matter',
+          'credited-declined-there;sale;decline;30.00;KZT;',
+          'credited-other-amount;sale;success;45.00;KZT;',
+          'pending-declined-there;sale;decline;50.00;KZT;',
+          'never-issued;sale;success;70.00;KZT;"a ""foreign"" payment"',
+        ].join('\r\n') +
+        '\r\n',
+    );
+  });
+  afterEach(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await database?.drop();
+  });
+
+  const today = new Date().toISOString().slice(0, 10);
+  const reconcile = (...args: string[]) =>
+    runCli(['reconcile', '--file', path.join(dir, 'report.csv'), '--from', today, '--to', today, ...args], env);
+
+  it('lists exactly the planted discrepancy of each kind, and a summary', async () => {
+    const run = await reconcile();
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(1);
+    const printed = lines(run.stdout);
+    expect(printed.slice(0, -1).map((l) => [l.kind, l.payment_id])).toEqual([
+      ['missing_here', 'lost'],
+      ['missing_there', 'credited-declined-there'],
+      ['amount_mismatch', 'credited-other-amount'],
+      ['status_mismatch', 'pending-declined-there'],
+      ['unknown_payment', 'never-issued'],
+      ['missing_there', 'credited-not-in-report'],
+    ]);
+    expect(printed[2]).toMatchObject({
+      platform: { amount: 4500, status: 'success', line: 6 },
+      ledger: { amount: 4000, status: 'success' },
+    });
+    expect(printed[5]).toMatchObject({ platform: null, ledger: { amount: 6000, customer_id: 'acc-1' } });
+    expect(printed.at(-1)?.summary).toEqual({
+      compared: 6,
+      matching: 1,
+      skipped: 1,
+      period: { from: `${today}T00:00:00.000Z`, to: expect.any(String) as unknown },
+      applied: 0,
+      missing_here: 1,
+      missing_there: 2,
+      amount_mismatch: 1,
+      status_mismatch: 1,
+      unknown_payment: 1,
+    });
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(23000);
+  });
+
+  it('--apply credits the lost payment once, however often it runs', async () => {
+    const first = lines((await reconcile('--apply')).stdout);
+    expect(first.find((l) => l.payment_id === 'lost')).toMatchObject({ kind: 'missing_here', applied: 'credited' });
+    expect(first.at(-1)?.summary).toMatchObject({ applied: 1 });
+    const second = lines((await reconcile('--apply')).stdout);
+    expect(second.some((l) => l.payment_id === 'lost')).toBe(false);
+    expect(second.at(-1)?.summary).toMatchObject({ applied: 0, missing_here: 0 });
+    await withStore(async (store) => {
+      expect((await store.findAccount('acc-1'))?.balance).toBe(43000);
+      const [applied] = await store.listCallbacks({ paymentId: 'lost' });
+      expect(applied).toMatchObject({ source: 'reconciliation', result: 'credited' });
+    });
+  });
+
+  it('stops at a bad row, naming its line, before comparing or writing anything', async () => {
+    writeFileSync(
+      path.join(dir, 'report.csv'),
+      'payment_id,operation_status,operation_sum_amount\nlost,success,200.00\nmatching,success,lots\n',
+    );
+    const run = await reconcile('--apply');
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('line 3: amount "lots" is not an amount in major units');
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(23000);
+    const missingColumn = await runCli(['reconcile', '--file', path.join(dir, 'report.csv'), '--map', 'amount=Sum'], env);
+    expect(missingColumn.code).toBe(2);
+    expect(missingColumn.stderr).toContain('no column "Sum" for amount');
+  });
+
+  it('reads a saved Data API answer in minor units, with its own field names', async () => {
+    writeFileSync(
+      path.join(dir, 'answer.json'),
+      JSON.stringify({
+        operations: [
+          {
+            payment_id: 'lost',
+            project_id: 1234,
+            type: 'sale',
+            state: 'success',
+            sum: 20000,
+            currency: 'KZT',
+            operation_created_at: '2026-12-01 10:00:00',
+          },
+          {
+            payment_id: 'matching',
+            project_id: 1234,
+            type: 'sale',
+            state: 'success',
+            sum: 10000,
+            currency: 'KZT',
+            operation_created_at: '2026-12-01 10:00:00',
+          },
+        ],
+      }),
+    );
+    const run = await runCli(
+      ['reconcile', '--file', path.join(dir, 'answer.json'), '--map', 'status=state,amount=sum,type=type,currency=currency'],
+      env,
+    );
+    expect(lines(run.stdout).map((l) => l.kind ?? 'summary')).toEqual(['missing_here', 'summary']);
+  });
+});

@@ -1,0 +1,85 @@
+// A small stateful stand-in for the payment platform's Gate: it knows payments and their statuses,
+// checks each request's signature the way the platform's SDK makes it (in general.signature), and
+// can fail a payment's next requests with 503 to exercise retries.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { signValue } from '../../src/protocol/signature/signature.js';
+
+export interface PlatformPayment {
+  projectId: number;
+  status: string;
+  amount: number;
+  currency: string;
+}
+
+export interface FakePlatform {
+  url: string;
+  payments: Map<string, PlatformPayment>;
+  /** The next `times` status requests for `paymentId` answer 503. */
+  failNext(paymentId: string, times: number): void;
+  /** Status requests received, by payment id. */
+  requests: Map<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startFakePlatform(secrets: Record<number, string>): Promise<FakePlatform> {
+  const payments = new Map<string, PlatformPayment>();
+  const failures = new Map<string, number>();
+  const requests = new Map<string, number>();
+  const server: Server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+    request.on('end', () => {
+      const answer = (status: number, body: unknown) => {
+        response.writeHead(status, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(body));
+      };
+      if (request.method !== 'POST' || request.url !== '/v2/payment/status')
+        return answer(404, { errors: [{ code: '404', message: 'no such endpoint' }] });
+      const body = JSON.parse(text) as { general?: { project_id?: number; payment_id?: string; signature?: string } };
+      const general = body.general ?? {};
+      const { signature, ...unsigned } = general;
+      const secret = secrets[general.project_id ?? 0];
+      if (!secret || signature !== signValue({ ...body, general: unsigned }, secret, 'sdk')) {
+        return answer(400, { project_id: general.project_id, errors: [{ code: '1101', message: 'Invalid signature' }] });
+      }
+      const id = general.payment_id ?? '';
+      requests.set(id, (requests.get(id) ?? 0) + 1);
+      const failing = failures.get(id) ?? 0;
+      if (failing > 0) {
+        failures.set(id, failing - 1);
+        return answer(503, { errors: [{ code: '503', message: 'temporarily unavailable' }] });
+      }
+      const payment = payments.get(id);
+      if (!payment || payment.projectId !== general.project_id) {
+        return answer(404, { project_id: general.project_id, errors: [{ code: '3061', message: 'Transaction not found' }] });
+      }
+      const sum = { amount: payment.amount, currency: payment.currency };
+      answer(200, {
+        project_id: payment.projectId,
+        payment: {
+          id,
+          type: 'purchase',
+          status: payment.status,
+          date: '2026-12-01T09:58:02+0000',
+          method: 'kassa24_bvu',
+          description: '',
+          sum,
+        },
+        operations: [
+          { id: 28, type: 'sale', status: payment.status, code: payment.status === 'success' ? '0' : '20000', sum_initial: sum },
+        ],
+        errors: [],
+      });
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    payments,
+    failNext: (paymentId, times) => failures.set(paymentId, times),
+    requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

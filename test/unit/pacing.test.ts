@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { pacer, withRetry } from '../../src/platform/pacing.js';
+import { parseDuration } from '../../src/platform/status-sync.js';
+
+describe('pacing the platform', () => {
+  it('spaces starts 1/rate apart on a clock it is given', async () => {
+    let now = 1000;
+    const waits: number[] = [];
+    const pace = pacer(
+      4,
+      (ms) => {
+        waits.push(ms);
+        now += ms;
+        return Promise.resolve();
+      },
+      () => now,
+    );
+    for (let i = 0; i < 4; i++) await pace();
+    expect(waits).toEqual([250, 250, 250]);
+    now += 1000;
+    await pace();
+    expect(waits).toHaveLength(3);
+  });
+
+  it('retries a transient failure with doubling pauses, and stops at success or the last attempt', async () => {
+    const pauses: number[] = [];
+    const wait = (ms: number) => {
+      pauses.push(ms);
+      return Promise.resolve();
+    };
+    let calls = 0;
+    const flaky = () => Promise.resolve(++calls < 3 ? { transient: true } : { transient: false });
+    expect(await withRetry(flaky, (r) => r.transient, { attempts: 5, firstPauseMs: 100 }, wait)).toEqual({ transient: false });
+    expect(pauses).toEqual([100, 200]);
+    calls = -10;
+    pauses.length = 0;
+    expect(await withRetry(flaky, (r) => r.transient, { attempts: 3, firstPauseMs: 100 }, wait)).toEqual({ transient: true });
+    expect(pauses).toEqual([100, 200]);
+  });
+
+  it('reads durations', () => {
+    expect(['15m', '2h', '30s', '1d', '500ms', '0s'].map(parseDuration)).toEqual([900_000, 7_200_000, 30_000, 86_400_000, 500, 0]);
+    expect(['15', 'm', '1.5h', '-1m'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined]);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import type { Payment } from '../../src/ledger/model.js';
+import { judgeRecord } from '../../src/reconcile/compare.js';
+import { CsvError, csvRows } from '../../src/reconcile/csv.js';
+import { parseAmount, parseFieldMap, type PlatformRecord } from '../../src/reconcile/records.js';
+
+async function rows(...chunks: string[]): Promise<Array<[number, string[]]>> {
+  const out: Array<[number, string[]]> = [];
+  const source = (async function* () {
+    for (const chunk of chunks) yield await Promise.resolve(chunk);
+  })();
+  for await (const row of csvRows(source)) out.push([row.line, row.fields]);
+  return out;
+}
+
+describe('CSV as the Dashboard exports it', () => {
+  it('reads a header and rows, quotes, doubled quotes, a BOM and Windows line ends', async () => {
+    expect(await rows('\uFEFFid,"amount",note\r\n1,"1,50","say ""hi"""\r\n2,3,\r\n')).toEqual([
+      [1, ['id', 'amount', 'note']],
+      [2, ['1', '1,50', 'say "hi"']],
+      [3, ['2', '3', '']],
+    ]);
+  });
+
+  it('tells a semicolon file from its header, and keeps line breaks inside quotes, counting lines', async () => {
+    expect(await rows('id;amount;note\n1;1,50;"two\nlines"\n2;3;x')).toEqual([
+      [1, ['id', 'amount', 'note']],
+      [2, ['1', '1,50', 'two\nlines']],
+      [4, ['2', '3', 'x']],
+    ]);
+  });
+
+  it('reads the same however the text is cut into chunks', async () => {
+    for (const text of ['a,b\r\n"x""y",2\r\n"",3\n', 'a;b;c\n1;2,5;"x;y"\n']) {
+      const whole = await rows(text);
+      for (let cut = 1; cut < text.length; cut++) expect(await rows(text.slice(0, cut), text.slice(cut)), `cut at ${cut}`).toEqual(whole);
+    }
+  });
+
+  it('names the line of a malformed row', async () => {
+    await expect(rows('a,b\n1,"open\n')).rejects.toThrow(new CsvError(2, 'a quoted field is not closed'));
+    await expect(rows('a,b\n1,x"y\n')).rejects.toThrow(/line 2: a quote inside an unquoted field/);
+    await expect(rows('a,b\n1,"x"y\n')).rejects.toThrow(/line 2: text after a closing quote/);
+  });
+});
+
+describe('amounts and columns', () => {
+  it('reads major units with a point or a comma, and minor units, into integers', () => {
+    expect(['150', '150.5', '150.05', '1 500,25', '-12.50', '0.1'].map((t) => parseAmount(t, 'major'))).toEqual([
+      15000, 15050, 15005, 150025, -1250, 10,
+    ]);
+    expect(['15000', '-5'].map((t) => parseAmount(t, 'minor'))).toEqual([15000, -5]);
+    expect(['1.234', 'abc', '', '1e3', '150.00'].map((t) => parseAmount(t, t === '150.00' ? 'minor' : 'major'))).toEqual([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('maps fields to columns over the defaults, refusing unknown fields', () => {
+    expect(parseFieldMap('status=State, amount=Sum')).toMatchObject({ status: 'State', amount: 'Sum', payment_id: 'payment_id' });
+    expect(() => parseFieldMap('colour=Red')).toThrow(/not field=Column/);
+  });
+});
+
+describe('what a platform record says about the ledger', () => {
+  const payment = (status: Payment['status'], amount = 1000): Payment => ({
+    paymentId: 'p',
+    projectId: 1234,
+    customerId: 'c',
+    amount,
+    currency: 'KZT',
+    status,
+    lastCallbackStatus: null,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+  });
+  const record = (status: string, amount = 1000): PlatformRecord => ({ line: 2, paymentId: 'p', status, amount, currency: 'KZT' });
+
+  it.each([
+    ['success', 'pending', 1000, 'missing_here'],
+    ['success', 'failed', 1000, 'missing_here'],
+    ['success', 'success', 1000, 'matching'],
+    ['success', 'success', 999, 'amount_mismatch'],
+    ['decline', 'success', 1000, 'missing_there'],
+    ['processing', 'success', 1000, 'missing_there'],
+    ['decline', 'pending', 1000, 'status_mismatch'],
+    ['decline', 'failed', 1000, 'matching'],
+    ['processing', 'pending', 1000, 'matching'],
+  ] as const)('platform %s, ledger %s (%i): %s', (there, here, amount, kind) => {
+    expect(judgeRecord(record(there, amount), payment(here))).toBe(kind);
+  });
+
+  it('calls a payment never issued here unknown', () => {
+    expect(judgeRecord(record('success'), undefined)).toBe('unknown_payment');
+  });
+});
