@@ -43,8 +43,15 @@ const { values } = parseArgs({
     db: { type: 'string', default: 'sqlite' },
     'database-url': { type: 'string' },
     output: { type: 'string', default: path.join(root, 'bench', 'results.json') },
+    reconcile: { type: 'boolean', default: false },
+    operations: { type: 'string', default: '1000000' },
   },
 });
+if (values.reconcile) {
+  const { benchReconcile } = await import('./bench/reconcile.js');
+  await benchReconcile(root, Number(values.operations), path.join(root, 'bench', 'reconcile-results.json'));
+  process.exit(0);
+}
 const duration = Number(values.duration);
 const rounds = Number(values.rounds);
 const accounts = Number(values.accounts);

@@ -35,6 +35,7 @@ export const SPECS: readonly SpecTarget[] = [
   { spec: 'kassa24-admin.yaml', folder: 'admin', partnerClient: false, allErrors: true },
   // What this service calls on the platform: its answers are checked as they arrive.
   { spec: 'platform/gate.yaml', folder: 'platform/gate', partnerClient: false, allErrors: true },
+  { spec: 'platform/data-api.yaml', folder: 'platform/data-api', partnerClient: false, allErrors: true },
 ];
 
 const specPathOf = (target: SpecTarget) => path.join(root, 'openapi', target.spec);

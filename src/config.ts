@@ -42,6 +42,15 @@ export interface Config {
   readonly adminTokens?: AdminTokens;
   /** The platform's Gate (GATE_URL), asked for payment statuses by `payments sync`. */
   readonly gateUrl?: string;
+  /** `payments sync` run by the service every this many milliseconds (STATUS_SYNC_INTERVAL); needs GATE_URL. */
+  readonly statusSync?: {
+    readonly intervalMs: number;
+    readonly olderThanMs: number;
+    readonly ratePerSecond: number;
+    readonly limit: number;
+  };
+  /** The platform's Data API (DATA_API_URL, DATA_API_TOKEN, DATA_API_SECRET), read by `reconcile`. */
+  readonly dataApi?: { readonly url: string; readonly token: string; readonly secret: string };
 }
 
 export class ConfigError extends Error {
@@ -204,6 +213,46 @@ function parseUrl(name: string, text: string): string {
   return text.replace(/\/+$/, '');
 }
 
+const DURATION = /^(\d+)(ms|s|m|h|d)$/;
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+export function parseDurationSetting(name: string, text: string): number {
+  const match = DURATION.exec(text.trim());
+  if (!match) throw new ConfigError(`${name} must be a duration such as 30s, 15m or 1h, got "${text}"`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusSync'] } {
+  const interval = env.STATUS_SYNC_INTERVAL?.trim();
+  if (!interval) return {};
+  if (!env.GATE_URL?.trim()) throw new ConfigError('STATUS_SYNC_INTERVAL needs GATE_URL: the payments sync asks the Gate');
+  const intervalMs = parseDurationSetting('STATUS_SYNC_INTERVAL', interval);
+  if (intervalMs < 1000) throw new ConfigError('STATUS_SYNC_INTERVAL must be at least 1s');
+  const rate = Number(env.STATUS_SYNC_RATE ?? '5');
+  if (!(rate > 0)) throw new ConfigError(`STATUS_SYNC_RATE must be a positive number of requests a second, got "${env.STATUS_SYNC_RATE}"`);
+  return {
+    statusSync: {
+      intervalMs,
+      olderThanMs: parseDurationSetting('STATUS_SYNC_OLDER_THAN', env.STATUS_SYNC_OLDER_THAN?.trim() || '15m'),
+      ratePerSecond: rate,
+      limit: 1000,
+    },
+  };
+}
+
+function parseDataApi(env: NodeJS.ProcessEnv): { dataApi?: Config['dataApi'] } {
+  const url = env.DATA_API_URL?.trim();
+  const token = env.DATA_API_TOKEN?.trim();
+  const secret = env.DATA_API_SECRET?.trim();
+  if (!url && !token && !secret) return {};
+  if (!url || !token || !secret) {
+    throw new ConfigError(
+      'DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET go together: the Dashboard API token and the secret issued with it',
+    );
+  }
+  return { dataApi: { url: parseUrl('DATA_API_URL', url), token, secret } };
+}
+
 function parseBodyLimit(text: string | undefined): number {
   if (text === undefined || text === '') return 64 * 1024;
   const limit = Number(text);
@@ -244,5 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     ...(env.ADMIN_TOKENS?.trim() && { adminTokens: parseAdminTokens(env.ADMIN_TOKENS) }),
     ...(env.GATE_URL?.trim() && { gateUrl: parseUrl('GATE_URL', env.GATE_URL.trim()) }),
+    ...parseDataApi(env),
+    ...parseStatusSync(env),
   };
 }

@@ -5,6 +5,8 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
+import { gateClient } from './platform/gate-client.js';
+import { startStatusSyncLoop } from './platform/status-sync-loop.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
@@ -65,7 +67,7 @@ async function seedDemo(config: Config, store: Store): Promise<void> {
   for (const account of config.demoAccounts) await store.ensureAccount(account);
 }
 
-function shutdownOnSignals(server: Server, store: Store, logger: Logger): void {
+function shutdownOnSignals(server: Server, store: Store, logger: Logger, beforeStoreCloses: () => Promise<void>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -77,8 +79,8 @@ function shutdownOnSignals(server: Server, store: Store, logger: Logger): void {
     }, SHUTDOWN_GRACE_MS);
     force.unref();
     server.close(() => {
-      store
-        .close()
+      beforeStoreCloses()
+        .then(() => store.close())
         .then(() => logger.info('stopped'))
         .catch((err: unknown) => logger.error({ err }, 'closing the store failed'))
         .finally(() => exitAfterLastLines(logger, 0));
@@ -150,8 +152,24 @@ async function main(): Promise<void> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  const sync =
+    config.statusSync && config.gateUrl
+      ? startStatusSyncLoop(
+          {
+            store,
+            gate: gateClient(config.gateUrl),
+            projects: config.projects,
+            olderThanMs: config.statusSync.olderThanMs,
+            limit: config.statusSync.limit,
+            ratePerSecond: config.statusSync.ratePerSecond,
+            retry: { attempts: 4, firstPauseMs: 500 },
+          },
+          config.statusSync.intervalMs,
+          logger,
+        )
+      : undefined;
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
-  shutdownOnSignals(server, store, logger);
+  shutdownOnSignals(server, store, logger, () => sync?.stop() ?? Promise.resolve());
   logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
   // Log lines are buffered; whoever waits for this one gets it now.
   logger.flush();

@@ -7,6 +7,7 @@ import { AccountDetail, Accounts } from './screens/accounts';
 import { AuditLog } from './screens/audit-log';
 import { Overview } from './screens/overview';
 import { PaymentDetail, Payments } from './screens/payments';
+import { ReconciliationDetail, Reconciliations } from './screens/reconciliations';
 import { RejectedCallbacks } from './screens/rejected-callbacks';
 import { ReviewQueue } from './screens/review-queue';
 import { SignIn } from './screens/sign-in';
@@ -24,6 +25,7 @@ const NAV: Array<[Route['screen'], string]> = [
   ['payments', 'Payments'],
   ['accounts', 'Accounts'],
   ['rejected', 'Rejected callbacks'],
+  ['reconciliations', 'Reconciliations'],
   ['audit', 'Audit log'],
 ];
 
@@ -45,6 +47,10 @@ function Screen({ route, ...props }: ScreenProps & { route: Route }) {
       return <RejectedCallbacks {...props} />;
     case 'audit':
       return <AuditLog {...props} />;
+    case 'reconciliations':
+      return <Reconciliations {...props} />;
+    case 'reconciliation':
+      return <ReconciliationDetail {...props} runId={route.id} />;
   }
 }
 
@@ -65,7 +71,12 @@ function App() {
   };
 
   if (!session || !api) return <SignIn onSignIn={signIn} expired={expired} />;
-  const active = route.screen === 'account' ? 'accounts' : route.screen === 'payment' ? 'payments' : route.screen;
+  const parent: Partial<Record<Route['screen'], Route['screen']>> = {
+    account: 'accounts',
+    payment: 'payments',
+    reconciliation: 'reconciliations',
+  };
+  const active = parent[route.screen] ?? route.screen;
   return (
     <>
       <header class="topbar">

@@ -9,18 +9,23 @@ export type Route =
   | { screen: 'payment'; id: string }
   | { screen: 'review' }
   | { screen: 'rejected' }
-  | { screen: 'audit' };
+  | { screen: 'audit' }
+  | { screen: 'reconciliations' }
+  | { screen: 'reconciliation'; id: number };
 
 export function parseRoute(hash: string): Route {
   const [path = '', search = ''] = hash.replace(/^#\/?/, '').split('?');
   const [screen = '', id] = path.split('/').map(decodeURIComponent);
   if (screen === 'accounts' && id) return { screen: 'account', id };
   if (screen === 'payments' && id) return { screen: 'payment', id };
+  if (screen === 'reconciliations' && id && /^\d+$/.test(id)) return { screen: 'reconciliation', id: Number(id) };
   if (screen === 'payments') {
     const customerId = new URLSearchParams(search).get('customer_id');
     return customerId ? { screen, customerId } : { screen };
   }
-  if (screen === 'accounts' || screen === 'review' || screen === 'rejected' || screen === 'audit') return { screen };
+  if (screen === 'accounts' || screen === 'review' || screen === 'rejected' || screen === 'audit' || screen === 'reconciliations') {
+    return { screen };
+  }
   return { screen: 'overview' };
 }
 

@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.1.0",
+    "version": "1.2.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -51,6 +51,10 @@ export const openapiDocument = {
     {
       "name": "audit",
       "description": "Every operator action."
+    },
+    {
+      "name": "reconciliation",
+      "description": "The ledger checked against the platform's own records (`cli reconcile`)."
     }
   ],
   "paths": {
@@ -1162,6 +1166,181 @@ export const openapiDocument = {
           }
         }
       }
+    },
+    "/admin/v1/reconciliations": {
+      "get": {
+        "operationId": "listReconciliations",
+        "tags": [
+          "reconciliation"
+        ],
+        "summary": "Reconciliation runs",
+        "description": "Every `cli reconcile` run, newest first, with its source, period and counts.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of runs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReconciliationPage"
+                },
+                "examples": {
+                  "page": {
+                    "summary": "One run that found a lost payment",
+                    "value": {
+                      "items": [
+                        {
+                          "id": 4,
+                          "started_at": "2026-12-02T06:00:00.000Z",
+                          "finished_at": "2026-12-02T06:00:03.412Z",
+                          "source": "file:/var/reports/2026-12-01.csv",
+                          "period_from": "2026-12-01T00:00:00.000Z",
+                          "period_to": "2026-12-02T00:00:00.000Z",
+                          "applied": true,
+                          "summary": {
+                            "compared": 1840,
+                            "matching": 1839,
+                            "skipped": 12,
+                            "applied": 1,
+                            "missing_here": 1,
+                            "missing_there": 0,
+                            "amount_mismatch": 0,
+                            "status_mismatch": 0,
+                            "unknown_payment": 0
+                          },
+                          "discrepancies": 1
+                        }
+                      ],
+                      "next_cursor": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/reconciliations/{reconciliation_id}": {
+      "parameters": [
+        {
+          "name": "reconciliation_id",
+          "in": "path",
+          "required": true,
+          "description": "The run's id.",
+          "schema": {
+            "type": "integer",
+            "format": "int64",
+            "minimum": 1,
+            "maximum": 9007199254740991
+          }
+        }
+      ],
+      "get": {
+        "operationId": "getReconciliation",
+        "tags": [
+          "reconciliation"
+        ],
+        "summary": "One reconciliation run and what it found",
+        "description": "The run, and its discrepancies in the order found, a page at a time.",
+        "parameters": [
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The run and a page of its discrepancies.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReconciliationDetail"
+                },
+                "examples": {
+                  "run": {
+                    "summary": "A lost payment, applied",
+                    "value": {
+                      "run": {
+                        "id": 4,
+                        "started_at": "2026-12-02T06:00:00.000Z",
+                        "finished_at": "2026-12-02T06:00:03.412Z",
+                        "source": "file:/var/reports/2026-12-01.csv",
+                        "period_from": "2026-12-01T00:00:00.000Z",
+                        "period_to": "2026-12-02T00:00:00.000Z",
+                        "applied": true,
+                        "summary": {
+                          "compared": 1840,
+                          "matching": 1839,
+                          "skipped": 12,
+                          "applied": 1,
+                          "missing_here": 1
+                        },
+                        "discrepancies": 1
+                      },
+                      "discrepancies": [
+                        {
+                          "id": 9,
+                          "kind": "missing_here",
+                          "payment_id": "5d1c3b9e-0f7e-4a55-8d1f-3c2a9b7e6f10",
+                          "platform": {
+                            "status": "success",
+                            "amount": 20000,
+                            "currency": "KZT",
+                            "line": 418
+                          },
+                          "ledger": {
+                            "status": "pending",
+                            "amount": 20000,
+                            "currency": "KZT",
+                            "customer_id": "7123456789",
+                            "created_at": "2026-12-01T17:20:41.002Z"
+                          },
+                          "applied": "credited"
+                        }
+                      ],
+                      "next_cursor": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2242,6 +2421,161 @@ export const openapiDocument = {
             "description": "Newest first.",
             "items": {
               "$ref": "#/components/schemas/AuditEntry"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      },
+      "ReconciliationRun": {
+        "type": "object",
+        "description": "One run of `cli reconcile`.",
+        "required": [
+          "id",
+          "started_at",
+          "finished_at",
+          "source",
+          "period_from",
+          "period_to",
+          "applied",
+          "summary",
+          "discrepancies"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The run's id."
+          },
+          "started_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "finished_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "source": {
+            "type": "string",
+            "description": "Where the platform's records came from: `file:` and its path, or `data-api`."
+          },
+          "period_from": {
+            "type": "string",
+            "format": "date-time",
+            "nullable": true,
+            "description": "The start of the period whose credits were looked for at the platform; null when no period was given."
+          },
+          "period_to": {
+            "type": "string",
+            "format": "date-time",
+            "nullable": true,
+            "description": "The end of that period (exclusive)."
+          },
+          "applied": {
+            "type": "boolean",
+            "description": "Whether payments missing here were applied (`--apply`)."
+          },
+          "summary": {
+            "type": "object",
+            "description": "The counts: compared, matching, skipped, applied, and one per kind of discrepancy.",
+            "additionalProperties": {
+              "type": "integer"
+            }
+          },
+          "discrepancies": {
+            "type": "integer",
+            "description": "How many discrepancies it found.",
+            "minimum": 0
+          }
+        }
+      },
+      "ReconciliationPage": {
+        "type": "object",
+        "description": "A page of reconciliation runs.",
+        "required": [
+          "items",
+          "next_cursor"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "description": "Newest first.",
+            "items": {
+              "$ref": "#/components/schemas/ReconciliationRun"
+            }
+          },
+          "next_cursor": {
+            "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      },
+      "Discrepancy": {
+        "type": "object",
+        "description": "One thing a reconciliation found.",
+        "required": [
+          "id",
+          "kind",
+          "payment_id",
+          "platform",
+          "ledger",
+          "applied"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer",
+            "format": "int64",
+            "description": "Its id within the runs' findings."
+          },
+          "kind": {
+            "type": "string",
+            "description": "`missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).",
+            "enum": [
+              "missing_here",
+              "missing_there",
+              "amount_mismatch",
+              "status_mismatch",
+              "unknown_payment"
+            ]
+          },
+          "payment_id": {
+            "type": "string",
+            "description": "The payment."
+          },
+          "platform": {
+            "type": "object",
+            "nullable": true,
+            "description": "The platform's record (status, amount, currency, line); null when the platform has none.",
+            "additionalProperties": true
+          },
+          "ledger": {
+            "type": "object",
+            "nullable": true,
+            "description": "The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here.",
+            "additionalProperties": true
+          },
+          "applied": {
+            "type": "string",
+            "nullable": true,
+            "description": "With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`)."
+          }
+        }
+      },
+      "ReconciliationDetail": {
+        "type": "object",
+        "description": "A run and a page of its discrepancies.",
+        "required": [
+          "run",
+          "discrepancies",
+          "next_cursor"
+        ],
+        "properties": {
+          "run": {
+            "$ref": "#/components/schemas/ReconciliationRun"
+          },
+          "discrepancies": {
+            "type": "array",
+            "description": "In the order found.",
+            "items": {
+              "$ref": "#/components/schemas/Discrepancy"
             }
           },
           "next_cursor": {

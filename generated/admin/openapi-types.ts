@@ -283,6 +283,49 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/reconciliations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Reconciliation runs
+         * @description Every `cli reconcile` run, newest first, with its source, period and counts.
+         */
+        get: operations["listReconciliations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/reconciliations/{reconciliation_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The run's id. */
+                reconciliation_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * One reconciliation run and what it found
+         * @description The run, and its discrepancies in the order found, a page at a time.
+         */
+        get: operations["getReconciliation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -650,6 +693,74 @@ export interface components {
         AuditPage: {
             /** @description Newest first. */
             items: components["schemas"]["AuditEntry"][];
+            next_cursor: components["schemas"]["Cursor"];
+        };
+        /** @description One run of `cli reconcile`. */
+        ReconciliationRun: {
+            /**
+             * Format: int64
+             * @description The run's id.
+             */
+            id: number;
+            started_at: components["schemas"]["Timestamp"];
+            finished_at: components["schemas"]["Timestamp"];
+            /** @description Where the platform's records came from: `file:` and its path, or `data-api`. */
+            source: string;
+            /**
+             * Format: date-time
+             * @description The start of the period whose credits were looked for at the platform; null when no period was given.
+             */
+            period_from: string | null;
+            /**
+             * Format: date-time
+             * @description The end of that period (exclusive).
+             */
+            period_to: string | null;
+            /** @description Whether payments missing here were applied (`--apply`). */
+            applied: boolean;
+            /** @description The counts: compared, matching, skipped, applied, and one per kind of discrepancy. */
+            summary: {
+                [key: string]: number;
+            };
+            /** @description How many discrepancies it found. */
+            discrepancies: number;
+        };
+        /** @description A page of reconciliation runs. */
+        ReconciliationPage: {
+            /** @description Newest first. */
+            items: components["schemas"]["ReconciliationRun"][];
+            next_cursor: components["schemas"]["Cursor"];
+        };
+        /** @description One thing a reconciliation found. */
+        Discrepancy: {
+            /**
+             * Format: int64
+             * @description Its id within the runs' findings.
+             */
+            id: number;
+            /**
+             * @description `missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).
+             * @enum {string}
+             */
+            kind: "missing_here" | "missing_there" | "amount_mismatch" | "status_mismatch" | "unknown_payment";
+            /** @description The payment. */
+            payment_id: string;
+            /** @description The platform's record (status, amount, currency, line); null when the platform has none. */
+            platform: {
+                [key: string]: unknown;
+            } | null;
+            /** @description The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here. */
+            ledger: {
+                [key: string]: unknown;
+            } | null;
+            /** @description With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`). */
+            applied: string | null;
+        };
+        /** @description A run and a page of its discrepancies. */
+        ReconciliationDetail: {
+            run: components["schemas"]["ReconciliationRun"];
+            /** @description In the order found. */
+            discrepancies: components["schemas"]["Discrepancy"][];
             next_cursor: components["schemas"]["Cursor"];
         };
     };
@@ -1145,6 +1256,67 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listReconciliations: {
+        parameters: {
+            query?: {
+                /** @description At most this many items. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getReconciliation: {
+        parameters: {
+            query?: {
+                /** @description At most this many items. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /** @description The run's id. */
+                reconciliation_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The run and a page of its discrepancies. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReconciliationDetail"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -320,10 +320,211 @@ validate12.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listAccountLedger = validate13;
-const schema16 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccountLedger"};
+export const validate_getReconciliation = validate13;
+const schema16 = {"type":"object","additionalProperties":false,"required":["reconciliation_id"],"properties":{"reconciliation_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:getReconciliation"};
 
 function validate13(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:getReconciliation" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.limit === undefined){
+data.limit = 50;
+}
+if(data.reconciliation_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reconciliation_id"},message:"must have required property '"+"reconciliation_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(((key0 === "reconciliation_id") || (key0 === "limit")) || (key0 === "cursor"))){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.reconciliation_id !== undefined){
+let data0 = data.reconciliation_id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(!(coerced0 !== undefined)){
+if(dataType0 === "boolean" || data0 === null
+              || (dataType0 === "string" && data0 && data0 == +data0 && !(data0 % 1))){
+coerced0 = +data0;
+}
+else {
+const err2 = {instancePath:instancePath+"/reconciliation_id",schemaPath:"#/properties/reconciliation_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["reconciliation_id"] = coerced0;
+}
+}
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 9007199254740991 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/reconciliation_id",schemaPath:"#/properties/reconciliation_id/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err4 = {instancePath:instancePath+"/reconciliation_id",schemaPath:"#/properties/reconciliation_id/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+}
+let data1 = data.limit;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+let dataType1 = typeof data1;
+let coerced1 = undefined;
+if(!(coerced1 !== undefined)){
+if(dataType1 === "boolean" || data1 === null
+              || (dataType1 === "string" && data1 && data1 == +data1 && !(data1 % 1))){
+coerced1 = +data1;
+}
+else {
+const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(coerced1 !== undefined){
+data1 = coerced1;
+if(data !== undefined){
+data["limit"] = coerced1;
+}
+}
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 500 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data1 < 1 || isNaN(data1)){
+const err7 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data.cursor !== undefined){
+let data2 = data.cursor;
+if(typeof data2 !== "string"){
+let dataType2 = typeof data2;
+let coerced2 = undefined;
+if(!(coerced2 !== undefined)){
+if(dataType2 == "number" || dataType2 == "boolean"){
+coerced2 = "" + data2;
+}
+else if(data2 === null){
+coerced2 = "";
+}
+else {
+const err8 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(coerced2 !== undefined){
+data2 = coerced2;
+if(data !== undefined){
+data["cursor"] = coerced2;
+}
+}
+}
+if(typeof data2 === "string"){
+if(func2(data2) > 1024){
+const err9 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+if(func2(data2) < 1){
+const err10 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+validate13.errors = vErrors;
+return errors === 0;
+}
+
+export const validate_listAccountLedger = validate14;
+const schema17 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccountLedger"};
+
+function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listAccountLedger" */;
 let vErrors = null;
 let errors = 0;
@@ -529,15 +730,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate13.errors = vErrors;
+validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listAccounts = validate14;
-const schema18 = {"type":"object","additionalProperties":false,"required":[],"properties":{"query":{"type":"string","minLength":1,"maxLength":256},"status":{"$ref":"urn:kassa24-bvu:schema:AccountStatus"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccounts"};
-const schema19 = {"type":"string","description":"`closed`: verify and check_deposit answer that the account does not exist.","enum":["active","closed"],"$id":"urn:kassa24-bvu:schema:AccountStatus"};
+export const validate_listAccounts = validate15;
+const schema19 = {"type":"object","additionalProperties":false,"required":[],"properties":{"query":{"type":"string","minLength":1,"maxLength":256},"status":{"$ref":"urn:kassa24-bvu:schema:AccountStatus"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccounts"};
+const schema20 = {"type":"string","description":"`closed`: verify and check_deposit answer that the account does not exist.","enum":["active","closed"],"$id":"urn:kassa24-bvu:schema:AccountStatus"};
 
-function validate14(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listAccounts" */;
 let vErrors = null;
 let errors = 0;
@@ -641,7 +842,7 @@ data["status"] = coerced1;
 }
 }
 if(!((data1 === "active") || (data1 === "closed"))){
-const err5 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:AccountStatus/enum",keyword:"enum",params:{allowedValues: schema19.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:AccountStatus/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -764,14 +965,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate14.errors = vErrors;
+validate15.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listAuditLog = validate15;
-const schema20 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAuditLog"};
+export const validate_listAuditLog = validate16;
+const schema21 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAuditLog"};
 
-function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listAuditLog" */;
 let vErrors = null;
 let errors = 0;
@@ -904,14 +1105,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listCallbacks = validate16;
-const schema21 = {"type":"object","additionalProperties":false,"required":[],"properties":{"flagged":{"type":"boolean"},"reviewed":{"type":"boolean"},"payment_id":{"type":"string","minLength":1,"maxLength":256},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listCallbacks"};
+export const validate_listCallbacks = validate17;
+const schema22 = {"type":"object","additionalProperties":false,"required":[],"properties":{"flagged":{"type":"boolean"},"reviewed":{"type":"boolean"},"payment_id":{"type":"string","minLength":1,"maxLength":256},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listCallbacks"};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listCallbacks" */;
 let vErrors = null;
 let errors = 0;
@@ -1157,16 +1358,16 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listPayments = validate17;
-const schema22 = {"type":"object","additionalProperties":false,"required":[],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"flagged":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listPayments"};
-const schema24 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validate_listPayments = validate18;
+const schema23 = {"type":"object","additionalProperties":false,"required":[],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"flagged":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listPayments"};
+const schema25 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 const formats0 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listPayments" */;
 let vErrors = null;
 let errors = 0;
@@ -1280,7 +1481,7 @@ data["status"] = coerced1;
 }
 }
 if(!((((data1 === "pending") || (data1 === "success")) || (data1 === "failed")) || (data1 === "expired"))){
-const err6 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema24.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -1519,14 +1720,154 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listRejectedCallbacks = validate18;
-const schema25 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listRejectedCallbacks"};
+export const validate_listReconciliations = validate19;
+const schema26 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listReconciliations"};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:listReconciliations" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.limit === undefined){
+data.limit = 50;
+}
+for(const key0 in data){
+if(!((key0 === "limit") || (key0 === "cursor"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+let data0 = data.limit;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(!(coerced0 !== undefined)){
+if(dataType0 === "boolean" || data0 === null
+              || (dataType0 === "string" && data0 && data0 == +data0 && !(data0 % 1))){
+coerced0 = +data0;
+}
+else {
+const err1 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["limit"] = coerced0;
+}
+}
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 500 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.cursor !== undefined){
+let data1 = data.cursor;
+if(typeof data1 !== "string"){
+let dataType1 = typeof data1;
+let coerced1 = undefined;
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
+coerced1 = "" + data1;
+}
+else if(data1 === null){
+coerced1 = "";
+}
+else {
+const err4 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(coerced1 !== undefined){
+data1 = coerced1;
+if(data !== undefined){
+data["cursor"] = coerced1;
+}
+}
+}
+if(typeof data1 === "string"){
+if(func2(data1) > 1024){
+const err5 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func2(data1) < 1){
+const err6 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate19.errors = vErrors;
+return errors === 0;
+}
+
+export const validate_listRejectedCallbacks = validate20;
+const schema27 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listRejectedCallbacks"};
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listRejectedCallbacks" */;
 let vErrors = null;
 let errors = 0;
@@ -1659,14 +2000,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate18.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_reviewCallback = validate19;
-const schema26 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
+export const validate_reviewCallback = validate21;
+const schema28 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:reviewCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -1755,7 +2096,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate21.errors = vErrors;
 return errors === 0;
 }
 
@@ -1771,11 +2112,13 @@ export const parameterValidators = {
   closeAccount: validate_closeAccount as unknown as Validator<Parameters<'closeAccount'>>,
   getAccount: validate_getAccount as unknown as Validator<Parameters<'getAccount'>>,
   getPayment: validate_getPayment as unknown as Validator<Parameters<'getPayment'>>,
+  getReconciliation: validate_getReconciliation as unknown as Validator<Parameters<'getReconciliation'>>,
   listAccountLedger: validate_listAccountLedger as unknown as Validator<Parameters<'listAccountLedger'>>,
   listAccounts: validate_listAccounts as unknown as Validator<Parameters<'listAccounts'>>,
   listAuditLog: validate_listAuditLog as unknown as Validator<Parameters<'listAuditLog'>>,
   listCallbacks: validate_listCallbacks as unknown as Validator<Parameters<'listCallbacks'>>,
   listPayments: validate_listPayments as unknown as Validator<Parameters<'listPayments'>>,
+  listReconciliations: validate_listReconciliations as unknown as Validator<Parameters<'listReconciliations'>>,
   listRejectedCallbacks: validate_listRejectedCallbacks as unknown as Validator<Parameters<'listRejectedCallbacks'>>,
   reviewCallback: validate_reviewCallback as unknown as Validator<Parameters<'reviewCallback'>>,
 };

@@ -2230,10 +2230,180 @@ validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const validateFieldError = validate30;
-const schema44 = {"type":"object","description":"One field that breaks the contract.","required":["field","message"],"properties":{"field":{"type":"string","description":"The field, as a dotted path (`amount`, `limit`, `customer_id`); empty for the body as a whole."},"message":{"type":"string","description":"What is wrong with it."}},"$id":"urn:kassa24-bvu:schema:FieldError"};
+export const validateDiscrepancy = validate30;
+const schema44 = {"type":"object","description":"One thing a reconciliation found.","required":["id","kind","payment_id","platform","ledger","applied"],"properties":{"id":{"type":"integer","format":"int64","description":"Its id within the runs' findings."},"kind":{"type":"string","description":"`missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).","enum":["missing_here","missing_there","amount_mismatch","status_mismatch","unknown_payment"]},"payment_id":{"type":"string","description":"The payment."},"platform":{"type":"object","nullable":true,"description":"The platform's record (status, amount, currency, line); null when the platform has none.","additionalProperties":true},"ledger":{"type":"object","nullable":true,"description":"The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here.","additionalProperties":true},"applied":{"type":"string","nullable":true,"description":"With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`)."}},"$id":"urn:kassa24-bvu:schema:Discrepancy"};
 
 function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:Discrepancy" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.kind === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.payment_id === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.platform === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.ledger === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "ledger"},message:"must have required property '"+"ledger"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.applied === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "applied"},message:"must have required property '"+"applied"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err6 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!(((((data1 === "missing_here") || (data1 === "missing_there")) || (data1 === "amount_mismatch")) || (data1 === "status_mismatch")) || (data1 === "unknown_payment"))){
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema44.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.payment_id !== undefined){
+if(typeof data.payment_id !== "string"){
+const err9 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.platform !== undefined){
+let data3 = data.platform;
+if((!(data3 && typeof data3 == "object" && !Array.isArray(data3))) && (data3 !== null)){
+const err10 = {instancePath:instancePath+"/platform",schemaPath:"#/properties/platform/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.ledger !== undefined){
+let data4 = data.ledger;
+if((!(data4 && typeof data4 == "object" && !Array.isArray(data4))) && (data4 !== null)){
+const err11 = {instancePath:instancePath+"/ledger",schemaPath:"#/properties/ledger/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.applied !== undefined){
+let data5 = data.applied;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err12 = {instancePath:instancePath+"/applied",schemaPath:"#/properties/applied/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+validate30.errors = vErrors;
+return errors === 0;
+}
+
+export const validateFieldError = validate31;
+const schema45 = {"type":"object","description":"One field that breaks the contract.","required":["field","message"],"properties":{"field":{"type":"string","description":"The field, as a dotted path (`amount`, `limit`, `customer_id`); empty for the body as a whole."},"message":{"type":"string","description":"What is wrong with it."}},"$id":"urn:kassa24-bvu:schema:FieldError"};
+
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:FieldError" */;
 let vErrors = null;
 let errors = 0;
@@ -2293,14 +2463,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerEntry = validate31;
-const schema45 = {"type":"object","description":"One movement of a balance.","required":["kind","id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+export const validateLedgerEntry = validate32;
+const schema46 = {"type":"object","description":"One movement of a balance.","required":["kind","id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerEntry" */;
 let vErrors = null;
 let errors = 0;
@@ -2408,7 +2578,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data0 === "credit") || (data0 === "adjustment"))){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema45.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema46.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2566,14 +2736,14 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerPage = validate32;
-const schema48 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+export const validateLedgerPage = validate33;
+const schema49 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerPage" */;
 let vErrors = null;
 let errors = 0;
@@ -2603,8 +2773,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate31(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+if(!(validate32(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
 errors = vErrors.length;
 }
 }
@@ -2644,15 +2814,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePayment = validate34;
-const schema50 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
-const schema52 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validatePayment = validate35;
+const schema51 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema53 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Payment" */;
 let vErrors = null;
 let errors = 0;
@@ -2854,7 +3024,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err18 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2950,14 +3120,14 @@ vErrors.push(err25);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentDetail = validate35;
-const schema55 = {"type":"object","description":"A payment and its callbacks.","required":["payment","callbacks"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
+export const validatePaymentDetail = validate36;
+const schema56 = {"type":"object","description":"A payment and its callbacks.","required":["payment","callbacks"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -2983,8 +3153,8 @@ vErrors.push(err1);
 errors++;
 }
 if(data.payment !== undefined){
-if(!(validate34(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate35(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
@@ -3021,14 +3191,14 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate36.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentPage = validate38;
-const schema56 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
+export const validatePaymentPage = validate39;
+const schema57 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentPage" */;
 let vErrors = null;
 let errors = 0;
@@ -3058,8 +3228,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate34(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate35(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
 errors = vErrors.length;
 }
 }
@@ -3099,13 +3269,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate39.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentStatus = validate40;
+export const validatePaymentStatus = validate41;
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentStatus" */;
 let vErrors = null;
 let errors = 0;
@@ -3120,7 +3290,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "pending") || (data === "success")) || (data === "failed")) || (data === "expired"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3129,14 +3299,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const validateProblem = validate41;
-const schema59 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
+export const validateProblem = validate42;
+const schema60 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Problem" */;
 let vErrors = null;
 let errors = 0;
@@ -3350,14 +3520,646 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate42.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRejectedCallback = validate42;
-const schema61 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+export const validateReconciliationDetail = validate43;
+const schema62 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
+const schema63 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ReconciliationRun" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.started_at === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "started_at"},message:"must have required property '"+"started_at"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.finished_at === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "finished_at"},message:"must have required property '"+"finished_at"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.source === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "source"},message:"must have required property '"+"source"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.period_from === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "period_from"},message:"must have required property '"+"period_from"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.period_to === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "period_to"},message:"must have required property '"+"period_to"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.applied === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "applied"},message:"must have required property '"+"applied"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.summary === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "summary"},message:"must have required property '"+"summary"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.discrepancies === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discrepancies"},message:"must have required property '"+"discrepancies"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.id !== undefined){
+let data0 = data.id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.started_at !== undefined){
+let data1 = data.started_at;
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+const err10 = {instancePath:instancePath+"/started_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/started_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data.finished_at !== undefined){
+let data2 = data.finished_at;
+if(typeof data2 === "string"){
+if(!(formats0.test(data2))){
+const err12 = {instancePath:instancePath+"/finished_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/finished_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.source !== undefined){
+if(typeof data.source !== "string"){
+const err14 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.period_from !== undefined){
+let data4 = data.period_from;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err15 = {instancePath:instancePath+"/period_from",schemaPath:"#/properties/period_from/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(typeof data4 === "string"){
+if(!(formats0.test(data4))){
+const err16 = {instancePath:instancePath+"/period_from",schemaPath:"#/properties/period_from/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.period_to !== undefined){
+let data5 = data.period_to;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err17 = {instancePath:instancePath+"/period_to",schemaPath:"#/properties/period_to/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(typeof data5 === "string"){
+if(!(formats0.test(data5))){
+const err18 = {instancePath:instancePath+"/period_to",schemaPath:"#/properties/period_to/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+if(data.applied !== undefined){
+if(typeof data.applied !== "boolean"){
+const err19 = {instancePath:instancePath+"/applied",schemaPath:"#/properties/applied/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.summary !== undefined){
+let data7 = data.summary;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key0 in data7){
+let data8 = data7[key0];
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err20 = {instancePath:instancePath+"/summary/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/summary/additionalProperties/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.discrepancies !== undefined){
+let data9 = data.discrepancies;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err22 = {instancePath:instancePath+"/discrepancies",schemaPath:"#/properties/discrepancies/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 < 0 || isNaN(data9)){
+const err23 = {instancePath:instancePath+"/discrepancies",schemaPath:"#/properties/discrepancies/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+validate44.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ReconciliationDetail" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.run === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "run"},message:"must have required property '"+"run"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.discrepancies === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "discrepancies"},message:"must have required property '"+"discrepancies"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.next_cursor === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next_cursor"},message:"must have required property '"+"next_cursor"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.run !== undefined){
+if(!(validate44(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+if(data.discrepancies !== undefined){
+let data1 = data.discrepancies;
+if(Array.isArray(data1)){
+const len0 = data1.length;
+for(let i0=0; i0<len0; i0++){
+let data2 = data1[i0];
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.id === undefined){
+const err3 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/required",keyword:"required",params:{missingProperty: "id"},message:"must have required property '"+"id"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data2.kind === undefined){
+const err4 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data2.payment_id === undefined){
+const err5 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data2.platform === undefined){
+const err6 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/required",keyword:"required",params:{missingProperty: "platform"},message:"must have required property '"+"platform"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data2.ledger === undefined){
+const err7 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/required",keyword:"required",params:{missingProperty: "ledger"},message:"must have required property '"+"ledger"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data2.applied === undefined){
+const err8 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/required",keyword:"required",params:{missingProperty: "applied"},message:"must have required property '"+"applied"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data2.id !== undefined){
+let data3 = data2.id;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err9 = {instancePath:instancePath+"/discrepancies/" + i0+"/id",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data2.kind !== undefined){
+let data4 = data2.kind;
+if(typeof data4 !== "string"){
+const err10 = {instancePath:instancePath+"/discrepancies/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(!(((((data4 === "missing_here") || (data4 === "missing_there")) || (data4 === "amount_mismatch")) || (data4 === "status_mismatch")) || (data4 === "unknown_payment"))){
+const err11 = {instancePath:instancePath+"/discrepancies/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/kind/enum",keyword:"enum",params:{allowedValues: schema44.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data2.payment_id !== undefined){
+if(typeof data2.payment_id !== "string"){
+const err12 = {instancePath:instancePath+"/discrepancies/" + i0+"/payment_id",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data2.platform !== undefined){
+let data6 = data2.platform;
+if((!(data6 && typeof data6 == "object" && !Array.isArray(data6))) && (data6 !== null)){
+const err13 = {instancePath:instancePath+"/discrepancies/" + i0+"/platform",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/platform/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data2.ledger !== undefined){
+let data7 = data2.ledger;
+if((!(data7 && typeof data7 == "object" && !Array.isArray(data7))) && (data7 !== null)){
+const err14 = {instancePath:instancePath+"/discrepancies/" + i0+"/ledger",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/ledger/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data2.applied !== undefined){
+let data8 = data2.applied;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err15 = {instancePath:instancePath+"/discrepancies/" + i0+"/applied",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/applied/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath:instancePath+"/discrepancies/" + i0,schemaPath:"urn:kassa24-bvu:schema:Discrepancy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/discrepancies",schemaPath:"#/properties/discrepancies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data.next_cursor !== undefined){
+let data9 = data.next_cursor;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err18 = {instancePath:instancePath+"/next_cursor",schemaPath:"urn:kassa24-bvu:schema:Cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate43.errors = vErrors;
+return errors === 0;
+}
+
+export const validateReconciliationPage = validate46;
+const schema68 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:ReconciliationPage" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.items === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.next_cursor === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next_cursor"},message:"must have required property '"+"next_cursor"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.items !== undefined){
+let data0 = data.items;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate44(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err2 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.next_cursor !== undefined){
+let data2 = data.next_cursor;
+if((typeof data2 !== "string") && (data2 !== null)){
+const err3 = {instancePath:instancePath+"/next_cursor",schemaPath:"urn:kassa24-bvu:schema:Cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+else {
+const err4 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+
+export const validateReconciliationRun = validate44;
+
+export const validateRejectedCallback = validate48;
+const schema70 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -3582,14 +4384,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRejectedCallbackPage = validate43;
-const schema64 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
+export const validateRejectedCallbackPage = validate49;
+const schema73 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallbackPage" */;
 let vErrors = null;
 let errors = 0;
@@ -3619,8 +4421,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate42(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate48(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
@@ -3660,14 +4462,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReviewCreate = validate45;
-const schema66 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
+export const validateReviewCreate = validate51;
+const schema75 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReviewCreate" */;
 let vErrors = null;
 let errors = 0;
@@ -3740,14 +4542,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRole = validate46;
-const schema67 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
+export const validateRole = validate52;
+const schema76 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Role" */;
 let vErrors = null;
 let errors = 0;
@@ -3762,7 +4564,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "viewer") || (data === "operator"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema76.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3771,14 +4573,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSession = validate47;
-const schema68 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
+export const validateSession = validate53;
+const schema77 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Session" */;
 let vErrors = null;
 let errors = 0;
@@ -3828,7 +4630,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "viewer") || (data1 === "operator"))){
-const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema76.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3849,14 +4651,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusFigures = validate48;
-const schema70 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+export const validateStatusFigures = validate54;
+const schema79 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
 let vErrors = null;
 let errors = 0;
@@ -3904,7 +4706,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "success")) || (data0 === "failed")) || (data0 === "expired"))){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema52.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3985,15 +4787,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSummary = validate49;
-const schema73 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last; payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema75 = {"type":"object","description":"Payments opened within a period.","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+export const validateSummary = validate55;
+const schema82 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last; payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema84 = {"type":"object","description":"Payments opened within a period.","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;
 let vErrors = null;
 let errors = 0;
@@ -4093,8 +4895,8 @@ let data2 = data.by_status;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate48(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate54(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
 }
@@ -4156,12 +4958,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Summary" */;
 let vErrors = null;
 let errors = 0;
@@ -4252,14 +5054,14 @@ errors++;
 }
 }
 if(data.last_24h !== undefined){
-if(!(validate50(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate56(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
 if(data.last_30d !== undefined){
-if(!(validate50(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate56(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
@@ -4346,13 +5148,13 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTimestamp = validate55;
+export const validateTimestamp = validate61;
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Timestamp" */;
 let vErrors = null;
 let errors = 0;
@@ -4378,11 +5180,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWindow = validate50;
+export const validateWindow = validate56;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -4419,6 +5221,7 @@ export const schemaValidators = {
   Cursor: validateCursor as unknown as Validator<Schemas['Cursor']>,
   CustomerId: validateCustomerId as unknown as Validator<Schemas['CustomerId']>,
   Day: validateDay as unknown as Validator<Schemas['Day']>,
+  Discrepancy: validateDiscrepancy as unknown as Validator<Schemas['Discrepancy']>,
   FieldError: validateFieldError as unknown as Validator<Schemas['FieldError']>,
   LedgerEntry: validateLedgerEntry as unknown as Validator<Schemas['LedgerEntry']>,
   LedgerPage: validateLedgerPage as unknown as Validator<Schemas['LedgerPage']>,
@@ -4427,6 +5230,9 @@ export const schemaValidators = {
   PaymentPage: validatePaymentPage as unknown as Validator<Schemas['PaymentPage']>,
   PaymentStatus: validatePaymentStatus as unknown as Validator<Schemas['PaymentStatus']>,
   Problem: validateProblem as unknown as Validator<Schemas['Problem']>,
+  ReconciliationDetail: validateReconciliationDetail as unknown as Validator<Schemas['ReconciliationDetail']>,
+  ReconciliationPage: validateReconciliationPage as unknown as Validator<Schemas['ReconciliationPage']>,
+  ReconciliationRun: validateReconciliationRun as unknown as Validator<Schemas['ReconciliationRun']>,
   RejectedCallback: validateRejectedCallback as unknown as Validator<Schemas['RejectedCallback']>,
   RejectedCallbackPage: validateRejectedCallbackPage as unknown as Validator<Schemas['RejectedCallbackPage']>,
   ReviewCreate: validateReviewCreate as unknown as Validator<Schemas['ReviewCreate']>,

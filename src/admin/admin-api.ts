@@ -22,6 +22,7 @@ import { adjustmentHandlers } from './handlers/adjustments.js';
 import { callbackHandlers } from './handlers/callbacks.js';
 import { overviewHandlers } from './handlers/overview.js';
 import { paymentHandlers } from './handlers/payments.js';
+import { reconciliationHandlers } from './handlers/reconciliations.js';
 import { problem, problemAnswer, type AdminProblem } from './problem.js';
 
 export const ADMIN_PREFIX = '/admin/';
@@ -39,7 +40,14 @@ interface AdminState {
   operationId?: string;
 }
 
-const handlers: AdminHandlers = { ...overviewHandlers, ...accountHandlers, ...paymentHandlers, ...callbackHandlers, ...adjustmentHandlers };
+const handlers: AdminHandlers = {
+  ...overviewHandlers,
+  ...accountHandlers,
+  ...paymentHandlers,
+  ...callbackHandlers,
+  ...adjustmentHandlers,
+  ...reconciliationHandlers,
+};
 
 // Operations that change something; a viewer may call all the others.
 const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -8,7 +8,9 @@ import type {
   LedgerSummary,
   ListedPayment,
   PeriodFigures,
+  ReconciliationRun,
   StoredCallback,
+  StoredFinding,
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import type { Adjustment } from '../ledger/operator-rules.js';
@@ -115,6 +117,27 @@ export const summaryJson = (s: LedgerSummary): Schemas['Summary'] => ({
   days: s.days.map((d) => ({ date: d.date, payments: d.payments, credited_amount: d.creditedAmount })),
   open_review_items: s.openReviewItems,
   last_callback_received_at: s.lastCallbackReceivedAt,
+});
+
+export const runJson = (r: ReconciliationRun): Schemas['ReconciliationRun'] => ({
+  id: r.id,
+  started_at: r.startedAt,
+  finished_at: r.finishedAt,
+  source: r.source,
+  period_from: r.periodFrom,
+  period_to: r.periodTo,
+  applied: r.applied,
+  summary: r.summary,
+  discrepancies: r.discrepancies,
+});
+
+export const findingJson = (f: StoredFinding): Schemas['Discrepancy'] => ({
+  id: f.id,
+  kind: f.kind as Schemas['Discrepancy']['kind'],
+  payment_id: f.paymentId,
+  platform: f.platform,
+  ledger: f.ledger,
+  applied: f.applied,
 });
 
 export const pageJson = <T, J>(page: Page<T>, map: (item: T) => J): { items: J[]; next_cursor: string | null } => ({

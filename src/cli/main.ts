@@ -180,7 +180,7 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'reconcile': {
       if (sub !== undefined) throw new CliError(RECONCILE_USAGE);
-      const summary = await withStore((s) =>
+      const { summary, run } = await withStore((s) =>
         reconcileCommand(
           s,
           {
@@ -195,7 +195,7 @@ async function run(argv: string[]): Promise<void> {
           print,
         ),
       );
-      print({ summary });
+      print({ summary, run_id: run.id });
       const { compared: _c, matching: _m, skipped: _s, period: _p, applied: _a, ...found } = summary;
       if (Object.values(found).some((n) => n > 0)) process.exitCode = 1;
       return;

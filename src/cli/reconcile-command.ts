@@ -4,12 +4,16 @@ import { extname } from 'node:path';
 import { CsvError } from '../reconcile/csv.js';
 import { parseFieldMap, type AmountUnit } from '../reconcile/records.js';
 import { checkSource, reconcile, type Discrepancy, type ReconcileSummary } from '../reconcile/reconcile.js';
-import { csvFileSource, jsonFileSource } from '../reconcile/sources.js';
+import { DataApiError } from '../platform/data-api-client.js';
+import { csvFileSource, dataApiSource, jsonFileSource } from '../reconcile/sources.js';
+import type { ReconciliationRun } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
+import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
 
 export const RECONCILE_USAGE =
-  'usage: reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor] [--from DATE --to DATE] [--apply]';
+  'usage: reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor] [--from DATE --to DATE] [--apply]\n' +
+  '       reconcile --from DATE --to DATE [--map field=name,…] [--apply]   (from the Data API: DATA_API_URL, DATA_API_TOKEN, DATA_API_SECRET)';
 
 export interface ReconcileCommandOptions {
   file?: string;
@@ -35,9 +39,9 @@ export async function reconcileCommand(
   store: Store,
   options: ReconcileCommandOptions,
   out: (line: Discrepancy) => void,
-): Promise<ReconcileSummary> {
+): Promise<{ summary: ReconcileSummary; run: ReconciliationRun }> {
   const { file } = options;
-  if (!file) throw new CliError(`--file is needed: a Dashboard CSV report or a saved Data API answer\n${RECONCILE_USAGE}`);
+  if (!file) return reconcileFromDataApi(store, options, out);
   const format = options.format ?? (extname(file).toLowerCase() === '.json' ? 'json' : 'csv');
   if (format !== 'csv' && format !== 'json') throw new CliError(`--format is csv or json\n${RECONCILE_USAGE}`);
   // A Dashboard report shows amounts as people read them; the platform's APIs in minor units.
@@ -63,4 +67,46 @@ export async function reconcileCommand(
     throw error;
   }
   return reconcile({ store, source, apply: options.apply ?? false, report: out, ...(period && { period }) });
+}
+
+/** The period's operations fetched from the Data API (paged, spooled), then compared. */
+async function reconcileFromDataApi(
+  store: Store,
+  options: ReconcileCommandOptions,
+  out: (line: Discrepancy) => void,
+): Promise<{ summary: ReconcileSummary; run: ReconciliationRun }> {
+  if (options.from === undefined || options.to === undefined) {
+    throw new CliError(`give --file, or --from and --to to fetch the period from the Data API\n${RECONCILE_USAGE}`);
+  }
+  const config = loadCliConfig();
+  if (!config.dataApi)
+    throw new CliError(`DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET are not set: the Data API cannot be asked\n${RECONCILE_USAGE}`);
+  let map;
+  try {
+    map = parseFieldMap([process.env.DATA_API_FIELDS, options.map].filter(Boolean).join(','));
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${RECONCILE_USAGE}`);
+  }
+  const period = { from: periodBound(options.from, '--from', false), to: periodBound(options.to, '--to', true) };
+  const source = dataApiSource(
+    config.dataApi,
+    {
+      ...period,
+      projectIds: [...config.projects.keys()],
+      fields: [...new Set(['operation_id', 'operation_completed_at', ...Object.values(map)])],
+    },
+    map,
+  );
+  try {
+    try {
+      await checkSource(source);
+    } catch (error) {
+      if (error instanceof CsvError || error instanceof DataApiError)
+        throw new CliError(`Data API: ${error.message}; nothing was compared or written`);
+      throw error;
+    }
+    return await reconcile({ store, source, apply: options.apply ?? false, report: out, period });
+  } finally {
+    await source.dispose();
+  }
 }

@@ -1,8 +1,8 @@
 // `payments sync`: asks the Gate about pending payments and applies the final statuses it names.
-import { ConfigError, loadConfig } from '../config.js';
 import { gateClient } from '../platform/gate-client.js';
 import { parseDuration, syncPendingPayments, type SyncLine, type SyncSummary } from '../platform/status-sync.js';
 import type { Store } from '../store/store.js';
+import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
 
 export const SYNC_USAGE =
@@ -22,13 +22,7 @@ function positive(text: string | undefined, fallback: number, option: string): n
 }
 
 export async function syncCommand(store: Store, options: SyncCommandOptions, out: (line: SyncLine) => void): Promise<SyncSummary> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliError(`configuration error: ${error.message}`);
-    throw error;
-  }
+  const config = loadCliConfig();
   if (!config.gateUrl) throw new CliError(`GATE_URL is not set: it names the platform's Gate (ask the platform for it)\n${SYNC_USAGE}`);
   const olderThanMs = parseDuration(options.olderThan ?? '15m');
   if (olderThanMs === undefined) throw new CliError(`--older-than takes a duration such as 15m, 2h or 1d\n${SYNC_USAGE}`);

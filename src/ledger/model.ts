@@ -78,6 +78,36 @@ export interface StoredRejectedCallback {
   headers: Record<string, string>;
 }
 
+/** A reconciliation against the platform's records, as stored. */
+export interface ReconciliationRun {
+  id: number;
+  startedAt: string;
+  finishedAt: string;
+  /** Where the platform's records came from: `file:PATH` or `data-api`. */
+  source: string;
+  periodFrom: string | null;
+  periodTo: string | null;
+  /** Whether missing payments were applied. */
+  applied: boolean;
+  /** The counts: compared, matching, skipped, applied and one per discrepancy kind. */
+  summary: Record<string, number>;
+  discrepancies: number;
+}
+
+/** One thing a reconciliation found. `platform` and `ledger` are each side's record, or null. */
+export interface ReconciliationFinding {
+  kind: string;
+  paymentId: string;
+  platform: Record<string, unknown> | null;
+  ledger: Record<string, unknown> | null;
+  /** With apply: what applying did. */
+  applied: string | null;
+}
+
+export interface StoredFinding extends ReconciliationFinding {
+  id: number;
+}
+
 /** One operator action, as the audit log keeps it. */
 export interface AuditEntry {
   id: number;

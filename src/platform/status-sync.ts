@@ -2,7 +2,7 @@
 // first, at a bounded rate, with retries; a final status found there is applied through the same
 // exactly-once path as a callback, recorded with source `status_request`. Intermediate statuses
 // leave the payment pending.
-import type { ProjectConfig } from '../config.js';
+import { parseDurationSetting, type ProjectConfig } from '../config.js';
 import { statusEffect } from '../ledger/callback-rules.js';
 import type { Payment } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
@@ -120,8 +120,9 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
 
 /** "15m", "2h", "30s", "1d", "500ms" -> milliseconds; undefined for anything else. */
 export function parseDuration(text: string): number | undefined {
-  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text.trim());
-  if (!match) return undefined;
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return Number(match[1]) * unit;
+  try {
+    return parseDurationSetting('duration', text);
+  } catch {
+    return undefined;
+  }
 }

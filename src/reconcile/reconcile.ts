@@ -3,8 +3,9 @@
 // in batches, each discrepancy reported as it is found, and with `apply` a payment successful at
 // the platform but not credited here is applied through the exactly-once path (source
 // `reconciliation`; the same record again is a duplicate). Credits here that the platform does not
-// show as successful are found by reading the ledger's successes of the period.
-import type { Payment } from '../ledger/model.js';
+// show as successful are found by reading the ledger's successes of the period. The run and what it
+// found are stored, for operators to read (admin API, console).
+import type { Payment, ReconciliationFinding, ReconciliationRun } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import { DISCREPANCY_KINDS, isPaymentRecord, judgeRecord, type DiscrepancyKind } from './compare.js';
 import type { PlatformRecord } from './records.js';
@@ -62,8 +63,10 @@ const platformSide = (r: PlatformRecord): Discrepancy['platform'] => ({
   line: r.line,
 });
 
-export async function reconcile(options: ReconcileOptions): Promise<ReconcileSummary> {
+export async function reconcile(options: ReconcileOptions): Promise<{ summary: ReconcileSummary; run: ReconciliationRun }> {
   const { store, source, period } = options;
+  const startedAt = new Date().toISOString();
+  const findings: ReconciliationFinding[] = [];
   const reads = await store.operatorReads();
   const summary: ReconcileSummary = {
     compared: 0,
@@ -100,7 +103,17 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileSum
       discrepancy.applied = outcome.result;
       if (outcome.result === 'credited') summary.applied++;
     }
+    report(discrepancy);
+  };
+  const report = (discrepancy: Discrepancy) => {
     summary[discrepancy.kind]++;
+    findings.push({
+      kind: discrepancy.kind,
+      paymentId: discrepancy.payment_id,
+      platform: discrepancy.platform,
+      ledger: discrepancy.ledger,
+      applied: discrepancy.applied ?? null,
+    });
     options.report(discrepancy);
   };
 
@@ -146,11 +159,23 @@ export async function reconcile(options: ReconcileOptions): Promise<ReconcileSum
       );
       for (const payment of page.items) {
         if (seen.has(payment.paymentId)) continue;
-        summary.missing_there++;
-        options.report({ kind: 'missing_there', payment_id: payment.paymentId, platform: null, ledger: ledgerSide(payment) });
+        report({ kind: 'missing_there', payment_id: payment.paymentId, platform: null, ledger: ledgerSide(payment) });
       }
       cursor = page.nextCursor ?? undefined;
     } while (cursor);
   }
-  return summary;
+  const { period: _period, ...counts } = summary;
+  const run = await store.recordReconciliation(
+    {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      source: source.name,
+      periodFrom: period?.from ?? null,
+      periodTo: period?.to ?? null,
+      applied: options.apply,
+      summary: counts,
+    },
+    findings,
+  );
+  return { summary, run };
 }

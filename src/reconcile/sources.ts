@@ -1,8 +1,13 @@
 // Where platform records come from: a Dashboard CSV report (streamed), or a Data API answer saved
 // to a file. A source can be read more than once: reconciliation checks every record before it
 // writes anything.
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { dataApiOperations, type DataApiSettings, type OperationsQuery } from '../platform/data-api-client.js';
 import { CsvError, csvRows } from './csv.js';
 import { toRecord, type AmountUnit, type FieldMap, type PlatformRecord, type RecordField } from './records.js';
 
@@ -61,13 +66,62 @@ export function jsonFileSource(path: string, map: FieldMap, unit: AmountUnit): R
       if (!Array.isArray(operations)) throw new CsvError(1, 'expected {"operations": [...]} or an array of operations');
       for (const [index, operation] of operations.entries()) {
         if (operation === null || typeof operation !== 'object') throw new CsvError(index + 1, 'not an object', 'operation');
-        const named = operation as Record<string, unknown>;
-        try {
-          yield toRecord(index + 1, (field) => named[map[field]], map, unit);
-        } catch (error) {
-          throw error instanceof CsvError ? new CsvError(index + 1, error.message.replace(/^line \d+: /, ''), 'operation') : error;
-        }
+        yield unit === 'minor'
+          ? toRecordAt(index + 1, operation as Record<string, unknown>, map)
+          : toRecord(index + 1, (field) => (operation as Record<string, unknown>)[map[field]], map, unit);
       }
     },
   };
+}
+
+/**
+ * The Data API's operations of a period. They are fetched once, checked record by record as they
+ * arrive, and spooled to a temporary file of JSON lines, so that the second reading (the
+ * comparison) neither fetches again nor holds the period in memory.
+ */
+export function dataApiSource(
+  settings: DataApiSettings,
+  query: OperationsQuery,
+  map: FieldMap,
+): RecordSource & { dispose(): Promise<void> } {
+  let spool: string | undefined;
+  return {
+    name: 'data-api',
+    async *records() {
+      if (spool === undefined) {
+        const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-data-api-'));
+        const file = path.join(dir, 'operations.jsonl');
+        const out = createWriteStream(file, { encoding: 'utf8' });
+        let index = 0;
+        try {
+          for await (const operation of dataApiOperations(settings, query)) {
+            index++;
+            const record = toRecordAt(index, operation, map);
+            if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+            yield record;
+          }
+        } finally {
+          out.end();
+          await once(out, 'close');
+        }
+        spool = file;
+        return;
+      }
+      for await (const line of createInterface({ input: createReadStream(spool, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+        if (line) yield JSON.parse(line) as PlatformRecord;
+      }
+    },
+    async dispose() {
+      if (spool !== undefined) await rm(path.dirname(spool), { recursive: true, force: true });
+    },
+  };
+}
+
+/** A record from a Data API operation (amounts in minor units), errors naming the operation. */
+function toRecordAt(index: number, operation: Record<string, unknown>, map: FieldMap): PlatformRecord {
+  try {
+    return toRecord(index, (field) => operation[map[field]], map, 'minor');
+  } catch (error) {
+    throw error instanceof CsvError ? new CsvError(index, error.message.replace(/^line \d+: /, ''), 'operation') : error;
+  }
 }

@@ -10,4 +10,5 @@ export const MIGRATION_NAMES = [
   '0007_unsettled_payments_index_on_sqlite',
   '0008_adjustments_reviews_and_audit_log',
   '0009_callback_source',
+  '0010_reconciliation_runs',
 ] as const;

@@ -327,6 +327,39 @@ function callbackSource(): Migration {
   };
 }
 
+// Each reconciliation run and what it found, so that operators can read them later: the run's
+// period, source and counts, and one row per discrepancy (platform and ledger sides as JSON).
+function reconciliationRuns(dialect: Dialect): Migration {
+  const id = dialect === 'sqlite' ? 'integer' : 'bigserial';
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('reconciliation_runs')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .addColumn('source', 'text', (c) => c.notNull())
+        .addColumn('period_from', 'text')
+        .addColumn('period_to', 'text')
+        .addColumn('applied', 'integer', (c) => c.notNull())
+        .addColumn('summary', 'text', (c) => c.notNull())
+        .addColumn('discrepancies', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('reconciliation_discrepancies')
+        .addColumn('id', id, (c) => (dialect === 'sqlite' ? c.primaryKey().autoIncrement() : c.primaryKey()))
+        .addColumn('run_id', 'bigint', (c) => c.notNull().references('reconciliation_runs.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('payment_id', 'text', (c) => c.notNull())
+        .addColumn('platform', 'text')
+        .addColumn('ledger', 'text')
+        .addColumn('applied', 'text')
+        .execute();
+      await db.schema.createIndex('discrepancies_by_run').on('reconciliation_discrepancies').columns(['run_id', 'id']).execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -337,6 +370,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0007_unsettled_payments_index_on_sqlite': unsettledPaymentsIndexOnSqlite,
   '0008_adjustments_reviews_and_audit_log': adjustmentsReviewsAndAuditLog,
   '0009_callback_source': callbackSource,
+  '0010_reconciliation_runs': reconciliationRuns,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -13,11 +13,14 @@ import type {
   Payment,
   PaymentStatus,
   PeriodFigures,
+  ReconciliationRun,
   StoredCallback,
+  StoredFinding,
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import { decodeCursor, pageOf, type Page, type PageRequest } from './cursor.js';
 import { toAuditEntry } from './operator-rows.js';
+import { toFinding, toRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { Database } from './schema.js';
 import { int, toAccount, toPayment, toStoredCallback } from './table-rows.js';
@@ -62,6 +65,9 @@ export interface OperatorReads {
   callback(id: number): Promise<StoredCallback | undefined>;
   rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
   auditLog(page: PageRequest): Promise<Page<AuditEntry>>;
+  reconciliations(page: PageRequest): Promise<Page<ReconciliationRun>>;
+  /** A run and a page of its findings, in the order found; undefined when there is no such run. */
+  reconciliation(id: number, page: PageRequest): Promise<{ run: ReconciliationRun; findings: Page<StoredFinding> } | undefined>;
   summary(now: Date): Promise<LedgerSummary>;
 }
 
@@ -284,6 +290,32 @@ export class KyselyOperatorReads implements OperatorReads {
         .limit(page.limit + 1)
         .execute();
       return pageOf(rows, page.limit, (r) => [int(r.id)], toAuditEntry);
+    });
+  }
+
+  reconciliations(page: PageRequest): Promise<Page<ReconciliationRun>> {
+    return this.guard(async () => {
+      let select = this.db.selectFrom('reconciliation_runs').selectAll();
+      if (page.cursor !== undefined) select = select.where('id', '<', decodeCursor(page.cursor, ['number'])[0]);
+      const rows = await select
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1)
+        .execute();
+      return pageOf(rows, page.limit, (r) => [int(r.id)], toRun);
+    });
+  }
+
+  reconciliation(id: number, page: PageRequest): Promise<{ run: ReconciliationRun; findings: Page<StoredFinding> } | undefined> {
+    return this.guard(async () => {
+      const run = await this.db.selectFrom('reconciliation_runs').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!run) return undefined;
+      let select = this.db.selectFrom('reconciliation_discrepancies').selectAll().where('run_id', '=', id);
+      if (page.cursor !== undefined) select = select.where('id', '>', decodeCursor(page.cursor, ['number'])[0]);
+      const rows = await select
+        .orderBy('id')
+        .limit(page.limit + 1)
+        .execute();
+      return { run: toRun(run), findings: pageOf(rows, page.limit, (r) => [int(r.id)], toFinding) };
     });
   }
 

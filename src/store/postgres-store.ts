@@ -18,11 +18,21 @@ import {
   type ReviewRequest,
 } from '../ledger/operator-rules.js';
 import { depositRefusal } from '../ledger/deposit-rules.js';
-import type { Account, AuditEntry, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../ledger/model.js';
+import type {
+  Account,
+  AuditEntry,
+  CallbackOutcome,
+  Payment,
+  ReconciliationFinding,
+  ReconciliationRun,
+  StoredCallback,
+  StoredRejectedCallback,
+} from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
 import { KyselyOperatorReads, type OperatorReads } from './operator-reads.js';
 import { auditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
+import { findingRow, runRow, toRun, type NewRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { Database } from './schema.js';
 import { int, toAccount, toPayment, toStoredCallback } from './table-rows.js';
@@ -434,6 +444,40 @@ export class PostgresStore implements Store {
         .where('id', '=', request.callbackId)
         .execute();
       return audited(trx, 'callbacks.review', request, { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } });
+    });
+  }
+
+  async runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined> {
+    // The lock lives with its session: one connection holds it from try to unlock.
+    return this.guard(() =>
+      this.db.connection().execute(async (connection) => {
+        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${job})) as locked`.execute(connection);
+        if (!rows[0]?.locked) return undefined;
+        try {
+          return await work();
+        } finally {
+          await sql`select pg_advisory_unlock(hashtext(${job}))`.execute(connection);
+        }
+      }),
+    );
+  }
+
+  recordReconciliation(run: NewRun, findings: readonly ReconciliationFinding[]): Promise<ReconciliationRun> {
+    return this.write(async (trx) => {
+      const stored = await trx
+        .insertInto('reconciliation_runs')
+        .values(runRow(run, findings.length))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const id = int(stored.id);
+      // Many rows a statement, within PostgreSQL's limit of parameters.
+      for (let at = 0; at < findings.length; at += 1000) {
+        await trx
+          .insertInto('reconciliation_discrepancies')
+          .values(findings.slice(at, at + 1000).map((f) => findingRow(id, f)))
+          .execute();
+      }
+      return toRun(stored);
     });
   }
 

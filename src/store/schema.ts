@@ -90,6 +90,30 @@ export interface LedgerEntriesTable {
   created_at: string;
 }
 
+/** A reconciliation run: `summary` is JSON (its counts), `applied` 1 when --apply was given. */
+export interface ReconciliationRunsTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string;
+  source: string;
+  period_from: string | null;
+  period_to: string | null;
+  applied: number;
+  summary: string;
+  discrepancies: number;
+}
+
+/** One discrepancy of a run; `platform` and `ledger` are JSON. */
+export interface ReconciliationDiscrepanciesTable {
+  id: Generated<number>;
+  run_id: number;
+  kind: string;
+  payment_id: string;
+  platform: string | null;
+  ledger: string | null;
+  applied: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   payments: PaymentsTable;
@@ -98,4 +122,6 @@ export interface Database {
   rejected_callbacks: RejectedCallbacksTable;
   adjustments: AdjustmentsTable;
   audit_log: AuditLogTable;
+  reconciliation_runs: ReconciliationRunsTable;
+  reconciliation_discrepancies: ReconciliationDiscrepanciesTable;
 }

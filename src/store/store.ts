@@ -17,12 +17,15 @@ import type {
   CallbackOutcome,
   Payment,
   PaymentStatus,
+  ReconciliationFinding,
+  ReconciliationRun,
   StoredCallback,
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js';
 import type { Dialect } from './migrations.js';
 import type { OperatorReads } from './operator-reads.js';
+import type { NewRun } from './reconciliation-rows.js';
 
 export interface NewAccount {
   customerId: string;
@@ -118,6 +121,14 @@ export interface Store {
   closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome>;
   /** What operators read: paginated lists, a payment with its callbacks, an overview's figures. */
   operatorReads(): Promise<OperatorReads>;
+  /**
+   * Runs `work` unless another instance sharing this database is running the job of that name
+   * (then answers undefined without running it). PostgreSQL: a session advisory lock held on one
+   * connection for the work's duration; SQLite (one instance by design): within this process.
+   */
+  runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined>;
+  /** Stores a reconciliation run and its findings in one transaction. */
+  recordReconciliation(run: NewRun, findings: readonly ReconciliationFinding[]): Promise<ReconciliationRun>;
   /**
    * Reports every write batch the store commits from now on to `listener` (which replaces any
    * earlier one): how many writes shared the commit and how long it took. Only a store that

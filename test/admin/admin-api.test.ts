@@ -248,6 +248,38 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(await ids('from=2000-01-01T00:00:00Z&to=2000-01-02T00:00:00%2B05:00')).toEqual([]);
     expect(await ids(`to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toHaveLength(2);
   });
+
+  it('reads reconciliation runs and their discrepancies, page by page', async () => {
+    for (const source of ['file:1.csv', 'file:2.csv', 'file:3.csv']) {
+      await service.store.recordReconciliation(
+        {
+          startedAt: new Date().toISOString(),
+          finishedAt: new Date().toISOString(),
+          source,
+          periodFrom: null,
+          periodTo: null,
+          applied: false,
+          summary: { compared: 2, matching: 0, unknown_payment: 2 },
+        },
+        ['x-1', 'x-2'].map((paymentId) => ({
+          kind: 'unknown_payment',
+          paymentId,
+          platform: { status: 'success' },
+          ledger: null,
+          applied: null,
+        })),
+      );
+    }
+    const first = await viewer<Schemas['ReconciliationPage']>('GET /admin/v1/reconciliations?limit=2');
+    expect(first.body.items.map((r) => r.source)).toEqual(['file:3.csv', 'file:2.csv']);
+    const rest = await viewer<Schemas['ReconciliationPage']>(`GET /admin/v1/reconciliations?limit=2&cursor=${first.body.next_cursor}`);
+    expect(rest.body.items.map((r) => r.source)).toEqual(['file:1.csv']);
+    const detail = await viewer<Schemas['ReconciliationDetail']>(`GET /admin/v1/reconciliations/${rest.body.items[0]!.id}?limit=1`);
+    expect(detail.body.run).toMatchObject({ source: 'file:1.csv', discrepancies: 2, summary: { unknown_payment: 2 } });
+    expect(detail.body.discrepancies.map((d) => [d.kind, d.payment_id, d.ledger])).toEqual([['unknown_payment', 'x-1', null]]);
+    expect(detail.body.next_cursor).not.toBeNull();
+    expect((await viewer('GET /admin/v1/reconciliations/999999')).status).toBe(404);
+  });
 });
 
 describe('admin API turned off', () => {

@@ -230,6 +230,8 @@ describe.runIf(browserHere)('operator console', () => {
         ['accounts/7123456789', '15\u202f000.00 KZT'],
         ['rejected', 'payment.sum: required field is missing'],
         ['audit', 'callbacks.review'],
+        ['reconciliations', 'file:/var/reports/2026-12-01.csv'],
+        ['reconciliations/4', 'missing here'],
       ];
       for (const [screen, text] of screens) {
         await page.goto(`${url}/console/#/${screen}`);

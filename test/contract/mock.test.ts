@@ -22,7 +22,11 @@ function examplesOf(document: unknown): Array<[string, string, string, string, u
       const { operationId, requestBody, responses } = operation as Operation;
       const request = Object.values(requestBody?.content['application/json']?.examples ?? {})[0]?.value;
       // A path parameter takes the value of the examples, which all speak of the same records.
-      const path = template.replace('{customer_id}', '7123456789').replace('{payment_id}', 'p-1').replace('{callback_id}', '17');
+      const path = template
+        .replace('{customer_id}', '7123456789')
+        .replace('{payment_id}', 'p-1')
+        .replace('{callback_id}', '17')
+        .replace('{reconciliation_id}', '4');
       for (const [status, response] of Object.entries(responses)) {
         const resolved = response.$ref ? doc.components.responses![response.$ref.split('/').pop()!]! : response;
         for (const media of Object.values(resolved.content ?? {})) {

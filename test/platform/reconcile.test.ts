@@ -112,6 +112,16 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
       unknown_payment: 1,
     });
     expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(23000);
+    // The run is kept, with what it found, for operators.
+    const runId = (printed.at(-1) as { run_id?: number }).run_id!;
+    const stored = await withStore(async (store) => (await store.operatorReads()).reconciliation(runId, { limit: 100 }));
+    expect(stored?.run).toMatchObject({
+      source: `file:${path.join(dir, 'report.csv')}`,
+      discrepancies: 6,
+      applied: false,
+      summary: { missing_there: 2 },
+    });
+    expect(stored?.findings.items.map((f) => f.kind)).toEqual(printed.slice(0, -1).map((l) => l.kind));
   });
 
   it('--apply credits the lost payment once, however often it runs', async () => {

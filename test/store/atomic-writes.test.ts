@@ -73,6 +73,22 @@ function everyWrite(store: Store, { pending, credited, flagged }: Seeded): Array
       () => store.addAdjustment({ customerId: 'acc-1', amount: -(10 ** 9), reason: 'r', idempotencyKey: 'k-2', actor: 'op' }),
     ],
     ['reviewCallback', () => store.reviewCallback({ callbackId: flagged, note: 'checked', actor: 'op' })],
+    [
+      'recordReconciliation',
+      () =>
+        store.recordReconciliation(
+          {
+            startedAt: '2026-12-01T00:00:00.000Z',
+            finishedAt: '2026-12-01T00:00:01.000Z',
+            source: 'file:x.csv',
+            periodFrom: null,
+            periodTo: null,
+            applied: false,
+            summary: { compared: 1 },
+          },
+          [{ kind: 'unknown_payment', paymentId: 'p-x', platform: { status: 'success' }, ledger: null, applied: null }],
+        ),
+    ],
     ['reviewCallback (refused)', () => store.reviewCallback({ callbackId: 10 ** 6, note: 'checked', actor: 'op' })],
   ];
 }

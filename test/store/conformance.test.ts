@@ -528,4 +528,77 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(tomorrow.days.at(-2)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
     });
   });
+
+  describe('reconciliation runs', () => {
+    it('stores a run with its findings in one go, and reads runs newest first and findings in order, page by page', async () => {
+      const reads = await store.operatorReads();
+      const run = (source: string) => ({
+        startedAt: '2026-12-01T06:00:00.000Z',
+        finishedAt: '2026-12-01T06:00:02.000Z',
+        source,
+        periodFrom: '2026-11-30T00:00:00.000Z',
+        periodTo: '2026-12-01T00:00:00.000Z',
+        applied: true,
+        summary: { compared: 3, matching: 0, missing_here: 2, unknown_payment: 1 },
+      });
+      const findings = [
+        {
+          kind: 'missing_here',
+          paymentId: 'p-1',
+          platform: { status: 'success', amount: 100 },
+          ledger: { status: 'pending' },
+          applied: 'credited',
+        },
+        {
+          kind: 'missing_here',
+          paymentId: 'p-2',
+          platform: { status: 'success', amount: 200 },
+          ledger: { status: 'pending' },
+          applied: 'flagged',
+        },
+        { kind: 'unknown_payment', paymentId: 'p-3', platform: { status: 'success' }, ledger: null, applied: null },
+      ];
+      const first = await store.recordReconciliation(run('file:a.csv'), findings);
+      const second = await store.recordReconciliation(run('file:b.csv'), []);
+      expect(first).toMatchObject({ source: 'file:a.csv', applied: true, discrepancies: 3, summary: { missing_here: 2 } });
+      expect((await reads.reconciliations({ limit: 10 })).items.map((r) => r.source)).toEqual(['file:b.csv', 'file:a.csv']);
+      const detail = await reads.reconciliation(first.id, { limit: 2 });
+      expect(detail?.run).toEqual(first);
+      expect(detail?.findings.items.map((f) => [f.paymentId, f.applied])).toEqual([
+        ['p-1', 'credited'],
+        ['p-2', 'flagged'],
+      ]);
+      const rest = await reads.reconciliation(first.id, { limit: 2, cursor: detail!.findings.nextCursor! });
+      expect(rest?.findings).toMatchObject({
+        items: [{ paymentId: 'p-3', ledger: null, platform: { status: 'success' } }],
+        nextCursor: null,
+      });
+      expect((await reads.reconciliation(second.id, { limit: 2 }))?.findings.items).toEqual([]);
+      expect(await reads.reconciliation(999_999, { limit: 2 })).toBeUndefined();
+    });
+  });
+
+  describe('jobs', () => {
+    it('runs a job in one place at a time, other jobs freely, and again once it is done', async () => {
+      // PostgreSQL: a second instance on the same database; SQLite: one instance by design.
+      const other = backend === 'postgres' ? await openStore(database.url) : store;
+      try {
+        let release!: (value: string) => void;
+        let started!: () => void;
+        const running = new Promise<void>((resolve) => (started = resolve));
+        const held = store.runExclusively('payments-sync', () => {
+          started();
+          return new Promise<string>((resolve) => (release = resolve));
+        });
+        await running;
+        expect(await other.runExclusively('payments-sync', () => Promise.resolve('second'))).toBeUndefined();
+        expect(await other.runExclusively('another-job', () => Promise.resolve('other'))).toBe('other');
+        release('first');
+        expect(await held).toBe('first');
+        expect(await other.runExclusively('payments-sync', () => Promise.resolve('after'))).toBe('after');
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+  });
 });

@@ -15,6 +15,10 @@ export interface PlatformPayment {
 export interface FakePlatform {
   url: string;
   payments: Map<string, PlatformPayment>;
+  /** What the Data API answers, paged by limit and offset. */
+  operations: Array<Record<string, unknown>>;
+  /** Data API requests received (their offsets). */
+  pages: number[];
   /** The next `times` status requests for `paymentId` answer 503. */
   failNext(paymentId: string, times: number): void;
   /** Status requests received, by payment id. */
@@ -22,8 +26,13 @@ export interface FakePlatform {
   close(): Promise<void>;
 }
 
+/** The Data API's token and the secret issued with it. */
+export const DATA_API = { token: 'dashboard-token', secret: 'dashboard-secret' };
+
 export async function startFakePlatform(secrets: Record<number, string>): Promise<FakePlatform> {
   const payments = new Map<string, PlatformPayment>();
+  const operations: Array<Record<string, unknown>> = [];
+  const pages: number[] = [];
   const failures = new Map<string, number>();
   const requests = new Map<string, number>();
   const server: Server = createServer((request, response) => {
@@ -34,6 +43,15 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
         response.writeHead(status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(body));
       };
+      if (request.method === 'POST' && request.url === '/v1/operations/get') {
+        const { signature, ...unsigned } = JSON.parse(text) as { signature?: string; token?: string; limit: number; offset: number };
+        if (unsigned.token !== DATA_API.token || signature !== signValue(unsigned, DATA_API.secret, 'sdk')) {
+          return answer(403, { status: 'error', message: 'Invalid token or signature' });
+        }
+        pages.push(unsigned.offset);
+        const page = { operations: operations.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
+        return answer(200, { ...page, signature: signValue(page, DATA_API.secret, 'sdk') });
+      }
       if (request.method !== 'POST' || request.url !== '/v2/payment/status')
         return answer(404, { errors: [{ code: '404', message: 'no such endpoint' }] });
       const body = JSON.parse(text) as { general?: { project_id?: number; payment_id?: string; signature?: string } };
@@ -78,6 +96,8 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     payments,
+    operations,
+    pages,
     failNext: (paymentId, times) => failures.set(paymentId, times),
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),

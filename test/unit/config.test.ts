@@ -59,4 +59,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
   });
+
+  it('reads the platform settings: the Gate, the Data API, the payments sync of the service', () => {
+    const config = loadConfig({
+      GATE_URL: 'https://gate.example/',
+      DATA_API_URL: 'https://data.example',
+      DATA_API_TOKEN: 't',
+      DATA_API_SECRET: 's',
+      STATUS_SYNC_INTERVAL: '5m',
+      STATUS_SYNC_OLDER_THAN: '1h',
+    });
+    expect(config).toMatchObject({
+      gateUrl: 'https://gate.example',
+      dataApi: { url: 'https://data.example', token: 't', secret: 's' },
+      statusSync: { intervalMs: 300_000, olderThanMs: 3_600_000, ratePerSecond: 5 },
+    });
+    expect(() => loadConfig({ GATE_URL: 'gate.example' })).toThrow(/GATE_URL must be an http\(s\) URL/);
+    expect(() => loadConfig({ DATA_API_URL: 'https://data.example' })).toThrow(/go together/);
+    expect(() => loadConfig({ STATUS_SYNC_INTERVAL: '5m' })).toThrow(/needs GATE_URL/);
+    expect(() => loadConfig({ STATUS_SYNC_INTERVAL: 'often', GATE_URL: 'https://g.example' })).toThrow(
+      /STATUS_SYNC_INTERVAL must be a duration/,
+    );
+  });
 });

@@ -3,7 +3,16 @@
 // writer thread for a database file, this connection for an in-memory one — as named operations
 // (write-operations.ts), group-committed.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Account, AuditEntry, CallbackOutcome, Payment, StoredCallback, StoredRejectedCallback } from '../../ledger/model.js';
+import type {
+  Account,
+  AuditEntry,
+  CallbackOutcome,
+  Payment,
+  ReconciliationFinding,
+  ReconciliationRun,
+  StoredCallback,
+  StoredRejectedCallback,
+} from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
 import type {
   AccountCloseRequest,
@@ -15,6 +24,7 @@ import type {
   ReviewRequest,
 } from '../../ledger/operator-rules.js';
 import type { OperatorReads } from '../operator-reads.js';
+import type { NewRun } from '../reconciliation-rows.js';
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from '../operator-rows.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
 import type {
@@ -254,6 +264,22 @@ export class SqliteStore implements Store {
         }),
     );
     return this.operatorReadsOnce;
+  }
+
+  private readonly runningJobs = new Set<string>();
+
+  async runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined> {
+    if (this.runningJobs.has(job)) return undefined;
+    this.runningJobs.add(job);
+    try {
+      return await work();
+    } finally {
+      this.runningJobs.delete(job);
+    }
+  }
+
+  recordReconciliation(run: NewRun, findings: readonly ReconciliationFinding[]): Promise<ReconciliationRun> {
+    return this.writer.run('recordReconciliation', { run, findings });
   }
 
   listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {

@@ -74,6 +74,14 @@ function prepareAll(db: BetterSqlite3.Database) {
       `insert into audit_log (actor, action, request, outcome, result, created_at)
        values (@actor, @action, @request, @outcome, @result, @created_at)`,
     ),
+    insertRun: prepare<{ id: number }>(
+      `insert into reconciliation_runs (started_at, finished_at, source, period_from, period_to, applied, summary, discrepancies)
+       values (@started_at, @finished_at, @source, @period_from, @period_to, @applied, @summary, @discrepancies) returning id`,
+    ),
+    insertFinding: prepare(
+      `insert into reconciliation_discrepancies (run_id, kind, payment_id, platform, ledger, applied)
+       values (@run_id, @kind, @payment_id, @platform, @ledger, @applied)`,
+    ),
     ping: prepare('select 1'),
   };
 }

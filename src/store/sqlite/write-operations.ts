@@ -17,8 +17,9 @@ import {
   type ReviewRequest,
 } from '../../ledger/operator-rules.js';
 import { auditRow, toAdjustment } from '../operator-rows.js';
+import { findingRow, runRow, toRun, type NewRun } from '../reconciliation-rows.js';
 import { depositRefusal } from '../../ledger/deposit-rules.js';
-import type { Account, CallbackOutcome } from '../../ledger/model.js';
+import type { Account, CallbackOutcome, ReconciliationFinding, ReconciliationRun } from '../../ledger/model.js';
 import {
   AccountExistsError,
   type CommitListener,
@@ -185,6 +186,13 @@ export const writeOperations = {
     const now = nowText();
     sql.setReview.run(now, request.actor, request.note, request.callbackId);
     return audited(sql, 'callbacks.review', request, { reviewed: { ...judged.callback, reviewedAt: now, reviewedBy: request.actor } });
+  },
+
+  recordReconciliation(sql: Statements, { run, findings }: { run: NewRun; findings: readonly ReconciliationFinding[] }): ReconciliationRun {
+    const row = runRow(run, findings.length);
+    const { id } = sql.insertRun.get(row)!;
+    for (const finding of findings) sql.insertFinding.run(findingRow(id, finding));
+    return toRun({ id, ...row });
   },
 
   keepRejectedCallback(sql: Statements, callback: RejectedCallbackToKeep): void {

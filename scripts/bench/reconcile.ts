@@ -1,0 +1,104 @@
+// npm run bench -- --reconcile [--operations 1000000]: `cli reconcile` on a Dashboard CSV of that
+// many operations against a SQLite ledger holding as many payments (a few planted discrepancies),
+// as a user runs it. Reports operations a second (wall time of the whole command) and the
+// command's peak RSS (VmHWM, read from /proc while it runs); writes bench/reconcile-results.json.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { openStore } from '../../src/store/open-store.js';
+
+const PLANTED = 10;
+
+async function seedLedger(file: string, operations: number): Promise<void> {
+  const store = await openStore(`sqlite:${file}`);
+  await store.migrate();
+  await store.close();
+  const db = new BetterSqlite3(file);
+  const series = `with recursive g(i) as (select 1 union all select i + 1 from g where i < ${operations})`;
+  db.transaction(() => {
+    db.exec(`${series} insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
+      select 'rec-acc-' || i, 'KZT', 0, 'active', null, '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z' from g where i <= 10000`);
+    // Every payment settled, but the first few: those the report will show as missing here.
+    db.exec(`${series} insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
+      select 'rec-pay-' || i, 1234, 'rec-acc-' || ((i % 10000) + 1), 10000, 'KZT', case when i <= ${PLANTED} then 'pending' else 'success' end,
+        null, '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z' from g`);
+  })();
+  db.close();
+}
+
+async function writeReport(file: string, operations: number): Promise<void> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, 'drain');
+  };
+  await write('\uFEFFpayment_id;operation_type;operation_status;operation_sum_amount;operation_sum_currency\r\n');
+  let chunk = '';
+  for (let i = 1; i <= operations; i++) {
+    chunk += `rec-pay-${i};sale;success;100,00;KZT\r\n`;
+    if (i % 10000 === 0) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk);
+  out.end();
+  await once(out, 'close');
+}
+
+/** Runs the command, reading its peak resident memory from /proc while it runs. */
+async function measured(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ seconds: number; peakRssMb: number; stdout: string; code: number | null }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  let peakKb = 0;
+  const poll = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8')
+      .then((status) => {
+        peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
+      })
+      .catch(() => undefined);
+  }, 50);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearInterval(poll);
+  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, stdout, code };
+}
+
+export async function benchReconcile(root: string, operations: number, output: string): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-bench-reconcile-'));
+  try {
+    const database = path.join(dir, 'ledger.db');
+    const report = path.join(dir, 'report.csv');
+    console.log(`seeding sqlite: ${operations} payments; writing a CSV report of ${operations} operations`);
+    await Promise.all([seedLedger(database, operations), writeReport(report, operations)]);
+    console.log('running: cli reconcile --file report.csv');
+    const run = await measured(['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'reconcile', '--file', report], {
+      DATABASE_URL: `sqlite:${database}`,
+    });
+    const lines = run.stdout.trim().split('\n');
+    const summary = (JSON.parse(lines.at(-1)!) as { summary: Record<string, number> }).summary;
+    if (summary.compared !== operations || summary.missing_here !== PLANTED || lines.length !== PLANTED + 1) {
+      throw new Error(`reconcile answered wrongly: ${lines.at(-1)} (exit ${run.code})`);
+    }
+    const perSecond = Math.round(operations / run.seconds);
+    const results = {
+      operations,
+      seconds: Math.round(run.seconds * 100) / 100,
+      operations_per_s: perSecond,
+      peak_rss_mb: Math.round(run.peakRssMb * 10) / 10,
+      summary,
+    };
+    console.log(`reconciled ${operations} operations in ${results.seconds} s: ${perSecond} a second; peak RSS ${results.peak_rss_mb} MB`);
+    await writeFile(output, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`written: ${path.relative(root, output)}`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

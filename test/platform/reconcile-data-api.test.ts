@@ -1,0 +1,85 @@
+// Reconciliation straight from the Data API (a fake one that checks the token's signature and signs
+// its answers): every page of the period is fetched once, and compared as a file would be.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Discrepancy, ReconcileSummary } from '../../src/reconcile/reconcile.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
+import { DATA_API, startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { runCli } from '../support/processes.js';
+
+type Line = Discrepancy & { summary?: ReconcileSummary };
+
+describe('cli reconcile --from --to (the Data API)', () => {
+  let database: TestDatabase;
+  let platform: FakePlatform;
+  let env: NodeJS.ProcessEnv;
+  const withStore = <T>(work: (store: Store) => Promise<T>) => withStoreAt(database.url, work);
+  const today = new Date().toISOString().slice(0, 10);
+
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+    platform = await startFakePlatform({});
+    env = {
+      DATABASE_URL: database.url,
+      KASSA24_PROJECTS: JSON.stringify({ 1234: 'project-secret' }),
+      DATA_API_URL: platform.url,
+      DATA_API_TOKEN: DATA_API.token,
+      DATA_API_SECRET: DATA_API.secret,
+    };
+    await withStore(async (store) => {
+      await store.migrate();
+      await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+      for (const paymentId of ['paid', 'lost'])
+        await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 5000, currency: 'KZT' });
+      const facts = { projectId: 1234, paymentId: 'paid', status: 'success', amount: 5000, currency: 'KZT' };
+      await store.applyCallback({ facts, rawBody: JSON.stringify(facts), headers: {}, receivedAt: new Date() });
+    });
+    const operation = (payment_id: string, operation_type: string, operation_status: string) => ({
+      operation_id: platform.operations.length + 1,
+      payment_id,
+      project_id: 1234,
+      operation_created_at: `${today} 10:00:00`,
+      operation_type,
+      operation_status,
+      operation_sum_amount: 5000,
+      operation_sum_currency: 'KZT',
+    });
+    // Over a page of refunds of other payments (skipped), then the two sales.
+    for (let i = 0; i < 1203; i++) platform.operations.push(operation(`refunded-${i}`, 'refund', 'success'));
+    platform.operations.push(operation('paid', 'sale', 'success'), operation('lost', 'sale', 'success'));
+  });
+  afterEach(async () => {
+    await platform?.close();
+    await database?.drop();
+  });
+
+  it('fetches every page once and finds the lost payment; --apply credits it once', async () => {
+    const run = await runCli(['reconcile', '--from', today, '--to', today], env);
+    expect(run.stderr).toBe('');
+    const printed = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
+    expect(printed.slice(0, -1).map((l) => [l.kind, l.payment_id])).toEqual([['missing_here', 'lost']]);
+    expect(printed.at(-1)?.summary).toMatchObject({ compared: 2, matching: 1, skipped: 1203, missing_here: 1, missing_there: 0 });
+    expect(platform.pages).toEqual([0, 1000]);
+
+    await runCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
+    await runCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(10000);
+  });
+
+  it('stops with exit 2 when the Data API refuses, comparing and writing nothing', async () => {
+    const run = await runCli(['reconcile', '--from', today, '--to', today], { ...env, DATA_API_SECRET: 'wrong' });
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain('Data API: the Data API answered 403');
+    const missing = await runCli(['reconcile', '--from', today, '--to', today], {
+      ...env,
+      DATA_API_URL: '',
+      DATA_API_TOKEN: '',
+      DATA_API_SECRET: '',
+    });
+    expect(missing.stderr).toContain('DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET are not set');
+  });
+});
