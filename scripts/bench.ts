@@ -45,11 +45,12 @@ const { values } = parseArgs({
     output: { type: 'string', default: path.join(root, 'bench', 'results.json') },
     reconcile: { type: 'boolean', default: false },
     operations: { type: 'string', default: '1000000' },
+    'reconcile-output': { type: 'string', default: path.join(root, 'bench', 'reconcile-results.json') },
   },
 });
 if (values.reconcile) {
   const { benchReconcile } = await import('./bench/reconcile.js');
-  await benchReconcile(root, Number(values.operations), path.join(root, 'bench', 'reconcile-results.json'));
+  await benchReconcile(root, Number(values.operations), path.resolve(values['reconcile-output']));
   process.exit(0);
 }
 const duration = Number(values.duration);

@@ -41,6 +41,7 @@ async function* headerWhole(chunks: AsyncIterable<string>): AsyncGenerator<strin
 /** The rows of `chunks` (text in any pieces), the header first. */
 export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<CsvRow> {
   let delimiter: string | undefined;
+  let special = /[,"\r\n]/g;
   let field = '';
   let fields: string[] = [];
   let quoted = false;
@@ -69,6 +70,7 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<Cs
       // The header's first line decides: the delimiter it has more of.
       const header = chunk.split('\n', 1)[0] ?? '';
       delimiter = (header.match(/;/g)?.length ?? 0) > (header.match(/,/g)?.length ?? 0) ? ';' : ',';
+      special = delimiter === ';' ? /[;"\r\n]/g : /[,"\r\n]/g;
     }
     for (let i = 0; i < chunk.length; i++) {
       const c = chunk[i]!;
@@ -77,13 +79,17 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<Cs
         if (c === '\n') continue;
       }
       if (quoted) {
-        if (c === '"') {
-          // Closing, or the first of a doubled quote: the next character says which.
+        // The quoted text up to the next quote, in one piece.
+        const close = chunk.indexOf('"', i);
+        const end = close === -1 ? chunk.length : close;
+        const part = chunk.slice(i, end);
+        for (let at = part.indexOf('\n'); at !== -1; at = part.indexOf('\n', at + 1)) line++;
+        field += part;
+        i = end;
+        // Closing, or the first of a doubled quote: the next character says which.
+        if (close !== -1) {
           quoted = false;
           afterQuote = true;
-        } else {
-          if (c === '\n') line++;
-          field += c;
         }
         continue;
       }
@@ -114,7 +120,11 @@ export async function* csvRows(chunks: AsyncIterable<string>): AsyncGenerator<Cs
         continue;
       }
       if (afterQuote) throw new CsvError(line, 'text after a closing quote');
-      field += c;
+      // Plain text up to the next character that means something, in one piece.
+      special.lastIndex = i;
+      const next = special.exec(chunk)?.index ?? chunk.length;
+      field += chunk.slice(i, next);
+      i = next - 1;
     }
   }
   if (quoted) throw new CsvError(rowLine, 'a quoted field is not closed');
