@@ -31,7 +31,15 @@ import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } fr
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
 import { combine, median, ratioByRound } from './bench/slices.js';
-import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed, sqliteDurableCommitsPerSecond } from './bench/seed.js';
+import {
+  accountId,
+  BENCH_PROJECT,
+  BENCH_SECRET,
+  callbackPaymentId,
+  postgresCommitsPerSecond,
+  seed,
+  sqliteDurableCommitsPerSecond,
+} from './bench/seed.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({
@@ -137,6 +145,9 @@ async function main() {
   const slices = new Map<string, LoadResult[]>(targets.map((t) => [t.name, []]));
   const cpuSlices = new Map<string, CpuSlice[]>(targets.map((t) => [t.name, []]));
   const commitSlices: number[] = [];
+  // On PostgreSQL, its own commit rate with the service's pool size, measured in the same rounds.
+  const postgresCommitSlices: number[] = [];
+  const poolSize = Number(process.env.DATABASE_POOL_SIZE ?? 10);
   const WRITES = ['check_deposit', 'callback'];
   const groupCommitSlices = new Map<string, Array<CommitTotals | undefined>>(WRITES.map((name) => [name, []]));
   let rssMb: number;
@@ -148,7 +159,9 @@ async function main() {
       await runLoad({ url: target.url(), path: target.path, bodies: target.bodies, check: () => true, connections, durationSeconds: 1 });
     }
     for (let round = 1; round <= rounds; round++) {
-      log(`round ${round}/${rounds}: ${targets.map((t) => t.name).join(', ')}, sqlite commits (${slice} s each)`);
+      log(
+        `round ${round}/${rounds}: ${targets.map((t) => t.name).join(', ')}, sqlite commits${values.db === 'postgres' ? ', postgres commits' : ''} (${slice} s each)`,
+      );
       for (const target of targets) {
         const pid = target.server.child.pid!;
         const writes = groupCommitSlices.get(target.name);
@@ -178,6 +191,7 @@ async function main() {
         }
       }
       commitSlices.push(sqliteDurableCommitsPerSecond(path.join(workDir, 'commits.db'), Math.min(slice, 3)));
+      if (values.db === 'postgres') postgresCommitSlices.push(await postgresCommitsPerSecond(database.url, poolSize, Math.min(slice, 3)));
     }
   } finally {
     rssMb = service.peakRssMb();
@@ -202,6 +216,10 @@ async function main() {
       node_http: { rps: result('node_http').rps, p99_ms: result('node_http').p99_ms },
       koa: { rps: result('koa').rps, p99_ms: result('koa').p99_ms },
       sqlite_durable_commits_per_s: commits,
+      ...(postgresCommitSlices.length > 0 && {
+        postgres_commits_per_s: Math.round(median(postgresCommitSlices)),
+        postgres_pool_size: poolSize,
+      }),
     },
     service: Object.fromEntries(
       Object.entries(service_).map(([k, r]) => [k, { rps: r.rps, p50_ms: r.p50_ms, p99_ms: r.p99_ms, errors: r.errors }]),
@@ -212,12 +230,19 @@ async function main() {
       check_deposit_to_koa: round2(perRound('check_deposit', 'koa')),
       callback_to_koa: round2(perRound('callback', 'koa')),
       callback_to_commits: round2(median(slices.get('callback')!.map((r, i) => r.requests / slice / commitSlices[i]!))),
+      ...(postgresCommitSlices.length > 0 && {
+        callback_to_postgres_commits: round2(median(slices.get('callback')!.map((r, i) => r.requests / slice / postgresCommitSlices[i]!))),
+        check_deposit_to_postgres_commits: round2(
+          median(slices.get('check_deposit')!.map((r, i) => r.requests / slice / postgresCommitSlices[i]!)),
+        ),
+      }),
     },
     // Each round's requests per second, target by target (the disk's commits per second too): what
     // the medians above are taken over, and whether the first round ran colder than the rest.
     rps_by_round: {
       ...Object.fromEntries([...slices].map(([name, results]) => [name, results.map((r) => Math.round(r.requests / slice))])),
       sqlite_durable_commits_per_s: commitSlices.map((c) => Math.round(c)),
+      ...(postgresCommitSlices.length > 0 && { postgres_commits_per_s: postgresCommitSlices.map((c) => Math.round(c)) }),
     },
     // What one request cost the process serving it (all its threads, and its main thread alone) and
     // the load generator, over all rounds; absent where /proc is not there to read.
@@ -256,6 +281,9 @@ async function main() {
     row('node:http echo', 'node_http', report.references.node_http.rps, '', report.references.node_http.p99_ms, ''),
     row('koa echo', 'koa', koaRps, '', report.references.koa.p99_ms, ''),
     `${'sqlite commits/s'.padEnd(16)} ${String(commits).padStart(8)}`,
+    ...(report.references.postgres_commits_per_s === undefined
+      ? []
+      : [`${'pg commits/s'.padEnd(16)} ${String(report.references.postgres_commits_per_s).padStart(8)}   (${poolSize} connections)`]),
     ...Object.entries(service_).map(([name, r]) => row(name, name, r.rps, r.p50_ms, r.p99_ms, r.errors)),
     '',
     ...(cpu.verify

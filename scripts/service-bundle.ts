@@ -1,6 +1,7 @@
 // How the service is bundled: one ES module per thread — main.js (what `npm start` runs),
 // writer-thread.js and checkpointer-thread.js (the SQLite threads, started from beside the code
-// that starts them) — and the chunks they share. `npm run build` writes it to dist/service;
+// that starts them) — cli.js (the commands, for cron jobs and large reports: half the memory and
+// none of tsx's start-up) and the chunks they share. `npm run build` writes it to dist/service;
 // bench:ab and bench:profile bundle it the same way.
 //
 // Why a bundle: loading Koa, its plugins, the router and pino from node_modules is some 500 small
@@ -12,7 +13,12 @@ import type { BuildOptions } from 'esbuild';
 export function serviceBundle(root: string, outdir: string, { minify = true } = {}): BuildOptions {
   return {
     absWorkingDir: root,
-    entryPoints: ['src/main.ts', 'src/store/sqlite/writer-thread.ts', 'src/store/sqlite/checkpointer-thread.ts'],
+    entryPoints: {
+      main: 'src/main.ts',
+      cli: 'src/cli/main.ts',
+      'writer-thread': 'src/store/sqlite/writer-thread.ts',
+      'checkpointer-thread': 'src/store/sqlite/checkpointer-thread.ts',
+    },
     outdir,
     entryNames: '[name]',
     bundle: true,

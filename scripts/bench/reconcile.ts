@@ -1,8 +1,8 @@
 // npm run bench -- --reconcile [--operations 1000000]: `cli reconcile` on a Dashboard CSV of that
 // many operations against a SQLite ledger holding as many payments (a few planted discrepancies),
-// as a user runs it. Reports operations a second (wall time of the whole command) and the
+// run as the README says to run it on a large report: the built command, dist/service/cli.js. Reports operations a second (wall time of the whole command) and the
 // command's peak RSS (VmHWM, read from /proc while it runs); writes bench/reconcile-results.json.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -78,8 +78,10 @@ export async function benchReconcile(root: string, operations: number, output: s
     const report = path.join(dir, 'report.csv');
     console.log(`seeding sqlite: ${operations} payments; writing a CSV report of ${operations} operations`);
     await Promise.all([seedLedger(database, operations), writeReport(report, operations)]);
-    console.log('running: cli reconcile --file report.csv');
-    const run = await measured(['--import', 'tsx', path.join(root, 'src', 'cli', 'main.ts'), 'reconcile', '--file', report], {
+    console.log('building (npm run build)…');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
+    console.log('running: node dist/service/cli.js reconcile --file report.csv');
+    const run = await measured([path.join(root, 'dist', 'service', 'cli.js'), 'reconcile', '--file', report], {
       DATABASE_URL: `sqlite:${database}`,
     });
     const lines = run.stdout.trim().split('\n');

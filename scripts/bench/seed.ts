@@ -66,3 +66,28 @@ export function sqliteDurableCommitsPerSecond(file: string, seconds = 3): number
   db.close();
   return Math.round(rate);
 }
+
+/**
+ * PostgreSQL's own pace, the reference of the service on it: one-row INSERT transactions committed
+ * a second by `clients` connections at once (the service's pool size), nothing else.
+ */
+export async function postgresCommitsPerSecond(databaseUrl: string, clients: number, seconds = 3): Promise<number> {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: clients });
+  try {
+    await pool.query('create table if not exists bench_commits (id bigserial primary key, value text not null)');
+    const until = performance.now() + seconds * 1000;
+    const started = performance.now();
+    let count = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < until) {
+          await pool.query('insert into bench_commits (value) values ($1)', ['commit']);
+          count++;
+        }
+      }),
+    );
+    return count / ((performance.now() - started) / 1000);
+  } finally {
+    await pool.end();
+  }
+}

@@ -42,7 +42,8 @@ function* ask<K extends StepName>(
   return yield step as CallbackStep;
 }
 
-export function* callbackPlan(facts: CallbackFacts): CallbackPlan {
+/** `reviewIfCredited`: a credit made this way is also kept for an operator's look (recoveries). */
+export function* callbackPlan(facts: CallbackFacts, reviewIfCredited?: string): CallbackPlan {
   const callbackId = yield* ask({ step: 'storeCallback' });
   if (callbackId === undefined) {
     yield* ask({ step: 'countDelivery' });
@@ -65,8 +66,9 @@ export function* callbackPlan(facts: CallbackFacts): CallbackPlan {
       lastCallbackStatus: decision.recordStatus ? facts.status : undefined,
     });
   }
-  yield* ask({ step: 'recordResult', callbackId, result, reviewReason: decision.reviewReason });
-  return { result, paymentId: facts.paymentId, ...(decision.reviewReason !== undefined && { reviewReason: decision.reviewReason }) };
+  const reviewReason = decision.reviewReason ?? (result === 'credited' ? reviewIfCredited : undefined);
+  yield* ask({ step: 'recordResult', callbackId, result, reviewReason });
+  return { result, paymentId: facts.paymentId, ...(reviewReason !== undefined && { reviewReason }) };
 }
 
 /** Runs a plan whose steps the store answers synchronously (inside one transaction). */

@@ -99,6 +99,7 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
         headers: { source: 'reconciliation', from: source.name },
         receivedAt: new Date(),
         source: 'reconciliation',
+        reviewIfCredited: `recovered by reconciliation (${source.name}): successful at the platform, never credited by a callback`,
       });
       discrepancy.applied = outcome.result;
       if (outcome.result === 'credited') summary.applied++;

@@ -258,7 +258,7 @@ export class PostgresStore implements Store {
     const bodyKey = bodySha256(callback.rawBody);
     const now = callback.receivedAt.toISOString();
     return this.write((trx) =>
-      runPlanAsync(callbackPlan(facts), async (step): Promise<StepAnswer> => {
+      runPlanAsync(callbackPlan(facts, callback.reviewIfCredited), async (step): Promise<StepAnswer> => {
         switch (step.step) {
           case 'storeCallback': {
             const stored = await trx

@@ -49,6 +49,8 @@ export interface IncomingCallback {
   receivedAt: Date;
   /** Where the facts came from; the platform's delivery when left out. */
   source?: CallbackSource;
+  /** When it credits, keep it for review with this reason (a recovery an operator should see). */
+  reviewIfCredited?: string;
 }
 
 export interface RejectedCallback {

@@ -3,6 +3,7 @@
 // bundler mishandles, or a SQLite thread it fails to place beside the code that starts it, fails a
 // test instead of a merchant's start-up.
 import { execFileSync } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startArguments } from '../../scripts/bench/start-arguments.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -52,6 +53,20 @@ describe('the built service (npm start)', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('builds the commands too (dist/service/cli.js), writing through the bundled writer thread', () => {
+    const cli = (...args: string[]) =>
+      execFileSync(process.execPath, [path.join(projectRoot, 'dist', 'service', 'cli.js'), ...args], {
+        cwd: projectRoot,
+        env: { ...process.env, DATABASE_URL: database.url },
+        encoding: 'utf8',
+      });
+    expect(JSON.parse(cli('accounts', 'add', '--customer-id', 'built-cli', '--currency', 'KZT'))).toMatchObject({
+      customer_id: 'built-cli',
+      balance: 0,
+    });
+    expect(cli('audit', 'list')).toContain('accounts.create');
   });
 
   it("starts without a process-wide young-generation flag, which would override the threads' own limits", () => {

@@ -135,6 +135,8 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
       expect((await store.findAccount('acc-1'))?.balance).toBe(43000);
       const [applied] = await store.listCallbacks({ paymentId: 'lost' });
       expect(applied).toMatchObject({ source: 'reconciliation', result: 'credited' });
+      // Credited, and kept for an operator's look: a recovery is worth one.
+      expect(applied?.reviewReason).toMatch(/^recovered by reconciliation \(file:.*report\.csv\)/);
     });
   });
 

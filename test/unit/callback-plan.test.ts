@@ -18,9 +18,13 @@ const payment: Payment = {
 const facts = (status: string, amount = 10000): CallbackFacts => ({ projectId: 1234, paymentId: 'p-1', status, amount, currency: 'KZT' });
 
 /** Runs the plan against a store that answers from `answers`, recording the steps asked. */
-function play(callback: CallbackFacts, answers: { stored?: number; payment?: Payment; ledgerWritten?: boolean }) {
+function play(
+  callback: CallbackFacts,
+  answers: { stored?: number; payment?: Payment; ledgerWritten?: boolean },
+  reviewIfCredited?: string,
+) {
   const steps: CallbackStep[] = [];
-  const outcome = runPlan(callbackPlan(callback), (step): StepAnswer => {
+  const outcome = runPlan(callbackPlan(callback, reviewIfCredited), (step): StepAnswer => {
     steps.push(step);
     if (step.step === 'storeCallback') return answers.stored;
     if (step.step === 'lockPayment') return answers.payment;
@@ -42,6 +46,19 @@ describe('callbackPlan', () => {
       { step: 'recordResult', callbackId: 7, result: 'credited', reviewReason: undefined },
     ]);
     expect(outcome).toEqual({ result: 'credited', paymentId: 'p-1' });
+  });
+
+  it('keeps a recovery that credits for review, and only one that credits', () => {
+    const recovered = play(facts('success'), { stored: 7, payment }, 'recovered by reconciliation');
+    expect(recovered.outcome).toEqual({ result: 'credited', paymentId: 'p-1', reviewReason: 'recovered by reconciliation' });
+    expect(recovered.steps.at(-1)).toEqual({
+      step: 'recordResult',
+      callbackId: 7,
+      result: 'credited',
+      reviewReason: 'recovered by reconciliation',
+    });
+    const alreadyCredited = play(facts('success'), { stored: 7, payment, ledgerWritten: false }, 'recovered by reconciliation');
+    expect(alreadyCredited.outcome).toEqual({ result: 'recorded', paymentId: 'p-1' });
   });
 
   it('a redelivered body only counts the delivery', () => {

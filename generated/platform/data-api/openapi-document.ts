@@ -4,7 +4,7 @@ export const openapiDocument = {
   "info": {
     "title": "JetPay Data API — operations (as this service calls it)",
     "version": "1.0.0",
-    "description": "The one Data API operation this service calls: the operations of a period, a page at a time, to\nreconcile the ledger against the platform's records (`cli reconcile --from --to`). Written from\nthe platform's documentation; not handed to partners.\n\n**Signature.** The request carries the Dashboard API `token` and a `signature`: HMAC-SHA512 with\nthe secret issued with the token (not a project's secret), Base64, over the body's stamp (the\nplatform SDK's algorithm). The answer is signed the same way.\n\n**Assumed.** The documentation names `limit` (at most 1000), `offset`, `token`, `signature` and,\nof an operation, `operation_id`, `payment_id`, `project_id`, `operation_created_at` and\n`operation_completed_at` (`YYYY-MM-DD hh:mm:ss`). It describes, without naming them publicly, the\nperiod, the time zone, the project and operation-type filters, the list of fields, and an\noperation's type, status, amount and currency: those names are marked `x-assumed: true`, and\nthis service takes them from configuration (`DATA_API_FIELDS`, `reconcile --map`).\n",
+    "description": "The one Data API operation this service calls: the operations of a period, a page at a time, to\nreconcile the ledger against the platform's records (`cli reconcile --from --to`). Written from\nthe platform's documentation; not handed to partners.\n\n**Signature.** The request carries the Dashboard API `token` and a `signature`: HMAC-SHA512 with\nthe secret issued with the token (not a project's secret), Base64, over the body's stamp (the\nplatform SDK's algorithm). The answer is signed the same way. The examples are signed with the\nsecret `dashboard-secret`.\n\n**Assumed.** The documentation names `limit` (at most 1000), `offset`, `token`, `signature` and,\nof an operation, `operation_id`, `payment_id`, `project_id`, `operation_created_at` and\n`operation_completed_at` (`YYYY-MM-DD hh:mm:ss`). It describes, without naming them publicly, the\nperiod, the time zone, the project and operation-type filters, the list of fields, and an\noperation's type, status, amount and currency: those names are marked `x-assumed: true`, and\nthis service takes them from configuration (`DATA_API_FIELDS`, `reconcile --map`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
     },
@@ -65,7 +65,7 @@ export const openapiDocument = {
                     ],
                     "limit": 1000,
                     "offset": 0,
-                    "signature": "v3jK1mJ8Z4Qy0Yk3lY2wR8m5Q0m8oTQk0xvH4m1tS4pBx8w3Qk0H5h8c1r6y2uQ9f5a1oW3bZt0nE7kM2vD4sA=="
+                    "signature": "oVVBw78wLkIESZ/XTArQFGyekAcjF9PaR5mmyZor/guuRb4swRwEQSLUKvQz8QE+njuawOGwygPiYxfpiEy9fg=="
                   }
                 }
               }
@@ -97,7 +97,7 @@ export const openapiDocument = {
                           "operation_sum_currency": "KZT"
                         }
                       ],
-                      "signature": "v3jK1mJ8Z4Qy0Yk3lY2wR8m5Q0m8oTQk0xvH4m1tS4pBx8w3Qk0H5h8c1r6y2uQ9f5a1oW3bZt0nE7kM2vD4sA=="
+                      "signature": "/wxKexeE6N+2B1RzlpksO1Pz5V7JMzs0FLyCYP58VwjT+vBhWc+hgr0Ly0aDqueJv5dXSE85FqXMhf4JOrCh0g=="
                     }
                   }
                 }

@@ -202,6 +202,7 @@ export class SqliteStore implements Store {
       headers: callback.headers,
       receivedAt: callback.receivedAt.toISOString(),
       ...(callback.source && { source: callback.source }),
+      ...(callback.reviewIfCredited && { reviewIfCredited: callback.reviewIfCredited }),
     });
   }
 

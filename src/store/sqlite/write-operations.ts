@@ -116,7 +116,7 @@ export const writeOperations = {
     const { facts, receivedAt: now } = callback;
     const sha = bodySha256(callback.rawBody);
     // The writer is alone in its transaction: a read is as good as a lock.
-    return runPlan(callbackPlan(facts), (step): StepAnswer => {
+    return runPlan(callbackPlan(facts, callback.reviewIfCredited), (step): StepAnswer => {
       switch (step.step) {
         case 'storeCallback': {
           const { projectId, paymentId, status } = facts;
