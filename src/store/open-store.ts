@@ -26,7 +26,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   // (and answered 503), and the pool replaces the broken client.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }));
+  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool);
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {

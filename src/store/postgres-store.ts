@@ -1,9 +1,11 @@
 // The Store on PostgreSQL, through Kysely and a pg pool: any number of instances may share one
-// database. Every write that moves money is one transaction; the unique key on
-// ledger_entries.payment_id is what makes a second credit impossible, whatever the number, order,
-// concurrency or instance of callback deliveries.
+// database. The platform's three operations skip the query builder (postgres/hot-paths.ts). Every
+// write that moves money is one transaction; the unique key on ledger_entries.payment_id is what
+// makes a second credit impossible, whatever the number, order, concurrency or instance of
+// callback deliveries.
 import { Kysely, sql, type Transaction } from 'kysely';
-import { callbackPlan, runPlanAsync, type StepAnswer } from '../ledger/callback-plan.js';
+import type pg from 'pg';
+import { applyCallbackHot, findAccountHot, openPaymentHot } from './postgres/hot-paths.js';
 import {
   judgeAccountClose,
   judgeAccountCreate,
@@ -17,7 +19,6 @@ import {
   type ReviewOutcome,
   type ReviewRequest,
 } from '../ledger/operator-rules.js';
-import { depositRefusal } from '../ledger/deposit-rules.js';
 import type {
   Account,
   AuditEntry,
@@ -84,7 +85,11 @@ export class PostgresStore implements Store {
 
   private readonly reads: OperatorReads;
 
-  constructor(private readonly db: Db) {
+  /** `pool` is the one under `db`: the platform's operations use it directly (postgres/hot-paths.ts). */
+  constructor(
+    private readonly db: Db,
+    private readonly pool: pg.Pool,
+  ) {
     this.reads = new KyselyOperatorReads(db, (work) => this.guard(work));
   }
 
@@ -127,10 +132,7 @@ export class PostgresStore implements Store {
   }
 
   findAccount(customerId: string): Promise<Account | undefined> {
-    return this.guard(async () => {
-      const row = await this.db.selectFrom('accounts').selectAll().where('customer_id', '=', customerId).executeTakeFirst();
-      return row && toAccount(row);
-    });
+    return this.guard(() => findAccountHot(this.pool, customerId));
   }
 
   async addAccount(account: NewAccount): Promise<Account> {
@@ -201,34 +203,7 @@ export class PostgresStore implements Store {
   }
 
   openPayment(payment: PaymentToOpen): Promise<PaymentOpening> {
-    const now = new Date().toISOString();
-    return this.write(async (trx): Promise<PaymentOpening> => {
-      // FOR SHARE: the account cannot be closed between this judgement and the insert.
-      const account = await trx
-        .selectFrom('accounts')
-        .selectAll()
-        .where('customer_id', '=', payment.customerId)
-        .forShare()
-        .executeTakeFirst();
-      const refused = depositRefusal(payment, account && toAccount(account));
-      if (refused) return { refused };
-      const row = await trx
-        .insertInto('payments')
-        .values({
-          payment_id: payment.paymentId,
-          project_id: payment.projectId,
-          customer_id: payment.customerId,
-          amount: payment.amount,
-          currency: payment.currency,
-          status: 'pending',
-          last_callback_status: null,
-          created_at: now,
-          updated_at: now,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { opened: toPayment(row) };
-    });
+    return this.guard(() => openPaymentHot(this.pool, payment));
   }
 
   listPayments(filter: PaymentFilter): Promise<Payment[]> {
@@ -254,96 +229,7 @@ export class PostgresStore implements Store {
   }
 
   applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {
-    const { facts } = callback;
-    const bodyKey = bodySha256(callback.rawBody);
-    const now = callback.receivedAt.toISOString();
-    return this.write((trx) =>
-      runPlanAsync(callbackPlan(facts, callback.reviewIfCredited), async (step): Promise<StepAnswer> => {
-        switch (step.step) {
-          case 'storeCallback': {
-            const stored = await trx
-              .insertInto('callbacks')
-              .values({
-                body_sha256: bodyKey,
-                project_id: facts.projectId,
-                payment_id: facts.paymentId,
-                status: facts.status,
-                raw_body: callback.rawBody,
-                headers: JSON.stringify(callback.headers),
-                received_at: now,
-                last_received_at: now,
-                deliveries: 1,
-                result: 'pending',
-                review_reason: null,
-                source: callback.source ?? 'callback',
-              })
-              .onConflict((oc) => oc.columns(['payment_id', 'body_sha256']).doNothing())
-              .returning('id')
-              .executeTakeFirst();
-            return stored && int(stored.id);
-          }
-          case 'countDelivery':
-            await trx
-              .updateTable('callbacks')
-              .set({ deliveries: sql`deliveries + 1`, last_received_at: now })
-              .where('payment_id', '=', facts.paymentId)
-              .where('body_sha256', '=', bodyKey)
-              .execute();
-            return;
-          case 'lockPayment': {
-            const row = await trx
-              .selectFrom('payments')
-              .selectAll()
-              .where('payment_id', '=', facts.paymentId)
-              .forUpdate()
-              .executeTakeFirst();
-            return row && toPayment(row);
-          }
-          case 'insertLedgerEntry': {
-            const { payment, callbackId } = step;
-            const entry = await trx
-              .insertInto('ledger_entries')
-              .values({
-                payment_id: payment.paymentId,
-                customer_id: payment.customerId,
-                amount: payment.amount,
-                currency: payment.currency,
-                callback_id: callbackId,
-                created_at: now,
-              })
-              .onConflict((oc) => oc.column('payment_id').doNothing())
-              .returning('id')
-              .executeTakeFirst();
-            return entry !== undefined;
-          }
-          case 'creditBalance':
-            await trx
-              .updateTable('accounts')
-              .set({ balance: sql`balance + ${step.payment.amount}`, updated_at: now })
-              .where('customer_id', '=', step.payment.customerId)
-              .execute();
-            return;
-          case 'updatePayment':
-            await trx
-              .updateTable('payments')
-              .set({
-                ...(step.setStatus && { status: step.setStatus }),
-                ...(step.lastCallbackStatus !== undefined && { last_callback_status: step.lastCallbackStatus }),
-                updated_at: now,
-              })
-              .where('payment_id', '=', step.paymentId)
-              .execute();
-            return;
-          case 'recordResult':
-            await trx
-              .updateTable('callbacks')
-              .set({ result: step.result, review_reason: step.reviewReason ?? null })
-              .where('id', '=', step.callbackId)
-              .execute();
-            return;
-        }
-      }),
-    );
+    return this.guard(() => applyCallbackHot(this.pool, callback));
   }
 
   async keepRejectedCallback(callback: RejectedCallback): Promise<void> {

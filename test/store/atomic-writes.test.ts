@@ -217,6 +217,38 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     },
   };
 
+  // The same fault for the platform's operations, which go to the pg pool directly: every statement
+  // of an armed unit fails once it has run; a transaction is counted at its BEGIN.
+  const CONTROL = /^(begin|commit|rollback)$/i;
+  function faultyPool(pool: pg.Pool): pg.Pool {
+    const faultyClient = (client: pg.PoolClient): pg.PoolClient =>
+      new Proxy(client, {
+        get(target, property) {
+          if (property === 'query') {
+            return async (config: string | pg.QueryConfig, values?: unknown[]) => {
+              const text = typeof config === 'string' ? config : config.text;
+              if (/^begin$/i.test(text)) transactions++;
+              const result = await target.query(config as pg.QueryConfig, values);
+              if (fault.armed && !CONTROL.test(text)) {
+                fault.statements++;
+                throw new InjectedFailure('after the first statement');
+              }
+              return result;
+            };
+          }
+          const value: unknown = Reflect.get(target, property);
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    return new Proxy(pool, {
+      get(target, property) {
+        if (property === 'connect') return async () => faultyClient(await target.connect());
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+  }
+
   async function digest(): Promise<string> {
     const hash = createHash('sha256');
     for (const table of ['accounts', 'payments', 'callbacks', 'ledger_entries', 'rejected_callbacks'] as const) {
@@ -235,7 +267,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     database = await createTestDatabase('postgres');
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const plain = new PostgresStore(kysely);
+    const plain = new PostgresStore(kysely, pool);
     await plain.migrate();
     // Count the transactions the store opens, so that a call that wrote outside one would show.
     const withFault = kysely.withPlugin(plugin);
@@ -244,7 +276,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
       transactions++;
       return transaction();
     };
-    store = new PostgresStore(withFault);
+    store = new PostgresStore(withFault, faultyPool(pool));
   });
   afterEach(async () => {
     fault.armed = false;
