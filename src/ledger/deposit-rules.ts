@@ -1,7 +1,7 @@
 // Whether an account may take a deposit. Pure; the answer names the reason in the protocol's terms.
 // The store applies it inside the transaction that inserts the payment, so that the account it
 // judged is the account the payment is booked against.
-import type { Account } from './model.js';
+import type { Account, Payment } from './model.js';
 
 export type DepositRefusal =
   | { reason: 'account_not_found'; message: string }
@@ -38,4 +38,20 @@ export function depositRefusal(attempt: DepositAttempt, account: Account | undef
     return { reason: 'amount_out_of_limits', message: `amount ${amount} is above the maximum ${maxAmount} for project ${projectId}` };
   }
   return undefined;
+}
+
+/** The payment a deposit opens: pending, no callback yet, created now. */
+export function openedPayment(attempt: DepositAttempt & { paymentId: string }, now: string): Payment {
+  const { paymentId, projectId, customerId, amount, currency } = attempt;
+  return {
+    paymentId,
+    projectId,
+    customerId,
+    amount,
+    currency,
+    status: 'pending',
+    lastCallbackStatus: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }

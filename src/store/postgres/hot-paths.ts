@@ -4,7 +4,7 @@
 // (callback-plan.ts); only how each step reaches the database differs from the other stores.
 import type pg from 'pg';
 import { callbackPlan, runPlanAsync, type StepAnswer } from '../../ledger/callback-plan.js';
-import { depositRefusal } from '../../ledger/deposit-rules.js';
+import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
 import { bodySha256 } from '../body-digest.js';
 import type { IncomingCallback, PaymentOpening, PaymentToOpen } from '../store.js';
@@ -89,19 +89,7 @@ export function openPaymentHot(pool: pg.Pool, opening: PaymentToOpen): Promise<P
     const { paymentId, projectId, customerId, amount, currency } = opening;
     await client.query({ ...SQL.insertPayment, values: [paymentId, projectId, customerId, amount, currency, now] });
     // The row is what was just written: no RETURNING to read back.
-    return {
-      opened: {
-        paymentId,
-        projectId,
-        customerId,
-        amount,
-        currency,
-        status: 'pending',
-        lastCallbackStatus: null,
-        createdAt: now,
-        updatedAt: now,
-      },
-    };
+    return { opened: openedPayment(opening, now) };
   });
 }
 

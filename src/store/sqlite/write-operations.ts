@@ -18,7 +18,7 @@ import {
 } from '../../ledger/operator-rules.js';
 import { auditRow, toAdjustment } from '../operator-rows.js';
 import { findingRow, runRow, toRun, type NewRun } from '../reconciliation-rows.js';
-import { depositRefusal } from '../../ledger/deposit-rules.js';
+import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, ReconciliationFinding, ReconciliationRun } from '../../ledger/model.js';
 import {
   AccountExistsError,
@@ -92,19 +92,7 @@ export const writeOperations = {
     const now = nowText();
     sql.insertPayment.run(paymentId, projectId, customerId, amount, currency, now, now);
     // The row is what was just written; RETURNING would double the cost of the insert.
-    return {
-      opened: {
-        paymentId,
-        projectId,
-        customerId,
-        amount,
-        currency,
-        status: 'pending',
-        lastCallbackStatus: null,
-        createdAt: now,
-        updatedAt: now,
-      },
-    };
+    return { opened: openedPayment(payment, now) };
   },
 
   /** `cutoff` is ISO text; answers how many pending payments became expired. */
