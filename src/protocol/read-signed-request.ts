@@ -58,6 +58,16 @@ export function readSignedRequest<Op extends SignedOperationId>(
   const project = projects.get(projectId);
   if (!project) return failure('unknown_project', `unknown project_id ${projectId}: no secret is configured for it`);
 
+  // The contract puts /terminal's signature at the top level only (the SDK's `general` is the
+  // callback's): say so, rather than authenticate and then fail the contract over a missing field.
+  if (operationId === 'terminal' && (decoded.location.place === 'general' || decoded.location.place === 'missing')) {
+    return failure(
+      'signature_missing',
+      decoded.location.place === 'general'
+        ? 'a /terminal request carries its signature in the top-level "signature" field, not in "general.signature"'
+        : 'signature is missing: sign the body with the project secret and send the signature in the top-level "signature" field',
+    );
+  }
   const check = checkSignature(decoded, project.secrets);
   if (!check.ok) {
     const reason = check.reason === 'missing' || check.reason === 'empty' ? 'signature_missing' : 'signature_invalid';

@@ -1,7 +1,7 @@
 // POST /terminal: a signed request in, an exact answer out, the ledger checked.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectContract } from '../support/contract.js';
-import { checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
+import { checkDepositRequest, DEMO_SECRET, post, signed, signedAs, verifyRequest } from '../support/platform.js';
 import { startService, type TestService } from '../support/service.js';
 
 let service: TestService;
@@ -56,7 +56,12 @@ describe('any request: authentication', () => {
     expect(await terminal(verifyRequest('plain'))).toEqual({
       code: 400,
       error_description:
-        'signature is missing: neither a top-level "signature" nor a "general.signature" field; sign the body with the project secret and send the signature in one of them',
+        'signature is missing: sign the body with the project secret and send the signature in the top-level "signature" field',
+    });
+    // Correctly signed, but where only a callback may carry it.
+    expect(await terminal(signedAs(verifyRequest('plain'), { algorithm: 'documented', place: 'general' }))).toEqual({
+      code: 400,
+      error_description: 'a /terminal request carries its signature in the top-level "signature" field, not in "general.signature"',
     });
     expect(await terminal({ ...verifyRequest('plain'), signature: '' })).toEqual({ code: 400, error_description: 'signature is empty' });
     expect(await terminal({ ...verifyRequest('plain'), signature: 12 })).toEqual({
