@@ -33,6 +33,14 @@ afterAll(async () => {
 });
 
 describe('the built service (npm start)', () => {
+  it('serves the console it built beside itself (dist/console/) at /console/', async () => {
+    const page = await fetch(`${service.url}/console/`);
+    expect(page.status).toBe(200);
+    const script = /src="(app-\w+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeDefined();
+    expect((await fetch(`${service.url}/console/${script}`)).headers.get('content-type')).toMatch(/^text\/javascript/);
+  });
+
   it('verifies, issues a payment, credits it once and stops cleanly', async () => {
     expect(await post(service.url, '/terminal', signed(verifyRequest('acc')))).toEqual({
       status: 200,
