@@ -8,13 +8,11 @@
 // share of the cores that was busy. Prints a table and writes
 // bench/results.json; any wrong answer exits non-zero.
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { openStore } from '../src/store/open-store.js';
 import {
   callbackBody,
@@ -28,6 +26,7 @@ import {
 import { startBenchService, startEchoServer, type Child } from './bench/children.js';
 import { cpuBetween, cpuPerRequest, cpuSample, machineBetween, machineSample, type CpuSlice } from './bench/cpu.js';
 import { commitTotals, groupCommitFigures, totalsBetween, type CommitTotals } from './bench/group-commit.js';
+import { databaseKind, freshDatabase } from './bench/fresh-database.js';
 import { startArguments } from './bench/start-arguments.js';
 import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
 import { combine, median, ratioByRound } from './bench/slices.js';
@@ -68,28 +67,12 @@ const connections = Number(values.connections);
 if (!(duration > 0) || !(accounts > 0) || !(connections > 0) || !(Number.isInteger(rounds) && rounds > 0)) {
   throw new Error('--duration, --rounds, --accounts and --connections take positive numbers');
 }
-if (values.db !== 'sqlite' && values.db !== 'postgres') throw new Error('--db is sqlite or postgres');
+const db = databaseKind(values.db);
 const slice = duration / rounds;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const workDir = mkdtempSync(path.join(tmpdir(), 'kassa24-bench-'));
 const signer = { projectId: BENCH_PROJECT, secret: BENCH_SECRET };
-
-async function freshDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (values.db === 'sqlite') return { url: `sqlite:${path.join(workDir, 'bench.db')}`, drop: () => Promise.resolve() };
-  const base = values['database-url'] ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-  const schema = `k24_bench_${randomBytes(4).toString('hex')}`;
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: base });
-    await client.connect();
-    await client.query(sql);
-    await client.end();
-  };
-  await admin(`create schema ${schema}`);
-  const url = new URL(base);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: url.toString(), drop: () => admin(`drop schema ${schema} cascade`) };
-}
 
 const random = (n: number): number => 1 + Math.floor(Math.random() * n);
 
@@ -109,7 +92,7 @@ async function main() {
 
   // Enough pending payments for the callback phase, its warm-up included.
   const callbackPayments = Math.max(100_000, Math.ceil((duration + 1) * PREPARED_CALLBACKS_PER_SECOND));
-  const database = await freshDatabase();
+  const database = await freshDatabase(db, workDir, values['database-url']);
   log(`seeding ${values.db}: ${accounts} accounts, ${accounts} payments, ${callbackPayments} pending payments`);
   const store = await openStore(database.url);
   await store.migrate();

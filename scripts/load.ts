@@ -1,6 +1,6 @@
-// npm run load -- [--url URL] [--op verify|check_deposit|callback|all] [--duration S] [--warmup S]
+// npm run load -- [--url URL]... [--op verify|check_deposit|callback|all] [--duration S] [--warmup S]
 //                 [--connections C] [--project ID --secret SECRET] [--customer ID | --accounts N]
-//                 [--koa-reference [--rounds R]]
+//                 [--koa-reference [--rounds R]] [--payments N]
 //        npm run --silent load -- --accounts N --print-accounts | npm run --silent cli -- accounts import
 // A load run against a service that is already running (`npm start`, a staging deployment): signed
 // requests prepared before the clock starts, every answer checked, the same autocannon settings as
@@ -19,6 +19,11 @@
 // --koa-reference (loopback only) also starts the bench's Koa echo and measures each operation in
 // --rounds slices (default 5) in turns with it, as `npm run bench` does: the ratio to Koa by round
 // then compares with the bench's whatever phase of this machine each run met.
+// --url given more than once loads instances of one service that share a database, all at once:
+// each takes the same requests — every callback goes to each of them concurrently, so all but one
+// delivery of it must be answered `duplicate` — and each operation's figures are their sum.
+// --payments N issues N payments and times the delivery of their N callbacks (to each instance)
+// instead of --duration's worth: a bounded run, for a test or a slow database.
 // It credits real (demo) accounts: do not point it at production.
 import { parseArgs } from 'node:util';
 import { DEMO_SECRET } from '../src/config.js';
@@ -34,12 +39,12 @@ import {
 } from './bench/bodies.js';
 import { machineBetween, machineCost, machineSample, type MachineSample } from './bench/cpu.js';
 import { startEchoServer } from './bench/children.js';
-import { credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
-import { combine, ratioByRound } from './bench/slices.js';
+import { answerCheck, credited, depositIssued, echoCheck, runLoad, verified, type LoadResult } from './bench/load.js';
+import { combine, ratioByRound, together } from './bench/slices.js';
 
 const { values } = parseArgs({
   options: {
-    url: { type: 'string', default: 'http://127.0.0.1:8080' },
+    url: { type: 'string', multiple: true, default: ['http://127.0.0.1:8080'] },
     op: { type: 'string', default: 'all' },
     duration: { type: 'string', default: '10' },
     warmup: { type: 'string', default: '2' },
@@ -52,6 +57,7 @@ const { values } = parseArgs({
     amount: { type: 'string', default: '10000' },
     'koa-reference': { type: 'boolean', default: false },
     rounds: { type: 'string', default: '5' },
+    payments: { type: 'string' },
   },
 });
 const duration = Number(values.duration);
@@ -62,11 +68,17 @@ if (!(duration > 0) || !(warmup >= 0) || !(connections > 0))
   throw new Error('--duration and --connections take positive numbers, --warmup zero or more');
 if (!(Number.isSafeInteger(rounds) && rounds > 0)) throw new Error('--rounds takes a positive whole number');
 const amount = Number(values.amount);
+const paymentCount = values.payments === undefined ? undefined : Number(values.payments);
+if (paymentCount !== undefined && !(Number.isSafeInteger(paymentCount) && paymentCount > 0))
+  throw new Error('--payments takes a positive whole number');
+if (paymentCount !== undefined && (values['koa-reference'] || warmup > 0))
+  throw new Error('--payments times one pass over its callbacks: give --warmup 0 and no --koa-reference');
 const signer: Signer = { projectId: Number(values.project), secret: values.secret };
 const ops = values.op === 'all' ? ['verify', 'check_deposit', 'callback'] : [values.op];
 for (const op of ops)
   if (!['verify', 'check_deposit', 'callback'].includes(op)) throw new Error(`--op is verify, check_deposit, callback or all, not ${op}`);
-const url = values.url.replace(/\/$/, '');
+const urls = values.url.map((u) => u.replace(/\/$/, ''));
+const url = urls[0]!;
 const accountCount = values.accounts === undefined ? undefined : Number(values.accounts);
 if (accountCount !== undefined && !(Number.isSafeInteger(accountCount) && accountCount > 0))
   throw new Error('--accounts takes a positive whole number');
@@ -79,8 +91,8 @@ const customers =
     : Array.from({ length: Math.min(accountCount, BODIES) }, () => loadAccount(1 + Math.floor(Math.random() * accountCount)));
 const customer = customers[0]!;
 
-async function post(path: string, body: string): Promise<Record<string, unknown>> {
-  const response = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+async function post(base: string, path: string, body: string): Promise<Record<string, unknown>> {
+  const response = await fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   return (await response.json()) as Record<string, unknown>;
 }
 
@@ -120,8 +132,9 @@ async function main() {
     return;
   }
   for (const c of accountCount === undefined ? [customer] : [loadAccount(1), loadAccount(accountCount)]) {
-    const first = await post('/terminal', verifyBody(signer, c));
-    if (first.code === 0) continue;
+    const answers = await Promise.all(urls.map((u) => post(u, '/terminal', verifyBody(signer, c))));
+    const first = answers.find((a) => a.code !== 0);
+    if (!first) continue;
     const hint =
       accountCount === undefined
         ? 'check --project, --secret and --customer'
@@ -131,26 +144,50 @@ async function main() {
   // The payments the callbacks settle are issued before anything is measured, as the bench seeds
   // its own: every operation then runs on the same data, and no measured phase starts with the
   // issuing's write-ahead log still being checkpointed.
-  let callbackBodies: BodySource | undefined;
+  let callbackBodies: string[] | undefined;
   if (ops.includes('callback')) {
-    const count = Math.ceil((duration + warmup) * PREPARED_CALLBACKS_PER_SECOND);
+    const count = paymentCount ?? Math.ceil((duration + warmup) * PREPARED_CALLBACKS_PER_SECOND);
     process.stderr.write(`issuing ${count} payments for the callback run…\n`);
     const ids = await issuePayments(count);
-    callbackBodies = once(
-      ids.map((id, i) => callbackBody(signer, id, amount, i)),
-      'payments',
-    );
+    callbackBodies = ids.map((id, i) => callbackBody(signer, id, amount, i));
   }
-  const sources: Record<string, { path: string; bodies: BodySource; check: (s: number, b: string) => boolean }> = {
+  // With several instances, every one of them has a delivery of each callback; one credits it.
+  const answers = { credited: 0, duplicate: 0 };
+  const settled = answerCheck((a) => {
+    if (a.code !== 0 || (a.result !== 'credited' && a.result !== 'duplicate')) return false;
+    answers[a.result]++;
+    return true;
+  });
+  type Source = { path: string; bodies: BodySource; check: (s: number, b: string) => boolean };
+  // Each instance takes its own pass over the same bodies.
+  const sourcesFor = (): Record<string, Source> => ({
     verify: { path: '/terminal', bodies: cycling(customers.map((c) => verifyBody(signer, c))), check: verified },
     check_deposit: { path: '/terminal', bodies: cycling(customers.map((c) => checkDepositBody(signer, c, amount))), check: depositIssued },
-    ...(callbackBodies && { callback: { path: '/callback', bodies: callbackBodies, check: credited } }),
-  };
+    ...(callbackBodies && {
+      callback: { path: '/callback', bodies: once(callbackBodies, 'payments'), check: urls.length > 1 ? settled : credited },
+    }),
+  });
+  const sources = urls.map((u) => ({ url: u, ops: sourcesFor() }));
+  /** One run of `op` on every instance at once, summed. */
+  const loadAll = async (op: string, durationSeconds: number, requests?: number): Promise<LoadResult> =>
+    together(
+      await Promise.all(
+        sources.map((source) =>
+          runLoad({
+            url: source.url,
+            ...source.ops[op]!,
+            connections,
+            durationSeconds,
+            ...(requests !== undefined && { amount: requests }),
+          }),
+        ),
+      ),
+    );
   const results: Record<string, LoadResult> = {};
   const machine: Record<string, MachineSample | undefined> = {};
   const toKoa: Record<string, number> = {};
   // The service's cost is on this machine's clock only if it runs here.
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+  const local = urls.every((u) => ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(u).hostname));
   if (values['koa-reference'] && !local)
     throw new Error('--koa-reference measures a Koa echo on this machine beside the service: give a loopback --url');
   const koa = values['koa-reference'] ? await startEchoServer('koa') : undefined;
@@ -166,22 +203,25 @@ async function main() {
     const slices = echo ? rounds : 1;
     const slice = duration / slices;
     for (const op of ops) {
-      const source = { url, ...sources[op]! };
       if (warmup > 0) {
         process.stderr.write(`${op}: warming up, ${warmup} s\n`);
-        const warm = await runLoad({ ...source, connections, durationSeconds: warmup });
+        const warm = await loadAll(op, warmup);
         if (warm.errors > 0) throw new Error(`${op}: ${warm.errors} wrong or failed answers while warming up`);
         if (echo) await runLoad({ ...echo, connections, durationSeconds: Math.min(warmup, 1) });
       }
       process.stderr.write(
-        `${op}: ${connections} connections, ${echo ? `${slices} slices of ${slice} s in turns with the Koa echo` : `${duration} s`}\n`,
+        `${op}: ${connections} connections${urls.length > 1 ? ` to each of ${urls.length} instances` : ''}, ${echo ? `${slices} slices of ${slice} s in turns with the Koa echo` : `${duration} s`}\n`,
       );
+      if (op === 'callback' && paymentCount !== undefined) {
+        results[op] = await loadAll(op, 3600, paymentCount);
+        continue;
+      }
       const opSlices: LoadResult[] = [];
       const echoSlices: LoadResult[] = [];
       let spent: MachineSample | undefined = local ? { busyUs: 0, totalUs: 0 } : undefined;
       for (let i = 0; i < slices; i++) {
         const before = local ? machineSample() : undefined;
-        opSlices.push(await runLoad({ ...source, connections, durationSeconds: slice }));
+        opSlices.push(await loadAll(op, slice));
         const used = machineBetween(before, local ? machineSample() : undefined);
         spent = spent && used && { busyUs: spent.busyUs + used.busyUs, totalUs: spent.totalUs + used.totalUs };
         if (echo) echoSlices.push(await runLoad({ ...echo, connections, durationSeconds: slice }));
@@ -219,6 +259,10 @@ async function main() {
   if (withCosts)
     process.stdout.write(
       'mach µs: busy time of the whole machine per request (every core, kernel included); busy: share of the cores busy meanwhile\n',
+    );
+  if (urls.length > 1 && callbackBodies)
+    process.stdout.write(
+      `callback answers over the ${urls.length} instances: ${answers.credited} credited, ${answers.duplicate} duplicate\n`,
     );
   if (Object.values(results).some((r) => r.errors > 0)) process.exitCode = 1;
 }

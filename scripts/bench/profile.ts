@@ -1,4 +1,4 @@
-// npm run bench:profile -- --op verify|check_deposit|callback [--duration S] [--out DIR] [--perf]
+// npm run bench:profile -- --op verify|check_deposit|callback [--db sqlite|postgres] [--duration S] [--out DIR] [--perf]
 // Runs one operation against a service started with --cpu-prof and prints where its time goes.
 // With --perf, Linux perf samples the main thread instead (see perf-record.ts): the native side
 // of the same time, V8's builtins and runtime calls included.
@@ -15,6 +15,7 @@ import { credited, depositIssued, runLoad, verified } from './load.js';
 import { perfAvailable, recordThread, summarisePerf } from './perf-record.js';
 import { summarise } from './profile-summary.js';
 import { accountId, BENCH_PROJECT, BENCH_SECRET, callbackPaymentId, seed } from './seed.js';
+import { databaseKind, freshDatabase } from './fresh-database.js';
 import { startArguments } from './start-arguments.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -24,9 +25,12 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     out: { type: 'string' },
     perf: { type: 'boolean', default: false },
+    db: { type: 'string', default: 'sqlite' },
+    'database-url': { type: 'string' },
   },
 });
 const op = values.op;
+const db = databaseKind(values.db);
 const duration = Number(values.duration);
 if (values.perf && !perfAvailable()) {
   console.error('bench:profile --perf needs Linux perf (Debian: apt-get install linux-perf)');
@@ -38,7 +42,8 @@ const outDir = values.out ? path.resolve(values.out) : path.join(work, 'profiles
 mkdirSync(outDir, { recursive: true });
 
 execFileSync('npm', ['run', '--silent', 'build', '--', '--readable'], { cwd: root, stdio: 'inherit' });
-const url = `sqlite:${path.join(work, 'p.db')}`;
+const database = await freshDatabase(db, work, values['database-url']);
+const { url } = database;
 const store = await openStore(url);
 await store.migrate();
 await store.close();
@@ -79,6 +84,7 @@ const result = await runLoad({
 });
 const perfFailure = await recording;
 await service.stop();
+await database.drop();
 if (perfFailure) throw perfFailure;
 console.log(`${op}: ${result.rps} req/s, p99 ${result.p99_ms} ms, errors ${result.errors}; profiles in ${outDir}`);
 if (values.perf) {
@@ -88,7 +94,7 @@ if (values.perf) {
   process.exit(0);
 }
 // One profile per thread: CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile, the main thread is 0;
-// then the SQLite writer thread and its checkpointer, in the order they started.
+// on SQLite, then its writer thread and checkpointer, in the order they started.
 const THREADS = ['main thread', 'SQLite writer thread', 'checkpointer thread'];
 const profiles = readdirSync(outDir)
   .filter((f) => f.endsWith('.cpuprofile'))

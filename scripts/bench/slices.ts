@@ -19,6 +19,18 @@ export function combine(slices: LoadResult[], sliceSeconds: number): LoadResult 
   };
 }
 
+/** Runs made at the same time against several instances, as one: rates add up, latency is the worst. */
+export function together(runs: LoadResult[]): LoadResult {
+  if (runs.length === 1) return runs[0]!;
+  return {
+    rps: runs.reduce((sum, r) => sum + r.rps, 0),
+    p50_ms: Math.max(...runs.map((r) => r.p50_ms)),
+    p99_ms: Math.max(...runs.map((r) => r.p99_ms)),
+    errors: runs.reduce((sum, r) => sum + r.errors, 0),
+    requests: runs.reduce((sum, r) => sum + r.requests, 0),
+  };
+}
+
 /**
  * The median over rounds of each round's own ratio of a target to a reference, slice i of one
  * measured beside slice i of the other: the figure least moved by the machine's drift.

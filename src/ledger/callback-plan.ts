@@ -1,8 +1,9 @@
 // The steps of applying a callback, in the one order every store follows: store the body, lock and
 // read the payment, decide (callback-rules.ts), credit, update the payment, record the result. A
 // store runs the plan inside one write transaction and answers each step from its database; it
-// decides nothing itself. A generator, so that the same plan drives SQLite's synchronous writer and
-// PostgreSQL's asynchronous driver.
+// decides nothing itself. A generator, so that a store can answer each step as it comes (SQLite's
+// writer, PostgreSQL under contention), or predict the answers from one read and run the steps in
+// one statement (PostgreSQL: predictPlan).
 import { decideCallback } from './callback-rules.js';
 import type { CallbackFacts, CallbackOutcome, CallbackResult, Payment, PaymentStatus } from './model.js';
 
@@ -83,4 +84,48 @@ export async function runPlanAsync(plan: CallbackPlan, answer: (step: CallbackSt
   let next = plan.next();
   while (!next.done) next = plan.next(await answer(next.value));
   return next.value;
+}
+
+/** What a store read of a callback's payment just before running its plan in one statement. */
+export interface PlanState {
+  /** This very body is already stored for the payment (a redelivery). */
+  callbackStored: boolean;
+  payment: Payment | undefined;
+  /** The payment already has its ledger entry. */
+  ledgerEntered: boolean;
+}
+
+/**
+ * Stands for the id the store will give the callback, not known when the plan is predicted: the
+ * executor puts the real one in its place.
+ */
+export const CALLBACK_ID_TO_COME = 0;
+
+/** A step, with the answer the plan was decided on where the answer steers it. */
+export type PredictedStep = CallbackStep & { expect?: boolean };
+
+/**
+ * The plan decided on the answers `state` implies, for a store that runs all its steps in one
+ * statement: the executor checks each `expect` (and that the payment is the version read) and, on
+ * any difference, undoes everything, so that the outcome holds exactly when the steps committed.
+ */
+export function predictPlan(plan: CallbackPlan, state: PlanState): { steps: PredictedStep[]; outcome: CallbackOutcome } {
+  const steps: PredictedStep[] = [];
+  const outcome = runPlan(plan, (step): StepAnswer => {
+    switch (step.step) {
+      case 'storeCallback':
+        steps.push({ ...step, expect: !state.callbackStored });
+        return state.callbackStored ? undefined : CALLBACK_ID_TO_COME;
+      case 'lockPayment':
+        steps.push({ ...step, expect: state.payment !== undefined });
+        return state.payment;
+      case 'insertLedgerEntry':
+        steps.push({ ...step, expect: !state.ledgerEntered });
+        return !state.ledgerEntered;
+      default:
+        steps.push(step);
+        return undefined;
+    }
+  });
+  return { steps, outcome };
 }

@@ -11,4 +11,5 @@ export const MIGRATION_NAMES = [
   '0008_adjustments_reviews_and_audit_log',
   '0009_callback_source',
   '0010_reconciliation_runs',
+  '0011_callback_plan_executor',
 ] as const;

@@ -2,6 +2,7 @@
 // is never edited. The same migrations serve SQLite and PostgreSQL.
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { MIGRATION_NAMES } from './migration-names.js';
+import { callbackPlanExecutor } from './postgres/callback-plan-executor.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -371,6 +372,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0008_adjustments_reviews_and_audit_log': adjustmentsReviewsAndAuditLog,
   '0009_callback_source': callbackSource,
   '0010_reconciliation_runs': reconciliationRuns,
+  '0011_callback_plan_executor': callbackPlanExecutor,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

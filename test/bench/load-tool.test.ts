@@ -1,13 +1,13 @@
 // `npm run load`, the independent load run against a running service: it issues the payments its
 // callbacks settle, sends them signed in turns with a Koa echo for the ratio the bench reports,
 // checks every answer, and the ledger must show each payment credited once.
-import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREPARED_CALLBACKS_PER_SECOND } from '../../scripts/bench/bodies.js';
 import { openStore } from '../../src/store/open-store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { DEMO_SECRET } from '../support/platform.js';
-import { projectRoot, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+import { runLoadTool } from '../support/load-tool.js';
+import { startServiceProcess, type ServiceProcess } from '../support/processes.js';
 
 const ACCOUNTS = 20;
 const AMOUNT = 10_000;
@@ -28,17 +28,6 @@ afterAll(async () => {
   await service?.stop();
   await database?.drop();
 });
-
-function runLoadTool(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/load.ts', ...args],
-      { cwd: projectRoot, maxBuffer: 1 << 24 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
 
 describe('npm run load', () => {
   it('issues payments, settles them with signed callbacks, every answer right, and each payment is credited once', async () => {

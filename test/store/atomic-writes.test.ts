@@ -217,9 +217,16 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     },
   };
 
-  // The same fault for the platform's operations, which go to the pg pool directly: every statement
-  // of an armed unit fails once it has run; a transaction is counted at its BEGIN.
+  // The same fault for the platform's operations, which go to the pg pool directly. Their step-by-step
+  // transactions (a client of the pool): every statement of an armed unit fails once it has run; a
+  // transaction is counted at its BEGIN. Their one-statement writes (`pool.query`) are a transaction
+  // each: the fault fires inside the database, at the statement's commit, once its every step ran —
+  // a deferred trigger on every table (installed below) raises on a connection armed for it. Armed
+  // `stale`, it raises what a changed row raises instead, and the unit falls back to its
+  // step-by-step transaction, which then meets the first fault.
+  let commitFault: 'fail' | 'stale' = 'fail';
   const CONTROL = /^(begin|commit|rollback)$/i;
+  const ARMED_AT_COMMIT = 'k24 test: injected failure at commit';
   function faultyPool(pool: pg.Pool): pg.Pool {
     const faultyClient = (client: pg.PoolClient): pg.PoolClient =>
       new Proxy(client, {
@@ -240,13 +247,51 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
       });
+    const armedQuery = async (config: pg.QueryConfig): Promise<pg.QueryResult> => {
+      const client = await pool.connect();
+      try {
+        await client.query("select set_config('k24.test_fault', $1, false)", [commitFault]);
+        return await client.query(config);
+      } catch (error) {
+        if (!(error instanceof Error) || error.message !== ARMED_AT_COMMIT) throw error;
+        fault.statements++;
+        transactions++;
+        throw new InjectedFailure('at the commit of its one statement');
+      } finally {
+        await client.query("select set_config('k24.test_fault', '', false)");
+        client.release();
+      }
+    };
     return new Proxy(pool, {
       get(target, property) {
         if (property === 'connect') return async () => faultyClient(await target.connect());
+        if (property === 'query') return (config: pg.QueryConfig) => (fault.armed ? armedQuery(config) : target.query(config));
         const value: unknown = Reflect.get(target, property);
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
+  }
+
+  /** A deferred trigger on every table, raising at commit on a connection armed for it. */
+  async function installCommitFault(): Promise<void> {
+    await sql`
+      create function k24_test_fault() returns trigger language plpgsql as $$
+      begin
+        case current_setting('k24.test_fault', true)
+          when 'fail' then raise exception ${sql.lit(ARMED_AT_COMMIT)};
+          when 'stale' then raise exception 'k24 test: as if changed since read' using errcode = 'serialization_failure';
+          else null;
+        end case;
+        return null;
+      end $$`.execute(kysely);
+    const { rows } = await sql<{ table: string }>`
+      select table_name as table from information_schema.tables
+       where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_%'`.execute(kysely);
+    for (const { table } of rows) {
+      await sql`
+        create constraint trigger k24_test_fault after insert or update or delete on ${sql.table(table)}
+        deferrable initially deferred for each row execute function k24_test_fault()`.execute(kysely);
+    }
   }
 
   async function digest(): Promise<string> {
@@ -269,6 +314,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const plain = new PostgresStore(kysely, pool);
     await plain.migrate();
+    await installCommitFault();
     // Count the transactions the store opens, so that a call that wrote outside one would show.
     const withFault = kysely.withPlugin(plugin);
     const transaction = withFault.transaction.bind(withFault);
@@ -284,13 +330,17 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     await database.drop();
   });
 
-  it('keeps nothing of any write unit that fails after its first statement', async () => {
-    const seeded = await seed(store);
-    for (const [name, write] of everyWrite(store, seeded)) {
-      const opened = transactions;
-      await expectNothingCommitted(write, fault, digest, name);
-      expect(transactions, `${name} ran in a transaction`).toBe(opened + 1);
-      fault.armed = false;
-    }
-  });
+  it.each(['fail', 'stale'] as const)(
+    'keeps nothing of any write unit that fails after its first statement (one-statement writes: %s)',
+    async (mode) => {
+      commitFault = mode;
+      const seeded = await seed(store);
+      for (const [name, write] of everyWrite(store, seeded)) {
+        const opened = transactions;
+        await expectNothingCommitted(write, fault, digest, name);
+        expect(transactions, `${name} ran in a transaction`).toBe(opened + 1);
+        fault.armed = false;
+      }
+    },
+  );
 });

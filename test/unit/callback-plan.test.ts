@@ -1,7 +1,14 @@
 // The one order in which every store applies a callback, step by step, with the store's answers
 // played by the test.
 import { describe, expect, it } from 'vitest';
-import { callbackPlan, runPlan, type CallbackStep, type StepAnswer } from '../../src/ledger/callback-plan.js';
+import {
+  CALLBACK_ID_TO_COME,
+  callbackPlan,
+  predictPlan,
+  runPlan,
+  type CallbackStep,
+  type StepAnswer,
+} from '../../src/ledger/callback-plan.js';
 import type { CallbackFacts, Payment } from '../../src/ledger/model.js';
 
 const payment: Payment = {
@@ -90,5 +97,54 @@ describe('callbackPlan', () => {
     expect(steps.map((s) => s.step)).toEqual(['storeCallback', 'lockPayment', 'updatePayment', 'recordResult']);
     expect(steps[2]).toEqual({ step: 'updatePayment', paymentId: 'p-1', setStatus: 'failed', lastCallbackStatus: 'canceled' });
     expect(outcome.result).toBe('failed');
+  });
+});
+
+describe('predictPlan', () => {
+  it('names the one-statement plan on the answers it was decided on', () => {
+    const { steps, outcome } = predictPlan(callbackPlan(facts('success')), { callbackStored: false, payment, ledgerEntered: false });
+    expect(steps).toEqual([
+      { step: 'storeCallback', expect: true },
+      { step: 'lockPayment', expect: true },
+      { step: 'insertLedgerEntry', payment, callbackId: CALLBACK_ID_TO_COME, expect: true },
+      { step: 'creditBalance', payment },
+      { step: 'updatePayment', paymentId: 'p-1', setStatus: 'success', lastCallbackStatus: 'success' },
+      { step: 'recordResult', callbackId: CALLBACK_ID_TO_COME, result: 'credited', reviewReason: undefined },
+    ]);
+    expect(outcome).toEqual({ result: 'credited', paymentId: 'p-1' });
+  });
+
+  it('expects a redelivery to store nothing, and an unknown payment to be absent', () => {
+    expect(predictPlan(callbackPlan(facts('success')), { callbackStored: true, payment, ledgerEntered: true }).steps).toEqual([
+      { step: 'storeCallback', expect: false },
+      { step: 'countDelivery' },
+    ]);
+    const unknown = predictPlan(callbackPlan(facts('success')), { callbackStored: false, payment: undefined, ledgerEntered: false });
+    expect(unknown.steps.slice(0, 2)).toEqual([
+      { step: 'storeCallback', expect: true },
+      { step: 'lockPayment', expect: false },
+    ]);
+    expect(unknown.outcome.result).toBe('flagged');
+  });
+
+  // The executor runs exactly the steps the plan asks on the answers predicted: every state and
+  // status gives the steps and the outcome that answering step by step gives.
+  it('is the step-by-step plan, answered as predicted, for every state and status', () => {
+    const statuses = ['success', 'decline', 'canceled', 'processing', 'awaiting 3ds'];
+    const payments = [undefined, ...(['pending', 'success', 'failed', 'expired'] as const).map((status) => ({ ...payment, status }))];
+    for (const status of statuses)
+      for (const state of payments)
+        for (const callbackStored of [false, true])
+          for (const ledgerEntered of [false, true])
+            for (const review of [undefined, 'recovered']) {
+              const predicted = predictPlan(callbackPlan(facts(status), review), { callbackStored, payment: state, ledgerEntered });
+              const played = play(
+                facts(status),
+                { stored: callbackStored ? undefined : CALLBACK_ID_TO_COME, payment: state, ledgerWritten: !ledgerEntered },
+                review,
+              );
+              expect(predicted.outcome).toEqual(played.outcome);
+              expect(predicted.steps.map(({ expect: _, ...step }) => step)).toEqual(played.steps);
+            }
   });
 });

@@ -1,149 +1,113 @@
 // The platform's three operations on PostgreSQL — verify's account read, check_deposit's payment,
 // a callback's plan — as named prepared statements on the pg driver: parsed and planned once per
-// connection, no query building per request. The callback still follows the ledger's one plan
-// (callback-plan.ts); only how each step reaches the database differs from the other stores.
+// connection, no query building per request, and a write in one round trip. Each write reads, lets
+// the ledger decide on what it read, then writes in one statement that holds only if what it read is
+// still so (the row's version, `xmin`); if not, nothing of it stays, and the write is made step by
+// step under locks instead (exact-paths.ts).
 import type pg from 'pg';
-import { callbackPlan, runPlanAsync, type StepAnswer } from '../../ledger/callback-plan.js';
+import { callbackPlan, predictPlan } from '../../ledger/callback-plan.js';
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
 import { bodySha256 } from '../body-digest.js';
 import type { IncomingCallback, PaymentOpening, PaymentToOpen } from '../store.js';
 import { toAccount, toPayment } from '../table-rows.js';
+import { ACCOUNT_COLUMNS, callbackValues, PAYMENT_COLUMNS, statements } from './named-statements.js';
+import { PLAN_STALE } from './callback-plan-executor.js';
+import { applyCallbackExact, openPaymentExact } from './exact-paths.js';
 
-const ACCOUNT_COLUMNS = 'customer_id, currency, balance, status, additional_customer_id, created_at, updated_at';
-const PAYMENT_COLUMNS = 'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at';
-
-const statement = (name: string, text: string) => ({ name: `k24_${name}`, text });
+const statement = statements('hot');
 
 const SQL = {
-  account: statement('account', `select ${ACCOUNT_COLUMNS} from accounts where customer_id = $1`),
-  // FOR SHARE: the account cannot be closed between the deposit's judgement and its insert.
-  accountForShare: statement('account_for_share', `select ${ACCOUNT_COLUMNS} from accounts where customer_id = $1 for share`),
+  account: statement('account', `select ${ACCOUNT_COLUMNS}, xmin::text as version from accounts where customer_id = $1`),
+  // FOR SHARE: the account cannot change between this insert and its commit; read at `version`.
   insertPayment: statement(
     'insert_payment',
     `insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, 'pending', null, $6, $6)`,
+     select $1, $2, customer_id, $4, $5, 'pending', null, $6, $6 from accounts
+      where customer_id = $3 and xmin = $7::xid for share`,
   ),
-  insertCallback: statement(
-    'insert_callback',
-    `insert into callbacks (body_sha256, project_id, payment_id, status, raw_body, headers, received_at, last_received_at, deliveries, result, review_reason, source)
-     values ($1, $2, $3, $4, $5, $6, $7, $7, 1, 'pending', null, $8)
-     on conflict (payment_id, body_sha256) do nothing returning id`,
+  // One row whether or not the payment exists: what the callback plan is decided on.
+  callbackState: statement(
+    'callback_state',
+    `select ${PAYMENT_COLUMNS.split(', ')
+      .map((c) => `p.${c}`)
+      .join(', ')}, p.xmin::text as version,
+       exists (select 1 from callbacks c where c.payment_id = $1 and c.body_sha256 = $2) as callback_stored,
+       exists (select 1 from ledger_entries l where l.payment_id = $1) as ledger_entered
+     from (select) as one left join payments p on p.payment_id = $1`,
   ),
-  countDelivery: statement(
-    'count_delivery',
-    'update callbacks set deliveries = deliveries + 1, last_received_at = $1 where payment_id = $2 and body_sha256 = $3',
-  ),
-  lockPayment: statement('lock_payment', `select ${PAYMENT_COLUMNS} from payments where payment_id = $1 for update`),
-  insertLedgerEntry: statement(
-    'insert_ledger_entry',
-    `insert into ledger_entries (payment_id, customer_id, amount, currency, callback_id, created_at)
-     values ($1, $2, $3, $4, $5, $6) on conflict (payment_id) do nothing returning id`,
-  ),
-  credit: statement('credit', 'update accounts set balance = balance + $1, updated_at = $2 where customer_id = $3'),
-  updatePayment: statement(
-    'update_payment',
-    `update payments set status = coalesce($1, status), last_callback_status = coalesce($2, last_callback_status), updated_at = $3
-     where payment_id = $4`,
-  ),
-  recordResult: statement('record_result', 'update callbacks set result = $1, review_reason = $2 where id = $3'),
+  runPlan: statement('run_plan', 'select k24_run_callback_plan($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)'),
 };
 
-/** Runs `work` in a transaction on one connection of the pool. */
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
+const isStale = (error: unknown): boolean => (error as { code?: unknown } | undefined)?.code === PLAN_STALE;
+
+/** What a write finds when another writer changed the row it read: it is made step by step instead. */
+class ChangedSinceRead extends Error {}
+
+/** `fast`, or `exact` when what `fast` read changed before it wrote (nothing of `fast` stays then). */
+async function fastUnlessChanged<T>(fast: () => Promise<T>, exact: () => Promise<T>): Promise<T> {
   try {
-    await client.query('begin');
-    const result = await work(client);
-    await client.query('commit');
-    return result;
+    return await fast();
   } catch (error) {
-    try {
-      await client.query('rollback');
-    } catch {
-      // The connection itself failed: it goes back to the pool as broken, and is replaced.
-      broken = true;
-    }
+    if (error instanceof ChangedSinceRead || isStale(error)) return exact();
     throw error;
-  } finally {
-    client.release(broken);
   }
 }
 
-type Row = Record<string, unknown>;
-const account = (row: Row | undefined): Account | undefined => row && toAccount(row as Parameters<typeof toAccount>[0]);
-const payment = (row: Row | undefined): Payment | undefined => row && toPayment(row as Parameters<typeof toPayment>[0]);
+type AccountRow = Parameters<typeof toAccount>[0] & { version: string };
+type PaymentStateRow = { [K in keyof Parameters<typeof toPayment>[0]]: Parameters<typeof toPayment>[0][K] | null } & {
+  version: string | null;
+  callback_stored: boolean;
+  ledger_entered: boolean;
+};
+
+async function readAccount(pool: pg.Pool, customerId: string): Promise<{ account: Account; version: string } | undefined> {
+  const { rows } = await pool.query<AccountRow>({ ...SQL.account, values: [customerId] });
+  const row = rows[0];
+  return row && { account: toAccount(row), version: row.version };
+}
 
 export async function findAccountHot(pool: pg.Pool, customerId: string): Promise<Account | undefined> {
-  const { rows } = await pool.query<Row>({ ...SQL.account, values: [customerId] });
-  return account(rows[0]);
+  return (await readAccount(pool, customerId))?.account;
 }
 
 export function openPaymentHot(pool: pg.Pool, opening: PaymentToOpen): Promise<PaymentOpening> {
-  const now = new Date().toISOString();
-  return inTransaction(pool, async (client): Promise<PaymentOpening> => {
-    const { rows } = await client.query<Row>({ ...SQL.accountForShare, values: [opening.customerId] });
-    const refused = depositRefusal(opening, account(rows[0]));
+  const fast = async (): Promise<PaymentOpening> => {
+    const read = await readAccount(pool, opening.customerId);
+    const refused = depositRefusal(opening, read?.account);
     if (refused) return { refused };
+    if (!read) throw new Error('depositRefusal let a deposit to a missing account through');
+    const now = new Date().toISOString();
     const { paymentId, projectId, customerId, amount, currency } = opening;
-    await client.query({ ...SQL.insertPayment, values: [paymentId, projectId, customerId, amount, currency, now] });
+    const { rowCount } = await pool.query({
+      ...SQL.insertPayment,
+      values: [paymentId, projectId, customerId, amount, currency, now, read.version],
+    });
+    if (rowCount !== 1) throw new ChangedSinceRead();
     // The row is what was just written: no RETURNING to read back.
     return { opened: openedPayment(opening, now) };
-  });
+  };
+  return fastUnlessChanged(fast, () => openPaymentExact(pool, opening));
 }
 
 export function applyCallbackHot(pool: pg.Pool, callback: IncomingCallback): Promise<CallbackOutcome> {
   const { facts } = callback;
   const bodyKey = bodySha256(callback.rawBody);
   const now = callback.receivedAt.toISOString();
-  return inTransaction(pool, (client) =>
-    runPlanAsync(callbackPlan(facts, callback.reviewIfCredited), async (step): Promise<StepAnswer> => {
-      switch (step.step) {
-        case 'storeCallback': {
-          const { rows } = await client.query<{ id: string }>({
-            ...SQL.insertCallback,
-            values: [
-              bodyKey,
-              facts.projectId,
-              facts.paymentId,
-              facts.status,
-              callback.rawBody,
-              JSON.stringify(callback.headers),
-              now,
-              callback.source ?? 'callback',
-            ],
-          });
-          return rows[0] && Number(rows[0].id);
-        }
-        case 'countDelivery':
-          await client.query({ ...SQL.countDelivery, values: [now, facts.paymentId, bodyKey] });
-          return;
-        case 'lockPayment': {
-          const { rows } = await client.query<Row>({ ...SQL.lockPayment, values: [facts.paymentId] });
-          return payment(rows[0]);
-        }
-        case 'insertLedgerEntry': {
-          const { payment: p, callbackId } = step;
-          const { rows } = await client.query({
-            ...SQL.insertLedgerEntry,
-            values: [p.paymentId, p.customerId, p.amount, p.currency, callbackId, now],
-          });
-          return rows.length === 1;
-        }
-        case 'creditBalance':
-          await client.query({ ...SQL.credit, values: [step.payment.amount, now, step.payment.customerId] });
-          return;
-        case 'updatePayment':
-          await client.query({
-            ...SQL.updatePayment,
-            values: [step.setStatus ?? null, step.lastCallbackStatus ?? null, now, step.paymentId],
-          });
-          return;
-        case 'recordResult':
-          await client.query({ ...SQL.recordResult, values: [step.result, step.reviewReason ?? null, step.callbackId] });
-          return;
-      }
-    }),
-  );
+  const fast = async (): Promise<CallbackOutcome> => {
+    const { rows } = await pool.query<PaymentStateRow>({ ...SQL.callbackState, values: [facts.paymentId, bodyKey] });
+    const row = rows[0]!;
+    const payment: Payment | undefined = row.payment_id === null ? undefined : toPayment(row as Parameters<typeof toPayment>[0]);
+    const { steps, outcome } = predictPlan(callbackPlan(facts, callback.reviewIfCredited), {
+      callbackStored: row.callback_stored,
+      payment,
+      ledgerEntered: row.ledger_entered,
+    });
+    await pool.query({
+      ...SQL.runPlan,
+      values: [...callbackValues(callback, bodyKey, now), row.version, JSON.stringify(steps)],
+    });
+    return outcome;
+  };
+  return fastUnlessChanged(fast, () => applyCallbackExact(pool, callback));
 }
