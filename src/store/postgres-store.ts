@@ -5,7 +5,7 @@
 // callback deliveries.
 import { Kysely, sql, type Transaction } from 'kysely';
 import type pg from 'pg';
-import { applyCallbackHot, findAccountHot, openPaymentHot } from './postgres/hot-paths.js';
+import { HotPaths } from './postgres/hot-paths.js';
 import {
   judgeAccountClose,
   judgeAccountCreate,
@@ -84,13 +84,15 @@ export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
 
   private readonly reads: OperatorReads;
+  private readonly hot: HotPaths;
 
   /** `pool` is the one under `db`: the platform's operations use it directly (postgres/hot-paths.ts). */
   constructor(
     private readonly db: Db,
-    private readonly pool: pg.Pool,
+    pool: pg.Pool,
   ) {
     this.reads = new KyselyOperatorReads(db, (work) => this.guard(work));
+    this.hot = new HotPaths(pool);
   }
 
   operatorReads(): Promise<OperatorReads> {
@@ -132,7 +134,7 @@ export class PostgresStore implements Store {
   }
 
   findAccount(customerId: string): Promise<Account | undefined> {
-    return this.guard(() => findAccountHot(this.pool, customerId));
+    return this.guard(() => this.hot.findAccount(customerId));
   }
 
   async addAccount(account: NewAccount): Promise<Account> {
@@ -203,7 +205,7 @@ export class PostgresStore implements Store {
   }
 
   openPayment(payment: PaymentToOpen): Promise<PaymentOpening> {
-    return this.guard(() => openPaymentHot(this.pool, payment));
+    return this.guard(() => this.hot.openPayment(payment));
   }
 
   listPayments(filter: PaymentFilter): Promise<Payment[]> {
@@ -229,7 +231,7 @@ export class PostgresStore implements Store {
   }
 
   applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {
-    return this.guard(() => applyCallbackHot(this.pool, callback));
+    return this.guard(() => this.hot.applyCallback(callback));
   }
 
   async keepRejectedCallback(callback: RejectedCallback): Promise<void> {
