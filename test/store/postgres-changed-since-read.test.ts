@@ -1,0 +1,107 @@
+// PostgreSQL's one-statement writes when another writer changes a row between the read the ledger
+// decided on and the write: nothing of the stale write stays, and the write is made step by step on
+// what the row is now. The change is made by the test right after the read answers.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres-store.js';
+import type { Database } from '../../src/store/schema.js';
+import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
+
+const incoming = (paymentId: string, status = 'success') => ({
+  facts: { projectId: 1234, paymentId, status, amount: 10000, currency: 'KZT' },
+  rawBody: JSON.stringify({ paymentId, status }),
+  headers: {},
+  receivedAt: new Date(),
+});
+
+describe.runIf(postgresUrl)('a row changed between the read and the one-statement write (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let pool: pg.Pool;
+  let kysely: Kysely<Database>;
+  let store: PostgresStore;
+  /** Run once, right after the next read of the given prepared statement has answered. */
+  let afterRead: { statement: string; change: () => Promise<unknown> } | undefined;
+  let stepByStep = 0;
+
+  beforeEach(async () => {
+    database = await createTestDatabase('postgres');
+    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const watched = new Proxy(pool, {
+      get(target, property) {
+        if (property === 'query')
+          return async (config: pg.QueryConfig) => {
+            const result = await target.query(config);
+            const pending = afterRead;
+            if (pending && config.name?.endsWith(pending.statement)) {
+              afterRead = undefined;
+              await pending.change();
+            }
+            return result;
+          };
+        if (property === 'connect') {
+          stepByStep++;
+          return target.connect.bind(target);
+        }
+        const value: unknown = Reflect.get(target, property);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    store = new PostgresStore(kysely, watched);
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc', currency: 'KZT' });
+    stepByStep = 0;
+  });
+  afterEach(async () => {
+    await kysely.destroy();
+    await database.drop();
+  });
+
+  const deposit = () =>
+    store.openPayment({ paymentId: `pay-${Math.random()}`, projectId: 1234, customerId: 'acc', amount: 10000, currency: 'KZT' });
+
+  it('a deposit whose account was credited meanwhile is opened step by step', async () => {
+    afterRead = { statement: '_accounts', change: () => pool.query("update accounts set updated_at = 'x' where customer_id = 'acc'") };
+    const opening = await deposit();
+    expect('opened' in opening).toBe(true);
+    expect(stepByStep).toBe(1);
+    expect(await store.listPayments({ customerId: 'acc' })).toHaveLength(1);
+  });
+
+  it('a deposit whose account was closed meanwhile is refused, and no payment is left', async () => {
+    afterRead = { statement: '_accounts', change: () => pool.query("update accounts set status = 'closed' where customer_id = 'acc'") };
+    const opening = await deposit();
+    expect(opening).toEqual({ refused: { reason: 'account_not_found', message: 'Account does not exist: acc is closed' } });
+    expect(stepByStep).toBe(1);
+    expect(await store.listPayments({})).toEqual([]);
+  });
+
+  it('a callback whose payment another callback settled meanwhile is applied step by step, credited once', async () => {
+    const opening = await deposit();
+    if (!('opened' in opening)) throw new Error('not opened');
+    const { paymentId } = opening.opened;
+    stepByStep = 0;
+    // Another delivery (a different body) credits the payment between this one's read and write.
+    afterRead = { statement: '_callback_states', change: () => store.applyCallback({ ...incoming(paymentId), rawBody: '{"other":1}' }) };
+    const outcome = await store.applyCallback(incoming(paymentId));
+    expect(outcome.result).toBe('recorded');
+    expect(stepByStep).toBe(1);
+    expect((await store.findAccount('acc'))?.balance).toBe(10000);
+    const callbacks = await store.listCallbacks({ paymentId });
+    expect(callbacks.map((c) => c.result).sort()).toEqual(['credited', 'recorded']);
+  });
+
+  it('a success whose payment a decline failed meanwhile is decided on the failed payment: credited, kept for review', async () => {
+    const opening = await deposit();
+    if (!('opened' in opening)) throw new Error('not opened');
+    const { paymentId } = opening.opened;
+    afterRead = { statement: '_callback_states', change: () => store.applyCallback(incoming(paymentId, 'decline')) };
+    expect(await store.applyCallback(incoming(paymentId))).toEqual({
+      result: 'credited',
+      paymentId,
+      reviewReason: 'success after the payment was marked failed (decline)',
+    });
+    expect((await store.findAccount('acc'))?.balance).toBe(10000);
+  });
+});
