@@ -15,10 +15,11 @@ export interface StoreOptions extends SqliteOptions {
 
 // PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
-  const [{ default: pg }, { Kysely, PostgresDialect }, { PostgresStore }] = await Promise.all([
+  const [{ default: pg }, { Kysely, PostgresDialect }, { PostgresStore }, { DriverBoundary }] = await Promise.all([
     import('pg'),
     import('kysely'),
     import('./postgres-store.js'),
+    import('./postgres/driver-boundary.js'),
   ]);
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // A client losing its connection emits 'error' — idle ones through the pool, checked-out ones on
@@ -26,7 +27,8 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   // (and answered 503), and the pool replaces the broken client.
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), pool);
+  const driver = new DriverBoundary(pool);
+  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool: driver }) }), driver);
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {

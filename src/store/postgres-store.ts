@@ -4,7 +4,7 @@
 // makes a second credit impossible, whatever the number, order, concurrency or instance of
 // callback deliveries.
 import { Kysely, sql, type Transaction } from 'kysely';
-import type pg from 'pg';
+import type { StorePool } from './postgres/driver-boundary.js';
 import { HotPaths } from './postgres/hot-paths.js';
 import {
   judgeAccountClose,
@@ -89,7 +89,7 @@ export class PostgresStore implements Store {
   /** `pool` is the one under `db`: the platform's operations use it directly (postgres/hot-paths.ts). */
   constructor(
     private readonly db: Db,
-    pool: pg.Pool,
+    pool: StorePool,
   ) {
     this.reads = new KyselyOperatorReads(db, (work) => this.guard(work));
     this.hot = new HotPaths(pool);

@@ -8,12 +8,8 @@ const NODE_NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'
 export function isTransientStoreError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   const code = (error as { code?: unknown }).code;
-  if (typeof code === 'string') {
-    if (SQLITE_TRANSIENT.test(code) || NODE_NETWORK.has(code)) return true;
-    if (/^[0-9A-Z]{5}$/.test(code) && PG_TRANSIENT.test(code)) return true;
-  }
-  if (error.message === 'The database connection is not open') return true;
-  return /Connection terminated|connection timeout|Client has encountered a connection error/i.test(error.message);
+  if (typeof code !== 'string') return false;
+  return SQLITE_TRANSIENT.test(code) || NODE_NETWORK.has(code) || (/^[0-9A-Z]{5}$/.test(code) && PG_TRANSIENT.test(code));
 }
 
 export function isUniqueViolation(error: unknown): boolean {

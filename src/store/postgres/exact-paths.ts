@@ -1,7 +1,7 @@
 // The platform's writes on PostgreSQL step by step, each step a round trip inside one transaction
 // that locks as it goes: what hot-paths.ts falls back to when another writer changed a row between
 // its read and its one-statement write, so that contention costs round trips, never a failure.
-import type pg from 'pg';
+import type { StoreClient, StorePool } from './driver-boundary.js';
 import { callbackPlan, runPlanAsync, type StepAnswer } from '../../ledger/callback-plan.js';
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
@@ -46,7 +46,7 @@ const SQL = {
 };
 
 /** Runs `work` in a transaction on one connection of the pool. */
-async function inTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+async function inTransaction<T>(pool: StorePool, work: (client: StoreClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
@@ -71,7 +71,7 @@ type Row = Record<string, unknown>;
 const account = (row: Row | undefined): Account | undefined => row && toAccount(row as Parameters<typeof toAccount>[0]);
 const payment = (row: Row | undefined): Payment | undefined => row && toPayment(row as Parameters<typeof toPayment>[0]);
 
-export function openPaymentExact(pool: pg.Pool, opening: PaymentToOpen): Promise<PaymentOpening> {
+export function openPaymentExact(pool: StorePool, opening: PaymentToOpen): Promise<PaymentOpening> {
   const now = new Date().toISOString();
   return inTransaction(pool, async (client): Promise<PaymentOpening> => {
     const { rows } = await client.query<Row>({ ...SQL.accountForShare, values: [opening.customerId] });
@@ -84,7 +84,7 @@ export function openPaymentExact(pool: pg.Pool, opening: PaymentToOpen): Promise
   });
 }
 
-export function applyCallbackExact(pool: pg.Pool, callback: IncomingCallback): Promise<CallbackOutcome> {
+export function applyCallbackExact(pool: StorePool, callback: IncomingCallback): Promise<CallbackOutcome> {
   const { facts } = callback;
   const bodyKey = bodySha256(callback.rawBody);
   const now = callback.receivedAt.toISOString();

@@ -5,7 +5,7 @@
 // the ledger decide on what it read, then writes in one statement that holds only if what it read is
 // still so (the row's version, `xmin`); if not, nothing of it stays, and the write is made step by
 // step under locks instead (exact-paths.ts).
-import type pg from 'pg';
+import type { StorePool } from './driver-boundary.js';
 import { callbackPlan, predictPlan, type PlanState } from '../../ledger/callback-plan.js';
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome } from '../../ledger/model.js';
@@ -93,7 +93,7 @@ export class HotPaths {
   private readonly deposits: TurnBatches<Deposit, true>;
   private readonly callbackStates: TurnBatches<[string, string], CallbackState>;
 
-  constructor(private readonly pool: pg.Pool) {
+  constructor(private readonly pool: StorePool) {
     this.accounts = new TurnBatches(async (asked) => {
       const { rows } = await pool.query<AccountRow>({ ...SQL.accounts, values: [asked.map(([customerId]) => customerId)] });
       return new Map(rows.map((row) => [row.customer_id, { account: toAccount(row), version: row.version }]));
@@ -148,7 +148,7 @@ export class HotPaths {
 }
 
 function openPayment(
-  pool: pg.Pool,
+  pool: StorePool,
   accounts: TurnBatches<string, AccountRead>,
   deposits: TurnBatches<Deposit, true>,
   opening: PaymentToOpen,
@@ -167,7 +167,7 @@ function openPayment(
 }
 
 function applyCallback(
-  pool: pg.Pool,
+  pool: StorePool,
   states: TurnBatches<[string, string], CallbackState>,
   callback: IncomingCallback,
 ): Promise<CallbackOutcome> {

@@ -14,7 +14,7 @@ export class InlineWriter implements Writer {
     db: BetterSqlite3.Database,
     private readonly sql: () => Statements,
   ) {
-    this.committer = new GroupCommitter(db, asStoreError);
+    this.committer = new GroupCommitter(db, (error) => asStoreError(error, db));
   }
 
   run<K extends WriteName>(name: K, args: WriteArgs<K>): Promise<WriteResult<K>> {

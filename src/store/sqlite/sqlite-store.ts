@@ -66,7 +66,7 @@ export class SqliteStore implements Store {
         try {
           resolve(work());
         } catch (error) {
-          reject(asStoreError(error));
+          reject(asStoreError(error, this.db));
         }
       });
       if (this.reads.length === 1) setImmediate(this.runReads);
@@ -260,7 +260,7 @@ export class SqliteStore implements Store {
           try {
             return await work();
           } catch (error) {
-            throw asStoreError(error);
+            throw asStoreError(error, this.db);
           }
         }),
     );

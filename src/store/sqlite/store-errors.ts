@@ -3,9 +3,12 @@
 import { AccountExistsError, StoreUnavailableError } from '../store.js';
 import { isTransientStoreError } from '../transient-errors.js';
 
-/** A driver error the store cannot serve past right now becomes StoreUnavailableError. */
-export const asStoreError = (error: unknown): Error => {
-  if (isTransientStoreError(error)) return new StoreUnavailableError(error);
+/**
+ * A driver error the store cannot serve past right now becomes StoreUnavailableError; so does any
+ * error once `db` has been closed (by a shutdown under way).
+ */
+export const asStoreError = (error: unknown, db?: { readonly open: boolean }): Error => {
+  if (isTransientStoreError(error) || db?.open === false) return new StoreUnavailableError(error);
   // The driver throws Errors; anything else is wrapped so that callers always get a stack.
   return error instanceof Error ? error : new Error(String(error), { cause: error });
 };

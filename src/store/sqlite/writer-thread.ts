@@ -22,7 +22,7 @@ const checkpointer = startThread('checkpointer-thread', { file, options, interva
 // Its failure costs only log length, which the writer connection's own autocheckpoint bounds.
 checkpointer.on('error', () => undefined);
 const sql = statementsOf(db);
-const committer = new GroupCommitter(db, asStoreError);
+const committer = new GroupCommitter(db, (error) => asStoreError(error, db));
 // Reported with the next answers rather than a message of their own: no extra wake-up per batch.
 let batches: number[] = [];
 committer.onBatch = (writes, batchSeconds, commitSeconds) => void batches.push(writes, batchSeconds, commitSeconds);
