@@ -1,6 +1,6 @@
 // How the service is bundled: one ES module per thread — main.js (what `npm start` runs),
-// writer-thread.js and checkpointer-thread.js (the SQLite threads, started from beside the code
-// that starts them) — cli.js (the commands, for cron jobs and large reports: half the memory and
+// writer-thread.js, checkpointer-thread.js and reader-thread.js (the SQLite threads, started from
+// beside the code that starts them) — cli.js (the commands, for cron jobs and large reports: half the memory and
 // none of tsx's start-up) and the chunks they share. `npm run build` writes it to dist/service;
 // bench:ab and bench:profile bundle it the same way.
 //
@@ -18,6 +18,7 @@ export function serviceBundle(root: string, outdir: string, { minify = true } = 
       cli: 'src/cli/main.ts',
       'writer-thread': 'src/store/sqlite/writer-thread.ts',
       'checkpointer-thread': 'src/store/sqlite/checkpointer-thread.ts',
+      'reader-thread': 'src/store/sqlite/reader-thread.ts',
     },
     outdir,
     entryNames: '[name]',

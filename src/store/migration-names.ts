@@ -12,4 +12,5 @@ export const MIGRATION_NAMES = [
   '0009_callback_source',
   '0010_reconciliation_runs',
   '0011_callback_plan_executor',
+  '0012_operator_read_indexes',
 ] as const;

@@ -361,6 +361,30 @@ function reconciliationRuns(dialect: Dialect): Migration {
   };
 }
 
+// What the operator's lists read, so that a page costs a page, not a scan of the table:
+// - payments by creation (newest first, paged by created_at and payment id; the date filters). A
+//   deposit adds its entry at the newest end (created_at only grows) and nothing updates the two
+//   columns, so on SQLite a callback never touches it; on PostgreSQL a callback's update of the
+//   indexed status column writes an entry into every index already.
+// - accounts by creation, likewise (the accounts list); written when an account is added, never by
+//   a credit.
+// - the callbacks kept for review, a partial index as small as the review queue: a callback that
+//   is not flagged adds nothing to it.
+function operatorReadIndexes(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('payments_by_creation').on('payments').columns(['created_at', 'payment_id']).execute();
+      await db.schema.createIndex('accounts_by_creation').on('accounts').columns(['created_at', 'customer_id']).execute();
+      await db.schema
+        .createIndex('callbacks_for_review')
+        .on('callbacks')
+        .column('id')
+        .where(sql.ref('review_reason'), 'is not', null)
+        .execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -373,6 +397,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0009_callback_source': callbackSource,
   '0010_reconciliation_runs': reconciliationRuns,
   '0011_callback_plan_executor': callbackPlanExecutor,
+  '0012_operator_read_indexes': operatorReadIndexes,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

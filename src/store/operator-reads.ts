@@ -202,7 +202,12 @@ export class KyselyOperatorReads implements OperatorReads {
       if (query.status !== undefined) select = select.where('status', '=', query.status);
       if (query.from !== undefined) select = select.where('created_at', '>=', new Date(query.from).toISOString());
       if (query.to !== undefined) select = select.where('created_at', '<', new Date(query.to).toISOString());
-      if (query.flagged !== undefined) select = select.where((eb) => (query.flagged ? flaggedOf(eb) : eb.not(flaggedOf(eb))));
+      // The flagged ones from the review index (few); the others by elimination, row by row.
+      if (query.flagged === true)
+        select = select.where('payment_id', 'in', (eb) =>
+          eb.selectFrom('callbacks').select('payment_id').where('review_reason', 'is not', null),
+        );
+      if (query.flagged === false) select = select.where((eb) => eb.not(flaggedOf(eb)));
       if (page.cursor !== undefined) {
         const [createdAt, paymentId] = decodeCursor(page.cursor, ['string', 'string']);
         select = select.where((eb) => eb(eb.refTuple('created_at', 'payment_id'), '<', eb.tuple(createdAt, paymentId)));

@@ -24,6 +24,7 @@ import type {
   ReviewRequest,
 } from '../../ledger/operator-rules.js';
 import type { OperatorReads } from '../operator-reads.js';
+import type { Database } from '../schema.js';
 import type { NewRun } from '../reconciliation-rows.js';
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from '../operator-rows.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
@@ -50,6 +51,7 @@ export class SqliteStore implements Store {
   private readonly writer: Writer;
   private reads: Array<() => void> = [];
   private operatorReadsOnce?: Promise<OperatorReads>;
+  private closeReader?: () => Promise<void>;
 
   /** Without a writer, writes run inline on `db`. */
   constructor(
@@ -139,7 +141,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.writer.close();
+    await Promise.all([this.writer.close(), this.closeReader?.()]);
     // Reads already queued still get their answer.
     if (this.reads.length > 0) await new Promise((resolve) => setImmediate(resolve));
     this.db.close();
@@ -252,17 +254,28 @@ export class SqliteStore implements Store {
     return this.writer.run('closeAccountAsOperator', request);
   }
 
-  /** Kysely over this thread's connection, loaded on first use: the platform's requests never need it. */
+  /**
+   * Kysely, loaded on first use (the platform's requests never need it), over the reader thread's
+   * connection: an operator's query, however long, never holds up the platform's requests. A
+   * database in memory has no second connection, and is read on this one.
+   */
   operatorReads(): Promise<OperatorReads> {
-    this.operatorReadsOnce ??= Promise.all([import('kysely'), import('../operator-reads.js')]).then(
-      ([{ Kysely, SqliteDialect }, { KyselyOperatorReads }]) =>
-        new KyselyOperatorReads(new Kysely({ dialect: new SqliteDialect({ database: this.db }) }), async (work) => {
+    this.operatorReadsOnce ??= Promise.all([import('kysely'), import('../operator-reads.js'), import('./reader-dialect.js')]).then(
+      ([{ Kysely, SqliteDialect }, { KyselyOperatorReads }, { readerThreadDialect }]) => {
+        const onReader = !this.db.memory;
+        const kysely = new Kysely<Database>({
+          dialect: onReader ? readerThreadDialect(this.db.name) : new SqliteDialect({ database: this.db }),
+        });
+        // Destroying the in-memory one would close this connection, which close() does itself.
+        if (onReader) this.closeReader = () => kysely.destroy();
+        return new KyselyOperatorReads(kysely, async (work) => {
           try {
             return await work();
           } catch (error) {
             throw asStoreError(error, this.db);
           }
-        }),
+        });
+      },
     );
     return this.operatorReadsOnce;
   }

@@ -14,9 +14,11 @@ import { Worker, type ResourceLimits } from 'node:worker_threads';
 const LIMITS: Record<Entry, ResourceLimits> = {
   'writer-thread': { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
   'checkpointer-thread': { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 },
+  // A page of a list, or a reconciliation's batch of payments, between SQLite and the message.
+  'reader-thread': { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 128 },
 };
 
-type Entry = 'writer-thread' | 'checkpointer-thread';
+type Entry = 'writer-thread' | 'checkpointer-thread' | 'reader-thread';
 
 export function startThread(entry: Entry, workerData: unknown): Worker {
   const resourceLimits = LIMITS[entry];

@@ -1,0 +1,64 @@
+// On SQLite, an operator's query runs on the reader thread: the main thread, which answers the
+// platform, goes on turning while it runs, and the answer holds every write committed before it.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
+import { StoreUnavailableError, type Store } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+
+const PAYMENTS = 50_000;
+
+let database: TestDatabase;
+let store: Store;
+
+beforeEach(async () => {
+  database = await createTestDatabase('sqlite');
+  store = await openStore(database.url);
+  await store.migrate();
+  await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+  // A long history, written past the store: what an operator's filter has to read through.
+  const db = openSqliteDatabase(database.url.slice('sqlite:'.length));
+  db.exec(`
+    with recursive i(n) as (select 1 union all select n + 1 from i where n < ${PAYMENTS})
+    insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
+    select printf('pay-%09d', n), 1234, 'acc-1', 10000, 'KZT', 'pending', null,
+           strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-01', '+' || n || ' seconds'), strftime('%Y-%m-%dT%H:%M:%fZ', '2026-11-01', '+' || n || ' seconds')
+      from i`);
+  db.close();
+});
+afterEach(async () => {
+  await store.close();
+  await database.drop();
+});
+
+describe('operator reads on a SQLite file', () => {
+  it('leave the main thread turning while they read', async () => {
+    const reads = await store.operatorReads();
+    let done = false;
+    // A customer filter reads through every payment (SQLite keeps no customer index).
+    const reading = reads.payments({ customerId: 'nobody' }, { limit: 50 }).finally(() => (done = true));
+    let turns = 0;
+    while (!done) {
+      await new Promise((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    expect((await reading).items).toEqual([]);
+    // On this thread's own connection the query would hold it from start to end: no turn at all.
+    expect(turns).toBeGreaterThan(10);
+  });
+
+  it('see every write the store has acknowledged', async () => {
+    const reads = await store.operatorReads();
+    const opening = await store.openPayment({ paymentId: 'pay-new', projectId: 1234, customerId: 'acc-1', amount: 500, currency: 'KZT' });
+    expect('opened' in opening).toBe(true);
+    expect((await reads.payments({}, { limit: 1 })).items.map((p) => p.paymentId)).toEqual(['pay-new']);
+    expect((await reads.summary(new Date())).last30d.byStatus).toBeDefined();
+  });
+
+  it('answer StoreUnavailableError once the store is closed', async () => {
+    const reads = await store.operatorReads();
+    await reads.payments({}, { limit: 1 });
+    await store.close();
+    await expect(reads.payments({}, { limit: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
+    store = await openStore(database.url);
+  });
+});
