@@ -13,4 +13,5 @@ export const MIGRATION_NAMES = [
   '0010_reconciliation_runs',
   '0011_callback_plan_executor',
   '0012_operator_read_indexes',
+  '0013_ledger_by_customer',
 ] as const;

@@ -385,6 +385,24 @@ function operatorReadIndexes(): Migration {
   };
 }
 
+// An account's statement (the admin API's ledger, the console's account page) reads its credits and
+// its adjustments newest first, in (created_at, id) order: without these each page read every credit
+// of every account, and sorted the account's adjustments. Each credit writes one index entry more,
+// in its own transaction.
+function ledgerByCustomer(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('ledger_by_customer').on('ledger_entries').columns(['customer_id', 'created_at', 'id']).execute();
+      await db.schema
+        .createIndex('adjustments_by_customer_in_time')
+        .on('adjustments')
+        .columns(['customer_id', 'created_at', 'id'])
+        .execute();
+      await db.schema.dropIndex('adjustments_by_customer').execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -398,6 +416,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0010_reconciliation_runs': reconciliationRuns,
   '0011_callback_plan_executor': callbackPlanExecutor,
   '0012_operator_read_indexes': operatorReadIndexes,
+  '0013_ledger_by_customer': ledgerByCustomer,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
