@@ -1,6 +1,7 @@
-// npm run bench -- --reconcile [--operations 1000000]: `cli reconcile` on a Dashboard CSV of that
-// many operations against a SQLite ledger holding as many payments (a few planted discrepancies),
-// run as the README says to run it on a large report: the built command, dist/service/cli.js. Reports operations a second (wall time of the whole command) and the
+// npm run bench -- --reconcile [--operations 1000000]: `cli reconcile` of a day on a Dashboard CSV
+// of that many operations against a SQLite ledger holding as many payments and a few more (planted
+// discrepancies both ways), run as the README says to run it on a large report: the built command,
+// dist/service/cli.js. Reports operations a second (wall time of the whole command) and the
 // command's peak RSS (VmHWM, read from /proc while it runs); writes bench/reconcile-results.json.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -12,20 +13,26 @@ import BetterSqlite3 from 'better-sqlite3';
 import { openStore } from '../../src/store/open-store.js';
 
 const PLANTED = 10;
+const DAY = '2026-12-01';
+
+/** The id of payment `i`, shaped as the service issues them (a UUID's 36 characters). */
+const paymentId = (i: number): string => `${i.toString(16).padStart(8, '0')}-0000-7000-8000-${i.toString(16).padStart(12, '0')}`;
+const paymentIdSql = (i: string): string => `printf('%08x-0000-7000-8000-%012x', ${i}, ${i})`;
 
 async function seedLedger(file: string, operations: number): Promise<void> {
   const store = await openStore(`sqlite:${file}`);
   await store.migrate();
   await store.close();
   const db = new BetterSqlite3(file);
-  const series = `with recursive g(i) as (select 1 union all select i + 1 from g where i < ${operations})`;
+  const series = (n: number) => `with recursive g(i) as (select 1 union all select i + 1 from g where i < ${n})`;
   db.transaction(() => {
-    db.exec(`${series} insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
-      select 'rec-acc-' || i, 'KZT', 0, 'active', null, '2026-12-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z' from g where i <= 10000`);
-    // Every payment settled, but the first few: those the report will show as missing here.
-    db.exec(`${series} insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
-      select 'rec-pay-' || i, 1234, 'rec-acc-' || ((i % 10000) + 1), 10000, 'KZT', case when i <= ${PLANTED} then 'pending' else 'success' end,
-        null, '2026-12-01T10:00:00.000Z', '2026-12-01T10:00:00.000Z' from g`);
+    db.exec(`${series(10000)} insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
+      select 'rec-acc-' || i, 'KZT', 0, 'active', null, '${DAY}T00:00:00.000Z', '${DAY}T00:00:00.000Z' from g`);
+    // Every payment settled, but the first few: those the report will show as missing here. The last
+    // few are not in the report: missing there.
+    db.exec(`${series(operations + PLANTED)} insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)
+      select ${paymentIdSql('i')}, 1234, 'rec-acc-' || ((i % 10000) + 1), 10000, 'KZT', case when i <= ${PLANTED} then 'pending' else 'success' end,
+        null, '${DAY}T10:00:00.000Z', '${DAY}T10:00:00.000Z' from g`);
   })();
   db.close();
 }
@@ -38,7 +45,7 @@ async function writeReport(file: string, operations: number): Promise<void> {
   await write('\uFEFFpayment_id;operation_type;operation_status;operation_sum_amount;operation_sum_currency\r\n');
   let chunk = '';
   for (let i = 1; i <= operations; i++) {
-    chunk += `rec-pay-${i};sale;success;100,00;KZT\r\n`;
+    chunk += `${paymentId(i)};sale;success;100,00;KZT\r\n`;
     if (i % 10000 === 0) {
       await write(chunk);
       chunk = '';
@@ -80,13 +87,15 @@ export async function benchReconcile(root: string, operations: number, output: s
     await Promise.all([seedLedger(database, operations), writeReport(report, operations)]);
     console.log('building (npm run build)…');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
-    console.log('running: node dist/service/cli.js reconcile --file report.csv');
-    const run = await measured([path.join(root, 'dist', 'service', 'cli.js'), 'reconcile', '--file', report], {
+    const args = ['reconcile', '--file', report, '--from', DAY, '--to', DAY];
+    console.log(`running: node dist/service/cli.js ${args.join(' ').replace(report, 'report.csv')}`);
+    const run = await measured([path.join(root, 'dist', 'service', 'cli.js'), ...args], {
       DATABASE_URL: `sqlite:${database}`,
     });
     const lines = run.stdout.trim().split('\n');
     const summary = (JSON.parse(lines.at(-1)!) as { summary: Record<string, number> }).summary;
-    if (summary.compared !== operations || summary.missing_here !== PLANTED || lines.length !== PLANTED + 1) {
+    const planted = summary.missing_here === PLANTED && summary.missing_there === PLANTED;
+    if (summary.compared !== operations || !planted || lines.length !== 2 * PLANTED + 1) {
       throw new Error(`reconcile answered wrongly: ${lines.at(-1)} (exit ${run.code})`);
     }
     const perSecond = Math.round(operations / run.seconds);

@@ -9,6 +9,7 @@ import type { Payment, ReconciliationFinding, ReconciliationRun } from '../ledge
 import type { Store } from '../store/store.js';
 import { DISCREPANCY_KINDS, isPaymentRecord, judgeRecord, type DiscrepancyKind } from './compare.js';
 import type { PlatformRecord } from './records.js';
+import { SeenPayments } from './seen-payments.js';
 import type { RecordSource } from './sources.js';
 
 const BATCH = 500;
@@ -77,7 +78,7 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
     ...(Object.fromEntries(DISCREPANCY_KINDS.map((k) => [k, 0])) as Record<DiscrepancyKind, number>),
   };
   // Payments the platform has spoken of: a credit here outside this set is missing there.
-  const seen = new Set<string>();
+  const seen = new SeenPayments();
   const found = async (discrepancy: Discrepancy, record: PlatformRecord, payment: Payment | undefined) => {
     if (options.apply && discrepancy.kind === 'missing_here' && payment) {
       const outcome = await store.applyCallback({
@@ -119,11 +120,12 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
   };
 
   const compareBatch = async (batch: PlatformRecord[]) => {
-    const payments = await reads.paymentsByIds(batch.map((r) => r.paymentId));
-    for (const record of batch) {
+    const ids = batch.map((r) => r.paymentId);
+    const payments = await reads.paymentsByIds(ids);
+    const first = seen.firstMentions(ids);
+    for (const [i, record] of batch.entries()) {
       // A payment named twice (several operations): its first payment record speaks for it.
-      if (seen.has(record.paymentId)) continue;
-      seen.add(record.paymentId);
+      if (!first[i]) continue;
       summary.compared++;
       const payment = payments.get(record.paymentId);
       const kind = judgeRecord(record, payment);
@@ -137,33 +139,36 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
     }
   };
 
-  let batch: PlatformRecord[] = [];
-  for await (const record of source.records()) {
-    if (!isPaymentRecord(record)) {
-      summary.skipped++;
-      continue;
-    }
-    batch.push(record);
-    if (batch.length === BATCH) {
-      await compareBatch(batch);
-      batch = [];
-    }
-  }
-  await compareBatch(batch);
-
-  if (period) {
-    let cursor: string | undefined;
-    do {
-      const page = await reads.payments(
-        { status: 'success', from: period.from, to: period.to },
-        { limit: BATCH, ...(cursor && { cursor }) },
-      );
-      for (const payment of page.items) {
-        if (seen.has(payment.paymentId)) continue;
-        report({ kind: 'missing_there', payment_id: payment.paymentId, platform: null, ledger: ledgerSide(payment) });
+  try {
+    let batch: PlatformRecord[] = [];
+    for await (const record of source.records()) {
+      if (!isPaymentRecord(record)) {
+        summary.skipped++;
+        continue;
       }
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
+      batch.push(record);
+      if (batch.length === BATCH) {
+        await compareBatch(batch);
+        batch = [];
+      }
+    }
+    await compareBatch(batch);
+
+    if (period) {
+      let cursor: string | undefined;
+      do {
+        const page = await reads.creditedPaymentIds(period, { limit: BATCH, ...(cursor && { cursor }) });
+        const unseen = seen.unseen(page.items);
+        const payments = await reads.paymentsByIds(unseen);
+        for (const id of unseen) {
+          const payment = payments.get(id)!;
+          report({ kind: 'missing_there', payment_id: id, platform: null, ledger: ledgerSide(payment) });
+        }
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+    }
+  } finally {
+    seen.close();
   }
   const { period: _period, ...counts } = summary;
   const run = await store.recordReconciliation(

@@ -1,7 +1,7 @@
 // What operators read of the ledger, written once in Kysely and run by both stores: lists newest
 // first with keyset pagination (a page costs the same however deep), a payment with its
 // callbacks, and the figures of an overview. Nothing here is on the platform's request path.
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type {
   Account,
   AccountStatus,
@@ -58,6 +58,8 @@ export interface OperatorReads {
   /** Undefined when the account does not exist. */
   ledger(customerId: string, page: PageRequest): Promise<Page<LedgerEntry> | undefined>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
+  /** The ids of the payments opened in [from, to) and credited, in the payments list's order. */
+  creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>>;
   payment(paymentId: string): Promise<PaymentWithCallbacks | undefined>;
   /** The payments of these ids that exist, by id. */
   paymentsByIds(paymentIds: readonly string[]): Promise<Map<string, Payment>>;
@@ -86,6 +88,30 @@ const flaggedOf = (eb: ExpressionBuilder<Database, 'payments'>) =>
       .whereRef('callbacks.payment_id', '=', 'payments.payment_id')
       .where('callbacks.review_reason', 'is not', null),
   );
+
+/** A page of the payments opened in [from, to), newest first, after the cursor's (created_at, payment_id). */
+async function newestFirst<O extends { created_at: string; payment_id: string }, T>(
+  select: SelectQueryBuilder<Database, 'payments', O>,
+  { from, to }: { from?: string; to?: string },
+  page: PageRequest,
+  map: (row: O) => T,
+): Promise<Page<T>> {
+  if (from !== undefined) select = select.where('created_at', '>=', new Date(from).toISOString());
+  const before = to === undefined ? undefined : new Date(to).toISOString();
+  const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['string', 'string']);
+  // One upper bound, the tighter: given both, a planner may seek from `to` and walk every row
+  // between it and the cursor, page after page.
+  if (after !== undefined && (before === undefined || after[0] < before)) {
+    const [createdAt, paymentId] = after;
+    select = select.where((eb) => eb(eb.refTuple('created_at', 'payment_id'), '<', eb.tuple(createdAt, paymentId)));
+  } else if (before !== undefined) select = select.where('created_at', '<', before);
+  const rows = await select
+    .orderBy('created_at', 'desc')
+    .orderBy('payment_id', 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return pageOf(rows, page.limit, (r) => [r.created_at, r.payment_id], map);
+}
 
 /** Runs a read; `guard` turns driver failures into the store's errors. */
 export type ReadGuard = <T>(work: () => Promise<T>) => Promise<T>;
@@ -200,29 +226,20 @@ export class KyselyOperatorReads implements OperatorReads {
         .select((eb) => flaggedOf(eb).as('flagged'));
       if (query.customerId !== undefined) select = select.where('customer_id', '=', query.customerId);
       if (query.status !== undefined) select = select.where('status', '=', query.status);
-      if (query.from !== undefined) select = select.where('created_at', '>=', new Date(query.from).toISOString());
-      if (query.to !== undefined) select = select.where('created_at', '<', new Date(query.to).toISOString());
       // The flagged ones from the review index (few); the others by elimination, row by row.
       if (query.flagged === true)
         select = select.where('payment_id', 'in', (eb) =>
           eb.selectFrom('callbacks').select('payment_id').where('review_reason', 'is not', null),
         );
       if (query.flagged === false) select = select.where((eb) => eb.not(flaggedOf(eb)));
-      if (page.cursor !== undefined) {
-        const [createdAt, paymentId] = decodeCursor(page.cursor, ['string', 'string']);
-        select = select.where((eb) => eb(eb.refTuple('created_at', 'payment_id'), '<', eb.tuple(createdAt, paymentId)));
-      }
-      const rows = await select
-        .orderBy('created_at', 'desc')
-        .orderBy('payment_id', 'desc')
-        .limit(page.limit + 1)
-        .execute();
-      return pageOf(
-        rows,
-        page.limit,
-        (r) => [r.created_at, r.payment_id],
-        (r) => ({ ...toPayment(r), flagged: Boolean(r.flagged) }),
-      );
+      return newestFirst(select, query, page, (r) => ({ ...toPayment(r), flagged: Boolean(r.flagged) }));
+    });
+  }
+
+  creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>> {
+    return this.guard(async () => {
+      const select = this.db.selectFrom('payments').select(['created_at', 'payment_id']).where('status', '=', 'success');
+      return newestFirst(select, period, page, (r) => r.payment_id);
     });
   }
 

@@ -26,7 +26,7 @@ it('reconciles a generated report and reports operations a second and peak memor
     peak_rss_mb: number;
     summary: Record<string, number>;
   };
-  expect(results).toMatchObject({ operations: 20000, summary: { compared: 20000, missing_here: 10 } });
+  expect(results).toMatchObject({ operations: 20000, summary: { compared: 20000, missing_here: 10, missing_there: 10 } });
   expect(results.operations_per_s).toBeGreaterThan(0);
   expect(results.peak_rss_mb).toBeGreaterThan(0);
 }, 120_000);

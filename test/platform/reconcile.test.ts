@@ -1,6 +1,7 @@
 // Reconciliation, end to end: a Dashboard CSV report (semicolons, quotes, BOM, Windows line ends,
-// amounts in KZT) against a ledger with one planted discrepancy of each kind; --apply credits the
-// lost payment once however often it runs; a bad row stops everything and is named.
+// amounts in KZT, a payment named twice) against a ledger with one planted discrepancy of each kind;
+// --apply credits the lost payment once however often it runs; a bad row stops everything and is
+// named.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -68,6 +69,7 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
           'credited-other-amount;sale;success;45.00;KZT;',
           'pending-declined-there;sale;decline;50.00;KZT;',
           'never-issued;sale;success;70.00;KZT;"a ""foreign"" payment"',
+          'matching;sale;decline;100,00;KZT;named again: its first record speaks for it',
         ].join('\r\n') +
         '\r\n',
     );

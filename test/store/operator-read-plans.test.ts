@@ -57,6 +57,7 @@ describe('the operator lists on SQLite', () => {
     ['payments of a period', () => reads.payments({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }, page)],
     ['payments by status', () => reads.payments({ status: 'pending' }, page)],
     ['payments kept for review', () => reads.payments({ flagged: true }, page)],
+    ['credited payments of a period', () => reads.creditedPaymentIds({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }, page)],
     ['callbacks kept for review', () => reads.callbacks({ flagged: true, reviewed: false }, page)],
     ['callbacks', () => reads.callbacks({}, page)],
     ["an account's ledger", () => reads.ledger('A-1', page)],
@@ -79,5 +80,34 @@ describe('the operator lists on SQLite', () => {
     // Sorting is for the few rows a review index found, never for a whole table.
     const sorts = steps.filter((step) => /TEMP B-TREE FOR ORDER BY/.test(step));
     expect(sorts.length).toBeLessThanOrEqual(steps.some((step) => /callbacks_for_review/.test(step)) ? 1 : 0);
+  });
+
+  it("a period's next page starts at the cursor, not at the period's end", async () => {
+    // Payments of one instant (an import, a burst): only the cursor's payment id tells them apart.
+    await kysely
+      .insertInto('accounts')
+      .values({ customer_id: 'A-1', currency: 'KZT', status: 'active', additional_customer_id: null, created_at: 'x', updated_at: 'x' })
+      .execute();
+    await kysely
+      .insertInto('payments')
+      .values(
+        ['p-1', 'p-2', 'p-3'].map((paymentId) => ({
+          payment_id: paymentId,
+          project_id: 1234,
+          customer_id: 'A-1',
+          amount: 100,
+          currency: 'KZT',
+          status: 'success',
+          last_callback_status: null,
+          created_at: '2026-12-01T10:00:00.000Z',
+          updated_at: '2026-12-01T10:00:00.000Z',
+        })),
+      )
+      .execute();
+    const period = { from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' };
+    const cursor = await cursorAfter(() => reads.payments(period, { limit: 1 }));
+    const steps = await plansOf(() => reads.payments(period, { limit: 1, cursor }));
+    expect(steps.find((step) => /payments_by_creation/.test(step))).toMatch(/\(created_at,payment_id\)<\(\?,\?\)/);
+    expect((await reads.payments(period, { limit: 5, cursor })).items.map((p) => p.paymentId)).toEqual(['p-2', 'p-1']);
   });
 });
