@@ -1,8 +1,7 @@
 // An operator's list page costs a page, however long the history: on SQLite, the queries behind the
 // accounts, payments, callbacks and review lists, and an account's ledger, read in the list's order,
 // never sort a table.
-// (The summary aggregates its period and is left out; the customer filter of the payments list
-// scans on SQLite by design, migration 0004.)
+// (The summary aggregates its period and is left out.)
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
@@ -109,5 +108,19 @@ describe('the operator lists on SQLite', () => {
     const steps = await plansOf(() => reads.payments(period, { limit: 1, cursor }));
     expect(steps.find((step) => /payments_by_creation/.test(step))).toMatch(/\(created_at,payment_id\)<\(\?,\?\)/);
     expect((await reads.payments(period, { limit: 5, cursor })).items.map((p) => p.paymentId)).toEqual(['p-2', 'p-1']);
+  });
+
+  it("a customer's payments, first page and further: found by the customer's index, not by walking every payment", async () => {
+    const ofCustomer = { customerId: 'A-1' };
+    const cursor = await cursorAfter(() => reads.payments(ofCustomer, { limit: 1 }));
+    for (const steps of [
+      await plansOf(() => reads.payments(ofCustomer, page)),
+      await plansOf(() => reads.payments(ofCustomer, { ...page, cursor })),
+    ]) {
+      expect(steps.find((step) => /^(SCAN|SEARCH) payments\b/.test(step))).toMatch(
+        /^SEARCH payments USING INDEX payments_by_customer \(customer_id=\?/,
+      );
+      expect(steps.filter((step) => /TEMP B-TREE/.test(step))).toEqual([]);
+    }
   });
 });
