@@ -407,7 +407,8 @@ function ledgerByCustomer(): Migration {
 // (0012), a customer's payments were found by walking that index through every payment, newest
 // first, and looking each one up: the operator's most common question, "what became of this
 // customer's top-up", cost a second at a million payments. Each deposit dirties a random leaf page
-// of it again; a deposit still commits with its batch. PostgreSQL has had it since 0001.
+// of it again, which group commit now spreads over a batch's deposits (bench/README.md).
+// PostgreSQL has had it since 0001.
 function customerIndexOnSqlite(dialect: Dialect): Migration {
   return {
     async up(db: Kysely<unknown>) {
