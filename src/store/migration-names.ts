@@ -14,5 +14,4 @@ export const MIGRATION_NAMES = [
   '0011_callback_plan_executor',
   '0012_operator_read_indexes',
   '0013_ledger_by_customer',
-  '0014_customer_index_on_sqlite',
 ] as const;

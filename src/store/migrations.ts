@@ -403,21 +403,6 @@ function ledgerByCustomer(): Migration {
   };
 }
 
-// SQLite: payments indexed by customer again (dropped in 0004). Without it, since the creation index
-// (0012), a customer's payments were found by walking that index through every payment, newest
-// first, and looking each one up: the operator's most common question, "what became of this
-// customer's top-up", cost a second at a million payments. Each deposit dirties a random leaf page
-// of it again, which group commit now spreads over a batch's deposits (bench/README.md).
-// PostgreSQL has had it since 0001.
-function customerIndexOnSqlite(dialect: Dialect): Migration {
-  return {
-    async up(db: Kysely<unknown>) {
-      if (dialect === 'sqlite')
-        await db.schema.createIndex('payments_by_customer').on('payments').columns(['customer_id', 'created_at', 'payment_id']).execute();
-    },
-  };
-}
-
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -432,7 +417,6 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0011_callback_plan_executor': callbackPlanExecutor,
   '0012_operator_read_indexes': operatorReadIndexes,
   '0013_ledger_by_customer': ledgerByCustomer,
-  '0014_customer_index_on_sqlite': customerIndexOnSqlite,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

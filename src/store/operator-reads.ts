@@ -89,24 +89,30 @@ const flaggedOf = (eb: ExpressionBuilder<Database, 'payments'>) =>
       .where('callbacks.review_reason', 'is not', null),
   );
 
-/** A page of the payments opened in [from, to), newest first, after the cursor's (created_at, payment_id). */
+/**
+ * A page of the payments opened in [from, to), newest first, after the cursor's (created_at,
+ * payment_id). `sortFound`: read the rows the filters find and sort them, instead of walking the
+ * creation index (SQLite's unary `+` keeps a term off any index).
+ */
 async function newestFirst<O extends { created_at: string; payment_id: string }, T>(
   select: SelectQueryBuilder<Database, 'payments', O>,
   { from, to }: { from?: string; to?: string },
   page: PageRequest,
   map: (row: O) => T,
+  sortFound = false,
 ): Promise<Page<T>> {
-  if (from !== undefined) select = select.where('created_at', '>=', new Date(from).toISOString());
+  const createdAt = sortFound ? sql<string>`+created_at` : sql.ref<string>('created_at');
+  if (from !== undefined) select = select.where(createdAt, '>=', new Date(from).toISOString());
   const before = to === undefined ? undefined : new Date(to).toISOString();
   const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['string', 'string']);
   // One upper bound, the tighter: given both, a planner may seek from `to` and walk every row
   // between it and the cursor, page after page.
   if (after !== undefined && (before === undefined || after[0] < before)) {
-    const [createdAt, paymentId] = after;
-    select = select.where((eb) => eb(eb.refTuple('created_at', 'payment_id'), '<', eb.tuple(createdAt, paymentId)));
-  } else if (before !== undefined) select = select.where('created_at', '<', before);
+    const [at, paymentId] = after;
+    select = select.where(sql<SqlBool>`(${createdAt}, payment_id) < (${at}, ${paymentId})`);
+  } else if (before !== undefined) select = select.where(createdAt, '<', before);
   const rows = await select
-    .orderBy('created_at', 'desc')
+    .orderBy(createdAt, 'desc')
     .orderBy('payment_id', 'desc')
     .limit(page.limit + 1)
     .execute();
@@ -116,10 +122,20 @@ async function newestFirst<O extends { created_at: string; payment_id: string },
 /** Runs a read; `guard` turns driver failures into the store's errors. */
 export type ReadGuard = <T>(work: () => Promise<T>) => Promise<T>;
 
+export interface OperatorReadsOptions {
+  /**
+   * Whether payments are indexed by customer (PostgreSQL). SQLite keeps no such index (migration
+   * 0004): a customer's payments are then found by one read of the table and sorted, which costs
+   * far less than walking the creation index and looking up every payment.
+   */
+  paymentsByCustomerIndex: boolean;
+}
+
 export class KyselyOperatorReads implements OperatorReads {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly guard: ReadGuard,
+    private readonly options: OperatorReadsOptions,
   ) {}
 
   accounts(query: AccountQuery, page: PageRequest): Promise<Page<Account>> {
@@ -232,7 +248,8 @@ export class KyselyOperatorReads implements OperatorReads {
           eb.selectFrom('callbacks').select('payment_id').where('review_reason', 'is not', null),
         );
       if (query.flagged === false) select = select.where((eb) => eb.not(flaggedOf(eb)));
-      return newestFirst(select, query, page, (r) => ({ ...toPayment(r), flagged: Boolean(r.flagged) }));
+      const sortFound = query.customerId !== undefined && !this.options.paymentsByCustomerIndex;
+      return newestFirst(select, query, page, (r) => ({ ...toPayment(r), flagged: Boolean(r.flagged) }), sortFound);
     });
   }
 

@@ -91,7 +91,7 @@ export class PostgresStore implements Store {
     private readonly db: Db,
     pool: StorePool,
   ) {
-    this.reads = new KyselyOperatorReads(db, (work) => this.guard(work));
+    this.reads = new KyselyOperatorReads(db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
     this.hot = new HotPaths(pool);
   }
 

@@ -1,7 +1,8 @@
 // An operator's list page costs a page, however long the history: on SQLite, the queries behind the
 // accounts, payments, callbacks and review lists, and an account's ledger, read in the list's order,
 // never sort a table.
-// (The summary aggregates its period and is left out.)
+// (The summary aggregates its period and is left out. SQLite keeps no index of payments by
+// customer, migration 0004: a customer's payments are one read of the table, sorted.)
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
@@ -23,7 +24,7 @@ beforeEach(async () => {
     dialect: new SqliteDialect({ database: openSqliteDatabase(database.url.slice('sqlite:'.length)) }),
     log: (event) => void executed.push(event.query),
   });
-  reads = new KyselyOperatorReads(kysely, (work) => work());
+  reads = new KyselyOperatorReads(kysely, (work) => work(), { paymentsByCustomerIndex: false });
 });
 afterEach(async () => {
   await kysely.destroy();
@@ -110,17 +111,43 @@ describe('the operator lists on SQLite', () => {
     expect((await reads.payments(period, { limit: 5, cursor })).items.map((p) => p.paymentId)).toEqual(['p-2', 'p-1']);
   });
 
-  it("a customer's payments, first page and further: found by the customer's index, not by walking every payment", async () => {
-    const ofCustomer = { customerId: 'A-1' };
-    const cursor = await cursorAfter(() => reads.payments(ofCustomer, { limit: 1 }));
-    for (const steps of [
-      await plansOf(() => reads.payments(ofCustomer, page)),
-      await plansOf(() => reads.payments(ofCustomer, { ...page, cursor })),
-    ]) {
-      expect(steps.find((step) => /^(SCAN|SEARCH) payments\b/.test(step))).toMatch(
-        /^SEARCH payments USING INDEX payments_by_customer \(customer_id=\?/,
-      );
-      expect(steps.filter((step) => /TEMP B-TREE/.test(step))).toEqual([]);
+  it("a customer's payments: one read of the table and a sort of theirs, never a walk of the creation index", async () => {
+    await kysely
+      .insertInto('accounts')
+      .values(
+        ['A-1', 'A-2'].map((id) => ({
+          customer_id: id,
+          currency: 'KZT',
+          status: 'active',
+          additional_customer_id: null,
+          created_at: 'x',
+          updated_at: 'x',
+        })),
+      )
+      .execute();
+    await kysely
+      .insertInto('payments')
+      .values(
+        [1, 2, 3, 4, 5].map((i) => ({
+          payment_id: `p-${i}`,
+          project_id: 1234,
+          customer_id: i % 2 === 0 ? 'A-2' : 'A-1',
+          amount: 100,
+          currency: 'KZT',
+          status: 'success',
+          last_callback_status: null,
+          created_at: `2026-12-0${i}T10:00:00.000Z`,
+          updated_at: `2026-12-0${i}T10:00:00.000Z`,
+        })),
+      )
+      .execute();
+    const ofCustomer = { customerId: 'A-1', from: '2026-12-01T00:00:00Z', to: '2026-12-31T00:00:00Z' };
+    const first = await reads.payments(ofCustomer, { limit: 2 });
+    const next = await reads.payments(ofCustomer, { limit: 2, cursor: first.nextCursor! });
+    expect([first.items, next.items].map((items) => items.map((p) => p.paymentId))).toEqual([['p-5', 'p-3'], ['p-1']]);
+    for (const read of [() => reads.payments(ofCustomer, page), () => reads.payments(ofCustomer, { ...page, cursor: first.nextCursor! })]) {
+      const steps = await plansOf(read);
+      expect(steps.filter((step) => /^(SCAN|SEARCH) payments\b/.test(step))).toEqual(['SCAN payments']);
     }
   });
 });

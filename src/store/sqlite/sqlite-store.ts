@@ -268,13 +268,14 @@ export class SqliteStore implements Store {
         });
         // Destroying the in-memory one would close this connection, which close() does itself.
         if (onReader) this.closeReader = () => kysely.destroy();
-        return new KyselyOperatorReads(kysely, async (work) => {
+        const guard = async <T>(work: () => Promise<T>) => {
           try {
             return await work();
           } catch (error) {
             throw asStoreError(error, this.db);
           }
-        });
+        };
+        return new KyselyOperatorReads(kysely, guard, { paymentsByCustomerIndex: false });
       },
     );
     return this.operatorReadsOnce;
