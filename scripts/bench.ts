@@ -52,12 +52,13 @@ const { values } = parseArgs({
     output: { type: 'string' },
     reconcile: { type: 'boolean', default: false },
     operations: { type: 'string', default: '1000000' },
+    'other-project': { type: 'boolean', default: false },
     'reconcile-output': { type: 'string', default: path.join(root, 'bench', 'reconcile-results.json') },
   },
 });
 if (values.reconcile) {
   const { benchReconcile } = await import('./bench/reconcile.js');
-  await benchReconcile(root, Number(values.operations), path.resolve(values['reconcile-output']));
+  await benchReconcile(root, Number(values.operations), values['other-project'], path.resolve(values['reconcile-output']));
   process.exit(0);
 }
 const duration = Number(values.duration);

@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.2.0",
+    "version": "1.3.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -1215,7 +1215,8 @@ export const openapiDocument = {
                             "status_mismatch": 0,
                             "unknown_payment": 0
                           },
-                          "discrepancies": 1
+                          "discrepancies": 1,
+                          "discrepancies_kept": 1
                         }
                       ],
                       "next_cursor": null
@@ -1261,7 +1262,7 @@ export const openapiDocument = {
           "reconciliation"
         ],
         "summary": "One reconciliation run and what it found",
-        "description": "The run, and its discrepancies in the order found, a page at a time.",
+        "description": "The run, and the discrepancies it kept, in the order found, a page at a time. A run keeps the\nfirst 20,000 discrepancies of each kind: `discrepancies_kept` says how many of those it found\n(`discrepancies`) can be listed here; the run's summary counts every one, and the command's\nown output listed every one.\n",
         "parameters": [
           {
             "$ref": "#/components/parameters/Limit"
@@ -1297,7 +1298,8 @@ export const openapiDocument = {
                           "applied": 1,
                           "missing_here": 1
                         },
-                        "discrepancies": 1
+                        "discrepancies": 1,
+                        "discrepancies_kept": 1
                       },
                       "discrepancies": [
                         {
@@ -2440,7 +2442,8 @@ export const openapiDocument = {
           "period_to",
           "applied",
           "summary",
-          "discrepancies"
+          "discrepancies",
+          "discrepancies_kept"
         ],
         "properties": {
           "id": {
@@ -2484,6 +2487,11 @@ export const openapiDocument = {
           "discrepancies": {
             "type": "integer",
             "description": "How many discrepancies it found.",
+            "minimum": 0
+          },
+          "discrepancies_kept": {
+            "type": "integer",
+            "description": "How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.",
             "minimum": 0
           }
         }

@@ -315,7 +315,10 @@ export interface paths {
         };
         /**
          * One reconciliation run and what it found
-         * @description The run, and its discrepancies in the order found, a page at a time.
+         * @description The run, and the discrepancies it kept, in the order found, a page at a time. A run keeps the
+         *     first 20,000 discrepancies of each kind: `discrepancies_kept` says how many of those it found
+         *     (`discrepancies`) can be listed here; the run's summary counts every one, and the command's
+         *     own output listed every one.
          */
         get: operations["getReconciliation"];
         put?: never;
@@ -724,6 +727,8 @@ export interface components {
             };
             /** @description How many discrepancies it found. */
             discrepancies: number;
+            /** @description How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind. */
+            discrepancies_kept: number;
         };
         /** @description A page of reconciliation runs. */
         ReconciliationPage: {

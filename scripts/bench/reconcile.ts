@@ -1,8 +1,10 @@
-// npm run bench -- --reconcile [--operations 1000000]: `cli reconcile` of a day on a Dashboard CSV
-// of that many operations against a SQLite ledger holding as many payments and a few more (planted
-// discrepancies both ways), run as the README says to run it on a large report: the built command,
-// dist/service/cli.js. Reports operations a second (wall time of the whole command) and the
-// command's peak RSS (VmHWM, read from /proc while it runs); writes bench/reconcile-results.json.
+// npm run bench -- --reconcile [--operations 1000000] [--other-project]: `cli reconcile` of a day on
+// a Dashboard CSV of that many operations against a SQLite ledger holding as many payments and a few
+// more (planted discrepancies both ways), run as the README says to run it on a large report: the
+// built command, dist/service/cli.js. With --other-project the report is another project's (no
+// payment of it issued here): every operation and every credit of the day is a discrepancy. Reports
+// operations a second (wall time of the whole command) and the command's peak RSS (VmHWM, read from
+// /proc while it runs); writes bench/reconcile-results.json.
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
@@ -37,7 +39,9 @@ async function seedLedger(file: string, operations: number): Promise<void> {
   db.close();
 }
 
-async function writeReport(file: string, operations: number): Promise<void> {
+/** The operations' payment ids: this ledger's, or (another project's report) ids never issued here. */
+async function writeReport(file: string, operations: number, otherProject: boolean): Promise<void> {
+  const offset = otherProject ? operations + PLANTED : 0;
   const out = createWriteStream(file, { encoding: 'utf8' });
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
@@ -45,7 +49,7 @@ async function writeReport(file: string, operations: number): Promise<void> {
   await write('\uFEFFpayment_id;operation_type;operation_status;operation_sum_amount;operation_sum_currency\r\n');
   let chunk = '';
   for (let i = 1; i <= operations; i++) {
-    chunk += `${paymentId(i)};sale;success;100,00;KZT\r\n`;
+    chunk += `${paymentId(i + offset)};sale;success;100,00;KZT\r\n`;
     if (i % 10000 === 0) {
       await write(chunk);
       chunk = '';
@@ -60,11 +64,19 @@ async function writeReport(file: string, operations: number): Promise<void> {
 async function measured(
   args: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ seconds: number; peakRssMb: number; stdout: string; code: number | null }> {
+): Promise<{ seconds: number; peakRssMb: number; lines: number; lastLine: string; code: number | null }> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  // A line per discrepancy: counted, and only the last (the summary) kept.
+  let lines = 0;
+  let lastLine = '';
+  let tail = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    const parts = (tail + chunk).split('\n');
+    tail = parts.pop()!;
+    lines += parts.length;
+    if (parts.length > 0) lastLine = parts.at(-1)!;
+  });
   let peakKb = 0;
   const poll = setInterval(() => {
     readFile(`/proc/${child.pid}/status`, 'utf8')
@@ -73,18 +85,21 @@ async function measured(
       })
       .catch(() => undefined);
   }, 50);
-  const [code] = (await once(child, 'exit')) as [number | null];
+  // 'close': the command has exited and its output is read to the end.
+  const [code] = (await once(child, 'close')) as [number | null];
   clearInterval(poll);
-  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, stdout, code };
+  if (tail) [lines, lastLine] = [lines + 1, tail];
+  return { seconds: (performance.now() - started) / 1000, peakRssMb: peakKb / 1024, lines, lastLine, code };
 }
 
-export async function benchReconcile(root: string, operations: number, output: string): Promise<void> {
+export async function benchReconcile(root: string, operations: number, otherProject: boolean, output: string): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-bench-reconcile-'));
   try {
     const database = path.join(dir, 'ledger.db');
     const report = path.join(dir, 'report.csv');
-    console.log(`seeding sqlite: ${operations} payments; writing a CSV report of ${operations} operations`);
-    await Promise.all([seedLedger(database, operations), writeReport(report, operations)]);
+    const whose = otherProject ? "another project's " : '';
+    console.log(`seeding sqlite: ${operations} payments; writing ${whose}CSV report of ${operations} operations`);
+    await Promise.all([seedLedger(database, operations), writeReport(report, operations, otherProject)]);
     console.log('building (npm run build)…');
     execFileSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'ignore' });
     const args = ['reconcile', '--file', report, '--from', DAY, '--to', DAY];
@@ -92,15 +107,20 @@ export async function benchReconcile(root: string, operations: number, output: s
     const run = await measured([path.join(root, 'dist', 'service', 'cli.js'), ...args], {
       DATABASE_URL: `sqlite:${database}`,
     });
-    const lines = run.stdout.trim().split('\n');
-    const summary = (JSON.parse(lines.at(-1)!) as { summary: Record<string, number> }).summary;
-    const planted = summary.missing_here === PLANTED && summary.missing_there === PLANTED;
-    if (summary.compared !== operations || !planted || lines.length !== 2 * PLANTED + 1) {
-      throw new Error(`reconcile answered wrongly: ${lines.at(-1)} (exit ${run.code})`);
+    const summary = (JSON.parse(run.lastLine) as { summary: Record<string, number> }).summary;
+    // Another project's report: every operation unknown here, every credit of the day missing there.
+    const expected = otherProject
+      ? { missing_here: 0, missing_there: operations, unknown_payment: operations }
+      : { missing_here: PLANTED, missing_there: PLANTED, unknown_payment: 0 };
+    const found = expected.missing_here + expected.missing_there + expected.unknown_payment;
+    const right = Object.entries(expected).every(([kind, n]) => summary[kind] === n);
+    if (summary.compared !== operations || !right || run.lines !== found + 1) {
+      throw new Error(`reconcile answered wrongly: ${run.lastLine} (${run.lines} lines, exit ${run.code})`);
     }
     const perSecond = Math.round(operations / run.seconds);
     const results = {
       operations,
+      other_project: otherProject,
       seconds: Math.round(run.seconds * 100) / 100,
       operations_per_s: perSecond,
       peak_rss_mb: Math.round(run.peakRssMb * 10) / 10,

@@ -129,6 +129,7 @@ export const runJson = (r: ReconciliationRun): Schemas['ReconciliationRun'] => (
   applied: r.applied,
   summary: r.summary,
   discrepancies: r.discrepancies,
+  discrepancies_kept: r.discrepanciesKept,
 });
 
 export const findingJson = (f: StoredFinding): Schemas['Discrepancy'] => ({

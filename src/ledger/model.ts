@@ -91,7 +91,10 @@ export interface ReconciliationRun {
   applied: boolean;
   /** The counts: compared, matching, skipped, applied and one per discrepancy kind. */
   summary: Record<string, number>;
+  /** How many discrepancies it found. */
   discrepancies: number;
+  /** How many of them are stored, to be listed (a run keeps only so many of each kind). */
+  discrepanciesKept: number;
 }
 
 /** One thing a reconciliation found. `platform` and `ledger` are each side's record, or null. */

@@ -13,6 +13,12 @@ import { SeenPayments } from './seen-payments.js';
 import type { RecordSource } from './sources.js';
 
 const BATCH = 500;
+/**
+ * How many findings of each kind a run stores. The command's output lists every one and the summary
+ * counts every one; a run that finds more (the report of another project, say) is not worth a
+ * ledger database's growth, nor the memory to hold it until it is stored.
+ */
+export const KEPT_PER_KIND = 20_000;
 
 export interface Discrepancy {
   kind: DiscrepancyKind;
@@ -40,6 +46,8 @@ export interface ReconcileOptions {
   period?: { from: string; to: string };
   apply: boolean;
   report: (discrepancy: Discrepancy) => void;
+  /** Findings of each kind to store; KEPT_PER_KIND unless given. */
+  keepPerKind?: number;
 }
 
 /** Reads every record of `source`, throwing at the first bad one. */
@@ -107,8 +115,11 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
     }
     report(discrepancy);
   };
+  const keepPerKind = options.keepPerKind ?? KEPT_PER_KIND;
   const report = (discrepancy: Discrepancy) => {
     summary[discrepancy.kind]++;
+    options.report(discrepancy);
+    if (summary[discrepancy.kind] > keepPerKind) return;
     findings.push({
       kind: discrepancy.kind,
       paymentId: discrepancy.payment_id,
@@ -116,7 +127,6 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
       ledger: discrepancy.ledger,
       applied: discrepancy.applied ?? null,
     });
-    options.report(discrepancy);
   };
 
   const compareBatch = async (batch: PlatformRecord[]) => {
@@ -180,6 +190,7 @@ export async function reconcile(options: ReconcileOptions): Promise<{ summary: R
       periodTo: period?.to ?? null,
       applied: options.apply,
       summary: counts,
+      discrepancies: DISCREPANCY_KINDS.reduce((sum, kind) => sum + summary[kind], 0),
     },
     findings,
   );

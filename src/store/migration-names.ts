@@ -14,4 +14,5 @@ export const MIGRATION_NAMES = [
   '0011_callback_plan_executor',
   '0012_operator_read_indexes',
   '0013_ledger_by_customer',
+  '0014_reconciliation_findings_kept',
 ] as const;

@@ -403,6 +403,20 @@ function ledgerByCustomer(): Migration {
   };
 }
 
+// A run keeps only so many findings of each kind: the runs say how many of those found are kept.
+// Runs recorded before kept every one.
+function reconciliationFindingsKept(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('reconciliation_runs')
+        .addColumn('discrepancies_kept', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update reconciliation_runs set discrepancies_kept = discrepancies`.execute(db);
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -417,6 +431,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0011_callback_plan_executor': callbackPlanExecutor,
   '0012_operator_read_indexes': operatorReadIndexes,
   '0013_ledger_by_customer': ledgerByCustomer,
+  '0014_reconciliation_findings_kept': reconciliationFindingsKept,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -4,18 +4,22 @@ import type { Selectable } from 'kysely';
 import type { ReconciliationFinding, ReconciliationRun, StoredFinding } from '../ledger/model.js';
 import type { ReconciliationDiscrepanciesTable, ReconciliationRunsTable } from './schema.js';
 
-export type NewRun = Omit<ReconciliationRun, 'id' | 'discrepancies'>;
+export type NewRun = Omit<ReconciliationRun, 'id' | 'discrepanciesKept'>;
 
-export const runRow = (run: NewRun, findings: number) => ({
-  started_at: run.startedAt,
-  finished_at: run.finishedAt,
-  source: run.source,
-  period_from: run.periodFrom,
-  period_to: run.periodTo,
-  applied: run.applied ? 1 : 0,
-  summary: JSON.stringify(run.summary),
-  discrepancies: findings,
-});
+export function runRow(run: NewRun, kept: number) {
+  if (kept > run.discrepancies) throw new RangeError(`a run cannot keep ${kept} findings of ${run.discrepancies} found`);
+  return {
+    started_at: run.startedAt,
+    finished_at: run.finishedAt,
+    source: run.source,
+    period_from: run.periodFrom,
+    period_to: run.periodTo,
+    applied: run.applied ? 1 : 0,
+    summary: JSON.stringify(run.summary),
+    discrepancies: run.discrepancies,
+    discrepancies_kept: kept,
+  };
+}
 
 export const findingRow = (runId: number, f: ReconciliationFinding) => ({
   run_id: runId,
@@ -36,6 +40,7 @@ export const toRun = (r: Selectable<ReconciliationRunsTable>): ReconciliationRun
   applied: Number(r.applied) === 1,
   summary: JSON.parse(r.summary) as Record<string, number>,
   discrepancies: Number(r.discrepancies),
+  discrepanciesKept: Number(r.discrepancies_kept),
 });
 
 export const toFinding = (r: Selectable<ReconciliationDiscrepanciesTable>): StoredFinding => ({

@@ -101,6 +101,7 @@ export interface ReconciliationRunsTable {
   applied: number;
   summary: string;
   discrepancies: number;
+  discrepancies_kept: number;
 }
 
 /** One discrepancy of a run; `platform` and `ledger` are JSON. */

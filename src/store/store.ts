@@ -129,7 +129,10 @@ export interface Store {
    * connection for the work's duration; SQLite (one instance by design): within this process.
    */
   runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined>;
-  /** Stores a reconciliation run and its findings in one transaction. */
+  /**
+   * Stores a reconciliation run and the findings it keeps (at most `run.discrepancies`) in one
+   * transaction.
+   */
   recordReconciliation(run: NewRun, findings: readonly ReconciliationFinding[]): Promise<ReconciliationRun>;
   /**
    * Reports every write batch the store commits from now on to `listener` (which replaces any

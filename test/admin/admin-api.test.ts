@@ -260,6 +260,7 @@ describe.each(backends())('admin API: %s', (backend) => {
           periodTo: null,
           applied: false,
           summary: { compared: 2, matching: 0, unknown_payment: 2 },
+          discrepancies: 2,
         },
         ['x-1', 'x-2'].map((paymentId) => ({
           kind: 'unknown_payment',
@@ -272,6 +273,7 @@ describe.each(backends())('admin API: %s', (backend) => {
     }
     const first = await viewer<Schemas['ReconciliationPage']>('GET /admin/v1/reconciliations?limit=2');
     expect(first.body.items.map((r) => r.source)).toEqual(['file:3.csv', 'file:2.csv']);
+    expect(first.body.items[0]).toMatchObject({ discrepancies: 2, discrepancies_kept: 2 });
     const rest = await viewer<Schemas['ReconciliationPage']>(`GET /admin/v1/reconciliations?limit=2&cursor=${first.body.next_cursor}`);
     expect(rest.body.items.map((r) => r.source)).toEqual(['file:1.csv']);
     const detail = await viewer<Schemas['ReconciliationDetail']>(`GET /admin/v1/reconciliations/${rest.body.items[0]!.id}?limit=1`);

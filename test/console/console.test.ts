@@ -157,6 +157,32 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it("says how many of a run's discrepancies are listed when it kept fewer than it found", async () => {
+      const run = await service.store.recordReconciliation(
+        {
+          startedAt: '2026-12-02T06:00:00.000Z',
+          finishedAt: '2026-12-02T06:00:09.000Z',
+          source: 'file:other-project.csv',
+          periodFrom: null,
+          periodTo: null,
+          applied: false,
+          summary: { compared: 3, matching: 0, unknown_payment: 3 },
+          discrepancies: 3,
+        },
+        [{ kind: 'unknown_payment', paymentId: 'not-ours-1', platform: { status: 'success' }, ledger: null, applied: null }],
+      );
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, VIEWER_TOKEN);
+      await page.goto(`${service.url}/console/#/reconciliations`);
+      await expect.poll(() => page.locator('main').innerText()).toContain('3 (1 listed)');
+      await page.goto(`${service.url}/console/#/reconciliations/${run.id}`);
+      await expect.poll(() => page.locator('main').innerText()).toContain('1 of 3 are listed');
+      expect(await page.locator('main tbody tr').count()).toBe(1);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('works from the keyboard with labelled fields, and reads at 360 px wide', async () => {
       const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
       await page.goto(`${service.url}/console/`);

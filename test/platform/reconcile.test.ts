@@ -6,7 +6,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Discrepancy, ReconcileSummary } from '../../src/reconcile/reconcile.js';
+import { reconcile as reconcileRecords, type Discrepancy, type ReconcileSummary } from '../../src/reconcile/reconcile.js';
+import { parseFieldMap } from '../../src/reconcile/records.js';
+import { csvFileSource } from '../../src/reconcile/sources.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/processes.js';
@@ -120,10 +122,35 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
     expect(stored?.run).toMatchObject({
       source: `file:${path.join(dir, 'report.csv')}`,
       discrepancies: 6,
+      discrepanciesKept: 6,
       applied: false,
       summary: { missing_there: 2 },
     });
     expect(stored?.findings.items.map((f) => f.kind)).toEqual(printed.slice(0, -1).map((l) => l.kind));
+  });
+
+  it('keeps only so many findings of each kind, the first found, while reporting and counting every one', async () => {
+    const reported: Discrepancy[] = [];
+    const { run } = await withStore((store) =>
+      reconcileRecords({
+        store,
+        source: csvFileSource(path.join(dir, 'report.csv'), parseFieldMap(undefined), 'major'),
+        period: { from: `${today}T00:00:00.000Z`, to: new Date(Date.now() + 86_400_000).toISOString() },
+        apply: false,
+        report: (d) => reported.push(d),
+        keepPerKind: 1,
+      }),
+    );
+    expect(reported.map((d) => d.payment_id)).toContain('credited-not-in-report');
+    expect(run).toMatchObject({ discrepancies: 6, discrepanciesKept: 5, summary: { missing_there: 2 } });
+    const stored = await withStore(async (store) => (await store.operatorReads()).reconciliation(run.id, { limit: 100 }));
+    expect(stored?.findings.items.map((f) => [f.kind, f.paymentId])).toEqual([
+      ['missing_here', 'lost'],
+      ['missing_there', 'credited-declined-there'],
+      ['amount_mismatch', 'credited-other-amount'],
+      ['status_mismatch', 'pending-declined-there'],
+      ['unknown_payment', 'never-issued'],
+    ]);
   });
 
   it('--apply credits the lost payment once, however often it runs', async () => {

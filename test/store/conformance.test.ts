@@ -530,16 +530,17 @@ describe.each(backends())('store conformance: %s', (backend) => {
   });
 
   describe('reconciliation runs', () => {
-    it('stores a run with its findings in one go, and reads runs newest first and findings in order, page by page', async () => {
+    it('stores a run with the findings it keeps in one go, and reads runs newest first and findings in order, page by page', async () => {
       const reads = await store.operatorReads();
-      const run = (source: string) => ({
+      const run = (source: string, discrepancies: number) => ({
         startedAt: '2026-12-01T06:00:00.000Z',
         finishedAt: '2026-12-01T06:00:02.000Z',
         source,
         periodFrom: '2026-11-30T00:00:00.000Z',
         periodTo: '2026-12-01T00:00:00.000Z',
         applied: true,
-        summary: { compared: 3, matching: 0, missing_here: 2, unknown_payment: 1 },
+        summary: { compared: 4, matching: 0, missing_here: 2, unknown_payment: 2 },
+        discrepancies,
       });
       const findings = [
         {
@@ -558,9 +559,18 @@ describe.each(backends())('store conformance: %s', (backend) => {
         },
         { kind: 'unknown_payment', paymentId: 'p-3', platform: { status: 'success' }, ledger: null, applied: null },
       ];
-      const first = await store.recordReconciliation(run('file:a.csv'), findings);
-      const second = await store.recordReconciliation(run('file:b.csv'), []);
-      expect(first).toMatchObject({ source: 'file:a.csv', applied: true, discrepancies: 3, summary: { missing_here: 2 } });
+      // Four found, the second unknown payment not kept.
+      const first = await store.recordReconciliation(run('file:a.csv', 4), findings);
+      const second = await store.recordReconciliation(run('file:b.csv', 0), []);
+      expect(first).toMatchObject({
+        source: 'file:a.csv',
+        applied: true,
+        discrepancies: 4,
+        discrepanciesKept: 3,
+        summary: { missing_here: 2 },
+      });
+      // Keeping more than were found is a caller's mistake: refused, nothing of it stored.
+      await expect(store.recordReconciliation(run('file:c.csv', 2), findings)).rejects.toThrow('cannot keep 3 findings of 2 found');
       expect((await reads.reconciliations({ limit: 10 })).items.map((r) => r.source)).toEqual(['file:b.csv', 'file:a.csv']);
       const detail = await reads.reconciliation(first.id, { limit: 2 });
       expect(detail?.run).toEqual(first);

@@ -12,18 +12,22 @@ import { backends, createTestDatabase, postgresUrl, type TestDatabase } from '..
 // write what an older schema held, and what a constraint must refuse).
 type AnySchema = Record<string, Record<string, unknown>>;
 
+/** The database's tables as they are, past the store. */
+const tablesOf = (database: TestDatabase): Kysely<AnySchema> =>
+  new Kysely<AnySchema>({
+    dialect:
+      database.backend === 'sqlite'
+        ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
+        : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
+  });
+
 describe.each(backends())('migrations on %s', (backend) => {
   let database: TestDatabase;
   afterEach(() => database.drop());
 
   it('takes a database at 0001 holding payments and credits to the latest schema intact', async () => {
     database = await createTestDatabase(backend);
-    const kysely = new Kysely<AnySchema>({
-      dialect:
-        backend === 'sqlite'
-          ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
-          : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
-    });
+    const kysely = tablesOf(database);
     const result = await (await migratorFor(kysely, backend)).migrateTo('0001_initial');
     expect(result.error).toBeUndefined();
     const now = new Date().toISOString();
@@ -104,18 +108,40 @@ describe.each(backends())('migrations on %s', (backend) => {
     }
   });
 
+  it('says a run recorded before runs kept only so many findings kept every one', async () => {
+    database = await createTestDatabase(backend);
+    const kysely = tablesOf(database);
+    expect((await (await migratorFor(kysely, backend)).migrateTo('0013_ledger_by_customer')).error).toBeUndefined();
+    const now = new Date().toISOString();
+    const run = await kysely
+      .insertInto('reconciliation_runs')
+      .values({ started_at: now, finished_at: now, source: 'file:old.csv', applied: 0, summary: '{"unknown_payment":2}', discrepancies: 2 })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await kysely
+      .insertInto('reconciliation_discrepancies')
+      .values(['x-1', 'x-2'].map((id) => ({ run_id: run.id, kind: 'unknown_payment', payment_id: id })))
+      .execute();
+    await kysely.destroy();
+
+    const store = await openStore(database.url);
+    try {
+      await store.migrate();
+      const detail = await (await store.operatorReads()).reconciliation(Number(run.id), { limit: 10 });
+      expect(detail?.run).toMatchObject({ source: 'file:old.csv', discrepancies: 2, discrepanciesKept: 2 });
+      expect(detail?.findings.items.map((f) => f.paymentId)).toEqual(['x-1', 'x-2']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('still allows exactly the four payment statuses once migrated', async () => {
     database = await createTestDatabase(backend);
     const store = await openStore(database.url);
     await store.migrate();
     await store.addAccount({ customerId: 'acc', currency: 'KZT' });
     await store.close();
-    const kysely = new Kysely<AnySchema>({
-      dialect:
-        backend === 'sqlite'
-          ? new SqliteDialect({ database: new BetterSqlite3(database.url.slice('sqlite:'.length)) })
-          : new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }),
-    });
+    const kysely = tablesOf(database);
     try {
       const now = new Date().toISOString();
       const insert = (id: string, status: string) =>

@@ -40,7 +40,10 @@ export function Reconciliations({ api }: ScreenProps) {
                 <Time at={r.finished_at} />
               </td>
               <td>{r.source}</td>
-              <td class="number">{r.discrepancies}</td>
+              <td class="number">
+                {r.discrepancies}
+                {r.discrepancies_kept < r.discrepancies && <span class="muted"> ({r.discrepancies_kept} listed)</span>}
+              </td>
               <td>{counts(r.summary)}</td>
             </tr>
           ))}
@@ -108,6 +111,12 @@ export function ReconciliationDetail({ api, runId }: ScreenProps & { runId: numb
         </dl>
       )}
       <h2>Discrepancies</h2>
+      {run && run.discrepancies_kept < run.discrepancies && (
+        <p class="muted">
+          {run.discrepancies_kept} of {run.discrepancies} are listed: a run keeps the first of each kind up to a limit. The counts above
+          include every one, as did the command's output.
+        </p>
+      )}
       <ProblemMessage problem={findings.problem} />
       <table>
         <thead>

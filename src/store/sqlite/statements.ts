@@ -75,8 +75,8 @@ function prepareAll(db: BetterSqlite3.Database) {
        values (@actor, @action, @request, @outcome, @result, @created_at)`,
     ),
     insertRun: prepare<{ id: number }>(
-      `insert into reconciliation_runs (started_at, finished_at, source, period_from, period_to, applied, summary, discrepancies)
-       values (@started_at, @finished_at, @source, @period_from, @period_to, @applied, @summary, @discrepancies) returning id`,
+      `insert into reconciliation_runs (started_at, finished_at, source, period_from, period_to, applied, summary, discrepancies, discrepancies_kept)
+       values (@started_at, @finished_at, @source, @period_from, @period_to, @applied, @summary, @discrepancies, @discrepancies_kept) returning id`,
     ),
     insertFinding: prepare(
       `insert into reconciliation_discrepancies (run_id, kind, payment_id, platform, ledger, applied)
