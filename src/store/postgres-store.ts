@@ -30,6 +30,7 @@ import type {
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
+import { MIGRATION_NAMES } from './migration-names.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
 import { KyselyOperatorReads, type OperatorReads } from './operator-reads.js';
 import { auditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
@@ -112,14 +113,33 @@ export class PostgresStore implements Store {
     return this.guard(() => this.db.transaction().execute(work));
   }
 
+  // Kysely's migrator looks for its tables through every table of every schema of the database: a
+  // schema or table dropped meanwhile by anyone sharing the database can fail that look, before
+  // anything is migrated (no migration's result then). So it runs only when a migration is pending,
+  // and again after a failure that came before any migration.
   async migrate(): Promise<void> {
-    throwIfMigrationFailed(await (await migratorFor(this.db, 'postgres')).migrateToLatest());
+    if ((await this.pendingMigrations()).length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      const result = await (await migratorFor(this.db, 'postgres')).migrateToLatest();
+      if (attempt < 3 && result.error !== undefined && result.results === undefined) continue;
+      throwIfMigrationFailed(result);
+      return;
+    }
   }
 
+  /** The migrations not applied, read from this schema's own bookkeeping table. */
   pendingMigrations(): Promise<string[]> {
     return this.guard(async () => {
-      const migrations = await (await migratorFor(this.db, 'postgres')).getMigrations();
-      return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+      const { rows: here } = await sql<{ schema: string | null; present: boolean }>`
+        select current_schema() as schema, to_regclass(format('%I.kysely_migration', current_schema())) is not null as present`.execute(
+        this.db,
+      );
+      const schema = here[0]?.schema;
+      // No bookkeeping table yet: a new schema.
+      if (!schema || !here[0]?.present) return [...MIGRATION_NAMES];
+      const { rows } = await sql<{ name: string }>`select name from ${sql.id(schema, 'kysely_migration')}`.execute(this.db);
+      const applied = new Set(rows.map((r) => r.name));
+      return MIGRATION_NAMES.filter((name) => !applied.has(name));
     });
   }
 
