@@ -15,4 +15,5 @@ export const MIGRATION_NAMES = [
   '0012_operator_read_indexes',
   '0013_ledger_by_customer',
   '0014_reconciliation_findings_kept',
+  '0015_overview_indexes',
 ] as const;

@@ -417,6 +417,19 @@ function reconciliationFindingsKept(): Migration {
   };
 }
 
+// The overview's figures read time ranges: the amounts credited in a period and on each day, and the
+// latest delivery of any callback. Without these each was a read of the whole table. Both grow at
+// their newest end (a credit's time and a delivery's time only grow), so a batch of writes shares
+// their last page.
+function overviewIndexes(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('ledger_by_creation').on('ledger_entries').columns(['created_at', 'amount']).execute();
+      await db.schema.createIndex('callbacks_by_last_delivery').on('callbacks').column('last_received_at').execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -432,6 +445,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0012_operator_read_indexes': operatorReadIndexes,
   '0013_ledger_by_customer': ledgerByCustomer,
   '0014_reconciliation_findings_kept': reconciliationFindingsKept,
+  '0015_overview_indexes': overviewIndexes,
 };
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {

@@ -362,21 +362,11 @@ export class KyselyOperatorReads implements OperatorReads {
     return this.guard(async () => {
       const to = now.toISOString();
       const dayOne = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (SUMMARY_DAYS - 1) * DAY_MS);
-      const [last24h, last30d, paymentsByDay, creditsByDay, openReview, lastCallback] = await Promise.all([
+      const dayStarts = Array.from({ length: SUMMARY_DAYS }, (_, i) => new Date(dayOne.getTime() + i * DAY_MS).toISOString());
+      const [last24h, last30d, days, openReview, lastCallback] = await Promise.all([
         this.period(new Date(now.getTime() - DAY_MS).toISOString(), to),
         this.period(new Date(now.getTime() - SUMMARY_DAYS * DAY_MS).toISOString(), to),
-        this.db
-          .selectFrom('payments')
-          .select([sql<string>`substr(created_at, 1, 10)`.as('day'), (eb) => eb.fn.countAll<number | string>().as('count')])
-          .where('created_at', '>=', dayOne.toISOString())
-          .groupBy(sql`substr(created_at, 1, 10)`)
-          .execute(),
-        this.db
-          .selectFrom('ledger_entries')
-          .select([sql<string>`substr(created_at, 1, 10)`.as('day'), (eb) => eb.fn.sum<number | string>('amount').as('amount')])
-          .where('created_at', '>=', dayOne.toISOString())
-          .groupBy(sql`substr(created_at, 1, 10)`)
-          .execute(),
+        this.byDay(dayStarts, to),
         this.db
           .selectFrom('callbacks')
           .select((eb) => eb.fn.countAll<number | string>().as('count'))
@@ -388,12 +378,6 @@ export class KyselyOperatorReads implements OperatorReads {
           .select((eb) => eb.fn.max('last_received_at').as('at'))
           .executeTakeFirstOrThrow(),
       ]);
-      const paymentsOn = new Map(paymentsByDay.map((r) => [r.day, int(r.count)]));
-      const creditedOn = new Map(creditsByDay.map((r) => [r.day, int(r.amount)]));
-      const days: DayFigures[] = Array.from({ length: SUMMARY_DAYS }, (_, i) => {
-        const date = new Date(dayOne.getTime() + i * DAY_MS).toISOString().slice(0, 10);
-        return { date, payments: paymentsOn.get(date) ?? 0, creditedAmount: creditedOn.get(date) ?? 0 };
-      });
       return {
         generatedAt: to,
         last24h,
@@ -403,6 +387,30 @@ export class KyselyOperatorReads implements OperatorReads {
         lastCallbackReceivedAt: lastCallback.at ?? null,
       };
     });
+  }
+
+  /**
+   * Payments opened and amounts credited on each day from `dayStarts`, the last day up to `to`. Each
+   * day is a range of a creation index; grouping a month's rows by day instead sorted them all.
+   */
+  private async byDay(dayStarts: readonly string[], to: string): Promise<DayFigures[]> {
+    const days = sql`days (day_from, day_to) as (values ${sql.join(dayStarts.map((from, i) => sql`(${from}, ${dayStarts[i + 1] ?? to})`))})`;
+    type Row = { day_from: string; value: number | string | null };
+    const [payments, credited] = await Promise.all([
+      sql<Row>`with ${days} select day_from,
+        (select count(*) from payments where created_at >= day_from and created_at < day_to) as value
+        from days`.execute(this.db),
+      sql<Row>`with ${days} select day_from,
+        (select sum(amount) from ledger_entries where created_at >= day_from and created_at < day_to) as value
+        from days`.execute(this.db),
+    ]);
+    const byStart = (rows: Row[]) => new Map(rows.map((r) => [r.day_from, r.value === null ? 0 : int(r.value)]));
+    const [paymentsOn, creditedOn] = [byStart(payments.rows), byStart(credited.rows)];
+    return dayStarts.map((from) => ({
+      date: from.slice(0, 10),
+      payments: paymentsOn.get(from) ?? 0,
+      creditedAmount: creditedOn.get(from) ?? 0,
+    }));
   }
 
   /** Payments opened in [from, to) by status, and what was credited in it. */

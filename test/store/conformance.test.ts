@@ -527,6 +527,37 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(tomorrow.last30d.creditedAmount).toBe(700);
       expect(tomorrow.days.at(-2)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
     });
+
+    it('counts a payment and a credit in the last 30 days from the instant each was made, and in the chart by UTC day', async () => {
+      const payment = await deposit(700);
+      await store.applyCallback(callback({ paymentId: payment.paymentId, amount: 700 }));
+      const reads = await store.operatorReads();
+      const opened = Date.parse((await reads.payment(payment.paymentId))!.payment.createdAt);
+      const credited = Date.parse((await reads.ledger('acc-1', { limit: 1 }))!.items[0]!.createdAt);
+      const at = (ms: number) => reads.summary(new Date(ms));
+      const DAY = 86_400_000;
+      const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+      const paid = [{ status: 'success', count: 1, amount: 700 }];
+
+      // A period holds its first instant, not its last.
+      expect((await at(opened)).last30d.byStatus).toEqual([]);
+      expect((await at(opened + 30 * DAY)).last30d.byStatus).toEqual(paid);
+      expect((await at(opened + 30 * DAY + 1)).last30d.byStatus).toEqual([]);
+      expect((await at(credited)).last30d.creditedAmount).toBe(0);
+      expect((await at(credited + 30 * DAY)).last30d.creditedAmount).toBe(700);
+      expect((await at(credited + 30 * DAY + 1)).last30d.creditedAmount).toBe(0);
+
+      // The chart's 30 UTC days end with today's, up to now; the oldest is 29 days back.
+      const chartOf = async (ms: number) => (await at(ms)).days;
+      expect((await chartOf(opened)).at(-1)).toMatchObject({ date: dateOf(opened), payments: 0 });
+      expect((await chartOf(opened + 1)).at(-1)).toMatchObject({ date: dateOf(opened), payments: 1 });
+      expect((await chartOf(opened + 29 * DAY))[0]).toMatchObject({ date: dateOf(opened), payments: 1 });
+      expect((await chartOf(credited + 29 * DAY))[0]).toMatchObject({ date: dateOf(credited), creditedAmount: 700 });
+      // Thirty days on, the payment is still within the last 30 days but its day has left the chart.
+      const monthOn = await chartOf(opened + 30 * DAY);
+      expect(monthOn[0]!.date).toBe(dateOf(opened + DAY));
+      expect(monthOn.every((d) => d.payments === 0)).toBe(true);
+    });
   });
 
   describe('reconciliation runs', () => {

@@ -1,8 +1,7 @@
 // An operator's list page costs a page, however long the history: on SQLite, the queries behind the
 // accounts, payments, callbacks and review lists, and an account's ledger, read in the list's order,
-// never sort a table.
-// (The summary aggregates its period and is left out. SQLite keeps no index of payments by
-// customer, migration 0004: a customer's payments are one read of the table, sorted.)
+// never sort a table; the overview reads ranges of time indexes. (SQLite keeps no index of payments
+// by customer, migration 0004: a customer's payments are one read of the table, sorted.)
 import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
@@ -80,6 +79,16 @@ describe('the operator lists on SQLite', () => {
     // Sorting is for the few rows a review index found, never for a whole table.
     const sorts = steps.filter((step) => /TEMP B-TREE FOR ORDER BY/.test(step));
     expect(sorts.length).toBeLessThanOrEqual(steps.some((step) => /callbacks_for_review/.test(step)) ? 1 : 0);
+  });
+
+  it('the overview: credits and the last delivery read from their time indexes, the days without a sort', async () => {
+    const steps = await plansOf(() => reads.summary(new Date('2026-12-05T12:00:00Z')));
+    for (const step of steps) expect(step).not.toMatch(/^SCAN (payments|ledger_entries|callbacks)$/);
+    expect(steps).toContain('SEARCH ledger_entries USING COVERING INDEX ledger_by_creation (created_at>? AND created_at<?)');
+    expect(steps).toContain('SEARCH payments USING COVERING INDEX payments_by_creation (created_at>? AND created_at<?)');
+    expect(steps).toContain('SEARCH callbacks USING COVERING INDEX callbacks_by_last_delivery');
+    // Only the two periods' payments are grouped (by status); the days are ranges, not a sorted month.
+    expect(steps.filter((step) => /TEMP B-TREE FOR GROUP BY/.test(step))).toHaveLength(2);
   });
 
   it("a period's next page starts at the cursor, not at the period's end", async () => {
