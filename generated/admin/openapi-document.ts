@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.3.0",
+    "version": "1.3.1",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -1003,7 +1003,7 @@ export const openapiDocument = {
           "dashboard"
         ],
         "summary": "Figures for an overview",
-        "description": "Payments by status over the last 24 hours and 30 days (by the time they were opened), credited amounts per UTC day for 30 days, open review items and the last callback received.",
+        "description": "Payments by status over the last 24 hours and 30 days (by the time they were opened), credited amounts per UTC day for 30 days, open review items and the last callback received; everything up to and including `generated_at`.",
         "responses": {
           "200": {
             "description": "The figures, as of `generated_at`.",
@@ -2270,7 +2270,7 @@ export const openapiDocument = {
       },
       "Window": {
         "type": "object",
-        "description": "Payments opened within a period.",
+        "description": "Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).",
         "required": [
           "from",
           "to",
@@ -2343,7 +2343,7 @@ export const openapiDocument = {
           },
           "days": {
             "type": "array",
-            "description": "The last 30 UTC days, today last; payments opened and amounts credited (by the credit's time).",
+            "description": "The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).",
             "items": {
               "$ref": "#/components/schemas/Day"
             }

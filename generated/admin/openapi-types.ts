@@ -252,7 +252,7 @@ export interface paths {
         };
         /**
          * Figures for an overview
-         * @description Payments by status over the last 24 hours and 30 days (by the time they were opened), credited amounts per UTC day for 30 days, open review items and the last callback received.
+         * @description Payments by status over the last 24 hours and 30 days (by the time they were opened), credited amounts per UTC day for 30 days, open review items and the last callback received; everything up to and including `generated_at`.
          */
         get: operations["getSummary"];
         put?: never;
@@ -632,7 +632,7 @@ export interface components {
             count: number;
             amount: components["schemas"]["Amount"];
         };
-        /** @description Payments opened within a period. */
+        /** @description Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time). */
         Window: {
             from: components["schemas"]["Timestamp"];
             to: components["schemas"]["Timestamp"];
@@ -656,7 +656,7 @@ export interface components {
             generated_at: components["schemas"]["Timestamp"];
             last_24h: components["schemas"]["Window"];
             last_30d: components["schemas"]["Window"];
-            /** @description The last 30 UTC days, today last; payments opened and amounts credited (by the credit's time). */
+            /** @description The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time). */
             days: components["schemas"]["Day"][];
             /** @description Flagged callbacks whose review is not closed. */
             open_review_items: number;

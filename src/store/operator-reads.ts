@@ -362,11 +362,12 @@ export class KyselyOperatorReads implements OperatorReads {
     return this.guard(async () => {
       const to = now.toISOString();
       const dayOne = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (SUMMARY_DAYS - 1) * DAY_MS);
-      const dayStarts = Array.from({ length: SUMMARY_DAYS }, (_, i) => new Date(dayOne.getTime() + i * DAY_MS).toISOString());
+      const dayAt = (i: number) => new Date(dayOne.getTime() + i * DAY_MS).toISOString();
+      const chartDays = Array.from({ length: SUMMARY_DAYS }, (_, i) => ({ from: dayAt(i), to: dayAt(i + 1) }));
       const [last24h, last30d, days, openReview, lastCallback] = await Promise.all([
         this.period(new Date(now.getTime() - DAY_MS).toISOString(), to),
         this.period(new Date(now.getTime() - SUMMARY_DAYS * DAY_MS).toISOString(), to),
-        this.byDay(dayStarts, to),
+        this.byDay(chartDays, to),
         this.db
           .selectFrom('callbacks')
           .select((eb) => eb.fn.countAll<number | string>().as('count'))
@@ -390,30 +391,27 @@ export class KyselyOperatorReads implements OperatorReads {
   }
 
   /**
-   * Payments opened and amounts credited on each day from `dayStarts`, the last day up to `to`. Each
+   * Payments opened and amounts credited on each day [from, to), up to and including `until`. Each
    * day is a range of a creation index; grouping a month's rows by day instead sorted them all.
    */
-  private async byDay(dayStarts: readonly string[], to: string): Promise<DayFigures[]> {
-    const days = sql`days (day_from, day_to) as (values ${sql.join(dayStarts.map((from, i) => sql`(${from}, ${dayStarts[i + 1] ?? to})`))})`;
+  private async byDay(days: readonly { from: string; to: string }[], until: string): Promise<DayFigures[]> {
+    const ranges = sql`days (day_from, day_to) as (values ${sql.join(days.map((d) => sql`(${d.from}, ${d.to})`))})`;
+    const inDay = sql`created_at >= day_from and created_at < day_to and created_at <= ${until}`;
     type Row = { day_from: string; value: number | string | null };
     const [payments, credited] = await Promise.all([
-      sql<Row>`with ${days} select day_from,
-        (select count(*) from payments where created_at >= day_from and created_at < day_to) as value
-        from days`.execute(this.db),
-      sql<Row>`with ${days} select day_from,
-        (select sum(amount) from ledger_entries where created_at >= day_from and created_at < day_to) as value
-        from days`.execute(this.db),
+      sql<Row>`with ${ranges} select day_from, (select count(*) from payments where ${inDay}) as value from days`.execute(this.db),
+      sql<Row>`with ${ranges} select day_from, (select sum(amount) from ledger_entries where ${inDay}) as value from days`.execute(this.db),
     ]);
     const byStart = (rows: Row[]) => new Map(rows.map((r) => [r.day_from, r.value === null ? 0 : int(r.value)]));
     const [paymentsOn, creditedOn] = [byStart(payments.rows), byStart(credited.rows)];
-    return dayStarts.map((from) => ({
+    return days.map(({ from }) => ({
       date: from.slice(0, 10),
       payments: paymentsOn.get(from) ?? 0,
       creditedAmount: creditedOn.get(from) ?? 0,
     }));
   }
 
-  /** Payments opened in [from, to) by status, and what was credited in it. */
+  /** Payments opened after `from` up to and including `to`, by status, and what was credited then. */
   private async period(from: string, to: string): Promise<PeriodFigures> {
     const [byStatus, credited] = await Promise.all([
       this.db
@@ -423,15 +421,15 @@ export class KyselyOperatorReads implements OperatorReads {
           (eb) => eb.fn.countAll<number | string>().as('count'),
           (eb) => eb.fn.sum<number | string>('amount').as('amount'),
         ])
-        .where('created_at', '>=', from)
-        .where('created_at', '<', to)
+        .where('created_at', '>', from)
+        .where('created_at', '<=', to)
         .groupBy('status')
         .execute(),
       this.db
         .selectFrom('ledger_entries')
         .select((eb) => eb.fn.sum<number | string | null>('amount').as('amount'))
-        .where('created_at', '>=', from)
-        .where('created_at', '<', to)
+        .where('created_at', '>', from)
+        .where('created_at', '<=', to)
         .executeTakeFirstOrThrow(),
     ]);
     return {

@@ -539,21 +539,23 @@ describe.each(backends())('store conformance: %s', (backend) => {
       const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       const paid = [{ status: 'success', count: 1, amount: 700 }];
 
-      // A period holds its first instant, not its last.
-      expect((await at(opened)).last30d.byStatus).toEqual([]);
-      expect((await at(opened + 30 * DAY)).last30d.byStatus).toEqual(paid);
-      expect((await at(opened + 30 * DAY + 1)).last30d.byStatus).toEqual([]);
-      expect((await at(credited)).last30d.creditedAmount).toBe(0);
-      expect((await at(credited + 30 * DAY)).last30d.creditedAmount).toBe(700);
-      expect((await at(credited + 30 * DAY + 1)).last30d.creditedAmount).toBe(0);
+      // A period holds its last instant (the summary's own), not its first.
+      expect((await at(opened - 1)).last30d.byStatus).toEqual([]);
+      expect((await at(opened)).last30d.byStatus).toEqual(paid);
+      expect((await at(opened + 30 * DAY - 1)).last30d.byStatus).toEqual(paid);
+      expect((await at(opened + 30 * DAY)).last30d.byStatus).toEqual([]);
+      expect((await at(credited - 1)).last30d.creditedAmount).toBe(0);
+      expect((await at(credited)).last30d.creditedAmount).toBe(700);
+      expect((await at(credited + 30 * DAY - 1)).last30d.creditedAmount).toBe(700);
+      expect((await at(credited + 30 * DAY)).last30d.creditedAmount).toBe(0);
 
       // The chart's 30 UTC days end with today's, up to now; the oldest is 29 days back.
       const chartOf = async (ms: number) => (await at(ms)).days;
-      expect((await chartOf(opened)).at(-1)).toMatchObject({ date: dateOf(opened), payments: 0 });
-      expect((await chartOf(opened + 1)).at(-1)).toMatchObject({ date: dateOf(opened), payments: 1 });
+      expect((await chartOf(opened - 1)).at(-1)).toMatchObject({ date: dateOf(opened - 1), payments: 0 });
+      expect((await chartOf(opened)).at(-1)).toMatchObject({ date: dateOf(opened), payments: 1 });
       expect((await chartOf(opened + 29 * DAY))[0]).toMatchObject({ date: dateOf(opened), payments: 1 });
       expect((await chartOf(credited + 29 * DAY))[0]).toMatchObject({ date: dateOf(credited), creditedAmount: 700 });
-      // Thirty days on, the payment is still within the last 30 days but its day has left the chart.
+      // Thirty days on, the payment's day has left the chart.
       const monthOn = await chartOf(opened + 30 * DAY);
       expect(monthOn[0]!.date).toBe(dateOf(opened + DAY));
       expect(monthOn.every((d) => d.payments === 0)).toBe(true);
