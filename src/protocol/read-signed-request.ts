@@ -29,6 +29,8 @@ const SIGNATURE_MESSAGES: Record<Exclude<SignatureCheck, { ok: true }>['reason']
   not_a_string: 'signature must be a string (Base64 HMAC-SHA512)',
   mismatch: 'signature does not match the request body for project %s',
 };
+// Bytes that are not UTF-8 are read as U+FFFD, so such a body can never match what was signed.
+const NOT_UTF8 = 'the body holds U+FFFD, which is how bytes that are not UTF-8 are read: send the body encoded as UTF-8';
 
 export function readSignedRequest<Op extends SignedOperationId>(
   operationId: Op,
@@ -71,7 +73,8 @@ export function readSignedRequest<Op extends SignedOperationId>(
   const check = checkSignature(decoded, project.secrets);
   if (!check.ok) {
     const reason = check.reason === 'missing' || check.reason === 'empty' ? 'signature_missing' : 'signature_invalid';
-    return failure(reason, SIGNATURE_MESSAGES[check.reason].replace('%s', String(projectId)));
+    const message = SIGNATURE_MESSAGES[check.reason].replace('%s', String(projectId));
+    return failure(reason, check.reason === 'mismatch' && rawBody.includes('\uFFFD') ? `${message}; ${NOT_UTF8}` : message);
   }
 
   const schemaName = requestBodySchema[operationId];

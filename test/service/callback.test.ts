@@ -115,6 +115,27 @@ describe.each(backends())('callbacks on %s', (backend) => {
       },
     );
 
+    it('a body re-encoded on the way (Latin-1, not UTF-8) is refused saying so; sent as UTF-8 it credits', async () => {
+      const paymentId = await deposit(10000);
+      const body = signed({ ...callbackBody(paymentId, 10000), customer: { first_name: 'Zoë' } });
+      const response = await fetch(`${service.url}/callback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(body), 'latin1'),
+      });
+      expect({ status: response.status, body: await response.json() }).toEqual({
+        status: 403,
+        body: {
+          code: 400,
+          error_description:
+            'signature does not match the request body for project 1234; the body holds U+FFFD, which is how bytes that are not UTF-8 are read: send the body encoded as UTF-8',
+        },
+      });
+      expect(await balance()).toBe(0);
+      expect((await deliver(body)).body.result).toBe('credited');
+      expect(await balance()).toBe(10000);
+    });
+
     it('a wrong signature gets a non-200 and nothing; the correctly signed redelivery then credits', async () => {
       const paymentId = await deposit(10000);
       const bad = signed(callbackBody(paymentId, 10000), 'operator-typo');
