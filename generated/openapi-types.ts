@@ -413,7 +413,7 @@ export interface components {
             payment_id?: string;
             /**
              * @description Why the callback was flagged, when `result` is `flagged`.
-             * @example amount mismatch: callback 5000 KZT, deposit 10000 KZT
+             * @example amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)
              */
             review_reason?: string;
         };

@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.3.1",
+    "version": "1.3.2",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -595,7 +595,7 @@ export const openapiDocument = {
                           "status": "success",
                           "result": "flagged",
                           "source": "callback",
-                          "review_reason": "amount mismatch: callback 15000 KZT, deposit 10000 KZT",
+                          "review_reason": "amount mismatch: callback 150.00 KZT (15000 minor units), deposit 100.00 KZT (10000 minor units)",
                           "deliveries": 2,
                           "received_at": "2026-12-01T09:58:02.117Z",
                           "last_received_at": "2026-12-01T09:58:12.530Z",
@@ -690,7 +690,7 @@ export const openapiDocument = {
                           "status": "success",
                           "result": "flagged",
                           "source": "callback",
-                          "review_reason": "amount mismatch: callback 15000 KZT, deposit 10000 KZT",
+                          "review_reason": "amount mismatch: callback 150.00 KZT (15000 minor units), deposit 100.00 KZT (10000 minor units)",
                           "deliveries": 1,
                           "received_at": "2026-12-01T09:58:02.117Z",
                           "last_received_at": "2026-12-01T09:58:02.117Z",
@@ -781,7 +781,7 @@ export const openapiDocument = {
                       "status": "success",
                       "result": "flagged",
                       "source": "callback",
-                      "review_reason": "amount mismatch: callback 15000 KZT, deposit 10000 KZT",
+                      "review_reason": "amount mismatch: callback 150.00 KZT (15000 minor units), deposit 100.00 KZT (10000 minor units)",
                       "deliveries": 1,
                       "received_at": "2026-12-01T09:58:02.117Z",
                       "last_received_at": "2026-12-01T09:58:02.117Z",
@@ -1498,7 +1498,7 @@ export const openapiDocument = {
                   "type": "urn:kassa24-bvu:problem:negative-balance",
                   "title": "The balance would become negative",
                   "status": 409,
-                  "detail": "adjustment of -9000000 would make the balance of 7123456789 negative (1500000 KZT)"
+                  "detail": "adjustment of -90000.00 KZT (-9000000 minor units) would make the balance of 7123456789 negative: it is 15000.00 KZT (1500000 minor units)"
                 }
               }
             }

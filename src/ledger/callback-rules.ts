@@ -1,6 +1,7 @@
 // What a callback does to a payment. Pure: the store runs it inside the transaction that stores the
 // callback, and a unique constraint on the ledger, not this code, makes a second credit impossible.
 import type { CallbackFacts, CallbackResult, Payment, PaymentStatus } from './model.js';
+import { moneyText } from './money-text.js';
 
 /** What a payment status reported by a callback does to the payment. */
 export type StatusEffect = 'credit' | 'fail' | 'intermediate';
@@ -34,8 +35,6 @@ export interface CallbackDecision {
   reviewReason?: string;
 }
 
-const money = (amount: number, currency: string): string => `${amount} ${currency}`;
-
 export function decideCallback(payment: Payment | undefined, callback: CallbackFacts): CallbackDecision {
   const flag = (reviewReason: string): CallbackDecision => ({ recordStatus: false, credit: false, result: 'flagged', reviewReason });
   if (!payment) return flag(`unknown payment: ${callback.paymentId} was never issued by this service`);
@@ -44,7 +43,7 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
   }
   if (payment.amount !== callback.amount || payment.currency !== callback.currency) {
     return flag(
-      `amount mismatch: callback ${money(callback.amount, callback.currency)}, deposit ${money(payment.amount, payment.currency)}`,
+      `amount mismatch: callback ${moneyText(callback.amount, callback.currency)}, deposit ${moneyText(payment.amount, payment.currency)}`,
     );
   }
 

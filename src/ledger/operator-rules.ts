@@ -2,6 +2,7 @@
 // entry of its own, and close the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
 // the effect and its audit-log row, so the account and callback judged are those written to.
 import type { Account } from './model.js';
+import { moneyText } from './money-text.js';
 
 /** A correction of a balance in minor units, positive or negative; never an edit of a credit. */
 export interface AdjustmentRequest {
@@ -106,7 +107,7 @@ function adjustmentRefusal(
   if (earlier && !sameRequest(earlier, request)) {
     return {
       reason: 'idempotency_conflict',
-      message: `idempotency key ${request.idempotencyKey} was used for another adjustment (#${earlier.id}: ${earlier.amount} to ${earlier.customerId}); use a new key`,
+      message: `idempotency key ${request.idempotencyKey} was used for another adjustment (#${earlier.id}: ${moneyText(earlier.amount, earlier.currency)} to ${earlier.customerId}); use a new key`,
     };
   }
   if (!Number.isSafeInteger(request.amount) || request.amount === 0) {
@@ -121,7 +122,7 @@ function adjustmentRefusal(
   if (!earlier && account.balance + request.amount < 0) {
     return {
       reason: 'negative_balance',
-      message: `adjustment of ${request.amount} would make the balance of ${request.customerId} negative (${account.balance} ${account.currency})`,
+      message: `adjustment of ${moneyText(request.amount, account.currency)} would make the balance of ${request.customerId} negative: it is ${moneyText(account.balance, account.currency)}`,
     };
   }
   return undefined;

@@ -40,7 +40,7 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(queue.body.items).toHaveLength(1);
     const flagged = queue.body.items[0]!;
     expect(flagged).toMatchObject({ payment_id: paymentId, result: 'flagged', review: null });
-    expect(flagged.review_reason).toBe('amount mismatch: callback 15000 KZT, deposit 10000 KZT');
+    expect(flagged.review_reason).toBe('amount mismatch: callback 150.00 KZT (15000 minor units), deposit 100.00 KZT (10000 minor units)');
     expect(JSON.parse(flagged.raw_body)).toMatchObject({ payment: { id: paymentId, sum: { amount: 15000 } } });
 
     const detail = await viewer<Schemas['PaymentDetail']>(`GET /admin/v1/payments/${paymentId}`);

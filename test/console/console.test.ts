@@ -85,7 +85,9 @@ describe.runIf(browserHere)('operator console', () => {
 
       await page.getByRole('link', { name: 'Review queue' }).click();
       const item = page.locator('.queue-item').first();
-      await expect.poll(() => item.innerText()).toContain('amount mismatch: callback 15000 KZT, deposit 10000 KZT');
+      await expect
+        .poll(() => item.innerText())
+        .toContain('amount mismatch: callback 150.00 KZT (15000 minor units), deposit 100.00 KZT (10000 minor units)');
       expect(await item.innerText()).toContain(flaggedPayment);
       await shoot(page, 'review-queue');
 
@@ -249,7 +251,7 @@ describe.runIf(browserHere)('operator console', () => {
       await signIn(page, url, 'any-token');
       const screens: Array<[string, string]> = [
         ['overview', 'flagged callback to review'],
-        ['review', 'amount mismatch: callback 15000 KZT'],
+        ['review', 'amount mismatch: callback 150.00 KZT (15000 minor units)'],
         ['payments', '0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21'],
         ['payments/0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21', 'Callbacks, oldest first'],
         ['accounts', 'HFVDW42345'],

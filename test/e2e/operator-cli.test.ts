@@ -49,7 +49,7 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     const [flagged] = lines<Printed<typeof listCallbacks>[number]>(await cli('callbacks', 'list', '--flagged'));
     expect(flagged).toMatchObject({
       payment_id: 'pay-1',
-      review_reason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+      review_reason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
       reviewed_at: null,
     });
 
@@ -63,7 +63,9 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
 
     const negative = await runCli([...adjust.slice(0, 4), '--amount=-6000', '--reason', 'x', '--idempotency-key', 'case-2'], env);
     expect(negative.code).toBe(1);
-    expect(negative.stderr).toMatch(/^refused \(negative_balance\): adjustment of -6000 would make the balance of acc-1 negative/);
+    expect(negative.stderr).toMatch(
+      /^refused \(negative_balance\): adjustment of -60.00 KZT \(-6000 minor units\) would make the balance of acc-1 negative: it is \d+\.\d\d KZT/,
+    );
 
     await cli('callbacks', 'review', String(flagged!.id), '--note', 'customer paid 50.00; adjusted', '--actor', 'anna');
     const [reviewed] = lines<Printed<typeof listCallbacks>[number]>(await cli('callbacks', 'list', '--flagged'));

@@ -244,7 +244,7 @@ describe.each(backends())('callbacks on %s', (backend) => {
         code: 0,
         result: 'flagged',
         payment_id: paymentId,
-        review_reason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+        review_reason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
       });
       expect(await balance()).toBe(0);
       expect(await paymentStatus(paymentId)).toBe('pending');

@@ -87,9 +87,13 @@ describe('callbackPlan', () => {
       step: 'recordResult',
       callbackId: 9,
       result: 'flagged',
-      reviewReason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+      reviewReason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
     });
-    expect(outcome).toEqual({ result: 'flagged', paymentId: 'p-1', reviewReason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT' });
+    expect(outcome).toEqual({
+      result: 'flagged',
+      paymentId: 'p-1',
+      reviewReason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
+    });
   });
 
   it('a canceled callback fails the payment without a credit', () => {

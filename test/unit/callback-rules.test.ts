@@ -110,7 +110,7 @@ describe('decideCallback', () => {
     expect(decideCallback(payment(), facts('success', { amount: 5000 }))).toMatchObject({
       result: 'flagged',
       credit: false,
-      reviewReason: 'amount mismatch: callback 5000 KZT, deposit 10000 KZT',
+      reviewReason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
     });
     expect(decideCallback(payment(), facts('success', { currency: 'USD' }))).toMatchObject({ result: 'flagged', credit: false });
     expect(decideCallback(payment(), facts('success', { projectId: 99 }))).toMatchObject({ result: 'flagged', credit: false });
