@@ -34,9 +34,10 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   accounts close ID [--actor NAME]  (audited)
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
   payments sync [--older-than 15m] [--limit 1000] [--rate 5]
-                                    ask the Gate (GATE_URL) for the status of pending payments, oldest first, and apply the
-                                    final ones through the exactly-once path (source status_request); one JSON line per
-                                    payment, a summary last; exit 1 if any could not be asked
+                                    ask the Gate (GATE_URL) for the status of pending payments, those never asked first,
+                                    then those asked longest ago, and apply the final ones through the exactly-once path
+                                    (source status_request); one JSON line per payment, a summary last; exit 1 if any
+                                    could not be asked
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line

@@ -1,7 +1,9 @@
-// Status recovery: pending payments older than a threshold are asked about at the Gate, oldest
-// first, at a bounded rate, with retries; a final status found there is applied through the same
-// exactly-once path as a callback, recorded with source `status_request`. Intermediate statuses
-// leave the payment pending.
+// Status recovery: pending payments older than a threshold are asked about at the Gate, those never
+// asked first, then those asked longest ago, at a bounded rate, with retries; a final status found
+// there is applied through the same exactly-once path as a callback, recorded with source
+// `status_request`. Intermediate statuses leave the payment pending. Every payment a run handles is
+// recorded as asked, so payments the platform never settles take their turn and the next run moves
+// on to others.
 import { parseDurationSetting, type ProjectConfig } from '../config.js';
 import { statusEffect } from '../ledger/callback-rules.js';
 import type { Payment } from '../ledger/model.js';
@@ -72,48 +74,50 @@ function lineFor(
   };
 }
 
+/** Asks the Gate about one payment and applies a final status it names. */
+async function askAndApply(options: StatusSyncOptions, payment: Payment, secret: string): Promise<SyncLine> {
+  const result = await withRetry(
+    () => options.gate.paymentStatus(payment.projectId, payment.paymentId, secret),
+    (r) => 'failed' in r && r.failed === 'transient',
+    options.retry,
+    options.sleep,
+  );
+  const { apply, ...line } = lineFor(payment, result);
+  if (!apply || !('text' in result)) return line;
+  const outcome = await options.store.applyCallback({
+    facts: { projectId: payment.projectId, paymentId: payment.paymentId, ...apply },
+    rawBody: result.text,
+    headers: { source: 'gate payment status', 'http-status': String(result.status) },
+    receivedAt: new Date(),
+    source: 'status_request',
+  });
+  return { ...line, result: outcome.result };
+}
+
 export async function syncPendingPayments(options: StatusSyncOptions): Promise<SyncSummary> {
   const now = options.now ?? new Date();
   const cutoff = now.getTime() - options.olderThanMs;
-  const pending = (await options.store.listPayments({ status: 'pending' }))
-    .filter((p) => Date.parse(p.createdAt) < cutoff)
-    .slice(0, options.limit);
+  const pending = await (await options.store.operatorReads()).pendingPaymentsToAsk(new Date(cutoff), options.limit);
   const pace = pacer(options.ratePerSecond, options.sleep);
   const summary: SyncSummary = { asked: 0, applied: 0, still_pending: 0, not_answered: 0, refused: 0 };
   for (const payment of pending) {
     const secret = options.projects.get(payment.projectId)?.secrets[0];
+    let line: SyncLine;
     if (secret === undefined) {
-      const line: SyncLine = {
-        payment_id: payment.paymentId,
-        outcome: 'refused',
-        detail: `project ${payment.projectId} is not configured`,
-      };
-      summary.refused++;
-      options.report?.(line);
-      continue;
+      line = { payment_id: payment.paymentId, outcome: 'refused', detail: `project ${payment.projectId} is not configured` };
+    } else {
+      await pace();
+      summary.asked++;
+      line = await askAndApply(options, payment, secret);
     }
-    await pace();
-    summary.asked++;
-    const result = await withRetry(
-      () => options.gate.paymentStatus(payment.projectId, payment.paymentId, secret),
-      (r) => 'failed' in r && r.failed === 'transient',
-      options.retry,
-      options.sleep,
-    );
-    const { apply, ...line } = lineFor(payment, result);
-    let applied: SyncLine = line;
-    if (apply && 'text' in result) {
-      const outcome = await options.store.applyCallback({
-        facts: { projectId: payment.projectId, paymentId: payment.paymentId, ...apply },
-        rawBody: result.text,
-        headers: { source: 'gate payment status', 'http-status': String(result.status) },
-        receivedAt: new Date(),
-        source: 'status_request',
-      });
-      applied = { ...line, result: outcome.result };
-    }
-    summary[applied.outcome]++;
-    options.report?.(applied);
+    await options.store.recordStatusCheck({
+      paymentId: payment.paymentId,
+      askedAt: new Date(),
+      outcome: line.outcome,
+      ...(line.platform_status !== undefined && { platformStatus: line.platform_status }),
+    });
+    summary[line.outcome]++;
+    options.report?.(line);
   }
   return summary;
 }

@@ -16,4 +16,5 @@ export const MIGRATION_NAMES = [
   '0013_ledger_by_customer',
   '0014_reconciliation_findings_kept',
   '0015_overview_indexes',
+  '0016_status_checks',
 ] as const;

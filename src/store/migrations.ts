@@ -446,7 +446,27 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0013_ledger_by_customer': ledgerByCustomer,
   '0014_reconciliation_findings_kept': reconciliationFindingsKept,
   '0015_overview_indexes': overviewIndexes,
+  '0016_status_checks': statusChecks,
 };
+
+// When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments
+// never asked before the ones asked again and again: a payment the platform never settles would
+// otherwise hold its place at the head of every run and keep a lost success from being asked.
+// A table of its own: the payments table, written on every deposit and callback, is left as it was.
+function statusChecks(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('status_checks')
+        .addColumn('payment_id', 'text', (c) => c.primaryKey().references('payments.payment_id'))
+        .addColumn('last_asked_at', 'text', (c) => c.notNull())
+        .addColumn('asks', 'integer', (c) => c.notNull())
+        .addColumn('last_outcome', 'text', (c) => c.notNull())
+        .addColumn('last_platform_status', 'text')
+        .execute();
+    },
+  };
+}
 
 export function migrationProvider(dialect: Dialect): MigrationProvider {
   return {

@@ -63,6 +63,11 @@ export interface OperatorReads {
   payment(paymentId: string): Promise<PaymentWithCallbacks | undefined>;
   /** The payments of these ids that exist, by id. */
   paymentsByIds(paymentIds: readonly string[]): Promise<Map<string, Payment>>;
+  /**
+   * At most `limit` pending payments opened before `createdBefore`, for a status sync to ask the
+   * Gate about: those never asked first, then those asked longest ago, each group oldest first.
+   */
+  pendingPaymentsToAsk(createdBefore: Date, limit: number): Promise<Payment[]>;
   callbacks(query: CallbackQuery, page: PageRequest): Promise<Page<StoredCallback>>;
   callback(id: number): Promise<StoredCallback | undefined>;
   rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
@@ -283,6 +288,25 @@ export class KyselyOperatorReads implements OperatorReads {
         .where('payment_id', 'in', [...paymentIds])
         .execute();
       return new Map(rows.map((r) => [r.payment_id, toPayment(r)]));
+    });
+  }
+
+  pendingPaymentsToAsk(createdBefore: Date, limit: number): Promise<Payment[]> {
+    return this.guard(async () => {
+      const rows = await this.db
+        .selectFrom('payments as p')
+        .leftJoin('status_checks as c', 'c.payment_id', 'p.payment_id')
+        .selectAll('p')
+        .where('p.status', '=', 'pending')
+        // Implied by the line above; SQLite reads its index of unsettled payments only when told.
+        .where('p.status', '<>', 'success')
+        .where('p.created_at', '<', createdBefore.toISOString())
+        .orderBy('c.last_asked_at', (order) => order.asc().nullsFirst())
+        .orderBy('p.created_at')
+        .orderBy('p.payment_id')
+        .limit(limit)
+        .execute();
+      return rows.map(toPayment);
     });
   }
 

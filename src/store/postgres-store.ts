@@ -48,6 +48,7 @@ import {
   type PaymentToOpen,
   type PaymentFilter,
   type RejectedCallback,
+  type StatusCheck,
   type Store,
 } from './store.js';
 import { isTransientStoreError, isUniqueViolation } from './transient-errors.js';
@@ -247,6 +248,29 @@ export class PostgresStore implements Store {
         .where('created_at', '<', cutoff.toISOString())
         .executeTakeFirst();
       return Number(result.numUpdatedRows);
+    });
+  }
+
+  recordStatusCheck(check: StatusCheck): Promise<void> {
+    return this.write(async (trx) => {
+      const row = {
+        payment_id: check.paymentId,
+        last_asked_at: check.askedAt.toISOString(),
+        last_outcome: check.outcome,
+        last_platform_status: check.platformStatus ?? null,
+      };
+      await trx
+        .insertInto('status_checks')
+        .values({ ...row, asks: 1 })
+        .onConflict((conflict) =>
+          conflict.column('payment_id').doUpdateSet((eb) => ({
+            last_asked_at: eb.ref('excluded.last_asked_at'),
+            asks: eb('status_checks.asks', '+', 1),
+            last_outcome: eb.ref('excluded.last_outcome'),
+            last_platform_status: eb.ref('excluded.last_platform_status'),
+          })),
+        )
+        .execute();
     });
   }
 

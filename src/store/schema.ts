@@ -125,4 +125,14 @@ export interface Database {
   audit_log: AuditLogTable;
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_discrepancies: ReconciliationDiscrepanciesTable;
+  status_checks: StatusChecksTable;
+}
+
+/** The last time a status sync asked the Gate about a payment, and how often it has. */
+export interface StatusChecksTable {
+  payment_id: string;
+  last_asked_at: string;
+  asks: number;
+  last_outcome: string;
+  last_platform_status: string | null;
 }

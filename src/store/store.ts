@@ -66,6 +66,16 @@ export interface PaymentFilter {
   status?: PaymentStatus;
 }
 
+/** One question to the Gate about a payment's status, as a status sync ends it. */
+export interface StatusCheck {
+  paymentId: string;
+  askedAt: Date;
+  /** The sync's outcome: applied, still_pending, not_answered or refused. */
+  outcome: string;
+  /** The status the Gate named, when it named one. */
+  platformStatus?: string;
+}
+
 export interface CallbackFilter {
   paymentId?: string;
   /** Only those kept for review. */
@@ -94,6 +104,8 @@ export interface Store {
   listPayments(filter: PaymentFilter): Promise<Payment[]>;
   /** Marks pending payments created before `cutoff` as expired; answers how many. */
   expirePendingPayments(cutoff: Date): Promise<number>;
+  /** Records that the Gate was asked about a payment, and what came of it. */
+  recordStatusCheck(check: StatusCheck): Promise<void>;
   /**
    * Stores the callback durably and applies it to the ledger, all in one transaction: when this
    * resolves, both are committed; when it rejects, neither is.

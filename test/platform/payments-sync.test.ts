@@ -96,6 +96,45 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
     expect(lines(limited.stdout).map((l) => l.payment_id ?? 'summary')).toEqual(['paid', 'summary']);
   });
 
+  it('asks in turn: payments never asked first, so one the platform never settles does not hold back a lost success', async () => {
+    const sync = async () => {
+      const run = await runCli(['payments', 'sync', '--older-than', '0s', '--limit', '2', '--rate', '100'], env);
+      return lines(run.stdout)
+        .slice(0, -1)
+        .map((l) => [l.payment_id, l.result ?? l.outcome]);
+    };
+    expect(await sync()).toEqual([
+      ['paid', 'credited'],
+      ['declined', 'failed'],
+    ]);
+    expect(await sync()).toEqual([
+      ['processing', 'still_pending'],
+      ['paid-after-503', 'credited'],
+    ]);
+    // Paid while its callback was lost, after the runs above: asked before 'processing' again.
+    await withStore(async (store) => {
+      const opening = await store.openPayment({
+        paymentId: 'late-paid',
+        projectId: 1234,
+        customerId: 'acc-1',
+        amount: 6000,
+        currency: 'KZT',
+      });
+      expect('opened' in opening).toBe(true);
+    });
+    platform.payments.set('late-paid', { projectId: 1234, status: 'success', amount: 6000, currency: 'KZT' });
+    expect(await sync()).toEqual([
+      ['unknown-there', 'refused'],
+      ['late-paid', 'credited'],
+    ]);
+    // Every pending payment asked once: the one asked longest ago comes first.
+    expect(await sync()).toEqual([
+      ['processing', 'still_pending'],
+      ['unknown-there', 'refused'],
+    ]);
+    await withStore(async (store) => expect((await store.findAccount('acc-1'))?.balance).toBe(20000));
+  });
+
   it('refuses to run without GATE_URL or with a bad option, changing nothing', async () => {
     const noGate = await runCli(['payments', 'sync'], { ...env, GATE_URL: '' });
     expect(noGate.code).toBe(2);

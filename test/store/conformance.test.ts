@@ -121,6 +121,35 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(await balance()).toBe(300);
     });
 
+    it('offers pending payments to ask the Gate about: never asked first, then asked longest ago, oldest first', async () => {
+      const opened = [];
+      for (const amount of [100, 200, 300, 400]) {
+        opened.push(await deposit(amount));
+        // Apart in time: creation order is the order written.
+        await new Promise((resolve) => setTimeout(resolve, 3));
+      }
+      const [a, b, c, settled] = opened.map((p) => p.paymentId) as [string, string, string, string];
+      await store.applyCallback(callback({ paymentId: settled, amount: 400 }));
+      const toAsk = async (createdBefore = new Date(Date.now() + 60_000), limit = 10) =>
+        (await (await store.operatorReads()).pendingPaymentsToAsk(createdBefore, limit)).map((p) => p.paymentId);
+
+      expect(await toAsk()).toEqual([a, b, c]);
+      expect(await toAsk(new Date(opened[2]!.createdAt))).toEqual([a, b]);
+      expect(await toAsk(undefined, 2)).toEqual([a, b]);
+
+      await store.recordStatusCheck({
+        paymentId: a,
+        askedAt: new Date('2026-12-01T10:00:01.000Z'),
+        outcome: 'still_pending',
+        platformStatus: 'processing',
+      });
+      await store.recordStatusCheck({ paymentId: b, askedAt: new Date('2026-12-01T10:00:00.000Z'), outcome: 'refused' });
+      expect(await toAsk()).toEqual([c, b, a]);
+      // Asked again: its turn moves to the back.
+      await store.recordStatusCheck({ paymentId: b, askedAt: new Date('2026-12-01T10:00:02.000Z'), outcome: 'not_answered' });
+      expect(await toAsk()).toEqual([c, a, b]);
+    });
+
     it('refuses a payment for an account that does not exist', async () => {
       await expect(deposit(100, 'nobody')).rejects.toThrow();
     });

@@ -91,6 +91,12 @@ describe('the operator lists on SQLite', () => {
     expect(steps.filter((step) => /TEMP B-TREE FOR GROUP BY/.test(step))).toHaveLength(2);
   });
 
+  it('the payments a status sync asks about: a range of the unsettled payments, never the table', async () => {
+    const steps = await plansOf(() => reads.pendingPaymentsToAsk(new Date('2026-12-05T12:00:00Z'), 1000));
+    expect(steps).toContain('SEARCH p USING INDEX payments_unsettled (status=? AND created_at<?)');
+    for (const step of steps) expect(step).not.toMatch(/^SCAN/);
+  });
+
   it("a period's next page starts at the cursor, not at the period's end", async () => {
     // Payments of one instant (an import, a burst): only the cursor's payment id tells them apart.
     await kysely

@@ -37,6 +37,7 @@ import type {
   PaymentOpening,
   PaymentToOpen,
   RejectedCallback,
+  StatusCheck,
   Store,
 } from '../store.js';
 import { InlineWriter } from './inline-writer.js';
@@ -195,6 +196,10 @@ export class SqliteStore implements Store {
 
   expirePendingPayments(cutoff: Date): Promise<number> {
     return this.writer.run('expirePendingPayments', cutoff.toISOString());
+  }
+
+  recordStatusCheck(check: StatusCheck): Promise<void> {
+    return this.writer.run('recordStatusCheck', { ...check, askedAt: check.askedAt.toISOString() });
   }
 
   applyCallback(callback: IncomingCallback): Promise<CallbackOutcome> {

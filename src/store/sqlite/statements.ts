@@ -60,6 +60,12 @@ function prepareAll(db: BetterSqlite3.Database) {
        on conflict (body_sha256) do update set deliveries = rejected_callbacks.deliveries + 1, last_received_at = @now`,
     ),
     expire: prepare(`update payments set status = 'expired', updated_at = ? where status = 'pending' and ${UNSETTLED} and created_at < ?`),
+    // paymentId, askedAt, outcome, platformStatus or null
+    recordStatusCheck: prepare(
+      `insert into status_checks (payment_id, last_asked_at, asks, last_outcome, last_platform_status) values (?, ?, 1, ?, ?)
+       on conflict (payment_id) do update set last_asked_at = excluded.last_asked_at, asks = status_checks.asks + 1,
+       last_outcome = excluded.last_outcome, last_platform_status = excluded.last_platform_status`,
+    ),
     adjustmentByKey: prepare<AdjustmentRow>(`select ${ADJUSTMENT_COLUMNS} from adjustments where idempotency_key = ?`),
     insertAdjustment: prepare<AdjustmentRow>(
       `insert into adjustments (idempotency_key, customer_id, amount, currency, reason, callback_id, actor, created_at)

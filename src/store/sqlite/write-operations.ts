@@ -28,6 +28,7 @@ import {
   type PaymentOpening,
   type PaymentToOpen,
   type RejectedCallback,
+  type StatusCheck,
 } from '../store.js';
 import { bodySha256 } from '../body-digest.js';
 import { isUniqueViolation } from '../transient-errors.js';
@@ -39,6 +40,7 @@ import type { Statements } from './statements.js';
 // but the rows store text).
 export type CallbackToApply = Omit<IncomingCallback, 'receivedAt'> & { receivedAt: string };
 export type RejectedCallbackToKeep = Omit<RejectedCallback, 'receivedAt'> & { receivedAt: string };
+export type StatusCheckToRecord = Omit<StatusCheck, 'askedAt'> & { askedAt: string };
 
 const nowText = () => new Date().toISOString();
 
@@ -98,6 +100,10 @@ export const writeOperations = {
   /** `cutoff` is ISO text; answers how many pending payments became expired. */
   expirePendingPayments(sql: Statements, cutoff: string): number {
     return sql.expire.run(nowText(), cutoff).changes;
+  },
+
+  recordStatusCheck(sql: Statements, check: StatusCheckToRecord): void {
+    sql.recordStatusCheck.run(check.paymentId, check.askedAt, check.outcome, check.platformStatus ?? null);
   },
 
   applyCallback(sql: Statements, callback: CallbackToApply): CallbackOutcome {
