@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.3.2",
+    "version": "1.4.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -562,7 +562,7 @@ export const openapiDocument = {
           "payments"
         ],
         "summary": "One payment and its callbacks",
-        "description": "The payment and every distinct callback received for it, oldest first, with raw body, headers, deliveries, result and review.",
+        "description": "The payment and every distinct callback received for it, oldest first, with raw body,\nheaders, deliveries, result and review; and, once a status sync has asked the platform's\nGate about it, when it last asked, how often, and what came of it.\n",
         "responses": {
           "200": {
             "description": "The payment.",
@@ -606,7 +606,32 @@ export const openapiDocument = {
                           },
                           "review": null
                         }
-                      ]
+                      ],
+                      "status_check": null
+                    }
+                  },
+                  "asked": {
+                    "summary": "A pending payment the status sync has asked the Gate about three times",
+                    "value": {
+                      "payment": {
+                        "payment_id": "5d2c81f0-93a4-4e0b-b6f1-7a1e04c2d9e8",
+                        "project_id": 1234,
+                        "customer_id": "johndoe@example.com",
+                        "amount": 250000,
+                        "currency": "KZT",
+                        "status": "pending",
+                        "last_callback_status": null,
+                        "flagged": false,
+                        "created_at": "2026-12-01T08:12:09.441Z",
+                        "updated_at": "2026-12-01T08:12:09.441Z"
+                      },
+                      "callbacks": [],
+                      "status_check": {
+                        "last_asked_at": "2026-12-01T09:45:03.270Z",
+                        "asks": 3,
+                        "last_outcome": "still_pending",
+                        "last_platform_status": "processing"
+                      }
                     }
                   }
                 }
@@ -1896,10 +1921,11 @@ export const openapiDocument = {
       },
       "PaymentDetail": {
         "type": "object",
-        "description": "A payment and its callbacks.",
+        "description": "A payment, its callbacks, and what the status sync asked about it.",
         "required": [
           "payment",
-          "callbacks"
+          "callbacks",
+          "status_check"
         ],
         "properties": {
           "payment": {
@@ -1911,6 +1937,48 @@ export const openapiDocument = {
             "items": {
               "$ref": "#/components/schemas/Callback"
             }
+          },
+          "status_check": {
+            "$ref": "#/components/schemas/StatusCheck"
+          }
+        }
+      },
+      "StatusCheck": {
+        "type": "object",
+        "nullable": true,
+        "description": "The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n",
+        "required": [
+          "last_asked_at",
+          "asks",
+          "last_outcome",
+          "last_platform_status"
+        ],
+        "properties": {
+          "last_asked_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the sync last handled the payment (UTC)."
+          },
+          "asks": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many times a sync has handled the payment."
+          },
+          "last_outcome": {
+            "type": "string",
+            "enum": [
+              "applied",
+              "still_pending",
+              "not_answered",
+              "refused"
+            ],
+            "description": "What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"
+          },
+          "last_platform_status": {
+            "type": "string",
+            "nullable": true,
+            "description": "The status the Gate named last time, if it named one.",
+            "example": "processing"
           }
         }
       },

@@ -145,7 +145,9 @@ export interface paths {
         };
         /**
          * One payment and its callbacks
-         * @description The payment and every distinct callback received for it, oldest first, with raw body, headers, deliveries, result and review.
+         * @description The payment and every distinct callback received for it, oldest first, with raw body,
+         *     headers, deliveries, result and review; and, once a status sync has asked the platform's
+         *     Gate about it, when it last asked, how often, and what came of it.
          */
         get: operations["getPayment"];
         put?: never;
@@ -484,12 +486,43 @@ export interface components {
             items: components["schemas"]["Payment"][];
             next_cursor: components["schemas"]["Cursor"];
         };
-        /** @description A payment and its callbacks. */
+        /** @description A payment, its callbacks, and what the status sync asked about it. */
         PaymentDetail: {
             payment: components["schemas"]["Payment"];
             /** @description Every distinct callback body received for the payment, oldest first. */
             callbacks: components["schemas"]["Callback"][];
+            status_check: components["schemas"]["StatusCheck"];
         };
+        /**
+         * @description The status sync's questions to the platform's Gate about a pending payment (`cli payments
+         *     sync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync
+         *     asks the payments never asked first, then those asked longest ago.
+         */
+        StatusCheck: {
+            /**
+             * Format: date-time
+             * @description When the sync last handled the payment (UTC).
+             */
+            last_asked_at: string;
+            /** @description How many times a sync has handled the payment. */
+            asks: number;
+            /**
+             * @description What came of the last question:
+             *     - `applied` — the Gate named a final status, applied as a callback (`source`
+             *       `status_request`);
+             *     - `still_pending` — the Gate named an intermediate status;
+             *     - `not_answered` — no answer after the retries (timeouts, `5xx`);
+             *     - `refused` — no answer to be had: the Gate named no payment, or the project is not
+             *       configured here.
+             * @enum {string}
+             */
+            last_outcome: "applied" | "still_pending" | "not_answered" | "refused";
+            /**
+             * @description The status the Gate named last time, if it named one.
+             * @example processing
+             */
+            last_platform_status: string | null;
+        } | null;
         /**
          * @description What the callback did to the ledger; `pending` while it is being applied.
          * @enum {string}

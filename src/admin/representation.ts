@@ -15,6 +15,7 @@ import type {
 } from '../ledger/model.js';
 import type { Adjustment } from '../ledger/operator-rules.js';
 import type { Page } from '../store/cursor.js';
+import type { StatusCheckRecord } from '../store/operator-reads.js';
 
 export type Schemas = components['schemas'];
 
@@ -51,6 +52,14 @@ export const paymentJson = (p: ListedPayment): Schemas['Payment'] => ({
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });
+
+export const statusCheckJson = (c: StatusCheckRecord | null): Schemas['StatusCheck'] =>
+  c && {
+    last_asked_at: c.lastAskedAt,
+    asks: c.asks,
+    last_outcome: c.lastOutcome,
+    last_platform_status: c.lastPlatformStatus,
+  };
 
 export const callbackJson = (c: StoredCallback): Schemas['Callback'] => ({
   id: c.id,

@@ -3,6 +3,11 @@
 export type AccountStatus = 'active' | 'closed';
 /** `expired`: still pending after the method's threshold (36 days); a late success still credits. */
 export type PaymentStatus = 'pending' | 'success' | 'failed' | 'expired';
+/**
+ * What came of asking the Gate about a pending payment: a final status `applied`, an intermediate
+ * one (`still_pending`), no answer after the retries (`not_answered`), or none to be had (`refused`).
+ */
+export type StatusCheckOutcome = 'applied' | 'still_pending' | 'not_answered' | 'refused';
 
 export interface Account {
   customerId: string;

@@ -6,7 +6,7 @@
 // on to others.
 import { parseDurationSetting, type ProjectConfig } from '../config.js';
 import { statusEffect } from '../ledger/callback-rules.js';
-import type { Payment } from '../ledger/model.js';
+import type { Payment, StatusCheckOutcome } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import type { GateClient, GateResult } from './gate-client.js';
 import { pacer, withRetry, type RetryPolicy, type Sleep } from './pacing.js';
@@ -26,7 +26,7 @@ export interface StatusSyncOptions {
   report?: (line: SyncLine) => void;
 }
 
-export type SyncOutcome = 'applied' | 'still_pending' | 'not_answered' | 'refused';
+export type SyncOutcome = StatusCheckOutcome;
 
 export interface SyncLine {
   payment_id: string;

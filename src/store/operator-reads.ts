@@ -14,6 +14,7 @@ import type {
   PaymentStatus,
   PeriodFigures,
   ReconciliationRun,
+  StatusCheckOutcome,
   StoredCallback,
   StoredFinding,
   StoredRejectedCallback,
@@ -47,10 +48,20 @@ export interface CallbackQuery {
   paymentId?: string;
 }
 
+/** What a status sync last heard when it asked the Gate about a payment, and how often it asked. */
+export interface StatusCheckRecord {
+  lastAskedAt: string;
+  asks: number;
+  lastOutcome: StatusCheckOutcome;
+  lastPlatformStatus: string | null;
+}
+
 export interface PaymentWithCallbacks {
   payment: ListedPayment;
   /** Oldest first. */
   callbacks: StoredCallback[];
+  /** Null when no status sync has asked about the payment. */
+  statusCheck: StatusCheckRecord | null;
 }
 
 export interface OperatorReads {
@@ -275,7 +286,19 @@ export class KyselyOperatorReads implements OperatorReads {
         .executeTakeFirst();
       if (!row) return undefined;
       const callbacks = await this.db.selectFrom('callbacks').selectAll().where('payment_id', '=', paymentId).orderBy('id').execute();
-      return { payment: { ...toPayment(row), flagged: Boolean(row.flagged) }, callbacks: callbacks.map(toStoredCallback) };
+      const check = await this.db.selectFrom('status_checks').selectAll().where('payment_id', '=', paymentId).executeTakeFirst();
+      return {
+        payment: { ...toPayment(row), flagged: Boolean(row.flagged) },
+        callbacks: callbacks.map(toStoredCallback),
+        statusCheck: check
+          ? {
+              lastAskedAt: check.last_asked_at,
+              asks: int(check.asks),
+              lastOutcome: check.last_outcome,
+              lastPlatformStatus: check.last_platform_status,
+            }
+          : null,
+      };
     });
   }
 

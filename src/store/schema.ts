@@ -1,7 +1,7 @@
 // Table shapes as Kysely sees them. Timestamps are ISO-8601 UTC text on every backend so that rows
 // compare and export the same way everywhere.
 import type { Generated } from 'kysely';
-import type { CallbackSource } from '../ledger/model.js';
+import type { CallbackSource, StatusCheckOutcome } from '../ledger/model.js';
 
 export interface AccountsTable {
   customer_id: string;
@@ -133,6 +133,6 @@ export interface StatusChecksTable {
   payment_id: string;
   last_asked_at: string;
   asks: number;
-  last_outcome: string;
+  last_outcome: StatusCheckOutcome;
   last_platform_status: string | null;
 }

@@ -19,6 +19,7 @@ import type {
   PaymentStatus,
   ReconciliationFinding,
   ReconciliationRun,
+  StatusCheckOutcome,
   StoredCallback,
   StoredRejectedCallback,
 } from '../ledger/model.js';
@@ -70,8 +71,7 @@ export interface PaymentFilter {
 export interface StatusCheck {
   paymentId: string;
   askedAt: Date;
-  /** The sync's outcome: applied, still_pending, not_answered or refused. */
-  outcome: string;
+  outcome: StatusCheckOutcome;
   /** The status the Gate named, when it named one. */
   platformStatus?: string;
 }

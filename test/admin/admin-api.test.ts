@@ -46,6 +46,20 @@ describe.each(backends())('admin API: %s', (backend) => {
     const detail = await viewer<Schemas['PaymentDetail']>(`GET /admin/v1/payments/${paymentId}`);
     expect(detail.body.payment).toMatchObject({ payment_id: paymentId, status: 'pending', amount: 10000, flagged: true });
     expect(detail.body.callbacks.map((c) => c.id)).toEqual([flagged.id]);
+    expect(detail.body.status_check).toBeNull();
+    // What a status sync records when it asks the Gate about the payment, as the API shows it.
+    for (const [askedAt, outcome, platformStatus] of [
+      ['2026-12-01T10:00:00.000Z', 'not_answered', undefined],
+      ['2026-12-01T10:05:00.000Z', 'still_pending', 'processing'],
+    ] as const) {
+      await service.store.recordStatusCheck({ paymentId, askedAt: new Date(askedAt), outcome, ...(platformStatus && { platformStatus }) });
+    }
+    expect((await viewer<Schemas['PaymentDetail']>(`GET /admin/v1/payments/${paymentId}`)).body.status_check).toEqual({
+      last_asked_at: '2026-12-01T10:05:00.000Z',
+      asks: 2,
+      last_outcome: 'still_pending',
+      last_platform_status: 'processing',
+    });
 
     const adjustment = {
       customer_id: CUSTOMER,

@@ -117,7 +117,17 @@ describe.runIf(browserHere)('operator console', () => {
       await page.goto(`${service.url}/console/#/payments/${flaggedPayment}`);
       await expect.poll(() => page.locator('.timeline').innerText()).toContain('Reviewed by alice');
       await expect.poll(() => page.locator('pre.raw').first().innerText()).toContain('"amount": 15000');
+      expect(await page.locator('dl.facts').innerText()).toMatch(/Asked at the Gate\s+never/);
       await shoot(page, 'payment');
+
+      // A status sync asked the Gate about it twice; the platform still calls it processing.
+      for (const outcome of ['not_answered', 'still_pending'] as const) {
+        await service.store.recordStatusCheck({ paymentId: flaggedPayment, askedAt: new Date(), outcome, platformStatus: 'processing' });
+      }
+      await page.reload();
+      await expect
+        .poll(() => page.locator('dl.facts').innerText())
+        .toMatch(/Asked at the Gate\s+2 times, last .+: still pending \(processing\)/);
 
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await expect.poll(() => page.locator('table').innerText()).toContain(flaggedPayment);

@@ -132,7 +132,25 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
       ['processing', 'still_pending'],
       ['unknown-there', 'refused'],
     ]);
-    await withStore(async (store) => expect((await store.findAccount('acc-1'))?.balance).toBe(20000));
+    await withStore(async (store) => {
+      expect((await store.findAccount('acc-1'))?.balance).toBe(20000);
+      const reads = await store.operatorReads();
+      expect((await reads.payment('processing'))?.statusCheck).toMatchObject({
+        asks: 2,
+        lastOutcome: 'still_pending',
+        lastPlatformStatus: 'processing',
+      });
+      expect((await reads.payment('unknown-there'))?.statusCheck).toMatchObject({
+        asks: 2,
+        lastOutcome: 'refused',
+        lastPlatformStatus: null,
+      });
+      expect((await reads.payment('late-paid'))?.statusCheck).toMatchObject({
+        asks: 1,
+        lastOutcome: 'applied',
+        lastPlatformStatus: 'success',
+      });
+    });
   });
 
   it('refuses to run without GATE_URL or with a bad option, changing nothing', async () => {

@@ -6,6 +6,7 @@ import { href } from '../route';
 import { Money, Pager, ProblemMessage, RawJson, Time, usePages, useRecord } from '../ui';
 
 type Status = '' | Schemas['PaymentStatus'];
+type StatusCheck = Schemas['StatusCheck'];
 
 /** The start of a local calendar day, as the API's ISO time. */
 const dayStart = (date: string, plusDays = 0): string | undefined => {
@@ -122,6 +123,24 @@ export function CallbackCard({ callback, expanded = false }: { callback: Schemas
   );
 }
 
+const CHECK_OUTCOMES: Record<NonNullable<StatusCheck>['last_outcome'], string> = {
+  applied: 'a final status, applied',
+  still_pending: 'still pending',
+  not_answered: 'no answer',
+  refused: 'no payment to be had',
+};
+
+/** What the status sync last heard from the Gate about the payment, and how often it asked. */
+function StatusCheckFacts({ check }: { check: StatusCheck }) {
+  if (!check) return <>never</>;
+  return (
+    <>
+      {check.asks === 1 ? 'once' : `${check.asks} times`}, last <Time at={check.last_asked_at} />: {CHECK_OUTCOMES[check.last_outcome]}
+      {check.last_platform_status !== null && <> ({check.last_platform_status})</>}
+    </>
+  );
+}
+
 export function PaymentDetail({ api, paymentId }: ScreenProps & { paymentId: string }) {
   const { data: detail, problem } = useRecord(
     () => api.GET('/admin/v1/payments/{payment_id}', { params: { path: { payment_id: paymentId } } }),
@@ -160,6 +179,10 @@ export function PaymentDetail({ api, paymentId }: ScreenProps & { paymentId: str
           <dt>Updated</dt>
           <dd>
             <Time at={payment.updated_at} />
+          </dd>
+          <dt>Asked at the Gate</dt>
+          <dd>
+            <StatusCheckFacts check={detail.status_check} />
           </dd>
         </dl>
       )}

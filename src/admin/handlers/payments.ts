@@ -2,7 +2,7 @@
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem } from '../problem.js';
-import { callbackJson, pageJson, paymentJson } from '../representation.js';
+import { callbackJson, pageJson, paymentJson, statusCheckJson } from '../representation.js';
 
 type Handlers = Pick<AdminHandlers, 'listPayments' | 'getPayment'>;
 
@@ -43,6 +43,13 @@ export const paymentHandlers: Handlers = {
   async getPayment({ params, store }) {
     const found = await (await store.operatorReads()).payment(params.payment_id);
     if (!found) return problem('not-found', `payment ${params.payment_id} does not exist`);
-    return { status: 200, body: { payment: paymentJson(found.payment), callbacks: found.callbacks.map(callbackJson) } };
+    return {
+      status: 200,
+      body: {
+        payment: paymentJson(found.payment),
+        callbacks: found.callbacks.map(callbackJson),
+        status_check: statusCheckJson(found.statusCheck),
+      },
+    };
   },
 };
