@@ -142,6 +142,50 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 90_000);
 
+    it('says what each flagged payment has credited, and warns before an adjustment would pay one twice', async () => {
+      const credited = await payment(4000, 4000);
+      const declined = await post(service.url, '/callback', signed(callbackBody(credited, 4000, 'decline')));
+      expect(declined.body.result).toBe('flagged');
+      const mismatched = await payment(3000, 3500);
+      expect((await post(service.url, '/callback', signed(callbackBody('never-issued-here', 700)))).body.result).toBe('flagged');
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/review`);
+      const item = (text: string) => page.locator('.queue-item', { hasText: text });
+      await expect.poll(() => item(credited).innerText()).toContain(`${credited} — success: 40.00 KZT credited`);
+      await expect.poll(() => item(mismatched).innerText()).toContain(`${mismatched} — pending: nothing credited`);
+      await expect.poll(() => item('never-issued-here').innerText()).toContain('never-issued-here — never issued here: nothing credited');
+
+      await item(credited)
+        .getByLabel(/^Amount in KZT/)
+        .fill('40');
+      await item(credited).getByLabel('Reason').fill('customer says it was paid');
+      await item(credited).getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect
+        .poll(() => item(credited).getByRole('alert').innerText())
+        .toContain(`Payment ${credited} has already credited 40.00 KZT.`);
+      await shoot(page, 'review-credited-warning');
+      await item(credited).getByRole('button', { name: 'Cancel' }).click();
+      await item(mismatched)
+        .getByLabel(/^Amount in KZT/)
+        .fill('35');
+      await item(mismatched).getByLabel('Reason').fill('paid 35.00 for a 30.00 deposit');
+      await item(mismatched).getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect.poll(() => item(mismatched).getByRole('alert').innerText()).toContain('Credit 35.00 KZT to account');
+      expect(await item(mismatched).getByRole('alert').innerText()).not.toContain('already credited');
+      await item(mismatched).getByRole('button', { name: 'Cancel' }).click();
+
+      // Leave the queue as the other tests expect it: these reviews closed.
+      for (const callback of await service.store.listCallbacks({ flagged: true })) {
+        if (!callback.reviewedAt) await service.store.reviewCallback({ callbackId: callback.id, note: 'checked', actor: 'test' });
+      }
+      // The one failed load is the lookup of the payment never issued here, answered 404.
+      expect(errors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+      await page.close();
+    }, 60_000);
+
     it('shows a viewer every screen and no action, and sends an expired token back to sign-in', async () => {
       await payment(1000, 1200);
       const page = await browser.newPage();

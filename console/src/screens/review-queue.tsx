@@ -1,5 +1,7 @@
 // The review queue: flagged callbacks not yet reviewed. An operator adds an adjustment linked to a
 // callback (after a confirmation that says the amount in KZT) and closes the review with a note.
+// Each item says what its payment holds now: a status sync or a reconciliation may have credited it
+// since it was flagged, and an adjustment on top would pay twice.
 import { useEffect, useState } from 'preact/hooks';
 import { asProblem, type Api, type Problem, type Schemas } from '../api';
 import { money, parseMajor } from '../format';
@@ -7,7 +9,37 @@ import type { ScreenProps } from '../main';
 import { Pager, ProblemMessage, usePages } from '../ui';
 import { CallbackCard } from './payments';
 
-function AdjustmentForm({ api, callback, onDone }: { api: Api; callback: Schemas['Callback']; onDone: (message: string) => void }) {
+type Payment = Schemas['Payment'];
+
+/** The payment's state in words: whether, and how much, it has credited. */
+function paymentState(payment: Payment): string {
+  if (payment.status === 'success') return `success: ${money(payment.amount, payment.currency)} credited`;
+  return `${payment.status}: nothing credited`;
+}
+
+/** The callback's payment: undefined while it loads, null when this service never issued it. */
+function usePayment(api: Api, paymentId: string): Payment | null | undefined {
+  const [payment, setPayment] = useState<Payment | null>();
+  useEffect(() => {
+    void api.GET('/admin/v1/payments/{payment_id}', { params: { path: { payment_id: paymentId } } }).then(({ data, response }) => {
+      if (data) setPayment(data.payment);
+      else if (response.status === 404) setPayment(null);
+    });
+  }, [api, paymentId]);
+  return payment;
+}
+
+function AdjustmentForm({
+  api,
+  callback,
+  payment,
+  onDone,
+}: {
+  api: Api;
+  callback: Schemas['Callback'];
+  payment: Payment | null | undefined;
+  onDone: (message: string) => void;
+}) {
   const [customerId, setCustomerId] = useState('');
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -17,10 +49,8 @@ function AdjustmentForm({ api, callback, onDone }: { api: Api; callback: Schemas
   const [idempotencyKey] = useState(() => `callback-${callback.id}-${crypto.randomUUID()}`);
   useEffect(() => {
     // The payment names the account, when the payment is one of ours.
-    void api.GET('/admin/v1/payments/{payment_id}', { params: { path: { payment_id: callback.payment_id } } }).then(({ data }) => {
-      if (data) setCustomerId((current) => current || data.payment.customer_id);
-    });
-  }, [api, callback.payment_id]);
+    if (payment) setCustomerId((current) => current || payment.customer_id);
+  }, [payment]);
   const minor = parseMajor(amount);
   const amountProblem = amount && (minor === undefined || minor === 0) ? 'an amount in KZT such as 50 or -12.50, not zero' : undefined;
 
@@ -61,6 +91,11 @@ function AdjustmentForm({ api, callback, onDone }: { api: Api; callback: Schemas
       <textarea id={`adj-reason-${callback.id}`} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       {confirming && minor !== undefined ? (
         <p role="alert" class="confirm">
+          {payment?.status === 'success' && (
+            <>
+              Payment {payment.payment_id} has already credited <strong>{money(payment.amount, payment.currency)}</strong>.{' '}
+            </>
+          )}
           {minor > 0 ? 'Credit' : 'Debit'} <strong>{money(Math.abs(minor))}</strong> {minor > 0 ? 'to' : 'from'} account{' '}
           <strong>{customerId}</strong>?{' '}
           <button type="button" onClick={() => void submit()}>
@@ -104,6 +139,38 @@ function ReviewForm({ api, callback, onDone }: { api: Api; callback: Schemas['Ca
   );
 }
 
+function QueueItem({
+  api,
+  callback,
+  canAct,
+  onAdjusted,
+  onReviewed,
+}: {
+  api: Api;
+  callback: Schemas['Callback'];
+  canAct: boolean;
+  onAdjusted: (message: string) => void;
+  onReviewed: (message: string) => void;
+}) {
+  const payment = usePayment(api, callback.payment_id);
+  return (
+    <div class="queue-item">
+      <CallbackCard callback={callback} />
+      <p>
+        Payment: <a href={`#/payments/${encodeURIComponent(callback.payment_id)}`}>{callback.payment_id}</a>
+        {payment && <> — {paymentState(payment)}</>}
+        {payment === null && <> — never issued here: nothing credited</>}
+      </p>
+      {canAct && (
+        <div class="actions">
+          <AdjustmentForm api={api} callback={callback} payment={payment} onDone={onAdjusted} />
+          <ReviewForm api={api} callback={callback} onDone={onReviewed} />
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function ReviewQueue({ api, canAct }: ScreenProps) {
   const [message, setMessage] = useState<string>();
   const list = usePages(
@@ -126,18 +193,7 @@ export function ReviewQueue({ api, canAct }: ScreenProps) {
       <ProblemMessage problem={list.problem} />
       {!list.loading && list.items.length === 0 && !list.problem && <p>Nothing to review.</p>}
       {list.items.map((c) => (
-        <div class="queue-item" key={c.id}>
-          <CallbackCard callback={c} />
-          <p>
-            Payment: <a href={`#/payments/${encodeURIComponent(c.payment_id)}`}>{c.payment_id}</a>
-          </p>
-          {canAct && (
-            <div class="actions">
-              <AdjustmentForm api={api} callback={c} onDone={setMessage} />
-              <ReviewForm api={api} callback={c} onDone={done} />
-            </div>
-          )}
-        </div>
+        <QueueItem key={c.id} api={api} callback={c} canAct={canAct} onAdjusted={setMessage} onReviewed={done} />
       ))}
       <Pager more={list.more} loading={list.loading} count={list.items.length} />
     </>
