@@ -49,6 +49,8 @@ export interface Config {
     readonly ratePerSecond: number;
     readonly limit: number;
   };
+  /** `payments expire` run by the service every this many milliseconds (PAYMENT_EXPIRY_INTERVAL). */
+  readonly paymentExpiryIntervalMs?: number;
   /** The platform's Data API (DATA_API_URL, DATA_API_TOKEN, DATA_API_SECRET), read by `reconcile`. */
   readonly dataApi?: { readonly url: string; readonly token: string; readonly secret: string };
 }
@@ -240,6 +242,14 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   };
 }
 
+function parsePaymentExpiry(env: NodeJS.ProcessEnv): { paymentExpiryIntervalMs?: number } {
+  const interval = env.PAYMENT_EXPIRY_INTERVAL?.trim();
+  if (!interval) return {};
+  const intervalMs = parseDurationSetting('PAYMENT_EXPIRY_INTERVAL', interval);
+  if (intervalMs < 1000) throw new ConfigError('PAYMENT_EXPIRY_INTERVAL must be at least 1s');
+  return { paymentExpiryIntervalMs: intervalMs };
+}
+
 function parseDataApi(env: NodeJS.ProcessEnv): { dataApi?: Config['dataApi'] } {
   const url = env.DATA_API_URL?.trim();
   const token = env.DATA_API_TOKEN?.trim();
@@ -295,5 +305,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.GATE_URL?.trim() && { gateUrl: parseUrl('GATE_URL', env.GATE_URL.trim()) }),
     ...parseDataApi(env),
     ...parseStatusSync(env),
+    ...parsePaymentExpiry(env),
   };
 }

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
 import { gateClient } from './platform/gate-client.js';
-import { startStatusSyncLoop } from './platform/status-sync-loop.js';
+import { startPaymentExpiryJob } from './jobs/payment-expiry-job.js';
+import { startStatusSyncJob } from './jobs/status-sync-job.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port;
   const sync =
     config.statusSync && config.gateUrl
-      ? startStatusSyncLoop(
+      ? startStatusSyncJob(
           {
             store,
             gate: gateClient(config.gateUrl),
@@ -168,8 +169,12 @@ async function main(): Promise<void> {
           logger,
         )
       : undefined;
+  const expiry =
+    config.paymentExpiryIntervalMs === undefined ? undefined : startPaymentExpiryJob(store, config.paymentExpiryIntervalMs, logger);
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
-  shutdownOnSignals(server, store, logger, () => sync?.stop() ?? Promise.resolve());
+  shutdownOnSignals(server, store, logger, async () => {
+    await Promise.all([sync?.stop(), expiry?.stop()]);
+  });
   logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
   // Log lines are buffered; whoever waits for this one gets it now.
   logger.flush();

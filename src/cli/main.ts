@@ -38,7 +38,7 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     then those asked longest ago, and apply the final ones through the exactly-once path
                                     (source status_request); one JSON line per payment, a summary last; exit 1 if any
                                     could not be asked
-  payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (run daily from cron)
+  payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (daily from cron, or PAYMENT_EXPIRY_INTERVAL)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line
   callbacks review ID --note TEXT [--actor NAME]

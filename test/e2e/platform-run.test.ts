@@ -34,6 +34,8 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
     env = {
       DATABASE_URL: database.url,
       KASSA24_PROJECTS: JSON.stringify({ [PROJECT]: { secrets: [SECRET, 'e2e-previous-key'], min_amount: 100, max_amount: 10_000_000 } }),
+      // The service's own expiry runs throughout, and must stop with it.
+      PAYMENT_EXPIRY_INTERVAL: '1s',
     };
     expect((await runCli(['migrate'], env)).code).toBe(0);
     await cli('accounts', 'add', '--customer-id', 'alice', '--currency', 'KZT', '--additional-id', 'A-1');

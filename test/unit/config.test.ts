@@ -81,4 +81,11 @@ describe('loadConfig', () => {
       /STATUS_SYNC_INTERVAL must be a duration/,
     );
   });
+
+  it('runs the expiry in the service only when PAYMENT_EXPIRY_INTERVAL says how often', () => {
+    expect(loadConfig({}).paymentExpiryIntervalMs).toBeUndefined();
+    expect(loadConfig({ PAYMENT_EXPIRY_INTERVAL: '1d' }).paymentExpiryIntervalMs).toBe(86_400_000);
+    expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: 'daily' })).toThrow(/PAYMENT_EXPIRY_INTERVAL must be a duration/);
+    expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: '10ms' })).toThrow(/PAYMENT_EXPIRY_INTERVAL must be at least 1s/);
+  });
 });

@@ -1,0 +1,23 @@
+// The service's own status recovery (STATUS_SYNC_INTERVAL): `payments sync` every interval.
+import type { Logger } from '../logger.js';
+import { syncPendingPayments, type StatusSyncOptions } from '../platform/status-sync.js';
+import { startIntervalJob, type IntervalJob } from './interval-job.js';
+
+export const STATUS_SYNC_JOB = 'kassa24-bvu:payments-sync';
+
+export function startStatusSyncJob(options: Omit<StatusSyncOptions, 'now' | 'report'>, intervalMs: number, logger: Logger): IntervalJob {
+  return startIntervalJob(
+    options.store,
+    {
+      name: STATUS_SYNC_JOB,
+      intervalMs,
+      async run() {
+        const summary = await syncPendingPayments({ ...options, now: new Date() });
+        if (summary.asked > 0) logger.info({ summary }, 'payments sync: pending payments asked about at the Gate');
+        if (summary.not_answered > 0 || summary.refused > 0)
+          logger.warn({ summary }, 'payments sync: some payments could not be asked about');
+      },
+    },
+    logger,
+  );
+}

@@ -1,0 +1,117 @@
+// The jobs the service runs by itself: the payments sync (STATUS_SYNC_INTERVAL) settles a lost
+// payment, the expiry (PAYMENT_EXPIRY_INTERVAL) marks payments past the threshold expired; a failed
+// run is logged and tried again; each stops cleanly, waiting for a run in progress.
+import Database from 'better-sqlite3';
+import { Writable } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { gateClient } from '../../src/platform/gate-client.js';
+import { startIntervalJob } from '../../src/jobs/interval-job.js';
+import { startPaymentExpiryJob } from '../../src/jobs/payment-expiry-job.js';
+import { startStatusSyncJob } from '../../src/jobs/status-sync-job.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { parseProjects } from '../../src/config.js';
+
+describe('the service by itself', () => {
+  let database: TestDatabase;
+  let store: Store;
+  let platform: FakePlatform;
+  const logs: string[] = [];
+  const logger = createLogger({
+    destination: new Writable({
+      write(chunk, _encoding, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+    level: 'info',
+  });
+
+  beforeEach(async () => {
+    database = await createTestDatabase('sqlite');
+    store = await openStore(database.url);
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+    await store.openPayment({ paymentId: 'lost', projectId: 1234, customerId: 'acc-1', amount: 7000, currency: 'KZT' });
+    platform = await startFakePlatform({ 1234: 'secret' });
+    platform.payments.set('lost', { projectId: 1234, status: 'success', amount: 7000, currency: 'KZT' });
+  });
+  afterEach(async () => {
+    await platform.close();
+    await store.close();
+    await database.drop();
+  });
+
+  it('credits a lost payment at the next interval, once, and stops', async () => {
+    const loop = startStatusSyncJob(
+      {
+        store,
+        gate: gateClient(platform.url),
+        projects: parseProjects(JSON.stringify({ 1234: 'secret' })),
+        olderThanMs: 0,
+        limit: 100,
+        ratePerSecond: 100,
+        retry: { attempts: 2, firstPauseMs: 10 },
+      },
+      50,
+      logger,
+    );
+    await expect.poll(async () => (await store.findAccount('acc-1'))?.balance, { timeout: 5000 }).toBe(7000);
+    // Later runs find nothing pending: nothing is asked again.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await loop.stop();
+    expect(platform.requests.get('lost')).toBe(1);
+    logger.flush();
+    await expect.poll(() => logs.join('')).toContain('payments sync: pending payments asked about at the Gate');
+  });
+
+  it('expires payments pending beyond the 36 days, and only those, at the next interval', async () => {
+    await store.openPayment({ paymentId: 'abandoned', projectId: 1234, customerId: 'acc-1', amount: 3000, currency: 'KZT' });
+    // Opened 37 days ago, as far as the ledger can tell.
+    const db = new Database(database.url.slice('sqlite:'.length));
+    db.prepare('update payments set created_at = ? where payment_id = ?').run(
+      new Date(Date.now() - 37 * 86_400_000).toISOString(),
+      'abandoned',
+    );
+    db.close();
+    const job = startPaymentExpiryJob(store, 50, logger);
+    await expect
+      .poll(async () => (await store.listPayments({ status: 'expired' })).map((p) => p.paymentId), { timeout: 5000 })
+      .toEqual(['abandoned']);
+    await job.stop();
+    expect((await store.listPayments({ status: 'pending' })).map((p) => p.paymentId)).toEqual(['lost']);
+    logger.flush();
+    await expect.poll(() => logs.join('')).toContain('payments expire: pending payments past the threshold expired');
+  });
+
+  it('logs a failed run and runs again at the next interval; stopping waits for the run in progress', async () => {
+    let runs = 0;
+    let inProgress = false;
+    const job = startIntervalJob(
+      store,
+      {
+        name: 'test-job',
+        intervalMs: 20,
+        async run() {
+          runs++;
+          if (runs === 1) throw new Error('the first run fails');
+          inProgress = true;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          inProgress = false;
+        },
+      },
+      logger,
+    );
+    await expect.poll(() => inProgress, { timeout: 5000 }).toBe(true);
+    await job.stop();
+    expect(inProgress).toBe(false);
+    const runsAtStop = runs;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(runs).toBe(runsAtStop);
+    logger.flush();
+    await expect.poll(() => logs.join('')).toContain('the first run fails');
+  });
+});
