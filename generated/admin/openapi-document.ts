@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.4.0",
+    "version": "1.5.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -515,6 +515,7 @@ export const openapiDocument = {
                           "currency": "KZT",
                           "status": "pending",
                           "last_callback_status": null,
+                          "settled_by_adjustment": null,
                           "flagged": true,
                           "created_at": "2026-12-01T09:57:40.003Z",
                           "updated_at": "2026-12-01T09:58:02.117Z"
@@ -583,6 +584,7 @@ export const openapiDocument = {
                         "currency": "KZT",
                         "status": "pending",
                         "last_callback_status": null,
+                        "settled_by_adjustment": null,
                         "flagged": true,
                         "created_at": "2026-12-01T09:57:40.003Z",
                         "updated_at": "2026-12-01T09:58:02.117Z"
@@ -621,6 +623,7 @@ export const openapiDocument = {
                         "currency": "KZT",
                         "status": "pending",
                         "last_callback_status": null,
+                        "settled_by_adjustment": null,
                         "flagged": false,
                         "created_at": "2026-12-01T08:12:09.441Z",
                         "updated_at": "2026-12-01T08:12:09.441Z"
@@ -916,7 +919,7 @@ export const openapiDocument = {
           "adjustments"
         ],
         "summary": "Correct a balance",
-        "description": "Writes a signed amount in minor units as a ledger entry of its own and moves the balance by\nit. The same `idempotency_key` again, with the same request, answers the first adjustment\n(`200`, `replayed: true`) and writes nothing; with a different request it is refused (`409`).\nAn adjustment that would make the balance negative is refused (`409`). Operator role.\nAudited as `adjustments.add`.\n",
+        "description": "Writes a signed amount in minor units as a ledger entry of its own and moves the balance by\nit. The same `idempotency_key` again, with the same request, answers the first adjustment\n(`200`, `replayed: true`) and writes nothing; with a different request it is refused (`409`).\nAn adjustment that would make the balance negative is refused (`409`). Operator role.\nAudited as `adjustments.add`.\n\nA positive adjustment that names a callback (`callback_id`) of a payment the ledger has\nnot credited settles that payment by hand, in the same transaction\n(`Payment.settled_by_adjustment`): a later success for it credits nothing more, and is\nflagged for review. Look at the payment before adjusting: if it was credited meanwhile,\nthe adjustment is paid on top of the credit.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -1854,6 +1857,7 @@ export const openapiDocument = {
           "currency",
           "status",
           "last_callback_status",
+          "settled_by_adjustment",
           "flagged",
           "created_at",
           "updated_at"
@@ -1886,6 +1890,12 @@ export const openapiDocument = {
             "type": "string",
             "nullable": true,
             "description": "The platform status named by the last callback applied."
+          },
+          "settled_by_adjustment": {
+            "type": "integer",
+            "format": "int64",
+            "nullable": true,
+            "description": "The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"
           },
           "flagged": {
             "type": "boolean",
@@ -2233,7 +2243,7 @@ export const openapiDocument = {
           "callback_id": {
             "type": "integer",
             "format": "int64",
-            "description": "The stored callback this adjustment settles.",
+            "description": "The stored callback this adjustment settles. If its payment is not credited, the\nadjustment (when positive) settles the payment by hand: see `createAdjustment`.\n",
             "minimum": 1,
             "maximum": 9007199254740991
           }

@@ -237,6 +237,12 @@ export interface paths {
          *     (`200`, `replayed: true`) and writes nothing; with a different request it is refused (`409`).
          *     An adjustment that would make the balance negative is refused (`409`). Operator role.
          *     Audited as `adjustments.add`.
+         *
+         *     A positive adjustment that names a callback (`callback_id`) of a payment the ledger has
+         *     not credited settles that payment by hand, in the same transaction
+         *     (`Payment.settled_by_adjustment`): a later success for it credits nothing more, and is
+         *     flagged for review. Look at the payment before adjusting: if it was credited meanwhile,
+         *     the adjustment is paid on top of the credit.
          */
         post: operations["createAdjustment"];
         delete?: never;
@@ -475,6 +481,14 @@ export interface components {
             status: components["schemas"]["PaymentStatus"];
             /** @description The platform status named by the last callback applied. */
             last_callback_status: string | null;
+            /**
+             * Format: int64
+             * @description The adjustment that paid this payment by hand, if any: the first positive adjustment that
+             *     named one of its callbacks before the ledger credited it. A later success for the
+             *     payment (a callback, the status sync, a reconciliation) then records the status and
+             *     credits nothing, flagged for review.
+             */
+            settled_by_adjustment: number | null;
             /** @description A callback of this payment was kept for review. */
             flagged: boolean;
             created_at: components["schemas"]["Timestamp"];
@@ -622,7 +636,8 @@ export interface components {
             idempotency_key: string;
             /**
              * Format: int64
-             * @description The stored callback this adjustment settles.
+             * @description The stored callback this adjustment settles. If its payment is not credited, the
+             *     adjustment (when positive) settles the payment by hand: see `createAdjustment`.
              */
             callback_id?: number;
         };

@@ -747,7 +747,7 @@ return errors === 0;
 }
 
 export const validateAdjustmentCreate = validate16;
-const schema23 = {"type":"object","description":"A correction of a balance.","additionalProperties":false,"required":["customer_id","amount","reason","idempotency_key"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"type":"integer","format":"int64","description":"Signed minor units, not zero; negative takes money off the balance.","minimum":-9007199254740991,"maximum":9007199254740991},"reason":{"type":"string","description":"Why the balance is corrected.","minLength":1,"maxLength":4000},"idempotency_key":{"type":"string","description":"Unique per adjustment; the same key again answers the first adjustment.","minLength":1,"maxLength":256},"callback_id":{"type":"integer","format":"int64","description":"The stored callback this adjustment settles.","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:AdjustmentCreate"};
+const schema23 = {"type":"object","description":"A correction of a balance.","additionalProperties":false,"required":["customer_id","amount","reason","idempotency_key"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"type":"integer","format":"int64","description":"Signed minor units, not zero; negative takes money off the balance.","minimum":-9007199254740991,"maximum":9007199254740991},"reason":{"type":"string","description":"Why the balance is corrected.","minLength":1,"maxLength":4000},"idempotency_key":{"type":"string","description":"Unique per adjustment; the same key again answers the first adjustment.","minLength":1,"maxLength":256},"callback_id":{"type":"integer","format":"int64","description":"The stored callback this adjustment settles. If its payment is not credited, the\nadjustment (when positive) settles the payment by hand: see `createAdjustment`.\n","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:AdjustmentCreate"};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:AdjustmentCreate" */;
@@ -2819,7 +2819,7 @@ return errors === 0;
 }
 
 export const validatePayment = validate35;
-const schema51 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema51 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
 const schema53 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -2897,8 +2897,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.flagged === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flagged"},message:"must have required property '"+"flagged"+"'"};
+if(data.settled_by_adjustment === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "settled_by_adjustment"},message:"must have required property '"+"settled_by_adjustment"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -2907,8 +2907,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.created_at === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data.flagged === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "flagged"},message:"must have required property '"+"flagged"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2917,8 +2917,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.updated_at === undefined){
-const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
+if(data.created_at === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2927,9 +2927,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data.payment_id !== undefined){
-if(typeof data.payment_id !== "string"){
-const err10 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.updated_at === undefined){
+const err10 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "updated_at"},message:"must have required property '"+"updated_at"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2938,11 +2937,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.project_id !== undefined){
-let data1 = data.project_id;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err11 = {instancePath:instancePath+"/project_id",schemaPath:"#/properties/project_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.payment_id !== undefined){
+if(typeof data.payment_id !== "string"){
+const err11 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2952,9 +2949,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.customer_id !== undefined){
-if(typeof data.customer_id !== "string"){
-const err12 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.project_id !== undefined){
+let data1 = data.project_id;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err12 = {instancePath:instancePath+"/project_id",schemaPath:"#/properties/project_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2964,10 +2962,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data.amount !== undefined){
-let data3 = data.amount;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err13 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.customer_id !== undefined){
+if(typeof data.customer_id !== "string"){
+const err13 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2976,9 +2973,11 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 > 9007199254740991 || isNaN(data3)){
-const err14 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+}
+if(data.amount !== undefined){
+let data3 = data.amount;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err14 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2987,8 +2986,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data3 < -9007199254740991 || isNaN(data3)){
-const err15 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+const err15 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2997,11 +2997,8 @@ vErrors.push(err15);
 }
 errors++;
 }
-}
-}
-if(data.currency !== undefined){
-if(typeof data.currency !== "string"){
-const err16 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3 < -9007199254740991 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3011,10 +3008,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data5 = data.status;
-if(typeof data5 !== "string"){
-const err17 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.currency !== undefined){
+if(typeof data.currency !== "string"){
+const err17 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3023,8 +3020,11 @@ vErrors.push(err17);
 }
 errors++;
 }
-if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err18 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.status !== undefined){
+let data5 = data.status;
+if(typeof data5 !== "string"){
+const err18 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3033,11 +3033,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.last_callback_status !== undefined){
-let data6 = data.last_callback_status;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/last_callback_status",schemaPath:"#/properties/last_callback_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
+const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3047,9 +3044,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.flagged !== undefined){
-if(typeof data.flagged !== "boolean"){
-const err20 = {instancePath:instancePath+"/flagged",schemaPath:"#/properties/flagged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data.last_callback_status !== undefined){
+let data6 = data.last_callback_status;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err20 = {instancePath:instancePath+"/last_callback_status",schemaPath:"#/properties/last_callback_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3059,11 +3057,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data8 = data.created_at;
-if(typeof data8 === "string"){
-if(!(formats0.test(data8))){
-const err21 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.settled_by_adjustment !== undefined){
+let data7 = data.settled_by_adjustment;
+if((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (data7 !== null)){
+const err21 = {instancePath:instancePath+"/settled_by_adjustment",schemaPath:"#/properties/settled_by_adjustment/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3073,8 +3070,9 @@ vErrors.push(err21);
 errors++;
 }
 }
-else {
-const err22 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.flagged !== undefined){
+if(typeof data.flagged !== "boolean"){
+const err22 = {instancePath:instancePath+"/flagged",schemaPath:"#/properties/flagged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3084,11 +3082,11 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.updated_at !== undefined){
-let data9 = data.updated_at;
+if(data.created_at !== undefined){
+let data9 = data.created_at;
 if(typeof data9 === "string"){
 if(!(formats0.test(data9))){
-const err23 = {instancePath:instancePath+"/updated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+const err23 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -3099,7 +3097,7 @@ errors++;
 }
 }
 else {
-const err24 = {instancePath:instancePath+"/updated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err24 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -3109,14 +3107,39 @@ vErrors.push(err24);
 errors++;
 }
 }
-}
-else {
-const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.updated_at !== undefined){
+let data10 = data.updated_at;
+if(typeof data10 === "string"){
+if(!(formats0.test(data10))){
+const err25 = {instancePath:instancePath+"/updated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err25];
 }
 else {
 vErrors.push(err25);
+}
+errors++;
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/updated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
 }
 errors++;
 }

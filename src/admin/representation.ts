@@ -48,6 +48,7 @@ export const paymentJson = (p: ListedPayment): Schemas['Payment'] => ({
   currency: p.currency,
   status: p.status,
   last_callback_status: p.lastCallbackStatus,
+  settled_by_adjustment: p.settledByAdjustment,
   flagged: p.flagged,
   created_at: p.createdAt,
   updated_at: p.updatedAt,

@@ -25,6 +25,7 @@ export const paymentJson = (p: Payment) => ({
   currency: p.currency,
   status: p.status,
   last_callback_status: p.lastCallbackStatus,
+  settled_by_adjustment: p.settledByAdjustment,
   created_at: p.createdAt,
   updated_at: p.updatedAt,
 });

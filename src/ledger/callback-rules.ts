@@ -48,6 +48,7 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
   }
 
   const effect = statusEffect(callback.status);
+  if (payment.settledByAdjustment !== null && effect !== 'intermediate') return afterSettledByHand(payment, callback, effect);
   if (effect === 'credit') {
     if (payment.status === 'success') return { recordStatus: true, credit: true, result: 'recorded' };
     return {
@@ -69,4 +70,23 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
   }
   // Intermediate statuses never move a final payment back.
   return { recordStatus: payment.status === 'pending', credit: false, result: 'recorded' };
+}
+
+/**
+ * A final status for a payment an operator's adjustment already paid: the status is recorded, the
+ * adjustment stands and nothing is credited; the first time the platform names a final status after
+ * the adjustment, an operator is asked to compare the two.
+ */
+function afterSettledByHand(payment: Payment, callback: CallbackFacts, effect: 'credit' | 'fail'): CallbackDecision {
+  const setStatus: PaymentStatus = effect === 'credit' ? 'success' : 'failed';
+  if (payment.status === setStatus) return { recordStatus: true, credit: false, result: 'recorded' };
+  const consequence =
+    effect === 'credit' ? 'nothing credited, the adjustment stands' : 'the adjustment stands: check with the platform whether it was paid';
+  return {
+    setStatus,
+    recordStatus: true,
+    credit: false,
+    result: 'flagged',
+    reviewReason: `${callback.status} after the payment was settled by hand (adjustment #${payment.settledByAdjustment}): ${consequence}`,
+  };
 }

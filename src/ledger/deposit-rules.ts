@@ -51,6 +51,7 @@ export function openedPayment(attempt: DepositAttempt & { paymentId: string }, n
     currency,
     status: 'pending',
     lastCallbackStatus: null,
+    settledByAdjustment: null,
     createdAt: now,
     updatedAt: now,
   };

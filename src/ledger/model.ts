@@ -27,6 +27,11 @@ export interface Payment {
   status: PaymentStatus;
   /** The status named by the last callback applied, final or not. */
   lastCallbackStatus: string | null;
+  /**
+   * The operator's adjustment that paid this payment by hand (operator-rules.ts), if any: a later
+   * success then credits nothing.
+   */
+  settledByAdjustment: number | null;
   createdAt: string;
   updatedAt: string;
 }

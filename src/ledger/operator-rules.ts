@@ -1,7 +1,7 @@
 // What an operator may do to the ledger: open and close accounts, adjust a balance with a signed
 // entry of its own, and close the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
 // the effect and its audit-log row, so the account and callback judged are those written to.
-import type { Account } from './model.js';
+import type { Account, Payment } from './model.js';
 import { moneyText } from './money-text.js';
 
 /** A correction of a balance in minor units, positive or negative; never an edit of a credit. */
@@ -126,6 +126,18 @@ function adjustmentRefusal(
     };
   }
   return undefined;
+}
+
+/**
+ * The payment an adjustment pays by hand, if any: a positive adjustment that names a callback of a
+ * payment the ledger has not credited. Marked on the payment in the adjustment's transaction, so
+ * that a later success for it (a callback, the status sync, a reconciliation) credits nothing more
+ * (callback-rules.ts). The first adjustment to settle a payment is the one it keeps.
+ */
+export function paymentSettledBy(request: AdjustmentRequest, payment: Payment | undefined): string | undefined {
+  if (request.callbackId === undefined || request.amount <= 0 || !payment) return undefined;
+  if (payment.status === 'success' || payment.settledByAdjustment !== null) return undefined;
+  return payment.paymentId;
 }
 
 /** Whether a callback's review may be closed: the callback, or why not. */

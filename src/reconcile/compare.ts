@@ -16,8 +16,10 @@ export const isPaymentRecord = (record: PlatformRecord): boolean => record.type 
 /**
  * - the platform names a payment never issued here: `unknown_payment`;
  * - successful there, not credited here: `missing_here`; credited for another amount: `amount_mismatch`;
- * - credited here, failed or still open there: `missing_there`;
+ * - paid here (credited, or settled by an operator's adjustment), failed or still open there: `missing_there`;
  * - failed there, still pending here: `status_mismatch`.
+ * A payment settled by hand and successful there is `missing_here` until the platform's success is
+ * recorded on it; applying it records the status and credits nothing (callback-rules.ts).
  */
 export function judgeRecord(record: PlatformRecord, payment: Payment | undefined): DiscrepancyKind | 'matching' {
   if (!payment) return 'unknown_payment';
@@ -26,7 +28,7 @@ export function judgeRecord(record: PlatformRecord, payment: Payment | undefined
     if (payment.status !== 'success') return 'missing_here';
     return record.amount === payment.amount && record.currency === payment.currency ? 'matching' : 'amount_mismatch';
   }
-  if (payment.status === 'success') return 'missing_there';
+  if (payment.status === 'success' || payment.settledByAdjustment !== null) return 'missing_there';
   if (there === 'fail' && payment.status === 'pending') return 'status_mismatch';
   return 'matching';
 }

@@ -63,6 +63,7 @@ const ledgerSide = (p: Payment): Discrepancy['ledger'] => ({
   currency: p.currency,
   customer_id: p.customerId,
   created_at: p.createdAt,
+  ...(p.settledByAdjustment !== null && { settled_by_adjustment: p.settledByAdjustment }),
 });
 
 const platformSide = (r: PlatformRecord): Discrepancy['platform'] => ({

@@ -17,4 +17,5 @@ export const MIGRATION_NAMES = [
   '0014_reconciliation_findings_kept',
   '0015_overview_indexes',
   '0016_status_checks',
+  '0017_payments_settled_by_hand',
 ] as const;

@@ -447,6 +447,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0014_reconciliation_findings_kept': reconciliationFindingsKept,
   '0015_overview_indexes': overviewIndexes,
   '0016_status_checks': statusChecks,
+  '0017_payments_settled_by_hand': paymentsSettledByHand,
 };
 
 // When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments
@@ -463,6 +464,19 @@ function statusChecks(): Migration {
         .addColumn('asks', 'integer', (c) => c.notNull())
         .addColumn('last_outcome', 'text', (c) => c.notNull())
         .addColumn('last_platform_status', 'text')
+        .execute();
+    },
+  };
+}
+
+// The operator's adjustment that paid a payment by hand. On the payment's own row, so that the
+// callback that would credit it reads it with the payment, under the same lock and row version.
+function paymentsSettledByHand(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('payments')
+        .addColumn('settled_by_adjustment', 'bigint', (c) => c.references('adjustments.id'))
         .execute();
     },
   };

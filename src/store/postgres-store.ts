@@ -11,6 +11,7 @@ import {
   judgeAccountCreate,
   judgeAdjustment,
   judgeReview,
+  paymentSettledBy,
   type AccountCloseRequest,
   type AccountCreateRequest,
   type AccountOutcome,
@@ -310,7 +311,16 @@ export class PostgresStore implements Store {
 
   async addAdjustment(request: AdjustmentRequest): Promise<AdjustmentOutcome> {
     return this.write(async (trx): Promise<AdjustmentOutcome> => {
-      // The account row locked first: concurrent adjustments of one balance queue up on it.
+      const callback =
+        request.callbackId === undefined
+          ? undefined
+          : await trx.selectFrom('callbacks').select('payment_id').where('id', '=', request.callbackId).executeTakeFirst();
+      // The payment before the account, the order a callback locks them in: a callback crediting
+      // it and this adjustment queue up rather than deadlock.
+      const paymentRow =
+        callback &&
+        (await trx.selectFrom('payments').selectAll().where('payment_id', '=', callback.payment_id).forUpdate().executeTakeFirst());
+      // Concurrent adjustments of one balance queue up on its row.
       const account = await lockedAccount(trx, request.customerId);
       const earlierRow = await trx
         .selectFrom('adjustments')
@@ -318,10 +328,7 @@ export class PostgresStore implements Store {
         .where('idempotency_key', '=', request.idempotencyKey)
         .executeTakeFirst();
       const earlier = earlierRow && toAdjustment(earlierRow);
-      const callbackExists =
-        request.callbackId !== undefined &&
-        (await trx.selectFrom('callbacks').select('id').where('id', '=', request.callbackId).executeTakeFirst()) !== undefined;
-      const judged = judgeAdjustment(request, account, earlier, callbackExists);
+      const judged = judgeAdjustment(request, account, earlier, callback !== undefined);
       if ('refused' in judged) return audited(trx, 'adjustments.add', request, judged);
       // A retried request: the first answer, and nothing written.
       if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
@@ -345,6 +352,14 @@ export class PostgresStore implements Store {
         .set({ balance: sql`balance + ${request.amount}`, updated_at: now })
         .where('customer_id', '=', request.customerId)
         .execute();
+      const settles = paymentSettledBy(request, paymentRow && toPayment(paymentRow));
+      if (settles) {
+        await trx
+          .updateTable('payments')
+          .set({ settled_by_adjustment: row.id, updated_at: now })
+          .where('payment_id', '=', settles)
+          .execute();
+      }
       return audited(trx, 'adjustments.add', request, {
         adjustment: toAdjustment(row),
         balance: judged.account.balance + request.amount,

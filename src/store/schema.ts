@@ -21,6 +21,7 @@ export interface PaymentsTable {
   currency: string;
   status: 'pending' | 'success' | 'failed' | 'expired';
   last_callback_status: string | null;
+  settled_by_adjustment: number | null;
   created_at: string;
   updated_at: string;
 }

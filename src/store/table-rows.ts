@@ -26,6 +26,7 @@ export function toPayment(row: Selectable<PaymentsTable>): Payment {
     currency: row.currency,
     status: row.status,
     lastCallbackStatus: row.last_callback_status,
+    settledByAdjustment: row.settled_by_adjustment === null ? null : int(row.settled_by_adjustment),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

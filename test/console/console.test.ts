@@ -118,6 +118,7 @@ describe.runIf(browserHere)('operator console', () => {
       await expect.poll(() => page.locator('.timeline').innerText()).toContain('Reviewed by alice');
       await expect.poll(() => page.locator('pre.raw').first().innerText()).toContain('"amount": 15000');
       expect(await page.locator('dl.facts').innerText()).toMatch(/Asked at the Gate\s+never/);
+      await expect.poll(() => page.locator('dl.facts').innerText()).toMatch(/Settled by hand\s+adjustment \d+/);
       await shoot(page, 'payment');
 
       // A status sync asked the Gate about it twice; the platform still calls it processing.
@@ -128,6 +129,20 @@ describe.runIf(browserHere)('operator console', () => {
       await expect
         .poll(() => page.locator('dl.facts').innerText())
         .toMatch(/Asked at the Gate\s+2 times, last .+: still pending \(processing\)/);
+
+      // The platform then reports the deposit's own amount: the adjustment paid it, nothing more is credited.
+      const late = await post(service.url, '/callback', signed(callbackBody(flaggedPayment, 10000)));
+      expect([late.status, late.body.result]).toEqual([200, 'flagged']);
+      expect((await service.store.findAccount(CUSTOMER))?.balance).toBe(17500);
+      await page.goto(`${service.url}/console/#/review`);
+      await expect
+        .poll(() => page.locator('.queue-item').first().innerText())
+        .toMatch(/success after the payment was settled by hand \(adjustment #\d+\): nothing credited/);
+      await expect.poll(() => page.locator('.queue-item').first().innerText()).toMatch(/success: settled by hand \(adjustment \d+\)/);
+      for (const callback of await service.store.listCallbacks({ flagged: true })) {
+        if (!callback.reviewedAt)
+          await service.store.reviewCallback({ callbackId: callback.id, note: 'the adjustment paid it', actor: 'test' });
+      }
 
       await page.getByRole('link', { name: 'Payments', exact: true }).click();
       await expect.poll(() => page.locator('table').innerText()).toContain(flaggedPayment);
@@ -174,6 +189,9 @@ describe.runIf(browserHere)('operator console', () => {
       await item(mismatched).getByLabel('Reason').fill('paid 35.00 for a 30.00 deposit');
       await item(mismatched).getByRole('button', { name: 'Add adjustment…' }).click();
       await expect.poll(() => item(mismatched).getByRole('alert').innerText()).toContain('Credit 35.00 KZT to account');
+      expect(await item(mismatched).getByRole('alert').innerText()).toContain(
+        `This settles payment ${mismatched} by hand: a later success for it will credit nothing.`,
+      );
       expect(await item(mismatched).getByRole('alert').innerText()).not.toContain('already credited');
       await item(mismatched).getByRole('button', { name: 'Cancel' }).click();
 

@@ -44,7 +44,7 @@ const incoming = (paymentId: string, status = 'success', amount = 10000) => ({
 });
 
 /** Each write a Store makes, with arguments that make it write: what a unit of each kind does. */
-function everyWrite(store: Store, { pending, credited, flagged }: Seeded): Array<[string, () => Promise<unknown>]> {
+function everyWrite(store: Store, { pending, credited, flagged, mismatched }: Seeded): Array<[string, () => Promise<unknown>]> {
   return [
     ['addAccount', () => store.addAccount({ customerId: 'acc-new', currency: 'KZT' })],
     ['ensureAccount', () => store.ensureAccount({ customerId: 'acc-ensured', currency: 'KZT' })],
@@ -68,6 +68,18 @@ function everyWrite(store: Store, { pending, credited, flagged }: Seeded): Array
       'addAdjustment',
       () =>
         store.addAdjustment({ customerId: 'acc-1', amount: -500, reason: 'r', idempotencyKey: 'k-new', callbackId: flagged, actor: 'op' }),
+    ],
+    [
+      'addAdjustment (settles a payment by hand)',
+      () =>
+        store.addAdjustment({
+          customerId: 'acc-1',
+          amount: 15000,
+          reason: 'r',
+          idempotencyKey: 'k-hand',
+          callbackId: mismatched,
+          actor: 'op',
+        }),
     ],
     [
       'addAdjustment (refused)',
@@ -100,6 +112,8 @@ interface Seeded {
   credited: string;
   /** A stored callback flagged for review. */
   flagged: number;
+  /** A flagged callback of a payment not credited: an adjustment naming it settles the payment. */
+  mismatched: number;
 }
 
 /** An account, a pending payment, a credited one, a flagged callback: every write has work. */
@@ -114,7 +128,10 @@ async function seed(store: Store): Promise<Seeded> {
   expect((await store.applyCallback(incoming('pay-credited'))).result).toBe('credited');
   expect((await store.applyCallback(incoming('seed-never-issued'))).result).toBe('flagged');
   const [flagged] = await store.listCallbacks({ flagged: true });
-  return { pending: 'pay-pending', credited: 'pay-credited', flagged: flagged!.id };
+  await open('pay-mismatched');
+  expect((await store.applyCallback(incoming('pay-mismatched', 'success', 15000))).result).toBe('flagged');
+  const [mismatched] = await store.listCallbacks({ paymentId: 'pay-mismatched' });
+  return { pending: 'pay-pending', credited: 'pay-credited', flagged: flagged!.id, mismatched: mismatched!.id };
 }
 
 async function expectNothingCommitted(

@@ -288,6 +288,81 @@ describe.each(backends())('store conformance: %s', (backend) => {
       ]);
     });
 
+    it('settles by hand the payment of the callback an adjustment names: a later success from any source credits nothing', async () => {
+      const flagged = await flaggedCallback();
+      const outcome = await store.addAdjustment({
+        customerId: 'acc-1',
+        amount: 5000,
+        reason: 'paid 50.00 at the terminal',
+        idempotencyKey: 'adj-settles',
+        callbackId: flagged.id,
+        actor: 'anna',
+      });
+      if (!('adjustment' in outcome)) throw new Error(outcome.refused.message);
+      const id = outcome.adjustment.id;
+      const [settled] = await store.listPayments({});
+      expect(settled).toMatchObject({ paymentId: flagged.paymentId, status: 'pending', settledByAdjustment: id });
+
+      // The platform then reports the deposit's own amount, as a callback and as the status sync's answer.
+      expect(await store.applyCallback(callback({ paymentId: flagged.paymentId }))).toEqual({
+        result: 'flagged',
+        paymentId: flagged.paymentId,
+        reviewReason: `success after the payment was settled by hand (adjustment #${id}): nothing credited, the adjustment stands`,
+      });
+      expect(await store.applyCallback({ ...callback({ paymentId: flagged.paymentId }, 'sync'), source: 'status_request' })).toMatchObject({
+        result: 'recorded',
+      });
+      expect(await balance()).toBe(5000);
+      expect(await store.listPayments({})).toEqual([expect.objectContaining({ status: 'success', settledByAdjustment: id })]);
+      const reads = await store.operatorReads();
+      expect((await reads.ledger('acc-1', { limit: 10 }))!.items.map((e) => e.kind)).toEqual(['adjustment']);
+    });
+
+    it('leaves a payment the ledger credited unsettled: an adjustment on top of it is a correction', async () => {
+      const payment = await deposit(10000);
+      await store.applyCallback(callback({ paymentId: payment.paymentId }));
+      await store.applyCallback(callback({ paymentId: payment.paymentId, status: 'decline' }));
+      const [flagged] = await store.listCallbacks({ flagged: true });
+      await store.addAdjustment({
+        customerId: 'acc-1',
+        amount: 100,
+        reason: 'x',
+        idempotencyKey: 'adj-on-top',
+        callbackId: flagged!.id,
+        actor: 'anna',
+      });
+      expect(await store.listPayments({})).toEqual([expect.objectContaining({ status: 'success', settledByAdjustment: null })]);
+      expect(await balance()).toBe(10100);
+    });
+
+    it('pays each payment once or, if its success landed first, both, never in between, when adjustments and successes race', async () => {
+      const flagged = await Promise.all(Array.from({ length: 12 }, () => flaggedCallback()));
+      const raced = await Promise.all(
+        flagged.map(async (c, i) => {
+          const adjust = store.addAdjustment({
+            customerId: 'acc-1',
+            amount: 5000,
+            reason: 'x',
+            idempotencyKey: `race-${i}`,
+            callbackId: c.id,
+            actor: 'anna',
+          });
+          const [adjusted, outcome] = await Promise.all([adjust, store.applyCallback(callback({ paymentId: c.paymentId }))]);
+          if (!('adjustment' in adjusted)) throw new Error(adjusted.refused.message);
+          return { paymentId: c.paymentId, adjustmentId: adjusted.adjustment.id, result: outcome.result };
+        }),
+      );
+      const payments = new Map((await store.listPayments({})).map((p) => [p.paymentId, p]));
+      for (const { paymentId, adjustmentId, result } of raced) {
+        const settledBy = payments.get(paymentId)?.settledByAdjustment;
+        expect({ result, settledBy }).toEqual(
+          result === 'credited' ? { result, settledBy: null } : { result: 'flagged', settledBy: adjustmentId },
+        );
+      }
+      const credited = raced.filter((r) => r.result === 'credited').length;
+      expect(await balance()).toBe(raced.length * 5000 + credited * 10000);
+    });
+
     it('answers the same idempotency key with the first adjustment and writes nothing', async () => {
       const request = { customerId: 'acc-1', amount: 700, reason: 'goodwill', idempotencyKey: 'adj-2', actor: 'anna' };
       const first = await store.addAdjustment(request);

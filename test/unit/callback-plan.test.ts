@@ -10,18 +10,9 @@ import {
   type StepAnswer,
 } from '../../src/ledger/callback-plan.js';
 import type { CallbackFacts, Payment } from '../../src/ledger/model.js';
+import { aPayment } from '../support/payments.js';
 
-const payment: Payment = {
-  paymentId: 'p-1',
-  projectId: 1234,
-  customerId: 'acc-1',
-  amount: 10000,
-  currency: 'KZT',
-  status: 'pending',
-  lastCallbackStatus: null,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-};
+const payment = aPayment();
 const facts = (status: string, amount = 10000): CallbackFacts => ({ projectId: 1234, paymentId: 'p-1', status, amount, currency: 'KZT' });
 
 /** Runs the plan against a store that answers from `answers`, recording the steps asked. */

@@ -1,18 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decideCallback, FINAL_STATUS_EFFECTS, statusEffect } from '../../src/ledger/callback-rules.js';
-import type { CallbackFacts, Payment, PaymentStatus } from '../../src/ledger/model.js';
+import type { CallbackFacts, PaymentStatus } from '../../src/ledger/model.js';
+import { aPayment } from '../support/payments.js';
 
-const payment = (status: PaymentStatus = 'pending', lastCallbackStatus: string | null = null): Payment => ({
-  paymentId: 'p-1',
-  projectId: 1234,
-  customerId: 'acc-1',
-  amount: 10000,
-  currency: 'KZT',
-  status,
-  lastCallbackStatus,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-});
+const payment = (status: PaymentStatus = 'pending', lastCallbackStatus: string | null = null, settledByAdjustment: number | null = null) =>
+  aPayment({ status, lastCallbackStatus, settledByAdjustment });
 const facts = (status: string, overrides: Partial<CallbackFacts> = {}): CallbackFacts => ({
   projectId: 1234,
   paymentId: 'p-1',
@@ -114,5 +106,57 @@ describe('decideCallback', () => {
     });
     expect(decideCallback(payment(), facts('success', { currency: 'USD' }))).toMatchObject({ result: 'flagged', credit: false });
     expect(decideCallback(payment(), facts('success', { projectId: 99 }))).toMatchObject({ result: 'flagged', credit: false });
+  });
+
+  describe('a payment an operator settled by hand (adjustment #7)', () => {
+    it('a success records the status, credits nothing and is flagged once', () => {
+      expect(decideCallback(payment('pending', null, 7), facts('success'))).toEqual({
+        setStatus: 'success',
+        recordStatus: true,
+        credit: false,
+        result: 'flagged',
+        reviewReason: 'success after the payment was settled by hand (adjustment #7): nothing credited, the adjustment stands',
+      });
+      expect(decideCallback(payment('success', 'success', 7), facts('success'))).toEqual({
+        recordStatus: true,
+        credit: false,
+        result: 'recorded',
+      });
+    });
+
+    it.each(['failed', 'expired'] as const)('a success after the payment was %s credits nothing either', (status) => {
+      expect(decideCallback(payment(status, 'decline', 7), facts('success'))).toMatchObject({
+        setStatus: 'success',
+        credit: false,
+        result: 'flagged',
+      });
+    });
+
+    it('a failure marks it failed and is flagged: the adjustment paid money the platform says it did not take', () => {
+      expect(decideCallback(payment('pending', null, 7), facts('decline'))).toEqual({
+        setStatus: 'failed',
+        recordStatus: true,
+        credit: false,
+        result: 'flagged',
+        reviewReason:
+          'decline after the payment was settled by hand (adjustment #7): the adjustment stands: check with the platform whether it was paid',
+      });
+      expect(decideCallback(payment('success', 'success', 7), facts('decline'))).toMatchObject({ setStatus: 'failed', result: 'flagged' });
+    });
+
+    it('an intermediate status is recorded as for any pending payment', () => {
+      expect(decideCallback(payment('pending', null, 7), facts('processing'))).toEqual({
+        recordStatus: true,
+        credit: false,
+        result: 'recorded',
+      });
+    });
+
+    it('mismatches are flagged as ever', () => {
+      expect(decideCallback(payment('pending', null, 7), facts('success', { amount: 5000 }))).toMatchObject({
+        result: 'flagged',
+        reviewReason: expect.stringMatching(/^amount mismatch/) as unknown,
+      });
+    });
   });
 });

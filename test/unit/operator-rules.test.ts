@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/ledger/model.js';
-import { judgeAccountClose, judgeAccountCreate, judgeAdjustment, type Adjustment } from '../../src/ledger/operator-rules.js';
+import {
+  judgeAccountClose,
+  judgeAccountCreate,
+  judgeAdjustment,
+  paymentSettledBy,
+  type Adjustment,
+} from '../../src/ledger/operator-rules.js';
+import { aPayment } from '../support/payments.js';
 import { decodeCursor, encodeCursor, InvalidCursorError, pageOf } from '../../src/store/cursor.js';
 
 const account = (status: Account['status'] = 'active'): Account => ({
@@ -65,6 +72,34 @@ describe('adjustment rules', () => {
         message: 'idempotency key k-1 was used for another adjustment (#7: 5.00 KZT (500 minor units) to acc-1); use a new key',
       },
     });
+  });
+});
+
+describe('an adjustment that settles a payment by hand', () => {
+  const payment = aPayment;
+  const paying = {
+    customerId: 'acc-1',
+    amount: 15000,
+    reason: 'paid 150 at the terminal',
+    idempotencyKey: 'k-2',
+    callbackId: 3,
+    actor: 'anna',
+  };
+
+  it('is a positive adjustment naming a callback of a payment the ledger has not credited', () => {
+    for (const status of ['pending', 'failed', 'expired'] as const) expect(paymentSettledBy(paying, payment({ status }))).toBe('p-1');
+  });
+
+  it('is not one that names no callback, takes money back, or names a callback of no payment', () => {
+    const { callbackId: _callbackId, ...unlinked } = paying;
+    expect(paymentSettledBy(unlinked, payment())).toBeUndefined();
+    expect(paymentSettledBy({ ...paying, amount: -500 }, payment())).toBeUndefined();
+    expect(paymentSettledBy(paying, undefined)).toBeUndefined();
+  });
+
+  it('leaves a payment credited by the ledger, or settled by an earlier adjustment, as it is', () => {
+    expect(paymentSettledBy(paying, payment({ status: 'success' }))).toBeUndefined();
+    expect(paymentSettledBy(paying, payment({ settledByAdjustment: 2 }))).toBeUndefined();
   });
 });
 

@@ -3,6 +3,7 @@ import type { Payment } from '../../src/ledger/model.js';
 import { judgeRecord } from '../../src/reconcile/compare.js';
 import { CsvError, csvRows } from '../../src/reconcile/csv.js';
 import { parseAmount, parseFieldMap, type PlatformRecord } from '../../src/reconcile/records.js';
+import { aPayment } from '../support/payments.js';
 
 async function rows(...chunks: string[]): Promise<Array<[number, string[]]>> {
   const out: Array<[number, string[]]> = [];
@@ -66,17 +67,7 @@ describe('amounts and columns', () => {
 });
 
 describe('what a platform record says about the ledger', () => {
-  const payment = (status: Payment['status'], amount = 1000): Payment => ({
-    paymentId: 'p',
-    projectId: 1234,
-    customerId: 'c',
-    amount,
-    currency: 'KZT',
-    status,
-    lastCallbackStatus: null,
-    createdAt: '2026-12-01T00:00:00.000Z',
-    updatedAt: '2026-12-01T00:00:00.000Z',
-  });
+  const payment = (status: Payment['status'], amount = 1000): Payment => aPayment({ paymentId: 'p', status, amount });
   const record = (status: string, amount = 1000): PlatformRecord => ({ line: 2, paymentId: 'p', status, amount, currency: 'KZT' });
 
   it.each([
@@ -91,6 +82,16 @@ describe('what a platform record says about the ledger', () => {
     ['processing', 'pending', 1000, 'matching'],
   ] as const)('platform %s, ledger %s (%i): %s', (there, here, amount, kind) => {
     expect(judgeRecord(record(there, amount), payment(here))).toBe(kind);
+  });
+
+  it('counts a payment an operator settled by hand as paid here', () => {
+    const settled = (status: Payment['status']): Payment => ({ ...payment(status), settledByAdjustment: 7 });
+    expect(judgeRecord(record('decline'), settled('pending'))).toBe('missing_there');
+    expect(judgeRecord(record('decline'), settled('failed'))).toBe('missing_there');
+    expect(judgeRecord(record('processing'), settled('pending'))).toBe('missing_there');
+    // Applied, the platform's success is recorded on it and nothing credited; then they match.
+    expect(judgeRecord(record('success'), settled('pending'))).toBe('missing_here');
+    expect(judgeRecord(record('success'), settled('success'))).toBe('matching');
   });
 
   it('calls a payment never issued here unknown', () => {

@@ -172,6 +172,15 @@ export function PaymentDetail({ api, paymentId }: ScreenProps & { paymentId: str
           <dd>{payment.project_id}</dd>
           <dt>Last platform status</dt>
           <dd>{payment.last_callback_status ?? '—'}</dd>
+          {payment.settled_by_adjustment !== null && (
+            <>
+              <dt>Settled by hand</dt>
+              <dd>
+                adjustment {payment.settled_by_adjustment} (on <a href={href('accounts', payment.customer_id)}>the account's ledger</a>): a
+                success from the platform credits nothing more
+              </dd>
+            </>
+          )}
           <dt>Opened</dt>
           <dd>
             <Time at={payment.created_at} />

@@ -13,8 +13,31 @@ type Payment = Schemas['Payment'];
 
 /** The payment's state in words: whether, and how much, it has credited. */
 function paymentState(payment: Payment): string {
+  if (payment.settled_by_adjustment !== null) return `${payment.status}: settled by hand (adjustment ${payment.settled_by_adjustment})`;
   if (payment.status === 'success') return `success: ${money(payment.amount, payment.currency)} credited`;
   return `${payment.status}: nothing credited`;
+}
+
+/** What an adjustment of `minor` linked to this payment's callback does to the payment besides the balance. */
+function AdjustmentEffect({ payment, minor }: { payment: Payment | null | undefined; minor: number }) {
+  if (!payment) return null;
+  if (payment.settled_by_adjustment !== null) {
+    return (
+      <>
+        Payment {payment.payment_id} was already settled by hand (adjustment {payment.settled_by_adjustment}).{' '}
+      </>
+    );
+  }
+  if (payment.status === 'success') {
+    return (
+      <>
+        Payment {payment.payment_id} has already credited <strong>{money(payment.amount, payment.currency)}</strong>.{' '}
+      </>
+    );
+  }
+  // The ledger's rule (operator-rules.ts): a positive adjustment settles an uncredited payment.
+  if (minor > 0) return <>This settles payment {payment.payment_id} by hand: a later success for it will credit nothing. </>;
+  return null;
 }
 
 /** The callback's payment: undefined while it loads, null when this service never issued it. */
@@ -91,11 +114,7 @@ function AdjustmentForm({
       <textarea id={`adj-reason-${callback.id}`} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       {confirming && minor !== undefined ? (
         <p role="alert" class="confirm">
-          {payment?.status === 'success' && (
-            <>
-              Payment {payment.payment_id} has already credited <strong>{money(payment.amount, payment.currency)}</strong>.{' '}
-            </>
-          )}
+          <AdjustmentEffect payment={payment} minor={minor} />
           {minor > 0 ? 'Credit' : 'Debit'} <strong>{money(Math.abs(minor))}</strong> {minor > 0 ? 'to' : 'from'} account{' '}
           <strong>{customerId}</strong>?{' '}
           <button type="button" onClick={() => void submit()}>

@@ -5,7 +5,7 @@ import type { IncomingCallback } from '../store.js';
 
 export const ACCOUNT_COLUMNS = 'customer_id, currency, balance, status, additional_customer_id, created_at, updated_at';
 export const PAYMENT_COLUMNS =
-  'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at';
+  'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, settled_by_adjustment, created_at, updated_at';
 
 /** A family of named statements: `k24_<family>_<name>`. */
 export const statements =

@@ -16,7 +16,7 @@ export type AccountRow = [
 ];
 
 export const PAYMENT_COLUMNS =
-  'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at';
+  'payment_id, project_id, customer_id, amount, currency, status, last_callback_status, settled_by_adjustment, created_at, updated_at';
 
 export type PaymentRow = [
   paymentId: string,
@@ -26,6 +26,7 @@ export type PaymentRow = [
   currency: string,
   status: PaymentStatus,
   lastCallbackStatus: string | null,
+  settledByAdjustment: number | null,
   createdAt: string,
   updatedAt: string,
 ];
@@ -65,8 +66,9 @@ export const toPayment = (r: PaymentRow): Payment => ({
   currency: r[4],
   status: r[5],
   lastCallbackStatus: r[6],
-  createdAt: r[7],
-  updatedAt: r[8],
+  settledByAdjustment: r[7],
+  createdAt: r[8],
+  updatedAt: r[9],
 });
 
 export const toStoredCallback = (r: CallbackRow): StoredCallback => ({

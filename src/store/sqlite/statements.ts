@@ -71,9 +71,15 @@ function prepareAll(db: BetterSqlite3.Database) {
       `insert into adjustments (idempotency_key, customer_id, amount, currency, reason, callback_id, actor, created_at)
        values (@idempotencyKey, @customerId, @amount, @currency, @reason, @callbackId, @actor, @now) returning ${ADJUSTMENT_COLUMNS}`,
     ),
-    callbackReview: prepare<{ id: number; review_reason: string | null; reviewed_at: string | null; reviewed_by: string | null }>(
-      'select id, review_reason, reviewed_at, reviewed_by from callbacks where id = ?',
-    ),
+    callbackReview: prepare<{
+      id: number;
+      payment_id: string;
+      review_reason: string | null;
+      reviewed_at: string | null;
+      reviewed_by: string | null;
+    }>('select id, payment_id, review_reason, reviewed_at, reviewed_by from callbacks where id = ?'),
+    // adjustment id, now, payment id
+    settleByHand: prepare('update payments set settled_by_adjustment = ?, updated_at = ? where payment_id = ?'),
     // now, actor, note, id
     setReview: prepare('update callbacks set reviewed_at = ?, reviewed_by = ?, review_note = ? where id = ?'),
     insertAudit: prepare(

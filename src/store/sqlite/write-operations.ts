@@ -8,6 +8,7 @@ import {
   judgeAccountCreate,
   judgeAdjustment,
   judgeReview,
+  paymentSettledBy,
   type AccountCloseRequest,
   type AccountCreateRequest,
   type AccountOutcome,
@@ -159,16 +160,19 @@ export const writeOperations = {
     const earlier = earlierRow && toAdjustment(earlierRow);
     const accountRow = sql.account.get(request.customerId);
     const account = accountRow && toAccount(accountRow);
-    const callbackExists = request.callbackId !== undefined && sql.callbackReview.get(request.callbackId) !== undefined;
-    const judged = judgeAdjustment(request, account, earlier, callbackExists);
+    const callback = request.callbackId === undefined ? undefined : sql.callbackReview.get(request.callbackId);
+    const judged = judgeAdjustment(request, account, earlier, callback !== undefined);
     if ('refused' in judged) return audited(sql, 'adjustments.add', request, judged);
     // A retried request: the first answer, and nothing written.
     if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
+    const paymentRow = callback && sql.payment.get(callback.payment_id);
+    const settles = paymentSettledBy(request, paymentRow && toPayment(paymentRow));
     const now = nowText();
     const adjustment = toAdjustment(
       sql.insertAdjustment.get({ ...request, callbackId: request.callbackId ?? null, currency: judged.account.currency, now })!,
     );
     sql.credit.run(request.amount, now, request.customerId);
+    if (settles) sql.settleByHand.run(adjustment.id, now, settles);
     return audited(sql, 'adjustments.add', request, { adjustment, balance: judged.account.balance + request.amount, replayed: false });
   },
 
