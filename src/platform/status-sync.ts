@@ -38,7 +38,12 @@ export interface SyncLine {
   detail?: string;
 }
 
-export type SyncSummary = { asked: number } & Record<SyncOutcome, number>;
+/**
+ * How many payments were asked about and what came of it; `refused_again` counts those of the
+ * `refused` that were refused the last time too (a payment the Gate does not know comes round
+ * again and again): news only the first time.
+ */
+export type SyncSummary = { asked: number; refused_again: number } & Record<SyncOutcome, number>;
 
 function lineFor(
   payment: Payment,
@@ -99,8 +104,8 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
   const cutoff = now.getTime() - options.olderThanMs;
   const pending = await (await options.store.operatorReads()).pendingPaymentsToAsk(new Date(cutoff), options.limit);
   const pace = pacer(options.ratePerSecond, options.sleep);
-  const summary: SyncSummary = { asked: 0, applied: 0, still_pending: 0, not_answered: 0, refused: 0 };
-  for (const payment of pending) {
+  const summary: SyncSummary = { asked: 0, applied: 0, still_pending: 0, not_answered: 0, refused: 0, refused_again: 0 };
+  for (const { payment, lastOutcome } of pending) {
     const secret = options.projects.get(payment.projectId)?.secrets[0];
     let line: SyncLine;
     if (secret === undefined) {
@@ -117,6 +122,7 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
       ...(line.platform_status !== undefined && { platformStatus: line.platform_status }),
     });
     summary[line.outcome]++;
+    if (line.outcome === 'refused' && lastOutcome === 'refused') summary.refused_again++;
     options.report?.(line);
   }
   return summary;

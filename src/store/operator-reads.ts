@@ -56,6 +56,12 @@ export interface StatusCheckRecord {
   lastPlatformStatus: string | null;
 }
 
+/** A pending payment a status sync may ask about, and what came of the last time it did. */
+export interface PaymentToAsk {
+  payment: Payment;
+  lastOutcome: StatusCheckOutcome | null;
+}
+
 export interface PaymentWithCallbacks {
   payment: ListedPayment;
   /** Oldest first. */
@@ -76,9 +82,10 @@ export interface OperatorReads {
   paymentsByIds(paymentIds: readonly string[]): Promise<Map<string, Payment>>;
   /**
    * At most `limit` pending payments opened before `createdBefore`, for a status sync to ask the
-   * Gate about: those never asked first, then those asked longest ago, each group oldest first.
+   * Gate about: those never asked first, then those asked longest ago, each group oldest first;
+   * each with what came of the last question (null: never asked).
    */
-  pendingPaymentsToAsk(createdBefore: Date, limit: number): Promise<Payment[]>;
+  pendingPaymentsToAsk(createdBefore: Date, limit: number): Promise<PaymentToAsk[]>;
   callbacks(query: CallbackQuery, page: PageRequest): Promise<Page<StoredCallback>>;
   callback(id: number): Promise<StoredCallback | undefined>;
   rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
@@ -314,12 +321,13 @@ export class KyselyOperatorReads implements OperatorReads {
     });
   }
 
-  pendingPaymentsToAsk(createdBefore: Date, limit: number): Promise<Payment[]> {
+  pendingPaymentsToAsk(createdBefore: Date, limit: number): Promise<PaymentToAsk[]> {
     return this.guard(async () => {
       const rows = await this.db
         .selectFrom('payments as p')
         .leftJoin('status_checks as c', 'c.payment_id', 'p.payment_id')
         .selectAll('p')
+        .select('c.last_outcome')
         .where('p.status', '=', 'pending')
         // Implied by the line above; SQLite reads its index of unsettled payments only when told.
         .where('p.status', '<>', 'success')
@@ -329,7 +337,7 @@ export class KyselyOperatorReads implements OperatorReads {
         .orderBy('p.payment_id')
         .limit(limit)
         .execute();
-      return rows.map(toPayment);
+      return rows.map((row) => ({ payment: toPayment(row), lastOutcome: row.last_outcome }));
     });
   }
 

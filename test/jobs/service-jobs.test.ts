@@ -45,8 +45,9 @@ describe('the service by itself', () => {
     await database.drop();
   });
 
-  it('credits a lost payment at the next interval, once, and stops', async () => {
-    const loop = startStatusSyncJob(
+  /** The service's payments sync against the fake platform, every 50 ms, each question tried `attempts` times. */
+  const startSyncJob = (attempts: number) =>
+    startStatusSyncJob(
       {
         store,
         gate: gateClient(platform.url),
@@ -54,11 +55,14 @@ describe('the service by itself', () => {
         olderThanMs: 0,
         limit: 100,
         ratePerSecond: 100,
-        retry: { attempts: 2, firstPauseMs: 10 },
+        retry: { attempts, firstPauseMs: 10 },
       },
       50,
       logger,
     );
+
+  it('credits a lost payment at the next interval, once, and stops', async () => {
+    const loop = startSyncJob(2);
     await expect.poll(async () => (await store.findAccount('acc-1'))?.balance, { timeout: 5000 }).toBe(7000);
     // Later runs find nothing pending: nothing is asked again.
     await new Promise((resolve) => setTimeout(resolve, 200));
@@ -66,6 +70,21 @@ describe('the service by itself', () => {
     expect(platform.requests.get('lost')).toBe(1);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('payments sync: pending payments asked about at the Gate');
+  });
+
+  it('warns about a payment the Gate does not know once, not at each of its turns', async () => {
+    // Never known to the platform (abandoned before it was paid, say): the Gate refuses it every time.
+    await store.openPayment({ paymentId: 'unknown-there', projectId: 1234, customerId: 'acc-1', amount: 1000, currency: 'KZT' });
+    const job = startSyncJob(1);
+    await expect.poll(() => platform.requests.get('unknown-there') ?? 0, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    await job.stop();
+    logger.flush();
+    const lines = logs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('payments sync:'));
+    expect(lines.filter((line) => line.includes('could not be asked about'))).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('"refused_again":1')).length).toBeGreaterThanOrEqual(2);
   });
 
   it('expires payments pending beyond the 36 days, and only those, at the next interval', async () => {

@@ -67,7 +67,7 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
       ['paid-after-503', 'applied', 'credited'],
       ['unknown-there', 'refused', null],
     ]);
-    expect(printed.at(-1)?.summary).toEqual({ asked: 5, applied: 3, still_pending: 1, not_answered: 0, refused: 1 });
+    expect(printed.at(-1)?.summary).toEqual({ asked: 5, applied: 3, still_pending: 1, not_answered: 0, refused: 1, refused_again: 0 });
     expect(platform.requests.get('paid-after-503')).toBe(3);
 
     const second = await runCli(['payments', 'sync', '--older-than', '0s', '--rate', '100'], env);

@@ -131,7 +131,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
       const [a, b, c, settled] = opened.map((p) => p.paymentId) as [string, string, string, string];
       await store.applyCallback(callback({ paymentId: settled, amount: 400 }));
       const toAsk = async (createdBefore = new Date(Date.now() + 60_000), limit = 10) =>
-        (await (await store.operatorReads()).pendingPaymentsToAsk(createdBefore, limit)).map((p) => p.paymentId);
+        (await (await store.operatorReads()).pendingPaymentsToAsk(createdBefore, limit)).map((p) => p.payment.paymentId);
 
       expect(await toAsk()).toEqual([a, b, c]);
       expect(await toAsk(new Date(opened[2]!.createdAt))).toEqual([a, b]);
@@ -145,6 +145,10 @@ describe.each(backends())('store conformance: %s', (backend) => {
       });
       await store.recordStatusCheck({ paymentId: b, askedAt: new Date('2026-12-01T10:00:00.000Z'), outcome: 'refused' });
       expect(await toAsk()).toEqual([c, b, a]);
+      const lastOutcomes = (await (await store.operatorReads()).pendingPaymentsToAsk(new Date(Date.now() + 60_000), 10)).map(
+        (p) => p.lastOutcome,
+      );
+      expect(lastOutcomes).toEqual([null, 'refused', 'still_pending']);
       // Asked again: its turn moves to the back.
       await store.recordStatusCheck({ paymentId: b, askedAt: new Date('2026-12-01T10:00:02.000Z'), outcome: 'not_answered' });
       expect(await toAsk()).toEqual([c, a, b]);
