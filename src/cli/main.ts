@@ -128,9 +128,27 @@ async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
 // --secret wins over the environment; the environment keeps the secret out of the process list.
 const secretOf = (given: string | undefined): string | undefined => given || process.env[SECRET_VARIABLE] || undefined;
 
+// Whoever reads the output may stop early (`| head`): the listing then ends quietly, the store
+// closed as after any command, instead of dying on a write to a closed pipe.
+let readerGone = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') readerGone = true;
+  else throw error;
+});
+
 const print = (value: unknown): void => {
-  process.stdout.write(`${JSON.stringify(value)}\n`);
+  if (!readerGone) process.stdout.write(`${JSON.stringify(value)}\n`);
 };
+
+/** Prints each item of a list as it is read, while the store is open; stops when nobody reads. */
+const printEach =
+  <T>(list: (store: Store) => AsyncIterable<T>) =>
+  async (store: Store): Promise<void> => {
+    for await (const item of list(store)) {
+      if (readerGone) return;
+      print(item);
+    }
+  };
 
 async function run(argv: string[]): Promise<void> {
   let parsed;
@@ -176,8 +194,7 @@ async function run(argv: string[]): Promise<void> {
       print(await withStore((s) => closeAccount(s, arg, values.actor)));
       return;
     case 'payments list':
-      for (const payment of await withStore((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })))
-        print(payment);
+      await withStore(printEach((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })));
       return;
     case 'reconcile': {
       if (sub !== undefined) throw new CliError(RECONCILE_USAGE);
@@ -232,17 +249,16 @@ async function run(argv: string[]): Promise<void> {
       );
       return;
     case 'audit list':
-      for (const entry of await withStore(listAuditLog)) print(entry);
+      await withStore(printEach(listAuditLog));
       return;
     case 'callbacks list':
       if (values.rejected) {
         if (values['payment-id'] !== undefined || values.flagged)
           throw new CliError('callbacks list: --rejected takes no other filter (a rejected callback is tied to no payment)');
-        for (const rejected of await withStore(listRejectedCallbacks)) print(rejected);
+        await withStore(printEach(listRejectedCallbacks));
         return;
       }
-      for (const stored of await withStore((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged })))
-        print(stored);
+      await withStore(printEach((s) => listCallbacks(s, { paymentId: values['payment-id'], flagged: values.flagged })));
       return;
     case 'simulate': {
       const usage = `usage: simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N [--status success|decline] [--duplicates K] [--bad-signature] (the secret from ${SECRET_VARIABLE} when --secret is not given)`;

@@ -4,7 +4,8 @@
 import { userInfo } from 'node:os';
 import { adjustmentJson, auditEntryJson } from '../admin/representation.js';
 import type { OperatorRefusal } from '../ledger/operator-rules.js';
-import type { Store } from '../store/store.js';
+import { readInSlices } from '../store/read-in-slices.js';
+import type { ListSlice, Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
 
 /** Who acts: `--actor`, or the operating-system user running the command. */
@@ -58,6 +59,11 @@ export async function reviewCallback(store: Store, id: string | undefined, note:
   return { id: callbackId, review_reason: reviewReason, reviewed_at: reviewedAt, reviewed_by: reviewedBy, review_note: note };
 }
 
-export async function listAuditLog(store: Store) {
-  return (await store.listAuditLog()).map(auditEntryJson);
+/** Every operator action, oldest first, read a slice at a time. */
+export async function* listAuditLog(store: Store) {
+  for await (const entry of readInSlices(
+    (slice: ListSlice<number>) => store.listAuditLog(slice),
+    (e) => e.id,
+  ))
+    yield auditEntryJson(entry);
 }

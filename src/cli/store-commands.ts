@@ -1,9 +1,10 @@
 // Admin commands over the same DATABASE_URL as the service: accounts and payments.
 import { schemaValidators } from '../../generated/validators.js';
 import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
-import type { Account, Payment, PaymentStatus } from '../ledger/model.js';
-import { AccountExistsError, type NewAccount, type Store } from '../store/store.js';
-import { rejectedCallbackJson } from '../admin/representation.js';
+import type { Account, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
+import { readInSlices } from '../store/read-in-slices.js';
+import { AccountExistsError, type NewAccount, type PaymentKey, type Store } from '../store/store.js';
+import { callbackJson, rejectedCallbackJson } from '../admin/representation.js';
 import { CliError } from './cli-error.js';
 import { actorOf } from './operator-commands.js';
 
@@ -68,44 +69,39 @@ export async function closeAccount(store: Store, customerId: string | undefined,
   return accountJson(outcome.account);
 }
 
-export async function listPayments(store: Store, opts: { customerId?: string; status?: string }) {
+const paymentKey = (p: Payment): PaymentKey => ({ createdAt: p.createdAt, paymentId: p.paymentId });
+const idOf = (item: { id: number }) => item.id;
+
+/** The payments, oldest first, read a slice at a time. */
+export async function* listPayments(store: Store, opts: { customerId?: string; status?: string }) {
   if (opts.status !== undefined && !PAYMENT_STATUSES.includes(opts.status as PaymentStatus)) {
     throw new CliError(`--status must be one of ${PAYMENT_STATUSES.join(', ')}`);
   }
-  const payments = await store.listPayments({
+  const filter = {
     ...(opts.customerId !== undefined && { customerId: opts.customerId }),
     ...(opts.status !== undefined && { status: opts.status as PaymentStatus }),
-  });
-  return payments.map(paymentJson);
+  };
+  for await (const payment of readInSlices((slice) => store.listPayments(filter, slice), paymentKey)) yield paymentJson(payment);
 }
 
-export async function listCallbacks(store: Store, opts: { paymentId?: string; flagged?: boolean }) {
-  const callbacks = await store.listCallbacks({
+/** The admin API's callback with its review flattened, as the CLI prints it. */
+export const storedCallbackJson = (c: StoredCallback) => {
+  const { review: _review, ...callback } = callbackJson(c);
+  return { ...callback, reviewed_at: c.reviewedAt, reviewed_by: c.reviewedBy, review_note: c.reviewNote };
+};
+
+/** The stored callbacks in the order they were stored, read a slice at a time. */
+export async function* listCallbacks(store: Store, opts: { paymentId?: string; flagged?: boolean }) {
+  const filter = {
     ...(opts.paymentId !== undefined && { paymentId: opts.paymentId }),
     ...(opts.flagged && { flagged: true }),
-  });
-  return callbacks.map((c) => ({
-    id: c.id,
-    payment_id: c.paymentId,
-    project_id: c.projectId,
-    status: c.status,
-    result: c.result,
-    review_reason: c.reviewReason,
-    deliveries: c.deliveries,
-    received_at: c.receivedAt,
-    last_received_at: c.lastReceivedAt,
-    headers: c.headers,
-    raw_body: c.rawBody,
-    reviewed_at: c.reviewedAt,
-    reviewed_by: c.reviewedBy,
-    review_note: c.reviewNote,
-    source: c.source,
-  }));
+  };
+  for await (const callback of readInSlices((slice) => store.listCallbacks(filter, slice), idOf)) yield storedCallbackJson(callback);
 }
 
-/** The signed callbacks refused for breaking the contract, as an operator reviews them. */
-export async function listRejectedCallbacks(store: Store) {
-  return (await store.listRejectedCallbacks()).map(rejectedCallbackJson);
+/** The signed callbacks refused for breaking the contract, as an operator reviews them, oldest first. */
+export async function* listRejectedCallbacks(store: Store) {
+  for await (const rejected of readInSlices((slice) => store.listRejectedCallbacks(slice), idOf)) yield rejectedCallbackJson(rejected);
 }
 
 export async function expirePayments(store: Store, olderThanDays: string | undefined) {

@@ -3,7 +3,7 @@
 // write that moves money is one transaction; the unique key on ledger_entries.payment_id is what
 // makes a second credit impossible, whatever the number, order, concurrency or instance of
 // callback deliveries.
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { StorePool } from './postgres/driver-boundary.js';
 import { HotPaths } from './postgres/hot-paths.js';
 import {
@@ -44,7 +44,9 @@ import {
   StoreUnavailableError,
   type CallbackFilter,
   type IncomingCallback,
+  type ListSlice,
   type NewAccount,
+  type PaymentKey,
   type PaymentOpening,
   type PaymentToOpen,
   type PaymentFilter,
@@ -230,13 +232,18 @@ export class PostgresStore implements Store {
     return this.guard(() => this.hot.openPayment(payment));
   }
 
-  listPayments(filter: PaymentFilter): Promise<Payment[]> {
+  listPayments(filter: PaymentFilter, slice?: ListSlice<PaymentKey>): Promise<Payment[]> {
     return this.guard(async () => {
       let query = this.db.selectFrom('payments').selectAll();
       if (filter.customerId !== undefined) query = query.where('customer_id', '=', filter.customerId);
       if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-      const rows = await query.orderBy('created_at').orderBy('payment_id').execute();
-      return rows.map(toPayment);
+      if (slice?.after !== undefined) {
+        const { createdAt, paymentId } = slice.after;
+        query = query.where((eb) => eb(eb.refTuple('created_at', 'payment_id'), '>', eb.tuple(createdAt, paymentId)));
+      }
+      query = query.orderBy('created_at').orderBy('payment_id');
+      if (slice !== undefined) query = query.limit(slice.limit);
+      return (await query.execute()).map(toPayment);
     });
   }
 
@@ -300,12 +307,12 @@ export class PostgresStore implements Store {
     );
   }
 
-  listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]> {
+  listCallbacks(filter: CallbackFilter, slice?: ListSlice<number>): Promise<StoredCallback[]> {
     return this.guard(async () => {
       let query = this.db.selectFrom('callbacks').selectAll();
       if (filter.paymentId !== undefined) query = query.where('payment_id', '=', filter.paymentId);
       if (filter.flagged) query = query.where('review_reason', 'is not', null);
-      return (await query.orderBy('id').execute()).map(toStoredCallback);
+      return (await inSlice(query, slice).execute()).map(toStoredCallback);
     });
   }
 
@@ -428,13 +435,24 @@ export class PostgresStore implements Store {
     });
   }
 
-  listAuditLog(): Promise<AuditEntry[]> {
-    return this.guard(async () => (await this.db.selectFrom('audit_log').selectAll().orderBy('id').execute()).map(toAuditEntry));
+  listAuditLog(slice?: ListSlice<number>): Promise<AuditEntry[]> {
+    return this.guard(async () => (await inSlice(this.db.selectFrom('audit_log').selectAll(), slice).execute()).map(toAuditEntry));
   }
 
-  listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {
+  listRejectedCallbacks(slice?: ListSlice<number>): Promise<StoredRejectedCallback[]> {
     return this.guard(async () =>
-      (await this.db.selectFrom('rejected_callbacks').selectAll().orderBy('id').execute()).map(toStoredRejectedCallback),
+      (await inSlice(this.db.selectFrom('rejected_callbacks').selectAll(), slice).execute()).map(toStoredRejectedCallback),
     );
   }
+}
+
+/** A table's rows in id order: after the slice's id and at most its limit, or all of them. */
+function inSlice<T extends 'callbacks' | 'audit_log' | 'rejected_callbacks', O>(
+  query: SelectQueryBuilder<Database, T, O>,
+  slice: ListSlice<number> | undefined,
+): SelectQueryBuilder<Database, T, O> {
+  const id = sql.ref<number>('id');
+  if (slice?.after !== undefined) query = query.where(id, '>', slice.after);
+  query = query.orderBy(id);
+  return slice === undefined ? query : query.limit(slice.limit);
 }

@@ -82,6 +82,21 @@ export interface CallbackFilter {
   flagged?: boolean;
 }
 
+/**
+ * Part of a list in its own order: at most `limit` items after `after` (the key of the last one
+ * read). A list is read slice by slice (read-in-slices.ts) so that its length never decides memory.
+ */
+export interface ListSlice<K> {
+  after?: K;
+  limit: number;
+}
+
+/** Where a payment stands in the payments list: creation order, ties by id. */
+export interface PaymentKey {
+  createdAt: string;
+  paymentId: string;
+}
+
 export interface Store {
   readonly dialect: Dialect;
   migrate(): Promise<void>;
@@ -101,7 +116,8 @@ export interface Store {
    * moment earlier is never booked against.
    */
   openPayment(payment: PaymentToOpen): Promise<PaymentOpening>;
-  listPayments(filter: PaymentFilter): Promise<Payment[]>;
+  /** Oldest first; all of them without a slice. */
+  listPayments(filter: PaymentFilter, slice?: ListSlice<PaymentKey>): Promise<Payment[]>;
   /** Marks pending payments created before `cutoff` as expired; answers how many. */
   expirePendingPayments(cutoff: Date): Promise<number>;
   /** Records that the Gate was asked about a payment, and what came of it. */
@@ -116,9 +132,10 @@ export interface Store {
    * its redelivery, once the contract question is settled, still can be.
    */
   keepRejectedCallback(callback: RejectedCallback): Promise<void>;
-  listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]>;
-  /** The signed callbacks refused for breaking the contract, oldest first. */
-  listRejectedCallbacks(): Promise<StoredRejectedCallback[]>;
+  /** In the order stored, by id; all of them without a slice. */
+  listCallbacks(filter: CallbackFilter, slice?: ListSlice<number>): Promise<StoredCallback[]>;
+  /** The signed callbacks refused for breaking the contract, by id (oldest first). */
+  listRejectedCallbacks(slice?: ListSlice<number>): Promise<StoredRejectedCallback[]>;
   /**
    * Writes a signed correction of a balance as a ledger entry of its own and moves the balance, with
    * its audit-log row, in one transaction; a refusal (operator-rules.ts) is audited too. The same
@@ -127,8 +144,8 @@ export interface Store {
   addAdjustment(request: AdjustmentRequest): Promise<AdjustmentOutcome>;
   /** Closes the review of a flagged callback with a note, audited in the same transaction. */
   reviewCallback(request: ReviewRequest): Promise<ReviewOutcome>;
-  /** Every operator action, oldest first. */
-  listAuditLog(): Promise<AuditEntry[]>;
+  /** Every operator action, by id (oldest first). */
+  listAuditLog(slice?: ListSlice<number>): Promise<AuditEntry[]>;
   /** Opens an account for an operator, audited (refusals too) in the same transaction. */
   createAccountAsOperator(request: AccountCreateRequest): Promise<AccountOutcome>;
   /** Closes an account for an operator, audited (refusals too) in the same transaction. */

@@ -7,7 +7,7 @@ import type { listCallbacks, showAccount } from '../../src/cli/store-commands.js
 import { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
-import { runCli } from '../support/processes.js';
+import { runCli, type ListedLine } from '../support/processes.js';
 
 type Printed<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
 
@@ -46,7 +46,7 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
   afterEach(() => database?.drop());
 
   it('adjusts once with a reference to the flagged callback, closes its review, and audits both', async () => {
-    const [flagged] = lines<Printed<typeof listCallbacks>[number]>(await cli('callbacks', 'list', '--flagged'));
+    const [flagged] = lines<ListedLine<typeof listCallbacks>>(await cli('callbacks', 'list', '--flagged'));
     expect(flagged).toMatchObject({
       payment_id: 'pay-1',
       review_reason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
@@ -68,11 +68,11 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     );
 
     await cli('callbacks', 'review', String(flagged!.id), '--note', 'customer paid 50.00; adjusted', '--actor', 'anna');
-    const [reviewed] = lines<Printed<typeof listCallbacks>[number]>(await cli('callbacks', 'list', '--flagged'));
+    const [reviewed] = lines<ListedLine<typeof listCallbacks>>(await cli('callbacks', 'list', '--flagged'));
     expect(reviewed).toMatchObject({ reviewed_by: 'anna', review_note: 'customer paid 50.00; adjusted' });
     expect((await runCli(['callbacks', 'review', String(flagged!.id), '--note', 'again'], env)).code).toBe(1);
 
-    const audit = lines<Printed<typeof listAuditLog>[number]>(await cli('audit', 'list'));
+    const audit = lines<ListedLine<typeof listAuditLog>>(await cli('audit', 'list'));
     expect(audit.map((e) => [e.action, e.outcome, e.actor])).toEqual([
       ['accounts.create', 'done', expect.stringMatching(/^cli:/) as unknown],
       ['adjustments.add', 'done', 'anna'],

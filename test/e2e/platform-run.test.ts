@@ -4,11 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
 import type { expirePayments, listPayments, showAccount } from '../../src/cli/store-commands.js';
-import { runCli, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+import { runCli, startServiceProcess, type ListedLine, type ServiceProcess } from '../support/processes.js';
 
 // What the CLI prints, typed by the commands that print it.
 type ShownAccount = Awaited<ReturnType<typeof showAccount>>;
-type ListedPayment = Awaited<ReturnType<typeof listPayments>>[number];
+type ListedPayment = ListedLine<typeof listPayments>;
 type Expiry = Awaited<ReturnType<typeof expirePayments>>;
 
 const PROJECT = 5001;

@@ -1,10 +1,11 @@
 // What every store must do, specified once and run against each backend.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallbackFacts } from '../../src/ledger/model.js';
+import type { CallbackFacts, Payment } from '../../src/ledger/model.js';
 import { openStore } from '../../src/store/open-store.js';
 import { InvalidCursorError, type Page } from '../../src/store/cursor.js';
 import type { PaymentQuery } from '../../src/store/operator-reads.js';
-import { AccountExistsError, type IncomingCallback, type Store } from '../../src/store/store.js';
+import { readInSlices } from '../../src/store/read-in-slices.js';
+import { AccountExistsError, type IncomingCallback, type ListSlice, type PaymentKey, type Store } from '../../src/store/store.js';
 import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 describe.each(backends())('store conformance: %s', (backend) => {
@@ -483,6 +484,72 @@ describe.each(backends())('store conformance: %s', (backend) => {
         'ben accounts.close refused',
         'ben accounts.close refused',
       ]);
+    });
+  });
+
+  describe('lists read in slices', () => {
+    /** A list read slice by slice, two items at a time, the way the CLI reads it. */
+    async function sliced<T, K>(read: (slice: ListSlice<K>) => Promise<T[]>, keyOf: (item: T) => K): Promise<T[]> {
+      const items: T[] = [];
+      for await (const item of readInSlices(read, keyOf, 2)) items.push(item);
+      return items;
+    }
+    const paymentKey = (p: Payment): PaymentKey => ({ createdAt: p.createdAt, paymentId: p.paymentId });
+    const idOf = (item: { id: number }) => item.id;
+
+    it('reads payments slice by slice as whole, oldest first, ties in creation time ordered by id', async () => {
+      await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
+      // Opened together, several share a creation instant: the slices must neither skip nor repeat them.
+      const opened = await Promise.all(Array.from({ length: 9 }, (_, i) => deposit(100 + i, i % 3 === 0 ? 'acc-2' : 'acc-1')));
+      await Promise.all(opened.slice(0, 4).map((p) => store.applyCallback(callback({ paymentId: p.paymentId, amount: p.amount }))));
+
+      const whole = await store.listPayments({});
+      expect(whole.map(paymentKey)).toEqual(
+        opened.map(paymentKey).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.paymentId.localeCompare(b.paymentId)),
+      );
+      const filters = [{}, { customerId: 'acc-2' }, { status: 'success' as const }, { status: 'pending' as const }];
+      const counts = [];
+      for (const filter of filters) {
+        const all = await store.listPayments(filter);
+        expect(await sliced((slice) => store.listPayments(filter, slice), paymentKey)).toEqual(all);
+        counts.push(all.length);
+      }
+      expect(counts).toEqual([9, 3, 4, 5]);
+      expect(await store.listPayments({}, { limit: 4 })).toEqual(whole.slice(0, 4));
+      expect(await store.listPayments({}, { after: paymentKey(whole[3]!), limit: 4 })).toEqual(whole.slice(4, 8));
+    });
+
+    it('reads callbacks, rejected callbacks and the audit log slice by slice as whole, in id order', async () => {
+      const payments = await Promise.all([deposit(100), deposit(200), deposit(300)]);
+      for (const p of payments) await store.applyCallback(callback({ paymentId: p.paymentId, amount: p.amount }));
+      await store.applyCallback(callback({ paymentId: 'never-issued' }));
+      await store.applyCallback(callback({ paymentId: 'never-issued-either' }));
+      for (const n of [1, 2, 3]) {
+        await store.keepRejectedCallback({
+          rawBody: `{"n":${n}}`,
+          headers: {},
+          receivedAt: new Date(),
+          reason: 'payment.id: required field is missing',
+        });
+        await store.createAccountAsOperator({ customerId: `op-${n}`, currency: 'KZT', actor: 'anna' });
+      }
+      await store.createAccountAsOperator({ customerId: 'op-1', currency: 'KZT', actor: 'anna' });
+
+      for (const filter of [{}, { flagged: true }, { paymentId: payments[1].paymentId }]) {
+        expect(await sliced((slice) => store.listCallbacks(filter, slice), idOf)).toEqual(await store.listCallbacks(filter));
+      }
+      const callbacks = await store.listCallbacks({});
+      expect(callbacks).toHaveLength(5);
+      expect(callbacks.map(idOf)).toEqual(callbacks.map(idOf).sort((a, b) => a - b));
+      expect((await store.listCallbacks({ flagged: true })).map((c) => c.paymentId)).toEqual(['never-issued', 'never-issued-either']);
+
+      const rejected = await store.listRejectedCallbacks();
+      expect(rejected.map((r) => r.rawBody)).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+      expect(await sliced((slice) => store.listRejectedCallbacks(slice), idOf)).toEqual(rejected);
+
+      const audit = await store.listAuditLog();
+      expect(audit.map((e) => e.outcome)).toEqual(['done', 'done', 'done', 'refused']);
+      expect(await sliced((slice) => store.listAuditLog(slice), idOf)).toEqual(audit);
     });
   });
 

@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const NODE_ARGS = ['--import', 'tsx'];
 
+/** What a CLI command listing items prints on each line, typed by the command's generator. */
+export type ListedLine<F extends (...args: never[]) => AsyncIterable<unknown>> = ReturnType<F> extends AsyncIterable<infer T> ? T : never;
+
 export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = execFile(
@@ -16,6 +19,28 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );
     if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** Runs the CLI as `cli … | head -1` does: reads its first line, then closes the pipe on it. */
+export function runCliReadingOneLine(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; line: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...NODE_ARGS, 'src/cli/main.ts', ...args], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (stdout.includes('\n')) child.stdout.destroy();
+    });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('close', (code) => resolve({ code, line: stdout.slice(0, stdout.indexOf('\n')), stderr }));
   });
 }
 

@@ -32,8 +32,10 @@ import type {
   CallbackFilter,
   CommitListener,
   IncomingCallback,
+  ListSlice,
   NewAccount,
   PaymentFilter,
+  PaymentKey,
   PaymentOpening,
   PaymentToOpen,
   RejectedCallback,
@@ -171,10 +173,10 @@ export class SqliteStore implements Store {
     return this.writer.run('openPayment', payment);
   }
 
-  listPayments(filter: PaymentFilter): Promise<Payment[]> {
+  listPayments(filter: PaymentFilter, slice?: ListSlice<PaymentKey>): Promise<Payment[]> {
     return this.read(() => {
       const where: string[] = [];
-      const params: string[] = [];
+      const params: Array<string | number> = [];
       if (filter.customerId !== undefined) {
         where.push('customer_id = ?');
         params.push(filter.customerId);
@@ -185,7 +187,12 @@ export class SqliteStore implements Store {
         // Lets the planner use the index of unsettled payments; successful ones are most of the table.
         if (filter.status !== 'success') where.push(UNSETTLED);
       }
-      const text = `select ${PAYMENT_COLUMNS} from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id`;
+      if (slice?.after !== undefined) {
+        // The first term alone bounds an index range; the second drops the ties already read.
+        where.push('created_at >= ? and (created_at > ? or payment_id > ?)');
+        params.push(slice.after.createdAt, slice.after.createdAt, slice.after.paymentId);
+      }
+      const text = `select ${PAYMENT_COLUMNS} from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id${limitOf(slice, params)}`;
       return this.db
         .prepare<unknown[], PaymentRow>(text)
         .raw(true)
@@ -222,16 +229,20 @@ export class SqliteStore implements Store {
     });
   }
 
-  listCallbacks(filter: CallbackFilter): Promise<StoredCallback[]> {
+  listCallbacks(filter: CallbackFilter, slice?: ListSlice<number>): Promise<StoredCallback[]> {
     return this.read(() => {
       const where: string[] = [];
-      const params: string[] = [];
+      const params: Array<string | number> = [];
       if (filter.paymentId !== undefined) {
         where.push('payment_id = ?');
         params.push(filter.paymentId);
       }
       if (filter.flagged) where.push('review_reason is not null');
-      const text = `select * from callbacks ${where.length ? `where ${where.join(' and ')}` : ''} order by id`;
+      if (slice?.after !== undefined) {
+        where.push('id > ?');
+        params.push(slice.after);
+      }
+      const text = `select * from callbacks ${where.length ? `where ${where.join(' and ')}` : ''} order by id${limitOf(slice, params)}`;
       return this.db
         .prepare<unknown[], CallbackRow>(text)
         .all(...params)
@@ -247,8 +258,8 @@ export class SqliteStore implements Store {
     return this.writer.run('reviewCallback', request);
   }
 
-  listAuditLog(): Promise<AuditEntry[]> {
-    return this.read(() => this.db.prepare<[], AuditRow>(`select ${AUDIT_COLUMNS} from audit_log order by id`).all().map(toAuditEntry));
+  listAuditLog(slice?: ListSlice<number>): Promise<AuditEntry[]> {
+    return this.read(() => byId<AuditRow>(this.db, `select ${AUDIT_COLUMNS} from audit_log`, slice).map(toAuditEntry));
   }
 
   createAccountAsOperator(request: AccountCreateRequest): Promise<AccountOutcome> {
@@ -302,12 +313,26 @@ export class SqliteStore implements Store {
     return this.writer.run('recordReconciliation', { run, findings });
   }
 
-  listRejectedCallbacks(): Promise<StoredRejectedCallback[]> {
+  listRejectedCallbacks(slice?: ListSlice<number>): Promise<StoredRejectedCallback[]> {
     return this.read(() =>
-      this.db
-        .prepare<[], RejectedCallbackRow>(`select ${REJECTED_CALLBACK_COLUMNS} from rejected_callbacks order by id`)
-        .all()
-        .map(toStoredRejectedCallback),
+      byId<RejectedCallbackRow>(this.db, `select ${REJECTED_CALLBACK_COLUMNS} from rejected_callbacks`, slice).map(
+        toStoredRejectedCallback,
+      ),
     );
   }
+}
+
+/** ` limit ?` with its parameter when the list is read in slices. */
+function limitOf(slice: ListSlice<unknown> | undefined, params: Array<string | number>): string {
+  if (slice === undefined) return '';
+  params.push(slice.limit);
+  return ' limit ?';
+}
+
+/** The rows of `select` (a whole table's, no filter) in id order, after the slice's id. */
+function byId<R>(db: BetterSqlite3.Database, select: string, slice: ListSlice<number> | undefined): R[] {
+  const params: Array<string | number> = [];
+  if (slice?.after !== undefined) params.push(slice.after);
+  const text = `${select}${slice?.after !== undefined ? ' where id > ?' : ''} order by id${limitOf(slice, params)}`;
+  return db.prepare<unknown[], R>(text).all(...params);
 }

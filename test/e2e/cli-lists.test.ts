@@ -1,0 +1,60 @@
+// The CLI's lists at a length no one reads in one go: every payment printed once, oldest first,
+// read from the store a slice at a time; and a reader that stops early (`| head -1`) ends the
+// command quietly, with success.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paymentJson } from '../../src/cli/store-commands.js';
+import { SLICE_LENGTH } from '../../src/store/read-in-slices.js';
+import { backends, createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
+import { runCli, runCliReadingOneLine } from '../support/processes.js';
+
+const PAYMENTS = 2 * SLICE_LENGTH + 345;
+
+describe.each(backends())('CLI lists on %s', (backend) => {
+  let database: TestDatabase;
+  let env: NodeJS.ProcessEnv;
+  const cliLines = async (...args: string[]) => {
+    const run = await runCli(args, env);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    return run.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+  };
+
+  beforeAll(async () => {
+    database = await createTestDatabase(backend);
+    env = { DATABASE_URL: database.url };
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    await withStoreAt(database.url, async (store) => {
+      await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+      for (let from = 0; from < PAYMENTS; from += 100) {
+        const batch = Array.from({ length: Math.min(100, PAYMENTS - from) }, (_, i) => `pay-${from + i}`);
+        await Promise.all(
+          batch.map((paymentId) => store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' })),
+        );
+      }
+      for (const paymentId of ['pay-7', 'pay-1500', 'pay-2300']) {
+        const facts = { projectId: 1234, paymentId, status: 'success', amount: 100, currency: 'KZT' };
+        await store.applyCallback({ facts, rawBody: JSON.stringify(facts), headers: {}, receivedAt: new Date() });
+      }
+    });
+  }, 60_000);
+  afterAll(() => database?.drop());
+
+  it('prints every payment once, oldest first, as the store lists them', async () => {
+    const printed = await cliLines('payments', 'list');
+    expect(printed).toHaveLength(PAYMENTS);
+    const stored = await withStoreAt(database.url, (store) => store.listPayments({}));
+    expect(printed).toEqual(stored.map(paymentJson));
+    expect(await cliLines('payments', 'list', '--status', 'success')).toEqual(
+      stored.filter((p) => p.status === 'success').map(paymentJson),
+    );
+  });
+
+  it('ends quietly and successfully when its reader stops after the first line', async () => {
+    const run = await runCliReadingOneLine(['payments', 'list'], env);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(run.line)).toMatchObject({ customer_id: 'acc-1', amount: 100 });
+  });
+});
