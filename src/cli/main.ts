@@ -5,6 +5,7 @@ import { AdminTokenError, newAdminToken, type AdminRole } from '../admin/admin-t
 import { DEFAULT_DATABASE_URL } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { BACKUP_USAGE, backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
 import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
@@ -59,6 +60,8 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     (only its SHA-256 is configured)
   migrate                           apply the schema migrations and exit; every other store command
                                     refuses a store whose schema is behind
+  backup --to FILE                  an online copy of the SQLite store, checked (integrity, balances against their
+                                    credits and adjustments) before it takes the name FILE; exit 1 if a balance is off
   simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
            [--status success|decline] [--duplicates K] [--bad-signature]
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
@@ -299,6 +302,18 @@ async function run(argv: string[]): Promise<void> {
       } catch (error) {
         if (error instanceof AdminTokenError) throw new CliError(`${error.message}\n${usage}`);
         throw error;
+      }
+      return;
+    }
+    case 'backup': {
+      if (sub !== undefined) throw new CliError(BACKUP_USAGE);
+      const report = backupCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.to);
+      print(report);
+      if (report.accounts_off_ledger > 0) {
+        process.stderr.write(
+          `${report.accounts_off_ledger} account(s) in the copy have a balance that is not the sum of their credits and adjustments: the store itself has them so; compare an account's ledger (admin API) with its balance\n`,
+        );
+        process.exitCode = 1;
       }
       return;
     }
