@@ -1,10 +1,11 @@
 // `backup --to FILE`: an online, checked copy of the SQLite store, taken while the service runs.
 import { BackupError, backUpSqlite } from '../store/sqlite/backup.js';
 import { CliError } from './cli-error.js';
+import { ledgerCheckJson } from './ledger-command.js';
 
 export const BACKUP_USAGE = 'usage: backup --to FILE   (a new file: a backup never overwrites one)';
 
-export function backupCommand(databaseUrl: string, to: string | undefined) {
+export async function backupCommand(databaseUrl: string, to: string | undefined) {
   if (!to) throw new CliError(BACKUP_USAGE);
   if (!databaseUrl.startsWith('sqlite:')) {
     throw new CliError(
@@ -14,18 +15,13 @@ export function backupCommand(databaseUrl: string, to: string | undefined) {
   const source = databaseUrl.slice('sqlite:'.length);
   if (source === ':memory:') throw new CliError('a store in memory has nothing to back up');
   try {
-    const report = backUpSqlite(source, to);
+    const report = await backUpSqlite(source, to);
     return {
       file: report.file,
       bytes: report.bytes,
       taken_at: report.takenAt,
       schema: report.schema,
-      accounts: report.accounts,
-      payments: report.payments,
-      credits: report.credits,
-      adjustments: report.adjustments,
-      balances_total: report.balancesTotal,
-      accounts_off_ledger: report.accountsOffLedger,
+      ledger: report.ledger && ledgerCheckJson(report.ledger),
     };
   } catch (error) {
     if (error instanceof BackupError) throw new CliError(`backup not made: ${error.message}`, 1);

@@ -7,6 +7,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BACKUP_USAGE, backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
+import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
 import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { RECONCILE_USAGE, reconcileCommand } from './reconcile-command.js';
@@ -60,8 +61,11 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     (only its SHA-256 is configured)
   migrate                           apply the schema migrations and exit; every other store command
                                     refuses a store whose schema is behind
-  backup --to FILE                  an online copy of the SQLite store, checked (integrity, balances against their
-                                    credits and adjustments) before it takes the name FILE; exit 1 if a balance is off
+  ledger check                      the ledger's rules over the whole store: every balance the sum of its credits and
+                                    adjustments, every credit its payment's, every success credited or settled by hand,
+                                    none both; totals, and each broken rule with examples; exit 1 if any is broken
+  backup --to FILE                  an online copy of the SQLite store, checked (SQLite's integrity check, then the
+                                    ledger's rules) before it takes the name FILE; exit 1 if a rule is broken
   simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
            [--status success|decline] [--duplicates K] [--bad-signature]
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
@@ -142,6 +146,14 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const print = (value: unknown): void => {
   if (!readerGone) process.stdout.write(`${JSON.stringify(value)}\n`);
 };
+
+/** A ledger that breaks a rule is reported on stderr and fails the command. */
+function reportBroken(check: Parameters<typeof brokenRulesText>[0]): void {
+  const text = brokenRulesText(check);
+  if (text === undefined) return;
+  process.stderr.write(`the ledger breaks its rules:\n${text}\n`);
+  process.exitCode = 1;
+}
 
 /** Prints each item of a list as it is read, while the store is open; stops when nobody reads. */
 const printEach =
@@ -307,14 +319,19 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'backup': {
       if (sub !== undefined) throw new CliError(BACKUP_USAGE);
-      const report = backupCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.to);
+      const report = await backupCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.to);
       print(report);
-      if (report.accounts_off_ledger > 0) {
+      if (report.ledger === null) {
         process.stderr.write(
-          `${report.accounts_off_ledger} account(s) in the copy have a balance that is not the sum of their credits and adjustments: the store itself has them so; compare an account's ledger (admin API) with its balance\n`,
+          `the copy's schema (${report.schema ?? 'none'}) is not this release's: its ledger was not checked; run \`cli ledger check\` on it once restored and migrated\n`,
         );
-        process.exitCode = 1;
-      }
+      } else reportBroken(report.ledger);
+      return;
+    }
+    case 'ledger check': {
+      const check = await withStore(ledgerCheckCommand);
+      print(check);
+      reportBroken(check);
       return;
     }
     case 'migrate': {

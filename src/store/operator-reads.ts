@@ -20,6 +20,7 @@ import type {
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import { decodeCursor, pageOf, type Page, type PageRequest } from './cursor.js';
+import { checkLedger, type LedgerCheck } from './ledger-check.js';
 import { toAuditEntry } from './operator-rows.js';
 import { toFinding, toRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
@@ -94,6 +95,8 @@ export interface OperatorReads {
   /** A run and a page of its findings, in the order found; undefined when there is no such run. */
   reconciliation(id: number, page: PageRequest): Promise<{ run: ReconciliationRun; findings: Page<StoredFinding> } | undefined>;
   summary(now: Date): Promise<LedgerSummary>;
+  /** The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows. */
+  ledgerCheck(): Promise<LedgerCheck>;
 }
 
 const DAY_MS = 86_400_000;
@@ -443,6 +446,10 @@ export class KyselyOperatorReads implements OperatorReads {
         lastCallbackReceivedAt: lastCallback.at ?? null,
       };
     });
+  }
+
+  ledgerCheck(): Promise<LedgerCheck> {
+    return this.guard(() => checkLedger(async (query) => (await sql.raw<Record<string, unknown>>(query).execute(this.db)).rows));
   }
 
   /**

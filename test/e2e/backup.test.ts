@@ -1,7 +1,7 @@
 // `cli backup` of the embedded store. Taken while the service credits accounts, the copy is whole
-// and adds up (every balance the sum of its credits), holds every credit acknowledged before it
-// began, and opens as a store; a name already taken, a PostgreSQL URL or a store in memory is
-// refused; a ledger that does not add up is copied and reported, exit 1.
+// and keeps the ledger's rules, holds every credit acknowledged before it began, and opens as a
+// store; a name already taken, a PostgreSQL URL or a store in memory is refused; a ledger that
+// breaks a rule is copied and reported, exit 1.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -14,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
 import { runCli, startServiceProcess } from '../support/processes.js';
 
-type Report = ReturnType<typeof backupCommand>;
+type Report = Awaited<ReturnType<typeof backupCommand>>;
 
 const PROJECT = 5002;
 const SECRET = 'backup-test-key';
@@ -69,16 +69,12 @@ describe('cli backup (SQLite)', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const report = JSON.parse(run.stdout) as Report;
-      expect(report).toMatchObject({
-        file: copy,
-        schema: MIGRATION_NAMES.at(-1),
-        accounts: 4,
-        adjustments: 0,
-        accounts_off_ledger: 0,
-      });
+      expect(report).toMatchObject({ file: copy, schema: MIGRATION_NAMES.at(-1), ledger: { accounts: 4, adjustments: 0, broken: [] } });
       expect(report.bytes).toBe(readFileSync(copy).length);
-      expect(report.credits).toBeGreaterThanOrEqual(acknowledgedBefore.length);
-      expect(report.credits).toBeLessThanOrEqual(acknowledgedAfter);
+      const inCopy = report.ledger!;
+      expect(inCopy.credits).toBeGreaterThanOrEqual(acknowledgedBefore.length);
+      expect(inCopy.credits).toBeLessThanOrEqual(acknowledgedAfter);
+      expect(inCopy.balances_total).toBe(inCopy.credited_total);
       expect(refusals).toEqual([]);
       // Nothing but the copy was left beside the store.
       expect(readdirSync(directory).filter((f) => f.startsWith('copy'))).toEqual(['copy.db']);
@@ -93,12 +89,12 @@ describe('cli backup (SQLite)', () => {
           .split('\n')
           .map((line) => (JSON.parse(line) as { payment_id: string }).payment_id),
       );
-      expect(paidInCopy.size).toBe(report.credits);
+      expect(paidInCopy.size).toBe(inCopy.credits);
       expect(acknowledgedBefore.filter((id) => !paidInCopy.has(id))).toEqual([]);
       const balances = await Promise.all(
         CUSTOMERS.map(async (c) => (JSON.parse((await runCli(['accounts', 'show', c], copyEnv)).stdout) as { balance: number }).balance),
       );
-      expect(balances.reduce((a, b) => a + b, 0)).toBe(report.balances_total);
+      expect(balances.reduce((a, b) => a + b, 0)).toBe(inCopy.balances_total);
     } finally {
       running = false;
       await service.stop();
@@ -114,12 +110,16 @@ describe('cli backup (SQLite)', () => {
     const copy = path.join(directory, 'off.db');
     const run = await backup(copy);
     expect(run.code).toBe(1);
-    expect(JSON.parse(run.stdout)).toMatchObject({ accounts: 1, credits: 0, balances_total: 500, accounts_off_ledger: 1 });
-    expect(run.stderr).toContain('1 account(s) in the copy have a balance that is not the sum of their credits and adjustments');
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      ledger: { accounts: 1, credits: 0, balances_total: 500, broken: [{ kind: 'balance_off', count: 1 }] },
+    });
+    expect(run.stderr).toBe(
+      'the ledger breaks its rules:\n1 × an account whose balance is not the sum of its credits and adjustments (balance_off), e.g. c-1: balance 500, credits and adjustments 0\n',
+    );
     expect(existsSync(copy)).toBe(true);
   });
 
-  it('checks a store older than adjustments against its credits alone', async () => {
+  it('copies a store of an older schema, checked by SQLite, and says its ledger was not checked', async () => {
     const old = await createTestDatabase('sqlite');
     try {
       const file = old.url.slice('sqlite:'.length);
@@ -135,13 +135,11 @@ describe('cli backup (SQLite)', () => {
       await kysely.destroy();
 
       const run = await backup(path.join(path.dirname(file), 'old-copy.db'), { DATABASE_URL: old.url });
-      expect(run.stderr).toBe('');
-      expect(JSON.parse(run.stdout)).toMatchObject({
-        schema: '0007_unsettled_payments_index_on_sqlite',
-        accounts: 1,
-        adjustments: 0,
-        accounts_off_ledger: 0,
-      });
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ schema: '0007_unsettled_payments_index_on_sqlite', ledger: null });
+      expect(run.stderr).toContain(
+        "the copy's schema (0007_unsettled_payments_index_on_sqlite) is not this release's: its ledger was not checked",
+      );
     } finally {
       await old.drop();
     }

@@ -6,7 +6,7 @@ import type { addAdjustment, listAuditLog } from '../../src/cli/operator-command
 import type { listCallbacks, showAccount } from '../../src/cli/store-commands.js';
 import { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
-import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
 import { runCli, type ListedLine } from '../support/processes.js';
 
 type Printed<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
@@ -80,6 +80,28 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
       ['callbacks.review', 'done', 'anna'],
       ['callbacks.review', 'refused', expect.stringMatching(/^cli:/) as unknown],
     ]);
+  });
+
+  it('checks the ledger: its rules hold; a balance edited past the store breaks one, named, exit 1', async () => {
+    expect(JSON.parse(await cli('ledger', 'check'))).toEqual({
+      accounts: 1,
+      payments: 1,
+      credits: 0,
+      adjustments: 0,
+      balances_total: 0,
+      credited_total: 0,
+      adjusted_total: 0,
+      broken: [],
+    });
+    await writePastTheStore(database, ["update accounts set balance = 100 where customer_id = 'acc-1'"]);
+    const run = await runCli(['ledger', 'check'], env);
+    expect(run.code).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({
+      broken: [{ kind: 'balance_off', count: 1, examples: [{ subject: 'acc-1', detail: 'balance 100, credits and adjustments 0' }] }],
+    });
+    expect(run.stderr).toBe(
+      'the ledger breaks its rules:\n1 × an account whose balance is not the sum of its credits and adjustments (balance_off), e.g. acc-1: balance 100, credits and adjustments 0\n',
+    );
   });
 
   it('refuses a bad command line with its usage and writes nothing', async () => {

@@ -366,6 +366,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
       }
       const credited = raced.filter((r) => r.result === 'credited').length;
       expect(await balance()).toBe(raced.length * 5000 + credited * 10000);
+      expect((await (await store.operatorReads()).ledgerCheck()).broken).toEqual([]);
     });
 
     it('answers the same idempotency key with the first adjustment and writes nothing', async () => {

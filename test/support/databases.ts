@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import pg from 'pg';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -71,5 +72,25 @@ export async function withStoreAt<T>(url: string, work: (store: Store) => Promis
     return await work(store);
   } finally {
     await store.close();
+  }
+}
+
+/** Writes past the store, as a hand edit or a damaged restore would; for tests of what notices. */
+export async function writePastTheStore(database: TestDatabase, statements: readonly string[]): Promise<void> {
+  if (database.backend === 'sqlite') {
+    const db = new BetterSqlite3(database.url.slice('sqlite:'.length));
+    try {
+      for (const statement of statements) db.exec(statement);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
   }
 }

@@ -5,6 +5,8 @@
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { checkLedger, type LedgerCheck } from '../ledger-check.js';
+import { MIGRATION_NAMES } from '../migration-names.js';
 
 export interface BackupReport {
   file: string;
@@ -13,14 +15,8 @@ export interface BackupReport {
   takenAt: string;
   /** The last migration the copy's schema has; a restored copy older than the service migrates on start. */
   schema: string | null;
-  accounts: number;
-  payments: number;
-  credits: number;
-  adjustments: number;
-  /** The sum of all balances, in minor units. */
-  balancesTotal: number;
-  /** Accounts whose balance is not the sum of their credits and adjustments: 0 in a sound ledger. */
-  accountsOffLedger: number;
+  /** The ledger's rules checked on the copy; null when its schema is older than this release's. */
+  ledger: LedgerCheck | null;
 }
 
 /** A backup that was not made; nothing is left under the name asked for. */
@@ -28,7 +24,7 @@ export class BackupError extends Error {
   override name = 'BackupError';
 }
 
-export function backUpSqlite(source: string, target: string): BackupReport {
+export async function backUpSqlite(source: string, target: string): Promise<BackupReport> {
   if (!existsSync(source)) throw new BackupError(`no SQLite store at ${source}`);
   if (existsSync(target)) throw new BackupError(`${target} exists: a backup never overwrites a file; give a new name`);
   const directory = path.dirname(path.resolve(target));
@@ -46,7 +42,7 @@ export function backUpSqlite(source: string, target: string): BackupReport {
   }
   try {
     flush(partial);
-    const report = check(partial);
+    const report = await check(partial);
     renameSync(partial, target);
     flush(directory);
     return { file: target, bytes: statSync(target).size, takenAt, ...report };
@@ -65,10 +61,8 @@ function flush(file: string): void {
   }
 }
 
-type Figures = Omit<BackupReport, 'file' | 'bytes' | 'takenAt'>;
-
-/** Reads the copy back: SQLite's own integrity check, then what it holds and whether it adds up. */
-function check(file: string): Figures {
+/** Reads the copy back: SQLite's own integrity check, then the ledger's rules if it has this release's schema. */
+async function check(file: string): Promise<Pick<BackupReport, 'schema' | 'ledger'>> {
   const copy = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     const problems = copy.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
@@ -78,32 +72,14 @@ function check(file: string): Figures {
         `the copy fails SQLite's integrity check, so the store itself may be damaged (run PRAGMA integrity_check on it): ${faults.slice(0, 5).join('; ')}`,
       );
     }
-    const has = (table: string) => copy.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(table) !== undefined;
-    const count = (table: string) => (has(table) ? (copy.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n : 0);
-    const schema = has('kysely_migration')
-      ? (copy.prepare('select max(name) as name from kysely_migration').get() as { name: string | null }).name
+    const migrated = copy.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get() !== undefined;
+    const schema = migrated ? (copy.prepare('select max(name) as name from kysely_migration').get() as { name: string | null }).name : null;
+    const current = schema === MIGRATION_NAMES.at(-1);
+    const ledger = current
+      ? await checkLedger((query) => Promise.resolve(copy.prepare(query).all() as Array<Record<string, unknown>>))
       : null;
-    // A store older than operators' adjustments (migration 0008) moved balances by credits alone.
-    const moved = has('adjustments') ? MOVED_BY_CREDITS_AND_ADJUSTMENTS : MOVED_BY_CREDITS;
-    return {
-      schema,
-      accounts: count('accounts'),
-      payments: count('payments'),
-      credits: count('ledger_entries'),
-      adjustments: count('adjustments'),
-      balancesTotal: (copy.prepare('select coalesce(sum(balance), 0) as total from accounts').get() as { total: number }).total,
-      accountsOffLedger: (copy.prepare(offLedger(moved)).get() as { n: number }).n,
-    };
+    return { schema, ledger };
   } finally {
     copy.close();
   }
 }
-
-const MOVED_BY_CREDITS = 'select customer_id, amount from ledger_entries';
-const MOVED_BY_CREDITS_AND_ADJUSTMENTS = `${MOVED_BY_CREDITS} union all select customer_id, amount from adjustments`;
-
-/** Counts the accounts whose balance is not the sum of what `moved` (customer_id, amount) says moved it. */
-const offLedger = (moved: string) => `
-  with totals as (select customer_id, sum(amount) as amount from (${moved}) group by customer_id)
-  select count(*) as n from accounts left join totals using (customer_id)
-  where accounts.balance <> coalesce(totals.amount, 0)`;

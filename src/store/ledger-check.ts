@@ -1,0 +1,124 @@
+// What must hold of every ledger, whatever happened to it, checked from the tables themselves: each
+// rule is one query of the rows that break it, written once in SQL that SQLite and PostgreSQL both
+// run (the CLI's `ledger check` on either store, and `backup` on its copy).
+
+export type LedgerRuleKind = 'balance_off' | 'credit_off_payment' | 'success_uncredited' | 'credited_and_settled';
+
+interface LedgerRule {
+  kind: LedgerRuleKind;
+  /** What a row of the query is, in an operator's words. */
+  says: string;
+  /** Selects `subject` (the account or payment id) and `detail` of each row breaking the rule. */
+  query: string;
+}
+
+const LEDGER_RULES: readonly LedgerRule[] = [
+  {
+    kind: 'balance_off',
+    says: 'an account whose balance is not the sum of its credits and adjustments',
+    query: `
+      with totals as (
+        select customer_id, sum(amount) as amount from (
+          select customer_id, amount from ledger_entries
+          union all
+          select customer_id, amount from adjustments
+        ) as moved group by customer_id
+      )
+      select accounts.customer_id as subject,
+        'balance ' || accounts.balance || ', credits and adjustments ' || coalesce(totals.amount, 0) as detail
+      from accounts left join totals on totals.customer_id = accounts.customer_id
+      where accounts.balance <> coalesce(totals.amount, 0)`,
+  },
+  {
+    kind: 'credit_off_payment',
+    says: 'a credit that is not its payment: another account, amount or currency, or a payment not successful',
+    query: `
+      select l.payment_id as subject,
+        'credit of ' || l.amount || ' ' || l.currency || ' to ' || l.customer_id || '; payment: ' ||
+        coalesce(p.amount || ' ' || p.currency || ' to ' || p.customer_id || ', ' || p.status, 'none') as detail
+      from ledger_entries l left join payments p on p.payment_id = l.payment_id
+      where p.payment_id is null or p.customer_id <> l.customer_id or p.amount <> l.amount
+        or p.currency <> l.currency or p.status <> 'success'`,
+  },
+  {
+    kind: 'success_uncredited',
+    says: 'a successful payment neither credited nor settled by hand',
+    query: `
+      select p.payment_id as subject, 'success, ' || p.amount || ' ' || p.currency || ' to ' || p.customer_id || ', no credit' as detail
+      from payments p
+      where p.status = 'success' and p.settled_by_adjustment is null
+        and not exists (select 1 from ledger_entries l where l.payment_id = p.payment_id)`,
+  },
+  {
+    kind: 'credited_and_settled',
+    says: 'a payment both credited and settled by hand: paid twice',
+    query: `
+      select p.payment_id as subject, 'credited, and settled by hand by adjustment #' || p.settled_by_adjustment as detail
+      from payments p join ledger_entries l on l.payment_id = p.payment_id
+      where p.settled_by_adjustment is not null`,
+  },
+];
+
+const TOTALS = `
+  select
+    (select count(*) from accounts) as accounts,
+    (select coalesce(sum(balance), 0) from accounts) as balances,
+    (select count(*) from payments) as payments,
+    (select count(*) from ledger_entries) as credits,
+    (select coalesce(sum(amount), 0) from ledger_entries) as credited,
+    (select count(*) from adjustments) as adjustments,
+    (select coalesce(sum(amount), 0) from adjustments) as adjusted`;
+
+export interface BrokenRule {
+  kind: LedgerRuleKind;
+  says: string;
+  /** How many rows break it. */
+  count: number;
+  /** The first of them. */
+  examples: Array<{ subject: string; detail: string }>;
+}
+
+export interface LedgerCheck {
+  accounts: number;
+  payments: number;
+  credits: number;
+  adjustments: number;
+  /** Sums in minor units: balances, what credits added, what adjustments added. */
+  balancesTotal: number;
+  creditedTotal: number;
+  adjustedTotal: number;
+  /** Empty when the ledger holds. */
+  broken: BrokenRule[];
+}
+
+/** Runs one query and answers its rows; numbers may come back as strings (PostgreSQL's bigint). */
+export type RunQuery = (query: string) => Promise<Array<Record<string, unknown>>>;
+
+const whole = (value: unknown): number => Number(value);
+
+export async function checkLedger(run: RunQuery, examples = 20): Promise<LedgerCheck> {
+  const [totals] = await run(TOTALS);
+  const broken: BrokenRule[] = [];
+  for (const rule of LEDGER_RULES) {
+    const [counted] = await run(`select count(*) as n from (${rule.query}) as broken`);
+    const count = whole(counted?.n);
+    if (count === 0) continue;
+    const rows = await run(`${rule.query} order by subject limit ${examples}`);
+    broken.push({
+      kind: rule.kind,
+      says: rule.says,
+      count,
+      examples: rows.map((r) => ({ subject: String(r.subject), detail: String(r.detail) })),
+    });
+  }
+  return {
+    accounts: whole(totals?.accounts),
+    payments: whole(totals?.payments),
+    credits: whole(totals?.credits),
+    adjustments: whole(totals?.adjustments),
+    balancesTotal: whole(totals?.balances),
+    creditedTotal: whole(totals?.credited),
+    adjustedTotal: whole(totals?.adjusted),
+    broken,
+  };
+}

@@ -1,0 +1,113 @@
+// The ledger's rules, checked from the tables: they hold through every way money moves (credits,
+// duplicates, failures, flags, adjustments, a payment settled by hand, expiry), and each rule a
+// damaged ledger breaks is named with the rows that break it. Both stores run the same SQL.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallbackFacts } from '../../src/ledger/model.js';
+import type { LedgerCheck } from '../../src/store/ledger-check.js';
+import { openStore } from '../../src/store/open-store.js';
+import type { Store } from '../../src/store/store.js';
+import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
+
+describe.each(backends())('ledger check on %s', (backend) => {
+  let database: TestDatabase;
+  let store: Store;
+  const check = async (): Promise<LedgerCheck> => (await store.operatorReads()).ledgerCheck();
+  const deposit = async (paymentId: string, amount: number, customerId = 'acc-1') => {
+    const opening = await store.openPayment({ paymentId, projectId: 1234, customerId, amount, currency: 'KZT' });
+    if ('refused' in opening) throw new Error(opening.refused.message);
+  };
+  const callback = (paymentId: string, amount: number, status = 'success', variant = '') => {
+    const facts: CallbackFacts = { projectId: 1234, paymentId, status, amount, currency: 'KZT' };
+    return store.applyCallback({ facts, rawBody: JSON.stringify({ ...facts, variant }), headers: {}, receivedAt: new Date() });
+  };
+
+  beforeEach(async () => {
+    database = await createTestDatabase(backend);
+    store = await openStore(database.url);
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+    await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
+    // Every way money moves, or is kept from moving.
+    await deposit('paid', 10000);
+    expect((await callback('paid', 10000)).result).toBe('credited');
+    expect((await callback('paid', 10000)).result).toBe('duplicate');
+    expect((await callback('paid', 10000, 'success', 'again')).result).toBe('recorded');
+    await deposit('declined-then-paid', 2500, 'acc-2');
+    expect((await callback('declined-then-paid', 2500, 'decline')).result).toBe('failed');
+    expect((await callback('declined-then-paid', 2500)).result).toBe('credited');
+    await deposit('paid-then-declined', 700, 'acc-2');
+    expect((await callback('paid-then-declined', 700)).result).toBe('credited');
+    expect((await callback('paid-then-declined', 700, 'decline')).result).toBe('flagged');
+    await deposit('mismatch', 4000);
+    const mismatch = await callback('mismatch', 5000);
+    expect(mismatch.result).toBe('flagged');
+    expect((await callback('never-issued', 100)).result).toBe('flagged');
+    const [flagged] = await store.listCallbacks({ paymentId: 'mismatch' });
+    const settling = await store.addAdjustment({
+      customerId: 'acc-1',
+      amount: 5000,
+      reason: 'paid 50.00',
+      idempotencyKey: 'settle',
+      callbackId: flagged!.id,
+      actor: 'anna',
+    });
+    expect('adjustment' in settling).toBe(true);
+    await store.addAdjustment({ customerId: 'acc-2', amount: -200, reason: 'fee', idempotencyKey: 'fee', actor: 'anna' });
+    await deposit('pending', 900);
+    await deposit('expired', 800);
+    await store.expirePendingPayments(new Date(Date.now() + 1000));
+  });
+  afterEach(async () => {
+    await store.close();
+    await database.drop();
+  });
+
+  it('holds through every way money moves, and adds the totals up', async () => {
+    expect(await check()).toEqual({
+      accounts: 2,
+      payments: 6,
+      credits: 3,
+      adjustments: 2,
+      balancesTotal: 10000 + 2500 + 700 + 5000 - 200,
+      creditedTotal: 10000 + 2500 + 700,
+      adjustedTotal: 5000 - 200,
+      broken: [],
+    });
+  });
+
+  it('names each rule a damaged ledger breaks, with the rows that break it', async () => {
+    await writePastTheStore(database, [
+      "update accounts set balance = balance + 1 where customer_id = 'acc-2'",
+      "update ledger_entries set amount = 9999 where payment_id = 'paid'",
+      "update accounts set balance = balance - 1 where customer_id = 'acc-1'",
+      "update payments set status = 'success' where payment_id = 'pending'",
+      "update payments set settled_by_adjustment = (select min(id) from adjustments) where payment_id = 'declined-then-paid'",
+    ]);
+    const { broken } = await check();
+    expect(broken.map(({ kind, count, examples }) => ({ kind, count, examples }))).toEqual([
+      {
+        kind: 'balance_off',
+        count: 1,
+        examples: [{ subject: 'acc-2', detail: 'balance 3001, credits and adjustments 3000' }],
+      },
+      {
+        kind: 'credit_off_payment',
+        count: 1,
+        examples: [{ subject: 'paid', detail: 'credit of 9999 KZT to acc-1; payment: 10000 KZT to acc-1, success' }],
+      },
+      {
+        kind: 'success_uncredited',
+        count: 1,
+        examples: [{ subject: 'pending', detail: 'success, 900 KZT to acc-1, no credit' }],
+      },
+      {
+        kind: 'credited_and_settled',
+        count: 1,
+        examples: [
+          { subject: 'declined-then-paid', detail: expect.stringMatching(/^credited, and settled by hand by adjustment #\d+$/) as unknown },
+        ],
+      },
+    ]);
+    expect(broken.every((b) => b.says.length > 0)).toBe(true);
+  });
+});
