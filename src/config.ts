@@ -51,6 +51,8 @@ export interface Config {
   };
   /** `payments expire` run by the service every this many milliseconds (PAYMENT_EXPIRY_INTERVAL). */
   readonly paymentExpiryIntervalMs?: number;
+  /** `ledger check` run by the service every this many milliseconds (LEDGER_CHECK_INTERVAL). */
+  readonly ledgerCheckIntervalMs?: number;
   /** The platform's Data API (DATA_API_URL, DATA_API_TOKEN, DATA_API_SECRET), read by `reconcile`. */
   readonly dataApi?: { readonly url: string; readonly token: string; readonly secret: string };
 }
@@ -242,12 +244,22 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   };
 }
 
-function parsePaymentExpiry(env: NodeJS.ProcessEnv): { paymentExpiryIntervalMs?: number } {
-  const interval = env.PAYMENT_EXPIRY_INTERVAL?.trim();
-  if (!interval) return {};
-  const intervalMs = parseDurationSetting('PAYMENT_EXPIRY_INTERVAL', interval);
-  if (intervalMs < 1000) throw new ConfigError('PAYMENT_EXPIRY_INTERVAL must be at least 1s');
-  return { paymentExpiryIntervalMs: intervalMs };
+/** The interval of a job the service runs when `name` is set: a duration of at least a second. */
+function parseJobInterval(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const interval = env[name]?.trim();
+  if (!interval) return undefined;
+  const intervalMs = parseDurationSetting(name, interval);
+  if (intervalMs < 1000) throw new ConfigError(`${name} must be at least 1s`);
+  return intervalMs;
+}
+
+function parseJobs(env: NodeJS.ProcessEnv): Pick<Config, 'paymentExpiryIntervalMs' | 'ledgerCheckIntervalMs'> {
+  const paymentExpiryIntervalMs = parseJobInterval(env, 'PAYMENT_EXPIRY_INTERVAL');
+  const ledgerCheckIntervalMs = parseJobInterval(env, 'LEDGER_CHECK_INTERVAL');
+  return {
+    ...(paymentExpiryIntervalMs !== undefined && { paymentExpiryIntervalMs }),
+    ...(ledgerCheckIntervalMs !== undefined && { ledgerCheckIntervalMs }),
+  };
 }
 
 function parseDataApi(env: NodeJS.ProcessEnv): { dataApi?: Config['dataApi'] } {
@@ -305,6 +317,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...(env.GATE_URL?.trim() && { gateUrl: parseUrl('GATE_URL', env.GATE_URL.trim()) }),
     ...parseDataApi(env),
     ...parseStatusSync(env),
-    ...parsePaymentExpiry(env),
+    ...parseJobs(env),
   };
 }

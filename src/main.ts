@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
+import { Metrics } from './http/metrics.js';
 import { gateClient } from './platform/gate-client.js';
+import { startLedgerCheckJob } from './jobs/ledger-check-job.js';
 import { startPaymentExpiryJob } from './jobs/payment-expiry-job.js';
 import { startStatusSyncJob } from './jobs/status-sync-job.js';
 import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
@@ -122,8 +124,10 @@ async function main(): Promise<void> {
     warnDemo(config, logger, demoAdmin);
   }
   if (!adminTokens) logger.info('admin API is off: ADMIN_TOKENS is not set (`cli admin-token create` makes a token)');
+  const metrics = new Metrics();
   const app = createApp({
     store,
+    metrics,
     projects: config.projects,
     newPaymentId,
     logger,
@@ -171,9 +175,11 @@ async function main(): Promise<void> {
       : undefined;
   const expiry =
     config.paymentExpiryIntervalMs === undefined ? undefined : startPaymentExpiryJob(store, config.paymentExpiryIntervalMs, logger);
+  const ledgerCheck =
+    config.ledgerCheckIntervalMs === undefined ? undefined : startLedgerCheckJob(store, config.ledgerCheckIntervalMs, logger, metrics);
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
   shutdownOnSignals(server, store, logger, async () => {
-    await Promise.all([sync?.stop(), expiry?.stop()]);
+    await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop()]);
   });
   logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
   // Log lines are buffered; whoever waits for this one gets it now.

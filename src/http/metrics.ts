@@ -1,5 +1,6 @@
 // Prometheus metrics, all derived from what each request came to (the WireAnswer), in one place.
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { LEDGER_RULE_KINDS, type LedgerCheck } from '../store/ledger-check.js';
 import type { Store } from '../store/store.js';
 import type { WireAnswer } from './wire.js';
 
@@ -80,6 +81,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // The service's own ledger check (LEDGER_CHECK_INTERVAL): alert on any rule above zero, and on a
+  // last check older than a few intervals.
+  private readonly ledgerBroken = new Gauge({
+    name: 'kassa24_ledger_rule_violations',
+    help: "Rows breaking each of the ledger's rules at the last ledger check (0 when it holds)",
+    labelNames: ['rule'] as const,
+    registers: [this.registry],
+  });
+  private readonly ledgerCheckedAt = new Gauge({
+    name: 'kassa24_ledger_last_check_timestamp_seconds',
+    help: 'When the last ledger check ended (Unix time)',
+    registers: [this.registry],
+  });
+
   private readonly requestChildren = new Map<string, { inc(): void }>();
   private readonly durationChildren = new Map<string, { observe(value: number): void }>();
   private readonly callbackChildren = new Map<string, { inc(): void }>();
@@ -96,6 +111,11 @@ export class Metrics {
       this.batchSeconds.observe(labels, batchSeconds);
       this.commitSeconds.observe(labels, commitSeconds);
     });
+  }
+
+  ledgerChecked(check: LedgerCheck, at: Date): void {
+    for (const rule of LEDGER_RULE_KINDS) this.ledgerBroken.set({ rule }, check.broken.find((b) => b.kind === rule)?.count ?? 0);
+    this.ledgerCheckedAt.set(at.getTime() / 1000);
   }
 
   record(operation: string, answer: WireAnswer | undefined, status: number, seconds: number): void {

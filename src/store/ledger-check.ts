@@ -2,7 +2,8 @@
 // rule is one query of the rows that break it, written once in SQL that SQLite and PostgreSQL both
 // run (the CLI's `ledger check` on either store, and `backup` on its copy).
 
-export type LedgerRuleKind = 'balance_off' | 'credit_off_payment' | 'success_uncredited' | 'credited_and_settled';
+export const LEDGER_RULE_KINDS = ['balance_off', 'credit_off_payment', 'success_uncredited', 'credited_and_settled'] as const;
+export type LedgerRuleKind = (typeof LEDGER_RULE_KINDS)[number];
 
 interface LedgerRule {
   kind: LedgerRuleKind;

@@ -34,8 +34,9 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
     env = {
       DATABASE_URL: database.url,
       KASSA24_PROJECTS: JSON.stringify({ [PROJECT]: { secrets: [SECRET, 'e2e-previous-key'], min_amount: 100, max_amount: 10_000_000 } }),
-      // The service's own expiry runs throughout, and must stop with it.
+      // The service's own expiry and ledger check run throughout, and must stop with it.
       PAYMENT_EXPIRY_INTERVAL: '1s',
+      LEDGER_CHECK_INTERVAL: '1s',
     };
     expect((await runCli(['migrate'], env)).code).toBe(0);
     await cli('accounts', 'add', '--customer-id', 'alice', '--currency', 'KZT', '--additional-id', 'A-1');
@@ -107,6 +108,21 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
         [declined]: 'failed',
         [alice.find((p) => p.amount === 10000)!.payment_id]: 'pending',
       });
+
+      // The ledger holds, as the service's own check publishes it, and as the CLI proves it.
+      const ruleViolations = async () => {
+        const text = await (await fetch(`${service.url}/metrics`)).text();
+        return text.split('\n').filter((line) => line.startsWith('kassa24_ledger_rule_violations{'));
+      };
+      await expect
+        .poll(ruleViolations, { timeout: 5000 })
+        .toEqual([
+          'kassa24_ledger_rule_violations{rule="balance_off"} 0',
+          'kassa24_ledger_rule_violations{rule="credit_off_payment"} 0',
+          'kassa24_ledger_rule_violations{rule="success_uncredited"} 0',
+          'kassa24_ledger_rule_violations{rule="credited_and_settled"} 0',
+        ]);
+      expect(JSON.parse(await cli('ledger', 'check'))).toMatchObject({ accounts: 2, credits: 2, balances_total: 152500, broken: [] });
     });
 
     it('payments expire leaves recent pending payments alone and says what it did', async () => {

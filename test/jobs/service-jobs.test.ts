@@ -1,5 +1,6 @@
 // The jobs the service runs by itself: the payments sync (STATUS_SYNC_INTERVAL) settles a lost
-// payment, the expiry (PAYMENT_EXPIRY_INTERVAL) marks payments past the threshold expired; a failed
+// payment, the expiry (PAYMENT_EXPIRY_INTERVAL) marks payments past the threshold expired, the
+// ledger check (LEDGER_CHECK_INTERVAL) reports a broken rule on /metrics and in the log; a failed
 // run is logged and tried again; each stops cleanly, waiting for a run in progress.
 import Database from 'better-sqlite3';
 import { Writable } from 'node:stream';
@@ -7,7 +8,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { gateClient } from '../../src/platform/gate-client.js';
 import { startIntervalJob } from '../../src/jobs/interval-job.js';
+import { startLedgerCheckJob } from '../../src/jobs/ledger-check-job.js';
 import { startPaymentExpiryJob } from '../../src/jobs/payment-expiry-job.js';
+import { Metrics } from '../../src/http/metrics.js';
 import { startStatusSyncJob } from '../../src/jobs/status-sync-job.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -104,6 +107,42 @@ describe('the service by itself', () => {
     expect((await store.listPayments({ status: 'pending' })).map((p) => p.paymentId)).toEqual(['lost']);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('payments expire: pending payments past the threshold expired');
+  });
+
+  it('checks the ledger at each interval: /metrics carries each rule, the log an error while one is broken', async () => {
+    const metrics = new Metrics();
+    const violations = async (): Promise<Record<string, number>> =>
+      Object.fromEntries(
+        (await metrics.registry.getSingleMetric('kassa24_ledger_rule_violations')!.get()).values.map((v): [string, number] => [
+          String(v.labels.rule),
+          v.value,
+        ]),
+      );
+    const lastCheck = async () =>
+      (await metrics.registry.getSingleMetric('kassa24_ledger_last_check_timestamp_seconds')!.get()).values[0]?.value;
+
+    const job = startLedgerCheckJob(store, 50, logger, metrics);
+    await expect.poll(lastCheck, { timeout: 5000 }).toBeGreaterThan(0);
+    expect(await violations()).toEqual({ balance_off: 0, credit_off_payment: 0, success_uncredited: 0, credited_and_settled: 0 });
+
+    // A balance edited past the store: the next check names it.
+    const db = new Database(database.url.slice('sqlite:'.length));
+    db.prepare("update accounts set balance = 100 where customer_id = 'acc-1'").run();
+    db.close();
+    await expect.poll(async () => (await violations()).balance_off, { timeout: 5000 }).toBe(1);
+    await job.stop();
+    logger.flush();
+    const errors = logs
+      .join('')
+      .split('\n')
+      .filter((line) => line.includes('ledger check: the ledger breaks its rules'));
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(errors[0]!)).toMatchObject({
+      level: 50, // pino's error
+      accounts: 1,
+      broken: [{ kind: 'balance_off', count: 1, examples: [{ subject: 'acc-1', detail: 'balance 100, credits and adjustments 0' }] }],
+    });
+    expect(logs.join('')).toContain('ledger check: every rule holds');
   });
 
   it('logs a failed run and runs again at the next interval; stopping waits for the run in progress', async () => {

@@ -88,4 +88,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: 'daily' })).toThrow(/PAYMENT_EXPIRY_INTERVAL must be a duration/);
     expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: '10ms' })).toThrow(/PAYMENT_EXPIRY_INTERVAL must be at least 1s/);
   });
+
+  it('checks the ledger in the service only when LEDGER_CHECK_INTERVAL says how often', () => {
+    expect(loadConfig({}).ledgerCheckIntervalMs).toBeUndefined();
+    expect(loadConfig({ LEDGER_CHECK_INTERVAL: '1h' }).ledgerCheckIntervalMs).toBe(3_600_000);
+    expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: 'hourly' })).toThrow(/LEDGER_CHECK_INTERVAL must be a duration/);
+    expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: '500ms' })).toThrow(/LEDGER_CHECK_INTERVAL must be at least 1s/);
+  });
 });
