@@ -2,7 +2,9 @@
 // and keeps the ledger's rules, holds every credit acknowledged before it began, and opens as a
 // store; a name already taken, a PostgreSQL URL or a store in memory is refused; a ledger that
 // breaks a rule is copied and reported, exit 1.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -10,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { backupCommand } from '../../src/cli/backup-command.js';
 import { MIGRATION_NAMES } from '../../src/store/migration-names.js';
 import { migratorFor } from '../../src/store/migrations.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
 import { runCli, startServiceProcess } from '../support/processes.js';
 
@@ -142,6 +144,33 @@ describe('cli backup (SQLite)', () => {
       );
     } finally {
       await old.drop();
+    }
+  });
+
+  it('leaves nothing behind when the disk fills up during the copy, and says why', async (context) => {
+    // A file system of 256 kB for the copy; mounting one needs root, as CI runs.
+    const small = mkdtempSync(path.join(tmpdir(), 'kassa24-full-'));
+    try {
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', small], { stdio: 'ignore' });
+    } catch {
+      rmSync(small, { recursive: true });
+      console.warn('Full-disk backup test SKIPPED: cannot mount a small tmpfs (needs root).');
+      context.skip();
+    }
+    try {
+      await withStoreAt(database.url, async (store) => {
+        await store.addAccount({ customerId: 'c-1', currency: 'KZT' });
+        for (let i = 0; i < 20; i++) {
+          await store.keepRejectedCallback({ rawBody: 'x'.repeat(100_000) + i, headers: {}, receivedAt: new Date(), reason: 'big' });
+        }
+      });
+      const run = await backup(path.join(small, 'copy.db'));
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/^backup not made: SQLite stopped the copy: .*\(SQLITE_FULL\)\n$/);
+      expect(readdirSync(small)).toEqual([]);
+    } finally {
+      execFileSync('umount', [small]);
+      rmSync(small, { recursive: true });
     }
   });
 

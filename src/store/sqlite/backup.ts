@@ -33,21 +33,23 @@ export async function backUpSqlite(source: string, target: string): Promise<Back
   rmSync(partial, { force: true });
 
   const takenAt = new Date().toISOString();
-  const db = new BetterSqlite3(source, { readonly: true, fileMustExist: true });
   try {
-    db.pragma('busy_timeout = 5000');
-    db.prepare('vacuum into ?').run(partial);
-  } finally {
-    db.close();
-  }
-  try {
+    const db = new BetterSqlite3(source, { readonly: true, fileMustExist: true });
+    try {
+      db.pragma('busy_timeout = 5000');
+      db.prepare('vacuum into ?').run(partial);
+    } finally {
+      db.close();
+    }
     flush(partial);
     const report = await check(partial);
     renameSync(partial, target);
     flush(directory);
     return { file: target, bytes: statSync(target).size, takenAt, ...report };
   } catch (error) {
+    // A copy cut short (a full disk, say) would only take the space the next attempt needs.
     rmSync(partial, { force: true });
+    if (error instanceof BetterSqlite3.SqliteError) throw new BackupError(`SQLite stopped the copy: ${error.message} (${error.code})`);
     throw error;
   }
 }
