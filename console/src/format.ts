@@ -8,6 +8,9 @@ export function money(minor: number, currency = 'KZT'): string {
   return `${sign}${major}.${String(abs % 100).padStart(2, '0')} ${currency}`;
 }
 
+/** 1, "account" -> "1 account"; 3 -> "3 accounts". */
+export const counted = (n: number, noun: string): string => `${n} ${n === 1 ? noun : `${noun}s`}`;
+
 /** "150", "150.5", "-12.25" -> minor units; undefined for anything else (no floats involved). */
 export function parseMajor(text: string): number | undefined {
   const match = /^\s*(-?)(\d{1,13})(?:[.,](\d{1,2}))?\s*$/.exec(text);

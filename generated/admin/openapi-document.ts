@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.5.0",
+    "version": "1.6.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -1093,6 +1093,79 @@ export const openapiDocument = {
                       ],
                       "open_review_items": 1,
                       "last_callback_received_at": "2026-12-04T07:58:02.117Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/ledger-check": {
+      "get": {
+        "operationId": "checkLedger",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "Check the ledger's rules",
+        "description": "Checks the ledger from its tables, as `cli ledger check` does: every balance is the sum of its\ncredits and adjustments (`balance_off`); every credit is its payment's account, amount and\ncurrency, and that payment is successful (`credit_off_payment`); every successful payment is\ncredited or settled by hand (`success_uncredited`); none is both (`credited_and_settled`).\nEach rule is one statement over whole tables: seconds at a million accounts, so call it when\nasked to, not on every page view (the service can run it on a schedule and publish it on\n`/metrics`: `LEDGER_CHECK_INTERVAL`).\n",
+        "responses": {
+          "200": {
+            "description": "The totals, and each broken rule with its first rows; `broken` is empty when the ledger holds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LedgerCheck"
+                },
+                "examples": {
+                  "holds": {
+                    "summary": "Every rule holds",
+                    "value": {
+                      "checked_at": "2026-12-04T08:00:00.000Z",
+                      "accounts": 2,
+                      "payments": 5,
+                      "credits": 3,
+                      "adjustments": 1,
+                      "balances_total": 45000,
+                      "credited_total": 40000,
+                      "adjusted_total": 5000,
+                      "broken": []
+                    }
+                  },
+                  "broken": {
+                    "summary": "A balance edited by hand in the database",
+                    "value": {
+                      "checked_at": "2026-12-04T08:00:00.000Z",
+                      "accounts": 2,
+                      "payments": 5,
+                      "credits": 3,
+                      "adjustments": 1,
+                      "balances_total": 45100,
+                      "credited_total": 40000,
+                      "adjusted_total": 5000,
+                      "broken": [
+                        {
+                          "kind": "balance_off",
+                          "says": "an account whose balance is not the sum of its credits and adjustments",
+                          "count": 1,
+                          "examples": [
+                            {
+                              "subject": "87001234567",
+                              "detail": "balance 25100, credits and adjustments 25000"
+                            }
+                          ]
+                        }
+                      ]
                     }
                   }
                 }
@@ -2436,6 +2509,121 @@ export const openapiDocument = {
             "format": "date-time",
             "nullable": true,
             "description": "When the last callback delivery arrived; null before the first."
+          }
+        }
+      },
+      "LedgerCheck": {
+        "type": "object",
+        "description": "The ledger's rules checked over its tables, and its totals.",
+        "required": [
+          "checked_at",
+          "accounts",
+          "payments",
+          "credits",
+          "adjustments",
+          "balances_total",
+          "credited_total",
+          "adjusted_total",
+          "broken"
+        ],
+        "properties": {
+          "checked_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "accounts": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Accounts, open and closed."
+          },
+          "payments": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Payments opened by check_deposit, in every status."
+          },
+          "credits": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Credits (one per credited payment)."
+          },
+          "adjustments": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Operators' adjustments."
+          },
+          "balances_total": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The sum of all balances, in minor units."
+          },
+          "credited_total": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The sum of all credits, in minor units."
+          },
+          "adjusted_total": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The sum of all adjustments, in minor units (signed)."
+          },
+          "broken": {
+            "type": "array",
+            "description": "The rules the ledger breaks, in the order listed under the operation; empty when it holds.",
+            "items": {
+              "$ref": "#/components/schemas/BrokenLedgerRule"
+            }
+          }
+        }
+      },
+      "BrokenLedgerRule": {
+        "type": "object",
+        "description": "A rule of the ledger and the rows that break it.",
+        "required": [
+          "kind",
+          "says",
+          "count",
+          "examples"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "description": "The rule.",
+            "enum": [
+              "balance_off",
+              "credit_off_payment",
+              "success_uncredited",
+              "credited_and_settled"
+            ]
+          },
+          "says": {
+            "type": "string",
+            "description": "What a row breaking it is, in words."
+          },
+          "count": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "How many rows break it."
+          },
+          "examples": {
+            "type": "array",
+            "description": "The first 20 of them, by subject.",
+            "maxItems": 20,
+            "items": {
+              "type": "object",
+              "required": [
+                "subject",
+                "detail"
+              ],
+              "properties": {
+                "subject": {
+                  "type": "string",
+                  "description": "The account's customer id (`balance_off`) or the payment's id."
+                },
+                "detail": {
+                  "type": "string",
+                  "description": "What the row holds, in words."
+                }
+              }
+            }
           }
         }
       },

@@ -271,6 +271,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ledger-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check the ledger's rules
+         * @description Checks the ledger from its tables, as `cli ledger check` does: every balance is the sum of its
+         *     credits and adjustments (`balance_off`); every credit is its payment's account, amount and
+         *     currency, and that payment is successful (`credit_off_payment`); every successful payment is
+         *     credited or settled by hand (`success_uncredited`); none is both (`credited_and_settled`).
+         *     Each rule is one statement over whole tables: seconds at a million accounts, so call it when
+         *     asked to, not on every page view (the service can run it on a schedule and publish it on
+         *     `/metrics`: `LEDGER_CHECK_INTERVAL`).
+         */
+        get: operations["checkLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/audit-log": {
         parameters: {
             query?: never;
@@ -713,6 +739,54 @@ export interface components {
              * @description When the last callback delivery arrived; null before the first.
              */
             last_callback_received_at: string | null;
+        };
+        /** @description The ledger's rules checked over its tables, and its totals. */
+        LedgerCheck: {
+            checked_at: components["schemas"]["Timestamp"];
+            /** @description Accounts, open and closed. */
+            accounts: number;
+            /** @description Payments opened by check_deposit, in every status. */
+            payments: number;
+            /** @description Credits (one per credited payment). */
+            credits: number;
+            /** @description Operators' adjustments. */
+            adjustments: number;
+            /**
+             * Format: int64
+             * @description The sum of all balances, in minor units.
+             */
+            balances_total: number;
+            /**
+             * Format: int64
+             * @description The sum of all credits, in minor units.
+             */
+            credited_total: number;
+            /**
+             * Format: int64
+             * @description The sum of all adjustments, in minor units (signed).
+             */
+            adjusted_total: number;
+            /** @description The rules the ledger breaks, in the order listed under the operation; empty when it holds. */
+            broken: components["schemas"]["BrokenLedgerRule"][];
+        };
+        /** @description A rule of the ledger and the rows that break it. */
+        BrokenLedgerRule: {
+            /**
+             * @description The rule.
+             * @enum {string}
+             */
+            kind: "balance_off" | "credit_off_payment" | "success_uncredited" | "credited_and_settled";
+            /** @description What a row breaking it is, in words. */
+            says: string;
+            /** @description How many rows break it. */
+            count: number;
+            /** @description The first 20 of them, by subject. */
+            examples: {
+                /** @description The account's customer id (`balance_off`) or the payment's id. */
+                subject: string;
+                /** @description What the row holds, in words. */
+                detail: string;
+            }[];
         };
         /** @description One operator action. */
         AuditEntry: {
@@ -1281,6 +1355,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Summary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    checkLedger: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The totals, and each broken rule with its first rows; `broken` is empty when the ledger holds. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerCheck"];
                 };
             };
             401: components["responses"]["Unauthorized"];

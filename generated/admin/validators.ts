@@ -1440,11 +1440,219 @@ validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCallback = validate23;
-const schema32 = {"type":"object","description":"A callback as received and applied.","required":["id","payment_id","project_id","status","result","review_reason","deliveries","received_at","last_received_at","raw_body","headers","review","source"],"properties":{"id":{"type":"integer","format":"int64","description":"The stored callback's id."},"payment_id":{"type":"string","description":"The callback's payment.id."},"project_id":{"type":"integer","format":"int64","description":"The callback's project_id."},"status":{"type":"string","description":"The callback's payment.status."},"result":{"$ref":"urn:kassa24-bvu:schema:CallbackResult"},"review_reason":{"type":"string","nullable":true,"description":"Why it was kept for review; null when it was not."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}},"source":{"type":"string","description":"Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.","enum":["callback","status_request","reconciliation"]},"review":{"type":"object","nullable":true,"description":"The closed review of a flagged callback; null while open or when not flagged.","required":["reviewed_at","reviewed_by","note"],"properties":{"reviewed_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"reviewed_by":{"type":"string","description":"The token (or CLI user) that closed the review."},"note":{"type":"string","description":"What was found and done."}}}},"$id":"urn:kassa24-bvu:schema:Callback"};
-const schema33 = {"type":"string","description":"What the callback did to the ledger; `pending` while it is being applied.","enum":["credited","failed","recorded","duplicate","flagged","pending"],"$id":"urn:kassa24-bvu:schema:CallbackResult"};
+export const validateBrokenLedgerRule = validate23;
+const schema32 = {"type":"object","description":"A rule of the ledger and the rows that break it.","required":["kind","says","count","examples"],"properties":{"kind":{"type":"string","description":"The rule.","enum":["balance_off","credit_off_payment","success_uncredited","credited_and_settled"]},"says":{"type":"string","description":"What a row breaking it is, in words."},"count":{"type":"integer","minimum":1,"description":"How many rows break it."},"examples":{"type":"array","description":"The first 20 of them, by subject.","maxItems":20,"items":{"type":"object","required":["subject","detail"],"properties":{"subject":{"type":"string","description":"The account's customer id (`balance_off`) or the payment's id."},"detail":{"type":"string","description":"What the row holds, in words."}}}}},"$id":"urn:kassa24-bvu:schema:BrokenLedgerRule"};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:BrokenLedgerRule" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.says === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "says"},message:"must have required property '"+"says"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.count === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.examples === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((((data0 === "balance_off") || (data0 === "credit_off_payment")) || (data0 === "success_uncredited")) || (data0 === "credited_and_settled"))){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.says !== undefined){
+if(typeof data.says !== "string"){
+const err6 = {instancePath:instancePath+"/says",schemaPath:"#/properties/says/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.count !== undefined){
+let data2 = data.count;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err7 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 1 || isNaN(data2)){
+const err8 = {instancePath:instancePath+"/count",schemaPath:"#/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.examples !== undefined){
+let data3 = data.examples;
+if(Array.isArray(data3)){
+if(data3.length > 20){
+const err9 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+const len0 = data3.length;
+for(let i0=0; i0<len0; i0++){
+let data4 = data3[i0];
+if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
+if(data4.subject === undefined){
+const err10 = {instancePath:instancePath+"/examples/" + i0,schemaPath:"#/properties/examples/items/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(data4.detail === undefined){
+const err11 = {instancePath:instancePath+"/examples/" + i0,schemaPath:"#/properties/examples/items/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(data4.subject !== undefined){
+if(typeof data4.subject !== "string"){
+const err12 = {instancePath:instancePath+"/examples/" + i0+"/subject",schemaPath:"#/properties/examples/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data4.detail !== undefined){
+if(typeof data4.detail !== "string"){
+const err13 = {instancePath:instancePath+"/examples/" + i0+"/detail",schemaPath:"#/properties/examples/items/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/examples/" + i0,schemaPath:"#/properties/examples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/examples",schemaPath:"#/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+export const validateCallback = validate24;
+const schema33 = {"type":"object","description":"A callback as received and applied.","required":["id","payment_id","project_id","status","result","review_reason","deliveries","received_at","last_received_at","raw_body","headers","review","source"],"properties":{"id":{"type":"integer","format":"int64","description":"The stored callback's id."},"payment_id":{"type":"string","description":"The callback's payment.id."},"project_id":{"type":"integer","format":"int64","description":"The callback's project_id."},"status":{"type":"string","description":"The callback's payment.status."},"result":{"$ref":"urn:kassa24-bvu:schema:CallbackResult"},"review_reason":{"type":"string","nullable":true,"description":"Why it was kept for review; null when it was not."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}},"source":{"type":"string","description":"Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.","enum":["callback","status_request","reconciliation"]},"review":{"type":"object","nullable":true,"description":"The closed review of a flagged callback; null while open or when not flagged.","required":["reviewed_at","reviewed_by","note"],"properties":{"reviewed_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"reviewed_by":{"type":"string","description":"The token (or CLI user) that closed the review."},"note":{"type":"string","description":"What was found and done."}}}},"$id":"urn:kassa24-bvu:schema:Callback"};
+const schema34 = {"type":"string","description":"What the callback did to the ledger; `pending` while it is being applied.","enum":["credited","failed","recorded","duplicate","flagged","pending"],"$id":"urn:kassa24-bvu:schema:CallbackResult"};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Callback" */;
 let vErrors = null;
 let errors = 0;
@@ -1642,7 +1850,7 @@ vErrors.push(err17);
 errors++;
 }
 if(!((((((data4 === "credited") || (data4 === "failed")) || (data4 === "recorded")) || (data4 === "duplicate")) || (data4 === "flagged")) || (data4 === "pending"))){
-const err18 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
+const err18 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -1792,7 +2000,7 @@ vErrors.push(err29);
 errors++;
 }
 if(!(((data12 === "callback") || (data12 === "status_request")) || (data12 === "reconciliation"))){
-const err30 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/enum",keyword:"enum",params:{allowedValues: schema32.properties.source.enum},message:"must be equal to one of the allowed values"};
+const err30 = {instancePath:instancePath+"/source",schemaPath:"#/properties/source/enum",keyword:"enum",params:{allowedValues: schema33.properties.source.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -1907,14 +2115,14 @@ vErrors.push(err39);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCallbackPage = validate24;
-const schema37 = {"type":"object","description":"A page of callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:CallbackPage"};
+export const validateCallbackPage = validate25;
+const schema38 = {"type":"object","description":"A page of callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:CallbackPage"};
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:CallbackPage" */;
 let vErrors = null;
 let errors = 0;
@@ -1944,8 +2152,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate23(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate24(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -1985,13 +2193,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCallbackResult = validate26;
+export const validateCallbackResult = validate27;
 
-function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:CallbackResult" */;
 let vErrors = null;
 let errors = 0;
@@ -2006,7 +2214,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((((data === "credited") || (data === "failed")) || (data === "recorded")) || (data === "duplicate")) || (data === "flagged")) || (data === "pending"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -2015,13 +2223,13 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate26.errors = vErrors;
+validate27.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCursor = validate27;
+export const validateCursor = validate28;
 
-function validate27(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Cursor" */;
 let vErrors = null;
 let errors = 0;
@@ -2035,13 +2243,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate27.errors = vErrors;
+validate28.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCustomerId = validate28;
+export const validateCustomerId = validate29;
 
-function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:CustomerId" */;
 let vErrors = null;
 let errors = 0;
@@ -2087,15 +2295,15 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate29.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDay = validate29;
-const schema42 = {"type":"object","description":"One UTC day.","required":["date","payments","credited_amount"],"properties":{"date":{"type":"string","format":"date","description":"The UTC day."},"payments":{"type":"integer","description":"Payments opened that day.","minimum":0},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Day"};
+export const validateDay = validate30;
+const schema43 = {"type":"object","description":"One UTC day.","required":["date","payments","credited_amount"],"properties":{"date":{"type":"string","format":"date","description":"The UTC day."},"payments":{"type":"integer","description":"Payments opened that day.","minimum":0},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Day"};
 const formats12 = /^\d{4}-\d{2}-\d{2}$/;
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Day" */;
 let vErrors = null;
 let errors = 0;
@@ -2226,14 +2434,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDiscrepancy = validate30;
-const schema44 = {"type":"object","description":"One thing a reconciliation found.","required":["id","kind","payment_id","platform","ledger","applied"],"properties":{"id":{"type":"integer","format":"int64","description":"Its id within the runs' findings."},"kind":{"type":"string","description":"`missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).","enum":["missing_here","missing_there","amount_mismatch","status_mismatch","unknown_payment"]},"payment_id":{"type":"string","description":"The payment."},"platform":{"type":"object","nullable":true,"description":"The platform's record (status, amount, currency, line); null when the platform has none.","additionalProperties":true},"ledger":{"type":"object","nullable":true,"description":"The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here.","additionalProperties":true},"applied":{"type":"string","nullable":true,"description":"With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`)."}},"$id":"urn:kassa24-bvu:schema:Discrepancy"};
+export const validateDiscrepancy = validate31;
+const schema45 = {"type":"object","description":"One thing a reconciliation found.","required":["id","kind","payment_id","platform","ledger","applied"],"properties":{"id":{"type":"integer","format":"int64","description":"Its id within the runs' findings."},"kind":{"type":"string","description":"`missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).","enum":["missing_here","missing_there","amount_mismatch","status_mismatch","unknown_payment"]},"payment_id":{"type":"string","description":"The payment."},"platform":{"type":"object","nullable":true,"description":"The platform's record (status, amount, currency, line); null when the platform has none.","additionalProperties":true},"ledger":{"type":"object","nullable":true,"description":"The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here.","additionalProperties":true},"applied":{"type":"string","nullable":true,"description":"With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`)."}},"$id":"urn:kassa24-bvu:schema:Discrepancy"};
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Discrepancy" */;
 let vErrors = null;
 let errors = 0;
@@ -2324,7 +2532,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((((data1 === "missing_here") || (data1 === "missing_there")) || (data1 === "amount_mismatch")) || (data1 === "status_mismatch")) || (data1 === "unknown_payment"))){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema44.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema45.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2396,14 +2604,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const validateFieldError = validate31;
-const schema45 = {"type":"object","description":"One field that breaks the contract.","required":["field","message"],"properties":{"field":{"type":"string","description":"The field, as a dotted path (`amount`, `limit`, `customer_id`); empty for the body as a whole."},"message":{"type":"string","description":"What is wrong with it."}},"$id":"urn:kassa24-bvu:schema:FieldError"};
+export const validateFieldError = validate32;
+const schema46 = {"type":"object","description":"One field that breaks the contract.","required":["field","message"],"properties":{"field":{"type":"string","description":"The field, as a dotted path (`amount`, `limit`, `customer_id`); empty for the body as a whole."},"message":{"type":"string","description":"What is wrong with it."}},"$id":"urn:kassa24-bvu:schema:FieldError"};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:FieldError" */;
 let vErrors = null;
 let errors = 0;
@@ -2463,14 +2671,507 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerEntry = validate32;
-const schema46 = {"type":"object","description":"One movement of a balance.","required":["kind","id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+export const validateLedgerCheck = validate33;
+const schema47 = {"type":"object","description":"The ledger's rules checked over its tables, and its totals.","required":["checked_at","accounts","payments","credits","adjustments","balances_total","credited_total","adjusted_total","broken"],"properties":{"checked_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"accounts":{"type":"integer","minimum":0,"description":"Accounts, open and closed."},"payments":{"type":"integer","minimum":0,"description":"Payments opened by check_deposit, in every status."},"credits":{"type":"integer","minimum":0,"description":"Credits (one per credited payment)."},"adjustments":{"type":"integer","minimum":0,"description":"Operators' adjustments."},"balances_total":{"type":"integer","format":"int64","description":"The sum of all balances, in minor units."},"credited_total":{"type":"integer","format":"int64","description":"The sum of all credits, in minor units."},"adjusted_total":{"type":"integer","format":"int64","description":"The sum of all adjustments, in minor units (signed)."},"broken":{"type":"array","description":"The rules the ledger breaks, in the order listed under the operation; empty when it holds.","items":{"$ref":"urn:kassa24-bvu:schema:BrokenLedgerRule"}}},"$id":"urn:kassa24-bvu:schema:LedgerCheck"};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:LedgerCheck" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.checked_at === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "checked_at"},message:"must have required property '"+"checked_at"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.accounts === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accounts"},message:"must have required property '"+"accounts"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.payments === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payments"},message:"must have required property '"+"payments"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.credits === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "credits"},message:"must have required property '"+"credits"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.adjustments === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "adjustments"},message:"must have required property '"+"adjustments"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.balances_total === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "balances_total"},message:"must have required property '"+"balances_total"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.credited_total === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "credited_total"},message:"must have required property '"+"credited_total"+"'"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+if(data.adjusted_total === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "adjusted_total"},message:"must have required property '"+"adjusted_total"+"'"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(data.broken === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "broken"},message:"must have required property '"+"broken"+"'"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+if(data.checked_at !== undefined){
+let data0 = data.checked_at;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err9 = {instancePath:instancePath+"/checked_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/checked_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.accounts !== undefined){
+let data1 = data.accounts;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err11 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err12 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+if(data.payments !== undefined){
+let data2 = data.payments;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err13 = {instancePath:instancePath+"/payments",schemaPath:"#/properties/payments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err14 = {instancePath:instancePath+"/payments",schemaPath:"#/properties/payments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+}
+if(data.credits !== undefined){
+let data3 = data.credits;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err15 = {instancePath:instancePath+"/credits",schemaPath:"#/properties/credits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err16 = {instancePath:instancePath+"/credits",schemaPath:"#/properties/credits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+if(data.adjustments !== undefined){
+let data4 = data.adjustments;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err17 = {instancePath:instancePath+"/adjustments",schemaPath:"#/properties/adjustments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err18 = {instancePath:instancePath+"/adjustments",schemaPath:"#/properties/adjustments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+if(data.balances_total !== undefined){
+let data5 = data.balances_total;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err19 = {instancePath:instancePath+"/balances_total",schemaPath:"#/properties/balances_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data.credited_total !== undefined){
+let data6 = data.credited_total;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err20 = {instancePath:instancePath+"/credited_total",schemaPath:"#/properties/credited_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data.adjusted_total !== undefined){
+let data7 = data.adjusted_total;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err21 = {instancePath:instancePath+"/adjusted_total",schemaPath:"#/properties/adjusted_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data.broken !== undefined){
+let data8 = data.broken;
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+let data9 = data8[i0];
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.kind === undefined){
+const err22 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+if(data9.says === undefined){
+const err23 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "says"},message:"must have required property '"+"says"+"'"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if(data9.count === undefined){
+const err24 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data9.examples === undefined){
+const err25 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+if(data9.kind !== undefined){
+let data10 = data9.kind;
+if(typeof data10 !== "string"){
+const err26 = {instancePath:instancePath+"/broken/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!((((data10 === "balance_off") || (data10 === "credit_off_payment")) || (data10 === "success_uncredited")) || (data10 === "credited_and_settled"))){
+const err27 = {instancePath:instancePath+"/broken/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data9.says !== undefined){
+if(typeof data9.says !== "string"){
+const err28 = {instancePath:instancePath+"/broken/" + i0+"/says",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/says/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data9.count !== undefined){
+let data12 = data9.count;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err29 = {instancePath:instancePath+"/broken/" + i0+"/count",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+const err30 = {instancePath:instancePath+"/broken/" + i0+"/count",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+}
+if(data9.examples !== undefined){
+let data13 = data9.examples;
+if(Array.isArray(data13)){
+if(data13.length > 20){
+const err31 = {instancePath:instancePath+"/broken/" + i0+"/examples",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+const len1 = data13.length;
+for(let i1=0; i1<len1; i1++){
+let data14 = data13[i1];
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+if(data14.subject === undefined){
+const err32 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data14.detail === undefined){
+const err33 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+if(data14.subject !== undefined){
+if(typeof data14.subject !== "string"){
+const err34 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1+"/subject",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data14.detail !== undefined){
+if(typeof data14.detail !== "string"){
+const err35 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1+"/detail",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/broken/" + i0+"/examples",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/broken",schemaPath:"#/properties/broken/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+validate33.errors = vErrors;
+return errors === 0;
+}
+
+export const validateLedgerEntry = validate34;
+const schema50 = {"type":"object","description":"One movement of a balance.","required":["kind","id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerEntry" */;
 let vErrors = null;
 let errors = 0;
@@ -2578,7 +3279,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((data0 === "credit") || (data0 === "adjustment"))){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema46.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema50.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2736,14 +3437,14 @@ vErrors.push(err22);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerPage = validate33;
-const schema49 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+export const validateLedgerPage = validate35;
+const schema53 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerPage" */;
 let vErrors = null;
 let errors = 0;
@@ -2773,8 +3474,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate32(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+if(!(validate34(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
 errors = vErrors.length;
 }
 }
@@ -2814,15 +3515,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate33.errors = vErrors;
+validate35.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePayment = validate35;
-const schema51 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
-const schema53 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validatePayment = validate37;
+const schema55 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema57 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Payment" */;
 let vErrors = null;
 let errors = 0;
@@ -3034,7 +3735,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3143,15 +3844,15 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentDetail = validate36;
-const schema56 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
-const schema57 = {"type":"object","nullable":true,"description":"The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the sync last handled the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times a sync has handled the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
+export const validatePaymentDetail = validate38;
+const schema60 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
+const schema61 = {"type":"object","nullable":true,"description":"The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the sync last handled the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times a sync has handled the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
 
-function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -3187,8 +3888,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.payment !== undefined){
-if(!(validate35(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
@@ -3197,8 +3898,8 @@ let data1 = data.callbacks;
 if(Array.isArray(data1)){
 const len0 = data1.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate23(data1[i0], {instancePath:instancePath+"/callbacks/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+if(!(validate24(data1[i0], {instancePath:instancePath+"/callbacks/" + i0,parentData:data1,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
 errors = vErrors.length;
 }
 }
@@ -3330,7 +4031,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data6 === "applied") || (data6 === "still_pending")) || (data6 === "not_answered")) || (data6 === "refused"))){
-const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema57.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema61.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3366,14 +4067,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate36.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentPage = validate39;
-const schema58 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
+export const validatePaymentPage = validate41;
+const schema62 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
 
-function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentPage" */;
 let vErrors = null;
 let errors = 0;
@@ -3403,8 +4104,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate35(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+if(!(validate37(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
@@ -3444,13 +4145,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate39.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentStatus = validate41;
+export const validatePaymentStatus = validate43;
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentStatus" */;
 let vErrors = null;
 let errors = 0;
@@ -3465,7 +4166,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "pending") || (data === "success")) || (data === "failed")) || (data === "expired"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -3474,14 +4175,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-export const validateProblem = validate42;
-const schema61 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
+export const validateProblem = validate44;
+const schema65 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Problem" */;
 let vErrors = null;
 let errors = 0;
@@ -3695,15 +4396,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationDetail = validate43;
-const schema63 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
-const schema64 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
+export const validateReconciliationDetail = validate45;
+const schema67 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
+const schema68 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationRun" */;
 let vErrors = null;
 let errors = 0;
@@ -4034,12 +4735,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -4075,8 +4776,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.run !== undefined){
-if(!(validate44(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -4173,7 +4874,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((((data4 === "missing_here") || (data4 === "missing_there")) || (data4 === "amount_mismatch")) || (data4 === "status_mismatch")) || (data4 === "unknown_payment"))){
-const err11 = {instancePath:instancePath+"/discrepancies/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/kind/enum",keyword:"enum",params:{allowedValues: schema44.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/discrepancies/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/kind/enum",keyword:"enum",params:{allowedValues: schema45.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -4282,14 +4983,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationPage = validate46;
-const schema69 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
+export const validateReconciliationPage = validate48;
+const schema73 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationPage" */;
 let vErrors = null;
 let errors = 0;
@@ -4319,8 +5020,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate44(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate46(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -4360,16 +5061,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationRun = validate44;
+export const validateReconciliationRun = validate46;
 
-export const validateRejectedCallback = validate48;
-const schema71 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+export const validateRejectedCallback = validate50;
+const schema75 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -4594,14 +5295,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRejectedCallbackPage = validate49;
-const schema74 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
+export const validateRejectedCallbackPage = validate51;
+const schema78 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallbackPage" */;
 let vErrors = null;
 let errors = 0;
@@ -4631,8 +5332,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate48(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+if(!(validate50(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
 errors = vErrors.length;
 }
 }
@@ -4672,14 +5373,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReviewCreate = validate51;
-const schema76 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
+export const validateReviewCreate = validate53;
+const schema80 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReviewCreate" */;
 let vErrors = null;
 let errors = 0;
@@ -4752,14 +5453,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRole = validate52;
-const schema77 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
+export const validateRole = validate54;
+const schema81 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Role" */;
 let vErrors = null;
 let errors = 0;
@@ -4774,7 +5475,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "viewer") || (data === "operator"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema77.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4783,14 +5484,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSession = validate53;
-const schema78 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
+export const validateSession = validate55;
+const schema82 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Session" */;
 let vErrors = null;
 let errors = 0;
@@ -4840,7 +5541,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "viewer") || (data1 === "operator"))){
-const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema77.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -4861,13 +5562,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheck = validate54;
+export const validateStatusCheck = validate56;
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheck" */;
 let vErrors = null;
 let errors = 0;
@@ -4985,7 +5686,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data2 === "applied") || (data2 === "still_pending")) || (data2 === "not_answered")) || (data2 === "refused"))){
-const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema57.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema61.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5009,14 +5710,14 @@ errors++;
 }
 }
 }
-validate54.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusFigures = validate55;
-const schema81 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+export const validateStatusFigures = validate57;
+const schema85 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
 let vErrors = null;
 let errors = 0;
@@ -5064,7 +5765,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "success")) || (data0 === "failed")) || (data0 === "expired"))){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema53.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5145,15 +5846,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSummary = validate56;
-const schema84 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema86 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+export const validateSummary = validate58;
+const schema88 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema90 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;
 let vErrors = null;
 let errors = 0;
@@ -5253,8 +5954,8 @@ let data2 = data.by_status;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate55(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate57(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 }
@@ -5316,12 +6017,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Summary" */;
 let vErrors = null;
 let errors = 0;
@@ -5412,14 +6113,14 @@ errors++;
 }
 }
 if(data.last_24h !== undefined){
-if(!(validate57(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
 if(data.last_30d !== undefined){
-if(!(validate57(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
@@ -5428,8 +6129,8 @@ let data3 = data.days;
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate29(data3[i0], {instancePath:instancePath+"/days/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+if(!(validate30(data3[i0], {instancePath:instancePath+"/days/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
 errors = vErrors.length;
 }
 }
@@ -5506,13 +6207,13 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTimestamp = validate62;
+export const validateTimestamp = validate64;
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Timestamp" */;
 let vErrors = null;
 let errors = 0;
@@ -5538,11 +6239,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWindow = validate57;
+export const validateWindow = validate59;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -5573,6 +6274,7 @@ export const schemaValidators = {
   Amount: validateAmount as unknown as Validator<Schemas['Amount']>,
   AuditEntry: validateAuditEntry as unknown as Validator<Schemas['AuditEntry']>,
   AuditPage: validateAuditPage as unknown as Validator<Schemas['AuditPage']>,
+  BrokenLedgerRule: validateBrokenLedgerRule as unknown as Validator<Schemas['BrokenLedgerRule']>,
   Callback: validateCallback as unknown as Validator<Schemas['Callback']>,
   CallbackPage: validateCallbackPage as unknown as Validator<Schemas['CallbackPage']>,
   CallbackResult: validateCallbackResult as unknown as Validator<Schemas['CallbackResult']>,
@@ -5581,6 +6283,7 @@ export const schemaValidators = {
   Day: validateDay as unknown as Validator<Schemas['Day']>,
   Discrepancy: validateDiscrepancy as unknown as Validator<Schemas['Discrepancy']>,
   FieldError: validateFieldError as unknown as Validator<Schemas['FieldError']>,
+  LedgerCheck: validateLedgerCheck as unknown as Validator<Schemas['LedgerCheck']>,
   LedgerEntry: validateLedgerEntry as unknown as Validator<Schemas['LedgerEntry']>,
   LedgerPage: validateLedgerPage as unknown as Validator<Schemas['LedgerPage']>,
   Payment: validatePayment as unknown as Validator<Schemas['Payment']>,

@@ -1,5 +1,6 @@
 // The ledger's records as the admin contract shows them: snake_case, typed by the generated
 // schemas, so a field the contract requires cannot be forgotten here.
+import type { LedgerCheck } from '../store/ledger-check.js';
 import type { components } from '../../generated/admin/openapi-types.js';
 import type {
   Account,
@@ -154,4 +155,16 @@ export const findingJson = (f: StoredFinding): Schemas['Discrepancy'] => ({
 export const pageJson = <T, J>(page: Page<T>, map: (item: T) => J): { items: J[]; next_cursor: string | null } => ({
   items: page.items.map(map),
   next_cursor: page.nextCursor,
+});
+
+export const ledgerCheckJson = (c: LedgerCheck, checkedAt: Date): Schemas['LedgerCheck'] => ({
+  checked_at: checkedAt.toISOString(),
+  accounts: c.accounts,
+  payments: c.payments,
+  credits: c.credits,
+  adjustments: c.adjustments,
+  balances_total: c.balancesTotal,
+  credited_total: c.creditedTotal,
+  adjusted_total: c.adjustedTotal,
+  broken: c.broken.map((b) => ({ kind: b.kind, says: b.says, count: b.count, examples: b.examples })),
 });

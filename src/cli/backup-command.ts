@@ -1,7 +1,7 @@
 // `backup --to FILE`: an online, checked copy of the SQLite store, taken while the service runs.
 import { BackupError, backUpSqlite } from '../store/sqlite/backup.js';
 import { CliError } from './cli-error.js';
-import { ledgerCheckJson } from './ledger-command.js';
+import { ledgerCheckJson } from '../admin/representation.js';
 
 export const BACKUP_USAGE = 'usage: backup --to FILE   (a new file: a backup never overwrites one)';
 
@@ -21,7 +21,7 @@ export async function backupCommand(databaseUrl: string, to: string | undefined)
       bytes: report.bytes,
       taken_at: report.takenAt,
       schema: report.schema,
-      ledger: report.ledger && ledgerCheckJson(report.ledger),
+      ledger: report.ledger && ledgerCheckJson(report.ledger, new Date(report.takenAt)),
     };
   } catch (error) {
     if (error instanceof BackupError) throw new CliError(`backup not made: ${error.message}`, 1);

@@ -113,6 +113,13 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(summary.body.days).toHaveLength(30);
     expect(summary.body.days.at(-1)).toEqual({ date: new Date().toISOString().slice(0, 10), payments: 2, credited_amount: 5000 });
     expect(summary.body.last_callback_received_at).not.toBeNull();
+
+    // The flagged callback settled by hand: the ledger's rules hold, and add up to the balance.
+    const check = await viewer<Schemas['LedgerCheck']>('GET /admin/v1/ledger-check');
+    expect(check.status).toBe(200);
+    expect(check.body).toMatchObject({ accounts: 1, payments: 2, credits: 1, adjustments: 1, broken: [] });
+    expect(check.body.balances_total).toBe(check.body.credited_total + check.body.adjusted_total);
+    expect(check.body.balances_total).toBe(account.body.balance);
   });
 
   it('lets a viewer read everything and change nothing', async () => {
@@ -127,6 +134,7 @@ describe.each(backends())('admin API: %s', (backend) => {
       'GET /admin/v1/callbacks',
       'GET /admin/v1/rejected-callbacks',
       'GET /admin/v1/summary',
+      'GET /admin/v1/ledger-check',
       'GET /admin/v1/audit-log',
     ]) {
       expect((await viewer(read)).status, read).toBe(200);

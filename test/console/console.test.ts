@@ -114,6 +114,13 @@ describe.runIf(browserHere)('operator console', () => {
       await expect.poll(() => page.locator('table').innerText()).toMatch(/callbacks\.review[\s\S]*adjustments\.add/);
       await shoot(page, 'audit-log');
 
+      await page.getByRole('link', { name: 'Overview' }).click();
+      await page.getByRole('button', { name: 'Check the ledger' }).click();
+      const checked = page.locator('.ledger-check [role=status]');
+      await expect.poll(() => checked.innerText()).toContain('Every rule holds');
+      expect(await checked.innerText()).toContain('Balances 175.00 KZT = credits 25.00 KZT + adjustments 150.00 KZT');
+      await shoot(page, 'ledger-check');
+
       await page.goto(`${service.url}/console/#/payments/${flaggedPayment}`);
       await expect.poll(() => page.locator('.timeline').innerText()).toContain('Reviewed by alice');
       await expect.poll(() => page.locator('pre.raw').first().innerText()).toContain('"amount": 15000');

@@ -1,6 +1,8 @@
-// Overview: the summary's figures, payments and credited amounts per day for 30 days, open review items.
-import type { Schemas } from '../api';
-import { money } from '../format';
+// Overview: the summary's figures, payments and credited amounts per day for 30 days, open review
+// items, and the ledger's rules checked on request.
+import { useState } from 'preact/hooks';
+import { asProblem, type Api, type Problem, type Schemas } from '../api';
+import { counted, money } from '../format';
 import type { ScreenProps } from '../main';
 import { href } from '../route';
 import { Money, ProblemMessage, Section, Time, useRecord } from '../ui';
@@ -80,6 +82,68 @@ function DailyChart({
   );
 }
 
+/** The ledger's rules, checked when asked: a check reads whole tables, seconds at a million accounts. */
+function LedgerCheckCard({ api }: { api: Api }) {
+  const [check, setCheck] = useState<Schemas['LedgerCheck']>();
+  const [problem, setProblem] = useState<Problem>();
+  const [checking, setChecking] = useState(false);
+  const run = async () => {
+    setChecking(true);
+    setProblem(undefined);
+    try {
+      const { data, error } = await api.GET('/admin/v1/ledger-check');
+      if (data) setCheck(data);
+      else setProblem(asProblem(error));
+    } catch (error) {
+      setProblem(asProblem(error));
+    } finally {
+      setChecking(false);
+    }
+  };
+  return (
+    <div class="card ledger-check">
+      <p class="muted">Every balance the sum of its credits and adjustments, every credit its payment's, every success paid once.</p>
+      <button type="button" onClick={() => void run()} disabled={checking}>
+        {checking ? 'Checking…' : 'Check the ledger'}
+      </button>
+      <ProblemMessage problem={problem} />
+      {check && (
+        <div role="status">
+          {check.broken.length === 0 ? (
+            <p class="figure">Every rule holds</p>
+          ) : (
+            <ul class="broken">
+              {check.broken.map((b) => (
+                <li key={b.kind}>
+                  <strong>
+                    {b.count} × {b.says}
+                  </strong>
+                  <ul>
+                    {b.examples.map((e) => (
+                      <li key={e.subject}>
+                        <code>{e.subject}</code>: {e.detail}
+                      </li>
+                    ))}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          )}
+          <p>
+            Balances <Money amount={check.balances_total} /> = credits <Money amount={check.credited_total} /> + adjustments{' '}
+            <Money amount={check.adjusted_total} />
+            {check.balances_total !== check.credited_total + check.adjusted_total && <strong> — they do not add up</strong>}
+          </p>
+          <p class="muted">
+            {counted(check.accounts, 'account')}, {counted(check.payments, 'payment')}, {counted(check.credits, 'credit')},{' '}
+            {counted(check.adjustments, 'adjustment')}; checked <Time at={check.checked_at} />.
+          </p>
+        </div>
+      )}
+    </div>
+  );
+}
+
 export function Overview({ api }: ScreenProps) {
   const { data: summary, problem } = useRecord(() => api.GET('/admin/v1/summary'), 'summary');
 
@@ -110,6 +174,9 @@ export function Overview({ api }: ScreenProps) {
       <p class="muted">
         As of <Time at={summary.generated_at} />.
       </p>
+      <Section title="Ledger">
+        <LedgerCheckCard api={api} />
+      </Section>
     </>
   );
 }

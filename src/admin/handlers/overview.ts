@@ -1,15 +1,20 @@
-// Who the token is, the overview's figures, and the audit log.
+// Who the token is, the overview's figures, the ledger's rules checked, and the audit log.
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
-import { auditEntryJson, pageJson, summaryJson } from '../representation.js';
+import { auditEntryJson, ledgerCheckJson, pageJson, summaryJson } from '../representation.js';
 
-export const overviewHandlers: Pick<AdminHandlers, 'getSession' | 'getSummary' | 'listAuditLog'> = {
+export const overviewHandlers: Pick<AdminHandlers, 'getSession' | 'getSummary' | 'checkLedger' | 'listAuditLog'> = {
   getSession({ identity }) {
     return Promise.resolve({ status: 200, body: { name: identity.name, role: identity.role } });
   },
 
   async getSummary({ store }) {
     return { status: 200, body: summaryJson(await (await store.operatorReads()).summary(new Date())) };
+  },
+
+  async checkLedger({ store }) {
+    const check = await (await store.operatorReads()).ledgerCheck();
+    return { status: 200, body: ledgerCheckJson(check, new Date()) };
   },
 
   async listAuditLog({ params, store }) {
