@@ -87,6 +87,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   const { logger } = options;
   const metrics = options.metrics ?? new Metrics();
   metrics.watchStore(options.store);
+  metrics.watchReviewQueue(async () => (await options.store.operatorReads()).openReviewItems());
   const access = accessLogger(logger);
   const handlers: Record<string, OperationHandler> = {
     terminal: async (ctx) => {

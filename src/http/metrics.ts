@@ -8,6 +8,8 @@ import type { WireAnswer } from './wire.js';
 const STORE_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 const REQUEST_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_WRITES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
+// A store that does not answer (PostgreSQL gone) must not hold the scrape up.
+const REVIEW_COUNT_WAIT_MS = 1000;
 
 /**
  * The child of a labelled metric for one label set, made once: prom-client checks and hashes the
@@ -95,6 +97,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  private reviewQueue: (() => Promise<number>) | undefined;
+  // Read at each scrape: alert on flagged callbacks left waiting, which a counter of flags cannot tell.
+  private readonly openReviewItems = new Gauge({
+    name: 'kassa24_review_open_items',
+    help: 'Flagged callbacks whose review is not closed, as of the scrape',
+    registers: [this.registry],
+    collect: async () => {
+      if (!this.reviewQueue) return;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), REVIEW_COUNT_WAIT_MS)));
+      try {
+        const count = await Promise.race([this.reviewQueue(), late]);
+        if (count !== undefined) this.openReviewItems.set(count);
+      } catch {
+        // The store cannot answer now: the scrape still answers, without this figure's update.
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  });
+
   private readonly requestChildren = new Map<string, { inc(): void }>();
   private readonly durationChildren = new Map<string, { observe(value: number): void }>();
   private readonly callbackChildren = new Map<string, { inc(): void }>();
@@ -111,6 +134,11 @@ export class Metrics {
       this.batchSeconds.observe(labels, batchSeconds);
       this.commitSeconds.observe(labels, commitSeconds);
     });
+  }
+
+  /** Where `kassa24_review_open_items` is read from at each scrape. */
+  watchReviewQueue(count: () => Promise<number>): void {
+    this.reviewQueue = count;
   }
 
   ledgerChecked(check: LedgerCheck, at: Date): void {

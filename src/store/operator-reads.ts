@@ -95,6 +95,8 @@ export interface OperatorReads {
   /** A run and a page of its findings, in the order found; undefined when there is no such run. */
   reconciliation(id: number, page: PageRequest): Promise<{ run: ReconciliationRun; findings: Page<StoredFinding> } | undefined>;
   summary(now: Date): Promise<LedgerSummary>;
+  /** Flagged callbacks whose review is not closed. */
+  openReviewItems(): Promise<number>;
   /** The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows. */
   ledgerCheck(): Promise<LedgerCheck>;
 }
@@ -426,12 +428,7 @@ export class KyselyOperatorReads implements OperatorReads {
         this.period(new Date(now.getTime() - DAY_MS).toISOString(), to),
         this.period(new Date(now.getTime() - SUMMARY_DAYS * DAY_MS).toISOString(), to),
         this.byDay(chartDays, to),
-        this.db
-          .selectFrom('callbacks')
-          .select((eb) => eb.fn.countAll<number | string>().as('count'))
-          .where('review_reason', 'is not', null)
-          .where('reviewed_at', 'is', null)
-          .executeTakeFirstOrThrow(),
+        this.countOpenReviewItems(),
         this.db
           .selectFrom('callbacks')
           .select((eb) => eb.fn.max('last_received_at').as('at'))
@@ -442,10 +439,24 @@ export class KyselyOperatorReads implements OperatorReads {
         last24h,
         last30d,
         days,
-        openReviewItems: int(openReview.count),
+        openReviewItems: openReview,
         lastCallbackReceivedAt: lastCallback.at ?? null,
       };
     });
+  }
+
+  openReviewItems(): Promise<number> {
+    return this.guard(() => this.countOpenReviewItems());
+  }
+
+  private async countOpenReviewItems(): Promise<number> {
+    const { count } = await this.db
+      .selectFrom('callbacks')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('review_reason', 'is not', null)
+      .where('reviewed_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return int(count);
   }
 
   ledgerCheck(): Promise<LedgerCheck> {

@@ -58,6 +58,8 @@ describe('metrics and logs', () => {
     expect(metrics).toContain('kassa24_callbacks_total{result="credited"} 1');
     expect(metrics).toContain('kassa24_callbacks_total{result="duplicate"} 1');
     expect(metrics).toContain('kassa24_callbacks_total{result="flagged"} 1');
+    // The flagged one waits in the review queue, as of this scrape.
+    expect(metrics).toContain('kassa24_review_open_items 1');
     expect(metrics).toContain('kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"} 1');
     expect(metrics).toMatch(/kassa24_request_duration_seconds_bucket\{le="0.05",operation="callback"\} \d+/);
     // Every write is committed in some batch: the deposit and the three callbacks are four writes,

@@ -1,4 +1,5 @@
-// What a scrape reads after requests: each counted once, by operation, code, status and result.
+// What a scrape reads after requests: each counted once, by operation, code, status and result;
+// and what it reads of the store at each scrape.
 import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/http/metrics.js';
@@ -44,5 +45,19 @@ describe('Metrics', () => {
     expect(second).toContain('kassa24_request_duration_seconds_count{operation="terminal"} 3');
     // A third scrape with nothing new reads the same.
     expect(line(await metrics.registry.metrics(), 'kassa24_requests_total')).toEqual(line(second, 'kassa24_requests_total'));
+  });
+
+  it('reads the open review items at each scrape, and answers the scrape when the store cannot', async () => {
+    const metrics = new Metrics();
+    let answer: () => Promise<number> = () => Promise.resolve(3);
+    metrics.watchReviewQueue(() => answer());
+    expect(await metrics.registry.metrics()).toContain('kassa24_review_open_items 3');
+    answer = () => Promise.reject(new Error('store unavailable'));
+    expect(await metrics.registry.metrics()).toContain('kassa24_review_open_items 3');
+    // A store that never answers (a PostgreSQL gone quiet) costs the scrape a second, not the scrape.
+    answer = () => new Promise<number>(() => undefined);
+    expect(await metrics.registry.metrics()).toContain('kassa24_review_open_items 3');
+    answer = () => Promise.resolve(0);
+    expect(await metrics.registry.metrics()).toContain('kassa24_review_open_items 0');
   });
 });
