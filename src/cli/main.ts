@@ -7,6 +7,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BACKUP_USAGE, backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
+import { RESTORE_USAGE, restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
 import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
@@ -66,6 +67,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     none both; totals, and each broken rule with examples; exit 1 if any is broken
   backup --to FILE                  an online copy of the SQLite store, checked (SQLite's integrity check, then the
                                     ledger's rules) before it takes the name FILE; exit 1 if a rule is broken
+  restore --from FILE               put a backup in place of the SQLite store: the backup checked first, the store
+                                    refused while anything has it open (stop the service), then set aside beside it
+                                    (never deleted); exit 1 if the backup breaks a ledger rule
   simulate --url BASE --project ID [--secret KEY] --customer-id C --amount N
            [--status success|decline] [--duplicates K] [--bad-signature]
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
@@ -153,6 +157,16 @@ function reportBroken(check: Parameters<typeof brokenRulesText>[0]): void {
   if (text === undefined) return;
   process.stderr.write(`the ledger breaks its rules:\n${text}\n`);
   process.exitCode = 1;
+}
+
+/** A copy's ledger as checked (a broken rule fails the command), or why it was not checked. */
+function reportCopyChecked(
+  copy: { schema: string | null; ledger: Parameters<typeof brokenRulesText>[0] | null },
+  whose: string,
+  then: string,
+) {
+  if (copy.ledger) reportBroken(copy.ledger);
+  else process.stderr.write(`${whose} schema (${copy.schema ?? 'none'}) is not this release's: ${then}\n`);
 }
 
 /** Prints each item of a list as it is read, while the store is open; stops when nobody reads. */
@@ -321,11 +335,14 @@ async function run(argv: string[]): Promise<void> {
       if (sub !== undefined) throw new CliError(BACKUP_USAGE);
       const report = await backupCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.to);
       print(report);
-      if (report.ledger === null) {
-        process.stderr.write(
-          `the copy's schema (${report.schema ?? 'none'}) is not this release's: its ledger was not checked; run \`cli ledger check\` on it once restored and migrated\n`,
-        );
-      } else reportBroken(report.ledger);
+      reportCopyChecked(report, "the copy's", 'its ledger was not checked; run `cli ledger check` on it once restored and migrated');
+      return;
+    }
+    case 'restore': {
+      if (sub !== undefined) throw new CliError(RESTORE_USAGE);
+      const report = await restoreCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.from);
+      print(report);
+      reportCopyChecked(report, "the backup's", 'the service migrates it on start; run `cli ledger check` then');
       return;
     }
     case 'ledger check': {

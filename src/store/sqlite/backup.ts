@@ -2,11 +2,12 @@
 // service keeps writing meanwhile (the log holds its commits). The copy is written under a
 // temporary name, flushed to disk (SQLite does not flush it), checked, and only then given its
 // name: a file of that name is always a whole, checked copy.
-import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { checkLedger, type LedgerCheck } from '../ledger-check.js';
-import { MIGRATION_NAMES } from '../migration-names.js';
+import type { LedgerCheck } from '../ledger-check.js';
+import { checkCopy } from './copy-check.js';
+import { flushToDisk } from './durable-files.js';
 
 export interface BackupReport {
   file: string;
@@ -41,47 +42,20 @@ export async function backUpSqlite(source: string, target: string): Promise<Back
     } finally {
       db.close();
     }
-    flush(partial);
-    const report = await check(partial);
+    flushToDisk(partial);
+    const { faults, schema, ledger } = await checkCopy(partial);
+    if (faults.length > 0) {
+      throw new BackupError(
+        `the copy fails SQLite's integrity check, so the store itself may be damaged (run PRAGMA integrity_check on it): ${faults.join('; ')}`,
+      );
+    }
     renameSync(partial, target);
-    flush(directory);
-    return { file: target, bytes: statSync(target).size, takenAt, ...report };
+    flushToDisk(directory);
+    return { file: target, bytes: statSync(target).size, takenAt, schema, ledger };
   } catch (error) {
     // A copy cut short (a full disk, say) would only take the space the next attempt needs.
     rmSync(partial, { force: true });
     if (error instanceof BetterSqlite3.SqliteError) throw new BackupError(`SQLite stopped the copy: ${error.message} (${error.code})`);
     throw error;
-  }
-}
-
-function flush(file: string): void {
-  const fd = openSync(file, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** Reads the copy back: SQLite's own integrity check, then the ledger's rules if it has this release's schema. */
-async function check(file: string): Promise<Pick<BackupReport, 'schema' | 'ledger'>> {
-  const copy = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
-  try {
-    const problems = copy.pragma('integrity_check', { simple: false }) as Array<{ integrity_check: string }>;
-    const faults = problems.map((p) => p.integrity_check).filter((line) => line !== 'ok');
-    if (faults.length > 0) {
-      throw new BackupError(
-        `the copy fails SQLite's integrity check, so the store itself may be damaged (run PRAGMA integrity_check on it): ${faults.slice(0, 5).join('; ')}`,
-      );
-    }
-    const migrated = copy.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get() !== undefined;
-    const schema = migrated ? (copy.prepare('select max(name) as name from kysely_migration').get() as { name: string | null }).name : null;
-    const current = schema === MIGRATION_NAMES.at(-1);
-    const ledger = current
-      ? await checkLedger((query) => Promise.resolve(copy.prepare(query).all() as Array<Record<string, unknown>>))
-      : null;
-    return { schema, ledger };
-  } finally {
-    copy.close();
   }
 }
