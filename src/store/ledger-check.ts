@@ -1,6 +1,7 @@
 // What must hold of every ledger, whatever happened to it, checked from the tables themselves: each
 // rule is one query of the rows that break it, written once in SQL that SQLite and PostgreSQL both
-// run (the CLI's `ledger check` on either store, and `backup` on its copy).
+// run — over a store (OperatorReads: the CLI, the admin API, the service's own check) or over a
+// copy of one (backup, restore).
 
 export const LEDGER_RULE_KINDS = ['balance_off', 'credit_off_payment', 'success_uncredited', 'credited_and_settled'] as const;
 export type LedgerRuleKind = (typeof LEDGER_RULE_KINDS)[number];

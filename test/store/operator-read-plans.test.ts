@@ -2,11 +2,12 @@
 // accounts, payments, callbacks and review lists, and an account's ledger, read in the list's order,
 // never sort a table; the overview reads ranges of time indexes. (SQLite keeps no index of payments
 // by customer, migration 0004: a customer's payments are one read of the table, sorted.)
-import { Kysely, SqliteDialect, type CompiledQuery } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
 import { KyselyOperatorReads, type OperatorReads } from '../../src/store/operator-reads.js';
 import type { Database } from '../../src/store/schema.js';
+import { paymentsListQuery, type ListQuery } from '../../src/store/sqlite/list-queries.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
 let database: TestDatabase;
@@ -164,5 +165,26 @@ describe('the operator lists on SQLite', () => {
       const steps = await plansOf(read);
       expect(steps.filter((step) => /^(SCAN|SEARCH) payments\b/.test(step))).toEqual(['SCAN payments']);
     }
+  });
+});
+
+describe('the CLI lists on SQLite, read a slice at a time', () => {
+  /** The plan of a list query on this database, one line per step. */
+  const planOf = async ({ text, params }: ListQuery) => {
+    const { rows } = await kysely.executeQuery<{ detail: string }>(CompiledQuery.raw(`explain query plan ${text}`, params));
+    return rows.map((row) => row.detail);
+  };
+  const after = { createdAt: '2026-12-01T00:00:00.000Z', paymentId: 'pay-1' };
+
+  // A slice enters the creation index at the last key read and sorts nothing: with a million
+  // payments of one instant (an import, a seed), a sort per slice made the list quadratic.
+  it.each([
+    ['payments', {}],
+    ['payments by status', { status: 'pending' as const }],
+    ['payments of a customer', { customerId: 'acc-1' }],
+  ])('%s: the creation index from the last key, no sort', async (_name, filter) => {
+    const steps = await planOf(paymentsListQuery(filter, { after, limit: 1000 }));
+    expect(steps).toHaveLength(1);
+    expect(steps[0]).toMatch(/^SEARCH payments USING (COVERING )?INDEX payments_by_creation \(\(created_at,payment_id\)>\(\?,\?\)\)$/);
   });
 });

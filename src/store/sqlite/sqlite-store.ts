@@ -43,8 +43,9 @@ import type {
   Store,
 } from '../store.js';
 import { InlineWriter } from './inline-writer.js';
-import { PAYMENT_COLUMNS, toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
-import { statementsOf, UNSETTLED } from './statements.js';
+import { toAccount, toPayment, toStoredCallback, type CallbackRow, type PaymentRow } from './rows.js';
+import { byIdQuery, paymentsListQuery } from './list-queries.js';
+import { statementsOf } from './statements.js';
 import { asStoreError } from './store-errors.js';
 import type { Writer } from './write-operations.js';
 
@@ -175,24 +176,7 @@ export class SqliteStore implements Store {
 
   listPayments(filter: PaymentFilter, slice?: ListSlice<PaymentKey>): Promise<Payment[]> {
     return this.read(() => {
-      const where: string[] = [];
-      const params: Array<string | number> = [];
-      if (filter.customerId !== undefined) {
-        where.push('customer_id = ?');
-        params.push(filter.customerId);
-      }
-      if (filter.status !== undefined) {
-        where.push('status = ?');
-        params.push(filter.status);
-        // Lets the planner use the index of unsettled payments; successful ones are most of the table.
-        if (filter.status !== 'success') where.push(UNSETTLED);
-      }
-      if (slice?.after !== undefined) {
-        // The first term alone bounds an index range; the second drops the ties already read.
-        where.push('created_at >= ? and (created_at > ? or payment_id > ?)');
-        params.push(slice.after.createdAt, slice.after.createdAt, slice.after.paymentId);
-      }
-      const text = `select ${PAYMENT_COLUMNS} from payments ${where.length ? `where ${where.join(' and ')}` : ''} order by created_at, payment_id${limitOf(slice, params)}`;
+      const { text, params } = paymentsListQuery(filter, slice);
       return this.db
         .prepare<unknown[], PaymentRow>(text)
         .raw(true)
@@ -231,21 +215,17 @@ export class SqliteStore implements Store {
 
   listCallbacks(filter: CallbackFilter, slice?: ListSlice<number>): Promise<StoredCallback[]> {
     return this.read(() => {
-      const where: string[] = [];
-      const params: Array<string | number> = [];
+      const filters: string[] = [];
+      const params: string[] = [];
       if (filter.paymentId !== undefined) {
-        where.push('payment_id = ?');
+        filters.push('payment_id = ?');
         params.push(filter.paymentId);
       }
-      if (filter.flagged) where.push('review_reason is not null');
-      if (slice?.after !== undefined) {
-        where.push('id > ?');
-        params.push(slice.after);
-      }
-      const text = `select * from callbacks ${where.length ? `where ${where.join(' and ')}` : ''} order by id${limitOf(slice, params)}`;
+      if (filter.flagged) filters.push('review_reason is not null');
+      const { text, params: all } = byIdQuery('select * from callbacks', slice, filters, params);
       return this.db
         .prepare<unknown[], CallbackRow>(text)
-        .all(...params)
+        .all(...all)
         .map(toStoredCallback);
     });
   }
@@ -322,17 +302,8 @@ export class SqliteStore implements Store {
   }
 }
 
-/** ` limit ?` with its parameter when the list is read in slices. */
-function limitOf(slice: ListSlice<unknown> | undefined, params: Array<string | number>): string {
-  if (slice === undefined) return '';
-  params.push(slice.limit);
-  return ' limit ?';
-}
-
-/** The rows of `select` (a whole table's, no filter) in id order, after the slice's id. */
+/** A whole table's rows in id order, after the slice's id. */
 function byId<R>(db: BetterSqlite3.Database, select: string, slice: ListSlice<number> | undefined): R[] {
-  const params: Array<string | number> = [];
-  if (slice?.after !== undefined) params.push(slice.after);
-  const text = `${select}${slice?.after !== undefined ? ' where id > ?' : ''} order by id${limitOf(slice, params)}`;
+  const { text, params } = byIdQuery(select, slice);
   return db.prepare<unknown[], R>(text).all(...params);
 }
