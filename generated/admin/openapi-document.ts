@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.6.0",
+    "version": "1.7.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST`, whether done or refused, is appended to the audit log — who (the token's name),\nwhat, when, the request and the result — in the same transaction as its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -390,7 +390,7 @@ export const openapiDocument = {
           "accounts"
         ],
         "summary": "Close an account",
-        "description": "A closed account is answered \"does not exist\" by verify and check_deposit; payments already open still settle. Operator role. Audited as `accounts.close`.",
+        "description": "A closed account is answered \"does not exist\" by verify and check_deposit; payments already open still settle, and its balance and ledger stay (reopen brings it back). Operator role. Audited as `accounts.close`.",
         "responses": {
           "200": {
             "description": "The account is closed.",
@@ -408,6 +408,64 @@ export const openapiDocument = {
                       "currency": "KZT",
                       "balance": 0,
                       "status": "closed",
+                      "created_at": "2026-11-30T09:12:44.201Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "409": {
+            "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/accounts/{customer_id}/reopen": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/CustomerId"
+        }
+      ],
+      "post": {
+        "operationId": "reopenAccount",
+        "tags": [
+          "accounts"
+        ],
+        "summary": "Reopen a closed account",
+        "description": "The account is active again, its balance and ledger as they were; verify and check_deposit find it again. Only a closed account is reopened (`409 already-active` otherwise). Operator role. Audited as `accounts.reopen`.",
+        "responses": {
+          "200": {
+            "description": "The account is active again.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Account"
+                },
+                "examples": {
+                  "reopened": {
+                    "summary": "An account reopened with its balance",
+                    "value": {
+                      "customer_id": "johndoe@example.com",
+                      "additional_customer_id": null,
+                      "currency": "KZT",
+                      "balance": 15000,
+                      "status": "active",
                       "created_at": "2026-11-30T09:12:44.201Z"
                     }
                   }
@@ -1586,7 +1644,7 @@ export const openapiDocument = {
         }
       },
       "Conflict": {
-        "description": "The action contradicts the ledger's state (an existing account, a closed review, a negative balance, a reused idempotency key).",
+        "description": "The action contradicts the ledger's state (an existing account, an account closed or open already, a closed review, a negative balance, a reused idempotency key).",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2651,7 +2709,7 @@ export const openapiDocument = {
           },
           "action": {
             "type": "string",
-            "description": "`accounts.create`, `accounts.close`, `callbacks.review` or `adjustments.add`."
+            "description": "`accounts.create`, `accounts.close`, `accounts.reopen`, `callbacks.review` or `adjustments.add`."
           },
           "outcome": {
             "type": "string",

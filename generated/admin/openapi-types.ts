@@ -104,9 +104,32 @@ export interface paths {
         put?: never;
         /**
          * Close an account
-         * @description A closed account is answered "does not exist" by verify and check_deposit; payments already open still settle. Operator role. Audited as `accounts.close`.
+         * @description A closed account is answered "does not exist" by verify and check_deposit; payments already open still settle, and its balance and ledger stay (reopen brings it back). Operator role. Audited as `accounts.close`.
          */
         post: operations["closeAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/accounts/{customer_id}/reopen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's customer id, as verify receives it. */
+                customer_id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reopen a closed account
+         * @description The account is active again, its balance and ledger as they were; verify and check_deposit find it again. Only a closed account is reopened (`409 already-active` otherwise). Operator role. Audited as `accounts.reopen`.
+         */
+        post: operations["reopenAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -797,7 +820,7 @@ export interface components {
             id: number;
             /** @description The token's name, or the CLI user. */
             actor: string;
-            /** @description `accounts.create`, `accounts.close`, `callbacks.review` or `adjustments.add`. */
+            /** @description `accounts.create`, `accounts.close`, `accounts.reopen`, `callbacks.review` or `adjustments.add`. */
             action: string;
             /**
              * @description Whether the action took effect.
@@ -930,7 +953,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The action contradicts the ledger's state (an existing account, a closed review, a negative balance, a reused idempotency key). */
+        /** @description The action contradicts the ledger's state (an existing account, an account closed or open already, a closed review, a negative balance, a reused idempotency key). */
         Conflict: {
             headers: {
                 [name: string]: unknown;
@@ -1121,6 +1144,35 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description The account is closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Account"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reopenAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The account's customer id, as verify receives it. */
+                customer_id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is active again. */
             200: {
                 headers: {
                     [name: string]: unknown;

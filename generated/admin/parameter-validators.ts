@@ -2004,10 +2004,118 @@ validate20.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_reviewCallback = validate21;
-const schema28 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
+export const validate_reopenAccount = validate21;
+const schema28 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"}},"$id":"urn:kassa24-bvu:schema:parameters:reopenAccount"};
 
 function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:reopenAccount" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.customer_id === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+for(const key0 in data){
+if(!(key0 === "customer_id")){
+const err1 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.customer_id !== undefined){
+let data0 = data.customer_id;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
+coerced0 = "";
+}
+else {
+const err2 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["customer_id"] = coerced0;
+}
+}
+}
+if(typeof data0 === "string"){
+if(func2(data0) > 255){
+const err3 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(func2(data0) < 1){
+const err4 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern0.test(data0)){
+const err5 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err6 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+export const validate_reviewCallback = validate22;
+const schema30 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
+
+function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:reviewCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -2096,7 +2204,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate21.errors = vErrors;
+validate22.errors = vErrors;
 return errors === 0;
 }
 
@@ -2120,5 +2228,6 @@ export const parameterValidators = {
   listPayments: validate_listPayments as unknown as Validator<Parameters<'listPayments'>>,
   listReconciliations: validate_listReconciliations as unknown as Validator<Parameters<'listReconciliations'>>,
   listRejectedCallbacks: validate_listRejectedCallbacks as unknown as Validator<Parameters<'listRejectedCallbacks'>>,
+  reopenAccount: validate_reopenAccount as unknown as Validator<Parameters<'reopenAccount'>>,
   reviewCallback: validate_reviewCallback as unknown as Validator<Parameters<'reviewCallback'>>,
 };

@@ -22,6 +22,7 @@ import {
   listCallbacks,
   listPayments,
   listRejectedCallbacks,
+  reopenAccount,
   showAccount,
 } from './store-commands.js';
 
@@ -34,7 +35,8 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   accounts import                   accounts from JSON lines on stdin: {"customer_id","currency","additional_customer_id"?};
                                     all lines checked first; accounts already stored as given are left unchanged
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
-  accounts close ID [--actor NAME]  (audited)
+  accounts close ID [--actor NAME]  verify and check_deposit then answer 404; payments already open still settle (audited)
+  accounts reopen ID [--actor NAME] a closed account active again, its balance and ledger as they were (audited)
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
   payments sync [--older-than 15m] [--limit 1000] [--rate 5]
                                     ask the Gate (GATE_URL) for the status of pending payments, those never asked first,
@@ -221,6 +223,9 @@ async function run(argv: string[]): Promise<void> {
       return;
     case 'accounts close':
       print(await withStore((s) => closeAccount(s, arg, values.actor)));
+      return;
+    case 'accounts reopen':
+      print(await withStore((s) => reopenAccount(s, arg, values.actor)));
       return;
     case 'payments list':
       await withStore(printEach((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })));

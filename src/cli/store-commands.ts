@@ -2,6 +2,7 @@
 import { schemaValidators } from '../../generated/validators.js';
 import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
 import type { Account, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
+import type { AccountOutcome } from '../ledger/operator-rules.js';
 import { readInSlices } from '../store/read-in-slices.js';
 import { AccountExistsError, type NewAccount, type PaymentKey, type Store } from '../store/store.js';
 import { callbackJson, rejectedCallbackJson } from '../admin/representation.js';
@@ -64,8 +65,18 @@ export async function showAccount(store: Store, customerId: string | undefined) 
 
 export async function closeAccount(store: Store, customerId: string | undefined, actor: string | undefined) {
   const id = requireCustomerId(customerId, 'accounts close ID');
-  const outcome = await store.closeAccountAsOperator({ customerId: id, actor: actorOf(actor) });
-  if ('refused' in outcome) throw new CliError(outcome.refused.reason === 'not_found' ? `no account ${id}` : outcome.refused.message, 1);
+  return changedAccount(id, await store.closeAccountAsOperator({ customerId: id, actor: actorOf(actor) }));
+}
+
+export async function reopenAccount(store: Store, customerId: string | undefined, actor: string | undefined) {
+  const id = requireCustomerId(customerId, 'accounts reopen ID');
+  return changedAccount(id, await store.reopenAccountAsOperator({ customerId: id, actor: actorOf(actor) }));
+}
+
+function changedAccount(customerId: string, outcome: AccountOutcome) {
+  if ('refused' in outcome) {
+    throw new CliError(outcome.refused.reason === 'not_found' ? `no account ${customerId}` : outcome.refused.message, 1);
+  }
   return accountJson(outcome.account);
 }
 

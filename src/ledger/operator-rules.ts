@@ -1,7 +1,7 @@
-// What an operator may do to the ledger: open and close accounts, adjust a balance with a signed
+// What an operator may do to the ledger: open, close and reopen accounts, adjust a balance with a signed
 // entry of its own, and close the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
 // the effect and its audit-log row, so the account and callback judged are those written to.
-import type { Account, Payment } from './model.js';
+import type { Account, AccountStatus, Payment } from './model.js';
 import { moneyText } from './money-text.js';
 
 /** A correction of a balance in minor units, positive or negative; never an edit of a credit. */
@@ -50,7 +50,8 @@ export interface AccountCreateRequest {
   actor: string;
 }
 
-export interface AccountCloseRequest {
+/** Closing or reopening an account. */
+export interface AccountStatusRequest {
   customerId: string;
   actor: string;
 }
@@ -61,6 +62,7 @@ export type OperatorRefusal = {
     | 'invalid'
     | 'exists'
     | 'already_closed'
+    | 'already_active'
     | 'negative_balance'
     | 'idempotency_conflict'
     | 'not_flagged'
@@ -176,13 +178,26 @@ export function judgeAccountCreate(request: AccountCreateRequest, existing: Acco
   return undefined;
 }
 
-/** Whether an account may be closed: the account, or why not. */
-export function judgeAccountClose(
-  request: AccountCloseRequest,
+/** The audit-log action of each change of an account's status. */
+export const ACCOUNT_STATUS_ACTIONS = { closed: 'accounts.close', active: 'accounts.reopen' } as const satisfies Record<
+  AccountStatus,
+  string
+>;
+
+/**
+ * Whether an account may be closed (`closed`) or reopened (`active`): the account, or why not. A
+ * reopened account keeps its balance and ledger, and verify and check_deposit find it again.
+ */
+export function judgeAccountStatusChange(
+  request: AccountStatusRequest,
+  status: AccountStatus,
   account: Account | undefined,
 ): { refused: OperatorRefusal } | { account: Account } {
   if (!account) return { refused: { reason: 'not_found', message: `account ${request.customerId} does not exist` } };
-  if (account.status === 'closed')
-    return { refused: { reason: 'already_closed', message: `account ${request.customerId} is already closed` } };
+  if (account.status === status) {
+    return status === 'closed'
+      ? { refused: { reason: 'already_closed', message: `account ${request.customerId} is already closed` } }
+      : { refused: { reason: 'already_active', message: `account ${request.customerId} is open: only a closed account is reopened` } };
+  }
   return { account };
 }

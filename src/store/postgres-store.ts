@@ -7,12 +7,13 @@ import { Kysely, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { StorePool } from './postgres/driver-boundary.js';
 import { HotPaths } from './postgres/hot-paths.js';
 import {
-  judgeAccountClose,
+  ACCOUNT_STATUS_ACTIONS,
+  judgeAccountStatusChange,
   judgeAccountCreate,
   judgeAdjustment,
   judgeReview,
   paymentSettledBy,
-  type AccountCloseRequest,
+  type AccountStatusRequest,
   type AccountCreateRequest,
   type AccountOutcome,
   type AdjustmentOutcome,
@@ -22,6 +23,7 @@ import {
 } from '../ledger/operator-rules.js';
 import type {
   Account,
+  AccountStatus,
   AuditEntry,
   CallbackOutcome,
   Payment,
@@ -214,17 +216,26 @@ export class PostgresStore implements Store {
     });
   }
 
-  closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome> {
+  closeAccountAsOperator(request: AccountStatusRequest): Promise<AccountOutcome> {
+    return this.changeAccountStatus(request, 'closed');
+  }
+
+  reopenAccountAsOperator(request: AccountStatusRequest): Promise<AccountOutcome> {
+    return this.changeAccountStatus(request, 'active');
+  }
+
+  private changeAccountStatus(request: AccountStatusRequest, status: AccountStatus): Promise<AccountOutcome> {
+    const action = ACCOUNT_STATUS_ACTIONS[status];
     return this.write(async (trx): Promise<AccountOutcome> => {
-      const judged = judgeAccountClose(request, await lockedAccount(trx, request.customerId));
-      if ('refused' in judged) return audited(trx, 'accounts.close', request, judged);
+      const judged = judgeAccountStatusChange(request, status, await lockedAccount(trx, request.customerId));
+      if ('refused' in judged) return audited(trx, action, request, judged);
       const row = await trx
         .updateTable('accounts')
-        .set({ status: 'closed', updated_at: new Date().toISOString() })
+        .set({ status, updated_at: new Date().toISOString() })
         .where('customer_id', '=', request.customerId)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return audited(trx, 'accounts.close', request, { account: toAccount(row) });
+      return audited(trx, action, request, { account: toAccount(row) });
     });
   }
 

@@ -1,7 +1,7 @@
 // The one interface handlers and the CLI use to reach storage. Implementations never know about
 // signatures or HTTP; handlers never know about SQL.
 import type {
-  AccountCloseRequest,
+  AccountStatusRequest,
   AccountCreateRequest,
   AccountOutcome,
   AdjustmentOutcome,
@@ -149,7 +149,12 @@ export interface Store {
   /** Opens an account for an operator, audited (refusals too) in the same transaction. */
   createAccountAsOperator(request: AccountCreateRequest): Promise<AccountOutcome>;
   /** Closes an account for an operator, audited (refusals too) in the same transaction. */
-  closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome>;
+  closeAccountAsOperator(request: AccountStatusRequest): Promise<AccountOutcome>;
+  /**
+   * Reopens a closed account for an operator (its balance and ledger as they were), audited
+   * (refusals too) in the same transaction.
+   */
+  reopenAccountAsOperator(request: AccountStatusRequest): Promise<AccountOutcome>;
   /** What operators read: paginated lists, a payment with its callbacks, an overview's figures. */
   operatorReads(): Promise<OperatorReads>;
   /**

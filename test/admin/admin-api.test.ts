@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type AdminCall, type Schemas } from '../support/admin.js';
 import { backends } from '../support/databases.js';
-import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
+import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
 import { startService, type TestService } from '../support/service.js';
 
 const CUSTOMER = '7123456789';
@@ -233,6 +233,37 @@ describe.each(backends())('admin API: %s', (backend) => {
       'accounts.close done',
       'accounts.create refused',
       'accounts.create done',
+    ]);
+  });
+
+  it('reopens a closed account: the platform finds it again with its balance; a viewer and an open account are refused', async () => {
+    await payment(10000, 10000);
+    const verify = () => post(service.url, '/terminal', signed(verifyRequest(CUSTOMER)));
+    expect((await operator<Schemas['Account']>(`POST /admin/v1/accounts/${CUSTOMER}/close`)).body.status).toBe('closed');
+    expect((await verify()).body).toEqual({ code: 404, error_description: `Account does not exist: ${CUSTOMER} is closed` });
+
+    expect((await viewer(`POST /admin/v1/accounts/${CUSTOMER}/reopen`)).status).toBe(403);
+    const reopened = await operator<Schemas['Account']>(`POST /admin/v1/accounts/${CUSTOMER}/reopen`);
+    expect(reopened.status).toBe(200);
+    expect(reopened.body).toMatchObject({ customer_id: CUSTOMER, status: 'active', balance: 10000 });
+    expect((await verify()).body).toEqual({ code: 0, currency: 'KZT' });
+
+    const again = await operator(`POST /admin/v1/accounts/${CUSTOMER}/reopen`);
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({
+      type: 'urn:kassa24-bvu:problem:already-active',
+      title: 'The account is open already',
+      detail: `account ${CUSTOMER} is open: only a closed account is reopened`,
+    });
+    expect((await operator('POST /admin/v1/accounts/nobody/reopen')).status).toBe(404);
+    const audit = (await viewer<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items.map(
+      (e) => `${e.actor} ${e.action} ${e.outcome}`,
+    );
+    expect(audit).toEqual([
+      'alice accounts.reopen refused',
+      'alice accounts.reopen refused',
+      'alice accounts.reopen done',
+      'alice accounts.close done',
     ]);
   });
 

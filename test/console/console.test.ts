@@ -14,7 +14,7 @@ import { buildConsole } from '../../scripts/console-bundle.js';
 import { consoleFiles } from '../../src/http/console-files.js';
 import { OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN } from '../support/admin.js';
 import { haveBrowser, launchBrowser } from '../support/browser.js';
-import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
+import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
 import { startPrism, type Prism } from '../support/prism.js';
 import { projectRoot } from '../support/processes.js';
 import { startService, type TestService } from '../support/service.js';
@@ -211,6 +211,42 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it('closes an account and reopens it, asking first each time; the platform is answered accordingly', async () => {
+      const customerId = 'closing-7001';
+      await service.store.addAccount({ customerId, currency: 'KZT' });
+      const verify = async () => (await post(service.url, '/terminal', signed(verifyRequest(customerId)))).body.code;
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/accounts/${customerId}`);
+      const status = page.locator('dl.facts dt:text-is("Status") + dd');
+      await expect.poll(() => status.innerText()).toBe('active');
+
+      await page.getByRole('button', { name: 'Close account' }).click();
+      expect(await page.getByRole('alert').innerText()).toContain(
+        `Close account ${customerId}? verify and check_deposit will answer that it does not exist.`,
+      );
+      await page.getByRole('button', { name: 'Yes, close it' }).click();
+      await expect.poll(() => status.innerText()).toBe('closed');
+      expect(await verify()).toBe(404);
+
+      await page.getByRole('button', { name: 'Reopen account' }).click();
+      expect(await page.getByRole('alert').innerText()).toContain(
+        `Reopen account ${customerId}? verify and check_deposit will find it again, with its balance.`,
+      );
+      await shoot(page, 'account-reopen');
+      await page.getByRole('button', { name: 'Yes, reopen it' }).click();
+      await expect.poll(() => status.innerText()).toBe('active');
+      expect(await page.getByRole('button', { name: 'Close account' }).count()).toBe(1);
+      expect(await verify()).toBe(0);
+      expect((await service.store.listAuditLog()).slice(-2).map((e) => `${e.actor} ${e.action} ${e.outcome}`)).toEqual([
+        'alice accounts.close done',
+        'alice accounts.reopen done',
+      ]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('shows a viewer every screen and no action, and sends an expired token back to sign-in', async () => {
       await payment(1000, 1200);
       const page = await browser.newPage();
@@ -220,7 +256,9 @@ describe.runIf(browserHere)('operator console', () => {
         await page.goto(`${service.url}/console/#/${screen}`);
         await page.locator('table, .queue-item').first().waitFor();
         expect(await page.locator('main button:not([type=button]), main form.action, main details.action').count(), screen).toBe(0);
-        expect(await page.getByRole('button', { name: /Mark reviewed|Add adjustment|Close account|Open account/ }).count()).toBe(0);
+        expect(
+          await page.getByRole('button', { name: /Mark reviewed|Add adjustment|Close account|Reopen account|Open account/ }).count(),
+        ).toBe(0);
       }
       expect(await page.locator('.queue-item, table').count()).toBeGreaterThan(0);
 

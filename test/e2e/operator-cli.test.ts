@@ -115,21 +115,38 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     expect(lines<{ action: string }>(await cli('audit', 'list')).map((e) => e.action)).toEqual(['accounts.create']);
   });
 
-  it('opens and closes accounts as audited operator actions, refusals included', async () => {
+  it('opens, closes and reopens accounts as audited operator actions, refusals included', async () => {
     const duplicate = await runCli(['accounts', 'add', '--customer-id', 'acc-1', '--currency', 'KZT'], env);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('account acc-1 already exists');
-    await cli('accounts', 'close', 'acc-1', '--actor', 'anna');
+    expect(JSON.parse(await cli('accounts', 'close', 'acc-1', '--actor', 'anna'))).toMatchObject({
+      customer_id: 'acc-1',
+      status: 'closed',
+    });
     const again = await runCli(['accounts', 'close', 'acc-1'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already closed');
-    const audit = lines<{ action: string; outcome: string }>(await cli('audit', 'list'));
+    expect(JSON.parse(await cli('accounts', 'reopen', 'acc-1', '--actor', 'ben'))).toMatchObject({
+      customer_id: 'acc-1',
+      status: 'active',
+    });
+    const open = await runCli(['accounts', 'reopen', 'acc-1'], env);
+    expect(open.code).toBe(1);
+    expect(open.stderr).toContain('account acc-1 is open: only a closed account is reopened');
+    const nobody = await runCli(['accounts', 'reopen', 'nobody'], env);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toContain('no account nobody');
+    const audit = lines<{ action: string; outcome: string; actor: string }>(await cli('audit', 'list'));
     expect(audit.map((e) => `${e.action} ${e.outcome}`)).toEqual([
       'accounts.create done',
       'accounts.create refused',
       'accounts.close done',
       'accounts.close refused',
+      'accounts.reopen done',
+      'accounts.reopen refused',
+      'accounts.reopen refused',
     ]);
+    expect(audit[4]?.actor).toBe('ben');
   });
 });
 

@@ -53,6 +53,8 @@ function everyWrite(store: Store, { pending, credited, flagged, mismatched }: Se
     ['createAccountAsOperator (refused)', () => store.createAccountAsOperator({ customerId: 'acc-1', currency: 'KZT', actor: 'op' })],
     ['closeAccountAsOperator', () => store.closeAccountAsOperator({ customerId: 'acc-1', actor: 'op' })],
     ['closeAccountAsOperator (refused)', () => store.closeAccountAsOperator({ customerId: 'nobody', actor: 'op' })],
+    ['reopenAccountAsOperator', () => store.reopenAccountAsOperator({ customerId: 'acc-closed', actor: 'op' })],
+    ['reopenAccountAsOperator (refused)', () => store.reopenAccountAsOperator({ customerId: 'acc-1', actor: 'op' })],
     ['openPayment', () => store.openPayment({ paymentId: 'pay-new', projectId: 1234, customerId: 'acc-1', amount: 500, currency: 'KZT' })],
     ['expirePendingPayments', () => store.expirePendingPayments(new Date(Date.now() + 86_400_000))],
     ['recordStatusCheck', () => store.recordStatusCheck({ paymentId: pending, askedAt: new Date(), outcome: 'still_pending' })],
@@ -116,9 +118,11 @@ interface Seeded {
   mismatched: number;
 }
 
-/** An account, a pending payment, a credited one, a flagged callback: every write has work. */
+/** An account, a closed one, a pending payment, a credited one, a flagged callback: every write has work. */
 async function seed(store: Store): Promise<Seeded> {
   await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+  await store.addAccount({ customerId: 'acc-closed', currency: 'KZT' });
+  await store.closeAccount('acc-closed');
   const open = async (paymentId: string) => {
     const opening = await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 10000, currency: 'KZT' });
     if (!('opened' in opening)) throw new Error('not opened');

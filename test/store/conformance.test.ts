@@ -486,6 +486,36 @@ describe.each(backends())('store conformance: %s', (backend) => {
         'ben accounts.close refused',
       ]);
     });
+
+    it('reopens a closed account with its balance and ledger, refusing an open one, every attempt audited', async () => {
+      const credited = await deposit(10000);
+      await store.applyCallback(callback({ paymentId: credited.paymentId }));
+      const opened = await deposit(2500);
+      await store.closeAccountAsOperator({ customerId: 'acc-1', actor: 'ben' });
+      // A payment opened before the close still settles while the account is closed.
+      expect((await store.applyCallback(callback({ paymentId: opened.paymentId, amount: 2500 }))).result).toBe('credited');
+      expect(await open(100)).toMatchObject({ refused: { reason: 'account_not_found' } });
+
+      const reopened = await store.reopenAccountAsOperator({ customerId: 'acc-1', actor: 'anna' });
+      expect(reopened).toEqual({ account: { ...(await store.findAccount('acc-1'))!, status: 'active', balance: 12500 } });
+      expect(await open(100)).toMatchObject({ opened: { customerId: 'acc-1', status: 'pending' } });
+      const refused = [
+        await store.reopenAccountAsOperator({ customerId: 'acc-1', actor: 'anna' }),
+        await store.reopenAccountAsOperator({ customerId: 'nobody', actor: 'anna' }),
+      ];
+      expect(refused).toEqual([
+        { refused: { reason: 'already_active', message: 'account acc-1 is open: only a closed account is reopened' } },
+        { refused: { reason: 'not_found', message: 'account nobody does not exist' } },
+      ]);
+      expect((await store.findAccount('acc-1'))?.balance).toBe(12500);
+      expect(await (await store.operatorReads()).ledgerCheck()).toMatchObject({ broken: [] });
+      expect((await store.listAuditLog()).map((e) => `${e.actor} ${e.action} ${e.outcome} ${JSON.stringify(e.request)}`)).toEqual([
+        'ben accounts.close done {"customerId":"acc-1","actor":"ben"}',
+        'anna accounts.reopen done {"customerId":"acc-1","actor":"anna"}',
+        'anna accounts.reopen refused {"customerId":"acc-1","actor":"anna"}',
+        'anna accounts.reopen refused {"customerId":"nobody","actor":"anna"}',
+      ]);
+    });
   });
 
   describe('lists read in slices', () => {

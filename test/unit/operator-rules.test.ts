@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/ledger/model.js';
 import {
-  judgeAccountClose,
+  ACCOUNT_STATUS_ACTIONS,
   judgeAccountCreate,
+  judgeAccountStatusChange,
   judgeAdjustment,
   paymentSettledBy,
   type Adjustment,
@@ -34,11 +35,26 @@ describe('account rules', () => {
   });
 
   it('closes an active account only', () => {
-    expect(judgeAccountClose({ customerId: 'acc-1', actor: 'a' }, account())).toEqual({ account: account() });
-    expect(judgeAccountClose({ customerId: 'acc-1', actor: 'a' }, account('closed'))).toMatchObject({
-      refused: { reason: 'already_closed' },
+    const request = { customerId: 'acc-1', actor: 'a' };
+    expect(judgeAccountStatusChange(request, 'closed', account())).toEqual({ account: account() });
+    expect(judgeAccountStatusChange(request, 'closed', account('closed'))).toEqual({
+      refused: { reason: 'already_closed', message: 'account acc-1 is already closed' },
     });
-    expect(judgeAccountClose({ customerId: 'acc-1', actor: 'a' }, undefined)).toMatchObject({ refused: { reason: 'not_found' } });
+    expect(judgeAccountStatusChange(request, 'closed', undefined)).toEqual({
+      refused: { reason: 'not_found', message: 'account acc-1 does not exist' },
+    });
+  });
+
+  it('reopens a closed account only', () => {
+    const request = { customerId: 'acc-1', actor: 'a' };
+    expect(judgeAccountStatusChange(request, 'active', account('closed'))).toEqual({ account: account('closed') });
+    expect(judgeAccountStatusChange(request, 'active', account())).toEqual({
+      refused: { reason: 'already_active', message: 'account acc-1 is open: only a closed account is reopened' },
+    });
+    expect(judgeAccountStatusChange(request, 'active', undefined)).toEqual({
+      refused: { reason: 'not_found', message: 'account acc-1 does not exist' },
+    });
+    expect(ACCOUNT_STATUS_ACTIONS).toEqual({ closed: 'accounts.close', active: 'accounts.reopen' });
   });
 });
 

@@ -1,4 +1,4 @@
-// Accounts: search, open one; an account's balance, ledger and closing.
+// Accounts: search, open one; an account's balance, ledger, closing and reopening.
 import { useState } from 'preact/hooks';
 import { asProblem, type Problem, type Schemas } from '../api';
 import type { ScreenProps } from '../main';
@@ -91,6 +91,22 @@ export function Accounts({ api, canAct }: ScreenProps) {
   );
 }
 
+type AccountStatus = Schemas['Account']['status'];
+
+/** What an operator may do to an account in each status, and what the console asks first. */
+const STATUS_ACTIONS: Record<AccountStatus, { button: string; question: (customerId: string) => string; confirm: string }> = {
+  active: {
+    button: 'Close account',
+    question: (id) => `Close account ${id}? verify and check_deposit will answer that it does not exist.`,
+    confirm: 'Yes, close it',
+  },
+  closed: {
+    button: 'Reopen account',
+    question: (id) => `Reopen account ${id}? verify and check_deposit will find it again, with its balance.`,
+    confirm: 'Yes, reopen it',
+  },
+};
+
 export function AccountDetail({ api, canAct, customerId }: ScreenProps & { customerId: string }) {
   const [confirming, setConfirming] = useState(false);
   const path = { params: { path: { customer_id: customerId } } };
@@ -107,12 +123,17 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
       }),
     customerId,
   );
-  const close = async () => {
-    const { data, error } = await api.POST('/admin/v1/accounts/{customer_id}/close', path);
+  /** Closes an active account, reopens a closed one. */
+  const changeStatus = async (from: AccountStatus) => {
+    const { data, error } =
+      from === 'active'
+        ? await api.POST('/admin/v1/accounts/{customer_id}/close', path)
+        : await api.POST('/admin/v1/accounts/{customer_id}/reopen', path);
     setConfirming(false);
     if (data) setAccount(data);
     else setProblem(asProblem(error));
   };
+  const statusAction = account && STATUS_ACTIONS[account.status];
 
   return (
     <>
@@ -141,13 +162,13 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
           </dd>
         </dl>
       )}
-      {canAct && account?.status === 'active' && (
+      {canAct && account && statusAction && (
         <div class="action">
           {confirming ? (
             <p role="alert">
-              Close account {customerId}? verify and check_deposit will answer that it does not exist.{' '}
-              <button type="button" onClick={() => void close()}>
-                Yes, close it
+              {statusAction.question(customerId)}{' '}
+              <button type="button" onClick={() => void changeStatus(account.status)}>
+                {statusAction.confirm}
               </button>{' '}
               <button type="button" onClick={() => setConfirming(false)}>
                 Cancel
@@ -155,7 +176,7 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
             </p>
           ) : (
             <button type="button" onClick={() => setConfirming(true)}>
-              Close account
+              {statusAction.button}
             </button>
           )}
         </div>

@@ -1,12 +1,18 @@
-// Accounts: find, read, open, close, and the ledger behind a balance.
+// Accounts: find, read, open, close, reopen, and the ledger behind a balance.
+import type { AccountOutcome } from '../../ledger/operator-rules.js';
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem, refusalProblem } from '../problem.js';
 import { accountJson, ledgerEntryJson, pageJson } from '../representation.js';
 
-type Handlers = Pick<AdminHandlers, 'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'listAccountLedger'>;
+type Handlers = Pick<
+  AdminHandlers,
+  'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'reopenAccount' | 'listAccountLedger'
+>;
 
 const noAccount = (customerId: string) => problem('not-found', `account ${customerId} does not exist`);
+const changedAccount = (outcome: AccountOutcome) =>
+  'refused' in outcome ? refusalProblem(outcome.refused) : { status: 200 as const, body: accountJson(outcome.account) };
 
 export const accountHandlers: Handlers = {
   async listAccounts({ params, store }) {
@@ -39,7 +45,10 @@ export const accountHandlers: Handlers = {
   },
 
   async closeAccount({ params, identity, store }) {
-    const outcome = await store.closeAccountAsOperator({ customerId: params.customer_id, actor: identity.name });
-    return 'refused' in outcome ? refusalProblem(outcome.refused) : { status: 200, body: accountJson(outcome.account) };
+    return changedAccount(await store.closeAccountAsOperator({ customerId: params.customer_id, actor: identity.name }));
+  },
+
+  async reopenAccount({ params, identity, store }) {
+    return changedAccount(await store.reopenAccountAsOperator({ customerId: params.customer_id, actor: identity.name }));
   },
 };

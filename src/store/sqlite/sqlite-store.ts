@@ -15,7 +15,7 @@ import type {
 } from '../../ledger/model.js';
 import { MIGRATION_NAMES } from '../migration-names.js';
 import type {
-  AccountCloseRequest,
+  AccountStatusRequest,
   AccountCreateRequest,
   AccountOutcome,
   AdjustmentOutcome,
@@ -246,8 +246,12 @@ export class SqliteStore implements Store {
     return this.writer.run('createAccountAsOperator', request);
   }
 
-  closeAccountAsOperator(request: AccountCloseRequest): Promise<AccountOutcome> {
+  closeAccountAsOperator(request: AccountStatusRequest): Promise<AccountOutcome> {
     return this.writer.run('closeAccountAsOperator', request);
+  }
+
+  reopenAccountAsOperator(request: AccountStatusRequest): Promise<AccountOutcome> {
+    return this.writer.run('reopenAccountAsOperator', request);
   }
 
   /**

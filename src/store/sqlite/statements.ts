@@ -24,8 +24,9 @@ function prepareAll(db: BetterSqlite3.Database) {
       `insert into accounts (customer_id, currency, balance, status, additional_customer_id, created_at, updated_at)
        values (@customerId, @currency, 0, 'active', @additionalCustomerId, @now, @now) on conflict (customer_id) do nothing`,
     ),
-    closeAccount: prepare<AccountRow>(
-      `update accounts set status = 'closed', updated_at = ? where customer_id = ? returning ${ACCOUNT_COLUMNS}`,
+    // status, now, customerId
+    setAccountStatus: prepare<AccountRow>(
+      `update accounts set status = ?, updated_at = ? where customer_id = ? returning ${ACCOUNT_COLUMNS}`,
     ).raw(true),
     credit: prepare('update accounts set balance = balance + ?, updated_at = ? where customer_id = ?'),
     // paymentId, projectId, customerId, amount, currency, now (created), now (updated)

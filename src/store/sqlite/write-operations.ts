@@ -4,12 +4,13 @@
 // the unique key on ledger_entries.payment_id still makes a second credit impossible.
 import { callbackPlan, runPlan, type StepAnswer } from '../../ledger/callback-plan.js';
 import {
-  judgeAccountClose,
+  ACCOUNT_STATUS_ACTIONS,
+  judgeAccountStatusChange,
   judgeAccountCreate,
   judgeAdjustment,
   judgeReview,
   paymentSettledBy,
-  type AccountCloseRequest,
+  type AccountStatusRequest,
   type AccountCreateRequest,
   type AccountOutcome,
   type AdjustmentOutcome,
@@ -20,7 +21,7 @@ import {
 import { auditRow, toAdjustment } from '../operator-rows.js';
 import { findingRow, runRow, toRun, type NewRun } from '../reconciliation-rows.js';
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
-import type { Account, CallbackOutcome, ReconciliationFinding, ReconciliationRun } from '../../ledger/model.js';
+import type { Account, AccountStatus, CallbackOutcome, ReconciliationFinding, ReconciliationRun } from '../../ledger/model.js';
 import {
   AccountExistsError,
   type CommitListener,
@@ -51,6 +52,14 @@ function audited<T extends object>(sql: Statements, action: string, request: { a
   return outcome;
 }
 
+function changeAccountStatus(sql: Statements, request: AccountStatusRequest, status: AccountStatus): AccountOutcome {
+  const action = ACCOUNT_STATUS_ACTIONS[status];
+  const row = sql.account.get(request.customerId);
+  const judged = judgeAccountStatusChange(request, status, row && toAccount(row));
+  if ('refused' in judged) return audited(sql, action, request, judged);
+  return audited(sql, action, request, { account: toAccount(sql.setAccountStatus.get(status, nowText(), request.customerId)!) });
+}
+
 export const writeOperations = {
   addAccount(sql: Statements, account: NewAccount): Account {
     try {
@@ -67,7 +76,7 @@ export const writeOperations = {
   },
 
   closeAccount(sql: Statements, customerId: string): Account | undefined {
-    const row = sql.closeAccount.get(nowText(), customerId);
+    const row = sql.setAccountStatus.get('closed', nowText(), customerId);
     return row && toAccount(row);
   },
 
@@ -80,11 +89,12 @@ export const writeOperations = {
     return audited(sql, 'accounts.create', request, { account: toAccount(sql.account.get(customerId)!) });
   },
 
-  closeAccountAsOperator(sql: Statements, request: AccountCloseRequest): AccountOutcome {
-    const row = sql.account.get(request.customerId);
-    const judged = judgeAccountClose(request, row && toAccount(row));
-    if ('refused' in judged) return audited(sql, 'accounts.close', request, judged);
-    return audited(sql, 'accounts.close', request, { account: toAccount(sql.closeAccount.get(nowText(), request.customerId)!) });
+  closeAccountAsOperator(sql: Statements, request: AccountStatusRequest): AccountOutcome {
+    return changeAccountStatus(sql, request, 'closed');
+  },
+
+  reopenAccountAsOperator(sql: Statements, request: AccountStatusRequest): AccountOutcome {
+    return changeAccountStatus(sql, request, 'active');
   },
 
   openPayment(sql: Statements, payment: PaymentToOpen): PaymentOpening {
