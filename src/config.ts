@@ -2,6 +2,7 @@
 // and what to write instead; nothing secret is ever echoed back.
 import { BlockList, isIP } from 'node:net';
 import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS } from './store/store.js';
 
 export interface ProjectConfig {
   readonly id: number;
@@ -22,8 +23,10 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly databaseUrl: string;
-  /** PostgreSQL connections per instance. */
+  /** PostgreSQL connections per instance for the platform's operations. */
   readonly databasePoolSize: number;
+  /** PostgreSQL: the longest the platform's operations wait for a connection or a statement. */
+  readonly databaseTimeoutMs: number;
   /** Apply migrations at start-up; off when a deployment runs `cli migrate` once instead. */
   readonly migrateOnStart: boolean;
   readonly projects: ReadonlyMap<number, ProjectConfig>;
@@ -167,10 +170,10 @@ function parsePoolSize(text: string | undefined): number {
   return size;
 }
 
-function parseTimeout(text: string | undefined): number {
-  if (text === undefined || text === '') return 30_000;
+function parseTimeout(name: string, text: string | undefined, byDefault: number): number {
+  if (text === undefined || text === '') return byDefault;
   const ms = Number(text);
-  if (!/^[0-9]+$/.test(text) || ms < 100) throw new ConfigError(`REQUEST_TIMEOUT_MS must be an integer of at least 100, got "${text}"`);
+  if (!/^[0-9]+$/.test(text) || ms < 100) throw new ConfigError(`${name} must be an integer of at least 100, got "${text}"`);
   return ms;
 }
 
@@ -304,12 +307,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: parsePort(env.PORT),
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
+    databaseTimeoutMs: parseTimeout('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS, DEFAULT_DATABASE_TIMEOUT_MS),
     migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
     projects,
     demo,
     demoAccounts: demo ? DEMO_ACCOUNTS : [],
     bodyLimitBytes: parseBodyLimit(env.BODY_LIMIT_BYTES),
-    requestTimeoutMs: parseTimeout(env.REQUEST_TIMEOUT_MS),
+    requestTimeoutMs: parseTimeout('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
     ...(env.ALLOWED_SOURCES?.trim() && { allowedSources: parseAllowedSources(env.ALLOWED_SOURCES) }),
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     production,

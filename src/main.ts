@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize });
+  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, timeoutMs: config.databaseTimeoutMs });
   if (config.migrateOnStart) await store.migrate();
   else {
     // A schema behind the code would fail the first write that needs what is missing: fail now.

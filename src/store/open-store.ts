@@ -4,31 +4,29 @@ import { openSqliteDatabase, type SqliteOptions } from './sqlite/connection.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { ThreadWriter } from './sqlite/thread-writer.js';
 import type { Database } from './schema.js';
-import type { Store } from './store.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS, type Store } from './store.js';
 
 export { openSqliteDatabase };
 
 export interface StoreOptions extends SqliteOptions {
-  /** PostgreSQL connection pool size. */
+  /** PostgreSQL: connections for the platform's operations. */
   poolSize?: number;
+  /** PostgreSQL: the longest the platform's operations wait for a connection or a statement, in ms. */
+  timeoutMs?: number;
 }
 
 // PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
-  const [{ default: pg }, { Kysely, PostgresDialect }, { PostgresStore }, { DriverBoundary }] = await Promise.all([
-    import('pg'),
+  const [{ Kysely, PostgresDialect }, { PostgresStore }, { DriverBoundary }, pools] = await Promise.all([
     import('kysely'),
     import('./postgres-store.js'),
     import('./postgres/driver-boundary.js'),
+    import('./postgres/pools.js'),
   ]);
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // A client losing its connection emits 'error' — idle ones through the pool, checked-out ones on
-  // themselves. Unheard, either would crash the process; the query in flight is rejected anyway
-  // (and answered 503), and the pool replaces the broken client.
-  pool.on('error', () => undefined);
-  pool.on('connect', (client) => client.on('error', () => undefined));
-  const driver = new DriverBoundary(pool);
-  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool: driver }) }), driver);
+  const poolOptions = { poolSize: options.poolSize ?? 10, timeoutMs: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS };
+  const operator = new DriverBoundary(pools.quietPool(pools.operatorPoolConfig(url, poolOptions)));
+  const platform = new DriverBoundary(pools.quietPool(pools.platformPoolConfig(url, poolOptions)));
+  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool: operator }) }), platform);
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {

@@ -93,10 +93,13 @@ export class PostgresStore implements Store {
   private readonly reads: OperatorReads;
   private readonly hot: HotPaths;
 
-  /** `pool` is the one under `db`: the platform's operations use it directly (postgres/hot-paths.ts). */
+  /**
+   * `pool`: the platform's operations' own (postgres/hot-paths.ts, postgres/pools.ts); `db`, over
+   * the operators' pool, serves everything else.
+   */
   constructor(
     private readonly db: Db,
-    pool: StorePool,
+    private readonly pool: StorePool,
   ) {
     this.reads = new KyselyOperatorReads(db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
     this.hot = new HotPaths(pool);
@@ -149,14 +152,15 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Asks the platform's pool: ready means ready to answer the platform. */
   ping(): Promise<void> {
     return this.guard(async () => {
-      await sql`select 1`.execute(this.db);
+      await this.pool.query({ text: 'select 1' });
     });
   }
 
-  close(): Promise<void> {
-    return this.db.destroy();
+  async close(): Promise<void> {
+    await Promise.all([this.db.destroy(), this.pool.end()]);
   }
 
   findAccount(customerId: string): Promise<Account | undefined> {

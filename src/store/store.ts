@@ -97,6 +97,9 @@ export interface PaymentKey {
   paymentId: string;
 }
 
+/** PostgreSQL: how long the platform's operations wait for a connection or a statement, unless configured. */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
+
 export interface Store {
   readonly dialect: Dialect;
   migrate(): Promise<void>;

@@ -6,7 +6,7 @@ import type { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { createApp } from '../../src/app.js';
 import { parseAllowedSources, parseProjects } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import { openStore } from '../../src/store/open-store.js';
+import { openStore, type StoreOptions } from '../../src/store/open-store.js';
 import type { NewAccount, Store } from '../../src/store/store.js';
 import { createTestDatabase, type BackendName } from './databases.js';
 import { DEMO_SECRET } from './platform.js';
@@ -30,6 +30,8 @@ export interface ServiceOptions {
   databaseUrl?: string;
   /** Build the store on the database URL yourself (to reach its connection). */
   openStore?: (databaseUrl: string) => Store;
+  /** PostgreSQL: the pool's size and waits. */
+  storeOptions?: Pick<StoreOptions, 'poolSize' | 'timeoutMs'>;
   allowedSources?: string;
   trustProxy?: boolean;
   /** Turns the admin API on. */
@@ -44,7 +46,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     : await createTestDatabase(options.backend ?? 'sqlite');
   const store = options.openStore
     ? options.openStore(database.url)
-    : await openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000 });
+    : await openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, ...options.storeOptions });
   await store.migrate();
   for (const account of options.accounts ?? []) await store.addAccount(account);
   const logs: string[] = [];

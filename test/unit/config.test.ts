@@ -51,13 +51,15 @@ describe('loadConfig', () => {
   });
 
   it('reads the scale-out settings', () => {
-    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, migrateOnStart: true });
-    expect(loadConfig({ DATABASE_POOL_SIZE: '4', MIGRATE_ON_START: 'false' })).toMatchObject({
+    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, databaseTimeoutMs: 5000, migrateOnStart: true });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '4', DATABASE_TIMEOUT_MS: '1500', MIGRATE_ON_START: 'false' })).toMatchObject({
       databasePoolSize: 4,
+      databaseTimeoutMs: 1500,
       migrateOnStart: false,
     });
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
+    expect(() => loadConfig({ DATABASE_TIMEOUT_MS: '5s' })).toThrow('DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"');
   });
 
   it('reads the platform settings: the Gate, the Data API, the payments sync of the service', () => {

@@ -17,6 +17,8 @@ export interface StoreClient {
 export interface StorePool {
   query<R extends pg.QueryResultRow = pg.QueryResultRow>(query: pg.QueryConfig): Promise<pg.QueryResult<R>>;
   connect(): Promise<StoreClient>;
+  /** Closes every connection. */
+  end(): Promise<void>;
 }
 
 const fromDriver = (error: unknown): never => {

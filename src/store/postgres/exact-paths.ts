@@ -6,7 +6,7 @@ import { callbackPlan, runPlanAsync, type StepAnswer } from '../../ledger/callba
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, CallbackOutcome, Payment } from '../../ledger/model.js';
 import { bodySha256 } from '../body-digest.js';
-import type { IncomingCallback, PaymentOpening, PaymentToOpen } from '../store.js';
+import { StoreUnavailableError, type IncomingCallback, type PaymentOpening, type PaymentToOpen } from '../store.js';
 import { toAccount, toPayment } from '../table-rows.js';
 import { ACCOUNT_COLUMNS, callbackValues, PAYMENT_COLUMNS, statements } from './named-statements.js';
 
@@ -55,11 +55,15 @@ async function inTransaction<T>(pool: StorePool, work: (client: StoreClient) => 
     await client.query('commit');
     return result;
   } catch (error) {
-    try {
-      await client.query('rollback');
-    } catch {
-      // The connection itself failed: it goes back to the pool as broken, and is replaced.
-      broken = true;
+    // A connection that failed, or whose statement outwaited the pool's limit, is not asked to roll
+    // back (its answer may never come): it is closed, and the server rolls the transaction back.
+    if (error instanceof StoreUnavailableError) broken = true;
+    else {
+      try {
+        await client.query('rollback');
+      } catch {
+        broken = true;
+      }
     }
     throw error;
   } finally {

@@ -1,0 +1,56 @@
+// The two pg pools of a PostgreSQL store, and the waits each allows. The platform's operations have
+// a pool of their own whose every wait is bounded — for a connection and for each statement — so that
+// a primary that vanishes without resetting its connections (a failover that moves its address, a
+// network partition) costs the platform a 503 and a redelivery, never a request that hangs or a
+// connection held until the kernel gives up on it. Operators, jobs and migrations share a small pool
+// whose statements may run as long as they need (an index built, a ledger checked); it waits as
+// long as the platform's pool for a connection, and neither pool can starve the other.
+import pg from 'pg';
+
+export interface PostgresPoolOptions {
+  /** Connections for the platform's operations. */
+  poolSize: number;
+  /** The longest the platform's operations wait for a connection or a statement, in ms. */
+  timeoutMs: number;
+}
+
+/** Operators' reads and writes, the jobs and migrations: a few at a time. */
+export const OPERATOR_POOL_SIZE = 4;
+
+/**
+ * A transaction left open by an instance that stopped mid-way (a frozen container, a paused VM) is
+ * ended by the server after this long, so that its row locks hold up no other instance for good.
+ * The store's own transactions never idle between statements.
+ */
+export const IDLE_IN_TRANSACTION_MS = 60_000;
+
+/** How the service's connections are named in pg_stat_activity. */
+export const APPLICATION_NAME = { platform: 'kassa24-bvu', operator: 'kassa24-bvu operator' } as const;
+
+const shared = (url: string, timeoutMs: number): pg.PoolConfig => ({
+  connectionString: url,
+  connectionTimeoutMillis: timeoutMs,
+  // An idle connection to a server that went away is noticed and replaced.
+  keepAlive: true,
+  idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+});
+
+export function platformPoolConfig(url: string, { poolSize, timeoutMs }: PostgresPoolOptions): pg.PoolConfig {
+  return { ...shared(url, timeoutMs), max: poolSize, query_timeout: timeoutMs, application_name: APPLICATION_NAME.platform };
+}
+
+export function operatorPoolConfig(url: string, { timeoutMs }: PostgresPoolOptions): pg.PoolConfig {
+  return { ...shared(url, timeoutMs), max: OPERATOR_POOL_SIZE, application_name: APPLICATION_NAME.operator };
+}
+
+/**
+ * A pool whose broken connections never crash the process: a client losing its connection emits
+ * 'error' — idle ones through the pool, checked-out ones on themselves. The query in flight is
+ * rejected anyway (and answered 503), and the pool replaces the broken client.
+ */
+export function quietPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
