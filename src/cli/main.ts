@@ -9,6 +9,7 @@ import { BACKUP_USAGE, backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
 import { RESTORE_USAGE, restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
+import { ledgerExport, ledgerExportPeriod, LedgerExportTotals } from './ledger-export-command.js';
 import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { RECONCILE_USAGE, reconcileCommand } from './reconcile-command.js';
@@ -67,6 +68,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   ledger check                      the ledger's rules over the whole store: every balance the sum of its credits and
                                     adjustments, every credit its payment's, every success credited or settled by hand,
                                     none both; totals, and each broken rule with examples; exit 1 if any is broken
+  ledger export --from DATE --to DATE [--format jsonl|csv]
+                                    every credit and adjustment made in the period, every account, oldest first, amounts
+                                    in minor units (DATE: a UTC day, --to included, or a time); totals on stderr
   backup --to FILE                  an online copy of the SQLite store, checked (SQLite's integrity check, then the
                                     ledger's rules) before it takes the name FILE; exit 1 if a rule is broken
   restore --from FILE               put a backup in place of the SQLite store: the backup checked first, the store
@@ -171,15 +175,34 @@ function reportCopyChecked(
   else process.stderr.write(`${whose} schema (${copy.schema ?? 'none'}) is not this release's: ${then}\n`);
 }
 
-/** Prints each item of a list as it is read, while the store is open; stops when nobody reads. */
-const printEach =
-  <T>(list: (store: Store) => AsyncIterable<T>) =>
+/**
+ * Writes each line of a text as it is made, while the store is open, gathered into writes of about
+ * 64 kB (a write a line costs more than reading the line); stops when nobody reads.
+ */
+const writeEach =
+  (text: (store: Store) => AsyncIterable<string>) =>
   async (store: Store): Promise<void> => {
-    for await (const item of list(store)) {
+    let gathered: string[] = [];
+    let size = 0;
+    const flush = () => {
+      if (!readerGone && gathered.length > 0) process.stdout.write(gathered.join(''));
+      gathered = [];
+      size = 0;
+    };
+    for await (const line of text(store)) {
       if (readerGone) return;
-      print(item);
+      gathered.push(line);
+      size += line.length;
+      if (size >= 65_536) flush();
     }
+    flush();
   };
+
+/** Prints each item of a list as a JSON line as it is read (writeEach). */
+const printEach = <T>(list: (store: Store) => AsyncIterable<T>) =>
+  writeEach(async function* (store) {
+    for await (const item of list(store)) yield `${JSON.stringify(item)}\n`;
+  });
 
 async function run(argv: string[]): Promise<void> {
   let parsed;
@@ -348,6 +371,13 @@ async function run(argv: string[]): Promise<void> {
       const report = await restoreCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.from);
       print(report);
       reportCopyChecked(report, "the backup's", 'the service migrates it on start; run `cli ledger check` then');
+      return;
+    }
+    case 'ledger export': {
+      const { period, format } = ledgerExportPeriod(values);
+      const totals = new LedgerExportTotals(period);
+      await withStore(writeEach((s) => ledgerExport(s, format, totals)));
+      if (!readerGone) process.stderr.write(`${totals.text()}\n`);
       return;
     }
     case 'ledger check': {

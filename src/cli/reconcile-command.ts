@@ -10,6 +10,7 @@ import type { ReconciliationRun } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
+import { periodOf } from './period.js';
 
 export const RECONCILE_USAGE =
   'usage: reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor] [--from DATE --to DATE] [--apply]\n' +
@@ -23,16 +24,6 @@ export interface ReconcileCommandOptions {
   from?: string;
   to?: string;
   apply?: boolean;
-}
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A date (the whole UTC day; `to` inclusive) or an ISO time, as the ledger's ISO text. */
-function periodBound(text: string, option: string, end: boolean): string {
-  const time = DAY.test(text) ? Date.parse(`${text}T00:00:00Z`) + (end ? 86_400_000 : 0) : Date.parse(text);
-  if (Number.isNaN(time))
-    throw new CliError(`${option} takes a date (2026-12-01) or a time (2026-12-01T10:00:00Z), got "${text}"\n${RECONCILE_USAGE}`);
-  return new Date(time).toISOString();
 }
 
 export async function reconcileCommand(
@@ -54,10 +45,7 @@ export async function reconcileCommand(
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${RECONCILE_USAGE}`);
   }
-  const period =
-    options.from !== undefined && options.to !== undefined
-      ? { from: periodBound(options.from, '--from', false), to: periodBound(options.to, '--to', true) }
-      : undefined;
+  const period = options.from !== undefined && options.to !== undefined ? periodOf(options.from, options.to, RECONCILE_USAGE) : undefined;
   const source = format === 'csv' ? csvFileSource(file, map, unit) : jsonFileSource(file, map, unit);
   try {
     await checkSource(source);
@@ -87,7 +75,7 @@ async function reconcileFromDataApi(
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${RECONCILE_USAGE}`);
   }
-  const period = { from: periodBound(options.from, '--from', false), to: periodBound(options.to, '--to', true) };
+  const period = periodOf(options.from, options.to, RECONCILE_USAGE);
   const source = dataApiSource(
     config.dataApi,
     {

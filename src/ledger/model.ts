@@ -137,6 +137,7 @@ export interface LedgerEntry {
   kind: 'credit' | 'adjustment';
   /** The entry's id within its kind. */
   id: number;
+  customerId: string;
   amount: number;
   currency: string;
   createdAt: string;

@@ -1,7 +1,7 @@
 // What operators read of the ledger, written once in Kysely and run by both stores: lists newest
 // first with keyset pagination (a page costs the same however deep), a payment with its
 // callbacks, and the figures of an overview. Nothing here is on the platform's request path.
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import type {
   Account,
   AccountStatus,
@@ -25,6 +25,7 @@ import { toAuditEntry } from './operator-rows.js';
 import { toFinding, toRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { Database } from './schema.js';
+import type { ListSlice } from './store.js';
 import { int, toAccount, toPayment, toStoredCallback } from './table-rows.js';
 
 export interface AccountQuery {
@@ -75,6 +76,11 @@ export interface OperatorReads {
   accounts(query: AccountQuery, page: PageRequest): Promise<Page<Account>>;
   /** Undefined when the account does not exist. */
   ledger(customerId: string, page: PageRequest): Promise<Page<LedgerEntry> | undefined>;
+  /**
+   * The ledger's entries of every account — credits and adjustments — made in [from, to), oldest
+   * first, beyond `slice.after`: a period's export, read a slice at a time.
+   */
+  ledgerInPeriod(period: { from: string; to: string }, slice: ListSlice<LedgerKey>): Promise<LedgerEntry[]>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
   /** The ids of the payments opened in [from, to) and credited, in the payments list's order. */
   creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>>;
@@ -100,6 +106,57 @@ export interface OperatorReads {
   /** The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows. */
   ledgerCheck(): Promise<LedgerCheck>;
 }
+
+type CreditRow = Selectable<Database['ledger_entries']>;
+type AdjustmentRow = Selectable<Database['adjustments']>;
+
+const creditEntry = (r: CreditRow): LedgerEntry => ({
+  kind: 'credit',
+  id: int(r.id),
+  customerId: r.customer_id,
+  amount: int(r.amount),
+  currency: r.currency,
+  createdAt: r.created_at,
+  paymentId: r.payment_id,
+  callbackId: int(r.callback_id),
+  reason: null,
+  actor: null,
+});
+
+const adjustmentEntry = (r: AdjustmentRow): LedgerEntry => ({
+  kind: 'adjustment',
+  id: int(r.id),
+  customerId: r.customer_id,
+  amount: int(r.amount),
+  currency: r.currency,
+  createdAt: r.created_at,
+  paymentId: null,
+  callbackId: r.callback_id === null ? null : int(r.callback_id),
+  reason: r.reason,
+  actor: r.actor,
+});
+
+/** Where an entry stands in the ledger's order: by time, then kind, then id within the kind. */
+export interface LedgerKey {
+  createdAt: string;
+  kind: LedgerEntry['kind'];
+  id: number;
+}
+
+const ledgerOrder = (a: LedgerEntry, b: LedgerEntry) =>
+  a.createdAt.localeCompare(b.createdAt) || a.kind.localeCompare(b.kind) || a.id - b.id;
+
+/** The rows of a kind of entry that come after `key` in the ledger's order, read one way or the other. */
+const beyond =
+  (key: LedgerKey | undefined, kind: LedgerEntry['kind'], direction: 'asc' | 'desc') =>
+  (eb: ExpressionBuilder<Database, 'ledger_entries' | 'adjustments'>) => {
+    if (!key) return sql<SqlBool>`1 = 1`;
+    const [past, reached] = direction === 'asc' ? (['>', '>='] as const) : (['<', '<='] as const);
+    if (kind === key.kind) return eb(eb.refTuple('created_at', 'id'), past, eb.tuple(key.createdAt, key.id));
+    // At the key's instant, the other kind's entries are all past the key or all before it.
+    const kindPast = direction === 'asc' ? kind > key.kind : kind < key.kind;
+    return eb(eb.ref('created_at') as Expression<string>, kindPast ? reached : past, key.createdAt);
+  };
 
 const DAY_MS = 86_400_000;
 const SUMMARY_DAYS = 30;
@@ -198,15 +255,9 @@ export class KyselyOperatorReads implements OperatorReads {
       if (!account) return undefined;
       // Entries sort by (created_at, kind, id), newest first; each kind is read in that order up to
       // a page's worth, after the cursor, and the two merged.
-      const after = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['string', 'string', 'number']);
-      const afterCursor = (kind: LedgerEntry['kind']) => (eb: ExpressionBuilder<Database, 'ledger_entries' | 'adjustments'>) => {
-        if (!after) return sql<SqlBool>`1 = 1`;
-        const [createdAt, cursorKind, id] = after;
-        const created = eb.ref('created_at') as Expression<string>;
-        if (kind < cursorKind) return eb(created, '<=', createdAt);
-        if (kind > cursorKind) return eb(created, '<', createdAt);
-        return eb(eb.refTuple('created_at', 'id'), '<', eb.tuple(createdAt, id));
-      };
+      const decoded = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['string', 'string', 'number']);
+      const after: LedgerKey | undefined = decoded && { createdAt: decoded[0], kind: decoded[1] as LedgerKey['kind'], id: decoded[2] };
+      const afterCursor = (kind: LedgerEntry['kind']) => beyond(after, kind, 'desc');
       const [credits, adjustments] = await Promise.all([
         this.db
           .selectFrom('ledger_entries')
@@ -227,38 +278,33 @@ export class KyselyOperatorReads implements OperatorReads {
           .limit(page.limit + 1)
           .execute(),
       ]);
-      const entries: LedgerEntry[] = [
-        ...credits.map((r) => ({
-          kind: 'credit' as const,
-          id: int(r.id),
-          amount: int(r.amount),
-          currency: r.currency,
-          createdAt: r.created_at,
-          paymentId: r.payment_id,
-          callbackId: int(r.callback_id),
-          reason: null,
-          actor: null,
-        })),
-        ...adjustments.map((r) => ({
-          kind: 'adjustment' as const,
-          id: int(r.id),
-          amount: int(r.amount),
-          currency: r.currency,
-          createdAt: r.created_at,
-          paymentId: null,
-          callbackId: r.callback_id === null ? null : int(r.callback_id),
-          reason: r.reason,
-          actor: r.actor,
-        })),
-      ];
-      const newestFirst = (a: LedgerEntry, b: LedgerEntry) =>
-        b.createdAt.localeCompare(a.createdAt) || b.kind.localeCompare(a.kind) || b.id - a.id;
+      const entries = [...credits.map(creditEntry), ...adjustments.map(adjustmentEntry)];
       return pageOf(
-        entries.sort(newestFirst),
+        entries.sort((a, b) => ledgerOrder(b, a)),
         page.limit,
         (e) => [e.createdAt, e.kind, e.id],
         (e) => e,
       );
+    });
+  }
+
+  ledgerInPeriod({ from, to }: { from: string; to: string }, { after, limit }: ListSlice<LedgerKey>): Promise<LedgerEntry[]> {
+    return this.guard(async () => {
+      const inPeriod = (table: 'ledger_entries' | 'adjustments', kind: LedgerEntry['kind']) =>
+        this.db
+          .selectFrom(table)
+          .selectAll()
+          // One lower bound, the tighter: given two, SQLite seeks from the period's start every slice.
+          .where(after ? beyond(after, kind, 'asc') : (eb) => eb('created_at', '>=', from))
+          .where('created_at', '<', to)
+          .orderBy('created_at')
+          .orderBy('id')
+          .limit(limit);
+      const [credits, adjustments] = await Promise.all([
+        inPeriod('ledger_entries', 'credit').execute() as Promise<CreditRow[]>,
+        inPeriod('adjustments', 'adjustment').execute() as Promise<AdjustmentRow[]>,
+      ]);
+      return [...credits.map(creditEntry), ...adjustments.map(adjustmentEntry)].sort(ledgerOrder).slice(0, limit);
     });
   }
 

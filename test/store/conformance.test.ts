@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackFacts, Payment } from '../../src/ledger/model.js';
 import { openStore } from '../../src/store/open-store.js';
 import { InvalidCursorError, type Page } from '../../src/store/cursor.js';
-import type { PaymentQuery } from '../../src/store/operator-reads.js';
+import type { LedgerKey, PaymentQuery } from '../../src/store/operator-reads.js';
 import { readInSlices } from '../../src/store/read-in-slices.js';
 import { AccountExistsError, type IncomingCallback, type ListSlice, type PaymentKey, type Store } from '../../src/store/store.js';
-import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
 
 describe.each(backends())('store conformance: %s', (backend) => {
   let database: TestDatabase;
@@ -548,6 +548,46 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(counts).toEqual([9, 3, 4, 5]);
       expect(await store.listPayments({}, { limit: 4 })).toEqual(whole.slice(0, 4));
       expect(await store.listPayments({}, { after: paymentKey(whole[3]!), limit: 4 })).toEqual(whole.slice(4, 8));
+    });
+
+    it("reads a period's ledger entries of every account slice by slice, oldest first, a credit and an adjustment of one instant in kind order", async () => {
+      await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
+      const paid = [await deposit(100), await deposit(200, 'acc-2'), await deposit(300)];
+      for (const p of paid) await store.applyCallback(callback({ paymentId: p.paymentId, amount: p.amount }));
+      for (const [n, amount] of [
+        [1, 50],
+        [2, -25],
+      ] as const) {
+        await store.addAdjustment({ customerId: 'acc-1', amount, reason: `r, "${n}"`, idempotencyKey: `k-${n}`, actor: 'anna' });
+      }
+      // Times set past the store: a credit and an adjustment share an instant; a credit is after the period.
+      const at = (t: string) => `2026-11-0${t}`;
+      await writePastTheStore(database, [
+        `update ledger_entries set created_at = '${at('2T10:00:00.000Z')}' where payment_id = '${paid[0]!.paymentId}'`,
+        `update ledger_entries set created_at = '${at('3T10:00:00.000Z')}' where payment_id = '${paid[1]!.paymentId}'`,
+        `update ledger_entries set created_at = '${at('4T00:00:00.000Z')}' where payment_id = '${paid[2]!.paymentId}'`,
+        `update adjustments set created_at = '${at('2T10:00:00.000Z')}' where idempotency_key = 'k-1'`,
+        `update adjustments set created_at = '${at('2T05:00:00.000Z')}' where idempotency_key = 'k-2'`,
+      ]);
+      const reads = await store.operatorReads();
+      const period = { from: at('2T00:00:00.000Z'), to: at('4T00:00:00.000Z') };
+      const entries = await sliced(
+        (slice: ListSlice<LedgerKey>) => reads.ledgerInPeriod(period, slice),
+        (e) => ({ createdAt: e.createdAt, kind: e.kind, id: e.id }),
+      );
+      // Two at a time: a slice ends between the adjustment and the credit of one instant.
+      expect(entries.map((e) => `${e.createdAt} ${e.kind} ${e.customerId} ${e.amount}`)).toEqual([
+        '2026-11-02T05:00:00.000Z adjustment acc-1 -25',
+        '2026-11-02T10:00:00.000Z adjustment acc-1 50',
+        '2026-11-02T10:00:00.000Z credit acc-1 100',
+        '2026-11-03T10:00:00.000Z credit acc-2 200',
+      ]);
+      expect(entries[1]).toMatchObject({ reason: 'r, "1"', actor: 'anna', paymentId: null });
+      expect(entries[2]).toMatchObject({ paymentId: paid[0]!.paymentId, reason: null, actor: null, currency: 'KZT' });
+      expect(await reads.ledgerInPeriod(period, { limit: 10 })).toEqual(entries);
+      expect(await reads.ledgerInPeriod({ from: at('4T00:00:00.000Z'), to: at('5T00:00:00.000Z') }, { limit: 10 })).toMatchObject([
+        { kind: 'credit', amount: 300 },
+      ]);
     });
 
     it('reads callbacks, rejected callbacks and the audit log slice by slice as whole, in id order', async () => {
