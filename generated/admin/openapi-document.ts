@@ -336,6 +336,7 @@ export const openapiDocument = {
                         {
                           "kind": "adjustment",
                           "id": 3,
+                          "customer_id": "7123456789",
                           "amount": 15000,
                           "currency": "KZT",
                           "created_at": "2026-12-01T10:02:13.554Z",
@@ -347,6 +348,7 @@ export const openapiDocument = {
                         {
                           "kind": "credit",
                           "id": 41,
+                          "customer_id": "7123456789",
                           "amount": 10000,
                           "currency": "KZT",
                           "created_at": "2026-11-30T12:00:02.117Z",
@@ -487,6 +489,97 @@ export const openapiDocument = {
           },
           "409": {
             "$ref": "#/components/responses/Conflict"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/ledger": {
+      "get": {
+        "operationId": "listLedger",
+        "tags": [
+          "accounts"
+        ],
+        "summary": "Every account's ledger entries, by period",
+        "description": "The credits and adjustments of every account made in [`from`, `to`), newest first (of one\ninstant, credits before adjustments, each by id): what moved the balances in the period,\nfor accounting. Without `from`, since the first; without `to`, up to now. `cli ledger\nexport` writes the same, oldest first, as JSON lines or CSV.\n",
+        "parameters": [
+          {
+            "name": "from",
+            "in": "query",
+            "description": "Only entries made at or after this time.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "name": "to",
+            "in": "query",
+            "description": "Only entries made before this time.",
+            "schema": {
+              "type": "string",
+              "format": "date-time"
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          },
+          {
+            "$ref": "#/components/parameters/Cursor"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A page of ledger entries.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LedgerPage"
+                },
+                "examples": {
+                  "page": {
+                    "summary": "A day's credit of one account and an adjustment of another",
+                    "value": {
+                      "items": [
+                        {
+                          "kind": "adjustment",
+                          "id": 3,
+                          "customer_id": "7123456789",
+                          "amount": -4000,
+                          "currency": "KZT",
+                          "created_at": "2026-12-01T16:20:41.090Z",
+                          "payment_id": null,
+                          "callback_id": null,
+                          "reason": "Paid twice at the terminal; refunded by the merchant",
+                          "actor": "alice"
+                        },
+                        {
+                          "kind": "credit",
+                          "id": 57,
+                          "customer_id": "johndoe@example.com",
+                          "amount": 250000,
+                          "currency": "KZT",
+                          "created_at": "2026-12-01T09:14:05.311Z",
+                          "payment_id": "0193e2a4-5b6c-7d8e-9f01-23456789abcd",
+                          "callback_id": 31,
+                          "reason": null,
+                          "actor": null
+                        }
+                      ],
+                      "next_cursor": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1892,6 +1985,7 @@ export const openapiDocument = {
         "required": [
           "kind",
           "id",
+          "customer_id",
           "amount",
           "currency",
           "created_at",
@@ -1913,6 +2007,9 @@ export const openapiDocument = {
             "type": "integer",
             "format": "int64",
             "description": "The entry's id within its kind."
+          },
+          "customer_id": {
+            "$ref": "#/components/schemas/CustomerId"
           },
           "amount": {
             "$ref": "#/components/schemas/Amount"

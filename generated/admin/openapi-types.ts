@@ -136,6 +136,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every account's ledger entries, by period
+         * @description The credits and adjustments of every account made in [`from`, `to`), newest first (of one
+         *     instant, credits before adjustments, each by id): what moved the balances in the period,
+         *     for accounting. Without `from`, since the first; without `to`, up to now. `cli ledger
+         *     export` writes the same, oldest first, as JSON lines or CSV.
+         */
+        get: operations["listLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/payments": {
         parameters: {
             query?: never;
@@ -486,6 +509,7 @@ export interface components {
              * @description The entry's id within its kind.
              */
             id: number;
+            customer_id: components["schemas"]["CustomerId"];
             amount: components["schemas"]["Amount"];
             /** @description ISO 4217 code. */
             currency: string;
@@ -1186,6 +1210,38 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listLedger: {
+        parameters: {
+            query?: {
+                /** @description Only entries made at or after this time. */
+                from?: string;
+                /** @description Only entries made before this time. */
+                to?: string;
+                /** @description At most this many items. */
+                limit?: components["parameters"]["Limit"];
+                /** @description The `next_cursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of ledger entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             503: components["responses"]["Unavailable"];
         };
     };

@@ -3169,7 +3169,7 @@ return errors === 0;
 }
 
 export const validateLedgerEntry = validate34;
-const schema50 = {"type":"object","description":"One movement of a balance.","required":["kind","id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+const schema50 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
 
 function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerEntry" */;
@@ -3196,8 +3196,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.amount === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
+if(data.customer_id === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "customer_id"},message:"must have required property '"+"customer_id"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -3206,8 +3206,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.currency === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(data.amount === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "amount"},message:"must have required property '"+"amount"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -3216,8 +3216,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.created_at === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data.currency === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -3226,8 +3226,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.payment_id === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
+if(data.created_at === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -3236,8 +3236,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.callback_id === undefined){
-const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callback_id"},message:"must have required property '"+"callback_id"+"'"};
+if(data.payment_id === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -3246,8 +3246,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.reason === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
+if(data.callback_id === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "callback_id"},message:"must have required property '"+"callback_id"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -3256,8 +3256,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.actor === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "actor"},message:"must have required property '"+"actor"+"'"};
+if(data.reason === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "reason"},message:"must have required property '"+"reason"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -3266,10 +3266,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.kind !== undefined){
-let data0 = data.kind;
-if(typeof data0 !== "string"){
-const err9 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.actor === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "actor"},message:"must have required property '"+"actor"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -3278,8 +3276,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(!((data0 === "credit") || (data0 === "adjustment"))){
-const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema50.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data.kind !== undefined){
+let data0 = data.kind;
+if(typeof data0 !== "string"){
+const err10 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -3288,11 +3288,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data.id !== undefined){
-let data1 = data.id;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err11 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((data0 === "credit") || (data0 === "adjustment"))){
+const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema50.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3302,10 +3299,10 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.amount !== undefined){
-let data2 = data.amount;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err12 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.id !== undefined){
+let data1 = data.id;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err12 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -3314,9 +3311,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 9007199254740991 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+}
+if(data.customer_id !== undefined){
+let data2 = data.customer_id;
+if(typeof data2 === "string"){
+if(func2(data2) > 255){
+const err13 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/maxLength",keyword:"maxLength",params:{limit: 255},message:"must NOT have more than 255 characters"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -3325,8 +3325,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-if(data2 < -9007199254740991 || isNaN(data2)){
-const err14 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+if(func2(data2) < 1){
+const err14 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3335,11 +3335,8 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-if(data.currency !== undefined){
-if(typeof data.currency !== "string"){
-const err15 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!pattern1.test(data2)){
+const err15 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/pattern",keyword:"pattern",params:{pattern: "^[^\\x00-\\x1F\\x7F]+$"},message:"must match pattern \""+"^[^\\x00-\\x1F\\x7F]+$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -3349,11 +3346,8 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data4 = data.created_at;
-if(typeof data4 === "string"){
-if(!(formats0.test(data4))){
-const err16 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+else {
+const err16 = {instancePath:instancePath+"/customer_id",schemaPath:"urn:kassa24-bvu:schema:CustomerId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -3363,8 +3357,10 @@ vErrors.push(err16);
 errors++;
 }
 }
-else {
-const err17 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.amount !== undefined){
+let data3 = data.amount;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err17 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -3373,11 +3369,9 @@ vErrors.push(err17);
 }
 errors++;
 }
-}
-if(data.payment_id !== undefined){
-let data5 = data.payment_id;
-if((typeof data5 !== "string") && (data5 !== null)){
-const err18 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+const err18 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -3386,11 +3380,8 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-if(data.callback_id !== undefined){
-let data6 = data.callback_id;
-if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-const err19 = {instancePath:instancePath+"/callback_id",schemaPath:"#/properties/callback_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data3 < -9007199254740991 || isNaN(data3)){
+const err19 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3400,10 +3391,10 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.reason !== undefined){
-let data7 = data.reason;
-if((typeof data7 !== "string") && (data7 !== null)){
-const err20 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.currency !== undefined){
+if(typeof data.currency !== "string"){
+const err20 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -3413,10 +3404,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.actor !== undefined){
-let data8 = data.actor;
-if((typeof data8 !== "string") && (data8 !== null)){
-const err21 = {instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.created_at !== undefined){
+let data5 = data.created_at;
+if(typeof data5 === "string"){
+if(!(formats0.test(data5))){
+const err21 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -3426,9 +3418,8 @@ vErrors.push(err21);
 errors++;
 }
 }
-}
 else {
-const err22 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err22 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -3437,12 +3428,76 @@ vErrors.push(err22);
 }
 errors++;
 }
+}
+if(data.payment_id !== undefined){
+let data6 = data.payment_id;
+if((typeof data6 !== "string") && (data6 !== null)){
+const err23 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.callback_id !== undefined){
+let data7 = data.callback_id;
+if((!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))) && (data7 !== null)){
+const err24 = {instancePath:instancePath+"/callback_id",schemaPath:"#/properties/callback_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data.reason !== undefined){
+let data8 = data.reason;
+if((typeof data8 !== "string") && (data8 !== null)){
+const err25 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data.actor !== undefined){
+let data9 = data.actor;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err26 = {instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
 validate34.errors = vErrors;
 return errors === 0;
 }
 
 export const validateLedgerPage = validate35;
-const schema53 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+const schema54 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerPage" */;
@@ -3520,8 +3575,8 @@ return errors === 0;
 }
 
 export const validatePayment = validate37;
-const schema55 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
-const schema57 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+const schema56 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema58 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Payment" */;
@@ -3735,7 +3790,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3849,8 +3904,8 @@ return errors === 0;
 }
 
 export const validatePaymentDetail = validate38;
-const schema60 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
-const schema61 = {"type":"object","nullable":true,"description":"The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the sync last handled the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times a sync has handled the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
+const schema61 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
+const schema62 = {"type":"object","nullable":true,"description":"The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the sync last handled the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times a sync has handled the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
@@ -4031,7 +4086,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data6 === "applied") || (data6 === "still_pending")) || (data6 === "not_answered")) || (data6 === "refused"))){
-const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema61.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema62.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4072,7 +4127,7 @@ return errors === 0;
 }
 
 export const validatePaymentPage = validate41;
-const schema62 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
+const schema63 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
 
 function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentPage" */;
@@ -4166,7 +4221,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "pending") || (data === "success")) || (data === "failed")) || (data === "expired"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4180,7 +4235,7 @@ return errors === 0;
 }
 
 export const validateProblem = validate44;
-const schema65 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
+const schema66 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
 
 function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Problem" */;
@@ -4401,8 +4456,8 @@ return errors === 0;
 }
 
 export const validateReconciliationDetail = validate45;
-const schema67 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
-const schema68 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
+const schema68 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
+const schema69 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
 
 function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationRun" */;
@@ -4988,7 +5043,7 @@ return errors === 0;
 }
 
 export const validateReconciliationPage = validate48;
-const schema73 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
+const schema74 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
 
 function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationPage" */;
@@ -5068,7 +5123,7 @@ return errors === 0;
 export const validateReconciliationRun = validate46;
 
 export const validateRejectedCallback = validate50;
-const schema75 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+const schema76 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
 
 function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallback" */;
@@ -5300,7 +5355,7 @@ return errors === 0;
 }
 
 export const validateRejectedCallbackPage = validate51;
-const schema78 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
+const schema79 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
 
 function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallbackPage" */;
@@ -5378,7 +5433,7 @@ return errors === 0;
 }
 
 export const validateReviewCreate = validate53;
-const schema80 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
+const schema81 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
 
 function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReviewCreate" */;
@@ -5458,7 +5513,7 @@ return errors === 0;
 }
 
 export const validateRole = validate54;
-const schema81 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
+const schema82 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
 
 function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Role" */;
@@ -5475,7 +5530,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "viewer") || (data === "operator"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5489,7 +5544,7 @@ return errors === 0;
 }
 
 export const validateSession = validate55;
-const schema82 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
+const schema83 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
 
 function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Session" */;
@@ -5541,7 +5596,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "viewer") || (data1 === "operator"))){
-const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema81.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5686,7 +5741,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data2 === "applied") || (data2 === "still_pending")) || (data2 === "not_answered")) || (data2 === "refused"))){
-const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema61.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema62.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5715,7 +5770,7 @@ return errors === 0;
 }
 
 export const validateStatusFigures = validate57;
-const schema85 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+const schema86 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
@@ -5765,7 +5820,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "success")) || (data0 === "failed")) || (data0 === "expired"))){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema57.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5851,8 +5906,8 @@ return errors === 0;
 }
 
 export const validateSummary = validate58;
-const schema88 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema90 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+const schema89 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema91 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
 function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;

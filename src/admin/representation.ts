@@ -32,6 +32,7 @@ export const accountJson = (a: Account): Schemas['Account'] => ({
 export const ledgerEntryJson = (e: LedgerEntry): Schemas['LedgerEntry'] => ({
   kind: e.kind,
   id: e.id,
+  customer_id: e.customerId,
   amount: e.amount,
   currency: e.currency,
   created_at: e.createdAt,

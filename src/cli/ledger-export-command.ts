@@ -15,7 +15,6 @@ export const LEDGER_EXPORT_USAGE =
 
 const COLUMNS = ['created_at', 'kind', 'id', 'customer_id', 'amount', 'currency', 'payment_id', 'callback_id', 'actor', 'reason'] as const;
 
-const exportedEntry = (e: LedgerEntry) => ({ customer_id: e.customerId, ...ledgerEntryJson(e) });
 const keyOf = (e: LedgerEntry): LedgerKey => ({ createdAt: e.createdAt, kind: e.kind, id: e.id });
 
 /** RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled. */
@@ -84,7 +83,7 @@ export async function* ledgerExport(store: Store, format: 'jsonl' | 'csv', total
   if (format === 'csv') yield csvLine(COLUMNS);
   for await (const entry of readInSlices((slice) => reads.ledgerInPeriod(totals.period, slice), keyOf)) {
     totals.count(entry);
-    const row = exportedEntry(entry);
+    const row = ledgerEntryJson(entry);
     yield format === 'csv' ? csvLine(COLUMNS.map((column) => row[column])) : `${JSON.stringify(row)}\n`;
   }
 }

@@ -18,4 +18,5 @@ export const MIGRATION_NAMES = [
   '0015_overview_indexes',
   '0016_status_checks',
   '0017_payments_settled_by_hand',
+  '0018_adjustments_by_creation',
 ] as const;

@@ -430,6 +430,16 @@ function overviewIndexes(): Migration {
   };
 }
 
+// The ledger of a period (the admin API's, `ledger export`) reads adjustments by time as it reads
+// credits; adjustments are few, but without this every page read them all.
+function adjustmentsByCreation(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.createIndex('adjustments_by_creation').on('adjustments').columns(['created_at', 'id']).execute();
+    },
+  };
+}
+
 const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) => Migration> = {
   '0001_initial': initial,
   '0002_payment_expiry': paymentExpiry,
@@ -448,6 +458,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0015_overview_indexes': overviewIndexes,
   '0016_status_checks': statusChecks,
   '0017_payments_settled_by_hand': paymentsSettledByHand,
+  '0018_adjustments_by_creation': adjustmentsByCreation,
 };
 
 // When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments

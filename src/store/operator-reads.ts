@@ -81,6 +81,8 @@ export interface OperatorReads {
    * first, beyond `slice.after`: a period's export, read a slice at a time.
    */
   ledgerInPeriod(period: { from: string; to: string }, slice: ListSlice<LedgerKey>): Promise<LedgerEntry[]>;
+  /** The same entries newest first, a page at a time (the admin API's); a bound left out is open. */
+  ledgerOfPeriod(period: { from?: string; to?: string }, page: PageRequest): Promise<Page<LedgerEntry>>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
   /** The ids of the payments opened in [from, to) and credited, in the payments list's order. */
   creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>>;
@@ -288,24 +290,51 @@ export class KyselyOperatorReads implements OperatorReads {
     });
   }
 
-  ledgerInPeriod({ from, to }: { from: string; to: string }, { after, limit }: ListSlice<LedgerKey>): Promise<LedgerEntry[]> {
+  ledgerInPeriod(period: { from: string; to: string }, { after, limit }: ListSlice<LedgerKey>): Promise<LedgerEntry[]> {
+    return this.guard(() => this.entriesOfPeriod(period, after, limit, 'asc'));
+  }
+
+  ledgerOfPeriod(period: { from?: string; to?: string }, page: PageRequest): Promise<Page<LedgerEntry>> {
     return this.guard(async () => {
-      const inPeriod = (table: 'ledger_entries' | 'adjustments', kind: LedgerEntry['kind']) =>
-        this.db
-          .selectFrom(table)
-          .selectAll()
-          // One lower bound, the tighter: given two, SQLite seeks from the period's start every slice.
-          .where(after ? beyond(after, kind, 'asc') : (eb) => eb('created_at', '>=', from))
-          .where('created_at', '<', to)
-          .orderBy('created_at')
-          .orderBy('id')
-          .limit(limit);
-      const [credits, adjustments] = await Promise.all([
-        inPeriod('ledger_entries', 'credit').execute() as Promise<CreditRow[]>,
-        inPeriod('adjustments', 'adjustment').execute() as Promise<AdjustmentRow[]>,
-      ]);
-      return [...credits.map(creditEntry), ...adjustments.map(adjustmentEntry)].sort(ledgerOrder).slice(0, limit);
+      const decoded = page.cursor === undefined ? undefined : decodeCursor(page.cursor, ['string', 'string', 'number']);
+      const after: LedgerKey | undefined = decoded && { createdAt: decoded[0], kind: decoded[1] as LedgerKey['kind'], id: decoded[2] };
+      const entries = await this.entriesOfPeriod(period, after, page.limit + 1, 'desc');
+      return pageOf(
+        entries,
+        page.limit,
+        (e) => [e.createdAt, e.kind, e.id],
+        (e) => e,
+      );
     });
+  }
+
+  /** Up to `limit` entries of [from, to) beyond `after`, in the ledger's order or against it. */
+  private async entriesOfPeriod(
+    period: { from?: string; to?: string },
+    after: LedgerKey | undefined,
+    limit: number,
+    direction: 'asc' | 'desc',
+  ): Promise<LedgerEntry[]> {
+    const bound = (op: '>=' | '<', time: string | undefined) =>
+      time === undefined ? undefined : ([op, new Date(time).toISOString()] as const);
+    const [from, to] = [bound('>=', period.from), bound('<', period.to)];
+    // The bound a read starts from, and the one it ends at.
+    const [start, end] = direction === 'asc' ? [from, to] : [to, from];
+    const inPeriod = (table: 'ledger_entries' | 'adjustments', kind: LedgerEntry['kind']) => {
+      let select = this.db.selectFrom(table).selectAll();
+      // The key is the only bound on its side: given two, SQLite seeks from the period's bound and
+      // walks to the key, every slice.
+      if (after) select = select.where(beyond(after, kind, direction));
+      else if (start) select = select.where('created_at', start[0], start[1]);
+      if (end) select = select.where('created_at', end[0], end[1]);
+      return select.orderBy('created_at', direction).orderBy('id', direction).limit(limit);
+    };
+    const [credits, adjustments] = await Promise.all([
+      inPeriod('ledger_entries', 'credit').execute() as Promise<CreditRow[]>,
+      inPeriod('adjustments', 'adjustment').execute() as Promise<AdjustmentRow[]>,
+    ]);
+    const entries = [...credits.map(creditEntry), ...adjustments.map(adjustmentEntry)];
+    return entries.sort(direction === 'asc' ? ledgerOrder : (a, b) => ledgerOrder(b, a)).slice(0, limit);
   }
 
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>> {

@@ -267,6 +267,44 @@ describe.each(backends())('admin API: %s', (backend) => {
     ]);
   });
 
+  it("lists every account's ledger entries of a period, newest first, a page at a time", async () => {
+    const first = await payment(5000, 5000);
+    const adjusted = await operator<Schemas['AdjustmentResult']>('POST /admin/v1/adjustments', {
+      body: { customer_id: CUSTOMER, amount: -1000, reason: 'refund, agreed', idempotency_key: 'ledger-1' },
+    });
+    expect(adjusted.status).toBe(201);
+    const second = await payment(2500, 2500);
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const period = `from=${day(-1)}T00:00:00Z&to=${day(1)}T00:00:00Z`;
+
+    const seen: Schemas['LedgerEntry'][] = [];
+    let cursor: string | null = null;
+    do {
+      const more: string = cursor ? `&cursor=${cursor}` : '';
+      const page = await viewer<Schemas['LedgerPage']>(`GET /admin/v1/ledger?${period}&limit=2${more}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items);
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen.map((e) => [e.kind, e.customer_id, e.amount, e.payment_id])).toEqual([
+      ['credit', CUSTOMER, 2500, second],
+      ['adjustment', CUSTOMER, -1000, null],
+      ['credit', CUSTOMER, 5000, first],
+    ]);
+    expect(seen[1]).toMatchObject({ reason: 'refund, agreed', actor: 'alice', callback_id: null });
+    const before = await viewer<Schemas['LedgerPage']>(`GET /admin/v1/ledger?from=2020-01-01T00:00:00Z&to=${day(-1)}T00:00:00Z`);
+    expect(before.body).toEqual({ items: [], next_cursor: null });
+
+    // Without bounds: every entry, since the first.
+    expect((await viewer<Schemas['LedgerPage']>('GET /admin/v1/ledger')).body.items).toEqual(seen);
+    const malformed = await viewer('GET /admin/v1/ledger?to=yesterday', { invalid: true });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.errors!.map((e) => e.field)).toEqual(['to']);
+    const impossible = await viewer('GET /admin/v1/ledger?from=2026-02-30T00:00:00Z&to=2026-03-02T00:00:00Z');
+    expect(impossible.status).toBe(400);
+    expect(impossible.body.errors).toEqual([{ field: 'from', message: '"2026-02-30T00:00:00Z" is not a date and time that exists' }]);
+  });
+
   it('pages through a list newest first, every item once', async () => {
     for (let i = 0; i < 7; i++) await operator('POST /admin/v1/accounts', { body: { customer_id: `page-${i}` } });
     const seen: string[] = [];

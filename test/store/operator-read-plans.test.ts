@@ -1,5 +1,5 @@
 // An operator's list page costs a page, however long the history: on SQLite, the queries behind the
-// accounts, payments, callbacks and review lists, and an account's ledger, read in the list's order,
+// accounts, payments, callbacks and review lists, an account's ledger and the ledger of a period, read in the list's order,
 // never sort a table; the overview reads ranges of time indexes. (SQLite keeps no index of payments
 // by customer, migration 0004: a customer's payments are one read of the table, sorted.)
 import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
@@ -61,6 +61,11 @@ describe('the operator lists on SQLite', () => {
     ['callbacks kept for review', () => reads.callbacks({ flagged: true, reviewed: false }, page)],
     ['callbacks', () => reads.callbacks({}, page)],
     ["an account's ledger", () => reads.ledger('A-1', page)],
+    ["every account's ledger of a period", () => reads.ledgerOfPeriod({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }, page)],
+    [
+      "every account's ledger, a slice of an export",
+      () => reads.ledgerInPeriod({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }, { limit: 1000 }),
+    ],
   ])('%s: no table scanned, no sort of the table', async (_name, read) => {
     await kysely
       .insertInto('accounts')

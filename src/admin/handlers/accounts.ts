@@ -1,13 +1,14 @@
-// Accounts: find, read, open, close, reopen, and the ledger behind a balance.
+// Accounts: find, read, open, close, reopen; the ledger behind a balance, and every account's of a period.
 import type { AccountOutcome } from '../../ledger/operator-rules.js';
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem, refusalProblem } from '../problem.js';
 import { accountJson, ledgerEntryJson, pageJson } from '../representation.js';
+import { impossibleTime, impossibleTimeProblem } from './times.js';
 
 type Handlers = Pick<
   AdminHandlers,
-  'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'reopenAccount' | 'listAccountLedger'
+  'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'reopenAccount' | 'listAccountLedger' | 'listLedger'
 >;
 
 const noAccount = (customerId: string) => problem('not-found', `account ${customerId} does not exist`);
@@ -32,6 +33,15 @@ export const accountHandlers: Handlers = {
   async listAccountLedger({ params, store }) {
     const page = await (await store.operatorReads()).ledger(params.customer_id, pageRequest(params));
     return page ? { status: 200, body: pageJson(page, ledgerEntryJson) } : noAccount(params.customer_id);
+  },
+
+  async listLedger({ params, store }) {
+    const wrong = impossibleTime(params);
+    if (wrong) return impossibleTimeProblem(params, wrong);
+    const { from, to } = params;
+    const period = { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
+    const page = await (await store.operatorReads()).ledgerOfPeriod(period, pageRequest(params));
+    return { status: 200, body: pageJson(page, ledgerEntryJson) };
   },
 
   async createAccount({ body, identity, store }) {
