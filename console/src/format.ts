@@ -41,3 +41,10 @@ export function pretty(text: string): string {
     return text;
   }
 }
+
+/** The start of a local calendar day (an `<input type=date>` value), as the API's ISO time. */
+export const dayStart = (date: string, plusDays = 0): string | undefined => {
+  if (!date) return undefined;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + plusDays).toISOString();
+};

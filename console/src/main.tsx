@@ -5,6 +5,7 @@ import { apiClient, type Api } from './api';
 import { href, useRoute, type Route } from './route';
 import { AccountDetail, Accounts } from './screens/accounts';
 import { AuditLog } from './screens/audit-log';
+import { Ledger } from './screens/ledger';
 import { Overview } from './screens/overview';
 import { PaymentDetail, Payments } from './screens/payments';
 import { ReconciliationDetail, Reconciliations } from './screens/reconciliations';
@@ -47,6 +48,8 @@ function Screen({ route, ...props }: ScreenProps & { route: Route }) {
       return <RejectedCallbacks {...props} />;
     case 'audit':
       return <AuditLog {...props} />;
+    case 'ledger':
+      return <Ledger {...props} />;
     case 'reconciliations':
       return <Reconciliations {...props} />;
     case 'reconciliation':
@@ -73,6 +76,7 @@ function App() {
   if (!session || !api) return <SignIn onSignIn={signIn} expired={expired} />;
   const parent: Partial<Record<Route['screen'], Route['screen']>> = {
     account: 'accounts',
+    ledger: 'accounts',
     payment: 'payments',
     reconciliation: 'reconciliations',
   };

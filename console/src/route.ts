@@ -10,6 +10,7 @@ export type Route =
   | { screen: 'review' }
   | { screen: 'rejected' }
   | { screen: 'audit' }
+  | { screen: 'ledger' }
   | { screen: 'reconciliations' }
   | { screen: 'reconciliation'; id: number };
 
@@ -23,7 +24,14 @@ export function parseRoute(hash: string): Route {
     const customerId = new URLSearchParams(search).get('customer_id');
     return customerId ? { screen, customerId } : { screen };
   }
-  if (screen === 'accounts' || screen === 'review' || screen === 'rejected' || screen === 'audit' || screen === 'reconciliations') {
+  if (
+    screen === 'accounts' ||
+    screen === 'ledger' ||
+    screen === 'review' ||
+    screen === 'rejected' ||
+    screen === 'audit' ||
+    screen === 'reconciliations'
+  ) {
     return { screen };
   }
   return { screen: 'overview' };

@@ -247,6 +247,26 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it("shows every account's ledger entries newest first, and a period's only", async () => {
+      const paymentId = await payment(3000, 3000);
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, VIEWER_TOKEN);
+      await page.getByRole('link', { name: 'Accounts', exact: true }).click();
+      await page.getByRole('link', { name: 'The ledger of every account, by period' }).click();
+      const firstRow = page.locator('tbody tr').first();
+      await expect.poll(() => firstRow.innerText()).toContain(paymentId);
+      expect(await firstRow.innerText()).toMatch(new RegExp(`${CUSTOMER}\\s+credit\\s+30\\.00 KZT`));
+      await shoot(page, 'ledger');
+      // A period that starts tomorrow holds nothing yet.
+      const tomorrow = new Date(Date.now() + 86_400_000);
+      const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+      await page.getByLabel('Made from').fill(day);
+      await expect.poll(() => page.locator('.pager').innerText()).toBe('0 shown');
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('shows a viewer every screen and no action, and sends an expired token back to sign-in', async () => {
       await payment(1000, 1200);
       const page = await browser.newPage();
@@ -375,6 +395,7 @@ describe.runIf(browserHere)('operator console', () => {
         ['accounts/7123456789', '15\u202f000.00 KZT'],
         ['rejected', 'payment.sum: required field is missing'],
         ['audit', 'callbacks.review'],
+        ['ledger', 'Paid twice at the terminal; refunded by the merchant'],
         ['reconciliations', 'file:/var/reports/2026-12-01.csv'],
         ['reconciliations/4', 'missing here'],
       ];

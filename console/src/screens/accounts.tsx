@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { asProblem, type Problem, type Schemas } from '../api';
 import type { ScreenProps } from '../main';
+import { LedgerTable } from './ledger-table';
 import { href } from '../route';
 import { Money, Pager, ProblemMessage, Time, usePages, useRecord } from '../ui';
 
@@ -46,6 +47,9 @@ export function Accounts({ api, canAct }: ScreenProps) {
   return (
     <>
       <h1>Accounts</h1>
+      <p>
+        <a href={href('ledger')}>The ledger of every account, by period</a>
+      </p>
       <form class="filters" role="search" onSubmit={(e) => e.preventDefault()}>
         <label for="account-query">Customer id or additional id contains</label>
         <input id="account-query" type="search" value={query} onInput={(e) => setQuery(e.currentTarget.value)} />
@@ -183,34 +187,7 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
       )}
       <h2>Ledger</h2>
       <ProblemMessage problem={ledger.problem} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">When</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Amount</th>
-            <th scope="col">Payment / reason</th>
-            <th scope="col">Callback</th>
-            <th scope="col">By</th>
-          </tr>
-        </thead>
-        <tbody>
-          {ledger.items.map((e) => (
-            <tr key={`${e.kind}-${e.id}`}>
-              <td>
-                <Time at={e.created_at} />
-              </td>
-              <td>{e.kind}</td>
-              <td class="number">
-                <Money amount={e.amount} currency={e.currency} />
-              </td>
-              <td>{e.payment_id ? <a href={href('payments', e.payment_id)}>{e.payment_id}</a> : e.reason}</td>
-              <td>{e.callback_id ?? '—'}</td>
-              <td>{e.actor ?? 'platform'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <LedgerTable entries={ledger.items} withAccount={false} />
       <Pager more={ledger.more} loading={ledger.loading} count={ledger.items.length} />
     </>
   );

@@ -2,18 +2,12 @@
 import { useState } from 'preact/hooks';
 import type { Schemas } from '../api';
 import type { ScreenProps } from '../main';
+import { dayStart } from '../format';
 import { href } from '../route';
 import { Money, Pager, ProblemMessage, RawJson, Time, usePages, useRecord } from '../ui';
 
 type Status = '' | Schemas['PaymentStatus'];
 type StatusCheck = Schemas['StatusCheck'];
-
-/** The start of a local calendar day, as the API's ISO time. */
-const dayStart = (date: string, plusDays = 0): string | undefined => {
-  if (!date) return undefined;
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  return new Date(y, m - 1, d + plusDays).toISOString();
-};
 
 export function Payments({ api, customerId: initialCustomer }: ScreenProps & { customerId?: string | undefined }) {
   const [status, setStatus] = useState<Status>('');
