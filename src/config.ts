@@ -19,14 +19,18 @@ export interface DemoAccount {
   readonly additionalCustomerId?: string;
 }
 
-export interface Config {
-  readonly host: string;
-  readonly port: number;
+/** Where the store is and how long it is waited on: read alike by the service and the CLI. */
+export interface DatabaseConfig {
   readonly databaseUrl: string;
   /** PostgreSQL connections per instance for the platform's operations. */
   readonly databasePoolSize: number;
   /** PostgreSQL: the longest the platform's operations wait for a connection or a statement. */
   readonly databaseTimeoutMs: number;
+}
+
+export interface Config extends DatabaseConfig {
+  readonly host: string;
+  readonly port: number;
   /** Apply migrations at start-up; off when a deployment runs `cli migrate` once instead. */
   readonly migrateOnStart: boolean;
   readonly projects: ReadonlyMap<number, ProjectConfig>;
@@ -287,6 +291,14 @@ function parseBodyLimit(text: string | undefined): number {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/kassa24.db';
 
+export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
+  return {
+    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
+    databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
+    databaseTimeoutMs: parseTimeout('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS, DEFAULT_DATABASE_TIMEOUT_MS),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
   const projectsText = env.KASSA24_PROJECTS?.trim();
@@ -305,9 +317,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return {
     host: env.HOST || '0.0.0.0',
     port: parsePort(env.PORT),
-    databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
-    databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
-    databaseTimeoutMs: parseTimeout('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS, DEFAULT_DATABASE_TIMEOUT_MS),
+    ...loadDatabaseConfig(env),
     migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
     projects,
     demo,

@@ -7,6 +7,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BACKUP_USAGE, backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
+import { loadCliDatabaseConfig } from './cli-config.js';
 import { RESTORE_USAGE, restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
 import { ledgerExport, ledgerExportPeriod, LedgerExportTotals } from './ledger-export-command.js';
@@ -80,7 +81,7 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
            [--status success|decline] [--duplicates K] [--bad-signature]
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
 
-Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}).`;
+Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}), DATABASE_POOL_SIZE and DATABASE_TIMEOUT_MS as the service does.`;
 
 const OPTIONS = {
   secret: { type: 'string' },
@@ -120,7 +121,8 @@ const OPTIONS = {
 } as const;
 
 async function openCliStore(): Promise<Store> {
-  return openStore(process.env.DATABASE_URL || DEFAULT_DATABASE_URL);
+  const { databaseUrl, databasePoolSize, databaseTimeoutMs } = loadCliDatabaseConfig();
+  return openStore(databaseUrl, { poolSize: databasePoolSize, timeoutMs: databaseTimeoutMs });
 }
 
 /**
@@ -361,14 +363,14 @@ async function run(argv: string[]): Promise<void> {
     }
     case 'backup': {
       if (sub !== undefined) throw new CliError(BACKUP_USAGE);
-      const report = await backupCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.to);
+      const report = await backupCommand(loadCliDatabaseConfig().databaseUrl, values.to);
       print(report);
       reportCopyChecked(report, "the copy's", 'its ledger was not checked; run `cli ledger check` on it once restored and migrated');
       return;
     }
     case 'restore': {
       if (sub !== undefined) throw new CliError(RESTORE_USAGE);
-      const report = await restoreCommand(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, values.from);
+      const report = await restoreCommand(loadCliDatabaseConfig().databaseUrl, values.from);
       print(report);
       reportCopyChecked(report, "the backup's", 'the service migrates it on start; run `cli ledger check` then');
       return;

@@ -17,16 +17,18 @@ export interface StoreOptions extends SqliteOptions {
 
 // PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
 async function openPostgres(url: string, options: StoreOptions): Promise<Store> {
-  const [{ Kysely, PostgresDialect }, { PostgresStore }, { DriverBoundary }, pools] = await Promise.all([
+  const [{ Kysely, PostgresDialect }, { PostgresStore }, { DriverBoundary }, { JobLocks }, pools] = await Promise.all([
     import('kysely'),
     import('./postgres-store.js'),
     import('./postgres/driver-boundary.js'),
+    import('./postgres/job-locks.js'),
     import('./postgres/pools.js'),
   ]);
   const poolOptions = { poolSize: options.poolSize ?? 10, timeoutMs: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS };
   const operator = new DriverBoundary(pools.quietPool(pools.operatorPoolConfig(url, poolOptions)));
   const platform = new DriverBoundary(pools.quietPool(pools.platformPoolConfig(url, poolOptions)));
-  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool: operator }) }), platform);
+  const locks = new JobLocks(pools.jobLockConfig(url, poolOptions));
+  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool: operator }) }), platform, locks);
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {

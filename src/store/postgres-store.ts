@@ -6,6 +6,7 @@
 import { Kysely, sql, type SelectQueryBuilder, type Transaction } from 'kysely';
 import type { StorePool } from './postgres/driver-boundary.js';
 import { HotPaths } from './postgres/hot-paths.js';
+import type { JobLocks } from './postgres/job-locks.js';
 import {
   ACCOUNT_STATUS_ACTIONS,
   judgeAccountStatusChange,
@@ -95,11 +96,12 @@ export class PostgresStore implements Store {
 
   /**
    * `pool`: the platform's operations' own (postgres/hot-paths.ts, postgres/pools.ts); `db`, over
-   * the operators' pool, serves everything else.
+   * the operators' pool, serves everything else; `locks` holds the jobs' locks on sessions of their own.
    */
   constructor(
     private readonly db: Db,
     private readonly pool: StorePool,
+    private readonly locks: JobLocks,
   ) {
     this.reads = new KyselyOperatorReads(db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
     this.hot = new HotPaths(pool);
@@ -160,7 +162,7 @@ export class PostgresStore implements Store {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.db.destroy(), this.pool.end()]);
+    await Promise.all([this.db.destroy(), this.pool.end(), this.locks.close()]);
   }
 
   findAccount(customerId: string): Promise<Account | undefined> {
@@ -416,19 +418,8 @@ export class PostgresStore implements Store {
     });
   }
 
-  async runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined> {
-    // The lock lives with its session: one connection holds it from try to unlock.
-    return this.guard(() =>
-      this.db.connection().execute(async (connection) => {
-        const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_lock(hashtext(${job})) as locked`.execute(connection);
-        if (!rows[0]?.locked) return undefined;
-        try {
-          return await work();
-        } finally {
-          await sql`select pg_advisory_unlock(hashtext(${job}))`.execute(connection);
-        }
-      }),
-    );
+  runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined> {
+    return this.locks.runExclusively(job, work);
   }
 
   recordReconciliation(run: NewRun, findings: readonly ReconciliationFinding[]): Promise<ReconciliationRun> {

@@ -105,13 +105,19 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     );
   });
 
-  it('refuses a bad command line with its usage and writes nothing', async () => {
+  it('refuses a bad command line or configuration with the reason and writes nothing', async () => {
     const run = await runCli(
       ['adjustments', 'add', '--customer-id', 'acc-1', '--amount', '1.5', '--reason', 'x', '--idempotency-key', 'k'],
       env,
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--amount takes a whole number');
+    const misconfigured = await runCli(['accounts', 'close', 'acc-1'], { ...env, DATABASE_TIMEOUT_MS: '5s' });
+    expect(misconfigured).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'configuration error: DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"\n',
+    });
     expect(lines<{ action: string }>(await cli('audit', 'list')).map((e) => e.action)).toEqual(['accounts.create']);
   });
 

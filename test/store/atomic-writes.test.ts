@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackFacts } from '../../src/ledger/model.js';
 import { openStore } from '../../src/store/open-store.js';
 import { PostgresStore } from '../../src/store/postgres-store.js';
+import { JobLocks } from '../../src/store/postgres/job-locks.js';
 import type { Database } from '../../src/store/schema.js';
 import { openSqliteDatabase } from '../../src/store/sqlite/connection.js';
 import { GroupCommitter } from '../../src/store/sqlite/group-commit.js';
@@ -335,7 +336,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     database = await createTestDatabase('postgres');
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const plain = new PostgresStore(kysely, pool);
+    const plain = new PostgresStore(kysely, pool, new JobLocks({ connectionString: database.url }));
     await plain.migrate();
     await installCommitFault();
     // Count the transactions the store opens, so that a call that wrote outside one would show.
@@ -345,7 +346,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
       transactions++;
       return transaction();
     };
-    store = new PostgresStore(withFault, faultyPool(pool));
+    store = new PostgresStore(withFault, faultyPool(pool), new JobLocks({ connectionString: database.url }));
   });
   afterEach(async () => {
     fault.armed = false;

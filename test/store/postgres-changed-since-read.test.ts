@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../../src/store/postgres-store.js';
+import { JobLocks } from '../../src/store/postgres/job-locks.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 
@@ -48,7 +49,7 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    store = new PostgresStore(kysely, watched);
+    store = new PostgresStore(kysely, watched, new JobLocks({ connectionString: database.url }));
     await store.migrate();
     await store.addAccount({ customerId: 'acc', currency: 'KZT' });
     stepByStep = 0;

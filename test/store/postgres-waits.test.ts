@@ -6,9 +6,17 @@ import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { APPLICATION_NAME, IDLE_IN_TRANSACTION_MS, operatorPoolConfig, platformPoolConfig } from '../../src/store/postgres/pools.js';
-import { StoreUnavailableError, type IncomingCallback, type Store } from '../../src/store/store.js';
+import {
+  APPLICATION_NAME,
+  IDLE_IN_TRANSACTION_MS,
+  jobLockConfig,
+  OPERATOR_POOL_SIZE,
+  operatorPoolConfig,
+  platformPoolConfig,
+} from '../../src/store/postgres/pools.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS, StoreUnavailableError, type IncomingCallback, type Store } from '../../src/store/store.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
+import { runCli } from '../support/processes.js';
 
 const TIMEOUT_MS = 400;
 
@@ -58,7 +66,44 @@ describe('a PostgreSQL server that accepts connections and never answers', () =>
       await store.close();
     }
   });
+
+  it('stops a CLI command with the store unavailable once DATABASE_TIMEOUT_MS has passed, not the default', async () => {
+    // How long the CLI's connection stayed open, as the silent server saw it: the process's own
+    // start-up does not count.
+    const held: Promise<number> = new Promise((resolve) => {
+      server = createServer((socket) => {
+        sockets.add(socket);
+        const accepted = performance.now();
+        // Read (and drop) what it sends, so that its end is seen.
+        socket.resume();
+        socket.on('close', () => resolve(performance.now() - accepted));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const run = await runCli(['accounts', 'show', 'acc-1'], {
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${port}/test`,
+      DATABASE_TIMEOUT_MS: String(TIMEOUT_MS),
+    });
+    expect(run).toMatchObject({ code: 1, stdout: '' });
+    expect(run.stderr).toMatch(/^error: store unavailable: /);
+    expect(await held).toBeLessThan(DEFAULT_DATABASE_TIMEOUT_MS / 2);
+  });
 });
+
+/** Advisory locks held on the database at `url`, by any session. */
+async function locksHeld(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ held: number }>(
+      "select count(*)::int as held from pg_locks where locktype = 'advisory' and granted and database = (select oid from pg_database where datname = current_database())",
+    );
+    return rows[0]!.held;
+  } finally {
+    await client.end();
+  }
+}
 
 describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
   let database: TestDatabase;
@@ -70,11 +115,12 @@ describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
     await database?.drop();
   });
 
-  it('names its connections and has the server end a transaction left idle', async () => {
+  it('names its connections (the jobs’ lock sessions too) and has the server end a transaction left idle', async () => {
     const options = { poolSize: 1, timeoutMs: TIMEOUT_MS };
     for (const [config, name] of [
       [platformPoolConfig(postgresUrl!, options), APPLICATION_NAME.platform],
       [operatorPoolConfig(postgresUrl!, options), APPLICATION_NAME.operator],
+      [jobLockConfig(postgresUrl!, options), APPLICATION_NAME.job],
     ] as const) {
       const pool = new pg.Pool(config);
       try {
@@ -86,6 +132,33 @@ describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
         await pool.end();
       }
     }
+  });
+
+  it('runs more jobs at once than the operators have connections, and still serves the operators', async () => {
+    database = await createTestDatabase('postgres');
+    store = await openStore(database.url, { poolSize: 1, timeoutMs: TIMEOUT_MS });
+    await store.migrate();
+    // Each job holds its lock for as long as it runs (a payments sync paces its Gate calls for
+    // minutes); meanwhile an operator adds an account and reads the payments.
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const jobs = Array.from({ length: OPERATOR_POOL_SIZE + 1 }, (_, i) =>
+      store.runExclusively(`job-${i}`, async () => {
+        await finished;
+        return i;
+      }),
+    );
+    await expect.poll(() => locksHeld(database.url)).toBe(OPERATOR_POOL_SIZE + 1);
+    try {
+      expect(await store.addAccount({ customerId: 'acc-1', currency: 'KZT' })).toMatchObject({ customerId: 'acc-1' });
+      expect(await store.listPayments({})).toEqual([]);
+    } finally {
+      finish();
+    }
+    expect(await Promise.all(jobs)).toEqual(jobs.map((_, i) => i));
+    // A job's lock ends with its run.
+    expect(await locksHeld(database.url)).toBe(0);
+    expect(await store.runExclusively('job-0', () => Promise.resolve('again'))).toBe('again');
   });
 
   it('answers a callback stuck behind a locked payment unavailable; its redelivery is applied once when the lock goes', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { ConfigError, loadConfig, loadDatabaseConfig } from '../../src/config.js';
 
 describe('loadConfig', () => {
   it('defaults to the demo projects, port 8080 and the SQLite file', () => {
@@ -60,6 +60,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadConfig({ DATABASE_TIMEOUT_MS: '5s' })).toThrow('DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"');
+    // The CLI reads these alone: a store command needs no project secret.
+    expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://db/kassa', DATABASE_TIMEOUT_MS: '1500', NODE_ENV: 'production' })).toEqual({
+      databaseUrl: 'postgres://db/kassa',
+      databasePoolSize: 10,
+      databaseTimeoutMs: 1500,
+    });
   });
 
   it('reads the platform settings: the Gate, the Data API, the payments sync of the service', () => {

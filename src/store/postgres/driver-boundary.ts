@@ -21,7 +21,8 @@ export interface StorePool {
   end(): Promise<void>;
 }
 
-const fromDriver = (error: unknown): never => {
+/** Rethrows a driver failure with its meaning: the server's errors as they are, a failing connection as StoreUnavailableError. */
+export const fromDriver = (error: unknown): never => {
   const isConnectionFailure =
     error instanceof Error && !(error instanceof pg.DatabaseError) && !(error instanceof TypeError) && !(error instanceof RangeError);
   throw isConnectionFailure ? new StoreUnavailableError(error) : error;

@@ -4,7 +4,8 @@
 // network partition) costs the platform a 503 and a redelivery, never a request that hangs or a
 // connection held until the kernel gives up on it. Operators, jobs and migrations share a small pool
 // whose statements may run as long as they need (an index built, a ledger checked); it waits as
-// long as the platform's pool for a connection, and neither pool can starve the other.
+// long as the platform's pool for a connection, and neither pool can starve the other. A job's
+// advisory lock is held by a session of its own, outside both pools.
 import pg from 'pg';
 
 export interface PostgresPoolOptions {
@@ -25,7 +26,7 @@ export const OPERATOR_POOL_SIZE = 4;
 export const IDLE_IN_TRANSACTION_MS = 60_000;
 
 /** How the service's connections are named in pg_stat_activity. */
-export const APPLICATION_NAME = { platform: 'kassa24-bvu', operator: 'kassa24-bvu operator' } as const;
+export const APPLICATION_NAME = { platform: 'kassa24-bvu', operator: 'kassa24-bvu operator', job: 'kassa24-bvu job lock' } as const;
 
 const shared = (url: string, timeoutMs: number): pg.PoolConfig => ({
   connectionString: url,
@@ -41,6 +42,11 @@ export function platformPoolConfig(url: string, { poolSize, timeoutMs }: Postgre
 
 export function operatorPoolConfig(url: string, { timeoutMs }: PostgresPoolOptions): pg.PoolConfig {
   return { ...shared(url, timeoutMs), max: OPERATOR_POOL_SIZE, application_name: APPLICATION_NAME.operator };
+}
+
+/** The session that holds one job's advisory lock while the job runs (postgres/job-locks.ts). */
+export function jobLockConfig(url: string, { timeoutMs }: PostgresPoolOptions): pg.ClientConfig {
+  return { ...shared(url, timeoutMs), application_name: APPLICATION_NAME.job };
 }
 
 /**
