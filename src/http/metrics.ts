@@ -1,7 +1,7 @@
 // Prometheus metrics, all derived from what each request came to (the WireAnswer), in one place.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { LEDGER_RULE_KINDS, type LedgerCheck } from '../store/ledger-check.js';
-import type { Store } from '../store/store.js';
+import type { PoolUsage, Store } from '../store/store.js';
 import type { WireAnswer } from './wire.js';
 
 // From a tenth of a millisecond (a small commit on a fast disk) to a second (a disk in trouble).
@@ -126,13 +126,52 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry, prefix: 'kassa24_' });
   }
 
-  /** Counts the store's write batches from now on (a store without group commit reports none). */
-  watchStore(store: Pick<Store, 'dialect' | 'onCommit'>): void {
+  /**
+   * Counts the store's write batches from now on (a store without group commit reports none), and
+   * reads its connection pools at each scrape (a store without pools has none to show).
+   */
+  watchStore(store: Pick<Store, 'dialect' | 'onCommit' | 'poolUsage'>): void {
     const labels = { store: store.dialect };
     store.onCommit?.((writes, batchSeconds, commitSeconds) => {
       this.batchWrites.observe(labels, writes);
       this.batchSeconds.observe(labels, batchSeconds);
       this.commitSeconds.observe(labels, commitSeconds);
+    });
+    if (store.poolUsage) this.watchPools(store.poolUsage.bind(store));
+  }
+
+  // A 503 for want of a connection shows here as waiting operations and a pool with no idle
+  // connection; a database gone shows as no connection open at all. Each figure is read at its scrape.
+  private watchPools(usage: () => readonly PoolUsage[]): void {
+    new Gauge({
+      name: 'kassa24_store_pool_connections',
+      help: 'Connections of each PostgreSQL pool (platform, operator) by state: busy or idle, as of the scrape',
+      labelNames: ['pool', 'state'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { pool, open, idle } of usage()) {
+          this.set({ pool, state: 'busy' }, open - idle);
+          this.set({ pool, state: 'idle' }, idle);
+        }
+      },
+    });
+    new Gauge({
+      name: 'kassa24_store_pool_max_connections',
+      help: 'The most connections each PostgreSQL pool opens (DATABASE_POOL_SIZE for the platform)',
+      labelNames: ['pool'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { pool, max } of usage()) this.set({ pool }, max);
+      },
+    });
+    new Gauge({
+      name: 'kassa24_store_pool_waiting',
+      help: 'Operations waiting for a connection of each PostgreSQL pool, as of the scrape',
+      labelNames: ['pool'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const { pool, waiting } of usage()) this.set({ pool }, waiting);
+      },
     });
   }
 

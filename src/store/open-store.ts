@@ -25,10 +25,15 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     import('./postgres/pools.js'),
   ]);
   const poolOptions = { poolSize: options.poolSize ?? 10, timeoutMs: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS };
-  const operator = new DriverBoundary(pools.quietPool(pools.operatorPoolConfig(url, poolOptions)));
-  const platform = new DriverBoundary(pools.quietPool(pools.platformPoolConfig(url, poolOptions)));
+  const operatorPool = pools.quietPool(pools.operatorPoolConfig(url, poolOptions));
+  const platformPool = pools.quietPool(pools.platformPoolConfig(url, poolOptions));
+  const usage = () => [
+    pools.poolUsage('platform', platformPool, poolOptions.poolSize),
+    pools.poolUsage('operator', operatorPool, pools.OPERATOR_POOL_SIZE),
+  ];
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new DriverBoundary(operatorPool) }) });
   const locks = new JobLocks(pools.jobLockConfig(url, poolOptions));
-  return new PostgresStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool: operator }) }), platform, locks);
+  return new PostgresStore(db, new DriverBoundary(platformPool), locks, usage);
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {

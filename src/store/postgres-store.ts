@@ -53,6 +53,7 @@ import {
   type PaymentOpening,
   type PaymentToOpen,
   type PaymentFilter,
+  type PoolUsage,
   type RejectedCallback,
   type StatusCheck,
   type Store,
@@ -96,12 +97,14 @@ export class PostgresStore implements Store {
 
   /**
    * `pool`: the platform's operations' own (postgres/hot-paths.ts, postgres/pools.ts); `db`, over
-   * the operators' pool, serves everything else; `locks` holds the jobs' locks on sessions of their own.
+   * the operators' pool, serves everything else; `locks` holds the jobs' locks on sessions of their
+   * own; `usage` tells what the pools are doing.
    */
   constructor(
     private readonly db: Db,
     private readonly pool: StorePool,
     private readonly locks: JobLocks,
+    private readonly usage: () => readonly PoolUsage[],
   ) {
     this.reads = new KyselyOperatorReads(db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
     this.hot = new HotPaths(pool);
@@ -420,6 +423,10 @@ export class PostgresStore implements Store {
 
   runExclusively<T>(job: string, work: () => Promise<T>): Promise<T | undefined> {
     return this.locks.runExclusively(job, work);
+  }
+
+  poolUsage(): readonly PoolUsage[] {
+    return this.usage();
   }
 
   recordReconciliation(run: NewRun, findings: readonly ReconciliationFinding[]): Promise<ReconciliationRun> {

@@ -177,6 +177,21 @@ export interface Store {
    * group-commits has batches to report (SQLite); PostgreSQL commits each write on its own.
    */
   onCommit?(listener: CommitListener): void;
+  /**
+   * Each connection pool's use now, for /metrics. Only a store with pools has any (PostgreSQL: the
+   * platform's and the operators'); SQLite's connections are fixed.
+   */
+  poolUsage?(): readonly PoolUsage[];
+}
+
+/** A connection pool at one moment: its size, its connections open and idle, and who waits for one. */
+export interface PoolUsage {
+  readonly pool: 'platform' | 'operator';
+  readonly max: number;
+  readonly open: number;
+  readonly idle: number;
+  /** Operations waiting for a connection: above zero for long, the pool is too small or the database slow. */
+  readonly waiting: number;
 }
 
 /**

@@ -336,7 +336,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     database = await createTestDatabase('postgres');
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const plain = new PostgresStore(kysely, pool, new JobLocks({ connectionString: database.url }));
+    const plain = new PostgresStore(kysely, pool, new JobLocks({ connectionString: database.url }), () => []);
     await plain.migrate();
     await installCommitFault();
     // Count the transactions the store opens, so that a call that wrote outside one would show.
@@ -346,7 +346,7 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
       transactions++;
       return transaction();
     };
-    store = new PostgresStore(withFault, faultyPool(pool), new JobLocks({ connectionString: database.url }));
+    store = new PostgresStore(withFault, faultyPool(pool), new JobLocks({ connectionString: database.url }), () => []);
   });
   afterEach(async () => {
     fault.armed = false;

@@ -49,7 +49,7 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    store = new PostgresStore(kysely, watched, new JobLocks({ connectionString: database.url }));
+    store = new PostgresStore(kysely, watched, new JobLocks({ connectionString: database.url }), () => []);
     await store.migrate();
     await store.addAccount({ customerId: 'acc', currency: 'KZT' });
     stepByStep = 0;

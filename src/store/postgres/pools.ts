@@ -7,6 +7,7 @@
 // long as the platform's pool for a connection, and neither pool can starve the other. A job's
 // advisory lock is held by a session of its own, outside both pools.
 import pg from 'pg';
+import type { PoolUsage } from '../store.js';
 
 export interface PostgresPoolOptions {
   /** Connections for the platform's operations. */
@@ -59,4 +60,9 @@ export function quietPool(config: pg.PoolConfig): pg.Pool {
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
+}
+
+/** What `pool`, made with at most `max` connections, is doing now (pg-pool's public counters). */
+export function poolUsage(name: PoolUsage['pool'], pool: pg.Pool, max: number): PoolUsage {
+  return { pool: name, max, open: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount };
 }
