@@ -1,7 +1,9 @@
 // Jobs run by one instance at a time: a session advisory lock, held by a connection opened for the
 // run alone. A job may run for minutes (a payments sync paces its calls to the Gate); its lock must
 // not hold one of the operators' few pooled connections meanwhile, and closing the session is what
-// releases it, whatever happened to the run.
+// releases it, whatever happened to the run. A session lost mid-run frees the lock while the run goes
+// on; every job applies what it finds through the exactly-once paths, so a second instance's run
+// meanwhile costs work, never a double effect.
 import pg from 'pg';
 import { fromDriver } from './driver-boundary.js';
 
