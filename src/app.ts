@@ -11,6 +11,7 @@ import bodyParser from 'koa-bodyparser';
 import { OpenAPIRouter, type Document } from 'openapi-backend';
 import { openapiDocument } from '../generated/openapi-document.js';
 import { adminApi } from './admin/admin-api.js';
+import type { AskGate } from './admin/admin-handler.js';
 import type { AdminTokens } from './admin/admin-tokens.js';
 import { callback, rejectCallback, type CallbackEnvelope } from './handlers/callback.js';
 import type { HandlerDeps } from './handlers/deps.js';
@@ -24,6 +25,8 @@ import { failureFromError } from './http/request-failure.js';
 import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
 import type { Logger } from './logger.js';
+import type { GateClient } from './platform/gate-client.js';
+import { checkPaymentStatus } from './platform/status-sync.js';
 import { failure, type FailureReason, type Outcome } from './protocol/outcome.js';
 import { readSignedRequest } from './protocol/read-signed-request.js';
 
@@ -39,7 +42,12 @@ export interface AppOptions extends HandlerDeps {
   readonly adminTokens?: AdminTokens;
   /** The built operator console, served at /console/. */
   readonly consoleDir?: string;
+  /** The platform's Gate (GATE_URL), which operators may ask about a payment through the admin API. */
+  readonly gate?: GateClient;
 }
+
+// An operator waits for the answer: one retry, not the status sync's patience.
+const OPERATOR_GATE_RETRY = { attempts: 2, firstPauseMs: 500 };
 
 /** What the middleware below the first learns of a request, for its log line and metrics. */
 interface RequestState {
@@ -174,7 +182,20 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     });
   }
 
-  app.use(adminApi({ store: options.store, tokens: options.adminTokens, bodyLimitBytes: options.bodyLimitBytes, logger }));
+  const { gate } = options;
+  const askGate: AskGate | undefined =
+    gate &&
+    ((payment, askedBy) =>
+      checkPaymentStatus({ store: options.store, gate, projects: options.projects, retry: OPERATOR_GATE_RETRY }, payment, askedBy));
+  app.use(
+    adminApi({
+      store: options.store,
+      tokens: options.adminTokens,
+      bodyLimitBytes: options.bodyLimitBytes,
+      logger,
+      ...(askGate && { askGate }),
+    }),
+  );
   app.use(consoleFiles(options.consoleDir));
 
   app.use(

@@ -135,6 +135,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     ...(config.allowedSources && { allowedSources: config.allowedSources }),
     ...(adminTokens && { adminTokens }),
+    ...(config.gateUrl && { gate: gateClient(config.gateUrl) }),
     consoleDir: consoleDirectory(),
   });
   const handle = app.callback();

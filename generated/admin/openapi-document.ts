@@ -3,8 +3,8 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.7.0",
-    "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\n",
+    "version": "1.8.0",
+    "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAsking the Gate about a payment (`checkPaymentStatus`) applies the platform's record, not an\noperator's judgement: what it applies is stored as a callback that names who asked\n(`asked-by`), in the transaction of its effect.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
     },
@@ -697,15 +697,7 @@ export const openapiDocument = {
     "/admin/v1/payments/{payment_id}": {
       "parameters": [
         {
-          "name": "payment_id",
-          "in": "path",
-          "required": true,
-          "description": "The payment id this service answered to check_deposit.",
-          "schema": {
-            "type": "string",
-            "minLength": 1,
-            "maxLength": 256
-          }
+          "$ref": "#/components/parameters/PaymentId"
         }
       ],
       "get": {
@@ -714,7 +706,7 @@ export const openapiDocument = {
           "payments"
         ],
         "summary": "One payment and its callbacks",
-        "description": "The payment and every distinct callback received for it, oldest first, with raw body,\nheaders, deliveries, result and review; and, once a status sync has asked the platform's\nGate about it, when it last asked, how often, and what came of it.\n",
+        "description": "The payment and every distinct callback received for it, oldest first, with raw body,\nheaders, deliveries, result and review; and, once the platform's Gate has been asked about\nit (by a status sync or an operator), when it was last asked, how often, and what came of it.\n",
         "responses": {
           "200": {
             "description": "The payment.",
@@ -800,6 +792,152 @@ export const openapiDocument = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/payments/{payment_id}/status-check": {
+      "parameters": [
+        {
+          "$ref": "#/components/parameters/PaymentId"
+        }
+      ],
+      "post": {
+        "operationId": "checkPaymentStatus",
+        "tags": [
+          "payments"
+        ],
+        "summary": "Ask the platform's Gate about one payment now",
+        "description": "Asks the platform's Gate for the payment's status, as the status sync does for pending\npayments, and applies a final status it names through the same exactly-once path as a\ncallback (`source` `status_request`, the operator who asked in its headers as `asked-by`): a\nsuccess credits a payment not yet credited, once; a status the ledger disagrees with is\nflagged for review, never credited twice. An intermediate status changes nothing. The\nquestion counts in the payment's `status_check`. Use it when a customer reports a payment\nthe ledger does not show, or to see the platform's record of a flagged one.\n\nThe answer says what the Gate said and what applying it did, with the payment as it is\nnow. A Gate that does not answer (after one retry) is an answer too: `not_answered`. The\nservice needs `GATE_URL` for this; without it, `501`.\n",
+        "responses": {
+          "200": {
+            "description": "What the Gate said and what came of it.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/StatusCheckAnswer"
+                },
+                "examples": {
+                  "credited": {
+                    "summary": "The Gate says success; the payment is credited",
+                    "value": {
+                      "outcome": "applied",
+                      "platform_status": "success",
+                      "result": "credited",
+                      "detail": null,
+                      "payment": {
+                        "payment": {
+                          "payment_id": "5d2c81f0-93a4-4e0b-b6f1-7a1e04c2d9e8",
+                          "project_id": 1234,
+                          "customer_id": "johndoe@example.com",
+                          "amount": 250000,
+                          "currency": "KZT",
+                          "status": "success",
+                          "last_callback_status": "success",
+                          "settled_by_adjustment": null,
+                          "flagged": false,
+                          "created_at": "2026-12-01T08:12:09.441Z",
+                          "updated_at": "2026-12-01T10:02:41.380Z"
+                        },
+                        "callbacks": [
+                          {
+                            "id": 31,
+                            "payment_id": "5d2c81f0-93a4-4e0b-b6f1-7a1e04c2d9e8",
+                            "project_id": 1234,
+                            "status": "success",
+                            "result": "credited",
+                            "source": "status_request",
+                            "review_reason": null,
+                            "deliveries": 1,
+                            "received_at": "2026-12-01T10:02:41.380Z",
+                            "last_received_at": "2026-12-01T10:02:41.380Z",
+                            "raw_body": "{\"project_id\":1234,\"payment\":{\"id\":\"5d2c81f0-93a4-4e0b-b6f1-7a1e04c2d9e8\",\"status\":\"success\",\"sum\":{\"amount\":250000,\"currency\":\"KZT\"}}}",
+                            "headers": {
+                              "source": "gate payment status",
+                              "http-status": "200",
+                              "asked-by": "alice"
+                            },
+                            "review": null
+                          }
+                        ],
+                        "status_check": {
+                          "last_asked_at": "2026-12-01T10:02:41.402Z",
+                          "asks": 4,
+                          "last_outcome": "applied",
+                          "last_platform_status": "success"
+                        }
+                      }
+                    }
+                  },
+                  "pending": {
+                    "summary": "The Gate names an intermediate status; nothing changes",
+                    "value": {
+                      "outcome": "still_pending",
+                      "platform_status": "processing",
+                      "detail": null,
+                      "payment": {
+                        "payment": {
+                          "payment_id": "5d2c81f0-93a4-4e0b-b6f1-7a1e04c2d9e8",
+                          "project_id": 1234,
+                          "customer_id": "johndoe@example.com",
+                          "amount": 250000,
+                          "currency": "KZT",
+                          "status": "pending",
+                          "last_callback_status": null,
+                          "settled_by_adjustment": null,
+                          "flagged": false,
+                          "created_at": "2026-12-01T08:12:09.441Z",
+                          "updated_at": "2026-12-01T08:12:09.441Z"
+                        },
+                        "callbacks": [],
+                        "status_check": {
+                          "last_asked_at": "2026-12-01T10:02:41.402Z",
+                          "asks": 1,
+                          "last_outcome": "still_pending",
+                          "last_platform_status": "processing"
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "403": {
+            "$ref": "#/components/responses/Forbidden"
+          },
+          "404": {
+            "$ref": "#/components/responses/NotFound"
+          },
+          "501": {
+            "description": "The service does not know the platform's Gate (`GATE_URL` is not set).",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                },
+                "examples": {
+                  "gate": {
+                    "summary": "No GATE_URL",
+                    "value": {
+                      "type": "urn:kassa24-bvu:problem:gate-not-configured",
+                      "title": "The platform's Gate is not configured",
+                      "status": 501,
+                      "detail": "GATE_URL is not set: the service does not know the platform's Gate to ask (the platform gives its address)"
+                    }
+                  }
+                }
+              }
+            }
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1635,6 +1773,17 @@ export const openapiDocument = {
         "schema": {
           "$ref": "#/components/schemas/CustomerId"
         }
+      },
+      "PaymentId": {
+        "name": "payment_id",
+        "in": "path",
+        "required": true,
+        "description": "The payment id this service answered to check_deposit.",
+        "schema": {
+          "type": "string",
+          "minLength": 1,
+          "maxLength": 256
+        }
       }
     },
     "responses": {
@@ -2181,10 +2330,53 @@ export const openapiDocument = {
           }
         }
       },
+      "StatusCheckAnswer": {
+        "type": "object",
+        "description": "What the Gate said of one payment when asked, what applying it did, and the payment now.",
+        "required": [
+          "outcome",
+          "platform_status",
+          "detail",
+          "payment"
+        ],
+        "properties": {
+          "outcome": {
+            "type": "string",
+            "enum": [
+              "applied",
+              "still_pending",
+              "not_answered",
+              "refused"
+            ],
+            "description": "What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"
+          },
+          "platform_status": {
+            "type": "string",
+            "nullable": true,
+            "description": "The status the Gate named, if it named one."
+          },
+          "result": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/CallbackResult"
+              }
+            ],
+            "description": "What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"
+          },
+          "detail": {
+            "type": "string",
+            "nullable": true,
+            "description": "Why the Gate could not be asked or answered nothing usable, in words."
+          },
+          "payment": {
+            "$ref": "#/components/schemas/PaymentDetail"
+          }
+        }
+      },
       "StatusCheck": {
         "type": "object",
         "nullable": true,
-        "description": "The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n",
+        "description": "The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n",
         "required": [
           "last_asked_at",
           "asks",
@@ -2195,12 +2387,12 @@ export const openapiDocument = {
           "last_asked_at": {
             "type": "string",
             "format": "date-time",
-            "description": "When the sync last handled the payment (UTC)."
+            "description": "When the Gate was last asked about the payment (UTC)."
           },
           "asks": {
             "type": "integer",
             "minimum": 1,
-            "description": "How many times a sync has handled the payment."
+            "description": "How many times the Gate has been asked about the payment."
           },
           "last_outcome": {
             "type": "string",
@@ -2301,7 +2493,7 @@ export const openapiDocument = {
           },
           "source": {
             "type": "string",
-            "description": "Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.",
+            "description": "Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync` or an operator's `checkPaymentStatus`, who is then named in `headers` as `asked-by`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.",
             "enum": [
               "callback",
               "status_request",

@@ -185,19 +185,52 @@ export interface paths {
             header?: never;
             path: {
                 /** @description The payment id this service answered to check_deposit. */
-                payment_id: string;
+                payment_id: components["parameters"]["PaymentId"];
             };
             cookie?: never;
         };
         /**
          * One payment and its callbacks
          * @description The payment and every distinct callback received for it, oldest first, with raw body,
-         *     headers, deliveries, result and review; and, once a status sync has asked the platform's
-         *     Gate about it, when it last asked, how often, and what came of it.
+         *     headers, deliveries, result and review; and, once the platform's Gate has been asked about
+         *     it (by a status sync or an operator), when it was last asked, how often, and what came of it.
          */
         get: operations["getPayment"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/payments/{payment_id}/status-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payment id this service answered to check_deposit. */
+                payment_id: components["parameters"]["PaymentId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the platform's Gate about one payment now
+         * @description Asks the platform's Gate for the payment's status, as the status sync does for pending
+         *     payments, and applies a final status it names through the same exactly-once path as a
+         *     callback (`source` `status_request`, the operator who asked in its headers as `asked-by`): a
+         *     success credits a payment not yet credited, once; a status the ledger disagrees with is
+         *     flagged for review, never credited twice. An intermediate status changes nothing. The
+         *     question counts in the payment's `status_check`. Use it when a customer reports a payment
+         *     the ledger does not show, or to see the platform's record of a flagged one.
+         *
+         *     The answer says what the Gate said and what applying it did, with the payment as it is
+         *     now. A Gate that does not answer (after one retry) is an answer too: `not_answered`. The
+         *     service needs `GATE_URL` for this; without it, `501`.
+         */
+        post: operations["checkPaymentStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -580,18 +613,44 @@ export interface components {
             callbacks: components["schemas"]["Callback"][];
             status_check: components["schemas"]["StatusCheck"];
         };
+        /** @description What the Gate said of one payment when asked, what applying it did, and the payment now. */
+        StatusCheckAnswer: {
+            /**
+             * @description What came of the question, as in `StatusCheck.last_outcome`:
+             *     - `applied` — the Gate named a final status, applied as a callback (`source`
+             *       `status_request`);
+             *     - `still_pending` — the Gate named an intermediate status; nothing changed;
+             *     - `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;
+             *     - `refused` — no answer to be had: the Gate named no payment, or the payment's project
+             *       is not configured here (`detail` says which).
+             * @enum {string}
+             */
+            outcome: "applied" | "still_pending" | "not_answered" | "refused";
+            /** @description The status the Gate named, if it named one. */
+            platform_status: string | null;
+            /**
+             * @description What applying the final status did, as a callback's `result`; present only when
+             *     `applied`: `credited` once; `duplicate` when this very answer was applied before;
+             *     `flagged` when the ledger disagrees (see the payment's callbacks).
+             */
+            result?: components["schemas"]["CallbackResult"];
+            /** @description Why the Gate could not be asked or answered nothing usable, in words. */
+            detail: string | null;
+            payment: components["schemas"]["PaymentDetail"];
+        };
         /**
-         * @description The status sync's questions to the platform's Gate about a pending payment (`cli payments
-         *     sync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync
-         *     asks the payments never asked first, then those asked longest ago.
+         * @description The questions to the platform's Gate about the payment — the status sync's (`cli payments
+         *     sync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's
+         *     (`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked
+         *     first, then those asked longest ago.
          */
         StatusCheck: {
             /**
              * Format: date-time
-             * @description When the sync last handled the payment (UTC).
+             * @description When the Gate was last asked about the payment (UTC).
              */
             last_asked_at: string;
-            /** @description How many times a sync has handled the payment. */
+            /** @description How many times the Gate has been asked about the payment. */
             asks: number;
             /**
              * @description What came of the last question:
@@ -645,7 +704,7 @@ export interface components {
                 [key: string]: string;
             };
             /**
-             * @description Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.
+             * @description Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync` or an operator's `checkPaymentStatus`, who is then named in `headers` as `asked-by`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.
              * @enum {string}
              */
             source: "callback" | "status_request" | "reconciliation";
@@ -1003,6 +1062,8 @@ export interface components {
         Cursor: string;
         /** @description The account's customer id, as verify receives it. */
         CustomerId: components["schemas"]["CustomerId"];
+        /** @description The payment id this service answered to check_deposit. */
+        PaymentId: string;
     };
     requestBodies: never;
     headers: never;
@@ -1290,7 +1351,7 @@ export interface operations {
             header?: never;
             path: {
                 /** @description The payment id this service answered to check_deposit. */
-                payment_id: string;
+                payment_id: components["parameters"]["PaymentId"];
             };
             cookie?: never;
         };
@@ -1308,6 +1369,43 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    checkPaymentStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The payment id this service answered to check_deposit. */
+                payment_id: components["parameters"]["PaymentId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the Gate said and what came of it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusCheckAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The service does not know the platform's Gate (`GATE_URL` is not set). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             503: components["responses"]["Unavailable"];
         };
     };

@@ -1649,7 +1649,7 @@ return errors === 0;
 }
 
 export const validateCallback = validate24;
-const schema33 = {"type":"object","description":"A callback as received and applied.","required":["id","payment_id","project_id","status","result","review_reason","deliveries","received_at","last_received_at","raw_body","headers","review","source"],"properties":{"id":{"type":"integer","format":"int64","description":"The stored callback's id."},"payment_id":{"type":"string","description":"The callback's payment.id."},"project_id":{"type":"integer","format":"int64","description":"The callback's project_id."},"status":{"type":"string","description":"The callback's payment.status."},"result":{"$ref":"urn:kassa24-bvu:schema:CallbackResult"},"review_reason":{"type":"string","nullable":true,"description":"Why it was kept for review; null when it was not."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}},"source":{"type":"string","description":"Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.","enum":["callback","status_request","reconciliation"]},"review":{"type":"object","nullable":true,"description":"The closed review of a flagged callback; null while open or when not flagged.","required":["reviewed_at","reviewed_by","note"],"properties":{"reviewed_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"reviewed_by":{"type":"string","description":"The token (or CLI user) that closed the review."},"note":{"type":"string","description":"What was found and done."}}}},"$id":"urn:kassa24-bvu:schema:Callback"};
+const schema33 = {"type":"object","description":"A callback as received and applied.","required":["id","payment_id","project_id","status","result","review_reason","deliveries","received_at","last_received_at","raw_body","headers","review","source"],"properties":{"id":{"type":"integer","format":"int64","description":"The stored callback's id."},"payment_id":{"type":"string","description":"The callback's payment.id."},"project_id":{"type":"integer","format":"int64","description":"The callback's project_id."},"status":{"type":"string","description":"The callback's payment.status."},"result":{"$ref":"urn:kassa24-bvu:schema:CallbackResult"},"review_reason":{"type":"string","nullable":true,"description":"Why it was kept for review; null when it was not."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}},"source":{"type":"string","description":"Where the facts came from: `callback` (the platform delivered it), `status_request` (a Gate payment-status answer fetched by `payments sync` or an operator's `checkPaymentStatus`, who is then named in `headers` as `asked-by`), `reconciliation` (a platform record applied by `reconcile --apply`). All are applied by the same exactly-once path.","enum":["callback","status_request","reconciliation"]},"review":{"type":"object","nullable":true,"description":"The closed review of a flagged callback; null while open or when not flagged.","required":["reviewed_at","reviewed_by","note"],"properties":{"reviewed_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"reviewed_by":{"type":"string","description":"The token (or CLI user) that closed the review."},"note":{"type":"string","description":"What was found and done."}}}},"$id":"urn:kassa24-bvu:schema:Callback"};
 const schema34 = {"type":"string","description":"What the callback did to the ledger; `pending` while it is being applied.","enum":["credited","failed","recorded","duplicate","flagged","pending"],"$id":"urn:kassa24-bvu:schema:CallbackResult"};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -3905,7 +3905,7 @@ return errors === 0;
 
 export const validatePaymentDetail = validate38;
 const schema61 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
-const schema62 = {"type":"object","nullable":true,"description":"The status sync's questions to the platform's Gate about a pending payment (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`); `null` when it has asked none. A sync\nasks the payments never asked first, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the sync last handled the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times a sync has handled the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
+const schema62 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
 
 function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
@@ -5769,10 +5769,151 @@ validate56.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusFigures = validate57;
-const schema86 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+export const validateStatusCheckAnswer = validate57;
+const schema86 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
 
 function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:StatusCheckAnswer" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.outcome === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.platform_status === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "platform_status"},message:"must have required property '"+"platform_status"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.detail === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.payment === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment"},message:"must have required property '"+"payment"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.outcome !== undefined){
+let data0 = data.outcome;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!((((data0 === "applied") || (data0 === "still_pending")) || (data0 === "not_answered")) || (data0 === "refused"))){
+const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema86.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.platform_status !== undefined){
+let data1 = data.platform_status;
+if((typeof data1 !== "string") && (data1 !== null)){
+const err6 = {instancePath:instancePath+"/platform_status",schemaPath:"#/properties/platform_status/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.result !== undefined){
+let data2 = data.result;
+if(typeof data2 !== "string"){
+const err7 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(!((((((data2 === "credited") || (data2 === "failed")) || (data2 === "recorded")) || (data2 === "duplicate")) || (data2 === "flagged")) || (data2 === "pending"))){
+const err8 = {instancePath:instancePath+"/result",schemaPath:"urn:kassa24-bvu:schema:CallbackResult/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.detail !== undefined){
+let data3 = data.detail;
+if((typeof data3 !== "string") && (data3 !== null)){
+const err9 = {instancePath:instancePath+"/detail",schemaPath:"#/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.payment !== undefined){
+if(!(validate38(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+validate57.errors = vErrors;
+return errors === 0;
+}
+
+export const validateStatusFigures = validate59;
+const schema88 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
 let vErrors = null;
 let errors = 0;
@@ -5901,15 +6042,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSummary = validate58;
-const schema89 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema91 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+export const validateSummary = validate60;
+const schema91 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema93 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;
 let vErrors = null;
 let errors = 0;
@@ -6009,8 +6150,8 @@ let data2 = data.by_status;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate57(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+if(!(validate59(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
@@ -6072,12 +6213,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Summary" */;
 let vErrors = null;
 let errors = 0;
@@ -6168,14 +6309,14 @@ errors++;
 }
 }
 if(data.last_24h !== undefined){
-if(!(validate59(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data.last_30d !== undefined){
-if(!(validate59(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate61(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
@@ -6262,13 +6403,13 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTimestamp = validate64;
+export const validateTimestamp = validate66;
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Timestamp" */;
 let vErrors = null;
 let errors = 0;
@@ -6294,11 +6435,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWindow = validate59;
+export const validateWindow = validate61;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -6355,6 +6496,7 @@ export const schemaValidators = {
   Role: validateRole as unknown as Validator<Schemas['Role']>,
   Session: validateSession as unknown as Validator<Schemas['Session']>,
   StatusCheck: validateStatusCheck as unknown as Validator<Schemas['StatusCheck']>,
+  StatusCheckAnswer: validateStatusCheckAnswer as unknown as Validator<Schemas['StatusCheckAnswer']>,
   StatusFigures: validateStatusFigures as unknown as Validator<Schemas['StatusFigures']>,
   Summary: validateSummary as unknown as Validator<Schemas['Summary']>,
   Timestamp: validateTimestamp as unknown as Validator<Schemas['Timestamp']>,

@@ -15,7 +15,7 @@ import type { Logger } from '../logger.js';
 import { describeValidationError } from '../protocol/validation-message.js';
 import { InvalidCursorError } from '../store/cursor.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
-import type { AdminHandlers, AdminRequest, OperationId } from './admin-handler.js';
+import type { AdminHandlers, AdminRequest, AskGate, OperationId } from './admin-handler.js';
 import type { AdminIdentity, AdminTokens } from './admin-tokens.js';
 import { accountHandlers } from './handlers/accounts.js';
 import { adjustmentHandlers } from './handlers/adjustments.js';
@@ -33,6 +33,8 @@ export interface AdminApiOptions {
   readonly tokens: AdminTokens | undefined;
   readonly bodyLimitBytes: number;
   readonly logger: Logger;
+  /** Undefined while the service does not know the platform's Gate (no GATE_URL). */
+  readonly askGate?: AskGate;
 }
 
 interface AdminState {
@@ -134,7 +136,7 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
       if (!validateBody(body)) return invalid('body', (validateBody as { errors?: ValidationError[] }).errors ?? []);
     }
 
-    const request = { params, body, identity, store } as unknown as AdminRequest<typeof operationId>;
+    const request = { params, body, identity, store, askGate: options.askGate } as unknown as AdminRequest<typeof operationId>;
     try {
       return await (handlers[operationId] as (r: typeof request) => Promise<Answer>)(request);
     } catch (error) {

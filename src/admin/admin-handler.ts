@@ -3,6 +3,8 @@
 // lists for that operation, or a problem). Every operation must have one: the map type says so.
 import type { operations } from '../../generated/admin/openapi-types.js';
 import type { Parameters, parameterValidators } from '../../generated/admin/parameter-validators.js';
+import type { Payment } from '../ledger/model.js';
+import type { SyncLine } from '../platform/status-sync.js';
 import type { PageRequest } from '../store/cursor.js';
 import type { Store } from '../store/store.js';
 import type { AdminIdentity } from './admin-tokens.js';
@@ -20,11 +22,16 @@ type Success<K extends OperationId> = {
     : never;
 }[keyof Responses<K>];
 
+/** Asks the platform's Gate about a payment now, applies what it says, and tells what came of it. */
+export type AskGate = (payment: Payment, askedBy: string) => Promise<SyncLine>;
+
 export interface AdminRequest<K extends OperationId> {
   params: K extends keyof typeof parameterValidators ? Parameters<K> : Record<string, never>;
   body: Body<K>;
   identity: AdminIdentity;
   store: Store;
+  /** Undefined while the service does not know the Gate (no GATE_URL). */
+  askGate: AskGate | undefined;
 }
 
 export type AdminResult<K extends OperationId> = Success<K> | AdminProblem;

@@ -20,6 +20,7 @@ const KINDS = {
   'not-flagged': { status: 409, title: 'The callback is not flagged for review' },
   'already-reviewed': { status: 409, title: 'The review is closed already' },
   'body-too-large': { status: 413, title: 'The body is too large' },
+  'gate-not-configured': { status: 501, title: "The platform's Gate is not configured" },
   'store-unavailable': { status: 503, title: 'The store is unavailable' },
   internal: { status: 500, title: 'Internal error' },
 } as const satisfies Record<string, { status: number; title: string }>;

@@ -16,7 +16,7 @@ import type {
 } from '../ledger/model.js';
 import type { Adjustment } from '../ledger/operator-rules.js';
 import type { Page } from '../store/cursor.js';
-import type { StatusCheckRecord } from '../store/operator-reads.js';
+import type { PaymentWithCallbacks, StatusCheckRecord } from '../store/operator-reads.js';
 
 export type Schemas = components['schemas'];
 
@@ -78,6 +78,12 @@ export const callbackJson = (c: StoredCallback): Schemas['Callback'] => ({
   headers: c.headers,
   source: c.source,
   review: c.reviewedAt === null ? null : { reviewed_at: c.reviewedAt, reviewed_by: c.reviewedBy ?? '', note: c.reviewNote ?? '' },
+});
+
+export const paymentDetailJson = (d: PaymentWithCallbacks): Schemas['PaymentDetail'] => ({
+  payment: paymentJson(d.payment),
+  callbacks: d.callbacks.map(callbackJson),
+  status_check: statusCheckJson(d.statusCheck),
 });
 
 export const rejectedCallbackJson = (c: StoredRejectedCallback): Schemas['RejectedCallback'] => ({

@@ -11,11 +11,11 @@ import { loadCliDatabaseConfig } from './cli-config.js';
 import { RESTORE_USAGE, restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
 import { ledgerExport, ledgerExportPeriod, LedgerExportTotals } from './ledger-export-command.js';
-import { addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
+import { actorOf, addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { RECONCILE_USAGE, reconcileCommand } from './reconcile-command.js';
 import { simulate } from './simulate-command.js';
-import { SYNC_USAGE, syncCommand } from './sync-command.js';
+import { CHECK_USAGE, checkCommand, SYNC_USAGE, syncCommand } from './sync-command.js';
 import {
   addAccount,
   closeAccount,
@@ -45,6 +45,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     then those asked longest ago, and apply the final ones through the exactly-once path
                                     (source status_request); one JSON line per payment, a summary last; exit 1 if any
                                     could not be asked
+  payments check ID [--actor NAME]  ask the Gate (GATE_URL) about one payment now, whatever its status, and apply a final
+                                    status as payments sync does (the callback names NAME as asked-by); one JSON line;
+                                    exit 1 if the Gate could not be asked or answered nothing usable
   payments expire [--older-than-days 36]   mark payments pending beyond the threshold expired (daily from cron, or PAYMENT_EXPIRY_INTERVAL)
   callbacks list [--payment-id ID] [--flagged]                          stored callbacks, one JSON object per line
   callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line
@@ -284,6 +287,13 @@ async function run(argv: string[]): Promise<void> {
       );
       print({ summary });
       if (summary.not_answered > 0 || summary.refused > 0) process.exitCode = 1;
+      return;
+    }
+    case 'payments check': {
+      if (arg === undefined) throw new CliError(CHECK_USAGE);
+      const line = await withStore((s) => checkCommand(s, arg, actorOf(values.actor)));
+      print(line);
+      if (line.outcome === 'not_answered' || line.outcome === 'refused') process.exitCode = 1;
       return;
     }
     case 'payments expire':

@@ -1,6 +1,7 @@
-// `payments sync`: asks the Gate about pending payments and applies the final statuses it names.
+// `payments sync`: asks the Gate about pending payments and applies the final statuses it names;
+// `payments check`: the same for one payment, now.
 import { gateClient } from '../platform/gate-client.js';
-import { parseDuration, syncPendingPayments, type SyncLine, type SyncSummary } from '../platform/status-sync.js';
+import { checkPaymentStatus, parseDuration, syncPendingPayments, type SyncLine, type SyncSummary } from '../platform/status-sync.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
@@ -21,14 +22,30 @@ function positive(text: string | undefined, fallback: number, option: string): n
   return value;
 }
 
+export const CHECK_USAGE =
+  'usage: payments check PAYMENT_ID [--actor NAME]  (GATE_URL and KASSA24_PROJECTS from the environment)';
+
+function gateUrlOf(url: string | undefined, usage: string): string {
+  if (!url) throw new CliError(`GATE_URL is not set: it names the platform's Gate (ask the platform for it)\n${usage}`);
+  return url;
+}
+
+/** Asks the Gate about one payment, whatever its status, and applies a final status it names. */
+export async function checkCommand(store: Store, paymentId: string, actor: string): Promise<SyncLine> {
+  const config = loadCliConfig();
+  const gate = gateClient(gateUrlOf(config.gateUrl, CHECK_USAGE));
+  const found = await (await store.operatorReads()).payment(paymentId);
+  if (!found) throw new CliError(`payment ${paymentId} does not exist`, 1);
+  return checkPaymentStatus({ store, gate, projects: config.projects, retry: { attempts: 2, firstPauseMs: 500 } }, found.payment, actor);
+}
+
 export async function syncCommand(store: Store, options: SyncCommandOptions, out: (line: SyncLine) => void): Promise<SyncSummary> {
   const config = loadCliConfig();
-  if (!config.gateUrl) throw new CliError(`GATE_URL is not set: it names the platform's Gate (ask the platform for it)\n${SYNC_USAGE}`);
   const olderThanMs = parseDuration(options.olderThan ?? '15m');
   if (olderThanMs === undefined) throw new CliError(`--older-than takes a duration such as 15m, 2h or 1d\n${SYNC_USAGE}`);
   return syncPendingPayments({
     store,
-    gate: gateClient(config.gateUrl),
+    gate: gateClient(gateUrlOf(config.gateUrl, SYNC_USAGE)),
     projects: config.projects,
     olderThanMs,
     limit: Math.floor(positive(options.limit, 1000, '--limit')),

@@ -6,7 +6,7 @@
 // on to others.
 import { parseDurationSetting, type ProjectConfig } from '../config.js';
 import { statusEffect } from '../ledger/callback-rules.js';
-import type { Payment, StatusCheckOutcome } from '../ledger/model.js';
+import type { CallbackResult, Payment, StatusCheckOutcome } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import type { GateClient, GateResult } from './gate-client.js';
 import { pacer, withRetry, type RetryPolicy, type Sleep } from './pacing.js';
@@ -33,8 +33,8 @@ export interface SyncLine {
   outcome: SyncOutcome;
   /** The status the Gate named. */
   platform_status?: string;
-  /** What applying it did (credited, failed, flagged, duplicate, recorded). */
-  result?: string;
+  /** What applying it did. */
+  result?: CallbackResult;
   detail?: string;
 }
 
@@ -79,8 +79,11 @@ function lineFor(
   };
 }
 
+/** What asking the Gate about a payment needs. */
+export type GateAsking = Pick<StatusSyncOptions, 'store' | 'gate' | 'projects' | 'retry' | 'sleep'>;
+
 /** Asks the Gate about one payment and applies a final status it names. */
-async function askAndApply(options: StatusSyncOptions, payment: Payment, secret: string): Promise<SyncLine> {
+async function askAndApply(options: GateAsking, payment: Payment, secret: string, askedBy: string | undefined): Promise<SyncLine> {
   const result = await withRetry(
     () => options.gate.paymentStatus(payment.projectId, payment.paymentId, secret),
     (r) => 'failed' in r && r.failed === 'transient',
@@ -92,11 +95,30 @@ async function askAndApply(options: StatusSyncOptions, payment: Payment, secret:
   const outcome = await options.store.applyCallback({
     facts: { projectId: payment.projectId, paymentId: payment.paymentId, ...apply },
     rawBody: result.text,
-    headers: { source: 'gate payment status', 'http-status': String(result.status) },
+    headers: { source: 'gate payment status', 'http-status': String(result.status), ...(askedBy !== undefined && { 'asked-by': askedBy }) },
     receivedAt: new Date(),
     source: 'status_request',
   });
   return { ...line, result: outcome.result };
+}
+
+/**
+ * Asks the Gate about one payment, applies a final status it names, and records the question in
+ * the payment's status checks. `askedBy` names the operator who asked, kept with what is applied.
+ */
+export async function checkPaymentStatus(options: GateAsking, payment: Payment, askedBy?: string): Promise<SyncLine> {
+  const secret = options.projects.get(payment.projectId)?.secrets[0];
+  const line: SyncLine =
+    secret === undefined
+      ? { payment_id: payment.paymentId, outcome: 'refused', detail: `project ${payment.projectId} is not configured` }
+      : await askAndApply(options, payment, secret, askedBy);
+  await options.store.recordStatusCheck({
+    paymentId: payment.paymentId,
+    askedAt: new Date(),
+    outcome: line.outcome,
+    ...(line.platform_status !== undefined && { platformStatus: line.platform_status }),
+  });
+  return line;
 }
 
 export async function syncPendingPayments(options: StatusSyncOptions): Promise<SyncSummary> {
@@ -106,21 +128,11 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
   const pace = pacer(options.ratePerSecond, options.sleep);
   const summary: SyncSummary = { asked: 0, applied: 0, still_pending: 0, not_answered: 0, refused: 0, refused_again: 0 };
   for (const { payment, lastOutcome } of pending) {
-    const secret = options.projects.get(payment.projectId)?.secrets[0];
-    let line: SyncLine;
-    if (secret === undefined) {
-      line = { payment_id: payment.paymentId, outcome: 'refused', detail: `project ${payment.projectId} is not configured` };
-    } else {
+    if (options.projects.has(payment.projectId)) {
       await pace();
       summary.asked++;
-      line = await askAndApply(options, payment, secret);
     }
-    await options.store.recordStatusCheck({
-      paymentId: payment.paymentId,
-      askedAt: new Date(),
-      outcome: line.outcome,
-      ...(line.platform_status !== undefined && { platformStatus: line.platform_status }),
-    });
+    const line = await checkPaymentStatus(options, payment);
     summary[line.outcome]++;
     if (line.outcome === 'refused' && lastOutcome === 'refused') summary.refused_again++;
     options.report?.(line);

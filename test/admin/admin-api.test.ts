@@ -3,7 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type AdminCall, type Schemas } from '../support/admin.js';
 import { backends } from '../support/databases.js';
-import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
 import { startService, type TestService } from '../support/service.js';
 
 const CUSTOMER = '7123456789';
@@ -372,6 +373,95 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(detail.body.discrepancies.map((d) => [d.kind, d.payment_id, d.ledger])).toEqual([['unknown_payment', 'x-1', null]]);
     expect(detail.body.next_cursor).not.toBeNull();
     expect((await viewer('GET /admin/v1/reconciliations/999999')).status).toBe(404);
+  });
+});
+
+describe.each(backends())('admin API asking the Gate about a payment: %s', (backend) => {
+  let service: TestService;
+  let platform: FakePlatform;
+  beforeEach(async () => {
+    platform = await startFakePlatform({ 1234: DEMO_SECRET });
+    service = await startService({
+      backend,
+      adminTokens: testAdminTokens(),
+      gateUrl: platform.url,
+      accounts: [{ customerId: CUSTOMER, currency: 'KZT' }],
+    });
+  });
+  afterEach(async () => {
+    await service.close();
+    await platform.close();
+  });
+  const ask = (paymentId: string, token = OPERATOR_TOKEN) =>
+    admin<Schemas['StatusCheckAnswer']>(service.url, `POST /admin/v1/payments/${paymentId}/status-check`, { token });
+  const balance = async () => (await service.store.findAccount(CUSTOMER))?.balance;
+
+  it('applies what the Gate says once, through the callback path, naming the operator who asked', async () => {
+    const opened = await post(service.url, '/terminal', signed(checkDepositRequest(CUSTOMER, 10000)));
+    const paymentId = opened.body.payment_id!;
+    platform.payments.set(paymentId, { projectId: 1234, status: 'processing', amount: 10000, currency: 'KZT' });
+
+    expect((await ask(paymentId, VIEWER_TOKEN)).status).toBe(403);
+    expect(platform.requests.get(paymentId)).toBeUndefined();
+
+    // The Gate fails twice: the operator hears so, after one retry.
+    platform.failNext(paymentId, 2);
+    const unanswered = await ask(paymentId);
+    expect(unanswered.status).toBe(200);
+    expect(unanswered.body).toMatchObject({ outcome: 'not_answered', platform_status: null });
+    expect(unanswered.body.detail).toMatch(/503/);
+    expect(platform.requests.get(paymentId)).toBe(2);
+
+    const pending = await ask(paymentId);
+    expect(pending.body).toMatchObject({ outcome: 'still_pending', platform_status: 'processing', detail: null });
+    expect(pending.body.result).toBeUndefined();
+    expect(pending.body.payment.payment.status).toBe('pending');
+    expect(pending.body.payment.status_check).toMatchObject({ asks: 2, last_outcome: 'still_pending', last_platform_status: 'processing' });
+    expect(await balance()).toBe(0);
+
+    platform.payments.set(paymentId, { projectId: 1234, status: 'success', amount: 10000, currency: 'KZT' });
+    const applied = await ask(paymentId);
+    expect(applied.body).toMatchObject({ outcome: 'applied', platform_status: 'success', result: 'credited', detail: null });
+    expect(applied.body.payment.payment).toMatchObject({ status: 'success', last_callback_status: 'success', flagged: false });
+    expect(applied.body.payment.callbacks).toHaveLength(1);
+    expect(applied.body.payment.callbacks[0]).toMatchObject({
+      source: 'status_request',
+      result: 'credited',
+      headers: { source: 'gate payment status', 'http-status': '200', 'asked-by': 'alice' },
+    });
+    expect(applied.body.payment.status_check).toMatchObject({ asks: 3, last_outcome: 'applied' });
+    expect(await balance()).toBe(10000);
+
+    // Asked again, the same answer is a duplicate: credited once.
+    expect((await ask(paymentId)).body).toMatchObject({ outcome: 'applied', result: 'duplicate' });
+    expect(await balance()).toBe(10000);
+    // The platform's own callback, arriving late, credits nothing more.
+    const late = await post(service.url, '/callback', signed(callbackBody(paymentId, 10000)));
+    expect(late.status).toBe(200);
+    expect(await balance()).toBe(10000);
+    expect(await (await service.store.operatorReads()).ledgerCheck()).toMatchObject({ credits: 1, broken: [] });
+  });
+
+  it('answers 404 for a payment this service never opened, asking the Gate nothing', async () => {
+    const answer = await ask('never-issued');
+    expect(answer.status).toBe(404);
+    expect(answer.body).toMatchObject({ type: 'urn:kassa24-bvu:problem:not-found', detail: 'payment never-issued does not exist' });
+    expect(platform.requests.size).toBe(0);
+  });
+});
+
+describe('admin API without GATE_URL', () => {
+  it('answers 501 to a question for the Gate, naming the setting', async () => {
+    const service = await startService({ adminTokens: testAdminTokens(), accounts: [{ customerId: CUSTOMER, currency: 'KZT' }] });
+    try {
+      const opened = await post(service.url, '/terminal', signed(checkDepositRequest(CUSTOMER, 10000)));
+      const answer = await admin(service.url, `POST /admin/v1/payments/${opened.body.payment_id!}/status-check`, { token: OPERATOR_TOKEN });
+      expect(answer.status).toBe(501);
+      expect(answer.body).toMatchObject({ type: 'urn:kassa24-bvu:problem:gate-not-configured', status: 501 });
+      expect(answer.body.detail).toMatch(/^GATE_URL is not set/);
+    } finally {
+      await service.close();
+    }
   });
 });
 

@@ -14,7 +14,8 @@ import { buildConsole } from '../../scripts/console-bundle.js';
 import { consoleFiles } from '../../src/http/console-files.js';
 import { OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN } from '../support/admin.js';
 import { haveBrowser, launchBrowser } from '../support/browser.js';
-import { callbackBody, checkDepositRequest, post, signed, verifyRequest } from '../support/platform.js';
+import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
 import { startPrism, type Prism } from '../support/prism.js';
 import { projectRoot } from '../support/processes.js';
 import { startService, type TestService } from '../support/service.js';
@@ -57,15 +58,21 @@ describe.runIf(browserHere)('operator console', () => {
 
   describe('against the service', () => {
     let service: TestService;
+    let platform: FakePlatform;
     beforeAll(async () => {
       await buildConsole({ outDir: path.join(built, 'service') });
+      platform = await startFakePlatform({ 1234: DEMO_SECRET });
       service = await startService({
         adminTokens: testAdminTokens(),
         consoleDir: path.join(built, 'service'),
+        gateUrl: platform.url,
         accounts: [{ customerId: CUSTOMER, currency: 'KZT' }],
       });
     }, 60_000);
-    afterAll(() => service?.close());
+    afterAll(async () => {
+      await service?.close();
+      await platform?.close();
+    });
 
     /** A deposit of `deposited` whose callback names `paid`: flagged when they differ. */
     async function payment(deposited: number, paid: number): Promise<string> {
@@ -247,6 +254,38 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it('asks the platform about a payment on request, and shows what it said and what was applied', async () => {
+      const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(CUSTOMER, 6000)))).body.payment_id!;
+      platform.payments.set(paymentId, { projectId: 1234, status: 'success', amount: 6000, currency: 'KZT' });
+      const before = (await service.store.findAccount(CUSTOMER))!.balance;
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/payments/${paymentId}`);
+      const status = page.locator('dl.facts dt:text-is("Status") + dd');
+      await expect.poll(() => status.innerText()).toBe('pending');
+
+      await page.getByRole('button', { name: 'Ask the platform now' }).click();
+      await expect.poll(() => page.locator('.action [role=status]').innerText()).toBe('The Gate says success. Applied: credited.');
+      expect(await status.innerText()).toBe('success');
+      expect(await page.locator('dl.facts').innerText()).toMatch(/Asked at the Gate\s+once, last .+: a final status, applied \(success\)/);
+      await expect
+        .poll(() => page.locator('.timeline header').first().innerText())
+        .toMatch(/^Callback \d+ \(from the Gate's payment status, asked by alice\): status success → credited$/);
+      await shoot(page, 'payment-asked');
+      expect((await service.store.findAccount(CUSTOMER))!.balance).toBe(before + 6000);
+      expect(errors).toEqual([]);
+      await page.close();
+
+      // A viewer sees what was asked, and has no button to ask.
+      const viewing = await browser.newPage();
+      await signIn(viewing, service.url, VIEWER_TOKEN);
+      await viewing.goto(`${service.url}/console/#/payments/${paymentId}`);
+      await expect.poll(() => viewing.locator('dl.facts').innerText()).toMatch(/Asked at the Gate\s+once/);
+      expect(await viewing.getByRole('button', { name: 'Ask the platform now' }).count()).toBe(0);
+      await viewing.close();
+    }, 60_000);
+
     it("shows every account's ledger entries newest first, and a period's only", async () => {
       const paymentId = await payment(3000, 3000);
       const page = await browser.newPage();
@@ -277,7 +316,9 @@ describe.runIf(browserHere)('operator console', () => {
         await page.locator('table, .queue-item').first().waitFor();
         expect(await page.locator('main button:not([type=button]), main form.action, main details.action').count(), screen).toBe(0);
         expect(
-          await page.getByRole('button', { name: /Mark reviewed|Add adjustment|Close account|Reopen account|Open account/ }).count(),
+          await page
+            .getByRole('button', { name: /Mark reviewed|Add adjustment|Close account|Reopen account|Open account|Ask the platform/ })
+            .count(),
         ).toBe(0);
       }
       expect(await page.locator('.queue-item, table').count()).toBeGreaterThan(0);

@@ -153,6 +153,30 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
     });
   });
 
+  it('checks one payment now: applies what the Gate says once, naming who asked; a second check changes nothing', async () => {
+    const checked = await runCli(['payments', 'check', 'paid', '--actor', 'bob'], env);
+    expect(checked).toMatchObject({ code: 0, stderr: '' });
+    expect(lines(checked.stdout)).toEqual([{ payment_id: 'paid', outcome: 'applied', platform_status: 'success', result: 'credited' }]);
+    const again = await runCli(['payments', 'check', 'paid'], env);
+    expect(lines(again.stdout)).toEqual([{ payment_id: 'paid', outcome: 'applied', platform_status: 'success', result: 'duplicate' }]);
+
+    // The Gate fails both tries, or knows no such payment: said, exit 1.
+    platform.failNext('processing', 2);
+    const unanswered = await runCli(['payments', 'check', 'processing'], env);
+    expect(unanswered.code).toBe(1);
+    expect(lines(unanswered.stdout)[0]).toMatchObject({ payment_id: 'processing', outcome: 'not_answered' });
+    expect((await runCli(['payments', 'check', 'unknown-there'], env)).code).toBe(1);
+    const missing = await runCli(['payments', 'check', 'never-opened'], env);
+    expect(missing).toEqual({ code: 1, stdout: '', stderr: 'payment never-opened does not exist\n' });
+
+    await withStore(async (store) => {
+      expect((await store.findAccount('acc-1'))?.balance).toBe(10000);
+      const stored = await store.listCallbacks({ paymentId: 'paid' });
+      expect(stored.map((c) => [c.source, c.result, c.headers['asked-by']])).toEqual([['status_request', 'credited', 'bob']]);
+      expect(await (await store.operatorReads()).ledgerCheck()).toMatchObject({ credits: 1, broken: [] });
+    });
+  });
+
   it('refuses to run without GATE_URL or with a bad option, changing nothing', async () => {
     const noGate = await runCli(['payments', 'sync'], { ...env, GATE_URL: '' });
     expect(noGate.code).toBe(2);
@@ -160,6 +184,10 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
     const bad = await runCli(['payments', 'sync', '--older-than', 'soon'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--older-than takes a duration');
+    const noGateCheck = await runCli(['payments', 'check', 'paid'], { ...env, GATE_URL: '' });
+    expect(noGateCheck.code).toBe(2);
+    expect(noGateCheck.stderr).toContain('GATE_URL is not set');
+    expect((await runCli(['payments', 'check'], env)).stderr).toContain('usage: payments check PAYMENT_ID');
     expect(platform.requests.size).toBe(0);
   });
 });

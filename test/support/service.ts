@@ -6,6 +6,7 @@ import type { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { createApp } from '../../src/app.js';
 import { parseAllowedSources, parseProjects } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
+import { gateClient } from '../../src/platform/gate-client.js';
 import { openStore, type StoreOptions } from '../../src/store/open-store.js';
 import type { NewAccount, Store } from '../../src/store/store.js';
 import { createTestDatabase, type BackendName } from './databases.js';
@@ -38,6 +39,8 @@ export interface ServiceOptions {
   adminTokens?: AdminTokens;
   /** A built operator console to serve at /console/. */
   consoleDir?: string;
+  /** The platform's Gate, for the admin API to ask. */
+  gateUrl?: string;
 }
 
 export async function startService(options: ServiceOptions = {}): Promise<TestService> {
@@ -65,6 +68,7 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     trustProxy: options.trustProxy ?? false,
     ...(options.adminTokens && { adminTokens: options.adminTokens }),
     ...(options.consoleDir && { consoleDir: options.consoleDir }),
+    ...(options.gateUrl && { gate: gateClient(options.gateUrl) }),
     ...(options.allowedSources && { allowedSources: parseAllowedSources(options.allowedSources)! }),
   });
   const server = app.listen(0, '127.0.0.1');

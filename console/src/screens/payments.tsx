@@ -1,6 +1,7 @@
-// Payments: filtered lists, and one payment with the timeline of its callbacks.
+// Payments: filtered lists, and one payment with the timeline of its callbacks; an operator may ask
+// the platform's Gate about it.
 import { useState } from 'preact/hooks';
-import type { Schemas } from '../api';
+import { asProblem, type Schemas } from '../api';
 import type { ScreenProps } from '../main';
 import { dayStart } from '../format';
 import { href } from '../route';
@@ -90,12 +91,29 @@ export function Payments({ api, customerId: initialCustomer }: ScreenProps & { c
   );
 }
 
-/** One callback as the timeline shows it: what came, how often, what it did, its review. */
+/** Where a callback's facts came from, when not from the platform's own delivery. */
+const ORIGINS: Record<Schemas['Callback']['source'], string | undefined> = {
+  callback: undefined,
+  status_request: "from the Gate's payment status",
+  reconciliation: 'from a reconciliation',
+};
+
+/** One callback as the timeline shows it: what came, from where, how often, what it did, its review. */
 export function CallbackCard({ callback, expanded = false }: { callback: Schemas['Callback']; expanded?: boolean }) {
+  const origin = ORIGINS[callback.source];
+  const askedBy = callback.headers['asked-by'];
   return (
     <article class="callback">
       <header>
-        <strong>Callback {callback.id}</strong>: status <code>{callback.status}</code> → <strong>{callback.result}</strong>
+        <strong>Callback {callback.id}</strong>
+        {origin && (
+          <>
+            {' '}
+            ({origin}
+            {askedBy && `, asked by ${askedBy}`})
+          </>
+        )}
+        : status <code>{callback.status}</code> → <strong>{callback.result}</strong>
       </header>
       <p class="muted">
         received <Time at={callback.received_at} />, {callback.deliveries} {callback.deliveries === 1 ? 'delivery' : 'deliveries'}, last{' '}
@@ -124,7 +142,7 @@ const CHECK_OUTCOMES: Record<NonNullable<StatusCheck>['last_outcome'], string> =
   refused: 'no payment to be had',
 };
 
-/** What the status sync last heard from the Gate about the payment, and how often it asked. */
+/** What the Gate last said about the payment when asked (by the status sync or an operator), and how often. */
 function StatusCheckFacts({ check }: { check: StatusCheck }) {
   if (!check) return <>never</>;
   return (
@@ -135,11 +153,42 @@ function StatusCheckFacts({ check }: { check: StatusCheck }) {
   );
 }
 
-export function PaymentDetail({ api, paymentId }: ScreenProps & { paymentId: string }) {
-  const { data: detail, problem } = useRecord(
-    () => api.GET('/admin/v1/payments/{payment_id}', { params: { path: { payment_id: paymentId } } }),
-    paymentId,
-  );
+/** What asking the Gate just now came to, in words. */
+function askedText(answer: Schemas['StatusCheckAnswer']): string {
+  const said = answer.platform_status === null ? '' : ` The Gate says ${answer.platform_status}.`;
+  switch (answer.outcome) {
+    case 'applied':
+      return `${said} Applied: ${answer.result ?? 'done'}.`.trim();
+    case 'still_pending':
+      return `${said} Nothing changes while the payment is pending there.`.trim();
+    case 'not_answered':
+      return `The Gate did not answer (${answer.detail ?? 'no answer'}); ask again later.`;
+    case 'refused':
+      return `No answer to be had: ${answer.detail ?? 'the Gate named no payment'}.`;
+  }
+}
+
+export function PaymentDetail({ api, canAct, paymentId }: ScreenProps & { paymentId: string }) {
+  const path = { params: { path: { payment_id: paymentId } } };
+  const {
+    data: detail,
+    setData: setDetail,
+    problem,
+    setProblem,
+  } = useRecord(() => api.GET('/admin/v1/payments/{payment_id}', path), paymentId);
+  const [asking, setAsking] = useState(false);
+  const [asked, setAsked] = useState<string>();
+  /** Asks the platform's Gate about the payment now; what it applied shows at once. */
+  const askGate = async () => {
+    setAsking(true);
+    setAsked(undefined);
+    const { data, error } = await api.POST('/admin/v1/payments/{payment_id}/status-check', path);
+    setAsking(false);
+    if (data) {
+      setDetail(data.payment);
+      setAsked(askedText(data));
+    } else setProblem(asProblem(error));
+  };
   const payment = detail?.payment;
   return (
     <>
@@ -188,6 +237,14 @@ export function PaymentDetail({ api, paymentId }: ScreenProps & { paymentId: str
             <StatusCheckFacts check={detail.status_check} />
           </dd>
         </dl>
+      )}
+      {canAct && payment && (
+        <div class="action">
+          <button type="button" disabled={asking} onClick={() => void askGate()}>
+            {asking ? 'Asking the Gate…' : 'Ask the platform now'}
+          </button>
+          {asked && <p role="status">{asked}</p>}
+        </div>
       )}
       {detail && (
         <>

@@ -1,11 +1,11 @@
-// Payments: find them, and read one with the callbacks that settled it.
+// Payments: find them, read one with the callbacks that settled it, ask the platform's Gate about one.
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem } from '../problem.js';
 import { impossibleTime, impossibleTimeProblem } from './times.js';
-import { callbackJson, pageJson, paymentJson, statusCheckJson } from '../representation.js';
+import { pageJson, paymentDetailJson, paymentJson } from '../representation.js';
 
-type Handlers = Pick<AdminHandlers, 'listPayments' | 'getPayment'>;
+type Handlers = Pick<AdminHandlers, 'listPayments' | 'getPayment' | 'checkPaymentStatus'>;
 
 export const paymentHandlers: Handlers = {
   async listPayments({ params, store }) {
@@ -30,12 +30,30 @@ export const paymentHandlers: Handlers = {
   async getPayment({ params, store }) {
     const found = await (await store.operatorReads()).payment(params.payment_id);
     if (!found) return problem('not-found', `payment ${params.payment_id} does not exist`);
+    return { status: 200, body: paymentDetailJson(found) };
+  },
+
+  async checkPaymentStatus({ params, store, identity, askGate }) {
+    if (!askGate) {
+      return problem(
+        'gate-not-configured',
+        "GATE_URL is not set: the service does not know the platform's Gate to ask (the platform gives its address)",
+      );
+    }
+    const reads = await store.operatorReads();
+    const found = await reads.payment(params.payment_id);
+    if (!found) return problem('not-found', `payment ${params.payment_id} does not exist`);
+    const asked = await askGate(found.payment, identity.name);
+    const now = await reads.payment(params.payment_id);
+    if (!now) throw new Error(`payment ${params.payment_id} was there before the Gate was asked, and is not now`);
     return {
       status: 200,
       body: {
-        payment: paymentJson(found.payment),
-        callbacks: found.callbacks.map(callbackJson),
-        status_check: statusCheckJson(found.statusCheck),
+        outcome: asked.outcome,
+        platform_status: asked.platform_status ?? null,
+        ...(asked.result !== undefined && { result: asked.result }),
+        detail: asked.detail ?? null,
+        payment: paymentDetailJson(now),
       },
     };
   },
