@@ -22,8 +22,7 @@ function positive(text: string | undefined, fallback: number, option: string): n
   return value;
 }
 
-export const CHECK_USAGE =
-  'usage: payments check PAYMENT_ID [--actor NAME]  (GATE_URL and KASSA24_PROJECTS from the environment)';
+export const CHECK_USAGE = 'usage: payments check PAYMENT_ID [--actor NAME]  (GATE_URL and KASSA24_PROJECTS from the environment)';
 
 function gateUrlOf(url: string | undefined, usage: string): string {
   if (!url) throw new CliError(`GATE_URL is not set: it names the platform's Gate (ask the platform for it)\n${usage}`);
