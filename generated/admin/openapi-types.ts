@@ -227,8 +227,9 @@ export interface paths {
          *     the ledger does not show, or to see the platform's record of a flagged one.
          *
          *     The answer says what the Gate said and what applying it did, with the payment as it is
-         *     now. A Gate that does not answer (after one retry) is an answer too: `not_answered`. The
-         *     service needs `GATE_URL` for this; without it, `501`.
+         *     now. A Gate that does not answer (after one retry) is an answer too: `not_answered`. Audited
+         *     as `payments.status_check`, with the answer. The service needs `GATE_URL` for this; without
+         *     it, `501`.
          */
         post: operations["checkPaymentStatus"];
         delete?: never;
@@ -903,7 +904,7 @@ export interface components {
             id: number;
             /** @description The token's name, or the CLI user. */
             actor: string;
-            /** @description `accounts.create`, `accounts.close`, `accounts.reopen`, `callbacks.review` or `adjustments.add`. */
+            /** @description `accounts.create`, `accounts.close`, `accounts.reopen`, `callbacks.review`, `adjustments.add` or `payments.status_check`. */
             action: string;
             /**
              * @description Whether the action took effect.

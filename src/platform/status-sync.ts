@@ -104,7 +104,8 @@ async function askAndApply(options: GateAsking, payment: Payment, secret: string
 
 /**
  * Asks the Gate about one payment, applies a final status it names, and records the question in
- * the payment's status checks. `askedBy` names the operator who asked, kept with what is applied.
+ * the payment's status checks. `askedBy` names the operator who asked: kept with what is applied,
+ * and the question and its answer are in the audit log.
  */
 export async function checkPaymentStatus(options: GateAsking, payment: Payment, askedBy?: string): Promise<SyncLine> {
   const secret = options.projects.get(payment.projectId)?.secrets[0];
@@ -117,6 +118,7 @@ export async function checkPaymentStatus(options: GateAsking, payment: Payment, 
     askedAt: new Date(),
     outcome: line.outcome,
     ...(line.platform_status !== undefined && { platformStatus: line.platform_status }),
+    ...(askedBy !== undefined && { operator: { actor: askedBy, answer: line } }),
   });
   return line;
 }

@@ -62,3 +62,14 @@ export function auditRow(actor: string, action: string, request: object, result:
     created_at: new Date().toISOString(),
   };
 }
+
+/** The audit-log row of an operator's question to the Gate about a payment, when there was one. */
+export function statusCheckAuditRow(check: {
+  paymentId: string;
+  operator?: { actor: string; answer: object };
+}): ReturnType<typeof auditRow> | undefined {
+  const { operator } = check;
+  return (
+    operator && auditRow(operator.actor, 'payments.status_check', { paymentId: check.paymentId, actor: operator.actor }, operator.answer)
+  );
+}

@@ -37,7 +37,7 @@ import { bodySha256 } from './body-digest.js';
 import { MIGRATION_NAMES } from './migration-names.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
 import { KyselyOperatorReads, type OperatorReads } from './operator-reads.js';
-import { auditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
+import { auditRow, statusCheckAuditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
 import { findingRow, runRow, toRun, type NewRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { Database } from './schema.js';
@@ -299,6 +299,8 @@ export class PostgresStore implements Store {
           })),
         )
         .execute();
+      const audit = statusCheckAuditRow(check);
+      if (audit) await trx.insertInto('audit_log').values(audit).execute();
     });
   }
 

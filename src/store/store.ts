@@ -74,6 +74,11 @@ export interface StatusCheck {
   outcome: StatusCheckOutcome;
   /** The status the Gate named, when it named one. */
   platformStatus?: string;
+  /**
+   * Set when an operator asked (not the status sync): the question and what came of it also go to
+   * the audit log as `payments.status_check`, in the same transaction.
+   */
+  operator?: { actor: string; answer: object };
 }
 
 export interface CallbackFilter {

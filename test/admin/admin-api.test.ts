@@ -440,6 +440,19 @@ describe.each(backends())('admin API asking the Gate about a payment: %s', (back
     expect(late.status).toBe(200);
     expect(await balance()).toBe(10000);
     expect(await (await service.store.operatorReads()).ledgerCheck()).toMatchObject({ credits: 1, broken: [] });
+
+    // Every question is an operator action in the audit log, with what came of it; the viewer's
+    // refused one is not (it never reached the Gate).
+    const audit = await admin<Schemas['AuditPage']>(service.url, 'GET /admin/v1/audit-log', { token: VIEWER_TOKEN });
+    const asked = audit.body.items.filter((e) => e.action === 'payments.status_check').reverse();
+    expect(asked.map((e) => [e.actor, e.outcome, (e.result as { outcome: string }).outcome])).toEqual([
+      ['alice', 'done', 'not_answered'],
+      ['alice', 'done', 'still_pending'],
+      ['alice', 'done', 'applied'],
+      ['alice', 'done', 'applied'],
+    ]);
+    expect(asked[2]!.request).toEqual({ paymentId, actor: 'alice' });
+    expect(asked[2]!.result).toEqual({ payment_id: paymentId, outcome: 'applied', platform_status: 'success', result: 'credited' });
   });
 
   it('answers 404 for a payment this service never opened, asking the Gate nothing', async () => {

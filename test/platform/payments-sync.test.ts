@@ -174,6 +174,13 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
       const stored = await store.listCallbacks({ paymentId: 'paid' });
       expect(stored.map((c) => [c.source, c.result, c.headers['asked-by']])).toEqual([['status_request', 'credited', 'bob']]);
       expect(await (await store.operatorReads()).ledgerCheck()).toMatchObject({ credits: 1, broken: [] });
+      const audit = (await store.listAuditLog()).filter((e) => e.action === 'payments.status_check');
+      expect(audit.map((e) => [e.actor, (e.result as SyncLine).payment_id, (e.result as SyncLine).outcome])).toEqual([
+        ['bob', 'paid', 'applied'],
+        [expect.stringMatching(/^cli:/), 'paid', 'applied'],
+        [expect.stringMatching(/^cli:/), 'processing', 'not_answered'],
+        [expect.stringMatching(/^cli:/), 'unknown-there', 'refused'],
+      ]);
     });
   });
 

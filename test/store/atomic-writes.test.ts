@@ -59,6 +59,17 @@ function everyWrite(store: Store, { pending, credited, flagged, mismatched }: Se
     ['openPayment', () => store.openPayment({ paymentId: 'pay-new', projectId: 1234, customerId: 'acc-1', amount: 500, currency: 'KZT' })],
     ['expirePendingPayments', () => store.expirePendingPayments(new Date(Date.now() + 86_400_000))],
     ['recordStatusCheck', () => store.recordStatusCheck({ paymentId: pending, askedAt: new Date(), outcome: 'still_pending' })],
+    [
+      'recordStatusCheck (an operator asked)',
+      () =>
+        store.recordStatusCheck({
+          paymentId: pending,
+          askedAt: new Date(),
+          outcome: 'still_pending',
+          platformStatus: 'processing',
+          operator: { actor: 'op', answer: { outcome: 'still_pending' } },
+        }),
+    ],
     ['applyCallback (credit)', () => store.applyCallback(incoming(pending))],
     ['applyCallback (decline)', () => store.applyCallback(incoming(pending, 'decline'))],
     ['applyCallback (redelivery)', () => store.applyCallback(incoming(credited))],

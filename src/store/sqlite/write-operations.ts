@@ -18,7 +18,7 @@ import {
   type ReviewOutcome,
   type ReviewRequest,
 } from '../../ledger/operator-rules.js';
-import { auditRow, toAdjustment } from '../operator-rows.js';
+import { auditRow, statusCheckAuditRow, toAdjustment } from '../operator-rows.js';
 import { findingRow, runRow, toRun, type NewRun } from '../reconciliation-rows.js';
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, AccountStatus, CallbackOutcome, ReconciliationFinding, ReconciliationRun } from '../../ledger/model.js';
@@ -115,6 +115,8 @@ export const writeOperations = {
 
   recordStatusCheck(sql: Statements, check: StatusCheckToRecord): void {
     sql.recordStatusCheck.run(check.paymentId, check.askedAt, check.outcome, check.platformStatus ?? null);
+    const audit = statusCheckAuditRow(check);
+    if (audit) sql.insertAudit.run(audit);
   },
 
   applyCallback(sql: Statements, callback: CallbackToApply): CallbackOutcome {
