@@ -2,7 +2,8 @@
 // and what to write instead; nothing secret is ever echoed back.
 import { BlockList, isIP } from 'node:net';
 import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
-import { DEFAULT_DATABASE_TIMEOUT_MS } from './store/store.js';
+import type { StoreOptions } from './store/open-store.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS } from './store/store.js';
 
 export interface ProjectConfig {
   readonly id: number;
@@ -26,6 +27,8 @@ export interface DatabaseConfig {
   readonly databasePoolSize: number;
   /** PostgreSQL: the longest the platform's operations wait for a connection or a statement. */
   readonly databaseTimeoutMs: number;
+  /** PostgreSQL: the longest an operator's or a job's statement may run (migrations: no limit). */
+  readonly databaseOperatorTimeoutMs: number;
 }
 
 export interface Config extends DatabaseConfig {
@@ -291,11 +294,17 @@ function parseBodyLimit(text: string | undefined): number {
 
 export const DEFAULT_DATABASE_URL = 'sqlite:./data/kassa24.db';
 
+/** What openStore is given of a DatabaseConfig, by the service and the CLI alike. */
+export function storeOptionsOf(config: DatabaseConfig): StoreOptions {
+  return { poolSize: config.databasePoolSize, timeoutMs: config.databaseTimeoutMs, operatorTimeoutMs: config.databaseOperatorTimeoutMs };
+}
+
 export function loadDatabaseConfig(env: NodeJS.ProcessEnv = process.env): DatabaseConfig {
   return {
     databaseUrl: env.DATABASE_URL || DEFAULT_DATABASE_URL,
     databasePoolSize: parsePoolSize(env.DATABASE_POOL_SIZE),
     databaseTimeoutMs: parseTimeout('DATABASE_TIMEOUT_MS', env.DATABASE_TIMEOUT_MS, DEFAULT_DATABASE_TIMEOUT_MS),
+    databaseOperatorTimeoutMs: parseTimeout('DATABASE_OPERATOR_TIMEOUT_MS', env.DATABASE_OPERATOR_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS),
   };
 }
 

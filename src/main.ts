@@ -10,7 +10,7 @@ import { gateClient } from './platform/gate-client.js';
 import { startLedgerCheckJob } from './jobs/ledger-check-job.js';
 import { startPaymentExpiryJob } from './jobs/payment-expiry-job.js';
 import { startStatusSyncJob } from './jobs/status-sync-job.js';
-import { ConfigError, DEMO_SECRET, loadConfig, type Config } from './config.js';
+import { ConfigError, DEMO_SECRET, loadConfig, storeOptionsOf, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
 import { openStore } from './store/open-store.js';
@@ -106,7 +106,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const store = await openStore(config.databaseUrl, { poolSize: config.databasePoolSize, timeoutMs: config.databaseTimeoutMs });
+  const store = await openStore(config.databaseUrl, storeOptionsOf(config));
   if (config.migrateOnStart) await store.migrate();
   else {
     // A schema behind the code would fail the first write that needs what is missing: fail now.

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdminTokenError, newAdminToken, type AdminRole } from '../admin/admin-tokens.js';
-import { DEFAULT_DATABASE_URL } from '../config.js';
+import { DEFAULT_DATABASE_URL, storeOptionsOf } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { BACKUP_USAGE, backupCommand } from './backup-command.js';
@@ -124,8 +124,8 @@ const OPTIONS = {
 } as const;
 
 async function openCliStore(): Promise<Store> {
-  const { databaseUrl, databasePoolSize, databaseTimeoutMs } = loadCliDatabaseConfig();
-  return openStore(databaseUrl, { poolSize: databasePoolSize, timeoutMs: databaseTimeoutMs });
+  const config = loadCliDatabaseConfig();
+  return openStore(config.databaseUrl, storeOptionsOf(config));
 }
 
 /**

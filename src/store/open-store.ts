@@ -4,7 +4,9 @@ import { openSqliteDatabase, type SqliteOptions } from './sqlite/connection.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { ThreadWriter } from './sqlite/thread-writer.js';
 import type { Database } from './schema.js';
-import { DEFAULT_DATABASE_TIMEOUT_MS, type Store } from './store.js';
+import type pg from 'pg';
+import type { MigrationSession } from './postgres-store.js';
+import { DEFAULT_DATABASE_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS, type Store } from './store.js';
 
 export { openSqliteDatabase };
 
@@ -13,6 +15,8 @@ export interface StoreOptions extends SqliteOptions {
   poolSize?: number;
   /** PostgreSQL: the longest the platform's operations wait for a connection or a statement, in ms. */
   timeoutMs?: number;
+  /** PostgreSQL: the longest an operator's or a job's statement may run, in ms. */
+  operatorTimeoutMs?: number;
 }
 
 // PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
@@ -24,16 +28,33 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
     import('./postgres/job-locks.js'),
     import('./postgres/pools.js'),
   ]);
-  const poolOptions = { poolSize: options.poolSize ?? 10, timeoutMs: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS };
+  const poolOptions = {
+    poolSize: options.poolSize ?? 10,
+    timeoutMs: options.timeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
+    operatorTimeoutMs: options.operatorTimeoutMs ?? DEFAULT_OPERATOR_TIMEOUT_MS,
+  };
   const operatorPool = pools.quietPool(pools.operatorPoolConfig(url, poolOptions));
   const platformPool = pools.quietPool(pools.platformPoolConfig(url, poolOptions));
   const usage = () => [
     pools.poolUsage('platform', platformPool, poolOptions.poolSize),
     pools.poolUsage('operator', operatorPool, pools.OPERATOR_POOL_SIZE),
   ];
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new DriverBoundary(operatorPool) }) });
-  const locks = new JobLocks(pools.jobLockConfig(url, poolOptions));
-  return new PostgresStore(db, new DriverBoundary(platformPool), locks, usage);
+  const kysely = (pool: pg.Pool) => new Kysely<Database>({ dialect: new PostgresDialect({ pool: new DriverBoundary(pool) }) });
+  const migrationSession: MigrationSession = async (work) => {
+    const session = kysely(pools.quietPool(pools.migrationPoolConfig(url, poolOptions)));
+    try {
+      return await work(session);
+    } finally {
+      await session.destroy();
+    }
+  };
+  return new PostgresStore({
+    db: kysely(operatorPool),
+    pool: new DriverBoundary(platformPool),
+    locks: new JobLocks(pools.jobLockConfig(url, poolOptions)),
+    migrationSession,
+    usage,
+  });
 }
 
 export async function openStore(databaseUrl: string, options: StoreOptions = {}): Promise<Store> {

@@ -89,25 +89,42 @@ async function lockedAccount(trx: Transaction<Database>, customerId: string): Pr
   return row && toAccount(row);
 }
 
+/** Runs `work` on a database session opened for it alone, and closes the session after. */
+export type MigrationSession = <T>(work: (db: Db) => Promise<T>) => Promise<T>;
+
+/** What a PostgreSQL store is made of (postgres/pools.ts says why each is apart). */
+export interface PostgresStoreParts {
+  /** Over the operators' pool: everything but the platform's operations. */
+  db: Db;
+  /** The platform's operations' own pool (postgres/hot-paths.ts). */
+  pool: StorePool;
+  /** Holds the jobs' locks on sessions of their own. */
+  locks: JobLocks;
+  /** Where migrations run: statements without the operators' limit. */
+  migrationSession: MigrationSession;
+  /** What the pools are doing. */
+  usage: () => readonly PoolUsage[];
+}
+
 export class PostgresStore implements Store {
   readonly dialect = 'postgres' as const;
 
+  private readonly db: Db;
+  private readonly pool: StorePool;
+  private readonly locks: JobLocks;
+  private readonly migrationSession: MigrationSession;
+  private readonly usage: () => readonly PoolUsage[];
   private readonly reads: OperatorReads;
   private readonly hot: HotPaths;
 
-  /**
-   * `pool`: the platform's operations' own (postgres/hot-paths.ts, postgres/pools.ts); `db`, over
-   * the operators' pool, serves everything else; `locks` holds the jobs' locks on sessions of their
-   * own; `usage` tells what the pools are doing.
-   */
-  constructor(
-    private readonly db: Db,
-    private readonly pool: StorePool,
-    private readonly locks: JobLocks,
-    private readonly usage: () => readonly PoolUsage[],
-  ) {
-    this.reads = new KyselyOperatorReads(db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
-    this.hot = new HotPaths(pool);
+  constructor(parts: PostgresStoreParts) {
+    this.db = parts.db;
+    this.pool = parts.pool;
+    this.locks = parts.locks;
+    this.migrationSession = parts.migrationSession;
+    this.usage = parts.usage;
+    this.reads = new KyselyOperatorReads(this.db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
+    this.hot = new HotPaths(this.pool);
   }
 
   operatorReads(): Promise<OperatorReads> {
@@ -134,7 +151,7 @@ export class PostgresStore implements Store {
   async migrate(): Promise<void> {
     if ((await this.pendingMigrations()).length === 0) return;
     for (let attempt = 1; ; attempt++) {
-      const result = await (await migratorFor(this.db, 'postgres')).migrateToLatest();
+      const result = await this.migrationSession(async (db) => (await migratorFor(db, 'postgres')).migrateToLatest());
       if (attempt < 3 && result.error !== undefined && result.results === undefined) continue;
       throwIfMigrationFailed(result);
       return;

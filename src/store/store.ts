@@ -105,6 +105,9 @@ export interface PaymentKey {
 /** PostgreSQL: how long the platform's operations wait for a connection or a statement, unless configured. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
 
+/** PostgreSQL: how long an operator's or a job's statement may run, unless configured; a ledger check of millions of rows fits. */
+export const DEFAULT_OPERATOR_TIMEOUT_MS = 60_000;
+
 export interface Store {
   readonly dialect: Dialect;
   migrate(): Promise<void>;

@@ -347,7 +347,13 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
     database = await createTestDatabase('postgres');
     const pool = new pg.Pool({ connectionString: database.url, max: 4 });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    const plain = new PostgresStore(kysely, pool, new JobLocks({ connectionString: database.url }), () => []);
+    const plain = new PostgresStore({
+      db: kysely,
+      pool,
+      locks: new JobLocks({ connectionString: database.url }),
+      migrationSession: (work) => work(kysely),
+      usage: () => [],
+    });
     await plain.migrate();
     await installCommitFault();
     // Count the transactions the store opens, so that a call that wrote outside one would show.
@@ -357,7 +363,13 @@ describe.runIf(postgresUrl)('all-or-nothing write units: PostgreSQL', () => {
       transactions++;
       return transaction();
     };
-    store = new PostgresStore(withFault, faultyPool(pool), new JobLocks({ connectionString: database.url }), () => []);
+    store = new PostgresStore({
+      db: withFault,
+      pool: faultyPool(pool),
+      locks: new JobLocks({ connectionString: database.url }),
+      migrationSession: (work) => work(withFault),
+      usage: () => [],
+    });
   });
   afterEach(async () => {
     fault.armed = false;

@@ -49,7 +49,13 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
         return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
       },
     });
-    store = new PostgresStore(kysely, watched, new JobLocks({ connectionString: database.url }), () => []);
+    store = new PostgresStore({
+      db: kysely,
+      pool: watched,
+      locks: new JobLocks({ connectionString: database.url }),
+      migrationSession: (work) => work(kysely),
+      usage: () => [],
+    });
     await store.migrate();
     await store.addAccount({ customerId: 'acc', currency: 'KZT' });
     stepByStep = 0;

@@ -10,15 +10,19 @@ import {
   APPLICATION_NAME,
   IDLE_IN_TRANSACTION_MS,
   jobLockConfig,
+  migrationPoolConfig,
   OPERATOR_POOL_SIZE,
   operatorPoolConfig,
   platformPoolConfig,
+  SERVER_CANCEL_MARGIN_MS,
 } from '../../src/store/postgres/pools.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS, StoreUnavailableError, type IncomingCallback, type Store } from '../../src/store/store.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/processes.js';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 
 const TIMEOUT_MS = 400;
+const OPERATOR_TIMEOUT_MS = 300;
 
 const callback = (paymentId: string, amount = 10000): IncomingCallback => ({
   facts: { projectId: 1234, paymentId, status: 'success', amount, currency: 'KZT' },
@@ -105,6 +109,63 @@ async function locksHeld(url: string): Promise<number> {
   }
 }
 
+/** Whether a session named `name` waits for a lock on the database at `url`. */
+async function waitingOnLock(url: string, name: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ waiting: boolean }>(
+      "select count(*) > 0 as waiting from pg_stat_activity where application_name = $1 and wait_event_type = 'Lock'",
+      [name],
+    );
+    return rows[0]!.waiting;
+  } finally {
+    await client.end();
+  }
+}
+
+const operatorPool = (store: Store) => store.poolUsage?.().find((usage) => usage.pool === 'operator');
+
+describe.runIf(postgresUrl)('a PostgreSQL server that goes silent under an operator', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let store: Store;
+  afterEach(async () => {
+    proxy?.thaw();
+    await store?.close();
+    await proxy?.close();
+    await database?.drop();
+  });
+
+  it('answers an operator’s write unavailable at the operators’ limit, and closes the connection given up on', async () => {
+    database = await createTestDatabase('postgres');
+    const target = new URL(database.url);
+    proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
+    const viaProxy = new URL(database.url);
+    viaProxy.host = `127.0.0.1:${proxy.port}`;
+    store = await openStore(viaProxy.toString(), { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: OPERATOR_TIMEOUT_MS });
+    await store.migrate();
+    expect(await store.listPayments({})).toEqual([]);
+    expect(operatorPool(store)).toMatchObject({ open: 1, idle: 1 });
+
+    // The primary vanishes without a reset (its address moved): nothing answers, nothing fails.
+    proxy.freeze();
+    const opening = await timed(() => store.createAccountAsOperator({ customerId: 'acc-1', currency: 'KZT', actor: 'alice' }));
+    expect(opening.outcome).toBeInstanceOf(StoreUnavailableError);
+    // Given up on at the limit and its margin.
+    expect(opening.ms).toBeGreaterThanOrEqual(OPERATOR_TIMEOUT_MS + SERVER_CANCEL_MARGIN_MS - 50);
+    expect(opening.ms).toBeLessThan((OPERATOR_TIMEOUT_MS + SERVER_CANCEL_MARGIN_MS) * 1.5);
+    // Closed, not handed to the next operator with its statement still pending.
+    expect(operatorPool(store)).toMatchObject({ open: 0 });
+
+    // The primary is back: the next operator is served on a fresh connection.
+    proxy.thaw();
+    expect(await store.createAccountAsOperator({ customerId: 'acc-2', currency: 'KZT', actor: 'alice' })).toMatchObject({
+      account: { customerId: 'acc-2' },
+    });
+  });
+});
+
 describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
   let database: TestDatabase;
   let store: Store;
@@ -115,23 +176,66 @@ describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
     await database?.drop();
   });
 
-  it('names its connections (the jobs’ lock sessions too) and has the server end a transaction left idle', async () => {
-    const options = { poolSize: 1, timeoutMs: TIMEOUT_MS };
-    for (const [config, name] of [
-      [platformPoolConfig(postgresUrl!, options), APPLICATION_NAME.platform],
-      [operatorPoolConfig(postgresUrl!, options), APPLICATION_NAME.operator],
-      [jobLockConfig(postgresUrl!, options), APPLICATION_NAME.job],
+  it('names its connections, limits the operators’ statements, and has the server end a transaction left idle', async () => {
+    const options = { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: 30_000 };
+    // The platform's statements are bounded by the driver alone (DATABASE_TIMEOUT_MS); a migration's
+    // and a job's lock session's not at all.
+    for (const [config, name, statementLimit] of [
+      [platformPoolConfig(postgresUrl!, options), APPLICATION_NAME.platform, '0'],
+      [operatorPoolConfig(postgresUrl!, options), APPLICATION_NAME.operator, '30s'],
+      [migrationPoolConfig(postgresUrl!, options), APPLICATION_NAME.migration, '0'],
+      [jobLockConfig(postgresUrl!, options), APPLICATION_NAME.job, '0'],
     ] as const) {
       const pool = new pg.Pool(config);
       try {
-        const { rows } = await pool.query<{ name: string; idle: string }>(
-          "select current_setting('application_name') as name, current_setting('idle_in_transaction_session_timeout') as idle",
+        const { rows } = await pool.query<{ name: string; idle: string; statement: string }>(
+          "select current_setting('application_name') as name, current_setting('idle_in_transaction_session_timeout') as idle, current_setting('statement_timeout') as statement",
         );
-        expect(rows[0]).toEqual({ name, idle: `${IDLE_IN_TRANSACTION_MS / 60_000}min` });
+        expect(rows[0]).toEqual({ name, idle: `${IDLE_IN_TRANSACTION_MS / 60_000}min`, statement: statementLimit });
       } finally {
         await pool.end();
       }
     }
+  });
+
+  it('has the server cancel an operator’s statement that outruns the operators’ limit, and keeps the connection', async () => {
+    database = await createTestDatabase('postgres');
+    store = await openStore(database.url, { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: OPERATOR_TIMEOUT_MS });
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+    // Another session holds the account's row, as a long transaction would.
+    holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query("select * from accounts where customer_id = 'acc-1' for update");
+
+    const closing = await timed(() => store.closeAccountAsOperator({ customerId: 'acc-1', actor: 'alice' }));
+    expect(closing.outcome).toBeInstanceOf(StoreUnavailableError);
+    expect(closing.ms).toBeGreaterThanOrEqual(OPERATOR_TIMEOUT_MS - 50);
+    expect(closing.ms).toBeLessThan(OPERATOR_TIMEOUT_MS + SERVER_CANCEL_MARGIN_MS);
+    await holder.query('rollback');
+    // The server cancelled it and the transaction rolled back: nothing changed, nothing audited, and
+    // the connection, which answered, serves the next operator.
+    expect(await store.findAccount('acc-1')).toMatchObject({ status: 'active' });
+    expect(await store.listAuditLog()).toEqual([]);
+    expect(operatorPool(store)).toMatchObject({ open: 1, idle: 1 });
+  });
+
+  it('runs the migrations without the operators’ limit', async () => {
+    database = await createTestDatabase('postgres');
+    store = await openStore(database.url, { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: OPERATOR_TIMEOUT_MS });
+    // Another session creating the first migration's table holds that migration until it ends, as a
+    // long index build would hold the statement after it.
+    holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query('create table accounts (held integer)');
+    const migrating = store.migrate();
+    await expect.poll(() => waitingOnLock(database.url, APPLICATION_NAME.migration), { timeout: 10_000 }).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, OPERATOR_TIMEOUT_MS * 3));
+    await holder.query('rollback');
+    await migrating;
+    expect(await store.pendingMigrations()).toEqual([]);
   });
 
   it('runs more jobs at once than the operators have connections, and still serves the operators', async () => {

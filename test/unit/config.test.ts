@@ -51,20 +51,37 @@ describe('loadConfig', () => {
   });
 
   it('reads the scale-out settings', () => {
-    expect(loadConfig({})).toMatchObject({ databasePoolSize: 10, databaseTimeoutMs: 5000, migrateOnStart: true });
-    expect(loadConfig({ DATABASE_POOL_SIZE: '4', DATABASE_TIMEOUT_MS: '1500', MIGRATE_ON_START: 'false' })).toMatchObject({
+    expect(loadConfig({})).toMatchObject({
+      databasePoolSize: 10,
+      databaseTimeoutMs: 5000,
+      databaseOperatorTimeoutMs: 60_000,
+      migrateOnStart: true,
+    });
+    expect(
+      loadConfig({
+        DATABASE_POOL_SIZE: '4',
+        DATABASE_TIMEOUT_MS: '1500',
+        DATABASE_OPERATOR_TIMEOUT_MS: '300000',
+        MIGRATE_ON_START: 'false',
+      }),
+    ).toMatchObject({
       databasePoolSize: 4,
       databaseTimeoutMs: 1500,
+      databaseOperatorTimeoutMs: 300_000,
       migrateOnStart: false,
     });
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
     expect(() => loadConfig({ DATABASE_TIMEOUT_MS: '5s' })).toThrow('DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"');
+    expect(() => loadConfig({ DATABASE_OPERATOR_TIMEOUT_MS: '-1' })).toThrow(
+      'DATABASE_OPERATOR_TIMEOUT_MS must be an integer of at least 100, got "-1"',
+    );
     // The CLI reads these alone: a store command needs no project secret.
     expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://db/kassa', DATABASE_TIMEOUT_MS: '1500', NODE_ENV: 'production' })).toEqual({
       databaseUrl: 'postgres://db/kassa',
       databasePoolSize: 10,
       databaseTimeoutMs: 1500,
+      databaseOperatorTimeoutMs: 60_000,
     });
   });
 

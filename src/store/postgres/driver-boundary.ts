@@ -21,17 +21,25 @@ export interface StorePool {
   end(): Promise<void>;
 }
 
+const isConnectionFailure = (error: unknown): boolean =>
+  error instanceof Error && !(error instanceof pg.DatabaseError) && !(error instanceof TypeError) && !(error instanceof RangeError);
+
 /** Rethrows a driver failure with its meaning: the server's errors as they are, a failing connection as StoreUnavailableError. */
 export const fromDriver = (error: unknown): never => {
-  const isConnectionFailure =
-    error instanceof Error && !(error instanceof pg.DatabaseError) && !(error instanceof TypeError) && !(error instanceof RangeError);
-  throw isConnectionFailure ? new StoreUnavailableError(error) : error;
+  throw isConnectionFailure(error) ? new StoreUnavailableError(error) : error;
 };
 
 const isCursor = (query: unknown): query is PostgresCursor<unknown> =>
   typeof query === 'object' && query !== null && typeof (query as { read?: unknown }).read === 'function';
 
+/**
+ * A checked-out connection. Once one of its statements has failed for want of the connection (lost,
+ * or given up on while the server may still be working), it is not used again: later statements
+ * fail at once — a rollback would queue behind the one given up on — and releasing it closes it.
+ */
 class BoundaryClient implements StoreClient, PostgresPoolClient {
+  private failed = false;
+
   constructor(private readonly client: pg.PoolClient) {}
 
   query<R>(cursor: PostgresCursor<R>): PostgresCursor<R>;
@@ -42,11 +50,15 @@ class BoundaryClient implements StoreClient, PostgresPoolClient {
   query(query: unknown, values?: ReadonlyArray<unknown>): unknown {
     // A cursor reports its own failures as it is read.
     if (isCursor(query)) return this.client.query(query as unknown as pg.Submittable);
-    return this.client.query(query as string | pg.QueryConfig, values as unknown[] | undefined).catch(fromDriver);
+    if (this.failed) return Promise.reject(new StoreUnavailableError(new Error('the connection failed earlier in this unit of work')));
+    return this.client.query(query as string | pg.QueryConfig, values as unknown[] | undefined).catch((error: unknown) => {
+      if (isConnectionFailure(error)) this.failed = true;
+      return fromDriver(error);
+    });
   }
 
   release(destroy?: boolean): void {
-    this.client.release(destroy);
+    this.client.release(destroy || this.failed);
   }
 }
 
