@@ -20,7 +20,7 @@ export interface PostgresPoolOptions {
   operatorTimeoutMs: number;
 }
 
-/** Operators' reads and writes, the jobs and migrations: a few at a time. */
+/** Operators' reads and writes and the jobs' statements: a few at a time. */
 export const OPERATOR_POOL_SIZE = 4;
 
 /**
