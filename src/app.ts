@@ -56,6 +56,8 @@ interface RequestState {
   /** The protocol code and failure reason answered, when the answer went through toWire. */
   code?: number;
   reason?: FailureReason;
+  /** The admin token's name, once the admin API has identified it. */
+  actor?: string;
 }
 
 const PLATFORM_OPERATIONS = new Set(['terminal', 'callback']);
@@ -140,7 +142,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     }
     const seconds = (performance.now() - started) / 1000;
     const { request, response } = ctx;
-    const { operationId, code, reason } = ctx.state;
+    const { operationId, code, reason, actor } = ctx.state;
     const status = response.status;
     const answer: WireAnswer | undefined =
       code === undefined && reason === undefined ? undefined : { status, body: response.body, code, reason };
@@ -153,6 +155,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
       status,
       code,
       reason,
+      actor,
       ip: request.ip,
       ms: Math.round(seconds * 100_000) / 100,
     });

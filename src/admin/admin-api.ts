@@ -40,6 +40,8 @@ export interface AdminApiOptions {
 interface AdminState {
   requestId: string;
   operationId?: string;
+  /** The token's name, for the access log: who read or tried what, refusals included. */
+  actor?: string;
 }
 
 const handlers: AdminHandlers = {
@@ -100,6 +102,7 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
     ctx.state.operationId = operationId;
     const identity = identify(ctx);
     if (!identity) return problem('unauthorized', 'send Authorization: Bearer TOKEN with a token named in ADMIN_TOKENS');
+    ctx.state.actor = identity.name;
     if (MUTATING_METHODS.has(ctx.method) && identity.role !== 'operator') {
       return problem('forbidden', `token ${identity.name} is a ${identity.role}; ${operationId} needs the operator role`);
     }

@@ -12,6 +12,8 @@ export interface AccessEntry {
   code: number | undefined;
   /** For failures: the FailureReason. */
   reason: string | undefined;
+  /** The name of the admin token the request came with, once identified (never the token). */
+  actor: string | undefined;
   ip: string;
   ms: number;
 }

@@ -156,6 +156,19 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect((await viewer<Schemas['Account']>(`GET /admin/v1/accounts/${CUSTOMER}`)).body.balance).toBe(0);
     expect((await viewer<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items).toEqual([]);
     expect(await service.store.findAccount('new-one')).toBeUndefined();
+    // The audit log holds what took effect; the access log names who tried what, refusals included.
+    const refusals = service.logs
+      .join('')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .filter((line) => line.msg === 'request' && line.status === 403);
+    expect(refusals.map(({ method, path, operation, actor }) => ({ method, path, operation, actor }))).toEqual([
+      { method: 'POST', path: '/admin/v1/accounts', operation: 'createAccount', actor: 'carol' },
+      { method: 'POST', path: `/admin/v1/accounts/${CUSTOMER}/close`, operation: 'closeAccount', actor: 'carol' },
+      { method: 'POST', path: `/admin/v1/callbacks/${callbackId}/review`, operation: 'reviewCallback', actor: 'carol' },
+      { method: 'POST', path: '/admin/v1/adjustments', operation: 'createAdjustment', actor: 'carol' },
+    ]);
   });
 
   it('answers 401 without a valid token, naming the scheme', async () => {
