@@ -46,8 +46,10 @@ export interface AppOptions extends HandlerDeps {
   readonly gate?: GateClient;
 }
 
-// An operator waits for the answer: one retry, not the status sync's patience.
+// An operator waits for the answer: one retry, and each try waits less than the status sync's,
+// so that a Gate that does not answer is said so in about ten seconds.
 const OPERATOR_GATE_RETRY = { attempts: 2, firstPauseMs: 500 };
+export const OPERATOR_GATE_TIMEOUT_MS = 5_000;
 
 /** What the middleware below the first learns of a request, for its log line and metrics. */
 interface RequestState {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
-import { createApp } from './app.js';
+import { createApp, OPERATOR_GATE_TIMEOUT_MS } from './app.js';
 import { Metrics } from './http/metrics.js';
 import { gateClient } from './platform/gate-client.js';
 import { startLedgerCheckJob } from './jobs/ledger-check-job.js';
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     ...(config.allowedSources && { allowedSources: config.allowedSources }),
     ...(adminTokens && { adminTokens }),
-    ...(config.gateUrl && { gate: gateClient(config.gateUrl) }),
+    ...(config.gateUrl && { gate: gateClient(config.gateUrl, OPERATOR_GATE_TIMEOUT_MS) }),
     consoleDir: consoleDirectory(),
   });
   const handle = app.callback();
