@@ -51,7 +51,7 @@ async function openPostgres(url: string, options: StoreOptions): Promise<Store> 
   return new PostgresStore({
     db: kysely(operatorPool),
     pool: new DriverBoundary(platformPool),
-    locks: new JobLocks(pools.jobLockConfig(url, poolOptions)),
+    locks: new JobLocks(pools.jobLockConfig(url, poolOptions), poolOptions.timeoutMs),
     migrationSession,
     usage,
   });

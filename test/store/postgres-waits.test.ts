@@ -4,7 +4,7 @@
 // one of the pool's connections, for good. Exactly-once holds across all of it.
 import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
 import {
   APPLICATION_NAME,
@@ -126,25 +126,29 @@ async function waitingOnLock(url: string, name: string): Promise<boolean> {
 
 const operatorPool = (store: Store) => store.poolUsage?.().find((usage) => usage.pool === 'operator');
 
-describe.runIf(postgresUrl)('a PostgreSQL server that goes silent under an operator', () => {
+describe.runIf(postgresUrl)('a PostgreSQL server that goes silent under an operator or a job', () => {
   let database: TestDatabase;
   let proxy: TcpProxy;
   let store: Store;
-  afterEach(async () => {
-    proxy?.thaw();
-    await store?.close();
-    await proxy?.close();
-    await database?.drop();
-  });
-
-  it('answers an operator’s write unavailable at the operators’ limit, and closes the connection given up on', async () => {
+  let closed: boolean;
+  beforeEach(async () => {
     database = await createTestDatabase('postgres');
     const target = new URL(database.url);
     proxy = await startTcpProxy(target.hostname, Number(target.port || 5432));
     const viaProxy = new URL(database.url);
     viaProxy.host = `127.0.0.1:${proxy.port}`;
     store = await openStore(viaProxy.toString(), { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: OPERATOR_TIMEOUT_MS });
+    closed = false;
     await store.migrate();
+  });
+  afterEach(async () => {
+    proxy.thaw();
+    if (!closed) await store.close();
+    await proxy.close();
+    await database.drop();
+  });
+
+  it('answers an operator’s write unavailable at the operators’ limit, and closes the connection given up on', async () => {
     expect(await store.listPayments({})).toEqual([]);
     expect(operatorPool(store)).toMatchObject({ open: 1, idle: 1 });
 
@@ -164,6 +168,31 @@ describe.runIf(postgresUrl)('a PostgreSQL server that goes silent under an opera
       account: { customerId: 'acc-2' },
     });
   });
+
+  it('neither holds a job’s run nor the store’s closing beyond the store’s timeout', async () => {
+    // The database goes silent while a job runs: the run ends, its session given up on.
+    const run = await timed(() =>
+      store.runExclusively('job-0', () => {
+        proxy.freeze();
+        return Promise.resolve('done');
+      }),
+    );
+    expect(run.outcome).toBe('done');
+    expect(run.ms).toBeLessThan(TIMEOUT_MS * 3);
+    proxy.thaw();
+
+    // A job still running when the service stops: the store closes all the same.
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const running = store.runExclusively('job-1', () => finished);
+    await expect.poll(() => locksHeld(database.url)).toBe(1);
+    proxy.freeze();
+    const closing = await timed(() => store.close());
+    closed = true;
+    expect(closing.ms).toBeLessThan(TIMEOUT_MS * 3);
+    finish();
+    await running;
+  });
 });
 
 describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
@@ -178,8 +207,8 @@ describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
 
   it('names its connections, limits the operators’ statements, and has the server end a transaction left idle', async () => {
     const options = { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: 30_000 };
-    // The platform's statements are bounded by the driver alone (DATABASE_TIMEOUT_MS); a migration's
-    // and a job's lock session's not at all.
+    // The server limits the operators' statements; the platform's and the job lock's asking are
+    // bounded by the driver alone (DATABASE_TIMEOUT_MS), a migration's not at all.
     for (const [config, name, statementLimit] of [
       [platformPoolConfig(postgresUrl!, options), APPLICATION_NAME.platform, '0'],
       [operatorPoolConfig(postgresUrl!, options), APPLICATION_NAME.operator, '30s'],

@@ -71,9 +71,9 @@ export function migrationPoolConfig(url: string, { timeoutMs }: PostgresPoolOpti
   return { ...shared(url, timeoutMs), max: 1, application_name: APPLICATION_NAME.migration };
 }
 
-/** The session that holds one job's advisory lock while the job runs (postgres/job-locks.ts). */
+/** The session that holds one job's advisory lock while the job runs (postgres/job-locks.ts): it asks for the lock, then waits. */
 export function jobLockConfig(url: string, { timeoutMs }: PostgresPoolOptions): pg.ClientConfig {
-  return { ...shared(url, timeoutMs), application_name: APPLICATION_NAME.job };
+  return { ...shared(url, timeoutMs), query_timeout: timeoutMs, application_name: APPLICATION_NAME.job };
 }
 
 /**
