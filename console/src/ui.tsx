@@ -8,6 +8,13 @@ export const Money = ({ amount, currency }: { amount: number; currency?: string 
   <span class={`money${amount < 0 ? ' negative' : ''}`}>{money(amount, currency)}</span>
 );
 
+/** A table as wide as its column of the page, scrolling sideways rather than widening a narrow screen. */
+export const Table = ({ children }: { children: ComponentChildren }) => (
+  <div class="table-scroll">
+    <table>{children}</table>
+  </div>
+);
+
 /** Local time, UTC on hover. */
 export const Time = ({ at }: { at: string | null | undefined }) =>
   at ? (

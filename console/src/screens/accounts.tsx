@@ -4,7 +4,7 @@ import { asProblem, type Problem, type Schemas } from '../api';
 import type { ScreenProps } from '../main';
 import { LedgerTable } from './ledger-table';
 import { href } from '../route';
-import { Money, Pager, ProblemMessage, Time, usePages, useRecord } from '../ui';
+import { Money, Pager, ProblemMessage, Table, Time, usePages, useRecord } from '../ui';
 
 function OpenAccount({ api, onOpened }: ScreenProps & { onOpened: () => void }) {
   const [customerId, setCustomerId] = useState('');
@@ -62,7 +62,7 @@ export function Accounts({ api, canAct }: ScreenProps) {
       </form>
       {canAct && <OpenAccount api={api} canAct={canAct} onOpened={() => void list.reload()} />}
       <ProblemMessage problem={list.problem} />
-      <table>
+      <Table>
         <thead>
           <tr>
             <th scope="col">Customer id</th>
@@ -89,7 +89,7 @@ export function Accounts({ api, canAct }: ScreenProps) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       <Pager more={list.more} loading={list.loading} count={list.items.length} />
     </>
   );

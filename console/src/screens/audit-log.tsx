@@ -1,6 +1,6 @@
 // The audit log: every operator action, done or refused, newest first.
 import type { ScreenProps } from '../main';
-import { Pager, ProblemMessage, RawJson, Time, usePages } from '../ui';
+import { Pager, ProblemMessage, RawJson, Table, Time, usePages } from '../ui';
 
 export function AuditLog({ api }: ScreenProps) {
   const list = usePages((cursor) => api.GET('/admin/v1/audit-log', { params: { query: cursor ? { cursor } : {} } }), 'audit');
@@ -8,7 +8,7 @@ export function AuditLog({ api }: ScreenProps) {
     <>
       <h1>Audit log</h1>
       <ProblemMessage problem={list.problem} />
-      <table>
+      <Table>
         <thead>
           <tr>
             <th scope="col">When</th>
@@ -36,7 +36,7 @@ export function AuditLog({ api }: ScreenProps) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       <Pager more={list.more} loading={list.loading} count={list.items.length} />
     </>
   );

@@ -1,11 +1,11 @@
 // Ledger entries as a table: an account's (its own page) or every account's (the ledger screen).
 import type { Schemas } from '../api';
 import { href } from '../route';
-import { Money, Time } from '../ui';
+import { Money, Table, Time } from '../ui';
 
 export function LedgerTable({ entries, withAccount }: { entries: Array<Schemas['LedgerEntry']>; withAccount: boolean }) {
   return (
-    <table>
+    <Table>
       <thead>
         <tr>
           <th scope="col">When</th>
@@ -38,6 +38,6 @@ export function LedgerTable({ entries, withAccount }: { entries: Array<Schemas['
           </tr>
         ))}
       </tbody>
-    </table>
+    </Table>
   );
 }

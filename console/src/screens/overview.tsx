@@ -5,7 +5,7 @@ import { asProblem, type Api, type Problem, type Schemas } from '../api';
 import { counted, money } from '../format';
 import type { ScreenProps } from '../main';
 import { href } from '../route';
-import { Money, ProblemMessage, Section, Time, useRecord } from '../ui';
+import { Money, ProblemMessage, Section, Table, Time, useRecord } from '../ui';
 
 function Window({ title, window }: { title: string; window: Schemas['Window'] }) {
   const total = window.by_status.reduce((sum, s) => sum + s.count, 0);
@@ -17,7 +17,7 @@ function Window({ title, window }: { title: string; window: Schemas['Window'] })
       </p>
       <p class="muted">{total} payments opened</p>
       {window.by_status.length > 0 && (
-        <table>
+        <Table>
           <thead>
             <tr>
               <th scope="col">Status</th>
@@ -36,7 +36,7 @@ function Window({ title, window }: { title: string; window: Schemas['Window'] })
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
     </div>
   );

@@ -5,7 +5,7 @@ import { asProblem, type Schemas } from '../api';
 import type { ScreenProps } from '../main';
 import { dayStart } from '../format';
 import { href } from '../route';
-import { Money, Pager, ProblemMessage, RawJson, Time, usePages, useRecord } from '../ui';
+import { Money, Pager, ProblemMessage, RawJson, Table, Time, usePages, useRecord } from '../ui';
 
 type Status = '' | Schemas['PaymentStatus'];
 type StatusCheck = Schemas['StatusCheck'];
@@ -56,7 +56,7 @@ export function Payments({ api, customerId: initialCustomer }: ScreenProps & { c
         <input id="payment-to" type="date" value={to} onInput={(e) => setTo(e.currentTarget.value)} />
       </form>
       <ProblemMessage problem={list.problem} />
-      <table>
+      <Table>
         <thead>
           <tr>
             <th scope="col">Payment</th>
@@ -85,7 +85,7 @@ export function Payments({ api, customerId: initialCustomer }: ScreenProps & { c
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       <Pager more={list.more} loading={list.loading} count={list.items.length} />
     </>
   );

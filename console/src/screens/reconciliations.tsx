@@ -1,7 +1,7 @@
 // Reconciliation runs (cli reconcile): what each compared and found, and each discrepancy.
 import type { ScreenProps } from '../main';
 import { href } from '../route';
-import { Money, Pager, ProblemMessage, Time, usePages, useRecord } from '../ui';
+import { Money, Pager, ProblemMessage, Table, Time, usePages, useRecord } from '../ui';
 
 const counts = (summary: Record<string, number>) =>
   Object.entries(summary)
@@ -19,7 +19,7 @@ export function Reconciliations({ api }: ScreenProps) {
       </p>
       <ProblemMessage problem={list.problem} />
       {!list.loading && list.items.length === 0 && !list.problem && <p>No run yet.</p>}
-      <table>
+      <Table>
         <thead>
           <tr>
             <th scope="col">Run</th>
@@ -48,7 +48,7 @@ export function Reconciliations({ api }: ScreenProps) {
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       <Pager more={list.more} loading={list.loading} count={list.items.length} />
     </>
   );
@@ -118,7 +118,7 @@ export function ReconciliationDetail({ api, runId }: ScreenProps & { runId: numb
         </p>
       )}
       <ProblemMessage problem={findings.problem} />
-      <table>
+      <Table>
         <thead>
           <tr>
             <th scope="col">Kind</th>
@@ -143,7 +143,7 @@ export function ReconciliationDetail({ api, runId }: ScreenProps & { runId: numb
             </tr>
           ))}
         </tbody>
-      </table>
+      </Table>
       <Pager more={findings.more} loading={findings.loading} count={findings.items.length} />
     </>
   );
