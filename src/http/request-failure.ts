@@ -9,20 +9,26 @@ interface HttpishError {
   type?: string;
   body?: unknown;
   message?: string;
+  code?: unknown;
 }
 
+/** Whether a parsed JSON value holds a `__proto__` key at any depth (JSON.parse makes it an own key). */
+function hasProtoKey(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return Object.entries(value).some(([key, inner]) => key === '__proto__' || hasProtoKey(inner));
+}
+
+// Told from the text the body parser was given, never from its error's message.
 function unparsableBodyMessage(error: HttpishError): string {
-  if (/prototype/i.test(error.message ?? '')) return 'request body contains a forbidden "__proto__" or "constructor.prototype" key';
-  if (typeof error.body === 'string') {
-    try {
-      decodeForSigning(error.body);
-    } catch (syntax) {
-      if (syntax instanceof JsonSyntaxError) return `request body is not valid JSON: ${syntax.message}`;
-    }
-    // Valid JSON, but not an object or array.
-    return 'request body must be a JSON object';
+  if (typeof error.body !== 'string') return 'request body is not valid JSON';
+  try {
+    decodeForSigning(error.body);
+  } catch (syntax) {
+    return syntax instanceof JsonSyntaxError ? `request body is not valid JSON: ${syntax.message}` : 'request body is not valid JSON';
   }
-  return 'request body is not valid JSON';
+  // Valid JSON the parser refused: it refuses a key that could reach an object's prototype.
+  if (hasProtoKey(JSON.parse(error.body))) return 'request body contains a forbidden "__proto__" key';
+  return 'request body must be a JSON object';
 }
 
 export function failureFromError(error: unknown, bodyLimitBytes: number): Failure | undefined {
@@ -32,6 +38,10 @@ export function failureFromError(error: unknown, bodyLimitBytes: number): Failur
     return failure('body_too_large', `request body exceeds the limit of ${bodyLimitBytes} bytes`);
   }
   if (e.status === 415) return failure('malformed_body', `request body cannot be read: ${e.message ?? 'unsupported encoding'}`);
+  // zlib's errors (Node's documented Z_* codes): a body that is not compressed as its Content-Encoding says.
+  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
+    return failure('malformed_body', 'request body cannot be read: it is not compressed as its Content-Encoding header says');
+  }
   if (e.status === 400 && e.type === 'request.aborted') return failure('malformed_body', 'request body was cut short');
   if (e.status === 400) return failure('malformed_body', unparsableBodyMessage(e));
   return undefined;
