@@ -21,7 +21,7 @@ import { terminal } from './handlers/terminal.js';
 import { accessLogger } from './http/access-log.js';
 import { consoleFiles } from './http/console-files.js';
 import { Metrics } from './http/metrics.js';
-import { failureFromError } from './http/request-failure.js';
+import { bodyFailure, failureFromError, UnreadableBodyError } from './http/request-failure.js';
 import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
 import type { Logger } from './logger.js';
@@ -135,7 +135,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     try {
       await next();
     } catch (error) {
-      const known = failureFromError(error, options.bodyLimitBytes);
+      const known = failureFromError(error);
       if (!known || known.reason === 'store_unavailable') logger.error({ requestId, err: error }, 'request failed');
       const route = routeOf(ctx.method, ctx.path);
       ctx.state.operationId = 'operationId' in route ? route.operationId : undefined;
@@ -203,16 +203,23 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   );
   app.use(consoleFiles(options.consoleDir));
 
-  app.use(
-    bodyParser({
-      enableTypes: ['json'],
-      jsonLimit: String(options.bodyLimitBytes),
-      strict: true,
-      // The platform's body is JSON whatever its Content-Type says; refusing it over a header
-      // would only make the platform redeliver a payment result for 11 days.
-      detectJSON: (ctx) => ctx.method === 'POST',
-    }),
-  );
+  const parseBody = bodyParser({
+    enableTypes: ['json'],
+    jsonLimit: String(options.bodyLimitBytes),
+    strict: true,
+    // The platform's body is JSON whatever its Content-Type says; refusing it over a header
+    // would only make the platform redeliver a payment result for 11 days.
+    detectJSON: (ctx) => ctx.method === 'POST',
+  });
+  // Whatever reading the body throws is a body that cannot be read, told apart from what fails later.
+  app.use(async (ctx, next) => {
+    try {
+      await parseBody(ctx, () => Promise.resolve());
+    } catch (error) {
+      throw new UnreadableBodyError(bodyFailure(error, options.bodyLimitBytes), error);
+    }
+    await next();
+  });
 
   // The contract's operations, routed by openapi-backend to the handler of each operationId.
   app.use(async (ctx, next) => {

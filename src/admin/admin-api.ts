@@ -10,7 +10,7 @@ import { openapiDocument } from '../../generated/admin/openapi-document.js';
 import { parameterValidators } from '../../generated/admin/parameter-validators.js';
 import { requestBodySchema, schemaValidators, type ValidationError } from '../../generated/admin/validators.js';
 import { routeMatcher } from '../http/routes.js';
-import { failureFromError } from '../http/request-failure.js';
+import { bodyFailure } from '../http/request-failure.js';
 import type { Logger } from '../logger.js';
 import { describeValidationError } from '../protocol/validation-message.js';
 import { InvalidCursorError } from '../store/cursor.js';
@@ -128,11 +128,9 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
       try {
         await parseBody(ctx, () => Promise.resolve());
       } catch (error) {
-        const failed = failureFromError(error, options.bodyLimitBytes);
-        if (failed?.reason === 'body_too_large') return problem('body-too-large', failed.message);
-        return problem('invalid-request', failed?.message ?? 'request body cannot be read', [
-          { field: '', message: 'must be a JSON object' },
-        ]);
+        const failed = bodyFailure(error, options.bodyLimitBytes);
+        if (failed.reason === 'body_too_large') return problem('body-too-large', failed.message);
+        return problem('invalid-request', failed.message, [{ field: '', message: 'must be a JSON object' }]);
       }
       body = ctx.request.body;
       const validateBody = schemaValidators[bodySchema] as (data: unknown) => boolean;

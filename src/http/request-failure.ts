@@ -9,7 +9,6 @@ interface HttpishError {
   type?: string;
   body?: unknown;
   message?: string;
-  code?: unknown;
 }
 
 /** Whether a parsed JSON value holds a `__proto__` key at any depth (JSON.parse makes it an own key). */
@@ -31,18 +30,33 @@ function unparsableBodyMessage(error: HttpishError): string {
   return 'request body must be a JSON object';
 }
 
-export function failureFromError(error: unknown, bodyLimitBytes: number): Failure | undefined {
-  if (error instanceof StoreUnavailableError) return failure('store_unavailable', 'temporarily unavailable, please retry');
+/** What a request body the parser could not read comes to, whatever the parser threw. */
+export function bodyFailure(error: unknown, bodyLimitBytes: number): Failure {
   const e = (error ?? {}) as HttpishError;
   if (e.status === 413 || e.type === 'entity.too.large') {
     return failure('body_too_large', `request body exceeds the limit of ${bodyLimitBytes} bytes`);
   }
   if (e.status === 415) return failure('malformed_body', `request body cannot be read: ${e.message ?? 'unsupported encoding'}`);
-  // zlib's errors (Node's documented Z_* codes): a body that is not compressed as its Content-Encoding says.
-  if (typeof e.code === 'string' && e.code.startsWith('Z_')) {
-    return failure('malformed_body', 'request body cannot be read: it is not compressed as its Content-Encoding header says');
-  }
   if (e.status === 400 && e.type === 'request.aborted') return failure('malformed_body', 'request body was cut short');
   if (e.status === 400) return failure('malformed_body', unparsableBodyMessage(e));
+  // No HTTP meaning: the decompressor's (gzip, deflate, br) failing on bytes that are not what the header says.
+  return failure('malformed_body', 'request body cannot be read: it is not compressed as its Content-Encoding header says');
+}
+
+/** A request body that could not be read, with what it comes to. */
+export class UnreadableBodyError extends Error {
+  override name = 'UnreadableBodyError';
+  constructor(
+    readonly failure: Failure,
+    override readonly cause: unknown,
+  ) {
+    super(failure.message);
+  }
+}
+
+/** The protocol failure an error thrown below the handlers stands for, if it is one the service knows. */
+export function failureFromError(error: unknown): Failure | undefined {
+  if (error instanceof StoreUnavailableError) return failure('store_unavailable', 'temporarily unavailable, please retry');
+  if (error instanceof UnreadableBodyError) return error.failure;
   return undefined;
 }

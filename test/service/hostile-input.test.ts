@@ -1,6 +1,6 @@
 // Hostile input: every answer well-formed and in the protocol's terms, the process up, and the store
 // byte-for-byte unchanged when nothing valid was sent.
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schemaValidators } from '../../generated/validators.js';
@@ -122,17 +122,21 @@ describe('named hostile requests', () => {
 
   it('says why a body cannot be read: not compressed as its Content-Encoding says, a __proto__ key', async () => {
     const body = JSON.stringify(signed(verifyRequest('acc-1')));
-    const gzipped = { 'content-type': 'application/json', 'content-encoding': 'gzip' };
-    expect((await send('/terminal', body, gzipped)).body).toEqual({
-      code: 500,
-      error_description: 'request body cannot be read: it is not compressed as its Content-Encoding header says',
-    });
-    const cut = gzipSync(body).subarray(0, 20);
-    const callback = await send('/callback', cut, gzipped);
-    expect(callback.status).toBe(400);
-    expect(callback.body?.error_description).toBe('request body cannot be read: it is not compressed as its Content-Encoding header says');
-    // Compressed as it says, it is read.
-    expect((await send('/terminal', gzipSync(body), gzipped)).body).toEqual({ code: 0, currency: 'KZT' });
+    const compressors = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
+    for (const [encoding, compress] of Object.entries(compressors)) {
+      const headers = { 'content-type': 'application/json', 'content-encoding': encoding };
+      expect((await send('/terminal', body, headers)).body, encoding).toEqual({
+        code: 500,
+        error_description: 'request body cannot be read: it is not compressed as its Content-Encoding header says',
+      });
+      const cut = await send('/callback', compress(body).subarray(0, 20), headers);
+      expect(cut.status, encoding).toBe(400);
+      expect(cut.body?.error_description, encoding).toBe(
+        'request body cannot be read: it is not compressed as its Content-Encoding header says',
+      );
+      // Compressed as it says, it is read.
+      expect((await send('/terminal', compress(body), headers)).body, encoding).toEqual({ code: 0, currency: 'KZT' });
+    }
 
     for (const hostile of ['{"__proto__":{"admin":true},"type":"verify"}', '{"type":"verify","a":[{"__proto__":{"admin":true}}]}']) {
       expect((await send('/terminal', hostile)).body).toEqual({
