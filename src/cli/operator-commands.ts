@@ -15,8 +15,9 @@ const WHOLE = /^-?(0|[1-9][0-9]*)$/;
 
 function wholeNumber(text: string | undefined, option: string, usage: string): number {
   const value = Number(text);
-  if (text === undefined || !WHOLE.test(text) || !Number.isSafeInteger(value))
-    throw new CliError(`${option} takes a whole number\n${usage}`);
+  if (text === undefined || !WHOLE.test(text)) throw new CliError(`${option} takes a whole number\n${usage}`);
+  if (!Number.isSafeInteger(value))
+    throw new CliError(`${option} is beyond ±${Number.MAX_SAFE_INTEGER}, the largest whole number kept exactly\n${usage}`);
   return value;
 }
 

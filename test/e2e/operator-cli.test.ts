@@ -112,6 +112,12 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--amount takes a whole number');
+    const huge = await runCli(
+      ['adjustments', 'add', '--customer-id', 'acc-1', '--amount', '99999999999999999999', '--reason', 'x', '--idempotency-key', 'k'],
+      env,
+    );
+    expect(huge.code).toBe(2);
+    expect(huge.stderr).toContain('--amount is beyond ±9007199254740991, the largest whole number kept exactly');
     const misconfigured = await runCli(['accounts', 'close', 'acc-1'], { ...env, DATABASE_TIMEOUT_MS: '5s' });
     expect(misconfigured).toEqual({
       code: 2,
