@@ -1280,7 +1280,7 @@ export interface operations {
             query?: {
                 /** @description Only entries made at or after this time. */
                 from?: string;
-                /** @description Only entries made before this time. */
+                /** @description Only entries made before this time; after `from` when both are given (else 400). */
                 to?: string;
                 /** @description At most this many items. */
                 limit?: components["parameters"]["Limit"];
@@ -1316,7 +1316,7 @@ export interface operations {
                 status?: components["schemas"]["PaymentStatus"];
                 /** @description Only payments opened at or after this time. */
                 from?: string;
-                /** @description Only payments opened before this time. */
+                /** @description Only payments opened before this time; after `from` when both are given (else 400). */
                 to?: string;
                 /** @description Only payments with (true) or without (false) a callback flagged for review. */
                 flagged?: boolean;

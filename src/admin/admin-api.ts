@@ -77,6 +77,15 @@ function invalid(where: 'parameter' | 'body', errors: readonly ValidationError[]
 
 type Answer = { status: number; body: unknown } | AdminProblem;
 
+function percentDecodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
   const { store, tokens, logger } = options;
   const router = new OpenAPIRouter({ definition: openapiDocument as unknown as Document });
@@ -107,6 +116,11 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
       return problem('forbidden', `token ${identity.name} is a ${identity.role}; ${operationId} needs the operator role`);
     }
 
+    if (!percentDecodable(ctx.path)) {
+      return problem('invalid-request', `the path ${ctx.path} is not valid percent-encoding`, [
+        { field: 'path', message: 'malformed percent-encoding' },
+      ]);
+    }
     const operation = router.getOperation(operationId)!;
     const pathParams = router.parseRequest({ method: ctx.method, path: ctx.path, headers: {} }, operation).params as Record<string, string>;
     const params: Record<string, unknown> = { ...ctx.query, ...pathParams };
@@ -138,18 +152,19 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
     }
 
     const request = { params, body, identity, store, askGate: options.askGate } as unknown as AdminRequest<typeof operationId>;
-    try {
-      return await (handlers[operationId] as (r: typeof request) => Promise<Answer>)(request);
-    } catch (error) {
-      if (error instanceof InvalidCursorError)
-        return problem('invalid-request', `cursor: ${error.message}`, [{ field: 'cursor', message: error.message }]);
-      if (error instanceof StoreUnavailableError) {
-        logger.error({ requestId: ctx.state.requestId, err: error }, 'admin request: store unavailable');
-        return problem('store-unavailable', 'the store cannot serve right now; retry later');
-      }
-      logger.error({ requestId: ctx.state.requestId, err: error }, 'admin request failed');
-      return problem('internal', `internal error; the service log has the details under request id ${ctx.state.requestId}`);
+    return (handlers[operationId] as (r: typeof request) => Promise<Answer>)(request);
+  }
+
+  /** What an admin request that threw is answered: problem details, whatever failed. */
+  function failedAnswer(error: unknown, requestId: string): Answer {
+    if (error instanceof InvalidCursorError)
+      return problem('invalid-request', `cursor: ${error.message}`, [{ field: 'cursor', message: error.message }]);
+    if (error instanceof StoreUnavailableError) {
+      logger.error({ requestId, err: error }, 'admin request: store unavailable');
+      return problem('store-unavailable', 'the store cannot serve right now; retry later');
     }
+    logger.error({ requestId, err: error }, 'admin request failed');
+    return problem('internal', `internal error; the service log has the details under request id ${requestId}`);
   }
 
   return async (ctx, next) => {
@@ -157,7 +172,7 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
       await next();
       return;
     }
-    const result = await answer(ctx);
+    const result = await answer(ctx).catch((error: unknown) => failedAnswer(error, ctx.state.requestId));
     if ('problem' in result) {
       const { status, body } = problemAnswer(result, ctx.state.requestId);
       ctx.status = status;

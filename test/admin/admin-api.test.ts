@@ -206,9 +206,22 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(impossible.status).toBe(400);
     expect(impossible.body.errors![0]!.field).toBe('from');
 
+    for (const list of ['payments', 'ledger']) {
+      const backwards = await operator(`GET /admin/v1/${list}?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z`);
+      expect(backwards.status, list).toBe(400);
+      expect(backwards.body.errors, list).toEqual([
+        { field: 'to', message: 'must come after from (2026-12-02T00:00:00Z): the period is [from, to)' },
+      ]);
+    }
+
     const cursor = await operator('GET /admin/v1/audit-log?cursor=bm90LWEtY3Vyc29y');
     expect(cursor.status).toBe(400);
     expect(cursor.body.errors![0]!.field).toBe('cursor');
+
+    const undecodable = await operator('GET /admin/v1/payments/%E0%A4%A', { invalid: true });
+    expect(undecodable.status).toBe(400);
+    expect(undecodable.headers.get('content-type')).toBe('application/problem+json');
+    expect(undecodable.body.errors).toEqual([{ field: 'path', message: 'malformed percent-encoding' }]);
 
     expect((await operator('GET /admin/v1/nothing-here', { invalid: true })).status).toBe(404);
     expect((await operator('DELETE /admin/v1/accounts', { invalid: true })).status).toBe(405);

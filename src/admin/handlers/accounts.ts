@@ -4,7 +4,7 @@ import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem, refusalProblem } from '../problem.js';
 import { accountJson, ledgerEntryJson, pageJson } from '../representation.js';
-import { impossibleTime, impossibleTimeProblem } from './times.js';
+import { periodProblem } from './times.js';
 
 type Handlers = Pick<
   AdminHandlers,
@@ -36,8 +36,8 @@ export const accountHandlers: Handlers = {
   },
 
   async listLedger({ params, store }) {
-    const wrong = impossibleTime(params);
-    if (wrong) return impossibleTimeProblem(params, wrong);
+    const wrong = periodProblem(params);
+    if (wrong) return wrong;
     const { from, to } = params;
     const period = { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
     const page = await (await store.operatorReads()).ledgerOfPeriod(period, pageRequest(params));

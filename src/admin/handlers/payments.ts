@@ -2,15 +2,15 @@
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem } from '../problem.js';
-import { impossibleTime, impossibleTimeProblem } from './times.js';
+import { periodProblem } from './times.js';
 import { pageJson, paymentDetailJson, paymentJson } from '../representation.js';
 
 type Handlers = Pick<AdminHandlers, 'listPayments' | 'getPayment' | 'checkPaymentStatus'>;
 
 export const paymentHandlers: Handlers = {
   async listPayments({ params, store }) {
-    const wrong = impossibleTime(params);
-    if (wrong) return impossibleTimeProblem(params, wrong);
+    const wrong = periodProblem(params);
+    if (wrong) return wrong;
     const { customer_id: customerId, status, from, to, flagged } = params;
     const page = await (
       await store.operatorReads()

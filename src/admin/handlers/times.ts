@@ -10,12 +10,17 @@ function onCalendar(text: string): boolean {
 
 type Period = { from?: string; to?: string };
 
-/** A date-time the format check let through but the calendar has not (2026-02-30). */
-export const impossibleTime = (params: Period) =>
-  (['from', 'to'] as const).find((name) => params[name] !== undefined && !onCalendar(params[name]));
-
-/** The problem of such a time, naming the field. */
-export function impossibleTimeProblem(params: Period, field: 'from' | 'to') {
-  const message = `"${params[field]}" is not a date and time that exists`;
-  return problem('invalid-request', `${field}: ${message}`, [{ field, message }]);
+/** The problem of a period that names no time: a date not on the calendar, or `to` not after `from`. */
+export function periodProblem(params: Period) {
+  const impossible = (['from', 'to'] as const).find((name) => params[name] !== undefined && !onCalendar(params[name]));
+  if (impossible) {
+    const message = `"${params[impossible]}" is not a date and time that exists`;
+    return problem('invalid-request', `${impossible}: ${message}`, [{ field: impossible, message }]);
+  }
+  const { from, to } = params;
+  if (from !== undefined && to !== undefined && Date.parse(to) <= Date.parse(from)) {
+    const message = `must come after from (${from}): the period is [from, to)`;
+    return problem('invalid-request', `to: ${message}`, [{ field: 'to', message }]);
+  }
+  return undefined;
 }
