@@ -26,7 +26,7 @@ import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
 import type { Logger } from './logger.js';
 import type { GateClient } from './platform/gate-client.js';
-import { checkPaymentStatus } from './platform/status-sync.js';
+import { checkPaymentStatus, OPERATOR_QUESTION } from './platform/status-sync.js';
 import { failure, type FailureReason, type Outcome } from './protocol/outcome.js';
 import { readSignedRequest } from './protocol/read-signed-request.js';
 
@@ -45,11 +45,6 @@ export interface AppOptions extends HandlerDeps {
   /** The platform's Gate (GATE_URL), which operators may ask about a payment through the admin API. */
   readonly gate?: GateClient;
 }
-
-// An operator waits for the answer: one retry, and each try waits less than the status sync's,
-// so that a Gate that does not answer is said so in about ten seconds.
-const OPERATOR_GATE_RETRY = { attempts: 2, firstPauseMs: 500 };
-export const OPERATOR_GATE_TIMEOUT_MS = 5_000;
 
 /** What the middleware below the first learns of a request, for its log line and metrics. */
 interface RequestState {
@@ -191,7 +186,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   const askGate: AskGate | undefined =
     gate &&
     ((payment, askedBy) =>
-      checkPaymentStatus({ store: options.store, gate, projects: options.projects, retry: OPERATOR_GATE_RETRY }, payment, askedBy));
+      checkPaymentStatus({ store: options.store, gate, projects: options.projects, retry: OPERATOR_QUESTION.retry }, payment, askedBy));
   app.use(
     adminApi({
       store: options.store,

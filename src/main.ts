@@ -4,12 +4,13 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
-import { createApp, OPERATOR_GATE_TIMEOUT_MS } from './app.js';
+import { createApp } from './app.js';
 import { Metrics } from './http/metrics.js';
 import { gateClient } from './platform/gate-client.js';
 import { startLedgerCheckJob } from './jobs/ledger-check-job.js';
 import { startPaymentExpiryJob } from './jobs/payment-expiry-job.js';
 import { startStatusSyncJob } from './jobs/status-sync-job.js';
+import { OPERATOR_QUESTION } from './platform/status-sync.js';
 import { ConfigError, DEMO_SECRET, loadConfig, storeOptionsOf, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     ...(config.allowedSources && { allowedSources: config.allowedSources }),
     ...(adminTokens && { adminTokens }),
-    ...(config.gateUrl && { gate: gateClient(config.gateUrl, OPERATOR_GATE_TIMEOUT_MS) }),
+    ...(config.gateUrl && { gate: gateClient(config.gateUrl, OPERATOR_QUESTION.timeoutMs) }),
     consoleDir: consoleDirectory(),
   });
   const handle = app.callback();

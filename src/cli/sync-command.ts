@@ -1,7 +1,14 @@
 // `payments sync`: asks the Gate about pending payments and applies the final statuses it names;
 // `payments check`: the same for one payment, now.
 import { gateClient } from '../platform/gate-client.js';
-import { checkPaymentStatus, parseDuration, syncPendingPayments, type SyncLine, type SyncSummary } from '../platform/status-sync.js';
+import {
+  checkPaymentStatus,
+  OPERATOR_QUESTION,
+  parseDuration,
+  syncPendingPayments,
+  type SyncLine,
+  type SyncSummary,
+} from '../platform/status-sync.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
@@ -32,10 +39,10 @@ function gateUrlOf(url: string | undefined, usage: string): string {
 /** Asks the Gate about one payment, whatever its status, and applies a final status it names. */
 export async function checkCommand(store: Store, paymentId: string, actor: string): Promise<SyncLine> {
   const config = loadCliConfig();
-  const gate = gateClient(gateUrlOf(config.gateUrl, CHECK_USAGE));
+  const gate = gateClient(gateUrlOf(config.gateUrl, CHECK_USAGE), OPERATOR_QUESTION.timeoutMs);
   const found = await (await store.operatorReads()).payment(paymentId);
   if (!found) throw new CliError(`payment ${paymentId} does not exist`, 1);
-  return checkPaymentStatus({ store, gate, projects: config.projects, retry: { attempts: 2, firstPauseMs: 500 } }, found.payment, actor);
+  return checkPaymentStatus({ store, gate, projects: config.projects, retry: OPERATOR_QUESTION.retry }, found.payment, actor);
 }
 
 export async function syncCommand(store: Store, options: SyncCommandOptions, out: (line: SyncLine) => void): Promise<SyncSummary> {

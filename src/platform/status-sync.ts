@@ -79,6 +79,13 @@ function lineFor(
   };
 }
 
+/**
+ * An operator (console, admin API, `cli payments check`) waits for the answer: one retry, and each
+ * try waits less than the status sync's, so that a Gate that does not answer is said so in about
+ * ten seconds.
+ */
+export const OPERATOR_QUESTION = { retry: { attempts: 2, firstPauseMs: 500 }, timeoutMs: 5_000 } as const;
+
 /** What asking the Gate about a payment needs. */
 export type GateAsking = Pick<StatusSyncOptions, 'store' | 'gate' | 'projects' | 'retry' | 'sleep'>;
 
