@@ -211,7 +211,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     try {
       await parseBody(ctx, () => Promise.resolve());
     } catch (error) {
-      throw new UnreadableBodyError(bodyFailure(error, options.bodyLimitBytes), error);
+      throw new UnreadableBodyError(bodyFailure(error, options.bodyLimitBytes, ctx.get('content-encoding')), error);
     }
     await next();
   });

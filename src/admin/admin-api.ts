@@ -142,7 +142,7 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
       try {
         await parseBody(ctx, () => Promise.resolve());
       } catch (error) {
-        const failed = bodyFailure(error, options.bodyLimitBytes);
+        const failed = bodyFailure(error, options.bodyLimitBytes, ctx.get('content-encoding'));
         if (failed.reason === 'body_too_large') return problem('body-too-large', failed.message);
         return problem('invalid-request', failed.message, [{ field: '', message: 'must be a JSON object' }]);
       }

@@ -30,13 +30,15 @@ function unparsableBodyMessage(error: HttpishError): string {
   return 'request body must be a JSON object';
 }
 
-/** What a request body the parser could not read comes to, whatever the parser threw. */
-export function bodyFailure(error: unknown, bodyLimitBytes: number): Failure {
+/** What a request body the parser could not read comes to, whatever the parser threw; `contentEncoding` is the request's header. */
+export function bodyFailure(error: unknown, bodyLimitBytes: number, contentEncoding: string | undefined): Failure {
   const e = (error ?? {}) as HttpishError;
   if (e.status === 413 || e.type === 'entity.too.large') {
     return failure('body_too_large', `request body exceeds the limit of ${bodyLimitBytes} bytes`);
   }
-  if (e.status === 415) return failure('malformed_body', `request body cannot be read: ${e.message ?? 'unsupported encoding'}`);
+  if (e.status === 415) {
+    return failure('malformed_body', `request body cannot be read: Content-Encoding "${contentEncoding}" is not gzip, deflate, br or none`);
+  }
   if (e.status === 400 && e.type === 'request.aborted') return failure('malformed_body', 'request body was cut short');
   if (e.status === 400) return failure('malformed_body', unparsableBodyMessage(e));
   // No HTTP meaning: the decompressor's (gzip, deflate, br) failing on bytes that are not what the header says.

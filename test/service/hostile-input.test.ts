@@ -120,7 +120,7 @@ describe('named hostile requests', () => {
     expectRefusal(answer, path);
   });
 
-  it('says why a body cannot be read: not compressed as its Content-Encoding says, a __proto__ key', async () => {
+  it('says why a body cannot be read: its Content-Encoding, a __proto__ key', async () => {
     const body = JSON.stringify(signed(verifyRequest('acc-1')));
     const compressors = { gzip: gzipSync, deflate: deflateSync, br: brotliCompressSync };
     for (const [encoding, compress] of Object.entries(compressors)) {
@@ -137,6 +137,16 @@ describe('named hostile requests', () => {
       // Compressed as it says, it is read.
       expect((await send('/terminal', compress(body), headers)).body, encoding).toEqual({ code: 0, currency: 'KZT' });
     }
+
+    expect((await send('/terminal', body, { 'content-type': 'application/json', 'content-encoding': 'compress' })).body).toEqual({
+      code: 500,
+      error_description: 'request body cannot be read: Content-Encoding "compress" is not gzip, deflate, br or none',
+    });
+    // Read as UTF-8, whatever charset the Content-Type names.
+    expect((await send('/terminal', body, { 'content-type': 'application/json; charset=klingon' })).body).toEqual({
+      code: 0,
+      currency: 'KZT',
+    });
 
     for (const hostile of ['{"__proto__":{"admin":true},"type":"verify"}', '{"type":"verify","a":[{"__proto__":{"admin":true}}]}']) {
       expect((await send('/terminal', hostile)).body).toEqual({
