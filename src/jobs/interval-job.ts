@@ -1,11 +1,12 @@
 // A job the service runs by itself every interval, by one instance at a time (Store.runExclusively:
 // an advisory lock on PostgreSQL). A run never starts while the last one is still going, a failed
-// run is logged and tried again at the next interval, and stopping waits for the run in progress.
+// run is logged and tried again at the next interval, and stopping tells the run in progress to end
+// (a long run — a payments sync pacing its questions — ends after the step in hand) and waits for it.
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 
 export interface IntervalJob {
-  /** Stops scheduling; resolves when a run in progress has ended. */
+  /** Stops scheduling and tells a run in progress to end; resolves when it has ended. */
   stop(): Promise<void>;
 }
 
@@ -13,18 +14,20 @@ export interface IntervalJobOptions {
   /** Names the job in the logs and, on PostgreSQL, its advisory lock. */
   name: string;
   intervalMs: number;
-  run: () => Promise<void>;
+  /** One run; `stopping` is aborted when the service stops, and a long run ends early on it. */
+  run: (stopping: AbortSignal) => Promise<void>;
 }
 
 export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: Logger): IntervalJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
+  const stopping = new AbortController();
 
   const runOnce = async () => {
     try {
       const ran = await store.runExclusively(job.name, async () => {
-        await job.run();
+        await job.run(stopping.signal);
         return true;
       });
       if (ran === undefined) logger.debug({ job: job.name }, 'another instance is running this job');
@@ -47,6 +50,7 @@ export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: 
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      stopping.abort();
       await running;
     },
   };

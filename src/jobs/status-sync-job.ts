@@ -11,8 +11,9 @@ export function startStatusSyncJob(options: Omit<StatusSyncOptions, 'now' | 'rep
     {
       name: STATUS_SYNC_JOB,
       intervalMs,
-      async run() {
-        const summary = await syncPendingPayments({ ...options, now: new Date() });
+      async run(stopping) {
+        const summary = await syncPendingPayments({ ...options, now: new Date(), signal: stopping });
+        if (stopping.aborted) logger.info({ summary }, 'payments sync: stopped with the service; the rest are asked about at its next run');
         if (summary.asked > 0) logger.info({ summary }, 'payments sync: pending payments asked about at the Gate');
         // A payment refused at its last turn too was warned about then.
         if (summary.not_answered > 0 || summary.refused > summary.refused_again)

@@ -24,6 +24,8 @@ export interface StatusSyncOptions {
   sleep?: Sleep;
   /** Told about each payment as it is settled or left. */
   report?: (line: SyncLine) => void;
+  /** Once aborted, no further payment is asked about: the run ends after the one in hand. */
+  signal?: AbortSignal;
 }
 
 export type SyncOutcome = StatusCheckOutcome;
@@ -137,6 +139,7 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
   const pace = pacer(options.ratePerSecond, options.sleep);
   const summary: SyncSummary = { asked: 0, applied: 0, still_pending: 0, not_answered: 0, refused: 0, refused_again: 0 };
   for (const { payment, lastOutcome } of pending) {
+    if (options.signal?.aborted) break;
     if (options.projects.has(payment.projectId)) {
       await pace();
       summary.asked++;

@@ -1,7 +1,8 @@
 // The jobs the service runs by itself: the payments sync (STATUS_SYNC_INTERVAL) settles a lost
 // payment, the expiry (PAYMENT_EXPIRY_INTERVAL) marks payments past the threshold expired, the
 // ledger check (LEDGER_CHECK_INTERVAL) reports a broken rule on /metrics and in the log; a failed
-// run is logged and tried again; each stops cleanly, waiting for a run in progress.
+// run is logged and tried again; each stops cleanly, waiting for a run in progress, and a long
+// payments sync ends after the payment in hand.
 import Database from 'better-sqlite3';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -73,6 +74,45 @@ describe('the service by itself', () => {
     expect(platform.requests.get('lost')).toBe(1);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('payments sync: pending payments asked about at the Gate');
+  });
+
+  it('ends a long payments sync when the service stops, after the payment in hand; each payment asked is credited once', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `paid-${i}`);
+    for (const paymentId of ids) {
+      await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' });
+      platform.payments.set(paymentId, { projectId: 1234, status: 'success', amount: 100, currency: 'KZT' });
+    }
+    // Ten questions a second: the run would take four seconds.
+    const job = startStatusSyncJob(
+      {
+        store,
+        gate: gateClient(platform.url),
+        projects: parseProjects(JSON.stringify({ 1234: 'secret' })),
+        olderThanMs: 0,
+        limit: 100,
+        ratePerSecond: 10,
+        retry: { attempts: 1, firstPauseMs: 10 },
+      },
+      10,
+      logger,
+    );
+    const asked = () => ids.filter((id) => platform.requests.has(id)).length;
+    await expect.poll(asked, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
+    const started = performance.now();
+    await job.stop();
+    expect(performance.now() - started).toBeLessThan(1000);
+    const askedAtStop = asked();
+    expect(askedAtStop).toBeLessThan(ids.length);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(asked()).toBe(askedAtStop);
+    // What was asked was applied, once; the rest wait, pending, for the next run.
+    const payments = await store.listPayments({ customerId: 'acc-1' });
+    const credited = payments.filter((p) => ids.includes(p.paymentId) && p.status === 'success').length;
+    expect(credited).toBe(askedAtStop);
+    // The payment every test starts with, opened first, was asked about first: 70.00 KZT.
+    expect((await store.findAccount('acc-1'))?.balance).toBe(7000 + 100 * askedAtStop);
+    logger.flush();
+    await expect.poll(() => logs.join('')).toContain('payments sync: stopped with the service');
   });
 
   it('warns about a payment the Gate does not know once, not at each of its turns', async () => {
