@@ -173,10 +173,13 @@ async function main(): Promise<void> {
           },
           config.statusSync.intervalMs,
           logger,
+          metrics,
         )
       : undefined;
   const expiry =
-    config.paymentExpiryIntervalMs === undefined ? undefined : startPaymentExpiryJob(store, config.paymentExpiryIntervalMs, logger);
+    config.paymentExpiryIntervalMs === undefined
+      ? undefined
+      : startPaymentExpiryJob(store, config.paymentExpiryIntervalMs, logger, metrics);
   const ledgerCheck =
     config.ledgerCheckIntervalMs === undefined ? undefined : startLedgerCheckJob(store, config.ledgerCheckIntervalMs, logger, metrics);
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.

@@ -1,5 +1,8 @@
 // Prometheus metrics, all derived from what each request came to (the WireAnswer), in one place.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { JobOutcome } from '../jobs/interval-job.js';
+import { STATUS_CHECK_OUTCOMES } from '../ledger/model.js';
+import type { SyncSummary } from '../platform/status-sync.js';
 import { LEDGER_RULE_KINDS, type LedgerCheck } from '../store/ledger-check.js';
 import type { PoolUsage, Store } from '../store/store.js';
 import type { WireAnswer } from './wire.js';
@@ -97,6 +100,27 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // The service's jobs: alert on a job whose last success is older than a few of its intervals, and
+  // on payments the Gate does not answer about.
+  private readonly jobRuns = new Counter({
+    name: 'kassa24_job_runs_total',
+    help: 'Runs of each job the service runs by itself: done, failed, or elsewhere (another instance held its lock)',
+    labelNames: ['job', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly jobSucceededAt = new Gauge({
+    name: 'kassa24_job_last_success_timestamp_seconds',
+    help: 'When each job last ended without failing (Unix time)',
+    labelNames: ['job'] as const,
+    registers: [this.registry],
+  });
+  private readonly syncedPayments = new Counter({
+    name: 'kassa24_status_sync_payments_total',
+    help: "Payments the service's payments sync asked the Gate about, by outcome: applied, still_pending, not_answered, refused",
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   private reviewQueue: (() => Promise<number>) | undefined;
   // Read at each scrape: alert on flagged callbacks left waiting, which a counter of flags cannot tell.
   private readonly openReviewItems = new Gauge({
@@ -183,6 +207,15 @@ export class Metrics {
   ledgerChecked(check: LedgerCheck, at: Date): void {
     for (const rule of LEDGER_RULE_KINDS) this.ledgerBroken.set({ rule }, check.broken.find((b) => b.kind === rule)?.count ?? 0);
     this.ledgerCheckedAt.set(at.getTime() / 1000);
+  }
+
+  jobRan(job: string, outcome: JobOutcome, at: Date): void {
+    this.jobRuns.inc({ job, outcome });
+    if (outcome === 'done') this.jobSucceededAt.set({ job }, at.getTime() / 1000);
+  }
+
+  paymentsSynced(summary: SyncSummary): void {
+    for (const outcome of STATUS_CHECK_OUTCOMES) this.syncedPayments.inc({ outcome }, summary[outcome]);
   }
 
   record(operation: string, answer: WireAnswer | undefined, status: number, seconds: number): void {

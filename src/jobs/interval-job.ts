@@ -10,6 +10,14 @@ export interface IntervalJob {
   stop(): Promise<void>;
 }
 
+/** What came of a run: done, failed, or not run here because another instance held the job's lock. */
+export type JobOutcome = 'done' | 'failed' | 'elsewhere';
+
+/** Where each run's outcome is counted (http/metrics.ts). */
+export interface JobRuns {
+  jobRan(job: string, outcome: JobOutcome, at: Date): void;
+}
+
 export interface IntervalJobOptions {
   /** Names the job in the logs and, on PostgreSQL, its advisory lock. */
   name: string;
@@ -18,7 +26,7 @@ export interface IntervalJobOptions {
   run: (stopping: AbortSignal) => Promise<void>;
 }
 
-export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: Logger): IntervalJob {
+export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: Logger, runs: JobRuns): IntervalJob {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let stopped = false;
@@ -31,8 +39,10 @@ export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: 
         return true;
       });
       if (ran === undefined) logger.debug({ job: job.name }, 'another instance is running this job');
+      runs.jobRan(job.name, ran === undefined ? 'elsewhere' : 'done', new Date());
     } catch (error) {
       logger.error({ err: error, job: job.name }, 'job failed; it runs again at the next interval');
+      runs.jobRan(job.name, 'failed', new Date());
     }
   };
   const schedule = () => {

@@ -25,5 +25,6 @@ export function startLedgerCheckJob(store: Store, intervalMs: number, logger: Lo
       },
     },
     logger,
+    metrics,
   );
 }

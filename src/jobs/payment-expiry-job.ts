@@ -1,13 +1,14 @@
 // The service's own expiry (PAYMENT_EXPIRY_INTERVAL): `payments expire` every interval, so that a
 // deployment without cron still marks payments pending beyond the method's threshold expired.
 import { expiryCutoff } from '../ledger/expiry.js';
+import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 import { startIntervalJob, type IntervalJob } from './interval-job.js';
 
 export const PAYMENT_EXPIRY_JOB = 'kassa24-bvu:payments-expire';
 
-export function startPaymentExpiryJob(store: Store, intervalMs: number, logger: Logger): IntervalJob {
+export function startPaymentExpiryJob(store: Store, intervalMs: number, logger: Logger, metrics: Metrics): IntervalJob {
   return startIntervalJob(
     store,
     {
@@ -21,5 +22,6 @@ export function startPaymentExpiryJob(store: Store, intervalMs: number, logger: 
       },
     },
     logger,
+    metrics,
   );
 }

@@ -7,7 +7,8 @@ export type PaymentStatus = 'pending' | 'success' | 'failed' | 'expired';
  * What came of asking the Gate about a pending payment: a final status `applied`, an intermediate
  * one (`still_pending`), no answer after the retries (`not_answered`), or none to be had (`refused`).
  */
-export type StatusCheckOutcome = 'applied' | 'still_pending' | 'not_answered' | 'refused';
+export const STATUS_CHECK_OUTCOMES = ['applied', 'still_pending', 'not_answered', 'refused'] as const;
+export type StatusCheckOutcome = (typeof STATUS_CHECK_OUTCOMES)[number];
 
 export interface Account {
   customerId: string;

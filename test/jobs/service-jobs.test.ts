@@ -12,7 +12,7 @@ import { startIntervalJob } from '../../src/jobs/interval-job.js';
 import { startLedgerCheckJob } from '../../src/jobs/ledger-check-job.js';
 import { startPaymentExpiryJob } from '../../src/jobs/payment-expiry-job.js';
 import { Metrics } from '../../src/http/metrics.js';
-import { startStatusSyncJob } from '../../src/jobs/status-sync-job.js';
+import { STATUS_SYNC_JOB, startStatusSyncJob } from '../../src/jobs/status-sync-job.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
@@ -23,6 +23,7 @@ describe('the service by itself', () => {
   let database: TestDatabase;
   let store: Store;
   let platform: FakePlatform;
+  let metrics: Metrics;
   const logs: string[] = [];
   const logger = createLogger({
     destination: new Writable({
@@ -35,6 +36,7 @@ describe('the service by itself', () => {
   });
 
   beforeEach(async () => {
+    metrics = new Metrics();
     database = await createTestDatabase('sqlite');
     store = await openStore(database.url);
     await store.migrate();
@@ -48,6 +50,17 @@ describe('the service by itself', () => {
     await store.close();
     await database.drop();
   });
+
+  /** A labelled metric's values by one label, as /metrics shows them. */
+  const byLabel = async (name: string, label: string, where: Record<string, string> = {}): Promise<Record<string, number>> =>
+    Object.fromEntries(
+      (await metrics.registry.getSingleMetric(name)!.get()).values
+        .filter((v) => Object.entries(where).every(([key, value]) => v.labels[key] === value))
+        .map((v): [string, number] => [String(v.labels[label]), v.value]),
+    );
+  const jobRuns = (job: string) => byLabel('kassa24_job_runs_total', 'outcome', { job });
+  const lastSuccess = async (job: string) => (await byLabel('kassa24_job_last_success_timestamp_seconds', 'job'))[job];
+  const syncedPayments = () => byLabel('kassa24_status_sync_payments_total', 'outcome');
 
   /** The service's payments sync against the fake platform, every 50 ms, each question tried `attempts` times. */
   const startSyncJob = (attempts: number) =>
@@ -63,6 +76,7 @@ describe('the service by itself', () => {
       },
       50,
       logger,
+      metrics,
     );
 
   it('credits a lost payment at the next interval, once, and stops', async () => {
@@ -72,6 +86,8 @@ describe('the service by itself', () => {
     await new Promise((resolve) => setTimeout(resolve, 200));
     await loop.stop();
     expect(platform.requests.get('lost')).toBe(1);
+    expect(await syncedPayments()).toEqual({ applied: 1, still_pending: 0, not_answered: 0, refused: 0 });
+    expect((await jobRuns(STATUS_SYNC_JOB)).done).toBeGreaterThanOrEqual(2);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('payments sync: pending payments asked about at the Gate');
   });
@@ -95,6 +111,7 @@ describe('the service by itself', () => {
       },
       10,
       logger,
+      metrics,
     );
     const asked = () => ids.filter((id) => platform.requests.has(id)).length;
     await expect.poll(asked, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
@@ -139,7 +156,7 @@ describe('the service by itself', () => {
       'abandoned',
     );
     db.close();
-    const job = startPaymentExpiryJob(store, 50, logger);
+    const job = startPaymentExpiryJob(store, 50, logger, metrics);
     await expect
       .poll(async () => (await store.listPayments({ status: 'expired' })).map((p) => p.paymentId), { timeout: 5000 })
       .toEqual(['abandoned']);
@@ -150,7 +167,6 @@ describe('the service by itself', () => {
   });
 
   it('checks the ledger at each interval: /metrics carries each rule, the log an error while one is broken', async () => {
-    const metrics = new Metrics();
     const violations = async (): Promise<Record<string, number>> =>
       Object.fromEntries(
         (await metrics.registry.getSingleMetric('kassa24_ledger_rule_violations')!.get()).values.map((v): [string, number] => [
@@ -185,6 +201,18 @@ describe('the service by itself', () => {
     expect(logs.join('')).toContain('ledger check: every rule holds');
   });
 
+  it('counts a run left to whoever holds the job, as elsewhere', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const holding = store.runExclusively('test-job', () => held);
+    const job = startIntervalJob(store, { name: 'test-job', intervalMs: 20, run: () => Promise.resolve() }, logger, metrics);
+    await expect.poll(async () => (await jobRuns('test-job')).elsewhere ?? 0, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    release();
+    await holding;
+    await expect.poll(async () => (await jobRuns('test-job')).done ?? 0, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    await job.stop();
+  });
+
   it('logs a failed run and runs again at the next interval; stopping waits for the run in progress', async () => {
     let runs = 0;
     let inProgress = false;
@@ -202,6 +230,7 @@ describe('the service by itself', () => {
         },
       },
       logger,
+      metrics,
     );
     await expect.poll(() => inProgress, { timeout: 5000 }).toBe(true);
     await job.stop();
@@ -209,6 +238,9 @@ describe('the service by itself', () => {
     const runsAtStop = runs;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(runs).toBe(runsAtStop);
+    // /metrics counts each run by what came of it; the last success is the run that ended at the stop.
+    expect(await jobRuns('test-job')).toEqual({ failed: 1, done: runsAtStop - 1 });
+    expect(await lastSuccess('test-job')).toBeGreaterThan(Date.now() / 1000 - 5);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('the first run fails');
   });
