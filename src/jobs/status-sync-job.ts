@@ -20,7 +20,10 @@ export function startStatusSyncJob(
       async run(stopping) {
         const summary = await syncPendingPayments({ ...options, now: new Date(), signal: stopping });
         metrics.paymentsSynced(summary);
-        if (stopping.aborted) logger.info({ summary }, 'payments sync: stopped with the service; the rest are asked about at its next run');
+        if (stopping.aborted) {
+          logger.info({ summary }, 'payments sync: stopped with the service; the rest are asked about at its next run');
+          return;
+        }
         if (summary.asked > 0) logger.info({ summary }, 'payments sync: pending payments asked about at the Gate');
         // A payment refused at its last turn too was warned about then.
         if (summary.not_answered > 0 || summary.refused > summary.refused_again)

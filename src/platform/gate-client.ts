@@ -12,18 +12,23 @@ export type GateAnswer = components['schemas']['PaymentStatusAnswer'];
 export type GateResult = { answer: GateAnswer; text: string; status: number } | { failed: 'transient' | 'refused'; detail: string };
 
 export interface GateClient {
-  paymentStatus(projectId: number, paymentId: string, secret: string): Promise<GateResult>;
+  /** `stop`, once aborted, gives up the question in flight (answered as not answered). */
+  paymentStatus(projectId: number, paymentId: string, secret: string, stop?: AbortSignal): Promise<GateResult>;
 }
 
 export function gateClient(baseUrl: string, timeoutMs = 10_000): GateClient {
   const client = createClient<paths>({ baseUrl });
   return {
-    async paymentStatus(projectId, paymentId, secret) {
+    async paymentStatus(projectId, paymentId, secret, stop) {
       const unsigned = { general: { project_id: projectId, payment_id: paymentId } };
       const body = { general: { ...unsigned.general, signature: signValue(unsigned, secret, 'sdk') } };
       let answered;
       try {
-        answered = await client.POST('/v2/payment/status', { body, parseAs: 'text', signal: AbortSignal.timeout(timeoutMs) });
+        answered = await client.POST('/v2/payment/status', {
+          body,
+          parseAs: 'text',
+          signal: stop ? AbortSignal.any([AbortSignal.timeout(timeoutMs), stop]) : AbortSignal.timeout(timeoutMs),
+        });
       } catch (error) {
         return { failed: 'transient', detail: `no answer from the Gate: ${error instanceof Error ? error.message : String(error)}` };
       }

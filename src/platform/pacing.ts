@@ -21,16 +21,18 @@ export interface RetryPolicy {
   firstPauseMs: number;
 }
 
-/** Runs `work` until it is not a transient failure, at most `attempts` times. */
+/** Runs `work` until it is not a transient failure, at most `attempts` times, and not again once `stop` is aborted. */
 export async function withRetry<T extends object>(
   work: () => Promise<T>,
   isTransient: (result: T) => boolean,
   { attempts, firstPauseMs }: RetryPolicy,
   wait: Sleep = sleep,
+  stop?: AbortSignal,
 ): Promise<T> {
   let result = await work();
-  for (let attempt = 1; attempt < attempts && isTransient(result); attempt++) {
+  for (let attempt = 1; attempt < attempts && isTransient(result) && !stop?.aborted; attempt++) {
     await wait(firstPauseMs * 2 ** (attempt - 1));
+    if (stop?.aborted) break;
     result = await work();
   }
   return result;

@@ -24,7 +24,7 @@ export interface StatusSyncOptions {
   sleep?: Sleep;
   /** Told about each payment as it is settled or left. */
   report?: (line: SyncLine) => void;
-  /** Once aborted, no further payment is asked about: the run ends after the one in hand. */
+  /** Once aborted, no further payment is asked about, and the question in flight is given up: the run ends. */
   signal?: AbortSignal;
 }
 
@@ -89,15 +89,16 @@ function lineFor(
 export const OPERATOR_QUESTION = { retry: { attempts: 2, firstPauseMs: 500 }, timeoutMs: 5_000 } as const;
 
 /** What asking the Gate about a payment needs. */
-export type GateAsking = Pick<StatusSyncOptions, 'store' | 'gate' | 'projects' | 'retry' | 'sleep'>;
+export type GateAsking = Pick<StatusSyncOptions, 'store' | 'gate' | 'projects' | 'retry' | 'sleep' | 'signal'>;
 
 /** Asks the Gate about one payment and applies a final status it names. */
 async function askAndApply(options: GateAsking, payment: Payment, secret: string, askedBy: string | undefined): Promise<SyncLine> {
   const result = await withRetry(
-    () => options.gate.paymentStatus(payment.projectId, payment.paymentId, secret),
+    () => options.gate.paymentStatus(payment.projectId, payment.paymentId, secret, options.signal),
     (r) => 'failed' in r && r.failed === 'transient',
     options.retry,
     options.sleep,
+    options.signal,
   );
   const { apply, ...line } = lineFor(payment, result);
   if (!apply || !('text' in result)) return line;
@@ -140,11 +141,12 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
   const summary: SyncSummary = { asked: 0, applied: 0, still_pending: 0, not_answered: 0, refused: 0, refused_again: 0 };
   for (const { payment, lastOutcome } of pending) {
     if (options.signal?.aborted) break;
-    if (options.projects.has(payment.projectId)) {
-      await pace();
-      summary.asked++;
-    }
+    const asking = options.projects.has(payment.projectId);
+    if (asking) await pace();
     const line = await checkPaymentStatus(options, payment);
+    // A question given up because the run was stopped says nothing of the Gate.
+    if (options.signal?.aborted && line.outcome === 'not_answered') break;
+    if (asking) summary.asked++;
     summary[line.outcome]++;
     if (line.outcome === 'refused' && lastOutcome === 'refused') summary.refused_again++;
     options.report?.(line);

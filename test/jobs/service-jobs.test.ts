@@ -4,6 +4,8 @@
 // run is logged and tried again; each stops cleanly, waiting for a run in progress, and a long
 // payments sync ends after the payment in hand.
 import Database from 'better-sqlite3';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
@@ -62,17 +64,20 @@ describe('the service by itself', () => {
   const lastSuccess = async (job: string) => (await byLabel('kassa24_job_last_success_timestamp_seconds', 'job'))[job];
   const syncedPayments = () => byLabel('kassa24_status_sync_payments_total', 'outcome');
 
-  /** The service's payments sync against the fake platform, every 50 ms, each question tried `attempts` times. */
-  const startSyncJob = (attempts: number) =>
+  /**
+   * The service's payments sync, every 50 ms, against the fake platform unless another Gate is
+   * given, each question tried `attempts` times, 100 a second unless slower.
+   */
+  const startSyncJob = (attempts: number, { gateUrl = platform.url, ratePerSecond = 100, firstPauseMs = 10 } = {}) =>
     startStatusSyncJob(
       {
         store,
-        gate: gateClient(platform.url),
+        gate: gateClient(gateUrl),
         projects: parseProjects(JSON.stringify({ 1234: 'secret' })),
         olderThanMs: 0,
         limit: 100,
-        ratePerSecond: 100,
-        retry: { attempts, firstPauseMs: 10 },
+        ratePerSecond,
+        retry: { attempts, firstPauseMs },
       },
       50,
       logger,
@@ -99,20 +104,7 @@ describe('the service by itself', () => {
       platform.payments.set(paymentId, { projectId: 1234, status: 'success', amount: 100, currency: 'KZT' });
     }
     // Ten questions a second: the run would take four seconds.
-    const job = startStatusSyncJob(
-      {
-        store,
-        gate: gateClient(platform.url),
-        projects: parseProjects(JSON.stringify({ 1234: 'secret' })),
-        olderThanMs: 0,
-        limit: 100,
-        ratePerSecond: 10,
-        retry: { attempts: 1, firstPauseMs: 10 },
-      },
-      10,
-      logger,
-      metrics,
-    );
+    const job = startSyncJob(1, { ratePerSecond: 10 });
     const asked = () => ids.filter((id) => platform.requests.has(id)).length;
     await expect.poll(asked, { timeout: 5000 }).toBeGreaterThanOrEqual(3);
     const started = performance.now();
@@ -130,6 +122,29 @@ describe('the service by itself', () => {
     expect((await store.findAccount('acc-1'))?.balance).toBe(7000 + 100 * askedAtStop);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('payments sync: stopped with the service');
+  });
+
+  it('gives up the question in flight when the service stops, even to a Gate that never answers', async () => {
+    const questions: ServerResponse[] = [];
+    const silent = createServer((_request, response) => questions.push(response));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const job = startSyncJob(4, {
+        gateUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+        ratePerSecond: 10,
+        firstPauseMs: 500,
+      });
+      await expect.poll(() => questions.length, { timeout: 5000 }).toBe(1);
+      const started = performance.now();
+      await job.stop();
+      expect(performance.now() - started).toBeLessThan(1000);
+      // Not asked again, and nothing applied: the payment waits for the next run.
+      expect(questions).toHaveLength(1);
+      expect((await store.findAccount('acc-1'))?.balance).toBe(0);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('warns about a payment the Gate does not know once, not at each of its turns', async () => {

@@ -38,6 +38,29 @@ describe('pacing the platform', () => {
     expect(pauses).toEqual([100, 200]);
   });
 
+  it('tries no more once stopped, during a pause or before it', async () => {
+    let calls = 0;
+    const failing = () => Promise.resolve({ transient: true, call: ++calls });
+    const stop = new AbortController();
+    // Stopped during the first pause: the attempt after it is not made.
+    const pausing = (): Promise<void> => {
+      stop.abort();
+      return Promise.resolve();
+    };
+    expect(await withRetry(failing, (r) => r.transient, { attempts: 5, firstPauseMs: 100 }, pausing, stop.signal)).toEqual({
+      transient: true,
+      call: 1,
+    });
+    // Stopped already: one attempt, no pause.
+    const pauses: number[] = [];
+    const wait = (ms: number) => {
+      pauses.push(ms);
+      return Promise.resolve();
+    };
+    expect(await withRetry(failing, (r) => r.transient, { attempts: 5, firstPauseMs: 100 }, wait, stop.signal)).toMatchObject({ call: 2 });
+    expect(pauses).toEqual([]);
+  });
+
   it('reads durations', () => {
     expect(['15m', '2h', '30s', '1d', '500ms', '0s'].map(parseDuration)).toEqual([900_000, 7_200_000, 30_000, 86_400_000, 500, 0]);
     expect(['15', 'm', '1.5h', '-1m'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined]);
