@@ -13,7 +13,8 @@ export function routeMatcher(router: OpenAPIRouter): (method: string, path: stri
   const remembered = new Map<string, Route>();
   const match = (method: string, path: string) => router.matchOperation({ method, path, headers: {} });
   const find = (method: string, path: string): Route => {
-    const operation = match(method, path);
+    // HEAD is GET without its content (RFC 9110, 9.3.2), which Koa leaves out of the answer.
+    const operation = match(method, path) ?? (method.toUpperCase() === 'HEAD' ? match('get', path) : undefined);
     if (operation?.operationId) return { operationId: operation.operationId };
     // The path exists for another method: 405, not 404.
     const otherMethod = METHODS.some((other) => other !== method.toLowerCase() && match(other, path) !== undefined);

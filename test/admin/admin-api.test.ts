@@ -153,6 +153,9 @@ describe.each(backends())('admin API: %s', (backend) => {
       expect(refused.body.detail).toContain('carol is a viewer');
     }
     expect((await viewer<Schemas['Session']>('GET /admin/v1/session')).body).toEqual({ name: 'carol', role: 'viewer' });
+    const head = await fetch(`${service.url}/admin/v1/session`, { method: 'HEAD', headers: { authorization: `Bearer ${VIEWER_TOKEN}` } });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
     expect((await viewer<Schemas['Account']>(`GET /admin/v1/accounts/${CUSTOMER}`)).body.balance).toBe(0);
     expect((await viewer<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items).toEqual([]);
     expect(await service.store.findAccount('new-one')).toBeUndefined();

@@ -209,5 +209,13 @@ describe('HTTP edges', () => {
     expect((await fetch(`${service.url}/terminal`)).status).toBe(405);
     expect(await (await fetch(`${service.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${service.url}/readyz`)).json()).toEqual({ status: 'ok' });
+    // A probe that asks with HEAD gets GET's status and headers, without the content.
+    for (const probe of ['/healthz', '/readyz']) {
+      const head = await fetch(`${service.url}${probe}`, { method: 'HEAD' });
+      expect(head.status, probe).toBe(200);
+      expect(head.headers.get('content-type'), probe).toBe('application/json; charset=utf-8');
+      expect(head.headers.get('content-length'), probe).toBe(String(JSON.stringify({ status: 'ok' }).length));
+      expect(await head.text(), probe).toBe('');
+    }
   });
 });
