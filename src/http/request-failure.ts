@@ -8,7 +8,6 @@ interface HttpishError {
   status?: number;
   type?: string;
   body?: unknown;
-  message?: string;
 }
 
 /** Whether a parsed JSON value holds a `__proto__` key at any depth (JSON.parse makes it an own key). */
