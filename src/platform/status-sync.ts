@@ -123,6 +123,9 @@ export async function checkPaymentStatus(options: GateAsking, payment: Payment, 
     secret === undefined
       ? { payment_id: payment.paymentId, outcome: 'refused', detail: `project ${payment.projectId} is not configured` }
       : await askAndApply(options, payment, secret, askedBy);
+  // A question given up because the run was stopped was not answered by anybody: the payment keeps
+  // its place in the queue.
+  if (options.signal?.aborted && line.outcome === 'not_answered') return line;
   await options.store.recordStatusCheck({
     paymentId: payment.paymentId,
     askedAt: new Date(),

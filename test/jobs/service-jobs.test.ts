@@ -138,9 +138,11 @@ describe('the service by itself', () => {
       const started = performance.now();
       await job.stop();
       expect(performance.now() - started).toBeLessThan(1000);
-      // Not asked again, and nothing applied: the payment waits for the next run.
+      // Not asked again, nothing applied, and the question not counted as asked: the payment waits
+      // for the next run in the place it had.
       expect(questions).toHaveLength(1);
       expect((await store.findAccount('acc-1'))?.balance).toBe(0);
+      expect((await (await store.operatorReads()).payment('lost'))?.statusCheck).toBeNull();
     } finally {
       silent.closeAllConnections();
       await new Promise((resolve) => silent.close(resolve));
