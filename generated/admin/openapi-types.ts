@@ -999,7 +999,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request breaks this contract; `errors` names each failing field. */
+        /** @description The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list. */
         BadRequest: {
             headers: {
                 [name: string]: unknown;

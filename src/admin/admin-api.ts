@@ -123,6 +123,15 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
     }
     const operation = router.getOperation(operationId)!;
     const pathParams = router.parseRequest({ method: ctx.method, path: ctx.path, headers: {} }, operation).params as Record<string, string>;
+    // No parameter of this contract is a list: one given twice is a mistake, not a type error.
+    const repeated = Object.entries(ctx.query).filter(([, value]) => Array.isArray(value));
+    if (repeated.length > 0) {
+      return problem(
+        'invalid-request',
+        repeated.map(([field, value]) => `${field}: given ${value!.length} times; send it once`).join('; '),
+        repeated.map(([field]) => ({ field, message: 'given more than once' })),
+      );
+    }
     const params: Record<string, unknown> = { ...ctx.query, ...pathParams };
     const validateParams = (parameterValidators as Record<string, (typeof parameterValidators)[keyof typeof parameterValidators]>)[
       operationId

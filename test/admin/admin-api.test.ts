@@ -217,6 +217,11 @@ describe.each(backends())('admin API: %s', (backend) => {
       ]);
     }
 
+    const twice = await operator('GET /admin/v1/audit-log?limit=1&limit=2', { invalid: true });
+    expect(twice.status).toBe(400);
+    expect(twice.body.detail).toBe('limit: given 2 times; send it once');
+    expect(twice.body.errors).toEqual([{ field: 'limit', message: 'given more than once' }]);
+
     const cursor = await operator('GET /admin/v1/audit-log?cursor=bm90LWEtY3Vyc29y');
     expect(cursor.status).toBe(400);
     expect(cursor.body.errors![0]!.field).toBe('cursor');
