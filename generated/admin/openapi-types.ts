@@ -322,7 +322,9 @@ export interface paths {
          *     not credited settles that payment by hand, in the same transaction
          *     (`Payment.settled_by_adjustment`): a later success for it credits nothing more, and is
          *     flagged for review. Look at the payment before adjusting: if it was credited meanwhile,
-         *     the adjustment is paid on top of the credit.
+         *     the adjustment is paid on top of the credit. A callback of a payment of another account
+         *     cannot be named (`400`, `errors` naming `callback_id`): the adjustment would move one
+         *     balance and settle another account's payment.
          */
         post: operations["createAdjustment"];
         delete?: never;

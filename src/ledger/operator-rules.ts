@@ -83,18 +83,24 @@ const sameRequest = (first: Adjustment, request: AdjustmentRequest): boolean =>
   first.reason === request.reason &&
   first.callbackId === (request.callbackId ?? null);
 
+/** The stored callback an adjustment names, with its payment when this service opened that payment. */
+export interface NamedCallback {
+  id: number;
+  payment: Payment | undefined;
+}
+
 /**
  * Whether an adjustment may be written: the account it moves, or why not. `earlier` is the
- * adjustment already stored under the request's idempotency key; `callbackExists` whether the
- * callback it names is stored.
+ * adjustment already stored under the request's idempotency key; `named` the callback it names,
+ * undefined when no such callback is stored.
  */
 export function judgeAdjustment(
   request: AdjustmentRequest,
   account: Account | undefined,
   earlier: Adjustment | undefined,
-  callbackExists: boolean,
+  named: NamedCallback | undefined,
 ): { refused: OperatorRefusal } | { account: Account } {
-  const refused = adjustmentRefusal(request, account, earlier, callbackExists);
+  const refused = adjustmentRefusal(request, account, earlier, named);
   return refused || !account
     ? { refused: refused ?? { reason: 'not_found', message: `account ${request.customerId} does not exist` } }
     : { account };
@@ -104,7 +110,7 @@ function adjustmentRefusal(
   request: AdjustmentRequest,
   account: Account | undefined,
   earlier: Adjustment | undefined,
-  callbackExists: boolean,
+  named: NamedCallback | undefined,
 ): OperatorRefusal | undefined {
   if (earlier && !sameRequest(earlier, request)) {
     return {
@@ -119,8 +125,16 @@ function adjustmentRefusal(
   if (request.idempotencyKey.trim() === '')
     return { reason: 'invalid', field: 'idempotency_key', message: 'idempotency key must not be empty' };
   if (!account) return { reason: 'not_found', message: `account ${request.customerId} does not exist` };
-  if (request.callbackId !== undefined && !callbackExists)
-    return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
+  if (request.callbackId !== undefined && !named) return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
+  // Naming a callback ties the adjustment to its payment (and may settle it): only in its own account.
+  const payment = named?.payment;
+  if (named && payment && payment.customerId !== request.customerId) {
+    return {
+      reason: 'invalid',
+      field: 'callback_id',
+      message: `callback ${named.id} is for payment ${payment.paymentId} of account ${payment.customerId}, not of ${request.customerId}: adjust ${payment.customerId}, or name no callback`,
+    };
+  }
   if (!earlier && account.balance + request.amount < 0) {
     return {
       reason: 'negative_balance',

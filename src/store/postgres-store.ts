@@ -360,7 +360,7 @@ export class PostgresStore implements Store {
       const callback =
         request.callbackId === undefined
           ? undefined
-          : await trx.selectFrom('callbacks').select('payment_id').where('id', '=', request.callbackId).executeTakeFirst();
+          : await trx.selectFrom('callbacks').select(['id', 'payment_id']).where('id', '=', request.callbackId).executeTakeFirst();
       // The payment before the account, the order a callback locks them in: a callback crediting
       // it and this adjustment queue up rather than deadlock.
       const paymentRow =
@@ -374,7 +374,8 @@ export class PostgresStore implements Store {
         .where('idempotency_key', '=', request.idempotencyKey)
         .executeTakeFirst();
       const earlier = earlierRow && toAdjustment(earlierRow);
-      const judged = judgeAdjustment(request, account, earlier, callback !== undefined);
+      const payment = paymentRow && toPayment(paymentRow);
+      const judged = judgeAdjustment(request, account, earlier, callback && { id: callback.id, payment });
       if ('refused' in judged) return audited(trx, 'adjustments.add', request, judged);
       // A retried request: the first answer, and nothing written.
       if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
@@ -398,7 +399,7 @@ export class PostgresStore implements Store {
         .set({ balance: sql`balance + ${request.amount}`, updated_at: now })
         .where('customer_id', '=', request.customerId)
         .execute();
-      const settles = paymentSettledBy(request, paymentRow && toPayment(paymentRow));
+      const settles = paymentSettledBy(request, payment);
       if (settles) {
         await trx
           .updateTable('payments')

@@ -323,6 +323,27 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect((await reads.ledger('acc-1', { limit: 10 }))!.items.map((e) => e.kind)).toEqual(['adjustment']);
     });
 
+    it("refuses an adjustment of one account naming a callback of another account's payment, which still credits later", async () => {
+      const flagged = await flaggedCallback();
+      await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
+      const request = {
+        customerId: 'acc-2',
+        amount: 5000,
+        reason: 'paid 50.00 at the terminal',
+        idempotencyKey: 'adj-elsewhere',
+        callbackId: flagged.id,
+        actor: 'anna',
+      };
+      const message = `callback ${flagged.id} is for payment ${flagged.paymentId} of account acc-1, not of acc-2: adjust acc-1, or name no callback`;
+      expect(await store.addAdjustment(request)).toEqual({ refused: { reason: 'invalid', field: 'callback_id', message } });
+      expect(await balance('acc-2')).toBe(0);
+      expect(await store.listPayments({})).toEqual([expect.objectContaining({ paymentId: flagged.paymentId, settledByAdjustment: null })]);
+      expect((await store.listAuditLog()).map((e) => [e.action, e.outcome])).toEqual([['adjustments.add', 'refused']]);
+      // The payment is not settled by hand: its own success credits its own account.
+      expect((await store.applyCallback(callback({ paymentId: flagged.paymentId }))).result).toBe('credited');
+      expect(await balance()).toBe(10000);
+    });
+
     it('leaves a payment the ledger credited unsettled: an adjustment on top of it is a correction', async () => {
       const payment = await deposit(10000);
       await store.applyCallback(callback({ paymentId: payment.paymentId }));

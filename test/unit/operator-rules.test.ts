@@ -63,14 +63,14 @@ describe('adjustment rules', () => {
   const funded = { ...account(), balance: 5000 };
 
   it('refuses to make a balance negative, saying both amounts in KZT and in minor units', () => {
-    expect(judgeAdjustment(request, funded, undefined, false)).toEqual({
+    expect(judgeAdjustment(request, funded, undefined, undefined)).toEqual({
       refused: {
         reason: 'negative_balance',
         message:
           'adjustment of -60.00 KZT (-6000 minor units) would make the balance of acc-1 negative: it is 50.00 KZT (5000 minor units)',
       },
     });
-    expect(judgeAdjustment({ ...request, amount: -5000 }, funded, undefined, false)).toEqual({ account: funded });
+    expect(judgeAdjustment({ ...request, amount: -5000 }, funded, undefined, undefined)).toEqual({ account: funded });
   });
 
   it('refuses a key used for another adjustment, naming that one and its amount', () => {
@@ -82,11 +82,28 @@ describe('adjustment rules', () => {
       callbackId: null,
       createdAt: '2026-12-01T00:00:00.000Z',
     };
-    expect(judgeAdjustment(request, funded, earlier, false)).toEqual({
+    expect(judgeAdjustment(request, funded, earlier, undefined)).toEqual({
       refused: {
         reason: 'idempotency_conflict',
         message: 'idempotency key k-1 was used for another adjustment (#7: 5.00 KZT (500 minor units) to acc-1); use a new key',
       },
+    });
+  });
+  it("refuses an adjustment naming a callback of another account's payment, and one naming no stored callback", () => {
+    const naming = { ...request, amount: 15000, callbackId: 3 };
+    const paymentOfAcc2 = aPayment({ customerId: 'acc-2' });
+    expect(judgeAdjustment(naming, funded, undefined, { id: 3, payment: paymentOfAcc2 })).toEqual({
+      refused: {
+        reason: 'invalid',
+        field: 'callback_id',
+        message: 'callback 3 is for payment p-1 of account acc-2, not of acc-1: adjust acc-2, or name no callback',
+      },
+    });
+    expect(judgeAdjustment(naming, funded, undefined, { id: 3, payment: aPayment() })).toEqual({ account: funded });
+    // A callback for a payment this service never opened belongs to no account: any may be adjusted.
+    expect(judgeAdjustment(naming, funded, undefined, { id: 3, payment: undefined })).toEqual({ account: funded });
+    expect(judgeAdjustment(naming, funded, undefined, undefined)).toEqual({
+      refused: { reason: 'not_found', message: 'callback 3 does not exist' },
     });
   });
 });

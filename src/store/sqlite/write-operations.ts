@@ -173,12 +173,13 @@ export const writeOperations = {
     const accountRow = sql.account.get(request.customerId);
     const account = accountRow && toAccount(accountRow);
     const callback = request.callbackId === undefined ? undefined : sql.callbackReview.get(request.callbackId);
-    const judged = judgeAdjustment(request, account, earlier, callback !== undefined);
+    const paymentRow = callback && sql.payment.get(callback.payment_id);
+    const payment = paymentRow && toPayment(paymentRow);
+    const judged = judgeAdjustment(request, account, earlier, callback && { id: callback.id, payment });
     if ('refused' in judged) return audited(sql, 'adjustments.add', request, judged);
     // A retried request: the first answer, and nothing written.
     if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
-    const paymentRow = callback && sql.payment.get(callback.payment_id);
-    const settles = paymentSettledBy(request, paymentRow && toPayment(paymentRow));
+    const settles = paymentSettledBy(request, payment);
     const now = nowText();
     const adjustment = toAdjustment(
       sql.insertAdjustment.get({ ...request, callbackId: request.callbackId ?? null, currency: judged.account.currency, now })!,
