@@ -100,6 +100,8 @@ describe.runIf(browserHere)('operator console', () => {
 
       const customer = item.getByLabel('Account (customer id)');
       await expect.poll(() => customer.inputValue()).toBe(CUSTOMER);
+      // The callback's payment is ours: its account is the only one an adjustment naming it may move.
+      expect(await customer.getAttribute('readonly')).not.toBeNull();
       await item.getByLabel(/^Amount in KZT/).fill('150');
       await item.getByLabel('Reason').fill('paid 150.00 for a 100.00 deposit');
       await item.getByRole('button', { name: 'Add adjustment…' }).click();

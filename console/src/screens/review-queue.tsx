@@ -96,7 +96,20 @@ function AdjustmentForm({
     >
       <h3>Add an adjustment for callback {callback.id}</h3>
       <label for={`adj-customer-${callback.id}`}>Account (customer id)</label>
-      <input id={`adj-customer-${callback.id}`} required value={customerId} onInput={(e) => setCustomerId(e.currentTarget.value)} />
+      {/* An adjustment naming a callback of one of our payments may only move that payment's account. */}
+      <input
+        id={`adj-customer-${callback.id}`}
+        required
+        readOnly={!!payment}
+        aria-describedby={payment ? `adj-customer-help-${callback.id}` : undefined}
+        value={customerId}
+        onInput={(e) => setCustomerId(e.currentTarget.value)}
+      />
+      {payment && (
+        <p id={`adj-customer-help-${callback.id}`} class="muted">
+          The payment's account.
+        </p>
+      )}
       <label for={`adj-amount-${callback.id}`}>Amount in KZT (negative takes money off)</label>
       <input
         id={`adj-amount-${callback.id}`}
