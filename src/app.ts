@@ -21,6 +21,7 @@ import { terminal } from './handlers/terminal.js';
 import { accessLogger } from './http/access-log.js';
 import { consoleFiles } from './http/console-files.js';
 import { Metrics } from './http/metrics.js';
+import { metricsEndpoint } from './http/metrics-listener.js';
 import { bodyFailure, failureFromError, UnreadableBodyError } from './http/request-failure.js';
 import { routeMatcher } from './http/routes.js';
 import { toWire, type Channel, type WireAnswer } from './http/wire.js';
@@ -44,6 +45,8 @@ export interface AppOptions extends HandlerDeps {
   readonly consoleDir?: string;
   /** The platform's Gate (GATE_URL), which operators may ask about a payment through the admin API. */
   readonly gate?: GateClient;
+  /** /metrics is served by a listener of its own (metrics-listener.ts), not here. */
+  readonly metricsElsewhere?: boolean;
 }
 
 /** What the middleware below the first learns of a request, for its log line and metrics. */
@@ -143,7 +146,12 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     const status = response.status;
     const answer: WireAnswer | undefined =
       code === undefined && reason === undefined ? undefined : { status, body: response.body, code, reason };
-    metrics.record(operationId ?? (request.path === '/metrics' ? 'metrics' : 'unmatched'), answer, status, seconds);
+    metrics.record(
+      operationId ?? (request.path === '/metrics' && !options.metricsElsewhere ? 'metrics' : 'unmatched'),
+      answer,
+      status,
+      seconds,
+    );
     access({
       requestId,
       method: request.method,
@@ -227,12 +235,10 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     respond(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
   });
 
-  // What lies outside the contract: the operators' /metrics, and 404 or 405 for any other path.
+  // What lies outside the contract: the operators' /metrics (unless it has a listener of its own),
+  // and 404 or 405 for any other path.
   const router = new Router<RequestState>();
-  router.get('/metrics', async (ctx) => {
-    ctx.type = metrics.registry.contentType;
-    ctx.body = await metrics.registry.metrics();
-  });
+  if (!options.metricsElsewhere) router.get('/metrics', metricsEndpoint(metrics));
   router.all('/{*path}', (ctx) => {
     const route = routeOf(ctx.method, ctx.path);
     const missing = 'missing' in route ? route.missing : 'no_such_endpoint';

@@ -34,6 +34,11 @@ export interface DatabaseConfig {
 export interface Config extends DatabaseConfig {
   readonly host: string;
   readonly port: number;
+  /**
+   * Where /metrics is served (METRICS_PORT, METRICS_HOST) instead of the platform's port, so that it
+   * can be kept off the address the platform reaches.
+   */
+  readonly metricsListener?: { readonly host: string; readonly port: number };
   /** Apply migrations at start-up; off when a deployment runs `cli migrate` once instead. */
   readonly migrateOnStart: boolean;
   readonly projects: ReadonlyMap<number, ProjectConfig>;
@@ -155,10 +160,9 @@ export function parseProjects(text: string): Map<number, ProjectConfig> {
   return projects;
 }
 
-function parsePort(text: string | undefined): number {
-  if (text === undefined || text === '') return 8080;
+function parsePort(name: string, text: string): number {
   const port = Number(text);
-  if (!/^[0-9]+$/.test(text) || port > 65535) throw new ConfigError(`PORT must be an integer from 0 to 65535, got "${text}"`);
+  if (!/^[0-9]+$/.test(text) || port > 65535) throw new ConfigError(`${name} must be an integer from 0 to 65535, got "${text}"`);
   return port;
 }
 
@@ -323,9 +327,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       }
     }
   }
+  const host = env.HOST || '0.0.0.0';
+  const port = env.PORT ? parsePort('PORT', env.PORT) : 8080;
+  const metricsPort = env.METRICS_PORT?.trim() ? parsePort('METRICS_PORT', env.METRICS_PORT.trim()) : undefined;
+  if (metricsPort === undefined && env.METRICS_HOST?.trim()) throw new ConfigError('METRICS_HOST is set without METRICS_PORT');
+  if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
+    throw new ConfigError(`METRICS_PORT must differ from PORT (both ${port}): /metrics moves to a listener of its own`);
+  }
   return {
-    host: env.HOST || '0.0.0.0',
-    port: parsePort(env.PORT),
+    host,
+    port,
+    ...(metricsPort !== undefined && { metricsListener: { host: env.METRICS_HOST?.trim() || host, port: metricsPort } }),
     ...loadDatabaseConfig(env),
     migrateOnStart: parseBoolean('MIGRATE_ON_START', env.MIGRATE_ON_START, true),
     projects,

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
 import { Metrics } from './http/metrics.js';
+import { metricsServer } from './http/metrics-listener.js';
 import { gateClient } from './platform/gate-client.js';
 import { startLedgerCheckJob } from './jobs/ledger-check-job.js';
 import { startPaymentExpiryJob } from './jobs/payment-expiry-job.js';
@@ -18,6 +19,25 @@ import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Listens on `port` (0: any free one) and answers the port it got. */
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const address = server.address();
+  return typeof address === 'object' && address ? address.port : port;
+}
+
+/** Closes a server with nothing worth finishing (a scrape is tried again), idle or not. */
+function closeNow(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
 
 /** The built console: beside the bundle (dist/service/ → dist/console/), or dist/console/ for the sources. */
 function consoleDirectory(): string | undefined {
@@ -138,6 +158,7 @@ async function main(): Promise<void> {
     ...(adminTokens && { adminTokens }),
     ...(config.gateUrl && { gate: gateClient(config.gateUrl, OPERATOR_QUESTION.timeoutMs) }),
     consoleDir: consoleDirectory(),
+    metricsElsewhere: config.metricsListener !== undefined,
   });
   const handle = app.callback();
   // A slow or stalled client is cut off instead of holding a connection forever; timeouts are
@@ -152,13 +173,12 @@ async function main(): Promise<void> {
     // Koa's handler answers every error itself; its promise has nothing left to report.
     (request, response) => void handle(request, response),
   );
-  server.listen(config.port, config.host);
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const port = await listen(server, config.port, config.host);
+  const metricsListener = config.metricsListener && {
+    ...config.metricsListener,
+    server: metricsServer(metrics),
+  };
+  const metricsPort = metricsListener && (await listen(metricsListener.server, metricsListener.port, metricsListener.host));
   const sync =
     config.statusSync && config.gateUrl
       ? startStatusSyncJob(
@@ -184,9 +204,18 @@ async function main(): Promise<void> {
     config.ledgerCheckIntervalMs === undefined ? undefined : startLedgerCheckJob(store, config.ledgerCheckIntervalMs, logger, metrics);
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
   shutdownOnSignals(server, store, logger, async () => {
-    await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop()]);
+    await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop(), metricsListener && closeNow(metricsListener.server)]);
   });
-  logger.info({ port, host: config.host, database: config.databaseUrl.split(':')[0], projects: [...config.projects.keys()] }, 'listening');
+  logger.info(
+    {
+      port,
+      host: config.host,
+      ...(metricsListener && { metricsPort, metricsHost: metricsListener.host }),
+      database: config.databaseUrl.split(':')[0],
+      projects: [...config.projects.keys()],
+    },
+    'listening',
+  );
   // Log lines are buffered; whoever waits for this one gets it now.
   logger.flush();
 }

@@ -89,3 +89,34 @@ describe('logs of a quiet service', () => {
     }
   });
 });
+
+describe('metrics on a listener of their own (METRICS_PORT)', () => {
+  it('serves /metrics only there, with what the platform port did; the platform port answers it 404; both stop on SIGTERM', async () => {
+    const service = await startServiceProcess(await freshEnv({ METRICS_PORT: '0', METRICS_HOST: '127.0.0.1' }));
+    const metricsPort = Number(/"metricsPort":(\d+)/.exec(service.output())?.[1]);
+    const scrapeUrl = `http://127.0.0.1:${metricsPort}/metrics`;
+    try {
+      const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 100)));
+      await post(service.url, '/callback', signed(callbackBody(body.payment_id!, 100)));
+
+      const onPlatformPort = await fetch(`${service.url}/metrics`);
+      expect(onPlatformPort.status).toBe(404);
+      expect(await onPlatformPort.json()).toEqual({
+        code: 500,
+        error_description: 'no such endpoint: GET /metrics; the platform posts to /terminal and /callback',
+      });
+
+      const scrape = await fetch(scrapeUrl);
+      expect(scrape.status).toBe(200);
+      expect(scrape.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+      const text = await scrape.text();
+      expect(text).toContain('kassa24_callbacks_total{result="credited"} 1');
+      expect(text).toContain('kassa24_requests_total{operation="unmatched",code="500",status="404"} 1');
+      expect((await fetch(scrapeUrl, { method: 'HEAD' })).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${metricsPort}/terminal`, { method: 'POST', body: '{}' })).status).toBe(404);
+    } finally {
+      expect(await service.stop()).toBe(0);
+    }
+    await expect(fetch(scrapeUrl)).rejects.toThrow();
+  });
+});

@@ -50,6 +50,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'http' })).toThrow(/PORT/);
   });
 
+  it('moves /metrics to a listener of its own when METRICS_PORT is set, on HOST unless METRICS_HOST says', () => {
+    expect(loadConfig({}).metricsListener).toBeUndefined();
+    expect(loadConfig({ HOST: '10.0.0.5', METRICS_PORT: '9464' }).metricsListener).toEqual({ host: '10.0.0.5', port: 9464 });
+    expect(loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '127.0.0.1' }).metricsListener).toEqual({ host: '127.0.0.1', port: 9464 });
+    expect(() => loadConfig({ METRICS_PORT: 'nine' })).toThrow('METRICS_PORT must be an integer from 0 to 65535, got "nine"');
+    expect(() => loadConfig({ PORT: '9000', METRICS_PORT: '9000' })).toThrow('METRICS_PORT must differ from PORT (both 9000)');
+    expect(() => loadConfig({ METRICS_HOST: '127.0.0.1' })).toThrow('METRICS_HOST is set without METRICS_PORT');
+  });
+
   it('reads the scale-out settings', () => {
     expect(loadConfig({})).toMatchObject({
       databasePoolSize: 10,
