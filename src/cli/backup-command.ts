@@ -3,7 +3,7 @@ import { BackupError, backUpSqlite } from '../store/sqlite/backup.js';
 import { CliError } from './cli-error.js';
 import { ledgerCheckJson } from '../admin/representation.js';
 
-export const BACKUP_USAGE = 'usage: backup --to FILE   (a new file: a backup never overwrites one)';
+const BACKUP_USAGE = 'usage: backup --to FILE   (a new file: a backup never overwrites one)';
 
 export async function backupCommand(databaseUrl: string, to: string | undefined) {
   if (!to) throw new CliError(BACKUP_USAGE);

@@ -5,17 +5,18 @@ import { AdminTokenError, newAdminToken, type AdminRole } from '../admin/admin-t
 import { DEFAULT_DATABASE_URL, storeOptionsOf } from '../config.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
-import { BACKUP_USAGE, backupCommand } from './backup-command.js';
+import { backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
+import { OPTIONS, readCommand } from './command-shapes.js';
 import { loadCliDatabaseConfig } from './cli-config.js';
-import { RESTORE_USAGE, restoreCommand } from './restore-command.js';
+import { restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
 import { ledgerExport, ledgerExportPeriod, LedgerExportTotals } from './ledger-export-command.js';
-import { actorOf, addAdjustment, ADJUSTMENT_USAGE, listAuditLog, reviewCallback } from './operator-commands.js';
+import { actorOf, addAdjustment, listAuditLog, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
-import { RECONCILE_USAGE, reconcileCommand } from './reconcile-command.js';
+import { reconcileCommand } from './reconcile-command.js';
 import { simulate } from './simulate-command.js';
-import { CHECK_USAGE, checkCommand, SYNC_USAGE, syncCommand } from './sync-command.js';
+import { CHECK_USAGE, checkCommand, syncCommand } from './sync-command.js';
 import {
   addAccount,
   closeAccount,
@@ -85,43 +86,6 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     play the platform: verify -> check_deposit -> callback, answers checked against the contract
 
 Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}), DATABASE_POOL_SIZE and DATABASE_TIMEOUT_MS as the service does.`;
-
-const OPTIONS = {
-  secret: { type: 'string' },
-  algorithm: { type: 'string' },
-  stamp: { type: 'boolean' },
-  'customer-id': { type: 'string' },
-  currency: { type: 'string' },
-  'additional-id': { type: 'string' },
-  status: { type: 'string' },
-  'payment-id': { type: 'string' },
-  'older-than-days': { type: 'string' },
-  url: { type: 'string' },
-  project: { type: 'string' },
-  amount: { type: 'string' },
-  duplicates: { type: 'string' },
-  'bad-signature': { type: 'boolean' },
-  flagged: { type: 'boolean' },
-  rejected: { type: 'boolean' },
-  note: { type: 'string' },
-  actor: { type: 'string' },
-  reason: { type: 'string' },
-  'idempotency-key': { type: 'string' },
-  'callback-id': { type: 'string' },
-  name: { type: 'string' },
-  'older-than': { type: 'string' },
-  limit: { type: 'string' },
-  rate: { type: 'string' },
-  file: { type: 'string' },
-  format: { type: 'string' },
-  map: { type: 'string' },
-  'amount-unit': { type: 'string' },
-  from: { type: 'string' },
-  to: { type: 'string' },
-  apply: { type: 'boolean' },
-  role: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
 
 async function openCliStore(): Promise<Store> {
   const config = loadCliDatabaseConfig();
@@ -217,13 +181,14 @@ async function run(argv: string[]): Promise<void> {
     throw new CliError(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
   }
   const { values, positionals } = parsed;
-  const [command, sub, arg] = positionals;
-  if (values.help || !command) {
+  if (values.help || positionals.length === 0) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const key = sub ? `${command} ${sub}` : command;
-  switch (key) {
+  const read = readCommand(positionals, Object.keys(values));
+  if ('problem' in read) throw new CliError(`${read.problem}\n\n${USAGE}`);
+  const { command, id: arg } = read;
+  switch (command) {
     case 'sign':
       process.stdout.write(
         `${signCommand(readFileSync(0, 'utf8'), { secret: secretOf(values.secret), algorithm: values.algorithm, stampOnly: values.stamp ?? false })}\n`,
@@ -259,7 +224,6 @@ async function run(argv: string[]): Promise<void> {
       await withStore(printEach((s) => listPayments(s, { customerId: values['customer-id'], status: values.status })));
       return;
     case 'reconcile': {
-      if (sub !== undefined) throw new CliError(RECONCILE_USAGE);
       const { summary, run } = await withStore((s) =>
         reconcileCommand(
           s,
@@ -281,7 +245,6 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'payments sync': {
-      if (arg !== undefined) throw new CliError(SYNC_USAGE);
       const summary = await withStore((s) =>
         syncCommand(s, { olderThan: values['older-than'], limit: values.limit, rate: values.rate }, print),
       );
@@ -303,7 +266,6 @@ async function run(argv: string[]): Promise<void> {
       print(await withStore((s) => reviewCallback(s, arg, values.note, values.actor)));
       return;
     case 'adjustments add':
-      if (arg !== undefined) throw new CliError(ADJUSTMENT_USAGE);
       print(
         await withStore((s) =>
           addAdjustment(s, {
@@ -372,14 +334,12 @@ async function run(argv: string[]): Promise<void> {
       return;
     }
     case 'backup': {
-      if (sub !== undefined) throw new CliError(BACKUP_USAGE);
       const report = await backupCommand(loadCliDatabaseConfig().databaseUrl, values.to);
       print(report);
       reportCopyChecked(report, "the copy's", 'its ledger was not checked; run `cli ledger check` on it once restored and migrated');
       return;
     }
     case 'restore': {
-      if (sub !== undefined) throw new CliError(RESTORE_USAGE);
       const report = await restoreCommand(loadCliDatabaseConfig().databaseUrl, values.from);
       print(report);
       reportCopyChecked(report, "the backup's", 'the service migrates it on start; run `cli ledger check` then');
@@ -411,8 +371,6 @@ async function run(argv: string[]): Promise<void> {
       }
       return;
     }
-    default:
-      throw new CliError(`unknown command "${key}"\n\n${USAGE}`);
   }
 }
 

@@ -32,7 +32,7 @@ export interface AdjustmentOptions {
   actor?: string;
 }
 
-export const ADJUSTMENT_USAGE =
+const ADJUSTMENT_USAGE =
   'usage: adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--actor NAME] (a negative amount as --amount=-500)';
 
 export async function addAdjustment(store: Store, options: AdjustmentOptions) {

@@ -12,7 +12,7 @@ import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
 import { periodOf } from './period.js';
 
-export const RECONCILE_USAGE =
+const RECONCILE_USAGE =
   'usage: reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor] [--from DATE --to DATE] [--apply]\n' +
   '       reconcile --from DATE --to DATE [--map field=name,…] [--apply]   (from the Data API: DATA_API_URL, DATA_API_TOKEN, DATA_API_SECRET)';
 

@@ -3,7 +3,7 @@ import { ledgerCheckJson } from '../admin/representation.js';
 import { RestoreError, restoreSqlite } from '../store/sqlite/restore.js';
 import { CliError } from './cli-error.js';
 
-export const RESTORE_USAGE = 'usage: restore --from FILE   (the service stopped; the store is set aside, never deleted)';
+const RESTORE_USAGE = 'usage: restore --from FILE   (the service stopped; the store is set aside, never deleted)';
 
 export async function restoreCommand(databaseUrl: string, from: string | undefined) {
   if (!from) throw new CliError(RESTORE_USAGE);

@@ -13,7 +13,7 @@ import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
 
-export const SYNC_USAGE =
+const SYNC_USAGE =
   'usage: payments sync [--older-than 15m] [--limit 1000] [--rate 5]  (GATE_URL and KASSA24_PROJECTS from the environment)';
 
 export interface SyncCommandOptions {
