@@ -11,7 +11,14 @@ function periodBound(text: string, option: string, end: boolean, usage: string):
   return new Date(time).toISOString();
 }
 
-/** [from, to) as ISO times; `usage` goes with any refusal. */
+/** [from, to) as ISO times, never empty; `usage` goes with any refusal. */
 export function periodOf(from: string, to: string, usage: string): { from: string; to: string } {
-  return { from: periodBound(from, '--from', false, usage), to: periodBound(to, '--to', true, usage) };
+  const period = { from: periodBound(from, '--from', false, usage), to: periodBound(to, '--to', true, usage) };
+  if (period.from >= period.to) {
+    const whole = DAY.test(to) ? ', its whole day included' : '';
+    throw new CliError(
+      `the period is empty: --from ${from} starts at ${period.from}, --to ${to} ends at ${period.to}${whole}; --to must end after --from starts\n${usage}`,
+    );
+  }
+  return period;
 }

@@ -139,7 +139,10 @@ describe.each(backends())('ledger export on %s', (backend) => {
   it('refuses a command line without a period it can read, with its usage, exit 2', async () => {
     for (const [args, says] of [
       [['--from', day(0)], 'give --from and --to'],
-      [['--from', day(1), '--to', day(-1)], `--from (${day(1)}T00:00:00.000Z) must come before --to (${day(0)}T00:00:00.000Z)`],
+      [
+        ['--from', day(1), '--to', day(-1)],
+        `the period is empty: --from ${day(1)} starts at ${day(1)}T00:00:00.000Z, --to ${day(-1)} ends at ${day(0)}T00:00:00.000Z, its whole day included; --to must end after --from starts`,
+      ],
       [['--from', 'yesterday', '--to', day(0)], '--from takes a date (2026-12-01) or a time (2026-12-01T10:00:00Z), got "yesterday"'],
       [['--from', day(0), '--to', day(0), '--format', 'xlsx'], '--format is jsonl or csv, got "xlsx"'],
     ] as const) {

@@ -182,6 +182,12 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
     const missingColumn = await runCli(['reconcile', '--file', path.join(dir, 'report.csv'), '--map', 'amount=Sum'], env);
     expect(missingColumn.code).toBe(2);
     expect(missingColumn.stderr).toContain('no column "Sum" for amount');
+    const backwards = await runCli(
+      ['reconcile', '--file', path.join(dir, 'report.csv'), '--from', '2026-12-02', '--to', '2026-12-01'],
+      env,
+    );
+    expect(backwards.code).toBe(2);
+    expect(backwards.stderr).toContain('the period is empty: --from 2026-12-02 starts at 2026-12-02T00:00:00.000Z');
   });
 
   it('reads a saved Data API answer in minor units, with its own field names', async () => {
