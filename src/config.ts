@@ -220,6 +220,13 @@ function parseAdminTokens(text: string | undefined): AdminTokens | undefined {
   }
 }
 
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+
+/**
+ * A platform URL. Its answers move money (a status the Gate names is applied; the Data API's answer
+ * may come unsigned) and its requests carry credentials, so plain http is for a loopback address
+ * only: a local mock, or a proxy on the same host that speaks TLS onward.
+ */
 function parseUrl(name: string, text: string): string {
   let url: URL;
   try {
@@ -228,6 +235,11 @@ function parseUrl(name: string, text: string): string {
     throw new ConfigError(`${name} must be an http(s) URL such as https://gate.example.com, got "${text}"`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`${name} must be an http(s) URL, got "${text}"`);
+  if (url.protocol === 'http:' && !LOOPBACK_HOST.test(url.hostname)) {
+    throw new ConfigError(
+      `${name} must be https, got "${text}": what the platform answers there is applied to the ledger, and plain http could be altered on the way (http is accepted to a loopback address only)`,
+    );
+  }
   return text.replace(/\/+$/, '');
 }
 

@@ -109,6 +109,14 @@ describe('loadConfig', () => {
       statusSync: { intervalMs: 300_000, olderThanMs: 3_600_000, ratePerSecond: 5 },
     });
     expect(() => loadConfig({ GATE_URL: 'gate.example' })).toThrow(/GATE_URL must be an http\(s\) URL/);
+    // What the platform answers moves money: plain http only to this host itself.
+    expect(() => loadConfig({ GATE_URL: 'http://gate.example' })).toThrow(/^GATE_URL must be https, got "http:\/\/gate.example"/);
+    expect(() => loadConfig({ DATA_API_URL: 'http://10.0.0.7:8080', DATA_API_TOKEN: 't', DATA_API_SECRET: 's' })).toThrow(
+      /^DATA_API_URL must be https/,
+    );
+    for (const local of ['http://127.0.0.1:9000', 'http://localhost:9000/', 'http://[::1]:9000']) {
+      expect(loadConfig({ GATE_URL: local }).gateUrl, local).toBe(local.replace(/\/$/, ''));
+    }
     expect(() => loadConfig({ DATA_API_URL: 'https://data.example' })).toThrow(/go together/);
     expect(() => loadConfig({ STATUS_SYNC_INTERVAL: '5m' })).toThrow(/needs GATE_URL/);
     expect(() => loadConfig({ STATUS_SYNC_INTERVAL: 'often', GATE_URL: 'https://g.example' })).toThrow(
