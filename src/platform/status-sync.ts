@@ -63,6 +63,16 @@ function lineFor(
       detail: `the Gate named no payment (HTTP ${result.status}${errors ? `: ${errors}` : ''})`,
     };
   }
+  // What is applied must be the answer about this payment: a Gate (or a cache before it) answering
+  // about another one would otherwise pay this one with that one's status.
+  const answeredProject = result.answer.project_id;
+  if (platformPayment.id !== payment.paymentId || (answeredProject !== undefined && answeredProject !== payment.projectId)) {
+    return {
+      payment_id: payment.paymentId,
+      outcome: 'refused',
+      detail: `the Gate answered about payment ${platformPayment.id} of project ${answeredProject ?? '(not named)'}, not about payment ${payment.paymentId} of project ${payment.projectId}: nothing applied`,
+    };
+  }
   const status = platformPayment.status;
   if (statusEffect(status) === 'intermediate') return { payment_id: payment.paymentId, outcome: 'still_pending', platform_status: status };
   if (!platformPayment.sum) {

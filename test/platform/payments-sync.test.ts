@@ -55,6 +55,34 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
       .split('\n')
       .map((line) => JSON.parse(line) as SyncLine & { summary?: Record<string, number> });
 
+  it('applies nothing from an answer about another payment or project than the one asked', async () => {
+    await withStore(async (store) => {
+      for (const paymentId of ['asked-1', 'asked-2'])
+        await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 6000, currency: 'KZT' });
+    });
+    const paid = { projectId: 1234, status: 'success', amount: 6000, currency: 'KZT' };
+    platform.payments.set('asked-1', { ...paid, answersAs: { paymentId: 'someone-else', projectId: 1234 } });
+    platform.payments.set('asked-2', { ...paid, answersAs: { paymentId: 'asked-2', projectId: 999 } });
+    const answers = await Promise.all(['asked-1', 'asked-2'].map((id) => runCli(['payments', 'check', id], env)));
+    expect(answers.map((a) => a.code)).toEqual([1, 1]);
+    expect(answers.map((a) => JSON.parse(a.stdout) as SyncLine)).toEqual([
+      {
+        payment_id: 'asked-1',
+        outcome: 'refused',
+        detail: 'the Gate answered about payment someone-else of project 1234, not about payment asked-1 of project 1234: nothing applied',
+      },
+      {
+        payment_id: 'asked-2',
+        outcome: 'refused',
+        detail: 'the Gate answered about payment asked-2 of project 999, not about payment asked-2 of project 1234: nothing applied',
+      },
+    ]);
+    await withStore(async (store) => {
+      expect((await store.findAccount('acc-1'))?.balance).toBe(0);
+      expect(await store.listCallbacks({ paymentId: 'asked-1' })).toEqual([]);
+    });
+  });
+
   it('credits the lost successes once, fails the declines, leaves the rest pending and says why', async () => {
     const first = await runCli(['payments', 'sync', '--older-than', '0s', '--rate', '100'], env);
     expect(first.stderr).toBe('');

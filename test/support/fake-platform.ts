@@ -10,6 +10,8 @@ export interface PlatformPayment {
   status: string;
   amount: number;
   currency: string;
+  /** A Gate gone wrong: its answer names this payment id (and project) instead of the one asked. */
+  answersAs?: { paymentId: string; projectId: number };
 }
 
 export interface FakePlatform {
@@ -74,9 +76,9 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
       }
       const sum = { amount: payment.amount, currency: payment.currency };
       answer(200, {
-        project_id: payment.projectId,
+        project_id: payment.answersAs?.projectId ?? payment.projectId,
         payment: {
-          id,
+          id: payment.answersAs?.paymentId ?? id,
           type: 'purchase',
           status: payment.status,
           date: '2026-12-01T09:58:02+0000',
