@@ -127,12 +127,12 @@ function adjustmentRefusal(
   if (!account) return { reason: 'not_found', message: `account ${request.customerId} does not exist` };
   if (request.callbackId !== undefined && !named) return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
   // Naming a callback ties the adjustment to its payment (and may settle it): only in its own account.
-  const payment = named?.payment;
-  if (named && payment && payment.customerId !== request.customerId) {
+  const owner = named?.payment?.customerId;
+  if (named?.payment && owner !== request.customerId) {
     return {
       reason: 'invalid',
       field: 'callback_id',
-      message: `callback ${named.id} is for payment ${payment.paymentId} of account ${payment.customerId}, not of ${request.customerId}: adjust ${payment.customerId}, or name no callback`,
+      message: `callback ${named.id} is for payment ${named.payment.paymentId} of account ${owner}, not of ${request.customerId}: adjust ${owner}, or name no callback`,
     };
   }
   if (!earlier && account.balance + request.amount < 0) {
