@@ -308,6 +308,43 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it("corrects an account's balance from its page, each adjustment confirmed in KZT and written once", async () => {
+      const account = 'adjusted-from-its-page';
+      await service.store.addAccount({ customerId: account, currency: 'KZT' });
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/accounts/${account}`);
+      const form = page.locator('form.action', { has: page.getByRole('heading', { name: 'Adjust the balance' }) });
+      // The page's account goes without saying: no field to type another into.
+      await form.getByLabel(/^Amount in KZT/).waitFor();
+      expect(await form.getByLabel('Account (customer id)').count()).toBe(0);
+
+      const adjust = async (amount: string, reason: string, question: string) => {
+        await form.getByLabel(/^Amount in KZT/).fill(amount);
+        await form.getByLabel('Reason').fill(reason);
+        await form.getByRole('button', { name: 'Add adjustment…' }).click();
+        await expect.poll(() => form.getByRole('alert').innerText()).toContain(question);
+        await form.getByRole('button', { name: 'Confirm adjustment' }).click();
+      };
+      await adjust('50', 'cash paid in at the office', `Credit 50.00 KZT to account ${account}?`);
+      await expect.poll(() => page.getByRole('status').innerText()).toContain('balance now 50.00 KZT');
+      // The next adjustment is a new one (a new idempotency key), not a replay of the first.
+      await adjust('-20', 'refunded by bank transfer', `Debit 20.00 KZT from account ${account}?`);
+      await expect.poll(() => page.getByRole('status').innerText()).toContain('balance now 30.00 KZT');
+      await expect.poll(() => page.locator('dl.facts').innerText()).toContain('30.00 KZT');
+      await expect.poll(() => page.locator('table').innerText()).toContain('refunded by bank transfer');
+      await shoot(page, 'account-adjusted');
+
+      await adjust('-40', 'refunded twice', `Debit 40.00 KZT from account ${account}?`);
+      await expect
+        .poll(() => form.locator('[role=alert]').innerText())
+        .toContain('would make the balance of adjusted-from-its-page negative');
+      expect((await service.store.findAccount(account))!.balance).toBe(3000);
+      expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it('shows a viewer every screen and no action, and sends an expired token back to sign-in', async () => {
       await payment(1000, 1200);
       const page = await browser.newPage();

@@ -1,7 +1,8 @@
-// Accounts: search, open one; an account's balance, ledger, closing and reopening.
+// Accounts: search, open one; an account's balance, ledger, adjustments, closing and reopening.
 import { useState } from 'preact/hooks';
 import { asProblem, type Problem, type Schemas } from '../api';
 import type { ScreenProps } from '../main';
+import { AdjustmentForm } from './adjustment-form';
 import { LedgerTable } from './ledger-table';
 import { href } from '../route';
 import { Money, Pager, ProblemMessage, Table, Time, usePages, useRecord } from '../ui';
@@ -113,6 +114,7 @@ const STATUS_ACTIONS: Record<AccountStatus, { button: string; question: (custome
 
 export function AccountDetail({ api, canAct, customerId }: ScreenProps & { customerId: string }) {
   const [confirming, setConfirming] = useState(false);
+  const [message, setMessage] = useState<string>();
   const path = { params: { path: { customer_id: customerId } } };
   const {
     data: account,
@@ -184,6 +186,22 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
             </button>
           )}
         </div>
+      )}
+      {canAct && account && (
+        <AdjustmentForm
+          api={api}
+          account={customerId}
+          onDone={(text, result) => {
+            setMessage(text);
+            setAccount({ ...account, balance: result.balance });
+            void ledger.reload();
+          }}
+        />
+      )}
+      {message && (
+        <p class="notice" role="status">
+          {message}
+        </p>
       )}
       <h2>Ledger</h2>
       <ProblemMessage problem={ledger.problem} />
