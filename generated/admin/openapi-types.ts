@@ -520,7 +520,7 @@ export interface components {
         AccountCreate: {
             customer_id: components["schemas"]["CustomerId"];
             /**
-             * @description ISO 4217 code; KZT when left out.
+             * @description ISO 4217 code; KZT when left out. Three capitals that name no currency (`KTZ`) are refused with `400`, `errors` naming `currency`.
              * @default KZT
              */
             currency: string;

@@ -225,7 +225,7 @@ return errors === 0;
 }
 
 export const validateAccountCreate = validate11;
-const schema15 = {"type":"object","description":"A new account.","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"currency":{"type":"string","description":"ISO 4217 code; KZT when left out.","pattern":"^[A-Z]{3}$","default":"KZT"},"additional_customer_id":{"type":"string","description":"A second id the platform may send.","minLength":1,"maxLength":256}},"$id":"urn:kassa24-bvu:schema:AccountCreate"};
+const schema15 = {"type":"object","description":"A new account.","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"currency":{"type":"string","description":"ISO 4217 code; KZT when left out. Three capitals that name no currency (`KTZ`) are refused with `400`, `errors` naming `currency`.","pattern":"^[A-Z]{3}$","default":"KZT"},"additional_customer_id":{"type":"string","description":"A second id the platform may send.","minLength":1,"maxLength":256}},"$id":"urn:kassa24-bvu:schema:AccountCreate"};
 const schema16 = {"type":"string","description":"An account's customer id, what the customer enters at the terminal; as in the partner contract, 1 to 255 characters, no control characters.","minLength":1,"maxLength":255,"pattern":"^[^\\x00-\\x1F\\x7F]+$","$id":"urn:kassa24-bvu:schema:CustomerId"};
 const func2 = require("ajv/dist/runtime/ucs2length").default;
 const pattern1 = new RegExp("^[^\\x00-\\x1F\\x7F]+$", "u");

@@ -1,5 +1,6 @@
 // Admin commands over the same DATABASE_URL as the service: accounts and payments.
 import { schemaValidators } from '../../generated/validators.js';
+import { currencyProblem } from '../ledger/currency.js';
 import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
 import type { Account, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
 import type { AccountOutcome } from '../ledger/operator-rules.js';
@@ -44,8 +45,8 @@ export async function addAccount(store: Store, opts: { customerId?: string; curr
   const usage = 'accounts add --customer-id ID --currency KZT [--additional-id X]';
   const customerId = requireCustomerId(opts.customerId, usage);
   if (opts.currency === undefined) throw new CliError(`usage: ${usage}`);
-  if (!schemaValidators.Currency(opts.currency))
-    throw new CliError(`currency ${JSON.stringify(opts.currency)} is not an ISO 4217 alpha-3 code such as KZT`);
+  const currency = currencyProblem(opts.currency);
+  if (currency) throw new CliError(currency);
   const outcome = await store.createAccountAsOperator({
     customerId,
     currency: opts.currency,
@@ -144,7 +145,9 @@ function importedAccount(line: string): { account: NewAccount } | { error: strin
   const { customer_id: customerId, currency, additional_customer_id: additionalId } = fields;
   if (!schemaValidators.CustomerId(customerId))
     return { error: 'customer_id must be a string of 1 to 255 characters without control characters' };
-  if (!schemaValidators.Currency(currency)) return { error: 'currency must be an ISO 4217 alpha-3 code such as KZT' };
+  if (typeof currency !== 'string') return { error: 'currency must be an ISO 4217 code such as KZT' };
+  const currencyWrong = currencyProblem(currency);
+  if (currencyWrong) return { error: currencyWrong };
   // What verify will answer for the account must keep the contract.
   if (additionalId !== undefined && !schemaValidators.VerifyResponse({ code: 0, currency, additional_customer_id: additionalId })) {
     return { error: 'additional_customer_id must be a string' };

@@ -2,6 +2,7 @@
 // entry of its own, and close the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
 // the effect and its audit-log row, so the account and callback judged are those written to.
 import type { Account, AccountStatus, Payment } from './model.js';
+import { currencyProblem } from './currency.js';
 import { moneyText } from './money-text.js';
 
 /** A correction of a balance in minor units, positive or negative; never an edit of a credit. */
@@ -180,14 +181,11 @@ function reviewRefusal(request: ReviewRequest, callback: ReviewedCallback | unde
   return undefined;
 }
 
-const CURRENCY = /^[A-Z]{3}$/;
-
 /** Whether an account may be opened; `existing` is the account already under its customer id. */
 export function judgeAccountCreate(request: AccountCreateRequest, existing: Account | undefined): OperatorRefusal | undefined {
   if (request.customerId.trim() === '') return { reason: 'invalid', field: 'customer_id', message: 'customer id must not be empty' };
-  if (!CURRENCY.test(request.currency)) {
-    return { reason: 'invalid', field: 'currency', message: `currency must be an ISO 4217 code such as KZT, got "${request.currency}"` };
-  }
+  const currency = currencyProblem(request.currency);
+  if (currency) return { reason: 'invalid', field: 'currency', message: currency };
   if (existing) return { reason: 'exists', message: `account ${request.customerId} already exists (${existing.status})` };
   return undefined;
 }

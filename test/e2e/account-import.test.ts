@@ -63,7 +63,7 @@ describe.each(backends())('accounts import on %s', (backend) => {
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain('nothing imported: 6 line(s) to fix');
-    expect(result.stderr).toContain('line 2: currency must be an ISO 4217 alpha-3 code such as KZT');
+    expect(result.stderr).toContain('line 2: currency must be an ISO 4217 code such as KZT, got "tenge"');
     expect(result.stderr).toContain('line 3: unknown field curency;');
     expect(result.stderr).toContain('line 4: customer_id "fine" is already on line 1');
     expect(result.stderr).toMatch(/line 5: not JSON: /);

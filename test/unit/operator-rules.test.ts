@@ -28,6 +28,13 @@ describe('account rules', () => {
       reason: 'invalid',
       field: 'currency',
     });
+    // Three capitals that name no currency: a typo of KZT would make an account no deposit can reach.
+    expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'KTZ', actor: 'a' }, undefined)).toEqual({
+      reason: 'invalid',
+      field: 'currency',
+      message: 'currency KTZ is not an ISO 4217 currency (this payment method pays in KZT)',
+    });
+    expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'USD', actor: 'a' }, undefined)).toBeUndefined();
     expect(judgeAccountCreate({ customerId: ' ', currency: 'KZT', actor: 'a' }, undefined)).toMatchObject({
       reason: 'invalid',
       field: 'customer_id',
