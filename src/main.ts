@@ -16,6 +16,7 @@ import { ConfigError, DEMO_SECRET, loadConfig, storeOptionsOf, type Config } fro
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
 import { openStore } from './store/open-store.js';
+import { holdInstanceLock } from './store/sqlite/instance-lock.js';
 import type { Store } from './store/store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -91,7 +92,13 @@ async function seedDemo(config: Config, store: Store): Promise<void> {
   for (const account of config.demoAccounts) await store.ensureAccount(account);
 }
 
-function shutdownOnSignals(server: Server, store: Store, logger: Logger, beforeStoreCloses: () => Promise<void>): void {
+function shutdownOnSignals(
+  server: Server,
+  store: Store,
+  logger: Logger,
+  beforeStoreCloses: () => Promise<void>,
+  afterStoreCloses: () => void,
+): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -105,6 +112,7 @@ function shutdownOnSignals(server: Server, store: Store, logger: Logger, beforeS
     server.close(() => {
       beforeStoreCloses()
         .then(() => store.close())
+        .then(afterStoreCloses)
         .then(() => logger.info('stopped'))
         .catch((err: unknown) => logger.error({ err }, 'closing the store failed'))
         .finally(() => exitAfterLastLines(logger, 0));
@@ -128,6 +136,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const store = await openStore(config.databaseUrl, storeOptionsOf(config));
+  const sqliteFile = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : undefined;
+  let releaseInstanceLock: (() => void) | undefined;
+  if (sqliteFile !== undefined && sqliteFile !== ':memory:') {
+    try {
+      releaseInstanceLock = holdInstanceLock(sqliteFile);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   if (config.migrateOnStart) await store.migrate();
   else {
     // A schema behind the code would fail the first write that needs what is missing: fail now.
@@ -203,9 +221,16 @@ async function main(): Promise<void> {
   const ledgerCheck =
     config.ledgerCheckIntervalMs === undefined ? undefined : startLedgerCheckJob(store, config.ledgerCheckIntervalMs, logger, metrics);
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
-  shutdownOnSignals(server, store, logger, async () => {
-    await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop(), metricsListener && closeNow(metricsListener.server)]);
-  });
+  shutdownOnSignals(
+    server,
+    store,
+    logger,
+    async () => {
+      await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop(), metricsListener && closeNow(metricsListener.server)]);
+    },
+    // Released once the store is closed; referenced until then, since collecting it would release it.
+    () => releaseInstanceLock?.(),
+  );
   logger.info(
     {
       port,

@@ -120,3 +120,21 @@ describe('metrics on a listener of their own (METRICS_PORT)', () => {
     await expect(fetch(scrapeUrl)).rejects.toThrow();
   });
 });
+
+describe('one service per SQLite store', () => {
+  it('refuses to start a second service on a store another one runs on, which serves on; the store is free again once it stops', async () => {
+    const env = await freshEnv();
+    const first = await startServiceProcess(env);
+    try {
+      await expect(startServiceProcess(env)).rejects.toThrow(
+        /exited with 1:[\s\S]*failed to start: another service runs on the SQLite store .*kassa24\.db \(it holds .*kassa24\.db\.instance-lock\): run one service per SQLite store, or PostgreSQL for several/,
+      );
+      const { body } = await post(first.url, '/terminal', signed(checkDepositRequest('acc', 100)));
+      expect(body.code).toBe(0);
+    } finally {
+      expect(await first.stop()).toBe(0);
+    }
+    const next = await startServiceProcess(env);
+    expect(await next.stop()).toBe(0);
+  });
+});

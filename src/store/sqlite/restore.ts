@@ -7,6 +7,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import type { LedgerCheck } from '../ledger-check.js';
 import { checkCopy } from './copy-check.js';
+import { lockExclusively } from './exclusive-lock.js';
 import { flushToDisk } from './durable-files.js';
 
 export interface RestoreReport {
@@ -71,20 +72,16 @@ export async function restoreSqlite(backup: string, store: string, now = new Dat
  */
 function takeExclusively(store: string): void {
   const db = new BetterSqlite3(store, { fileMustExist: true });
+  let locked;
   try {
-    db.pragma('busy_timeout = 0');
-    db.pragma('locking_mode = EXCLUSIVE');
-    db.exec('begin exclusive');
-    db.exec('commit');
+    locked = lockExclusively(db);
   } catch (error) {
     if (!(error instanceof BetterSqlite3.SqliteError)) throw error;
-    if (error.code.startsWith('SQLITE_BUSY')) {
-      throw new RestoreError(`${store} is in use (the service, or another command, has it open): stop it first`);
-    }
     throw new RestoreError(
       `${store} cannot be opened to make sure nobody has it open (${error.message}): stop the service, move it and its -wal and -shm files aside by hand, and restore again`,
     );
   } finally {
     db.close();
   }
+  if (!locked) throw new RestoreError(`${store} is in use (the service, or another command, has it open): stop it first`);
 }
