@@ -108,3 +108,30 @@ export function readCommand(
   }
   return { command, id: rest[0] };
 }
+
+const isOption = (name: string): name is keyof typeof OPTIONS => Object.hasOwn(OPTIONS, name);
+
+/**
+ * What is wrong with the options as written, before they are parsed: an option no command takes,
+ * a value missing or given to a switch, a value that starts with a dash written apart.
+ */
+export function optionProblem(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i]!;
+    if (token === '--') return undefined;
+    if (!token.startsWith('--')) continue;
+    const [name = '', ...valueParts] = token.slice(2).split('=');
+    const inline = valueParts.length > 0;
+    if (!isOption(name)) return `unknown option --${name}; --help lists each command's options`;
+    if (OPTIONS[name].type === 'boolean') {
+      if (inline) return `--${name} is a switch and takes no value: write --${name} alone`;
+      continue;
+    }
+    if (inline) continue;
+    const value = argv[i + 1];
+    if (value === undefined) return `--${name} takes a value`;
+    if (value.startsWith('-')) return `--${name} takes a value; one that starts with a dash is written --${name}=${value}`;
+    i++;
+  }
+  return undefined;
+}

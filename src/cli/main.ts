@@ -7,7 +7,7 @@ import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
-import { OPTIONS, readCommand } from './command-shapes.js';
+import { optionProblem, OPTIONS, readCommand } from './command-shapes.js';
 import { loadCliDatabaseConfig } from './cli-config.js';
 import { restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
@@ -174,6 +174,8 @@ const printEach = <T>(list: (store: Store) => AsyncIterable<T>) =>
   });
 
 async function run(argv: string[]): Promise<void> {
+  const written = optionProblem(argv);
+  if (written) throw new CliError(`${written}\n\n${USAGE}`);
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMMANDS, OPTIONS, readCommand } from '../../src/cli/command-shapes.js';
+import { COMMANDS, optionProblem, OPTIONS, readCommand } from '../../src/cli/command-shapes.js';
 
 describe('reading a command line', () => {
   it('names the command of one or two words, and the id of one that takes an id', () => {
@@ -32,5 +32,22 @@ describe('reading a command line', () => {
   it('gives every option to some command', () => {
     const used = new Set(Object.values(COMMANDS).flatMap((shape) => shape.options));
     expect(Object.keys(OPTIONS).filter((name) => name !== 'help' && !used.has(name as never))).toEqual([]);
+  });
+});
+
+describe('options as written', () => {
+  it('says what is wrong with an option before anything is parsed', () => {
+    expect(optionProblem(['payments', 'list', '--bogus'])).toBe("unknown option --bogus; --help lists each command's options");
+    expect(optionProblem(['adjustments', 'add', '--amount', '-500'])).toBe(
+      '--amount takes a value; one that starts with a dash is written --amount=-500',
+    );
+    expect(optionProblem(['payments', 'list', '--status'])).toBe('--status takes a value');
+    expect(optionProblem(['callbacks', 'list', '--flagged=yes'])).toBe('--flagged is a switch and takes no value: write --flagged alone');
+  });
+
+  it('lets through what parses: values apart or after =, switches, -h, and anything after --', () => {
+    expect(optionProblem(['adjustments', 'add', '--amount=-500', '--reason', 'paid twice', '--callback-id', '17'])).toBeUndefined();
+    expect(optionProblem(['callbacks', 'list', '--flagged', '--payment-id', 'p-1', '-h'])).toBeUndefined();
+    expect(optionProblem(['accounts', 'show', '--', '--odd-id'])).toBeUndefined();
   });
 });
