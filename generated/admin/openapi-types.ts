@@ -365,7 +365,9 @@ export interface paths {
          * @description Checks the ledger from its tables, as `cli ledger check` does: every balance is the sum of its
          *     credits and adjustments (`balance_off`); every credit is its payment's account, amount and
          *     currency, and that payment is successful (`credit_off_payment`); every successful payment is
-         *     credited or settled by hand (`success_uncredited`); none is both (`credited_and_settled`).
+         *     credited or settled by hand (`success_uncredited`); none is both (`credited_and_settled`);
+         *     a payment settled by hand is settled by an adjustment of its own account
+         *     (`settled_elsewhere`).
          *     Each rule is one statement over whole tables: seconds at a million accounts, so call it when
          *     asked to, not on every page view (the service can run it on a schedule and publish it on
          *     `/metrics`: `LEDGER_CHECK_INTERVAL`).
@@ -884,7 +886,7 @@ export interface components {
              * @description The rule.
              * @enum {string}
              */
-            kind: "balance_off" | "credit_off_payment" | "success_uncredited" | "credited_and_settled";
+            kind: "balance_off" | "credit_off_payment" | "success_uncredited" | "credited_and_settled" | "settled_elsewhere";
             /** @description What a row breaking it is, in words. */
             says: string;
             /** @description How many rows break it. */

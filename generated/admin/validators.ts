@@ -1441,7 +1441,7 @@ return errors === 0;
 }
 
 export const validateBrokenLedgerRule = validate23;
-const schema32 = {"type":"object","description":"A rule of the ledger and the rows that break it.","required":["kind","says","count","examples"],"properties":{"kind":{"type":"string","description":"The rule.","enum":["balance_off","credit_off_payment","success_uncredited","credited_and_settled"]},"says":{"type":"string","description":"What a row breaking it is, in words."},"count":{"type":"integer","minimum":1,"description":"How many rows break it."},"examples":{"type":"array","description":"The first 20 of them, by subject.","maxItems":20,"items":{"type":"object","required":["subject","detail"],"properties":{"subject":{"type":"string","description":"The account's customer id (`balance_off`) or the payment's id."},"detail":{"type":"string","description":"What the row holds, in words."}}}}},"$id":"urn:kassa24-bvu:schema:BrokenLedgerRule"};
+const schema32 = {"type":"object","description":"A rule of the ledger and the rows that break it.","required":["kind","says","count","examples"],"properties":{"kind":{"type":"string","description":"The rule.","enum":["balance_off","credit_off_payment","success_uncredited","credited_and_settled","settled_elsewhere"]},"says":{"type":"string","description":"What a row breaking it is, in words."},"count":{"type":"integer","minimum":1,"description":"How many rows break it."},"examples":{"type":"array","description":"The first 20 of them, by subject.","maxItems":20,"items":{"type":"object","required":["subject","detail"],"properties":{"subject":{"type":"string","description":"The account's customer id (`balance_off`) or the payment's id."},"detail":{"type":"string","description":"What the row holds, in words."}}}}},"$id":"urn:kassa24-bvu:schema:BrokenLedgerRule"};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:BrokenLedgerRule" */;
@@ -1500,7 +1500,7 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!((((data0 === "balance_off") || (data0 === "credit_off_payment")) || (data0 === "success_uncredited")) || (data0 === "credited_and_settled"))){
+if(!(((((data0 === "balance_off") || (data0 === "credit_off_payment")) || (data0 === "success_uncredited")) || (data0 === "credited_and_settled")) || (data0 === "settled_elsewhere"))){
 const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2996,7 +2996,7 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!((((data10 === "balance_off") || (data10 === "credit_off_payment")) || (data10 === "success_uncredited")) || (data10 === "credited_and_settled"))){
+if(!(((((data10 === "balance_off") || (data10 === "credit_off_payment")) || (data10 === "success_uncredited")) || (data10 === "credited_and_settled")) || (data10 === "settled_elsewhere"))){
 const err27 = {instancePath:instancePath+"/broken/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err27];

@@ -71,8 +71,9 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   migrate                           apply the schema migrations and exit; every other store command
                                     refuses a store whose schema is behind
   ledger check                      the ledger's rules over the whole store: every balance the sum of its credits and
-                                    adjustments, every credit its payment's, every success credited or settled by hand,
-                                    none both; totals, and each broken rule with examples; exit 1 if any is broken
+                                    adjustments, every credit its payment's, every success credited or settled by hand
+                                    (by its own account's adjustment), none both; totals, and each broken rule with
+                                    examples; exit 1 if any is broken
   ledger export --from DATE --to DATE [--format jsonl|csv]
                                     every credit and adjustment made in the period, every account, oldest first, amounts
                                     in minor units (DATE: a UTC day, --to included, or a time); totals on stderr

@@ -3,7 +3,13 @@
 // run — over a store (OperatorReads: the CLI, the admin API, the service's own check) or over a
 // copy of one (backup, restore).
 
-export const LEDGER_RULE_KINDS = ['balance_off', 'credit_off_payment', 'success_uncredited', 'credited_and_settled'] as const;
+export const LEDGER_RULE_KINDS = [
+  'balance_off',
+  'credit_off_payment',
+  'success_uncredited',
+  'credited_and_settled',
+  'settled_elsewhere',
+] as const;
 export type LedgerRuleKind = (typeof LEDGER_RULE_KINDS)[number];
 
 interface LedgerRule {
@@ -58,6 +64,15 @@ const LEDGER_RULES: readonly LedgerRule[] = [
       select p.payment_id as subject, 'credited, and settled by hand by adjustment #' || p.settled_by_adjustment as detail
       from payments p join ledger_entries l on l.payment_id = p.payment_id
       where p.settled_by_adjustment is not null`,
+  },
+  {
+    kind: 'settled_elsewhere',
+    says: "a payment settled by hand by an adjustment of another account: the payment's own account was not paid",
+    query: `
+      select p.payment_id as subject,
+        'payment of ' || p.customer_id || ', settled by adjustment #' || a.id || ' of ' || a.customer_id as detail
+      from payments p join adjustments a on a.id = p.settled_by_adjustment
+      where a.customer_id <> p.customer_id`,
   },
 ];
 

@@ -121,6 +121,7 @@ describe.each(backends())('scripted platform run on %s', (backend) => {
           'kassa24_ledger_rule_violations{rule="credit_off_payment"} 0',
           'kassa24_ledger_rule_violations{rule="success_uncredited"} 0',
           'kassa24_ledger_rule_violations{rule="credited_and_settled"} 0',
+          'kassa24_ledger_rule_violations{rule="settled_elsewhere"} 0',
         ]);
       expect(JSON.parse(await cli('ledger', 'check'))).toMatchObject({ accounts: 2, credits: 2, balances_total: 152500, broken: [] });
     });

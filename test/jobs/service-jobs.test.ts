@@ -196,7 +196,13 @@ describe('the service by itself', () => {
 
     const job = startLedgerCheckJob(store, 50, logger, metrics);
     await expect.poll(lastCheck, { timeout: 5000 }).toBeGreaterThan(0);
-    expect(await violations()).toEqual({ balance_off: 0, credit_off_payment: 0, success_uncredited: 0, credited_and_settled: 0 });
+    expect(await violations()).toEqual({
+      balance_off: 0,
+      credit_off_payment: 0,
+      success_uncredited: 0,
+      credited_and_settled: 0,
+      settled_elsewhere: 0,
+    });
 
     // A balance edited past the store: the next check names it.
     const db = new Database(database.url.slice('sqlite:'.length));

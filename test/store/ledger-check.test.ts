@@ -82,6 +82,8 @@ describe.each(backends())('ledger check on %s', (backend) => {
       "update accounts set balance = balance - 1 where customer_id = 'acc-1'",
       "update payments set status = 'success' where payment_id = 'pending'",
       "update payments set settled_by_adjustment = (select min(id) from adjustments) where payment_id = 'declined-then-paid'",
+      // What an adjustment naming another account's callback did before that was refused.
+      "update payments set customer_id = 'acc-2' where payment_id = 'mismatch'",
     ]);
     const { broken } = await check();
     expect(broken.map(({ kind, count, examples }) => ({ kind, count, examples }))).toEqual([
@@ -106,6 +108,15 @@ describe.each(backends())('ledger check on %s', (backend) => {
         examples: [
           { subject: 'declined-then-paid', detail: expect.stringMatching(/^credited, and settled by hand by adjustment #\d+$/) as unknown },
         ],
+      },
+      {
+        // The payment damaged above is acc-2's, and the adjustment acc-1's: settled elsewhere too.
+        kind: 'settled_elsewhere',
+        count: 2,
+        examples: ['declined-then-paid', 'mismatch'].map((subject) => ({
+          subject,
+          detail: expect.stringMatching(/^payment of acc-2, settled by adjustment #\d+ of acc-1$/) as unknown,
+        })),
       },
     ]);
     expect(broken.every((b) => b.says.length > 0)).toBe(true);
