@@ -1,24 +1,15 @@
 // How money and time read on screen. Amounts stay integers of minor units until they become text.
+import { majorText } from '../../src/ledger/minor-units';
 
-/** 1500000 -> "15 000.00 KZT"; -500 -> "−5.00 KZT". */
+/** 1500000 -> "15 000.00 KZT"; -500 -> "−5.00 KZT"; 150, "JPY" -> "150 JPY" (ISO 4217's minor units). */
 export function money(minor: number, currency = 'KZT'): string {
-  const sign = minor < 0 ? '−' : '';
-  const abs = Math.abs(minor);
-  const major = String(Math.trunc(abs / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
-  return `${sign}${major}.${String(abs % 100).padStart(2, '0')} ${currency}`;
+  const [major = '', fraction] = majorText(Math.abs(minor), currency).split('.');
+  const grouped = major.replace(/\B(?=(\d{3})+(?!\d))/g, '\u202f');
+  return `${minor < 0 ? '−' : ''}${grouped}${fraction === undefined ? '' : `.${fraction}`} ${currency}`;
 }
 
 /** 1, "account" -> "1 account"; 3 -> "3 accounts". */
 export const counted = (n: number, noun: string): string => `${n} ${n === 1 ? noun : `${noun}s`}`;
-
-/** "150", "150.5", "-12.25" -> minor units; undefined for anything else (no floats involved). */
-export function parseMajor(text: string): number | undefined {
-  const match = /^\s*(-?)(\d{1,13})(?:[.,](\d{1,2}))?\s*$/.exec(text);
-  if (!match) return undefined;
-  const [, sign, major, fraction = ''] = match;
-  const minor = Number(major) * 100 + Number(fraction.padEnd(2, '0'));
-  return sign ? -minor : minor;
-}
 
 /** The browser's local time, for a timestamp in UTC. */
 export const localTime = (iso: string): string =>

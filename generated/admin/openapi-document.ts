@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.9.0",
+    "version": "1.10.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -1320,7 +1320,17 @@ export const openapiDocument = {
           "dashboard"
         ],
         "summary": "Figures for an overview",
-        "description": "Payments by status over the last 24 hours and 30 days (by the time they were opened), credited amounts per UTC day for 30 days, open review items and the last callback received; everything up to and including `generated_at`.",
+        "description": "Payments by status over the last 24 hours and 30 days (by the time they were opened),\ncredited amounts per UTC day for 30 days, open review items and the last callback received;\neverything up to and including `generated_at`. Payments and credits are those of one\ncurrency (KZT unless `currency` names another), so that amounts are never added across\ncurrencies; `currencies` lists those of the last 30 days' payments, to ask for each.\n",
+        "parameters": [
+          {
+            "name": "currency",
+            "in": "query",
+            "description": "The currency whose payments and credits are counted (ISO 4217).",
+            "schema": {
+              "$ref": "#/components/schemas/CurrencyCode"
+            }
+          }
+        ],
         "responses": {
           "200": {
             "description": "The figures, as of `generated_at`.",
@@ -1334,6 +1344,10 @@ export const openapiDocument = {
                     "summary": "A quiet day",
                     "value": {
                       "generated_at": "2026-12-04T08:00:00.000Z",
+                      "currency": "KZT",
+                      "currencies": [
+                        "KZT"
+                      ],
                       "last_24h": {
                         "from": "2026-12-03T08:00:00.000Z",
                         "to": "2026-12-04T08:00:00.000Z",
@@ -1388,6 +1402,9 @@ export const openapiDocument = {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
@@ -1428,6 +1445,15 @@ export const openapiDocument = {
                       "balances_total": 45000,
                       "credited_total": 40000,
                       "adjusted_total": 5000,
+                      "by_currency": [
+                        {
+                          "currency": "KZT",
+                          "accounts": 2,
+                          "balances_total": 45000,
+                          "credited_total": 40000,
+                          "adjusted_total": 5000
+                        }
+                      ],
                       "broken": []
                     }
                   },
@@ -1442,6 +1468,15 @@ export const openapiDocument = {
                       "balances_total": 45100,
                       "credited_total": 40000,
                       "adjusted_total": 5000,
+                      "by_currency": [
+                        {
+                          "currency": "KZT",
+                          "accounts": 2,
+                          "balances_total": 45100,
+                          "credited_total": 40000,
+                          "adjusted_total": 5000
+                        }
+                      ],
                       "broken": [
                         {
                           "kind": "balance_off",
@@ -2030,6 +2065,11 @@ export const openapiDocument = {
         "type": "string",
         "format": "date-time",
         "description": "UTC, ISO 8601 with milliseconds."
+      },
+      "CurrencyCode": {
+        "type": "string",
+        "description": "An ISO 4217 code; its minor units are ISO's (two for KZT, none for JPY, three for KWD).",
+        "pattern": "^[A-Z]{3}$"
       },
       "CustomerId": {
         "type": "string",
@@ -2820,9 +2860,11 @@ export const openapiDocument = {
       },
       "Summary": {
         "type": "object",
-        "description": "Figures for an overview.",
+        "description": "Figures for an overview; payments, amounts and credits are those of `currency`.",
         "required": [
           "generated_at",
+          "currency",
+          "currencies",
           "last_24h",
           "last_30d",
           "days",
@@ -2832,6 +2874,16 @@ export const openapiDocument = {
         "properties": {
           "generated_at": {
             "$ref": "#/components/schemas/Timestamp"
+          },
+          "currency": {
+            "$ref": "#/components/schemas/CurrencyCode"
+          },
+          "currencies": {
+            "type": "array",
+            "description": "The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order.",
+            "items": {
+              "$ref": "#/components/schemas/CurrencyCode"
+            }
           },
           "last_24h": {
             "$ref": "#/components/schemas/Window"
@@ -2871,6 +2923,7 @@ export const openapiDocument = {
           "balances_total",
           "credited_total",
           "adjusted_total",
+          "by_currency",
           "broken"
         ],
         "properties": {
@@ -2900,17 +2953,24 @@ export const openapiDocument = {
           "balances_total": {
             "type": "integer",
             "format": "int64",
-            "description": "The sum of all balances, in minor units."
+            "description": "The sum of all balances, in minor units, over every currency (an amount only when every account has one currency; `by_currency` gives each)."
           },
           "credited_total": {
             "type": "integer",
             "format": "int64",
-            "description": "The sum of all credits, in minor units."
+            "description": "The sum of all credits, in minor units, over every currency."
           },
           "adjusted_total": {
             "type": "integer",
             "format": "int64",
-            "description": "The sum of all adjustments, in minor units (signed)."
+            "description": "The sum of all adjustments, in minor units (signed), over every currency."
+          },
+          "by_currency": {
+            "type": "array",
+            "description": "The totals of each currency that has an account, a credit or an adjustment, in alphabetical order.",
+            "items": {
+              "$ref": "#/components/schemas/CurrencyTotals"
+            }
           },
           "broken": {
             "type": "array",
@@ -2918,6 +2978,42 @@ export const openapiDocument = {
             "items": {
               "$ref": "#/components/schemas/BrokenLedgerRule"
             }
+          }
+        }
+      },
+      "CurrencyTotals": {
+        "type": "object",
+        "description": "The ledger's totals in one currency, in its minor units.",
+        "required": [
+          "currency",
+          "accounts",
+          "balances_total",
+          "credited_total",
+          "adjusted_total"
+        ],
+        "properties": {
+          "currency": {
+            "$ref": "#/components/schemas/CurrencyCode"
+          },
+          "accounts": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "Accounts held in it, open and closed."
+          },
+          "balances_total": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The sum of those accounts' balances."
+          },
+          "credited_total": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The sum of the credits in it."
+          },
+          "adjusted_total": {
+            "type": "integer",
+            "format": "int64",
+            "description": "The sum of the adjustments in it (signed)."
           }
         }
       },

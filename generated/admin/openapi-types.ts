@@ -342,7 +342,11 @@ export interface paths {
         };
         /**
          * Figures for an overview
-         * @description Payments by status over the last 24 hours and 30 days (by the time they were opened), credited amounts per UTC day for 30 days, open review items and the last callback received; everything up to and including `generated_at`.
+         * @description Payments by status over the last 24 hours and 30 days (by the time they were opened),
+         *     credited amounts per UTC day for 30 days, open review items and the last callback received;
+         *     everything up to and including `generated_at`. Payments and credits are those of one
+         *     currency (KZT unless `currency` names another), so that amounts are never added across
+         *     currencies; `currencies` lists those of the last 30 days' payments, to ask for each.
          */
         get: operations["getSummary"];
         put?: never;
@@ -499,6 +503,8 @@ export interface components {
          * @description UTC, ISO 8601 with milliseconds.
          */
         Timestamp: string;
+        /** @description An ISO 4217 code; its minor units are ISO's (two for KZT, none for JPY, three for KWD). */
+        CurrencyCode: string;
         /** @description An account's customer id, what the customer enters at the terminal; as in the partner contract, 1 to 255 characters, no control characters. */
         CustomerId: string;
         /**
@@ -836,9 +842,12 @@ export interface components {
             payments: number;
             credited_amount: components["schemas"]["Amount"];
         };
-        /** @description Figures for an overview. */
+        /** @description Figures for an overview; payments, amounts and credits are those of `currency`. */
         Summary: {
             generated_at: components["schemas"]["Timestamp"];
+            currency: components["schemas"]["CurrencyCode"];
+            /** @description The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order. */
+            currencies: components["schemas"]["CurrencyCode"][];
             last_24h: components["schemas"]["Window"];
             last_30d: components["schemas"]["Window"];
             /** @description The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time). */
@@ -864,21 +873,44 @@ export interface components {
             adjustments: number;
             /**
              * Format: int64
-             * @description The sum of all balances, in minor units.
+             * @description The sum of all balances, in minor units, over every currency (an amount only when every account has one currency; `by_currency` gives each).
              */
             balances_total: number;
             /**
              * Format: int64
-             * @description The sum of all credits, in minor units.
+             * @description The sum of all credits, in minor units, over every currency.
              */
             credited_total: number;
             /**
              * Format: int64
-             * @description The sum of all adjustments, in minor units (signed).
+             * @description The sum of all adjustments, in minor units (signed), over every currency.
              */
             adjusted_total: number;
+            /** @description The totals of each currency that has an account, a credit or an adjustment, in alphabetical order. */
+            by_currency: components["schemas"]["CurrencyTotals"][];
             /** @description The rules the ledger breaks, in the order listed under the operation; empty when it holds. */
             broken: components["schemas"]["BrokenLedgerRule"][];
+        };
+        /** @description The ledger's totals in one currency, in its minor units. */
+        CurrencyTotals: {
+            currency: components["schemas"]["CurrencyCode"];
+            /** @description Accounts held in it, open and closed. */
+            accounts: number;
+            /**
+             * Format: int64
+             * @description The sum of those accounts' balances.
+             */
+            balances_total: number;
+            /**
+             * Format: int64
+             * @description The sum of the credits in it.
+             */
+            credited_total: number;
+            /**
+             * Format: int64
+             * @description The sum of the adjustments in it (signed).
+             */
+            adjusted_total: number;
         };
         /** @description A rule of the ledger and the rows that break it. */
         BrokenLedgerRule: {
@@ -1552,7 +1584,10 @@ export interface operations {
     };
     getSummary: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The currency whose payments and credits are counted (ISO 4217). */
+                currency?: components["schemas"]["CurrencyCode"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1568,6 +1603,7 @@ export interface operations {
                     "application/json": components["schemas"]["Summary"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
             503: components["responses"]["Unavailable"];

@@ -619,10 +619,90 @@ validate14.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listAccountLedger = validate15;
-const schema18 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccountLedger"};
+export const validate_getSummary = validate15;
+const schema18 = {"type":"object","additionalProperties":false,"required":[],"properties":{"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"}},"$id":"urn:kassa24-bvu:schema:parameters:getSummary"};
+const schema19 = {"type":"string","description":"An ISO 4217 code; its minor units are ISO's (two for KZT, none for JPY, three for KWD).","pattern":"^[A-Z]{3}$","$id":"urn:kassa24-bvu:schema:CurrencyCode"};
+const pattern2 = new RegExp("^[A-Z]{3}$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:getSummary" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(key0 === "currency")){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.currency !== undefined){
+let data0 = data.currency;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
+coerced0 = "";
+}
+else {
+const err1 = {instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["currency"] = coerced0;
+}
+}
+}
+if(typeof data0 === "string"){
+if(!pattern2.test(data0)){
+const err2 = {instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err3 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+export const validate_listAccountLedger = validate16;
+const schema20 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccountLedger"};
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listAccountLedger" */;
 let vErrors = null;
 let errors = 0;
@@ -828,15 +908,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate15.errors = vErrors;
+validate16.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listAccounts = validate16;
-const schema20 = {"type":"object","additionalProperties":false,"required":[],"properties":{"query":{"type":"string","minLength":1,"maxLength":256},"status":{"$ref":"urn:kassa24-bvu:schema:AccountStatus"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccounts"};
-const schema21 = {"type":"string","description":"`closed`: verify and check_deposit answer that the account does not exist.","enum":["active","closed"],"$id":"urn:kassa24-bvu:schema:AccountStatus"};
+export const validate_listAccounts = validate17;
+const schema22 = {"type":"object","additionalProperties":false,"required":[],"properties":{"query":{"type":"string","minLength":1,"maxLength":256},"status":{"$ref":"urn:kassa24-bvu:schema:AccountStatus"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAccounts"};
+const schema23 = {"type":"string","description":"`closed`: verify and check_deposit answer that the account does not exist.","enum":["active","closed"],"$id":"urn:kassa24-bvu:schema:AccountStatus"};
 
-function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listAccounts" */;
 let vErrors = null;
 let errors = 0;
@@ -940,7 +1020,7 @@ data["status"] = coerced1;
 }
 }
 if(!((data1 === "active") || (data1 === "closed"))){
-const err5 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:AccountStatus/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:AccountStatus/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -1063,14 +1143,14 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listAuditLog = validate17;
-const schema22 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAuditLog"};
+export const validate_listAuditLog = validate18;
+const schema24 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listAuditLog"};
 
-function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listAuditLog" */;
 let vErrors = null;
 let errors = 0;
@@ -1203,14 +1283,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate17.errors = vErrors;
+validate18.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listCallbacks = validate18;
-const schema23 = {"type":"object","additionalProperties":false,"required":[],"properties":{"flagged":{"type":"boolean"},"reviewed":{"type":"boolean"},"payment_id":{"type":"string","minLength":1,"maxLength":256},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listCallbacks"};
+export const validate_listCallbacks = validate19;
+const schema25 = {"type":"object","additionalProperties":false,"required":[],"properties":{"flagged":{"type":"boolean"},"reviewed":{"type":"boolean"},"payment_id":{"type":"string","minLength":1,"maxLength":256},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listCallbacks"};
 
-function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listCallbacks" */;
 let vErrors = null;
 let errors = 0;
@@ -1456,15 +1536,15 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate18.errors = vErrors;
+validate19.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listLedger = validate19;
-const schema24 = {"type":"object","additionalProperties":false,"required":[],"properties":{"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listLedger"};
+export const validate_listLedger = validate20;
+const schema26 = {"type":"object","additionalProperties":false,"required":[],"properties":{"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listLedger"};
 const formats0 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
-function validate19(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listLedger" */;
 let vErrors = null;
 let errors = 0;
@@ -1683,15 +1763,15 @@ vErrors.push(err11);
 }
 errors++;
 }
-validate19.errors = vErrors;
+validate20.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listPayments = validate20;
-const schema25 = {"type":"object","additionalProperties":false,"required":[],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"flagged":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listPayments"};
-const schema27 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validate_listPayments = validate21;
+const schema27 = {"type":"object","additionalProperties":false,"required":[],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"from":{"type":"string","format":"date-time"},"to":{"type":"string","format":"date-time"},"flagged":{"type":"boolean"},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listPayments"};
+const schema29 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
-function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:listPayments" */;
 let vErrors = null;
 let errors = 0;
@@ -1805,7 +1885,7 @@ data["status"] = coerced1;
 }
 }
 if(!((((data1 === "pending") || (data1 === "success")) || (data1 === "failed")) || (data1 === "expired"))){
-const err6 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema27.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -2044,155 +2124,15 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate20.errors = vErrors;
-return errors === 0;
-}
-
-export const validate_listReconciliations = validate21;
-const schema28 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listReconciliations"};
-
-function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:parameters:listReconciliations" */;
-let vErrors = null;
-let errors = 0;
-if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.limit === undefined){
-data.limit = 50;
-}
-for(const key0 in data){
-if(!((key0 === "limit") || (key0 === "cursor"))){
-const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-}
-let data0 = data.limit;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-let dataType0 = typeof data0;
-let coerced0 = undefined;
-if(!(coerced0 !== undefined)){
-if(dataType0 === "boolean" || data0 === null
-              || (dataType0 === "string" && data0 && data0 == +data0 && !(data0 % 1))){
-coerced0 = +data0;
-}
-else {
-const err1 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-}
-if(coerced0 !== undefined){
-data0 = coerced0;
-if(data !== undefined){
-data["limit"] = coerced0;
-}
-}
-}
-if((typeof data0 == "number") && (isFinite(data0))){
-if(data0 > 500 || isNaN(data0)){
-const err2 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
-if(data0 < 1 || isNaN(data0)){
-const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err3];
-}
-else {
-vErrors.push(err3);
-}
-errors++;
-}
-}
-if(data.cursor !== undefined){
-let data1 = data.cursor;
-if(typeof data1 !== "string"){
-let dataType1 = typeof data1;
-let coerced1 = undefined;
-if(!(coerced1 !== undefined)){
-if(dataType1 == "number" || dataType1 == "boolean"){
-coerced1 = "" + data1;
-}
-else if(data1 === null){
-coerced1 = "";
-}
-else {
-const err4 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err4];
-}
-else {
-vErrors.push(err4);
-}
-errors++;
-}
-}
-if(coerced1 !== undefined){
-data1 = coerced1;
-if(data !== undefined){
-data["cursor"] = coerced1;
-}
-}
-}
-if(typeof data1 === "string"){
-if(func2(data1) > 1024){
-const err5 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
-}
-errors++;
-}
-if(func2(data1) < 1){
-const err6 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
-if(vErrors === null){
-vErrors = [err6];
-}
-else {
-vErrors.push(err6);
-}
-errors++;
-}
-}
-}
-}
-else {
-const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err7];
-}
-else {
-vErrors.push(err7);
-}
-errors++;
-}
 validate21.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_listRejectedCallbacks = validate22;
-const schema29 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listRejectedCallbacks"};
+export const validate_listReconciliations = validate22;
+const schema30 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listReconciliations"};
 
 function validate22(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="urn:kassa24-bvu:schema:parameters:listRejectedCallbacks" */;
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:listReconciliations" */;
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -2328,10 +2268,150 @@ validate22.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_reopenAccount = validate23;
-const schema30 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"}},"$id":"urn:kassa24-bvu:schema:parameters:reopenAccount"};
+export const validate_listRejectedCallbacks = validate23;
+const schema31 = {"type":"object","additionalProperties":false,"required":[],"properties":{"limit":{"type":"integer","minimum":1,"maximum":500,"default":50},"cursor":{"type":"string","minLength":1,"maxLength":1024}},"$id":"urn:kassa24-bvu:schema:parameters:listRejectedCallbacks"};
 
 function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:listRejectedCallbacks" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.limit === undefined){
+data.limit = 50;
+}
+for(const key0 in data){
+if(!((key0 === "limit") || (key0 === "cursor"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+let data0 = data.limit;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(!(coerced0 !== undefined)){
+if(dataType0 === "boolean" || data0 === null
+              || (dataType0 === "string" && data0 && data0 == +data0 && !(data0 % 1))){
+coerced0 = +data0;
+}
+else {
+const err1 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["limit"] = coerced0;
+}
+}
+}
+if((typeof data0 == "number") && (isFinite(data0))){
+if(data0 > 500 || isNaN(data0)){
+const err2 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data0 < 1 || isNaN(data0)){
+const err3 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.cursor !== undefined){
+let data1 = data.cursor;
+if(typeof data1 !== "string"){
+let dataType1 = typeof data1;
+let coerced1 = undefined;
+if(!(coerced1 !== undefined)){
+if(dataType1 == "number" || dataType1 == "boolean"){
+coerced1 = "" + data1;
+}
+else if(data1 === null){
+coerced1 = "";
+}
+else {
+const err4 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(coerced1 !== undefined){
+data1 = coerced1;
+if(data !== undefined){
+data["cursor"] = coerced1;
+}
+}
+}
+if(typeof data1 === "string"){
+if(func2(data1) > 1024){
+const err5 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(func2(data1) < 1){
+const err6 = {instancePath:instancePath+"/cursor",schemaPath:"#/properties/cursor/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
+export const validate_reopenAccount = validate24;
+const schema32 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"}},"$id":"urn:kassa24-bvu:schema:parameters:reopenAccount"};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:reopenAccount" */;
 let vErrors = null;
 let errors = 0;
@@ -2432,14 +2512,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate23.errors = vErrors;
+validate24.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_reviewCallback = validate24;
-const schema32 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
+export const validate_reviewCallback = validate25;
+const schema34 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
 
-function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:reviewCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -2528,7 +2608,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
@@ -2546,6 +2626,7 @@ export const parameterValidators = {
   getAccount: validate_getAccount as unknown as Validator<Parameters<'getAccount'>>,
   getPayment: validate_getPayment as unknown as Validator<Parameters<'getPayment'>>,
   getReconciliation: validate_getReconciliation as unknown as Validator<Parameters<'getReconciliation'>>,
+  getSummary: validate_getSummary as unknown as Validator<Parameters<'getSummary'>>,
   listAccountLedger: validate_listAccountLedger as unknown as Validator<Parameters<'listAccountLedger'>>,
   listAccounts: validate_listAccounts as unknown as Validator<Parameters<'listAccounts'>>,
   listAuditLog: validate_listAuditLog as unknown as Validator<Parameters<'listAuditLog'>>,

@@ -2227,9 +2227,204 @@ validate27.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCursor = validate28;
+export const validateCurrencyCode = validate28;
+const schema41 = {"type":"string","description":"An ISO 4217 code; its minor units are ISO's (two for KZT, none for JPY, three for KWD).","pattern":"^[A-Z]{3}$","$id":"urn:kassa24-bvu:schema:CurrencyCode"};
 
 function validate28(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:CurrencyCode" */;
+let vErrors = null;
+let errors = 0;
+if(typeof data === "string"){
+if(!pattern0.test(data)){
+const err0 = {instancePath,schemaPath:"#/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+else {
+const err1 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+validate28.errors = vErrors;
+return errors === 0;
+}
+
+export const validateCurrencyTotals = validate29;
+const schema42 = {"type":"object","description":"The ledger's totals in one currency, in its minor units.","required":["currency","accounts","balances_total","credited_total","adjusted_total"],"properties":{"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"},"accounts":{"type":"integer","minimum":0,"description":"Accounts held in it, open and closed."},"balances_total":{"type":"integer","format":"int64","description":"The sum of those accounts' balances."},"credited_total":{"type":"integer","format":"int64","description":"The sum of the credits in it."},"adjusted_total":{"type":"integer","format":"int64","description":"The sum of the adjustments in it (signed)."}},"$id":"urn:kassa24-bvu:schema:CurrencyTotals"};
+
+function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:CurrencyTotals" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.currency === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.accounts === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "accounts"},message:"must have required property '"+"accounts"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.balances_total === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "balances_total"},message:"must have required property '"+"balances_total"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.credited_total === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "credited_total"},message:"must have required property '"+"credited_total"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.adjusted_total === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "adjusted_total"},message:"must have required property '"+"adjusted_total"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.currency !== undefined){
+let data0 = data.currency;
+if(typeof data0 === "string"){
+if(!pattern0.test(data0)){
+const err5 = {instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.accounts !== undefined){
+let data1 = data.accounts;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err7 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err8 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+if(data.balances_total !== undefined){
+let data2 = data.balances_total;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err9 = {instancePath:instancePath+"/balances_total",schemaPath:"#/properties/balances_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data.credited_total !== undefined){
+let data3 = data.credited_total;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err10 = {instancePath:instancePath+"/credited_total",schemaPath:"#/properties/credited_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.adjusted_total !== undefined){
+let data4 = data.adjusted_total;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err11 = {instancePath:instancePath+"/adjusted_total",schemaPath:"#/properties/adjusted_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+validate29.errors = vErrors;
+return errors === 0;
+}
+
+export const validateCursor = validate30;
+
+function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Cursor" */;
 let vErrors = null;
 let errors = 0;
@@ -2243,13 +2438,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate28.errors = vErrors;
+validate30.errors = vErrors;
 return errors === 0;
 }
 
-export const validateCustomerId = validate29;
+export const validateCustomerId = validate31;
 
-function validate29(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:CustomerId" */;
 let vErrors = null;
 let errors = 0;
@@ -2295,15 +2490,15 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate29.errors = vErrors;
+validate31.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDay = validate30;
-const schema43 = {"type":"object","description":"One UTC day.","required":["date","payments","credited_amount"],"properties":{"date":{"type":"string","format":"date","description":"The UTC day."},"payments":{"type":"integer","description":"Payments opened that day.","minimum":0},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Day"};
+export const validateDay = validate32;
+const schema46 = {"type":"object","description":"One UTC day.","required":["date","payments","credited_amount"],"properties":{"date":{"type":"string","format":"date","description":"The UTC day."},"payments":{"type":"integer","description":"Payments opened that day.","minimum":0},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Day"};
 const formats12 = /^\d{4}-\d{2}-\d{2}$/;
 
-function validate30(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Day" */;
 let vErrors = null;
 let errors = 0;
@@ -2434,14 +2629,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate30.errors = vErrors;
+validate32.errors = vErrors;
 return errors === 0;
 }
 
-export const validateDiscrepancy = validate31;
-const schema45 = {"type":"object","description":"One thing a reconciliation found.","required":["id","kind","payment_id","platform","ledger","applied"],"properties":{"id":{"type":"integer","format":"int64","description":"Its id within the runs' findings."},"kind":{"type":"string","description":"`missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).","enum":["missing_here","missing_there","amount_mismatch","status_mismatch","unknown_payment"]},"payment_id":{"type":"string","description":"The payment."},"platform":{"type":"object","nullable":true,"description":"The platform's record (status, amount, currency, line); null when the platform has none.","additionalProperties":true},"ledger":{"type":"object","nullable":true,"description":"The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here.","additionalProperties":true},"applied":{"type":"string","nullable":true,"description":"With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`)."}},"$id":"urn:kassa24-bvu:schema:Discrepancy"};
+export const validateDiscrepancy = validate33;
+const schema48 = {"type":"object","description":"One thing a reconciliation found.","required":["id","kind","payment_id","platform","ledger","applied"],"properties":{"id":{"type":"integer","format":"int64","description":"Its id within the runs' findings."},"kind":{"type":"string","description":"`missing_here` (successful at the platform, not credited here), `missing_there` (credited here, not successful there), `amount_mismatch`, `status_mismatch` (failed there, pending here), `unknown_payment` (a payment id never issued here).","enum":["missing_here","missing_there","amount_mismatch","status_mismatch","unknown_payment"]},"payment_id":{"type":"string","description":"The payment."},"platform":{"type":"object","nullable":true,"description":"The platform's record (status, amount, currency, line); null when the platform has none.","additionalProperties":true},"ledger":{"type":"object","nullable":true,"description":"The ledger's payment (status, amount, currency, customer_id, created_at); null when never issued here.","additionalProperties":true},"applied":{"type":"string","nullable":true,"description":"With `--apply`, what applying the platform's success did (`credited`, `duplicate`, `flagged`)."}},"$id":"urn:kassa24-bvu:schema:Discrepancy"};
 
-function validate31(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Discrepancy" */;
 let vErrors = null;
 let errors = 0;
@@ -2532,7 +2727,7 @@ vErrors.push(err7);
 errors++;
 }
 if(!(((((data1 === "missing_here") || (data1 === "missing_there")) || (data1 === "amount_mismatch")) || (data1 === "status_mismatch")) || (data1 === "unknown_payment"))){
-const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema45.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err8 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema48.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2604,14 +2799,14 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate31.errors = vErrors;
+validate33.errors = vErrors;
 return errors === 0;
 }
 
-export const validateFieldError = validate32;
-const schema46 = {"type":"object","description":"One field that breaks the contract.","required":["field","message"],"properties":{"field":{"type":"string","description":"The field, as a dotted path (`amount`, `limit`, `customer_id`); empty for the body as a whole."},"message":{"type":"string","description":"What is wrong with it."}},"$id":"urn:kassa24-bvu:schema:FieldError"};
+export const validateFieldError = validate34;
+const schema49 = {"type":"object","description":"One field that breaks the contract.","required":["field","message"],"properties":{"field":{"type":"string","description":"The field, as a dotted path (`amount`, `limit`, `customer_id`); empty for the body as a whole."},"message":{"type":"string","description":"What is wrong with it."}},"$id":"urn:kassa24-bvu:schema:FieldError"};
 
-function validate32(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:FieldError" */;
 let vErrors = null;
 let errors = 0;
@@ -2671,14 +2866,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate32.errors = vErrors;
+validate34.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerCheck = validate33;
-const schema47 = {"type":"object","description":"The ledger's rules checked over its tables, and its totals.","required":["checked_at","accounts","payments","credits","adjustments","balances_total","credited_total","adjusted_total","broken"],"properties":{"checked_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"accounts":{"type":"integer","minimum":0,"description":"Accounts, open and closed."},"payments":{"type":"integer","minimum":0,"description":"Payments opened by check_deposit, in every status."},"credits":{"type":"integer","minimum":0,"description":"Credits (one per credited payment)."},"adjustments":{"type":"integer","minimum":0,"description":"Operators' adjustments."},"balances_total":{"type":"integer","format":"int64","description":"The sum of all balances, in minor units."},"credited_total":{"type":"integer","format":"int64","description":"The sum of all credits, in minor units."},"adjusted_total":{"type":"integer","format":"int64","description":"The sum of all adjustments, in minor units (signed)."},"broken":{"type":"array","description":"The rules the ledger breaks, in the order listed under the operation; empty when it holds.","items":{"$ref":"urn:kassa24-bvu:schema:BrokenLedgerRule"}}},"$id":"urn:kassa24-bvu:schema:LedgerCheck"};
+export const validateLedgerCheck = validate35;
+const schema50 = {"type":"object","description":"The ledger's rules checked over its tables, and its totals.","required":["checked_at","accounts","payments","credits","adjustments","balances_total","credited_total","adjusted_total","by_currency","broken"],"properties":{"checked_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"accounts":{"type":"integer","minimum":0,"description":"Accounts, open and closed."},"payments":{"type":"integer","minimum":0,"description":"Payments opened by check_deposit, in every status."},"credits":{"type":"integer","minimum":0,"description":"Credits (one per credited payment)."},"adjustments":{"type":"integer","minimum":0,"description":"Operators' adjustments."},"balances_total":{"type":"integer","format":"int64","description":"The sum of all balances, in minor units, over every currency (an amount only when every account has one currency; `by_currency` gives each)."},"credited_total":{"type":"integer","format":"int64","description":"The sum of all credits, in minor units, over every currency."},"adjusted_total":{"type":"integer","format":"int64","description":"The sum of all adjustments, in minor units (signed), over every currency."},"by_currency":{"type":"array","description":"The totals of each currency that has an account, a credit or an adjustment, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyTotals"}},"broken":{"type":"array","description":"The rules the ledger breaks, in the order listed under the operation; empty when it holds.","items":{"$ref":"urn:kassa24-bvu:schema:BrokenLedgerRule"}}},"$id":"urn:kassa24-bvu:schema:LedgerCheck"};
 
-function validate33(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerCheck" */;
 let vErrors = null;
 let errors = 0;
@@ -2763,8 +2958,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.broken === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "broken"},message:"must have required property '"+"broken"+"'"};
+if(data.by_currency === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "by_currency"},message:"must have required property '"+"by_currency"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -2773,11 +2968,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.checked_at !== undefined){
-let data0 = data.checked_at;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err9 = {instancePath:instancePath+"/checked_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.broken === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "broken"},message:"must have required property '"+"broken"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -2786,9 +2978,11 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-else {
-const err10 = {instancePath:instancePath+"/checked_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.checked_at !== undefined){
+let data0 = data.checked_at;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err10 = {instancePath:instancePath+"/checked_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -2798,10 +2992,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.accounts !== undefined){
-let data1 = data.accounts;
-if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
-const err11 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err11 = {instancePath:instancePath+"/checked_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -2810,9 +3002,11 @@ vErrors.push(err11);
 }
 errors++;
 }
-if((typeof data1 == "number") && (isFinite(data1))){
-if(data1 < 0 || isNaN(data1)){
-const err12 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.accounts !== undefined){
+let data1 = data.accounts;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+const err12 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -2821,12 +3015,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-}
-if(data.payments !== undefined){
-let data2 = data.payments;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err13 = {instancePath:instancePath+"/payments",schemaPath:"#/properties/payments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 < 0 || isNaN(data1)){
+const err13 = {instancePath:instancePath+"/accounts",schemaPath:"#/properties/accounts/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -2835,9 +3026,12 @@ vErrors.push(err13);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 < 0 || isNaN(data2)){
-const err14 = {instancePath:instancePath+"/payments",schemaPath:"#/properties/payments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.payments !== undefined){
+let data2 = data.payments;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err14 = {instancePath:instancePath+"/payments",schemaPath:"#/properties/payments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -2846,12 +3040,9 @@ vErrors.push(err14);
 }
 errors++;
 }
-}
-}
-if(data.credits !== undefined){
-let data3 = data.credits;
-if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
-const err15 = {instancePath:instancePath+"/credits",schemaPath:"#/properties/credits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 < 0 || isNaN(data2)){
+const err15 = {instancePath:instancePath+"/payments",schemaPath:"#/properties/payments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -2860,9 +3051,12 @@ vErrors.push(err15);
 }
 errors++;
 }
-if((typeof data3 == "number") && (isFinite(data3))){
-if(data3 < 0 || isNaN(data3)){
-const err16 = {instancePath:instancePath+"/credits",schemaPath:"#/properties/credits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.credits !== undefined){
+let data3 = data.credits;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err16 = {instancePath:instancePath+"/credits",schemaPath:"#/properties/credits/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -2871,12 +3065,9 @@ vErrors.push(err16);
 }
 errors++;
 }
-}
-}
-if(data.adjustments !== undefined){
-let data4 = data.adjustments;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err17 = {instancePath:instancePath+"/adjustments",schemaPath:"#/properties/adjustments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 < 0 || isNaN(data3)){
+const err17 = {instancePath:instancePath+"/credits",schemaPath:"#/properties/credits/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -2885,9 +3076,12 @@ vErrors.push(err17);
 }
 errors++;
 }
-if((typeof data4 == "number") && (isFinite(data4))){
-if(data4 < 0 || isNaN(data4)){
-const err18 = {instancePath:instancePath+"/adjustments",schemaPath:"#/properties/adjustments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data.adjustments !== undefined){
+let data4 = data.adjustments;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err18 = {instancePath:instancePath+"/adjustments",schemaPath:"#/properties/adjustments/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -2896,12 +3090,9 @@ vErrors.push(err18);
 }
 errors++;
 }
-}
-}
-if(data.balances_total !== undefined){
-let data5 = data.balances_total;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err19 = {instancePath:instancePath+"/balances_total",schemaPath:"#/properties/balances_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data4 == "number") && (isFinite(data4))){
+if(data4 < 0 || isNaN(data4)){
+const err19 = {instancePath:instancePath+"/adjustments",schemaPath:"#/properties/adjustments/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -2911,10 +3102,11 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data.credited_total !== undefined){
-let data6 = data.credited_total;
-if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
-const err20 = {instancePath:instancePath+"/credited_total",schemaPath:"#/properties/credited_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data.balances_total !== undefined){
+let data5 = data.balances_total;
+if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
+const err20 = {instancePath:instancePath+"/balances_total",schemaPath:"#/properties/balances_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -2924,10 +3116,10 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data.adjusted_total !== undefined){
-let data7 = data.adjusted_total;
-if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
-const err21 = {instancePath:instancePath+"/adjusted_total",schemaPath:"#/properties/adjusted_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.credited_total !== undefined){
+let data6 = data.credited_total;
+if(!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))){
+const err21 = {instancePath:instancePath+"/credited_total",schemaPath:"#/properties/credited_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -2937,15 +3129,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data.broken !== undefined){
-let data8 = data.broken;
-if(Array.isArray(data8)){
-const len0 = data8.length;
-for(let i0=0; i0<len0; i0++){
-let data9 = data8[i0];
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.kind === undefined){
-const err22 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data.adjusted_total !== undefined){
+let data7 = data.adjusted_total;
+if(!(((typeof data7 == "number") && (!(data7 % 1) && !isNaN(data7))) && (isFinite(data7)))){
+const err22 = {instancePath:instancePath+"/adjusted_total",schemaPath:"#/properties/adjusted_total/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -2954,8 +3141,20 @@ vErrors.push(err22);
 }
 errors++;
 }
-if(data9.says === undefined){
-const err23 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "says"},message:"must have required property '"+"says"+"'"};
+}
+if(data.by_currency !== undefined){
+let data8 = data.by_currency;
+if(Array.isArray(data8)){
+const len0 = data8.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate29(data8[i0], {instancePath:instancePath+"/by_currency/" + i0,parentData:data8,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate29.errors : vErrors.concat(validate29.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/by_currency",schemaPath:"#/properties/by_currency/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -2964,8 +3163,16 @@ vErrors.push(err23);
 }
 errors++;
 }
-if(data9.count === undefined){
-const err24 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
+}
+if(data.broken !== undefined){
+let data10 = data.broken;
+if(Array.isArray(data10)){
+const len1 = data10.length;
+for(let i1=0; i1<len1; i1++){
+let data11 = data10[i1];
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.kind === undefined){
+const err24 = {instancePath:instancePath+"/broken/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -2974,8 +3181,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(data9.examples === undefined){
-const err25 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
+if(data11.says === undefined){
+const err25 = {instancePath:instancePath+"/broken/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "says"},message:"must have required property '"+"says"+"'"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -2984,10 +3191,8 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(data9.kind !== undefined){
-let data10 = data9.kind;
-if(typeof data10 !== "string"){
-const err26 = {instancePath:instancePath+"/broken/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.count === undefined){
+const err26 = {instancePath:instancePath+"/broken/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "count"},message:"must have required property '"+"count"+"'"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -2996,8 +3201,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-if(!(((((data10 === "balance_off") || (data10 === "credit_off_payment")) || (data10 === "success_uncredited")) || (data10 === "credited_and_settled")) || (data10 === "settled_elsewhere"))){
-const err27 = {instancePath:instancePath+"/broken/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(data11.examples === undefined){
+const err27 = {instancePath:instancePath+"/broken/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/required",keyword:"required",params:{missingProperty: "examples"},message:"must have required property '"+"examples"+"'"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -3006,10 +3211,10 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data9.says !== undefined){
-if(typeof data9.says !== "string"){
-const err28 = {instancePath:instancePath+"/broken/" + i0+"/says",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/says/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data11.kind !== undefined){
+let data12 = data11.kind;
+if(typeof data12 !== "string"){
+const err28 = {instancePath:instancePath+"/broken/" + i1+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -3018,11 +3223,8 @@ vErrors.push(err28);
 }
 errors++;
 }
-}
-if(data9.count !== undefined){
-let data12 = data9.count;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err29 = {instancePath:instancePath+"/broken/" + i0+"/count",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!(((((data12 === "balance_off") || (data12 === "credit_off_payment")) || (data12 === "success_uncredited")) || (data12 === "credited_and_settled")) || (data12 === "settled_elsewhere"))){
+const err29 = {instancePath:instancePath+"/broken/" + i1+"/kind",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -3031,9 +3233,10 @@ vErrors.push(err29);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 1 || isNaN(data12)){
-const err30 = {instancePath:instancePath+"/broken/" + i0+"/count",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data11.says !== undefined){
+if(typeof data11.says !== "string"){
+const err30 = {instancePath:instancePath+"/broken/" + i1+"/says",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/says/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -3043,12 +3246,10 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-if(data9.examples !== undefined){
-let data13 = data9.examples;
-if(Array.isArray(data13)){
-if(data13.length > 20){
-const err31 = {instancePath:instancePath+"/broken/" + i0+"/examples",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(data11.count !== undefined){
+let data14 = data11.count;
+if(!(((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14))) && (isFinite(data14)))){
+const err31 = {instancePath:instancePath+"/broken/" + i1+"/count",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -3057,12 +3258,9 @@ vErrors.push(err31);
 }
 errors++;
 }
-const len1 = data13.length;
-for(let i1=0; i1<len1; i1++){
-let data14 = data13[i1];
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-if(data14.subject === undefined){
-const err32 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
+if((typeof data14 == "number") && (isFinite(data14))){
+if(data14 < 1 || isNaN(data14)){
+const err32 = {instancePath:instancePath+"/broken/" + i1+"/count",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -3071,8 +3269,13 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data14.detail === undefined){
-const err33 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
+}
+}
+if(data11.examples !== undefined){
+let data15 = data11.examples;
+if(Array.isArray(data15)){
+if(data15.length > 20){
+const err33 = {instancePath:instancePath+"/broken/" + i1+"/examples",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -3081,9 +3284,12 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data14.subject !== undefined){
-if(typeof data14.subject !== "string"){
-const err34 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1+"/subject",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len2 = data15.length;
+for(let i2=0; i2<len2; i2++){
+let data16 = data15[i2];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.subject === undefined){
+const err34 = {instancePath:instancePath+"/broken/" + i1+"/examples/" + i2,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/required",keyword:"required",params:{missingProperty: "subject"},message:"must have required property '"+"subject"+"'"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -3092,10 +3298,8 @@ vErrors.push(err34);
 }
 errors++;
 }
-}
-if(data14.detail !== undefined){
-if(typeof data14.detail !== "string"){
-const err35 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1+"/detail",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.detail === undefined){
+const err35 = {instancePath:instancePath+"/broken/" + i1+"/examples/" + i2,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/required",keyword:"required",params:{missingProperty: "detail"},message:"must have required property '"+"detail"+"'"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -3104,10 +3308,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-}
-else {
-const err36 = {instancePath:instancePath+"/broken/" + i0+"/examples/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data16.subject !== undefined){
+if(typeof data16.subject !== "string"){
+const err36 = {instancePath:instancePath+"/broken/" + i1+"/examples/" + i2+"/subject",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/properties/subject/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -3117,9 +3320,9 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-else {
-const err37 = {instancePath:instancePath+"/broken/" + i0+"/examples",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data16.detail !== undefined){
+if(typeof data16.detail !== "string"){
+const err37 = {instancePath:instancePath+"/broken/" + i1+"/examples/" + i2+"/detail",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/properties/detail/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -3131,7 +3334,7 @@ errors++;
 }
 }
 else {
-const err38 = {instancePath:instancePath+"/broken/" + i0,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err38 = {instancePath:instancePath+"/broken/" + i1+"/examples/" + i2,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -3143,7 +3346,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/broken",schemaPath:"#/properties/broken/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err39 = {instancePath:instancePath+"/broken/" + i1+"/examples",schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/properties/examples/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -3155,7 +3358,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/broken/" + i1,schemaPath:"urn:kassa24-bvu:schema:BrokenLedgerRule/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -3164,14 +3367,38 @@ vErrors.push(err40);
 }
 errors++;
 }
-validate33.errors = vErrors;
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/broken",schemaPath:"#/properties/broken/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+}
+else {
+const err42 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+validate35.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerEntry = validate34;
-const schema50 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+export const validateLedgerEntry = validate37;
+const schema53 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
 
-function validate34(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerEntry" */;
 let vErrors = null;
 let errors = 0;
@@ -3289,7 +3516,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((data0 === "credit") || (data0 === "adjustment"))){
-const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema50.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema53.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3492,14 +3719,14 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate34.errors = vErrors;
+validate37.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerPage = validate35;
-const schema54 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+export const validateLedgerPage = validate38;
+const schema57 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
 
-function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerPage" */;
 let vErrors = null;
 let errors = 0;
@@ -3529,8 +3756,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate34(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+if(!(validate37(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
 errors = vErrors.length;
 }
 }
@@ -3570,15 +3797,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePayment = validate37;
-const schema56 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
-const schema58 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validatePayment = validate40;
+const schema59 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema61 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Payment" */;
 let vErrors = null;
 let errors = 0;
@@ -3790,7 +4017,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -3899,15 +4126,15 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentDetail = validate38;
-const schema61 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
-const schema62 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
+export const validatePaymentDetail = validate41;
+const schema64 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
+const schema65 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -3943,8 +4170,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.payment !== undefined){
-if(!(validate37(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate40(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -4086,7 +4313,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data6 === "applied") || (data6 === "still_pending")) || (data6 === "not_answered")) || (data6 === "refused"))){
-const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema62.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema65.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4122,14 +4349,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentPage = validate41;
-const schema63 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
+export const validatePaymentPage = validate44;
+const schema66 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentPage" */;
 let vErrors = null;
 let errors = 0;
@@ -4159,8 +4386,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate37(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate40(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -4200,13 +4427,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentStatus = validate43;
+export const validatePaymentStatus = validate46;
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentStatus" */;
 let vErrors = null;
 let errors = 0;
@@ -4221,7 +4448,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "pending") || (data === "success")) || (data === "failed")) || (data === "expired"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4230,14 +4457,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-export const validateProblem = validate44;
-const schema66 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
+export const validateProblem = validate47;
+const schema69 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Problem" */;
 let vErrors = null;
 let errors = 0;
@@ -4451,15 +4678,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationDetail = validate45;
-const schema68 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
-const schema69 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
+export const validateReconciliationDetail = validate48;
+const schema71 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
+const schema72 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationRun" */;
 let vErrors = null;
 let errors = 0;
@@ -4790,12 +5017,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -4831,8 +5058,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.run !== undefined){
-if(!(validate46(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate49(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
@@ -4929,7 +5156,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!(((((data4 === "missing_here") || (data4 === "missing_there")) || (data4 === "amount_mismatch")) || (data4 === "status_mismatch")) || (data4 === "unknown_payment"))){
-const err11 = {instancePath:instancePath+"/discrepancies/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/kind/enum",keyword:"enum",params:{allowedValues: schema45.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/discrepancies/" + i0+"/kind",schemaPath:"urn:kassa24-bvu:schema:Discrepancy/properties/kind/enum",keyword:"enum",params:{allowedValues: schema48.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -5038,14 +5265,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate45.errors = vErrors;
+validate48.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationPage = validate48;
-const schema74 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
+export const validateReconciliationPage = validate51;
+const schema77 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationPage" */;
 let vErrors = null;
 let errors = 0;
@@ -5075,8 +5302,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate46(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+if(!(validate49(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
 errors = vErrors.length;
 }
 }
@@ -5116,16 +5343,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationRun = validate46;
+export const validateReconciliationRun = validate49;
 
-export const validateRejectedCallback = validate50;
-const schema76 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+export const validateRejectedCallback = validate53;
+const schema79 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -5350,14 +5577,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRejectedCallbackPage = validate51;
-const schema79 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
+export const validateRejectedCallbackPage = validate54;
+const schema82 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallbackPage" */;
 let vErrors = null;
 let errors = 0;
@@ -5387,8 +5614,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate50(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+if(!(validate53(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
 errors = vErrors.length;
 }
 }
@@ -5428,14 +5655,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReviewCreate = validate53;
-const schema81 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
+export const validateReviewCreate = validate56;
+const schema84 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReviewCreate" */;
 let vErrors = null;
 let errors = 0;
@@ -5508,14 +5735,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRole = validate54;
-const schema82 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
+export const validateRole = validate57;
+const schema85 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Role" */;
 let vErrors = null;
 let errors = 0;
@@ -5530,7 +5757,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "viewer") || (data === "operator"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema85.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5539,14 +5766,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSession = validate55;
-const schema83 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
+export const validateSession = validate58;
+const schema86 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Session" */;
 let vErrors = null;
 let errors = 0;
@@ -5596,7 +5823,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "viewer") || (data1 === "operator"))){
-const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema82.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema85.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -5617,13 +5844,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate58.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheck = validate56;
+export const validateStatusCheck = validate59;
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheck" */;
 let vErrors = null;
 let errors = 0;
@@ -5741,7 +5968,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data2 === "applied") || (data2 === "still_pending")) || (data2 === "not_answered")) || (data2 === "refused"))){
-const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema62.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema65.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -5765,14 +5992,14 @@ errors++;
 }
 }
 }
-validate56.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheckAnswer = validate57;
-const schema86 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
+export const validateStatusCheckAnswer = validate60;
+const schema89 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheckAnswer" */;
 let vErrors = null;
 let errors = 0;
@@ -5830,7 +6057,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((((data0 === "applied") || (data0 === "still_pending")) || (data0 === "not_answered")) || (data0 === "refused"))){
-const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema86.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema89.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -5890,8 +6117,8 @@ errors++;
 }
 }
 if(data.payment !== undefined){
-if(!(validate38(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate41(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
@@ -5906,14 +6133,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusFigures = validate59;
-const schema88 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+export const validateStatusFigures = validate62;
+const schema91 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
 let vErrors = null;
 let errors = 0;
@@ -5961,7 +6188,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "success")) || (data0 === "failed")) || (data0 === "expired"))){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema58.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema61.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6042,15 +6269,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSummary = validate60;
-const schema91 = {"type":"object","description":"Figures for an overview.","required":["generated_at","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema93 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+export const validateSummary = validate63;
+const schema94 = {"type":"object","description":"Figures for an overview; payments, amounts and credits are those of `currency`.","required":["generated_at","currency","currencies","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"},"currencies":{"type":"array","description":"The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"}},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema98 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;
 let vErrors = null;
 let errors = 0;
@@ -6150,8 +6377,8 @@ let data2 = data.by_status;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate59(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+if(!(validate62(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 }
@@ -6213,12 +6440,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Summary" */;
 let vErrors = null;
 let errors = 0;
@@ -6233,8 +6460,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.last_24h === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_24h"},message:"must have required property '"+"last_24h"+"'"};
+if(data.currency === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currency"},message:"must have required property '"+"currency"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -6243,8 +6470,8 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.last_30d === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_30d"},message:"must have required property '"+"last_30d"+"'"};
+if(data.currencies === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "currencies"},message:"must have required property '"+"currencies"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -6253,8 +6480,8 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.days === undefined){
-const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
+if(data.last_24h === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_24h"},message:"must have required property '"+"last_24h"+"'"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -6263,8 +6490,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(data.open_review_items === undefined){
-const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "open_review_items"},message:"must have required property '"+"open_review_items"+"'"};
+if(data.last_30d === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_30d"},message:"must have required property '"+"last_30d"+"'"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6273,8 +6500,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(data.last_callback_received_at === undefined){
-const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_callback_received_at"},message:"must have required property '"+"last_callback_received_at"+"'"};
+if(data.days === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "days"},message:"must have required property '"+"days"+"'"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6283,11 +6510,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(data.generated_at !== undefined){
-let data0 = data.generated_at;
-if(typeof data0 === "string"){
-if(!(formats0.test(data0))){
-const err6 = {instancePath:instancePath+"/generated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.open_review_items === undefined){
+const err6 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "open_review_items"},message:"must have required property '"+"open_review_items"+"'"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -6296,9 +6520,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/generated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.last_callback_received_at === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_callback_received_at"},message:"must have required property '"+"last_callback_received_at"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -6307,32 +6530,11 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.last_24h !== undefined){
-if(!(validate61(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
-if(data.last_30d !== undefined){
-if(!(validate61(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
-vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
-errors = vErrors.length;
-}
-}
-if(data.days !== undefined){
-let data3 = data.days;
-if(Array.isArray(data3)){
-const len0 = data3.length;
-for(let i0=0; i0<len0; i0++){
-if(!(validate30(data3[i0], {instancePath:instancePath+"/days/" + i0,parentData:data3,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
-errors = vErrors.length;
-}
-}
-}
-else {
-const err8 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data.generated_at !== undefined){
+let data0 = data.generated_at;
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+const err8 = {instancePath:instancePath+"/generated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -6342,10 +6544,8 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.open_review_items !== undefined){
-let data5 = data.open_review_items;
-if(!(((typeof data5 == "number") && (!(data5 % 1) && !isNaN(data5))) && (isFinite(data5)))){
-const err9 = {instancePath:instancePath+"/open_review_items",schemaPath:"#/properties/open_review_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err9 = {instancePath:instancePath+"/generated_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -6354,9 +6554,12 @@ vErrors.push(err9);
 }
 errors++;
 }
-if((typeof data5 == "number") && (isFinite(data5))){
-if(data5 < 0 || isNaN(data5)){
-const err10 = {instancePath:instancePath+"/open_review_items",schemaPath:"#/properties/open_review_items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data.currency !== undefined){
+let data1 = data.currency;
+if(typeof data1 === "string"){
+if(!pattern0.test(data1)){
+const err10 = {instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6366,11 +6569,8 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-if(data.last_callback_received_at !== undefined){
-let data6 = data.last_callback_received_at;
-if((typeof data6 !== "string") && (data6 !== null)){
-const err11 = {instancePath:instancePath+"/last_callback_received_at",schemaPath:"#/properties/last_callback_received_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err11 = {instancePath:instancePath+"/currency",schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -6379,9 +6579,16 @@ vErrors.push(err11);
 }
 errors++;
 }
-if(typeof data6 === "string"){
-if(!(formats0.test(data6))){
-const err12 = {instancePath:instancePath+"/last_callback_received_at",schemaPath:"#/properties/last_callback_received_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+}
+if(data.currencies !== undefined){
+let data2 = data.currencies;
+if(Array.isArray(data2)){
+const len0 = data2.length;
+for(let i0=0; i0<len0; i0++){
+let data3 = data2[i0];
+if(typeof data3 === "string"){
+if(!pattern0.test(data3)){
+const err12 = {instancePath:instancePath+"/currencies/" + i0,schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/pattern",keyword:"pattern",params:{pattern: "^[A-Z]{3}$"},message:"must match pattern \""+"^[A-Z]{3}$"+"\""};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -6391,10 +6598,8 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-}
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err13 = {instancePath:instancePath+"/currencies/" + i0,schemaPath:"urn:kassa24-bvu:schema:CurrencyCode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -6403,13 +6608,121 @@ vErrors.push(err13);
 }
 errors++;
 }
-validate60.errors = vErrors;
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/currencies",schemaPath:"#/properties/currencies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.last_24h !== undefined){
+if(!(validate64(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+}
+if(data.last_30d !== undefined){
+if(!(validate64(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+}
+if(data.days !== undefined){
+let data6 = data.days;
+if(Array.isArray(data6)){
+const len1 = data6.length;
+for(let i1=0; i1<len1; i1++){
+if(!(validate32(data6[i1], {instancePath:instancePath+"/days/" + i1,parentData:data6,parentDataProperty:i1,rootData}))){
+vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err15 = {instancePath:instancePath+"/days",schemaPath:"#/properties/days/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data.open_review_items !== undefined){
+let data8 = data.open_review_items;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err16 = {instancePath:instancePath+"/open_review_items",schemaPath:"#/properties/open_review_items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 < 0 || isNaN(data8)){
+const err17 = {instancePath:instancePath+"/open_review_items",schemaPath:"#/properties/open_review_items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+if(data.last_callback_received_at !== undefined){
+let data9 = data.last_callback_received_at;
+if((typeof data9 !== "string") && (data9 !== null)){
+const err18 = {instancePath:instancePath+"/last_callback_received_at",schemaPath:"#/properties/last_callback_received_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(typeof data9 === "string"){
+if(!(formats0.test(data9))){
+const err19 = {instancePath:instancePath+"/last_callback_received_at",schemaPath:"#/properties/last_callback_received_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err20 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTimestamp = validate66;
+export const validateTimestamp = validate69;
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Timestamp" */;
 let vErrors = null;
 let errors = 0;
@@ -6435,11 +6748,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWindow = validate61;
+export const validateWindow = validate64;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -6474,6 +6787,8 @@ export const schemaValidators = {
   Callback: validateCallback as unknown as Validator<Schemas['Callback']>,
   CallbackPage: validateCallbackPage as unknown as Validator<Schemas['CallbackPage']>,
   CallbackResult: validateCallbackResult as unknown as Validator<Schemas['CallbackResult']>,
+  CurrencyCode: validateCurrencyCode as unknown as Validator<Schemas['CurrencyCode']>,
+  CurrencyTotals: validateCurrencyTotals as unknown as Validator<Schemas['CurrencyTotals']>,
   Cursor: validateCursor as unknown as Validator<Schemas['Cursor']>,
   CustomerId: validateCustomerId as unknown as Validator<Schemas['CustomerId']>,
   Day: validateDay as unknown as Validator<Schemas['Day']>,

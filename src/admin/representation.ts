@@ -130,6 +130,8 @@ const periodJson = (p: PeriodFigures): Schemas['Window'] => ({
 
 export const summaryJson = (s: LedgerSummary): Schemas['Summary'] => ({
   generated_at: s.generatedAt,
+  currency: s.currency,
+  currencies: s.currencies,
   last_24h: periodJson(s.last24h),
   last_30d: periodJson(s.last30d),
   days: s.days.map((d) => ({ date: d.date, payments: d.payments, credited_amount: d.creditedAmount })),
@@ -173,5 +175,12 @@ export const ledgerCheckJson = (c: LedgerCheck, checkedAt: Date): Schemas['Ledge
   balances_total: c.balancesTotal,
   credited_total: c.creditedTotal,
   adjusted_total: c.adjustedTotal,
+  by_currency: c.byCurrency.map((t) => ({
+    currency: t.currency,
+    accounts: t.accounts,
+    balances_total: t.balancesTotal,
+    credited_total: t.creditedTotal,
+    adjusted_total: t.adjustedTotal,
+  })),
   broken: c.broken.map((b) => ({ kind: b.kind, says: b.says, count: b.count, examples: b.examples })),
 });

@@ -175,9 +175,12 @@ export interface DayFigures {
   creditedAmount: number;
 }
 
-/** What an overview shows. */
+/** What an overview shows: payments and credits of one currency, never amounts added across currencies. */
 export interface LedgerSummary {
   generatedAt: string;
+  currency: string;
+  /** The currencies of the last 30 days' payments and `currency`, alphabetical: the summaries there are to ask for. */
+  currencies: string[];
   last24h: PeriodFigures;
   last30d: PeriodFigures;
   /** The last 30 UTC days, today last. */

@@ -1,10 +1,8 @@
 // Amounts in texts that people act on. The protocol and the CLI count minor units while the console
 // takes major ones, so a text giving only one invites an adjustment a hundred times too large.
-// Two decimals, as for KZT: the method's only currency, and what the console and reports assume.
+import { majorText } from './minor-units.js';
 
-/** 15000, "KZT" -> "150.00 KZT (15000 minor units)"; -500 -> "-5.00 KZT (-500 minor units)". */
+/** 15000, "KZT" -> "150.00 KZT (15000 minor units)"; -500 -> "-5.00 KZT (-500 minor units)"; 150, "JPY" -> "150 JPY (150 minor units)". */
 export function moneyText(minor: number, currency: string): string {
-  const abs = Math.abs(minor);
-  const major = `${minor < 0 ? '-' : ''}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-  return `${major} ${currency} (${minor} minor units)`;
+  return `${majorText(minor, currency)} ${currency} (${minor} minor units)`;
 }

@@ -1,6 +1,7 @@
 // A platform record as reconciliation reads it, from a Dashboard CSV row or a Data API operation:
 // which payment, what status, how much. The column or field names the platform does not document
 // are configuration (--map), with these defaults.
+import { majorText, minorFromMajorText } from '../ledger/minor-units.js';
 import { CsvError } from './csv.js';
 
 export interface PlatformRecord {
@@ -51,14 +52,14 @@ export function parseFieldMap(text: string | undefined): FieldMap {
 
 export type AmountUnit = 'major' | 'minor';
 
-/** "150", "150.5", "1 500,25" (major) or "15025" (minor) -> minor units; integers only, no floats. */
-export function parseAmount(text: string, unit: AmountUnit): number | undefined {
+/**
+ * "150", "150.5", "1 500,25" (major units of `currency`, as ISO 4217 counts its minor units) or
+ * "15025" (minor) -> minor units; integers only, no floats.
+ */
+export function parseAmount(text: string, unit: AmountUnit, currency: string): number | undefined {
   const compact = text.replace(/[\s\u00a0\u202f]/g, '');
   if (unit === 'minor') return /^-?\d{1,15}$/.test(compact) ? Number(compact) : undefined;
-  const match = /^(-?)(\d{1,13})(?:[.,](\d{1,2}))?$/.exec(compact);
-  if (!match) return undefined;
-  const minor = Number(match[2]) * 100 + Number((match[3] ?? '').padEnd(2, '0'));
-  return match[1] ? -minor : minor;
+  return minorFromMajorText(compact, currency);
 }
 
 /** A record from named values (a CSV row by its header, or a Data API operation). */
@@ -74,14 +75,15 @@ export function toRecord(line: number, value: (field: RecordField) => unknown, m
   for (const field of REQUIRED) {
     if (text(field) === undefined) throw new CsvError(line, `${field} (column "${map[field]}") is empty or missing`);
   }
+  const currency = (text('currency') ?? 'KZT').toUpperCase();
   const rawAmount = value('amount');
   const amount =
-    typeof rawAmount === 'number' && unit === 'minor' && Number.isSafeInteger(rawAmount) ? rawAmount : parseAmount(text('amount')!, unit);
+    typeof rawAmount === 'number' && unit === 'minor' && Number.isSafeInteger(rawAmount)
+      ? rawAmount
+      : parseAmount(text('amount')!, unit, currency);
   if (amount === undefined) {
-    throw new CsvError(
-      line,
-      `amount "${text('amount')}" is not an amount in ${unit === 'major' ? 'major units (150.00)' : 'minor units (15000)'}`,
-    );
+    const example = unit === 'minor' ? 'minor units (15000)' : `major units of ${currency} (${majorText(15000, currency)})`;
+    throw new CsvError(line, `amount "${text('amount')}" is not an amount in ${example}`);
   }
   const projectText = text('project_id');
   const projectId = projectText === undefined ? undefined : Number(projectText);
@@ -94,7 +96,7 @@ export function toRecord(line: number, value: (field: RecordField) => unknown, m
     paymentId: text('payment_id')!,
     status: text('status')!.toLowerCase(),
     amount,
-    currency: (text('currency') ?? 'KZT').toUpperCase(),
+    currency,
     ...(type !== undefined && { type: type.toLowerCase() }),
     ...(projectId !== undefined && { projectId }),
     ...(createdAt !== undefined && { createdAt }),

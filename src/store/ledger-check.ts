@@ -76,15 +76,30 @@ const LEDGER_RULES: readonly LedgerRule[] = [
   },
 ];
 
-const TOTALS = `
+const COUNTS = `
   select
-    (select count(*) from accounts) as accounts,
-    (select coalesce(sum(balance), 0) from accounts) as balances,
     (select count(*) from payments) as payments,
     (select count(*) from ledger_entries) as credits,
-    (select coalesce(sum(amount), 0) from ledger_entries) as credited,
-    (select count(*) from adjustments) as adjustments,
-    (select coalesce(sum(amount), 0) from adjustments) as adjusted`;
+    (select count(*) from adjustments) as adjustments`;
+
+// Each currency's sums, never one sum across currencies: a yen is not a hundredth of a tenge.
+const TOTALS_BY_CURRENCY = `
+  select currency, sum(accounts) as accounts, sum(balances) as balances, sum(credited) as credited, sum(adjusted) as adjusted
+  from (
+    select currency, count(*) as accounts, sum(balance) as balances, 0 as credited, 0 as adjusted from accounts group by currency
+    union all select currency, 0, 0, sum(amount), 0 from ledger_entries group by currency
+    union all select currency, 0, 0, 0, sum(amount) from adjustments group by currency
+  ) as sums
+  group by currency
+  order by currency`;
+
+export interface CurrencyTotals {
+  currency: string;
+  accounts: number;
+  balancesTotal: number;
+  creditedTotal: number;
+  adjustedTotal: number;
+}
 
 export interface BrokenRule {
   kind: LedgerRuleKind;
@@ -100,10 +115,12 @@ export interface LedgerCheck {
   payments: number;
   credits: number;
   adjustments: number;
-  /** Sums in minor units: balances, what credits added, what adjustments added. */
+  /** Sums in minor units over every currency: balances, what credits added, what adjustments added. */
   balancesTotal: number;
   creditedTotal: number;
   adjustedTotal: number;
+  /** The same sums of each currency, alphabetical. */
+  byCurrency: CurrencyTotals[];
   /** Empty when the ledger holds. */
   broken: BrokenRule[];
 }
@@ -114,7 +131,15 @@ export type RunQuery = (query: string) => Promise<Array<Record<string, unknown>>
 const whole = (value: unknown): number => Number(value);
 
 export async function checkLedger(run: RunQuery, examples = 20): Promise<LedgerCheck> {
-  const [totals] = await run(TOTALS);
+  const [counts] = await run(COUNTS);
+  const byCurrency: CurrencyTotals[] = (await run(TOTALS_BY_CURRENCY)).map((r) => ({
+    currency: String(r.currency),
+    accounts: whole(r.accounts),
+    balancesTotal: whole(r.balances),
+    creditedTotal: whole(r.credited),
+    adjustedTotal: whole(r.adjusted),
+  }));
+  const total = (pick: (t: CurrencyTotals) => number) => byCurrency.reduce((sum, t) => sum + pick(t), 0);
   const broken: BrokenRule[] = [];
   for (const rule of LEDGER_RULES) {
     const [counted] = await run(`select count(*) as n from (${rule.query}) as broken`);
@@ -129,13 +154,14 @@ export async function checkLedger(run: RunQuery, examples = 20): Promise<LedgerC
     });
   }
   return {
-    accounts: whole(totals?.accounts),
-    payments: whole(totals?.payments),
-    credits: whole(totals?.credits),
-    adjustments: whole(totals?.adjustments),
-    balancesTotal: whole(totals?.balances),
-    creditedTotal: whole(totals?.credited),
-    adjustedTotal: whole(totals?.adjusted),
+    accounts: total((t) => t.accounts),
+    payments: whole(counts?.payments),
+    credits: whole(counts?.credits),
+    adjustments: whole(counts?.adjustments),
+    balancesTotal: total((t) => t.balancesTotal),
+    creditedTotal: total((t) => t.creditedTotal),
+    adjustedTotal: total((t) => t.adjustedTotal),
+    byCurrency,
     broken,
   };
 }

@@ -102,7 +102,8 @@ export interface OperatorReads {
   reconciliations(page: PageRequest): Promise<Page<ReconciliationRun>>;
   /** A run and a page of its findings, in the order found; undefined when there is no such run. */
   reconciliation(id: number, page: PageRequest): Promise<{ run: ReconciliationRun; findings: Page<StoredFinding> } | undefined>;
-  summary(now: Date): Promise<LedgerSummary>;
+  /** The overview's figures of `currency`'s payments and credits. */
+  summary(now: Date, currency: string): Promise<LedgerSummary>;
   /** Flagged callbacks whose review is not closed. */
   openReviewItems(): Promise<number>;
   /** The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows. */
@@ -493,16 +494,16 @@ export class KyselyOperatorReads implements OperatorReads {
     });
   }
 
-  summary(now: Date): Promise<LedgerSummary> {
+  summary(now: Date, currency: string): Promise<LedgerSummary> {
     return this.guard(async () => {
       const to = now.toISOString();
       const dayOne = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - (SUMMARY_DAYS - 1) * DAY_MS);
       const dayAt = (i: number) => new Date(dayOne.getTime() + i * DAY_MS).toISOString();
       const chartDays = Array.from({ length: SUMMARY_DAYS }, (_, i) => ({ from: dayAt(i), to: dayAt(i + 1) }));
       const [last24h, last30d, days, openReview, lastCallback] = await Promise.all([
-        this.period(new Date(now.getTime() - DAY_MS).toISOString(), to),
-        this.period(new Date(now.getTime() - SUMMARY_DAYS * DAY_MS).toISOString(), to),
-        this.byDay(chartDays, to),
+        this.period(new Date(now.getTime() - DAY_MS).toISOString(), to, currency),
+        this.period(new Date(now.getTime() - SUMMARY_DAYS * DAY_MS).toISOString(), to, currency),
+        this.byDay(chartDays, to, currency),
         this.countOpenReviewItems(),
         this.db
           .selectFrom('callbacks')
@@ -511,8 +512,10 @@ export class KyselyOperatorReads implements OperatorReads {
       ]);
       return {
         generatedAt: to,
-        last24h,
-        last30d,
+        currency,
+        currencies: [...new Set([currency, ...last30d.currencies])].sort(),
+        last24h: last24h.figures,
+        last30d: last30d.figures,
         days,
         openReviewItems: openReview,
         lastCallbackReceivedAt: lastCallback.at ?? null,
@@ -539,12 +542,13 @@ export class KyselyOperatorReads implements OperatorReads {
   }
 
   /**
-   * Payments opened and amounts credited on each day [from, to), up to and including `until`. Each
-   * day is a range of a creation index; grouping a month's rows by day instead sorted them all.
+   * Payments opened and amounts credited in `currency` on each day [from, to), up to and including
+   * `until`. Each day is a range of a creation index; grouping a month's rows by day instead sorted
+   * them all.
    */
-  private async byDay(days: readonly { from: string; to: string }[], until: string): Promise<DayFigures[]> {
+  private async byDay(days: readonly { from: string; to: string }[], until: string, currency: string): Promise<DayFigures[]> {
     const ranges = sql`days (day_from, day_to) as (values ${sql.join(days.map((d) => sql`(${d.from}, ${d.to})`))})`;
-    const inDay = sql`created_at >= day_from and created_at < day_to and created_at <= ${until}`;
+    const inDay = sql`created_at >= day_from and created_at < day_to and created_at <= ${until} and currency = ${currency}`;
     type Row = { day_from: string; value: number | string | null };
     const [payments, credited] = await Promise.all([
       sql<Row>`with ${ranges} select day_from, (select count(*) from payments where ${inDay}) as value from days`.execute(this.db),
@@ -559,34 +563,42 @@ export class KyselyOperatorReads implements OperatorReads {
     }));
   }
 
-  /** Payments opened after `from` up to and including `to`, by status, and what was credited then. */
-  private async period(from: string, to: string): Promise<PeriodFigures> {
+  /**
+   * Payments in `currency` opened after `from` up to and including `to`, by status, and what was
+   * credited in it then; and the currencies of every payment of the period (read with them: the
+   * rows are read for their status anyway).
+   */
+  private async period(from: string, to: string, currency: string): Promise<{ figures: PeriodFigures; currencies: string[] }> {
     const [byStatus, credited] = await Promise.all([
       this.db
         .selectFrom('payments')
         .select([
           'status',
+          'currency',
           (eb) => eb.fn.countAll<number | string>().as('count'),
           (eb) => eb.fn.sum<number | string>('amount').as('amount'),
         ])
         .where('created_at', '>', from)
         .where('created_at', '<=', to)
-        .groupBy('status')
+        .groupBy(['status', 'currency'])
         .execute(),
       this.db
         .selectFrom('ledger_entries')
         .select((eb) => eb.fn.sum<number | string | null>('amount').as('amount'))
         .where('created_at', '>', from)
         .where('created_at', '<=', to)
+        .where('currency', '=', currency)
         .executeTakeFirstOrThrow(),
     ]);
-    return {
+    const figures: PeriodFigures = {
       from,
       to,
       byStatus: byStatus
+        .filter((r) => r.currency === currency)
         .map((r) => ({ status: r.status, count: int(r.count), amount: int(r.amount) }))
         .sort((a, b) => b.count - a.count || a.status.localeCompare(b.status)),
       creditedAmount: credited.amount === null ? 0 : int(credited.amount),
     };
+    return { figures, currencies: [...new Set(byStatus.map((r) => r.currency))] };
   }
 }

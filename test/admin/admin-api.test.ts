@@ -114,6 +114,7 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(summary.body.days).toHaveLength(30);
     expect(summary.body.days.at(-1)).toEqual({ date: new Date().toISOString().slice(0, 10), payments: 2, credited_amount: 5000 });
     expect(summary.body.last_callback_received_at).not.toBeNull();
+    expect(summary.body).toMatchObject({ currency: 'KZT', currencies: ['KZT'] });
 
     // The flagged callback settled by hand: the ledger's rules hold, and add up to the balance.
     const check = await viewer<Schemas['LedgerCheck']>('GET /admin/v1/ledger-check');
@@ -121,6 +122,15 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(check.body).toMatchObject({ accounts: 1, payments: 2, credits: 1, adjustments: 1, broken: [] });
     expect(check.body.balances_total).toBe(check.body.credited_total + check.body.adjusted_total);
     expect(check.body.balances_total).toBe(account.body.balance);
+    expect(check.body.by_currency).toEqual([
+      {
+        currency: 'KZT',
+        accounts: 1,
+        balances_total: account.body.balance,
+        credited_total: 5000,
+        adjusted_total: check.body.adjusted_total,
+      },
+    ]);
   });
 
   it('lets a viewer read everything and change nothing', async () => {
@@ -208,6 +218,16 @@ describe.each(backends())('admin API: %s', (backend) => {
     const impossible = await operator('GET /admin/v1/payments?from=2026-02-30T00:00:00Z');
     expect(impossible.status).toBe(400);
     expect(impossible.body.errors![0]!.field).toBe('from');
+
+    // A summary in no currency there is (a typo of KZT) is refused, not answered with nothing.
+    const typo = await operator('GET /admin/v1/summary?currency=KTZ');
+    expect(typo.status).toBe(400);
+    expect(typo.body.errors).toEqual([
+      { field: 'currency', message: 'currency KTZ is not an ISO 4217 currency (this payment method pays in KZT)' },
+    ]);
+    const lowerCase = await operator('GET /admin/v1/summary?currency=kzt', { invalid: true });
+    expect(lowerCase.status).toBe(400);
+    expect(lowerCase.body.errors![0]!.field).toBe('currency');
 
     for (const list of ['payments', 'ledger']) {
       const backwards = await operator(`GET /admin/v1/${list}?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z`);

@@ -211,12 +211,24 @@ describe.runIf(browserHere)('operator console', () => {
       expect(await item(mismatched).getByRole('alert').innerText()).not.toContain('already credited');
       await item(mismatched).getByRole('button', { name: 'Cancel' }).click();
 
+      // A payment never issued here names no account: the one typed is looked up, and its currency
+      // says how the amount reads.
+      const unknown = item('never-issued-here');
+      await unknown.getByLabel('Account (customer id)').fill('nobody-here');
+      await expect.poll(() => unknown.locator('.field-error').innerText()).toBe('No account nobody-here.');
+      await unknown.getByLabel('Account (customer id)').fill(CUSTOMER);
+      await unknown.getByLabel(/^Amount in KZT/).fill('7');
+      await unknown.getByLabel('Reason').fill('paid 7.00, no deposit');
+      await unknown.getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect.poll(() => unknown.getByRole('alert').innerText()).toContain(`Credit 7.00 KZT to account ${CUSTOMER}?`);
+      await unknown.getByRole('button', { name: 'Cancel' }).click();
+
       // Leave the queue as the other tests expect it: these reviews closed.
       for (const callback of await service.store.listCallbacks({ flagged: true })) {
         if (!callback.reviewedAt) await service.store.reviewCallback({ callbackId: callback.id, note: 'checked', actor: 'test' });
       }
-      // The one failed load is the lookup of the payment never issued here, answered 404.
-      expect(errors).toEqual(['Failed to load resource: the server responded with a status of 404 (Not Found)']);
+      // The failed loads are the lookups of the payment never issued here and of the account typed, answered 404.
+      expect(errors).toEqual(Array(2).fill('Failed to load resource: the server responded with a status of 404 (Not Found)'));
       await page.close();
     }, 60_000);
 
@@ -342,6 +354,45 @@ describe.runIf(browserHere)('operator console', () => {
         .toContain('would make the balance of adjusted-from-its-page negative');
       expect((await service.store.findAccount(account))!.balance).toBe(3000);
       expect(errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("takes an adjustment in the account's own currency: whole yen, no decimals", async () => {
+      const account = 'held-in-yen';
+      await service.store.addAccount({ customerId: account, currency: 'JPY' });
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/accounts/${account}`);
+      const form = page.locator('form.action', { has: page.getByRole('heading', { name: 'Adjust the balance' }) });
+      const amount = form.getByLabel(/^Amount in JPY/);
+      await amount.fill('12.5');
+      await expect.poll(() => form.locator('.field-error').innerText()).toBe('an amount in JPY such as 50 or -12, not zero');
+      expect(await form.getByRole('button', { name: 'Add adjustment…' }).isDisabled()).toBe(true);
+
+      await amount.fill('1500');
+      expect(await form.locator('.muted').last().innerText()).toBe('Whole JPY: it has no minor unit.');
+      await form.getByLabel('Reason').fill('cash paid in at the office');
+      await form.getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect.poll(() => form.getByRole('alert').innerText()).toContain(`Credit 1\u202f500 JPY to account ${account}?`);
+      await form.getByRole('button', { name: 'Confirm adjustment' }).click();
+      await expect.poll(() => page.getByRole('status').innerText()).toContain('balance now 1\u202f500 JPY');
+      expect((await service.store.findAccount(account))!.balance).toBe(1500);
+
+      // A yen deposit: the overview counts it in its own currency, never added to tenge.
+      const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(account, 700, 1234, 'JPY')))).body.payment_id!;
+      expect((await post(service.url, '/callback', signed(callbackBody(paymentId, 700, 'success', 1234, 'JPY')))).status).toBe(200);
+      await page.getByRole('link', { name: 'Overview' }).click();
+      const choice = page.getByLabel('Figures in');
+      await expect.poll(() => choice.inputValue()).toBe('KZT');
+      expect(await page.locator('.card').nth(1).innerText()).not.toContain('JPY');
+      await choice.selectOption('JPY');
+      await expect.poll(() => page.locator('.card').nth(1).innerText()).toContain('700 JPY credited');
+      await page.getByRole('button', { name: 'Check the ledger' }).click();
+      await expect
+        .poll(() => page.locator('.ledger-check [role=status]').innerText())
+        .toContain('Balances 2\u202f200 JPY = credits 700 JPY + adjustments 1\u202f500 JPY');
+      expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
 

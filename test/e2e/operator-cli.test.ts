@@ -92,6 +92,7 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
       balances_total: 0,
       credited_total: 0,
       adjusted_total: 0,
+      by_currency: [{ currency: 'KZT', accounts: 1, balances_total: 0, credited_total: 0, adjusted_total: 0 }],
       broken: [],
     });
     await writePastTheStore(database, ["update accounts set balance = 100 where customer_id = 'acc-1'"]);

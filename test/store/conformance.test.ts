@@ -765,7 +765,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
 
     it('sums payments by status over 24 hours and 30 days, and credits per day', async () => {
       const reads = await store.operatorReads();
-      const empty = await reads.summary(new Date());
+      const empty = await reads.summary(new Date(), 'KZT');
       expect(empty).toMatchObject({ openReviewItems: 0, lastCallbackReceivedAt: null, last24h: { byStatus: [], creditedAmount: 0 } });
       const credited = await deposit(700);
       await store.applyCallback(callback({ paymentId: credited.paymentId, amount: 700 }));
@@ -775,7 +775,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
       await deposit(30);
       await store.applyCallback(callback({ paymentId: 'never-issued', amount: 5 }));
       const now = new Date();
-      const summary = await reads.summary(now);
+      const summary = await reads.summary(now, 'KZT');
       expect(summary.last24h.byStatus).toEqual([
         { status: 'pending', count: 2, amount: 50 },
         { status: 'failed', count: 1, amount: 50 },
@@ -789,10 +789,45 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(summary.days.at(-1)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
       expect(summary.days.slice(0, -1).every((d) => d.payments === 0 && d.creditedAmount === 0)).toBe(true);
       // A day later, nothing is within the last 24 hours; all of it still is within 30 days.
-      const tomorrow = await reads.summary(new Date(now.getTime() + 86_400_000 + 1000));
+      const tomorrow = await reads.summary(new Date(now.getTime() + 86_400_000 + 1000), 'KZT');
       expect(tomorrow.last24h.byStatus).toEqual([]);
       expect(tomorrow.last30d.creditedAmount).toBe(700);
       expect(tomorrow.days.at(-2)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
+    });
+
+    it("counts each currency's payments and credits in its own summary, never adding one to another", async () => {
+      await store.addAccount({ customerId: 'acc-yen', currency: 'JPY' });
+      const tenge = await deposit(700);
+      await store.applyCallback(callback({ paymentId: tenge.paymentId, amount: 700 }));
+      const yen = await open(1500, 'acc-yen', {}, 'JPY');
+      if ('refused' in yen) throw new Error(yen.refused.message);
+      await store.applyCallback(callback({ paymentId: yen.opened.paymentId, amount: 1500, currency: 'JPY' }));
+      await open(300, 'acc-yen', {}, 'JPY');
+      const reads = await store.operatorReads();
+      const now = new Date();
+      const inTenge = await reads.summary(now, 'KZT');
+      expect(inTenge).toMatchObject({ currency: 'KZT', currencies: ['JPY', 'KZT'] });
+      expect(inTenge.last24h).toMatchObject({ byStatus: [{ status: 'success', count: 1, amount: 700 }], creditedAmount: 700 });
+      expect(inTenge.days.at(-1)).toEqual({ date: now.toISOString().slice(0, 10), payments: 1, creditedAmount: 700 });
+      const inYen = await reads.summary(now, 'JPY');
+      expect(inYen.last30d).toMatchObject({
+        byStatus: [
+          { status: 'pending', count: 1, amount: 300 },
+          { status: 'success', count: 1, amount: 1500 },
+        ],
+        creditedAmount: 1500,
+      });
+      expect(inYen.days.at(-1)).toEqual({ date: now.toISOString().slice(0, 10), payments: 2, creditedAmount: 1500 });
+      // A currency of no payment has a summary of nothing, and is listed with the others.
+      const inDollars = await reads.summary(now, 'USD');
+      expect(inDollars).toMatchObject({ currencies: ['JPY', 'KZT', 'USD'], last30d: { byStatus: [], creditedAmount: 0 } });
+
+      const check = await reads.ledgerCheck();
+      expect(check.byCurrency).toEqual([
+        { currency: 'JPY', accounts: 1, balancesTotal: 1500, creditedTotal: 1500, adjustedTotal: 0 },
+        { currency: 'KZT', accounts: 1, balancesTotal: 700, creditedTotal: 700, adjustedTotal: 0 },
+      ]);
+      expect(check).toMatchObject({ accounts: 2, balancesTotal: 2200, broken: [] });
     });
 
     it('counts a payment and a credit in the last 30 days from the instant each was made, and in the chart by UTC day', async () => {
@@ -801,7 +836,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
       const reads = await store.operatorReads();
       const opened = Date.parse((await reads.payment(payment.paymentId))!.payment.createdAt);
       const credited = Date.parse((await reads.ledger('acc-1', { limit: 1 }))!.items[0]!.createdAt);
-      const at = (ms: number) => reads.summary(new Date(ms));
+      const at = (ms: number) => reads.summary(new Date(ms), 'KZT');
       const DAY = 86_400_000;
       const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       const paid = [{ status: 'success', count: 1, amount: 700 }];

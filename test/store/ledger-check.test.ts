@@ -71,6 +71,15 @@ describe.each(backends())('ledger check on %s', (backend) => {
       balancesTotal: 10000 + 2500 + 700 + 5000 - 200,
       creditedTotal: 10000 + 2500 + 700,
       adjustedTotal: 5000 - 200,
+      byCurrency: [
+        {
+          currency: 'KZT',
+          accounts: 2,
+          balancesTotal: 10000 + 2500 + 700 + 5000 - 200,
+          creditedTotal: 10000 + 2500 + 700,
+          adjustedTotal: 5000 - 200,
+        },
+      ],
       broken: [],
     });
   });

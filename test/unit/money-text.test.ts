@@ -17,3 +17,10 @@ describe('an amount in a text people act on', () => {
     expect(moneyText(Number.MAX_SAFE_INTEGER, 'KZT')).toBe('90071992547409.91 KZT (9007199254740991 minor units)');
   });
 });
+
+describe('an amount in a currency whose minor unit is not a hundredth', () => {
+  it('places the point as ISO 4217 says', () => {
+    expect(moneyText(150, 'JPY')).toBe('150 JPY (150 minor units)');
+    expect(moneyText(-1500, 'KWD')).toBe('-1.500 KWD (-1500 minor units)');
+  });
+});

@@ -47,17 +47,24 @@ describe('CSV as the Dashboard exports it', () => {
 
 describe('amounts and columns', () => {
   it('reads major units with a point or a comma, and minor units, into integers', () => {
-    expect(['150', '150.5', '150.05', '1 500,25', '-12.50', '0.1'].map((t) => parseAmount(t, 'major'))).toEqual([
+    expect(['150', '150.5', '150.05', '1 500,25', '-12.50', '0.1'].map((t) => parseAmount(t, 'major', 'KZT'))).toEqual([
       15000, 15050, 15005, 150025, -1250, 10,
     ]);
-    expect(['15000', '-5'].map((t) => parseAmount(t, 'minor'))).toEqual([15000, -5]);
-    expect(['1.234', 'abc', '', '1e3', '150.00'].map((t) => parseAmount(t, t === '150.00' ? 'minor' : 'major'))).toEqual([
+    expect(['15000', '-5'].map((t) => parseAmount(t, 'minor', 'KZT'))).toEqual([15000, -5]);
+    expect(['1.234', 'abc', '', '1e3', '150.00'].map((t) => parseAmount(t, t === '150.00' ? 'minor' : 'major', 'KZT'))).toEqual([
       undefined,
       undefined,
       undefined,
       undefined,
       undefined,
     ]);
+  });
+
+  it("reads major units by the row's currency: whole yen, dinars to the thousandth", () => {
+    expect(parseAmount('1 500', 'major', 'JPY')).toBe(1500);
+    expect(parseAmount('1.5', 'major', 'JPY')).toBeUndefined();
+    expect(parseAmount('1,250', 'major', 'KWD')).toBe(1250);
+    expect(parseAmount('15000', 'minor', 'JPY')).toBe(15000);
   });
 
   it('maps fields to columns over the defaults, refusing unknown fields', () => {

@@ -190,7 +190,7 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
       {canAct && account && (
         <AdjustmentForm
           api={api}
-          account={customerId}
+          account={account}
           onDone={(text, result) => {
             setMessage(text);
             setAccount({ ...account, balance: result.balance });

@@ -1,12 +1,14 @@
-// An operator's correction of a balance, confirmed first in KZT: from the review queue, linked to a
-// flagged callback (the confirmation says what that does to the callback's payment), or from an
-// account's page, on its own (a refund made outside the platform, say).
+// An operator's correction of a balance, in the account's currency and confirmed first: from the
+// review queue, linked to a flagged callback (the confirmation says what that does to the callback's
+// payment), or from an account's page, on its own (a refund made outside the platform, say).
 import { useEffect, useState } from 'preact/hooks';
+import { minorDigits, minorFromMajorText } from '../../../src/ledger/minor-units';
 import { asProblem, type Api, type Problem, type Schemas } from '../api';
-import { money, parseMajor } from '../format';
+import { money } from '../format';
 import { ProblemMessage } from '../ui';
 
 type Payment = Schemas['Payment'];
+type Account = Schemas['Account'];
 
 /** What an adjustment of `minor` linked to this payment's callback does to the payment besides the balance. */
 function AdjustmentEffect({ payment, minor }: { payment: Payment | null | undefined; minor: number }) {
@@ -30,6 +32,40 @@ function AdjustmentEffect({ payment, minor }: { payment: Payment | null | undefi
   return null;
 }
 
+/** "Two decimals at most." for KZT: what an amount in `currency` may be written with. */
+function amountHint(currency: string): string {
+  const digits = minorDigits(currency);
+  if (digits === 0) return `Whole ${currency}: it has no minor unit.`;
+  return `${['One', 'Two', 'Three', 'Four'][digits - 1] ?? digits} decimal${digits === 1 ? '' : 's'} at most.`;
+}
+
+/** How long typing pauses before the typed account is looked up. */
+const LOOKUP_PAUSE_MS = 300;
+
+/**
+ * The account adjusted: the one given, or the one typed, looked up once typing pauses (its currency
+ * says how to read the amount). `problem` says why there is none.
+ */
+function useAccount(api: Api, customerId: string, given: Account | undefined): { account?: Account; problem?: Problem } {
+  const [found, setFound] = useState<{ customerId: string; account?: Account; problem?: Problem }>();
+  useEffect(() => {
+    if (given || !customerId) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      void api
+        .GET('/admin/v1/accounts/{customer_id}', { params: { path: { customer_id: customerId } } })
+        .then(({ data, error }) => current && setFound(data ? { customerId, account: data } : { customerId, problem: asProblem(error) }))
+        .catch((error: unknown) => current && setFound({ customerId, problem: asProblem(error) }));
+    }, LOOKUP_PAUSE_MS);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [customerId, given]);
+  if (given) return { account: given };
+  return found?.customerId === customerId ? found : {};
+}
+
 /** A new key per adjustment: a retried or double-clicked submission writes it once, the next one is new. */
 const newKey = (prefix: string): string => `${prefix}-${crypto.randomUUID()}`;
 
@@ -42,7 +78,7 @@ export function AdjustmentForm({
 }: {
   api: Api;
   /** The account adjusted, fixed: an account's page. */
-  account?: string;
+  account?: Account;
   /** The flagged callback the adjustment is linked to, and its payment (null: never issued here; undefined: loading). */
   callback?: Schemas['Callback'];
   payment?: Payment | null;
@@ -50,7 +86,7 @@ export function AdjustmentForm({
 }) {
   const id = callback ? String(callback.id) : 'account';
   // An adjustment naming a callback of one of our payments may only move that payment's account.
-  const fixed = account ?? payment?.customer_id;
+  const fixed = account?.customer_id ?? payment?.customer_id;
   const [customerId, setCustomerId] = useState(fixed ?? '');
   const [amount, setAmount] = useState('');
   const [reason, setReason] = useState('');
@@ -61,8 +97,13 @@ export function AdjustmentForm({
   useEffect(() => {
     if (fixed !== undefined) setCustomerId(fixed);
   }, [fixed]);
-  const minor = parseMajor(amount);
-  const amountProblem = amount && (minor === undefined || minor === 0) ? 'an amount in KZT such as 50 or -12.50, not zero' : undefined;
+  const target = useAccount(api, customerId, account);
+  const currency = target.account?.currency;
+  const minor = currency === undefined ? undefined : minorFromMajorText(amount, currency);
+  const amountProblem =
+    amount && currency !== undefined && (minor === undefined || minor === 0)
+      ? `an amount in ${currency} such as 50 or -12${minorDigits(currency) > 0 ? '.5' : ''}, not zero`
+      : undefined;
 
   const submit = async () => {
     const { data, error } = await api.POST('/admin/v1/adjustments', {
@@ -83,7 +124,11 @@ export function AdjustmentForm({
     setAmount('');
     setReason('');
     setIdempotencyKey(newKey(keyPrefix));
-    onDone(`Adjustment ${data.adjustment.id} written: ${money(data.adjustment.amount)}; balance now ${money(data.balance)}.`, data);
+    const { adjustment } = data;
+    onDone(
+      `Adjustment ${adjustment.id} written: ${money(adjustment.amount, adjustment.currency)}; balance now ${money(data.balance, adjustment.currency)}.`,
+      data,
+    );
   };
 
   return (
@@ -114,7 +159,12 @@ export function AdjustmentForm({
           )}
         </>
       )}
-      <label for={`adj-amount-${id}`}>Amount in KZT (negative takes money off)</label>
+      {target.problem && customerId && (
+        <p class="field-error">
+          {target.problem.status === 404 ? `No account ${customerId}.` : `${target.problem.title}: ${target.problem.detail}`}
+        </p>
+      )}
+      <label for={`adj-amount-${id}`}>Amount{currency && ` in ${currency}`} (negative takes money off)</label>
       <input
         id={`adj-amount-${id}`}
         required
@@ -125,14 +175,14 @@ export function AdjustmentForm({
         onInput={(e) => setAmount(e.currentTarget.value)}
       />
       <p id={`adj-amount-help-${id}`} class={amountProblem ? 'field-error' : 'muted'}>
-        {amountProblem ?? 'Two decimals at most.'}
+        {amountProblem ?? (currency ? amountHint(currency) : "In the account's currency.")}
       </p>
       <label for={`adj-reason-${id}`}>Reason</label>
       <textarea id={`adj-reason-${id}`} required value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
       {confirming && minor !== undefined ? (
         <p role="alert" class="confirm">
           <AdjustmentEffect payment={payment} minor={minor} />
-          {minor > 0 ? 'Credit' : 'Debit'} <strong>{money(Math.abs(minor))}</strong> {minor > 0 ? 'to' : 'from'} account{' '}
+          {minor > 0 ? 'Credit' : 'Debit'} <strong>{money(Math.abs(minor), currency)}</strong> {minor > 0 ? 'to' : 'from'} account{' '}
           <strong>{customerId}</strong>?{' '}
           <button type="button" onClick={() => void submit()}>
             Confirm adjustment

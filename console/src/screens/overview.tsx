@@ -1,5 +1,5 @@
 // Overview: the summary's figures, payments and credited amounts per day for 30 days, open review
-// items, and the ledger's rules checked on request.
+// items, and the ledger's rules checked on request. Figures are of one currency at a time.
 import { useState } from 'preact/hooks';
 import { asProblem, type Api, type Problem, type Schemas } from '../api';
 import { counted, money } from '../format';
@@ -7,13 +7,13 @@ import type { ScreenProps } from '../main';
 import { href } from '../route';
 import { Money, ProblemMessage, Section, Table, Time, useRecord } from '../ui';
 
-function Window({ title, window }: { title: string; window: Schemas['Window'] }) {
+function Window({ title, window, currency }: { title: string; window: Schemas['Window']; currency: string }) {
   const total = window.by_status.reduce((sum, s) => sum + s.count, 0);
   return (
     <div class="card">
       <h3>{title}</h3>
       <p class="figure">
-        <Money amount={window.credited_amount} /> <span class="muted">credited</span>
+        <Money amount={window.credited_amount} currency={currency} /> <span class="muted">credited</span>
       </p>
       <p class="muted">{total} payments opened</p>
       {window.by_status.length > 0 && (
@@ -31,7 +31,7 @@ function Window({ title, window }: { title: string; window: Schemas['Window'] })
                 <td>{s.status}</td>
                 <td class="number">{s.count}</td>
                 <td class="number">
-                  <Money amount={s.amount} />
+                  <Money amount={s.amount} currency={currency} />
                 </td>
               </tr>
             ))}
@@ -129,11 +129,14 @@ function LedgerCheckCard({ api }: { api: Api }) {
               ))}
             </ul>
           )}
-          <p>
-            Balances <Money amount={check.balances_total} /> = credits <Money amount={check.credited_total} /> + adjustments{' '}
-            <Money amount={check.adjusted_total} />
-            {check.balances_total !== check.credited_total + check.adjusted_total && <strong> — they do not add up</strong>}
-          </p>
+          {check.by_currency.map((t) => (
+            <p key={t.currency}>
+              Balances <Money amount={t.balances_total} currency={t.currency} /> = credits{' '}
+              <Money amount={t.credited_total} currency={t.currency} /> + adjustments{' '}
+              <Money amount={t.adjusted_total} currency={t.currency} />
+              {t.balances_total !== t.credited_total + t.adjusted_total && <strong> — they do not add up</strong>}
+            </p>
+          ))}
           <p class="muted">
             {counted(check.accounts, 'account')}, {counted(check.payments, 'payment')}, {counted(check.credits, 'credit')},{' '}
             {counted(check.adjustments, 'adjustment')}; checked <Time at={check.checked_at} />.
@@ -144,13 +147,37 @@ function LedgerCheckCard({ api }: { api: Api }) {
   );
 }
 
+/** The currency the figures are in, and the others there are to choose from. */
+function CurrencyChoice({ summary, choose }: { summary: Schemas['Summary']; choose: (currency: string) => void }) {
+  if (summary.currencies.length < 2) return null;
+  return (
+    <p>
+      <label for="summary-currency">Figures in </label>
+      <select id="summary-currency" value={summary.currency} onChange={(e) => choose(e.currentTarget.value)}>
+        {summary.currencies.map((c) => (
+          <option key={c} value={c}>
+            {c}
+          </option>
+        ))}
+      </select>{' '}
+      <span class="muted">(payments of each currency are counted apart)</span>
+    </p>
+  );
+}
+
 export function Overview({ api }: ScreenProps) {
-  const { data: summary, problem } = useRecord(() => api.GET('/admin/v1/summary'), 'summary');
+  // Undefined: the API's own choice, the method's currency.
+  const [currency, setCurrency] = useState<string>();
+  const { data: summary, problem } = useRecord(
+    () => api.GET('/admin/v1/summary', { params: { query: currency ? { currency } : {} } }),
+    `summary-${currency ?? ''}`,
+  );
 
   if (!summary) return problem ? <ProblemMessage problem={problem} /> : <p>Loading…</p>;
   return (
     <>
       <h1>Overview</h1>
+      <CurrencyChoice summary={summary} choose={setCurrency} />
       <div class="cards">
         <div class="card">
           <h3>Review queue</h3>
@@ -162,13 +189,18 @@ export function Overview({ api }: ScreenProps) {
             Last callback: <Time at={summary.last_callback_received_at} />
           </p>
         </div>
-        <Window title="Last 24 hours" window={summary.last_24h} />
-        <Window title="Last 30 days" window={summary.last_30d} />
+        <Window title="Last 24 hours" window={summary.last_24h} currency={summary.currency} />
+        <Window title="Last 30 days" window={summary.last_30d} currency={summary.currency} />
       </div>
       <Section title="Last 30 days">
         <div class="charts">
           <DailyChart days={summary.days} pick={(d) => d.payments} label="Payments opened" format={String} />
-          <DailyChart days={summary.days} pick={(d) => d.credited_amount} label="Amount credited" format={(n) => money(n)} />
+          <DailyChart
+            days={summary.days}
+            pick={(d) => d.credited_amount}
+            label="Amount credited"
+            format={(n) => money(n, summary.currency)}
+          />
         </div>
       </Section>
       <p class="muted">

@@ -1,15 +1,23 @@
 // Who the token is, the overview's figures, the ledger's rules checked, and the audit log.
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
+import { currencyProblem } from '../../ledger/currency.js';
+import { problem } from '../problem.js';
 import { auditEntryJson, ledgerCheckJson, pageJson, summaryJson } from '../representation.js';
+
+/** The method's currency: what the overview counts unless asked for another. */
+const SUMMARY_CURRENCY = 'KZT';
 
 export const overviewHandlers: Pick<AdminHandlers, 'getSession' | 'getSummary' | 'checkLedger' | 'listAuditLog'> = {
   getSession({ identity }) {
     return Promise.resolve({ status: 200, body: { name: identity.name, role: identity.role } });
   },
 
-  async getSummary({ store }) {
-    return { status: 200, body: summaryJson(await (await store.operatorReads()).summary(new Date())) };
+  async getSummary({ params, store }) {
+    const currency = params.currency ?? SUMMARY_CURRENCY;
+    const wrong = currencyProblem(currency);
+    if (wrong) return problem('invalid-request', `currency: ${wrong}`, [{ field: 'currency', message: wrong }]);
+    return { status: 200, body: summaryJson(await (await store.operatorReads()).summary(new Date(), currency)) };
   },
 
   async checkLedger({ store }) {
