@@ -104,7 +104,7 @@ export interface paths {
         put?: never;
         /**
          * Close an account
-         * @description A closed account is answered "does not exist" by verify and check_deposit; payments already open still settle, and its balance and ledger stay (reopen brings it back). Operator role. Audited as `accounts.close`.
+         * @description A closed account is answered "does not exist" by verify and check_deposit; payments already open still settle (a success is credited, and its callback flagged for review as money held on a closed account), and its balance and ledger stay (reopen brings it back). Operator role. Audited as `accounts.close`.
          */
         post: operations["closeAccount"];
         delete?: never;

@@ -4,7 +4,7 @@
 // decides nothing itself. A generator, so that a store can answer each step as it comes (SQLite's
 // writer, PostgreSQL under contention), or predict the answers from one read and run the steps in
 // one statement (PostgreSQL: predictPlan).
-import { decideCallback } from './callback-rules.js';
+import { decideCallback, heldOnClosedAccount } from './callback-rules.js';
 import type { CallbackFacts, CallbackOutcome, CallbackResult, Payment, PaymentStatus } from './model.js';
 
 /** What the plan asks of the store, and what each question is answered with. */
@@ -20,8 +20,8 @@ export interface CallbackSteps {
   lockPayment: { ask: Record<never, never>; answer: Payment | undefined };
   /** Insert the payment's ledger entry (unique on payment id): answers whether it was written. */
   insertLedgerEntry: { ask: { payment: Payment; callbackId: number }; answer: boolean };
-  /** Add the payment's amount to its account's balance. */
-  creditBalance: { ask: { payment: Payment }; answer: void };
+  /** Add the payment's amount to its account's balance: answers whether the account is open. */
+  creditBalance: { ask: { payment: Payment }; answer: boolean };
   /** Change the payment's status and/or record the status the callback named. */
   updatePayment: { ask: { paymentId: string; setStatus: PaymentStatus | undefined; lastCallbackStatus: string | undefined }; answer: void };
   /** Record on the stored callback what it came to. */
@@ -54,9 +54,10 @@ export function* callbackPlan(facts: CallbackFacts, reviewIfCredited?: string): 
   const payment = yield* ask({ step: 'lockPayment' });
   const decision = decideCallback(payment, facts);
   let result = decision.result;
+  let accountClosed = false;
   if (payment && decision.credit) {
     // The ledger's unique key, not this code, makes a second credit impossible.
-    if (yield* ask({ step: 'insertLedgerEntry', payment, callbackId })) yield* ask({ step: 'creditBalance', payment });
+    if (yield* ask({ step: 'insertLedgerEntry', payment, callbackId })) accountClosed = !(yield* ask({ step: 'creditBalance', payment }));
     else if (result === 'credited') result = 'recorded';
   }
   if (payment && (decision.setStatus || decision.recordStatus)) {
@@ -67,7 +68,11 @@ export function* callbackPlan(facts: CallbackFacts, reviewIfCredited?: string): 
       lastCallbackStatus: decision.recordStatus ? facts.status : undefined,
     });
   }
-  const reviewReason = decision.reviewReason ?? (result === 'credited' ? reviewIfCredited : undefined);
+  const reasons = [
+    decision.reviewReason ?? (result === 'credited' ? reviewIfCredited : undefined),
+    accountClosed && payment ? heldOnClosedAccount(payment) : undefined,
+  ].filter((reason) => reason !== undefined);
+  const reviewReason = reasons.length > 0 ? reasons.join('; ') : undefined;
   yield* ask({ step: 'recordResult', callbackId, result, reviewReason });
   return { result, paymentId: facts.paymentId, ...(reviewReason !== undefined && { reviewReason }) };
 }
@@ -93,6 +98,8 @@ export interface PlanState {
   payment: Payment | undefined;
   /** The payment already has its ledger entry. */
   ledgerEntered: boolean;
+  /** The payment's account is open (not closed by an operator). */
+  accountOpen: boolean;
 }
 
 /**
@@ -122,6 +129,9 @@ export function predictPlan(plan: CallbackPlan, state: PlanState): { steps: Pred
       case 'insertLedgerEntry':
         steps.push({ ...step, expect: !state.ledgerEntered });
         return !state.ledgerEntered;
+      case 'creditBalance':
+        steps.push({ ...step, expect: state.accountOpen });
+        return state.accountOpen;
       default:
         steps.push(step);
         return undefined;

@@ -73,6 +73,13 @@ export function decideCallback(payment: Payment | undefined, callback: CallbackF
 }
 
 /**
+ * A credit to an account an operator closed after the deposit was opened: the customer paid, so the
+ * money is credited, and someone must decide whether to refund it or reopen the account.
+ */
+export const heldOnClosedAccount = (payment: Payment): string =>
+  `credited to ${payment.customerId}, which is closed: ${moneyText(payment.amount, payment.currency)} is held on a closed account (refund the customer or reopen it)`;
+
+/**
  * A final status for a payment an operator's adjustment already paid: the status is recorded, the
  * adjustment stands and nothing is credited; the first time the platform names a final status after
  * the adjustment, an operator is asked to compare the two.

@@ -19,4 +19,5 @@ export const MIGRATION_NAMES = [
   '0016_status_checks',
   '0017_payments_settled_by_hand',
   '0018_adjustments_by_creation',
+  '0019_callback_plan_answers_account_open',
 ] as const;

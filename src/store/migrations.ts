@@ -2,7 +2,7 @@
 // is never edited. The same migrations serve SQLite and PostgreSQL.
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { MIGRATION_NAMES } from './migration-names.js';
-import { callbackPlanExecutor } from './postgres/callback-plan-executor.js';
+import { callbackPlanAnswersAccountOpen, callbackPlanExecutor } from './postgres/callback-plan-executor.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -459,6 +459,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0016_status_checks': statusChecks,
   '0017_payments_settled_by_hand': paymentsSettledByHand,
   '0018_adjustments_by_creation': adjustmentsByCreation,
+  '0019_callback_plan_answers_account_open': callbackPlanAnswersAccountOpen,
 };
 
 // When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments

@@ -513,8 +513,19 @@ describe.each(backends())('store conformance: %s', (backend) => {
       await store.applyCallback(callback({ paymentId: credited.paymentId }));
       const opened = await deposit(2500);
       await store.closeAccountAsOperator({ customerId: 'acc-1', actor: 'ben' });
-      // A payment opened before the close still settles while the account is closed.
-      expect((await store.applyCallback(callback({ paymentId: opened.paymentId, amount: 2500 }))).result).toBe('credited');
+      // A payment opened before the close still settles while the account is closed: the customer
+      // paid. It is credited, and kept for an operator to refund or reopen.
+      const reviewReason =
+        'credited to acc-1, which is closed: 25.00 KZT (2500 minor units) is held on a closed account (refund the customer or reopen it)';
+      expect(await store.applyCallback(callback({ paymentId: opened.paymentId, amount: 2500 }))).toEqual({
+        result: 'credited',
+        paymentId: opened.paymentId,
+        reviewReason,
+      });
+      const [kept] = await store.listCallbacks({ paymentId: opened.paymentId });
+      expect(kept).toMatchObject({ result: 'credited', reviewReason, reviewedAt: null });
+      // Its redelivery changes nothing and asks nothing more.
+      expect((await store.applyCallback(callback({ paymentId: opened.paymentId, amount: 2500 }))).result).toBe('duplicate');
       expect(await open(100)).toMatchObject({ refused: { reason: 'account_not_found' } });
 
       const reopened = await store.reopenAccountAsOperator({ customerId: 'acc-1', actor: 'anna' });

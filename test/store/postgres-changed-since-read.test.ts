@@ -111,4 +111,20 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
     });
     expect((await store.findAccount('acc'))?.balance).toBe(10000);
   });
+
+  it('a success whose account an operator closed meanwhile is credited step by step, kept for review', async () => {
+    const opening = await deposit();
+    if (!('opened' in opening)) throw new Error('not opened');
+    const { paymentId } = opening.opened;
+    stepByStep = 0;
+    afterRead = { statement: '_callback_states', change: () => store.closeAccount('acc') };
+    expect(await store.applyCallback(incoming(paymentId))).toEqual({
+      result: 'credited',
+      paymentId,
+      reviewReason:
+        'credited to acc, which is closed: 100.00 KZT (10000 minor units) is held on a closed account (refund the customer or reopen it)',
+    });
+    expect(stepByStep).toBe(1);
+    expect((await store.findAccount('acc'))?.balance).toBe(10000);
+  });
 });

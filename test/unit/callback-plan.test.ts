@@ -18,7 +18,7 @@ const facts = (status: string, amount = 10000): CallbackFacts => ({ projectId: 1
 /** Runs the plan against a store that answers from `answers`, recording the steps asked. */
 function play(
   callback: CallbackFacts,
-  answers: { stored?: number; payment?: Payment; ledgerWritten?: boolean },
+  answers: { stored?: number; payment?: Payment; ledgerWritten?: boolean; accountOpen?: boolean },
   reviewIfCredited?: string,
 ) {
   const steps: CallbackStep[] = [];
@@ -27,6 +27,7 @@ function play(
     if (step.step === 'storeCallback') return answers.stored;
     if (step.step === 'lockPayment') return answers.payment;
     if (step.step === 'insertLedgerEntry') return answers.ledgerWritten ?? true;
+    if (step.step === 'creditBalance') return answers.accountOpen ?? true;
     return undefined;
   });
   return { outcome, steps };
@@ -57,6 +58,26 @@ describe('callbackPlan', () => {
     });
     const alreadyCredited = play(facts('success'), { stored: 7, payment, ledgerWritten: false }, 'recovered by reconciliation');
     expect(alreadyCredited.outcome).toEqual({ result: 'recorded', paymentId: 'p-1' });
+  });
+
+  it('credits an account closed since the deposit, and keeps the callback for review', () => {
+    const { outcome, steps } = play(facts('success'), { stored: 7, payment, accountOpen: false });
+    const reviewReason =
+      'credited to acc-1, which is closed: 100.00 KZT (10000 minor units) is held on a closed account (refund the customer or reopen it)';
+    expect(steps.map((s) => s.step)).toEqual([
+      'storeCallback',
+      'lockPayment',
+      'insertLedgerEntry',
+      'creditBalance',
+      'updatePayment',
+      'recordResult',
+    ]);
+    expect(steps.at(-1)).toEqual({ step: 'recordResult', callbackId: 7, result: 'credited', reviewReason });
+    expect(outcome).toEqual({ result: 'credited', paymentId: 'p-1', reviewReason });
+    // A recovery's own reason is kept with it.
+    expect(play(facts('success'), { stored: 7, payment, accountOpen: false }, 'recovered by reconciliation').outcome.reviewReason).toBe(
+      `recovered by reconciliation; ${reviewReason}`,
+    );
   });
 
   it('a redelivered body only counts the delivery', () => {
@@ -97,12 +118,17 @@ describe('callbackPlan', () => {
 
 describe('predictPlan', () => {
   it('names the one-statement plan on the answers it was decided on', () => {
-    const { steps, outcome } = predictPlan(callbackPlan(facts('success')), { callbackStored: false, payment, ledgerEntered: false });
+    const { steps, outcome } = predictPlan(callbackPlan(facts('success')), {
+      callbackStored: false,
+      payment,
+      ledgerEntered: false,
+      accountOpen: true,
+    });
     expect(steps).toEqual([
       { step: 'storeCallback', expect: true },
       { step: 'lockPayment', expect: true },
       { step: 'insertLedgerEntry', payment, callbackId: CALLBACK_ID_TO_COME, expect: true },
-      { step: 'creditBalance', payment },
+      { step: 'creditBalance', payment, expect: true },
       { step: 'updatePayment', paymentId: 'p-1', setStatus: 'success', lastCallbackStatus: 'success' },
       { step: 'recordResult', callbackId: CALLBACK_ID_TO_COME, result: 'credited', reviewReason: undefined },
     ]);
@@ -110,11 +136,15 @@ describe('predictPlan', () => {
   });
 
   it('expects a redelivery to store nothing, and an unknown payment to be absent', () => {
-    expect(predictPlan(callbackPlan(facts('success')), { callbackStored: true, payment, ledgerEntered: true }).steps).toEqual([
-      { step: 'storeCallback', expect: false },
-      { step: 'countDelivery' },
-    ]);
-    const unknown = predictPlan(callbackPlan(facts('success')), { callbackStored: false, payment: undefined, ledgerEntered: false });
+    expect(
+      predictPlan(callbackPlan(facts('success')), { callbackStored: true, payment, ledgerEntered: true, accountOpen: true }).steps,
+    ).toEqual([{ step: 'storeCallback', expect: false }, { step: 'countDelivery' }]);
+    const unknown = predictPlan(callbackPlan(facts('success')), {
+      callbackStored: false,
+      payment: undefined,
+      ledgerEntered: false,
+      accountOpen: false,
+    });
     expect(unknown.steps.slice(0, 2)).toEqual([
       { step: 'storeCallback', expect: true },
       { step: 'lockPayment', expect: false },
@@ -131,15 +161,21 @@ describe('predictPlan', () => {
       for (const state of payments)
         for (const callbackStored of [false, true])
           for (const ledgerEntered of [false, true])
-            for (const review of [undefined, 'recovered']) {
-              const predicted = predictPlan(callbackPlan(facts(status), review), { callbackStored, payment: state, ledgerEntered });
-              const played = play(
-                facts(status),
-                { stored: callbackStored ? undefined : CALLBACK_ID_TO_COME, payment: state, ledgerWritten: !ledgerEntered },
-                review,
-              );
-              expect(predicted.outcome).toEqual(played.outcome);
-              expect(predicted.steps.map(({ expect: _, ...step }) => step)).toEqual(played.steps);
-            }
+            for (const accountOpen of [true, false])
+              for (const review of [undefined, 'recovered']) {
+                const predicted = predictPlan(callbackPlan(facts(status), review), {
+                  callbackStored,
+                  payment: state,
+                  ledgerEntered,
+                  accountOpen,
+                });
+                const played = play(
+                  facts(status),
+                  { stored: callbackStored ? undefined : CALLBACK_ID_TO_COME, payment: state, ledgerWritten: !ledgerEntered, accountOpen },
+                  review,
+                );
+                expect(predicted.outcome).toEqual(played.outcome);
+                expect(predicted.steps.map(({ expect: _, ...step }) => step)).toEqual(played.steps);
+              }
   });
 });

@@ -1,21 +1,32 @@
-// Migration 0011: the function that runs a callback's predicted plan (ledger/callback-plan.ts,
+// Migrations 0011 and 0019: the function that runs a callback's predicted plan (ledger/callback-plan.ts,
 // predictPlan) on PostgreSQL as one statement — one round trip, committed or undone as a whole. It
 // decides nothing: it executes the plan's steps in the plan's order and checks every answer the plan
 // was decided on; on any difference it raises serialization_failure, which undoes the statement,
 // and the store applies the callback step by step instead (exact-paths.ts). Append only: a later
-// change is a new migration with `create or replace`.
-import { sql, type Kysely, type Migration } from 'kysely';
+// change is a new migration with `create or replace`, each version's text kept as it was released.
+import { sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
 import type { Dialect } from '../migrations.js';
 
 /** The SQLSTATE the executor raises when what the plan was decided on has changed. */
 export const PLAN_STALE = '40001';
 
-export function callbackPlanExecutor(dialect: Dialect): Migration {
+/** 0011's credit: adds the amount, answers nothing. */
+const CREDIT_0011 = sql`
+              update accounts set balance = balance + (step->'payment'->>'amount')::bigint, updated_at = p_received_at
+               where customer_id = step->'payment'->>'customerId';`;
+
+/** 0019's credit: answers whether the account is open, so that a credit to a closed one is kept for review. */
+const CREDIT_0019 = sql`
+              update accounts set balance = balance + (step->'payment'->>'amount')::bigint, updated_at = p_received_at
+               where customer_id = step->'payment'->>'customerId'
+              returning status = 'active' into answer;`;
+
+function executorMigration(dialect: Dialect, create: RawBuilder<unknown>, creditStep: RawBuilder<unknown>): Migration {
   return {
     async up(db: Kysely<unknown>) {
       if (dialect !== 'postgres') return;
       await sql`
-        create function k24_run_callback_plan(
+        ${create} k24_run_callback_plan(
           p_body_sha256 text, p_project_id bigint, p_payment_id text, p_status text, p_raw_body text,
           p_headers text, p_received_at text, p_source text, p_payment_version xid, p_steps jsonb
         ) returns void language plpgsql as $plan$
@@ -57,9 +68,7 @@ export function callbackPlanExecutor(dialect: Dialect): Migration {
                       step->'payment'->>'currency', callback_id, p_received_at)
               on conflict (payment_id) do nothing;
               answer := found;
-            when 'creditBalance' then
-              update accounts set balance = balance + (step->'payment'->>'amount')::bigint, updated_at = p_received_at
-               where customer_id = step->'payment'->>'customerId';
+            when 'creditBalance' then${creditStep}
             when 'updatePayment' then
               update payments set status = coalesce(step->>'setStatus', status),
                                   last_callback_status = coalesce(step->>'lastCallbackStatus', last_callback_status),
@@ -80,3 +89,8 @@ export function callbackPlanExecutor(dialect: Dialect): Migration {
     },
   };
 }
+
+export const callbackPlanExecutor = (dialect: Dialect): Migration => executorMigration(dialect, sql`create function`, CREDIT_0011);
+
+export const callbackPlanAnswersAccountOpen = (dialect: Dialect): Migration =>
+  executorMigration(dialect, sql`create or replace function`, CREDIT_0019);

@@ -36,7 +36,10 @@ const SQL = {
     `insert into ledger_entries (payment_id, customer_id, amount, currency, callback_id, created_at)
      values ($1, $2, $3, $4, $5, $6) on conflict (payment_id) do nothing returning id`,
   ),
-  credit: statement('credit', 'update accounts set balance = balance + $1, updated_at = $2 where customer_id = $3'),
+  credit: statement(
+    'credit',
+    `update accounts set balance = balance + $1, updated_at = $2 where customer_id = $3 returning status = 'active' as open`,
+  ),
   updatePayment: statement(
     'update_payment',
     `update payments set status = coalesce($1, status), last_callback_status = coalesce($2, last_callback_status), updated_at = $3
@@ -117,9 +120,13 @@ export function applyCallbackExact(pool: StorePool, callback: IncomingCallback):
           });
           return rows.length === 1;
         }
-        case 'creditBalance':
-          await client.query({ ...SQL.credit, values: [step.payment.amount, now, step.payment.customerId] });
-          return;
+        case 'creditBalance': {
+          const { rows } = await client.query<{ open: boolean }>({
+            ...SQL.credit,
+            values: [step.payment.amount, now, step.payment.customerId],
+          });
+          return rows[0]?.open === true;
+        }
         case 'updatePayment':
           await client.query({
             ...SQL.updatePayment,

@@ -42,7 +42,8 @@ const SQL = {
          .map((c) => `p.${c}`)
          .join(', ')}, p.xmin::text as version,
        exists (select 1 from callbacks c where c.payment_id = k.payment_id and c.body_sha256 = k.body_sha256) as callback_stored,
-       exists (select 1 from ledger_entries l where l.payment_id = k.payment_id) as ledger_entered
+       exists (select 1 from ledger_entries l where l.payment_id = k.payment_id) as ledger_entered,
+       coalesce((select a.status = 'active' from accounts a where a.customer_id = p.customer_id), false) as account_open
      from unnest($1::text[], $2::text[]) as k (payment_id, body_sha256) left join payments p on p.payment_id = k.payment_id`,
   ),
   runPlan: statement('run_plan', 'select k24_run_callback_plan($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)'),
@@ -71,6 +72,7 @@ type CallbackStateRow = { [K in keyof PaymentRow]: PaymentRow[K] | null } & {
   version: string | null;
   callback_stored: boolean;
   ledger_entered: boolean;
+  account_open: boolean;
 };
 
 /** An account as read, with its row version for a write that must find it unchanged. */
@@ -127,6 +129,7 @@ export class HotPaths {
             callbackStored: row.callback_stored,
             payment: row.payment_id === null ? undefined : toPayment(row as PaymentRow),
             ledgerEntered: row.ledger_entered,
+            accountOpen: row.account_open,
             version: row.version,
           },
         ]),

@@ -28,7 +28,9 @@ function prepareAll(db: BetterSqlite3.Database) {
     setAccountStatus: prepare<AccountRow>(
       `update accounts set status = ?, updated_at = ? where customer_id = ? returning ${ACCOUNT_COLUMNS}`,
     ).raw(true),
-    credit: prepare('update accounts set balance = balance + ?, updated_at = ? where customer_id = ?'),
+    credit: prepare<{ open: number }>(
+      "update accounts set balance = balance + ?, updated_at = ? where customer_id = ? returning status = 'active' as open",
+    ),
     // paymentId, projectId, customerId, amount, currency, now (created), now (updated)
     insertPayment: prepare(
       `insert into payments (payment_id, project_id, customer_id, amount, currency, status, last_callback_status, created_at, updated_at)

@@ -155,8 +155,7 @@ export const writeOperations = {
           );
         }
         case 'creditBalance':
-          sql.credit.run(step.payment.amount, now, step.payment.customerId);
-          return;
+          return sql.credit.get(step.payment.amount, now, step.payment.customerId)?.open === 1;
         case 'updatePayment':
           sql.updatePayment.run(step.setStatus ?? null, step.lastCallbackStatus ?? null, now, step.paymentId);
           return;
