@@ -245,7 +245,7 @@ describe.runIf(browserHere)('operator console', () => {
 
       await page.getByRole('button', { name: 'Close account' }).click();
       expect(await page.getByRole('alert').innerText()).toContain(
-        `Close account ${customerId}? verify and check_deposit will answer that it does not exist.`,
+        `Close account ${customerId}? verify and check_deposit will answer that it does not exist; a payment already opened that succeeds is still credited, and kept for review.`,
       );
       await page.getByRole('button', { name: 'Yes, close it' }).click();
       await expect.poll(() => status.innerText()).toBe('closed');

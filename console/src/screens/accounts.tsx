@@ -102,7 +102,8 @@ type AccountStatus = Schemas['Account']['status'];
 const STATUS_ACTIONS: Record<AccountStatus, { button: string; question: (customerId: string) => string; confirm: string }> = {
   active: {
     button: 'Close account',
-    question: (id) => `Close account ${id}? verify and check_deposit will answer that it does not exist.`,
+    question: (id) =>
+      `Close account ${id}? verify and check_deposit will answer that it does not exist; a payment already opened that succeeds is still credited, and kept for review.`,
     confirm: 'Yes, close it',
   },
   closed: {
