@@ -388,6 +388,10 @@ describe.runIf(browserHere)('operator console', () => {
       expect(await page.locator('.card').nth(1).innerText()).not.toContain('JPY');
       await choice.selectOption('JPY');
       await expect.poll(() => page.locator('.card').nth(1).innerText()).toContain('700 JPY credited');
+      await choice.selectOption('KZT');
+      await expect.poll(() => page.locator('.card').nth(1).innerText()).toContain('KZT credited');
+      await choice.selectOption('JPY');
+      await expect.poll(() => page.locator('.card').nth(1).innerText()).toContain('700 JPY credited');
       await page.getByRole('button', { name: 'Check the ledger' }).click();
       await expect
         .poll(() => page.locator('.ledger-check [role=status]').innerText())

@@ -147,14 +147,18 @@ function LedgerCheckCard({ api }: { api: Api }) {
   );
 }
 
+/** The API's currency when none is asked for: always offered, so that a choice can be undone. */
+const DEFAULT_CURRENCY = 'KZT';
+
 /** The currency the figures are in, and the others there are to choose from. */
 function CurrencyChoice({ summary, choose }: { summary: Schemas['Summary']; choose: (currency: string) => void }) {
-  if (summary.currencies.length < 2) return null;
+  const currencies = [...new Set([DEFAULT_CURRENCY, ...summary.currencies])].sort();
+  if (currencies.length < 2) return null;
   return (
     <p>
       <label for="summary-currency">Figures in </label>
       <select id="summary-currency" value={summary.currency} onChange={(e) => choose(e.currentTarget.value)}>
-        {summary.currencies.map((c) => (
+        {currencies.map((c) => (
           <option key={c} value={c}>
             {c}
           </option>
