@@ -39,7 +39,7 @@ function Screen({ route, ...props }: ScreenProps & { route: Route }) {
     case 'account':
       return <AccountDetail {...props} customerId={route.id} />;
     case 'payments':
-      return <Payments {...props} customerId={route.customerId} />;
+      return <Payments {...props} customerId={route.customerId} status={route.status} />;
     case 'payment':
       return <PaymentDetail {...props} paymentId={route.id} />;
     case 'review':

@@ -5,7 +5,7 @@ export type Route =
   | { screen: 'overview' }
   | { screen: 'accounts' }
   | { screen: 'account'; id: string }
-  | { screen: 'payments'; customerId?: string }
+  | { screen: 'payments'; customerId?: string; status?: string }
   | { screen: 'payment'; id: string }
   | { screen: 'review' }
   | { screen: 'rejected' }
@@ -21,8 +21,10 @@ export function parseRoute(hash: string): Route {
   if (screen === 'payments' && id) return { screen: 'payment', id };
   if (screen === 'reconciliations' && id && /^\d+$/.test(id)) return { screen: 'reconciliation', id: Number(id) };
   if (screen === 'payments') {
-    const customerId = new URLSearchParams(search).get('customer_id');
-    return customerId ? { screen, customerId } : { screen };
+    const filter = new URLSearchParams(search);
+    const customerId = filter.get('customer_id');
+    const status = filter.get('status');
+    return { screen, ...(customerId && { customerId }), ...(status && { status }) };
   }
   if (
     screen === 'accounts' ||

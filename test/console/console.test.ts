@@ -244,9 +244,25 @@ describe.runIf(browserHere)('operator console', () => {
       await expect.poll(() => status.innerText()).toBe('active');
 
       await page.getByRole('button', { name: 'Close account' }).click();
-      expect(await page.getByRole('alert').innerText()).toContain(
-        `Close account ${customerId}? verify and check_deposit will answer that it does not exist; a payment already opened that succeeds is still credited, and kept for review.`,
-      );
+      await expect
+        .poll(() => page.getByRole('alert').innerText())
+        .toContain(
+          `Close account ${customerId}? verify and check_deposit will answer that it does not exist; a payment already opened that succeeds is still credited, and kept for review. No payment opened on it is pending.`,
+        );
+      await page.getByRole('button', { name: 'Cancel' }).click();
+
+      // With payments opened on it, the question counts them and links to them.
+      for (const amount of [1500, 2500]) await post(service.url, '/terminal', signed(checkDepositRequest(customerId, amount)));
+      await page.getByRole('button', { name: 'Close account' }).click();
+      const pending = page.getByRole('link', { name: '2 payments opened on it are pending' });
+      await pending.waitFor();
+      await pending.click();
+      await expect.poll(() => page.locator('table tbody tr').count()).toBe(2);
+      expect(await page.locator('#payment-status').inputValue()).toBe('pending');
+      expect(await page.locator('#payment-customer').inputValue()).toBe(customerId);
+      await page.goBack();
+      await page.getByRole('button', { name: 'Close account' }).click();
+      await page.getByRole('link', { name: '2 payments opened on it are pending' }).waitFor();
       await page.getByRole('button', { name: 'Yes, close it' }).click();
       await expect.poll(() => status.innerText()).toBe('closed');
       expect(await verify()).toBe(404);

@@ -98,6 +98,32 @@ export function Accounts({ api, canAct }: ScreenProps) {
 
 type AccountStatus = Schemas['Account']['status'];
 
+/** At most this many pending payments are counted before closing; more is said as "more than". */
+const PENDING_COUNTED = 100;
+
+/**
+ * How many payments opened on an account still wait for their result: what closing it leaves to
+ * settle (each success is credited and flagged), so the operator decides knowing it.
+ */
+function PendingPayments({ api, customerId }: Pick<ScreenProps, 'api'> & { customerId: string }) {
+  const { data, problem } = useRecord(
+    () => api.GET('/admin/v1/payments', { params: { query: { customer_id: customerId, status: 'pending', limit: PENDING_COUNTED } } }),
+    customerId,
+  );
+  if (problem) return <> Its pending payments could not be counted: {problem.detail}</>;
+  if (!data) return <> Counting its pending payments…</>;
+  const count = data.items.length;
+  if (count === 0) return <> No payment opened on it is pending.</>;
+  const counted = data.next_cursor === null ? `${count}` : `More than ${count}`;
+  const link = `${href('payments')}?customer_id=${encodeURIComponent(customerId)}&status=pending`;
+  return (
+    <>
+      {' '}
+      <a href={link}>{counted === '1' ? '1 payment opened on it is pending' : `${counted} payments opened on it are pending`}</a>.
+    </>
+  );
+}
+
 /** What an operator may do to an account in each status, and what the console asks first. */
 const STATUS_ACTIONS: Record<AccountStatus, { button: string; question: (customerId: string) => string; confirm: string }> = {
   active: {
@@ -173,7 +199,8 @@ export function AccountDetail({ api, canAct, customerId }: ScreenProps & { custo
         <div class="action">
           {confirming ? (
             <p role="alert">
-              {statusAction.question(customerId)}{' '}
+              {statusAction.question(customerId)}
+              {account.status === 'active' && <PendingPayments api={api} customerId={customerId} />}{' '}
               <button type="button" onClick={() => void changeStatus(account.status)}>
                 {statusAction.confirm}
               </button>{' '}

@@ -8,10 +8,18 @@ import { href } from '../route';
 import { Money, Pager, ProblemMessage, RawJson, Table, Time, usePages, useRecord } from '../ui';
 
 type Status = '' | Schemas['PaymentStatus'];
+const STATUSES = ['pending', 'success', 'failed', 'expired'] as const satisfies readonly Schemas['PaymentStatus'][];
+
+/** A status named in a link, if it is one (anything else lists every status). */
+const statusNamed = (text: string | undefined): Status => STATUSES.find((s) => s === text) ?? '';
 type StatusCheck = Schemas['StatusCheck'];
 
-export function Payments({ api, customerId: initialCustomer }: ScreenProps & { customerId?: string | undefined }) {
-  const [status, setStatus] = useState<Status>('');
+export function Payments({
+  api,
+  customerId: initialCustomer,
+  status: initialStatus,
+}: ScreenProps & { customerId?: string | undefined; status?: string | undefined }) {
+  const [status, setStatus] = useState<Status>(statusNamed(initialStatus));
   const [customerId, setCustomerId] = useState(initialCustomer ?? '');
   const [flagged, setFlagged] = useState<'' | 'true' | 'false'>('');
   const [from, setFrom] = useState('');
@@ -36,7 +44,7 @@ export function Payments({ api, customerId: initialCustomer }: ScreenProps & { c
         <label for="payment-status">Status</label>
         <select id="payment-status" value={status} onChange={(e) => setStatus(e.currentTarget.value as Status)}>
           <option value="">any</option>
-          {(['pending', 'success', 'failed', 'expired'] as const).map((s) => (
+          {STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
