@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.10.1",
+    "version": "1.11.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -340,7 +340,7 @@ export const openapiDocument = {
                           "amount": 15000,
                           "currency": "KZT",
                           "created_at": "2026-12-01T10:02:13.554Z",
-                          "payment_id": null,
+                          "payment_id": "0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21",
                           "callback_id": 17,
                           "reason": "Customer paid 150.00 at the terminal for a 100.00 deposit; the flagged callback credited nothing",
                           "actor": "alice"
@@ -1208,7 +1208,7 @@ export const openapiDocument = {
           "adjustments"
         ],
         "summary": "Correct a balance",
-        "description": "Writes a signed amount in minor units as a ledger entry of its own and moves the balance by\nit. The same `idempotency_key` again, with the same request, answers the first adjustment\n(`200`, `replayed: true`) and writes nothing; with a different request it is refused (`409`).\nAn adjustment that would make the balance negative is refused (`409`). Operator role.\nAudited as `adjustments.add`.\n\nA positive adjustment that names a callback (`callback_id`) of a payment the ledger has\nnot credited settles that payment by hand, in the same transaction\n(`Payment.settled_by_adjustment`): a later success for it credits nothing more, and is\nflagged for review. Look at the payment before adjusting: if it was credited meanwhile,\nthe adjustment is paid on top of the credit. A callback of a payment of another account\ncannot be named (`400`, `errors` naming `callback_id`): the adjustment would move one\nbalance and settle another account's payment.\n",
+        "description": "Writes a signed amount in minor units as a ledger entry of its own and moves the balance by\nit. The same `idempotency_key` again, with the same request, answers the first adjustment\n(`200`, `replayed: true`) and writes nothing; with a different request it is refused (`409`).\nAn adjustment that would make the balance negative is refused (`409`). Operator role.\nAudited as `adjustments.add`.\n\nTo pay a payment by hand — a customer shows a receipt, and the platform's success has not\ncome — name it (`payment_id`): the adjustment must be positive and of the payment's account\n(else `400` naming `payment_id`), and is refused with `409 already-paid` if the payment has\nbeen credited or paid by hand already, judged in the adjustment's own transaction, so a\nsuccess landing while the operator decides is never paid twice. Written, it settles the\npayment (`Payment.settled_by_adjustment`): a later success for it credits nothing more, and\nis flagged for review. A callback may be named beside it (`callback_id`), only one of that\npayment.\n\nA positive adjustment that names a callback and no payment settles the callback's payment\nthe same way if the ledger has not credited it; if it was credited meanwhile, the\nadjustment is a correction paid on top of the credit (name the payment as well to be\nrefused instead). A callback or payment of another account cannot be named (`400`,\n`errors` naming the field): the adjustment would move one balance and settle another\naccount's payment.\n",
         "requestBody": {
           "required": true,
           "content": {
@@ -1218,13 +1218,33 @@ export const openapiDocument = {
               },
               "examples": {
                 "settle": {
-                  "summary": "Credit the difference of a flagged callback",
+                  "summary": "Pay by hand the payment of a flagged callback, which credited nothing",
                   "value": {
                     "customer_id": "7123456789",
                     "amount": 15000,
                     "reason": "Customer paid 150.00 at the terminal for a 100.00 deposit; the flagged callback credited nothing",
                     "idempotency_key": "review-17",
-                    "callback_id": 17
+                    "callback_id": 17,
+                    "payment_id": "0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21"
+                  }
+                },
+                "pay": {
+                  "summary": "Pay by hand a pending payment whose receipt the customer showed",
+                  "value": {
+                    "customer_id": "7123456789",
+                    "amount": 10000,
+                    "reason": "Receipt 4411 from the terminal shows 100.00 paid; the platform's success has not come",
+                    "idempotency_key": "receipt-4411",
+                    "payment_id": "0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21"
+                  }
+                },
+                "correct": {
+                  "summary": "Correct a balance on its own (a refund made outside the platform)",
+                  "value": {
+                    "customer_id": "7123456789",
+                    "amount": -2500,
+                    "reason": "Refunded 25.00 by bank transfer, ticket 908",
+                    "idempotency_key": "ticket-908"
                   }
                 }
               }
@@ -1251,6 +1271,7 @@ export const openapiDocument = {
                         "reason": "Customer paid 150.00 at the terminal for a 100.00 deposit; the flagged callback credited nothing",
                         "idempotency_key": "review-17",
                         "callback_id": 17,
+                        "payment_id": "0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21",
                         "actor": "alice",
                         "created_at": "2026-12-01T10:02:13.554Z"
                       },
@@ -1281,6 +1302,7 @@ export const openapiDocument = {
                         "reason": "Customer paid 150.00 at the terminal for a 100.00 deposit; the flagged callback credited nothing",
                         "idempotency_key": "review-17",
                         "callback_id": 17,
+                        "payment_id": "0b0f6a4e-5a1c-4f57-9a38-0d8cbd7f3d21",
                         "actor": "alice",
                         "created_at": "2026-12-01T10:02:13.554Z"
                       },
@@ -1921,7 +1943,7 @@ export const openapiDocument = {
         }
       },
       "Conflict": {
-        "description": "The action contradicts the ledger's state (an existing account, an account closed or open already, a closed review, a negative balance, a reused idempotency key).",
+        "description": "The action contradicts the ledger's state (an existing account, an account closed or open already, a closed review, a negative balance, a payment paid already, a reused idempotency key).",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2213,7 +2235,7 @@ export const openapiDocument = {
           "payment_id": {
             "type": "string",
             "nullable": true,
-            "description": "The credited payment; null for an adjustment."
+            "description": "The credited payment, or the payment an adjustment was asked to pay by hand; null for an adjustment that names none."
           },
           "callback_id": {
             "type": "integer",
@@ -2706,6 +2728,12 @@ export const openapiDocument = {
             "description": "The stored callback this adjustment settles. If its payment is not credited, the\nadjustment (when positive) settles the payment by hand: see `createAdjustment`.\n",
             "minimum": 1,
             "maximum": 9007199254740991
+          },
+          "payment_id": {
+            "type": "string",
+            "description": "The payment this adjustment pays by hand (the id check_deposit answered): refused\n(`409 already-paid`) if it is credited or paid by hand already. See `createAdjustment`.\n",
+            "minLength": 1,
+            "maxLength": 256
           }
         }
       },
@@ -2720,6 +2748,7 @@ export const openapiDocument = {
           "reason",
           "idempotency_key",
           "callback_id",
+          "payment_id",
           "actor",
           "created_at"
         ],
@@ -2753,6 +2782,11 @@ export const openapiDocument = {
             "format": "int64",
             "nullable": true,
             "description": "The callback it settles."
+          },
+          "payment_id": {
+            "type": "string",
+            "nullable": true,
+            "description": "The payment it was asked to pay by hand."
           },
           "actor": {
             "type": "string",

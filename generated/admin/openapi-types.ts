@@ -318,13 +318,21 @@ export interface paths {
          *     An adjustment that would make the balance negative is refused (`409`). Operator role.
          *     Audited as `adjustments.add`.
          *
-         *     A positive adjustment that names a callback (`callback_id`) of a payment the ledger has
-         *     not credited settles that payment by hand, in the same transaction
-         *     (`Payment.settled_by_adjustment`): a later success for it credits nothing more, and is
-         *     flagged for review. Look at the payment before adjusting: if it was credited meanwhile,
-         *     the adjustment is paid on top of the credit. A callback of a payment of another account
-         *     cannot be named (`400`, `errors` naming `callback_id`): the adjustment would move one
-         *     balance and settle another account's payment.
+         *     To pay a payment by hand — a customer shows a receipt, and the platform's success has not
+         *     come — name it (`payment_id`): the adjustment must be positive and of the payment's account
+         *     (else `400` naming `payment_id`), and is refused with `409 already-paid` if the payment has
+         *     been credited or paid by hand already, judged in the adjustment's own transaction, so a
+         *     success landing while the operator decides is never paid twice. Written, it settles the
+         *     payment (`Payment.settled_by_adjustment`): a later success for it credits nothing more, and
+         *     is flagged for review. A callback may be named beside it (`callback_id`), only one of that
+         *     payment.
+         *
+         *     A positive adjustment that names a callback and no payment settles the callback's payment
+         *     the same way if the ledger has not credited it; if it was credited meanwhile, the
+         *     adjustment is a correction paid on top of the credit (name the payment as well to be
+         *     refused instead). A callback or payment of another account cannot be named (`400`,
+         *     `errors` naming the field): the adjustment would move one balance and settle another
+         *     account's payment.
          */
         post: operations["createAdjustment"];
         delete?: never;
@@ -558,7 +566,7 @@ export interface components {
             /** @description ISO 4217 code. */
             currency: string;
             created_at: components["schemas"]["Timestamp"];
-            /** @description The credited payment; null for an adjustment. */
+            /** @description The credited payment, or the payment an adjustment was asked to pay by hand; null for an adjustment that names none. */
             payment_id: string | null;
             /**
              * Format: int64
@@ -783,6 +791,11 @@ export interface components {
              *     adjustment (when positive) settles the payment by hand: see `createAdjustment`.
              */
             callback_id?: number;
+            /**
+             * @description The payment this adjustment pays by hand (the id check_deposit answered): refused
+             *     (`409 already-paid`) if it is credited or paid by hand already. See `createAdjustment`.
+             */
+            payment_id?: string;
         };
         /** @description An operator's correction of a balance. */
         Adjustment: {
@@ -805,6 +818,8 @@ export interface components {
              * @description The callback it settles.
              */
             callback_id: number | null;
+            /** @description The payment it was asked to pay by hand. */
+            payment_id: string | null;
             /** @description Who made it. */
             actor: string;
             created_at: components["schemas"]["Timestamp"];
@@ -1073,7 +1088,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The action contradicts the ledger's state (an existing account, an account closed or open already, a closed review, a negative balance, a reused idempotency key). */
+        /** @description The action contradicts the ledger's state (an existing account, an account closed or open already, a closed review, a negative balance, a payment paid already, a reused idempotency key). */
         Conflict: {
             headers: {
                 [name: string]: unknown;

@@ -488,7 +488,7 @@ return errors === 0;
 }
 
 export const validateAdjustment = validate15;
-const schema20 = {"type":"object","description":"An operator's correction of a balance.","required":["id","customer_id","amount","currency","reason","idempotency_key","callback_id","actor","created_at"],"properties":{"id":{"type":"integer","format":"int64","description":"The adjustment's id."},"customer_id":{"type":"string","description":"The account corrected."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"The account's currency."},"reason":{"type":"string","description":"Why the balance was corrected."},"idempotency_key":{"type":"string","description":"The key it was written under."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback it settles."},"actor":{"type":"string","description":"Who made it."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Adjustment"};
+const schema20 = {"type":"object","description":"An operator's correction of a balance.","required":["id","customer_id","amount","currency","reason","idempotency_key","callback_id","payment_id","actor","created_at"],"properties":{"id":{"type":"integer","format":"int64","description":"The adjustment's id."},"customer_id":{"type":"string","description":"The account corrected."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"The account's currency."},"reason":{"type":"string","description":"Why the balance was corrected."},"idempotency_key":{"type":"string","description":"The key it was written under."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback it settles."},"payment_id":{"type":"string","nullable":true,"description":"The payment it was asked to pay by hand."},"actor":{"type":"string","description":"Who made it."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Adjustment"};
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Adjustment" */;
@@ -565,8 +565,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(data.actor === undefined){
-const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "actor"},message:"must have required property '"+"actor"+"'"};
+if(data.payment_id === undefined){
+const err7 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -575,8 +575,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-if(data.created_at === undefined){
-const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
+if(data.actor === undefined){
+const err8 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "actor"},message:"must have required property '"+"actor"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -585,10 +585,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-if(data.id !== undefined){
-let data0 = data.id;
-if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
-const err9 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.created_at === undefined){
+const err9 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "created_at"},message:"must have required property '"+"created_at"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -597,10 +595,10 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-if(data.customer_id !== undefined){
-if(typeof data.customer_id !== "string"){
-const err10 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.id !== undefined){
+let data0 = data.id;
+if(!(((typeof data0 == "number") && (!(data0 % 1) && !isNaN(data0))) && (isFinite(data0)))){
+const err10 = {instancePath:instancePath+"/id",schemaPath:"#/properties/id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -610,10 +608,9 @@ vErrors.push(err10);
 errors++;
 }
 }
-if(data.amount !== undefined){
-let data2 = data.amount;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err11 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.customer_id !== undefined){
+if(typeof data.customer_id !== "string"){
+const err11 = {instancePath:instancePath+"/customer_id",schemaPath:"#/properties/customer_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -622,9 +619,11 @@ vErrors.push(err11);
 }
 errors++;
 }
-if((typeof data2 == "number") && (isFinite(data2))){
-if(data2 > 9007199254740991 || isNaN(data2)){
-const err12 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+}
+if(data.amount !== undefined){
+let data2 = data.amount;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err12 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -633,8 +632,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-if(data2 < -9007199254740991 || isNaN(data2)){
-const err13 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+if((typeof data2 == "number") && (isFinite(data2))){
+if(data2 > 9007199254740991 || isNaN(data2)){
+const err13 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -643,11 +643,8 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-}
-if(data.currency !== undefined){
-if(typeof data.currency !== "string"){
-const err14 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2 < -9007199254740991 || isNaN(data2)){
+const err14 = {instancePath:instancePath+"/amount",schemaPath:"urn:kassa24-bvu:schema:Amount/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -657,9 +654,10 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data.reason !== undefined){
-if(typeof data.reason !== "string"){
-const err15 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data.currency !== undefined){
+if(typeof data.currency !== "string"){
+const err15 = {instancePath:instancePath+"/currency",schemaPath:"#/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -669,9 +667,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data.idempotency_key !== undefined){
-if(typeof data.idempotency_key !== "string"){
-const err16 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.reason !== undefined){
+if(typeof data.reason !== "string"){
+const err16 = {instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -681,10 +679,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data.callback_id !== undefined){
-let data6 = data.callback_id;
-if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
-const err17 = {instancePath:instancePath+"/callback_id",schemaPath:"#/properties/callback_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.idempotency_key !== undefined){
+if(typeof data.idempotency_key !== "string"){
+const err17 = {instancePath:instancePath+"/idempotency_key",schemaPath:"#/properties/idempotency_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -694,9 +691,10 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.actor !== undefined){
-if(typeof data.actor !== "string"){
-const err18 = {instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.callback_id !== undefined){
+let data6 = data.callback_id;
+if((!(((typeof data6 == "number") && (!(data6 % 1) && !isNaN(data6))) && (isFinite(data6)))) && (data6 !== null)){
+const err18 = {instancePath:instancePath+"/callback_id",schemaPath:"#/properties/callback_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -706,11 +704,10 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data.created_at !== undefined){
-let data8 = data.created_at;
-if(typeof data8 === "string"){
-if(!(formats0.test(data8))){
-const err19 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(data.payment_id !== undefined){
+let data7 = data.payment_id;
+if((typeof data7 !== "string") && (data7 !== null)){
+const err19 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -720,8 +717,9 @@ vErrors.push(err19);
 errors++;
 }
 }
-else {
-const err20 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.actor !== undefined){
+if(typeof data.actor !== "string"){
+const err20 = {instancePath:instancePath+"/actor",schemaPath:"#/properties/actor/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -731,9 +729,11 @@ vErrors.push(err20);
 errors++;
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.created_at !== undefined){
+let data9 = data.created_at;
+if(typeof data9 === "string"){
+if(!(formats0.test(data9))){
+const err21 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -742,12 +742,35 @@ vErrors.push(err21);
 }
 errors++;
 }
+}
+else {
+const err22 = {instancePath:instancePath+"/created_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
 validate15.errors = vErrors;
 return errors === 0;
 }
 
 export const validateAdjustmentCreate = validate16;
-const schema23 = {"type":"object","description":"A correction of a balance.","additionalProperties":false,"required":["customer_id","amount","reason","idempotency_key"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"type":"integer","format":"int64","description":"Signed minor units, not zero; negative takes money off the balance.","minimum":-9007199254740991,"maximum":9007199254740991},"reason":{"type":"string","description":"Why the balance is corrected.","minLength":1,"maxLength":4000},"idempotency_key":{"type":"string","description":"Unique per adjustment; the same key again answers the first adjustment.","minLength":1,"maxLength":256},"callback_id":{"type":"integer","format":"int64","description":"The stored callback this adjustment settles. If its payment is not credited, the\nadjustment (when positive) settles the payment by hand: see `createAdjustment`.\n","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:AdjustmentCreate"};
+const schema23 = {"type":"object","description":"A correction of a balance.","additionalProperties":false,"required":["customer_id","amount","reason","idempotency_key"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"type":"integer","format":"int64","description":"Signed minor units, not zero; negative takes money off the balance.","minimum":-9007199254740991,"maximum":9007199254740991},"reason":{"type":"string","description":"Why the balance is corrected.","minLength":1,"maxLength":4000},"idempotency_key":{"type":"string","description":"Unique per adjustment; the same key again answers the first adjustment.","minLength":1,"maxLength":256},"callback_id":{"type":"integer","format":"int64","description":"The stored callback this adjustment settles. If its payment is not credited, the\nadjustment (when positive) settles the payment by hand: see `createAdjustment`.\n","minimum":1,"maximum":9007199254740991},"payment_id":{"type":"string","description":"The payment this adjustment pays by hand (the id check_deposit answered): refused\n(`409 already-paid`) if it is credited or paid by hand already. See `createAdjustment`.\n","minLength":1,"maxLength":256}},"$id":"urn:kassa24-bvu:schema:AdjustmentCreate"};
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:AdjustmentCreate" */;
@@ -795,7 +818,7 @@ vErrors.push(err3);
 errors++;
 }
 for(const key0 in data){
-if(!(((((key0 === "customer_id") || (key0 === "amount")) || (key0 === "reason")) || (key0 === "idempotency_key")) || (key0 === "callback_id"))){
+if(!((((((key0 === "customer_id") || (key0 === "amount")) || (key0 === "reason")) || (key0 === "idempotency_key")) || (key0 === "callback_id")) || (key0 === "payment_id"))){
 const err4 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err4];
@@ -991,14 +1014,49 @@ errors++;
 }
 }
 }
-}
-else {
-const err21 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.payment_id !== undefined){
+let data5 = data.payment_id;
+if(typeof data5 === "string"){
+if(func2(data5) > 256){
+const err21 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/maxLength",keyword:"maxLength",params:{limit: 256},message:"must NOT have more than 256 characters"};
 if(vErrors === null){
 vErrors = [err21];
 }
 else {
 vErrors.push(err21);
+}
+errors++;
+}
+if(func2(data5) < 1){
+const err22 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/payment_id",schemaPath:"#/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
 }
 errors++;
 }
@@ -3396,7 +3454,7 @@ return errors === 0;
 }
 
 export const validateLedgerEntry = validate37;
-const schema53 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment; null for an adjustment."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+const schema53 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment, or the payment an adjustment was asked to pay by hand; null for an adjustment that names none."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerEntry" */;

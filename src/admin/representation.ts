@@ -104,6 +104,7 @@ export const adjustmentJson = (a: Adjustment): Schemas['Adjustment'] => ({
   reason: a.reason,
   idempotency_key: a.idempotencyKey,
   callback_id: a.callbackId,
+  payment_id: a.paymentId,
   actor: a.actor,
   created_at: a.createdAt,
 });

@@ -62,7 +62,7 @@ export const COMMANDS = {
   'payments expire': { options: ['older-than-days'] },
   'callbacks list': { options: ['payment-id', 'flagged', 'rejected'] },
   'callbacks review': { options: ['note', 'actor'], id: true },
-  'adjustments add': { options: ['customer-id', 'amount', 'reason', 'idempotency-key', 'callback-id', 'actor'] },
+  'adjustments add': { options: ['customer-id', 'amount', 'reason', 'idempotency-key', 'callback-id', 'payment-id', 'actor'] },
   'audit list': { options: [] },
   reconcile: { options: ['file', 'format', 'map', 'amount-unit', 'from', 'to', 'apply'] },
   'admin-token create': { options: ['name', 'role'] },

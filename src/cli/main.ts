@@ -54,10 +54,11 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   callbacks list --rejected         signed callbacks refused for breaking the contract (kept aside), one per line
   callbacks review ID --note TEXT [--actor NAME]
                                     close the review of a flagged callback (audited)
-  adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--actor NAME]
+  adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--payment-id ID] [--actor NAME]
                                     a signed correction of a balance in minor units, as a ledger entry of its own
                                     (a negative amount as --amount=-500; audited; the same key again changes
-                                    nothing; a balance made negative is refused)
+                                    nothing; a balance made negative is refused); --payment-id pays that
+                                    payment by hand, refused if it is credited or paid by hand already
   audit list                        every operator action, refused ones too, one JSON object per line
   reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor]
             [--from DATE --to DATE] [--apply]
@@ -277,6 +278,7 @@ async function run(argv: string[]): Promise<void> {
             reason: values.reason,
             idempotencyKey: values['idempotency-key'],
             callbackId: values['callback-id'],
+            paymentId: values['payment-id'],
             actor: values.actor,
           }),
         ),

@@ -29,11 +29,12 @@ export interface AdjustmentOptions {
   reason?: string;
   idempotencyKey?: string;
   callbackId?: string;
+  paymentId?: string;
   actor?: string;
 }
 
 const ADJUSTMENT_USAGE =
-  'usage: adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--actor NAME] (a negative amount as --amount=-500)';
+  'usage: adjustments add --customer-id C --amount N --reason TEXT --idempotency-key K [--callback-id ID] [--payment-id ID] [--actor NAME] (a negative amount as --amount=-500)';
 
 export async function addAdjustment(store: Store, options: AdjustmentOptions) {
   const { customerId, reason, idempotencyKey } = options;
@@ -44,6 +45,7 @@ export async function addAdjustment(store: Store, options: AdjustmentOptions) {
     reason,
     idempotencyKey,
     ...(options.callbackId !== undefined && { callbackId: wholeNumber(options.callbackId, '--callback-id', ADJUSTMENT_USAGE) }),
+    ...(options.paymentId !== undefined && { paymentId: options.paymentId }),
     actor: actorOf(options.actor),
   });
   if ('refused' in outcome) throw refusal(outcome.refused);

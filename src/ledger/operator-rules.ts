@@ -14,6 +14,12 @@ export interface AdjustmentRequest {
   idempotencyKey: string;
   /** The stored callback the adjustment settles, if any. */
   callbackId?: number;
+  /**
+   * The payment the adjustment pays by hand: refused unless positive, of the same account, and the
+   * payment neither credited nor paid by hand already — judged in the adjustment's transaction, so a
+   * credit landing meanwhile is not paid twice.
+   */
+  paymentId?: string;
   /** Who asks: an operator's or a token's name. */
   actor: string;
 }
@@ -26,6 +32,7 @@ export interface Adjustment {
   reason: string;
   idempotencyKey: string;
   callbackId: number | null;
+  paymentId: string | null;
   actor: string;
   createdAt: string;
 }
@@ -64,6 +71,7 @@ export type OperatorRefusal = {
     | 'exists'
     | 'already_closed'
     | 'already_active'
+    | 'already_paid'
     | 'negative_balance'
     | 'idempotency_conflict'
     | 'not_flagged'
@@ -82,26 +90,37 @@ const sameRequest = (first: Adjustment, request: AdjustmentRequest): boolean =>
   first.customerId === request.customerId &&
   first.amount === request.amount &&
   first.reason === request.reason &&
-  first.callbackId === (request.callbackId ?? null);
+  first.callbackId === (request.callbackId ?? null) &&
+  first.paymentId === (request.paymentId ?? null);
 
-/** The stored callback an adjustment names, with its payment when this service opened that payment. */
+/** The stored callback an adjustment names: its id and the payment id it reports. */
 export interface NamedCallback {
   id: number;
+  paymentId: string;
+}
+
+/** What the store read for an adjustment, in its transaction. */
+export interface AdjustmentSubjects {
+  /** The account adjusted. */
+  account: Account | undefined;
+  /** The adjustment already stored under the request's idempotency key. */
+  earlier: Adjustment | undefined;
+  /** The callback named, undefined when none is named or none is stored. */
+  callback: NamedCallback | undefined;
+  /**
+   * The payment the adjustment concerns — the one named, else the named callback's — undefined when
+   * neither names a payment this service opened.
+   */
   payment: Payment | undefined;
 }
 
-/**
- * Whether an adjustment may be written: the account it moves, or why not. `earlier` is the
- * adjustment already stored under the request's idempotency key; `named` the callback it names,
- * undefined when no such callback is stored.
- */
+/** Whether an adjustment may be written: the account it moves, or why not. */
 export function judgeAdjustment(
   request: AdjustmentRequest,
-  account: Account | undefined,
-  earlier: Adjustment | undefined,
-  named: NamedCallback | undefined,
+  subjects: AdjustmentSubjects,
 ): { refused: OperatorRefusal } | { account: Account } {
-  const refused = adjustmentRefusal(request, account, earlier, named);
+  const refused = adjustmentRefusal(request, subjects);
+  const { account } = subjects;
   return refused || !account
     ? { refused: refused ?? { reason: 'not_found', message: `account ${request.customerId} does not exist` } }
     : { account };
@@ -109,9 +128,7 @@ export function judgeAdjustment(
 
 function adjustmentRefusal(
   request: AdjustmentRequest,
-  account: Account | undefined,
-  earlier: Adjustment | undefined,
-  named: NamedCallback | undefined,
+  { account, earlier, callback, payment }: AdjustmentSubjects,
 ): OperatorRefusal | undefined {
   if (earlier && !sameRequest(earlier, request)) {
     return {
@@ -126,16 +143,41 @@ function adjustmentRefusal(
   if (request.idempotencyKey.trim() === '')
     return { reason: 'invalid', field: 'idempotency_key', message: 'idempotency key must not be empty' };
   if (!account) return { reason: 'not_found', message: `account ${request.customerId} does not exist` };
-  if (request.callbackId !== undefined && !named) return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
-  // Naming a callback ties the adjustment to its payment (and may settle it): only in its own account.
-  const owner = named?.payment?.customerId;
-  if (named?.payment && owner !== request.customerId) {
+  if (request.callbackId !== undefined && !callback)
+    return { reason: 'not_found', message: `callback ${request.callbackId} does not exist` };
+  const paying = request.paymentId;
+  if (paying !== undefined && !payment) return { reason: 'not_found', message: `payment ${paying} does not exist` };
+  if (callback && paying !== undefined && callback.paymentId !== paying) {
     return {
       reason: 'invalid',
       field: 'callback_id',
-      message: `callback ${named.id} is for payment ${named.payment.paymentId} of account ${owner}, not of ${request.customerId}: adjust ${owner}, or name no callback`,
+      message: `callback ${callback.id} is for payment ${callback.paymentId}, not for ${paying}: name the payment's own callback, or none`,
     };
   }
+  // Naming a callback or a payment ties the adjustment to the payment (and may settle it): only in its own account.
+  const owner = payment?.customerId;
+  if (payment && owner !== request.customerId) {
+    return paying === undefined
+      ? {
+          reason: 'invalid',
+          field: 'callback_id',
+          message: `callback ${callback?.id} is for payment ${payment.paymentId} of account ${owner}, not of ${request.customerId}: adjust ${owner}, or name no callback`,
+        }
+      : {
+          reason: 'invalid',
+          field: 'payment_id',
+          message: `payment ${paying} is of account ${owner}, not of ${request.customerId}: adjust ${owner}, or name no payment`,
+        };
+  }
+  if (paying !== undefined && request.amount < 0) {
+    return {
+      reason: 'invalid',
+      field: 'payment_id',
+      message: `a payment is paid by hand with a positive amount: to take ${moneyText(-request.amount, account.currency)} off, name no payment`,
+    };
+  }
+  const paid = payment && paidAlready(payment);
+  if (!earlier && paying !== undefined && paid) return { reason: 'already_paid', message: paid };
   if (!earlier && account.balance + request.amount < 0) {
     return {
       reason: 'negative_balance',
@@ -145,16 +187,27 @@ function adjustmentRefusal(
   return undefined;
 }
 
+/** Why a payment takes no more money by hand: credited, or paid by hand already; undefined if neither. */
+function paidAlready(payment: Payment): string | undefined {
+  if (payment.settledByAdjustment !== null) {
+    return `payment ${payment.paymentId} was paid by hand already (adjustment #${payment.settledByAdjustment}): paying it again would pay it twice`;
+  }
+  if (payment.status === 'success') {
+    return `payment ${payment.paymentId} is credited (${moneyText(payment.amount, payment.currency)}, status success): paying it by hand would pay it twice; to correct the balance on top of the credit, name no payment`;
+  }
+  return undefined;
+}
+
 /**
- * The payment an adjustment pays by hand, if any: a positive adjustment that names a callback of a
- * payment the ledger has not credited. Marked on the payment in the adjustment's transaction, so
- * that a later success for it (a callback, the status sync, a reconciliation) credits nothing more
- * (callback-rules.ts). The first adjustment to settle a payment is the one it keeps.
+ * The payment an adjustment pays by hand, if any: a positive adjustment that names a payment, or a
+ * callback of a payment, the ledger has not credited. Marked on the payment in the adjustment's
+ * transaction, so that a later success for it (a callback, the status sync, a reconciliation)
+ * credits nothing more (callback-rules.ts). The first adjustment to settle a payment is the one it
+ * keeps.
  */
 export function paymentSettledBy(request: AdjustmentRequest, payment: Payment | undefined): string | undefined {
-  if (request.callbackId === undefined || request.amount <= 0 || !payment) return undefined;
-  if (payment.status === 'success' || payment.settledByAdjustment !== null) return undefined;
-  return payment.paymentId;
+  if ((request.callbackId === undefined && request.paymentId === undefined) || request.amount <= 0 || !payment) return undefined;
+  return paidAlready(payment) ? undefined : payment.paymentId;
 }
 
 /** Whether a callback's review may be closed: the callback, or why not. */

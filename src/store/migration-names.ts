@@ -20,4 +20,5 @@ export const MIGRATION_NAMES = [
   '0017_payments_settled_by_hand',
   '0018_adjustments_by_creation',
   '0019_callback_plan_answers_account_open',
+  '0020_adjustments_name_their_payment',
 ] as const;

@@ -460,6 +460,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0017_payments_settled_by_hand': paymentsSettledByHand,
   '0018_adjustments_by_creation': adjustmentsByCreation,
   '0019_callback_plan_answers_account_open': callbackPlanAnswersAccountOpen,
+  '0020_adjustments_name_their_payment': adjustmentsNameTheirPayment,
 };
 
 // When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments
@@ -489,6 +490,19 @@ function paymentsSettledByHand(): Migration {
       await db.schema
         .alterTable('payments')
         .addColumn('settled_by_adjustment', 'bigint', (c) => c.references('adjustments.id'))
+        .execute();
+    },
+  };
+}
+
+// The payment an adjustment was asked to pay by hand, as asked: a retry of its idempotency key is the
+// same request only if it names the same payment.
+function adjustmentsNameTheirPayment(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('adjustments')
+        .addColumn('payment_id', 'text', (c) => c.references('payments.payment_id'))
         .execute();
     },
   };

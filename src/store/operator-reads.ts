@@ -133,7 +133,7 @@ const adjustmentEntry = (r: AdjustmentRow): LedgerEntry => ({
   amount: int(r.amount),
   currency: r.currency,
   createdAt: r.created_at,
-  paymentId: null,
+  paymentId: r.payment_id,
   callbackId: r.callback_id === null ? null : int(r.callback_id),
   reason: r.reason,
   actor: r.actor,

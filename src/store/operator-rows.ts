@@ -11,11 +11,12 @@ export interface AdjustmentRow {
   currency: string;
   reason: string;
   callback_id: number | string | null;
+  payment_id: string | null;
   actor: string;
   created_at: string;
 }
 
-export const ADJUSTMENT_COLUMNS = 'id, idempotency_key, customer_id, amount, currency, reason, callback_id, actor, created_at';
+export const ADJUSTMENT_COLUMNS = 'id, idempotency_key, customer_id, amount, currency, reason, callback_id, payment_id, actor, created_at';
 
 export const toAdjustment = (r: AdjustmentRow): Adjustment => ({
   id: Number(r.id),
@@ -25,6 +26,7 @@ export const toAdjustment = (r: AdjustmentRow): Adjustment => ({
   reason: r.reason,
   idempotencyKey: r.idempotency_key,
   callbackId: r.callback_id === null ? null : Number(r.callback_id),
+  paymentId: r.payment_id,
   actor: r.actor,
   createdAt: r.created_at,
 });

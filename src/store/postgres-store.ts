@@ -363,9 +363,11 @@ export class PostgresStore implements Store {
           : await trx.selectFrom('callbacks').select(['id', 'payment_id']).where('id', '=', request.callbackId).executeTakeFirst();
       // The payment before the account, the order a callback locks them in: a callback crediting
       // it and this adjustment queue up rather than deadlock.
+      const paymentId = request.paymentId ?? callback?.payment_id;
       const paymentRow =
-        callback &&
-        (await trx.selectFrom('payments').selectAll().where('payment_id', '=', callback.payment_id).forUpdate().executeTakeFirst());
+        paymentId === undefined
+          ? undefined
+          : await trx.selectFrom('payments').selectAll().where('payment_id', '=', paymentId).forUpdate().executeTakeFirst();
       // Concurrent adjustments of one balance queue up on its row.
       const account = await lockedAccount(trx, request.customerId);
       const earlierRow = await trx
@@ -375,7 +377,12 @@ export class PostgresStore implements Store {
         .executeTakeFirst();
       const earlier = earlierRow && toAdjustment(earlierRow);
       const payment = paymentRow && toPayment(paymentRow);
-      const judged = judgeAdjustment(request, account, earlier, callback && { id: callback.id, payment });
+      const judged = judgeAdjustment(request, {
+        account,
+        earlier,
+        callback: callback && { id: Number(callback.id), paymentId: callback.payment_id },
+        payment,
+      });
       if ('refused' in judged) return audited(trx, 'adjustments.add', request, judged);
       // A retried request: the first answer, and nothing written.
       if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
@@ -389,6 +396,7 @@ export class PostgresStore implements Store {
           currency: judged.account.currency,
           reason: request.reason,
           callback_id: request.callbackId ?? null,
+          payment_id: request.paymentId ?? null,
           actor: request.actor,
           created_at: now,
         })

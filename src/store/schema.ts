@@ -54,6 +54,8 @@ export interface AdjustmentsTable {
   currency: string;
   reason: string;
   callback_id: number | null;
+  /** The payment the request asked it to pay by hand. */
+  payment_id: string | null;
   actor: string;
   created_at: string;
 }

@@ -79,6 +79,16 @@ describe.each(backends())('admin API: %s', (backend) => {
     const again = await operator<Schemas['AdjustmentResult']>('POST /admin/v1/adjustments', { body: adjustment });
     expect(again.status).toBe(200);
     expect(again.body).toEqual({ ...added.body, replayed: true });
+    // The adjustment paid the payment by hand: paying it again, by its id, is refused.
+    const twice = await operator<Schemas['Problem']>('POST /admin/v1/adjustments', {
+      body: { ...adjustment, idempotency_key: 'pay-again', payment_id: paymentId },
+    });
+    expect(twice.status).toBe(409);
+    expect(twice.body).toMatchObject({
+      type: 'urn:kassa24-bvu:problem:already-paid',
+      title: 'The payment is paid already',
+      detail: `payment ${paymentId} was paid by hand already (adjustment #${added.body.adjustment.id}): paying it again would pay it twice`,
+    });
 
     const reviewed = await operator<Schemas['Callback']>(`POST /admin/v1/callbacks/${flagged.id}/review`, {
       body: { note: 'settled by the adjustment' },
@@ -99,6 +109,7 @@ describe.each(backends())('admin API: %s', (backend) => {
     const audit = await viewer<Schemas['AuditPage']>('GET /admin/v1/audit-log');
     expect(audit.body.items.map((e) => [e.action, e.outcome, e.actor])).toEqual([
       ['callbacks.review', 'done', 'alice'],
+      ['adjustments.add', 'refused', 'alice'],
       ['adjustments.add', 'done', 'alice'],
     ]);
 

@@ -373,6 +373,71 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it('pays a pending payment by hand from its page, once: its later success credits nothing', async () => {
+      const account = 'paid-by-hand';
+      await service.store.addAccount({ customerId: account, currency: 'KZT' });
+      const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(account, 4200)))).body.payment_id!;
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/payments/${paymentId}`);
+      const form = page.locator('form.action', { has: page.getByRole('heading', { name: 'Pay it by hand' }) });
+      // The payment's amount, and its account, fixed.
+      await expect.poll(() => form.getByLabel(/^Amount in KZT/).inputValue()).toBe('42.00');
+      expect(await form.getByLabel('Account (customer id)').inputValue()).toBe(account);
+      await form.getByLabel(/^Amount in KZT/).fill('-42');
+      expect(await form.innerText()).toContain('a payment is paid with a positive amount');
+      expect(await form.getByRole('button', { name: 'Add adjustment…' }).isDisabled()).toBe(true);
+      await form.getByLabel(/^Amount in KZT/).fill('42');
+      await form.getByLabel('Reason').fill('receipt 4411 shown at the office');
+      await form.getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect
+        .poll(() => form.getByRole('alert').innerText())
+        .toContain(
+          `This settles payment ${paymentId} by hand: a later success for it will credit nothing. Credit 42.00 KZT to account ${account}?`,
+        );
+      await shoot(page, 'payment-pay-by-hand');
+      await form.getByRole('button', { name: 'Confirm adjustment' }).click();
+      await expect.poll(() => page.getByRole('status').innerText()).toContain('balance now 42.00 KZT');
+      await expect.poll(() => page.locator('dl.facts').innerText()).toMatch(/Settled by hand\s+adjustment \d+/);
+      expect(await page.getByRole('heading', { name: 'Pay it by hand' }).count()).toBe(0);
+
+      expect((await post(service.url, '/callback', signed(callbackBody(paymentId, 4200)))).status).toBe(200);
+      expect((await service.store.findAccount(account))!.balance).toBe(4200);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("refuses the review queue's adjustment of a payment its success credited while the operator decided", async () => {
+      const account = 'credited-meanwhile';
+      await service.store.addAccount({ customerId: account, currency: 'KZT' });
+      const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(account, 3000)))).body.payment_id!;
+      expect((await post(service.url, '/callback', signed(callbackBody(paymentId, 3500)))).status).toBe(200);
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/review`);
+      const item = page.locator('.queue-item', { hasText: paymentId });
+      await item.getByLabel(/^Amount in KZT/).fill('30');
+      await item.getByLabel('Reason').fill('customer paid the deposit');
+      await item.getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect.poll(() => item.getByRole('alert').innerText()).toContain(`This settles payment ${paymentId} by hand`);
+
+      // The platform's success for the deposit lands before the operator confirms.
+      expect((await post(service.url, '/callback', signed(callbackBody(paymentId, 3000)))).status).toBe(200);
+      expect((await service.store.findAccount(account))!.balance).toBe(3000);
+      await item.getByRole('button', { name: 'Confirm adjustment' }).click();
+      await expect.poll(() => item.locator('.problem').innerText()).toContain(`payment ${paymentId} is credited`);
+      expect(await item.locator('.problem').innerText()).toContain('The payment is paid already');
+      expect((await service.store.findAccount(account))!.balance).toBe(3000);
+      expect(errors).toEqual(['Failed to load resource: the server responded with a status of 409 (Conflict)']);
+
+      // Leave the queue as the other tests expect it: this review closed.
+      const [flagged] = await service.store.listCallbacks({ paymentId, flagged: true });
+      await service.store.reviewCallback({ callbackId: flagged!.id, note: 'credited by its success', actor: 'test' });
+      await page.close();
+    }, 60_000);
+
     it("takes an adjustment in the account's own currency: whole yen, no decimals", async () => {
       const account = 'held-in-yen';
       await service.store.addAccount({ customerId: account, currency: 'JPY' });

@@ -67,6 +67,13 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
       /^refused \(negative_balance\): adjustment of -60.00 KZT \(-6000 minor units\) would make the balance of acc-1 negative: it is \d+\.\d\d KZT/,
     );
 
+    // The adjustment paid the callback's payment by hand: paying that payment again is refused.
+    const twice = await runCli([...adjust, '--idempotency-key', 'case-3', '--payment-id', 'pay-1'], env);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toBe(
+      `refused (already_paid): payment pay-1 was paid by hand already (adjustment #${first.adjustment.id}): paying it again would pay it twice\n`,
+    );
+
     await cli('callbacks', 'review', String(flagged!.id), '--note', 'customer paid 50.00; adjusted', '--actor', 'anna');
     const [reviewed] = lines<ListedLine<typeof listCallbacks>>(await cli('callbacks', 'list', '--flagged'));
     expect(reviewed).toMatchObject({ reviewed_by: 'anna', review_note: 'customer paid 50.00; adjusted' });
@@ -76,6 +83,7 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     expect(audit.map((e) => [e.action, e.outcome, e.actor])).toEqual([
       ['accounts.create', 'done', expect.stringMatching(/^cli:/) as unknown],
       ['adjustments.add', 'done', 'anna'],
+      ['adjustments.add', 'refused', expect.stringMatching(/^cli:/) as unknown],
       ['adjustments.add', 'refused', expect.stringMatching(/^cli:/) as unknown],
       ['callbacks.review', 'done', 'anna'],
       ['callbacks.review', 'refused', expect.stringMatching(/^cli:/) as unknown],

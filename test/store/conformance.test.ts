@@ -273,6 +273,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
           reason: 'paid 50.00 at the terminal',
           idempotencyKey: 'adj-1',
           callbackId: flagged.id,
+          paymentId: null,
           actor: 'anna',
           createdAt: expect.any(String) as unknown,
         },
@@ -387,6 +388,89 @@ describe.each(backends())('store conformance: %s', (backend) => {
       }
       const credited = raced.filter((r) => r.result === 'credited').length;
       expect(await balance()).toBe(raced.length * 5000 + credited * 10000);
+      expect((await (await store.operatorReads()).ledgerCheck()).broken).toEqual([]);
+    });
+
+    it('pays by hand the pending payment it names, once: a later success credits nothing, a second payment is refused', async () => {
+      const payment = await deposit(10000);
+      const paying = {
+        customerId: 'acc-1',
+        amount: 10000,
+        reason: 'receipt 4411',
+        idempotencyKey: 'adj-pay',
+        paymentId: payment.paymentId,
+        actor: 'anna',
+      };
+      const outcome = await store.addAdjustment(paying);
+      if (!('adjustment' in outcome)) throw new Error(outcome.refused.message);
+      const id = outcome.adjustment.id;
+      expect(outcome).toMatchObject({ adjustment: { paymentId: payment.paymentId, callbackId: null }, balance: 10000, replayed: false });
+      expect(await store.addAdjustment(paying)).toEqual({ ...outcome, replayed: true });
+      expect(await store.listPayments({})).toEqual([expect.objectContaining({ status: 'pending', settledByAdjustment: id })]);
+
+      const again = await store.addAdjustment({ ...paying, idempotencyKey: 'adj-pay-again' });
+      expect(again).toEqual({
+        refused: {
+          reason: 'already_paid',
+          message: `payment ${payment.paymentId} was paid by hand already (adjustment #${id}): paying it again would pay it twice`,
+        },
+      });
+      expect((await store.applyCallback(callback({ paymentId: payment.paymentId }))).result).toBe('flagged');
+      expect(await balance()).toBe(10000);
+      const reads = await store.operatorReads();
+      expect((await reads.ledger('acc-1', { limit: 10 }))!.items).toEqual([
+        expect.objectContaining({ kind: 'adjustment', paymentId: payment.paymentId, callbackId: null }),
+      ]);
+      expect((await store.listAuditLog()).map((e) => [e.action, e.outcome])).toEqual([
+        ['adjustments.add', 'done'],
+        ['adjustments.add', 'refused'],
+      ]);
+      expect((await reads.ledgerCheck()).broken).toEqual([]);
+    });
+
+    it('refuses to pay by hand a payment credited, of another account, or never opened, writing nothing', async () => {
+      const credited = await deposit(10000);
+      await store.applyCallback(callback({ paymentId: credited.paymentId }));
+      await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
+      const paying = (paymentId: string, customerId = 'acc-1') =>
+        store.addAdjustment({
+          customerId,
+          amount: 10000,
+          reason: 'receipt',
+          idempotencyKey: `k-${paymentId}-${customerId}`,
+          paymentId,
+          actor: 'anna',
+        });
+      expect(await paying(credited.paymentId)).toMatchObject({ refused: { reason: 'already_paid' } });
+      expect(await paying(credited.paymentId, 'acc-2')).toMatchObject({ refused: { reason: 'invalid', field: 'payment_id' } });
+      expect(await paying('pay-never')).toEqual({ refused: { reason: 'not_found', message: 'payment pay-never does not exist' } });
+      expect([await balance(), await balance('acc-2')]).toEqual([10000, 0]);
+      expect(await store.listPayments({})).toEqual([expect.objectContaining({ status: 'success', settledByAdjustment: null })]);
+    });
+
+    it('pays each payment exactly once when adjustments naming it race its success: the credit or the adjustment, never both', async () => {
+      const payments = await Promise.all(Array.from({ length: 12 }, () => deposit(10000)));
+      const raced = await Promise.all(
+        payments.map(async (p, i) => {
+          const [adjusted, credited] = await Promise.all([
+            store.addAdjustment({
+              customerId: 'acc-1',
+              amount: 10000,
+              reason: 'receipt',
+              idempotencyKey: `pay-race-${i}`,
+              paymentId: p.paymentId,
+              actor: 'anna',
+            }),
+            store.applyCallback(callback({ paymentId: p.paymentId })),
+          ]);
+          const paidByHand = 'adjustment' in adjusted;
+          expect(paidByHand ? credited.result : adjusted.refused.reason).toBe(paidByHand ? 'flagged' : 'already_paid');
+          return paidByHand;
+        }),
+      );
+      expect(await balance()).toBe(payments.length * 10000);
+      const byHand = (await store.listPayments({})).filter((p) => p.settledByAdjustment !== null).length;
+      expect(byHand).toBe(raced.filter(Boolean).length);
       expect((await (await store.operatorReads()).ledgerCheck()).broken).toEqual([]);
     });
 

@@ -1,6 +1,7 @@
 // The ledger's money over random histories, on each store: payments opened, callbacks delivered
 // (again, several at once, from the status sync, with the wrong amount, for payments never opened),
-// adjustments (retried, reusing a key, naming callbacks), expiry, accounts closed and reopened. After
+// adjustments (retried, reusing a key, naming callbacks and payments), expiry, accounts closed and
+// reopened. After
 // every step each balance is what money alone says it must be: a payment's matching success credits
 // it once unless an adjustment paid it by hand first (flagged when its account was closed meanwhile),
 // an adjustment counts once, nothing goes below zero. At the end of a history the ledger check finds
@@ -26,8 +27,16 @@ type Command =
       source: 'callback' | 'status_request';
     }
   | { kind: 'deliver-unknown'; variant: number }
-  /** `to`: an account, or the account of the named callback's payment (account 0 when there is none). */
-  | { kind: 'adjust'; to: AccountIndex | 'owner'; amount: number; key: number | null; reason: number; callback: number | null }
+  /** `to`: an account, or the account of the named payment or callback's payment (account 0 when there is none). */
+  | {
+      kind: 'adjust';
+      to: AccountIndex | 'owner';
+      amount: number;
+      key: number | null;
+      reason: number;
+      callback: number | null;
+      payment: number | null;
+    }
   | { kind: 'expire' }
   | { kind: 'close' | 'reopen'; account: AccountIndex };
 
@@ -55,6 +64,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
       key: fc.option(fc.nat(2), { nil: null, freq: 2 }),
       reason: fc.nat(1),
       callback: fc.option(fc.nat(3), { nil: null, freq: 4 }),
+      payment: fc.option(fc.nat(3), { nil: null, freq: 2 }),
     }),
     weight: 3,
   },
@@ -81,6 +91,7 @@ interface ModelAdjustment {
   amount: number;
   reason: string;
   callbackId: number | null;
+  paymentId: string | null;
 }
 
 describe.each(backends())('the ledger over random histories: %s', (backend) => {
@@ -191,13 +202,16 @@ describe.each(backends())('the ledger over random histories: %s', (backend) => {
         case 'adjust': {
           // Counted from the newest: an operator adjusts over what just came in.
           const named = c.callback === null || callbacks.length === 0 ? undefined : callbacks.at(-1 - (c.callback % callbacks.length));
+          const paying = c.payment === null || payments.length === 0 ? undefined : payments.at(-1 - (c.payment % payments.length));
           const key = `${run}-key-${c.key ?? `new-${step}`}`;
-          const to = c.to === 'owner' ? (named?.payment?.account ?? 0) : c.to;
+          const concerned = paying ?? named?.payment;
+          const to = c.to === 'owner' ? (concerned?.account ?? 0) : c.to;
           const request: ModelAdjustment = {
             account: to,
             amount: c.amount,
             reason: `reason ${c.reason}`,
             callbackId: named?.id ?? null,
+            paymentId: paying?.id ?? null,
           };
           const outcome = await store.addAdjustment({
             customerId: customerIds[to]!,
@@ -205,6 +219,7 @@ describe.each(backends())('the ledger over random histories: %s', (backend) => {
             reason: request.reason,
             idempotencyKey: key,
             ...(named && { callbackId: named.id }),
+            ...(paying && { paymentId: paying.id }),
             actor: 'model',
           });
           const earlier = adjustments.get(key);
@@ -213,17 +228,22 @@ describe.each(backends())('the ledger over random histories: %s', (backend) => {
             expect(outcome, at).toMatchObject(same ? { replayed: true } : { refused: { reason: 'idempotency_conflict' } });
             break;
           }
-          const elsewhere = named?.payment !== undefined && named.payment.account !== to;
+          // Named together, a callback must be of the payment named.
+          const mismatched = paying !== undefined && named !== undefined && named.payment !== paying;
+          const elsewhere = concerned !== undefined && concerned.account !== to;
+          const invalid = mismatched || elsewhere || (paying !== undefined && c.amount < 0);
+          const paidAlready = paying !== undefined && (paying.succeeded || paying.settled);
           const negative = balances[to]! + c.amount < 0;
-          if (elsewhere || negative) {
-            expect(outcome, at).toMatchObject({ refused: { reason: elsewhere ? 'invalid' : 'negative_balance' } });
+          if (invalid || paidAlready || negative) {
+            const reason = invalid ? 'invalid' : paidAlready ? 'already_paid' : 'negative_balance';
+            expect(outcome, at).toMatchObject({ refused: { reason } });
             break;
           }
           expect(outcome, at).toMatchObject({ replayed: false, balance: balances[to]! + c.amount });
           adjustments.set(key, request);
           balances[to]! += c.amount;
-          const paid = named?.payment;
-          // A positive adjustment naming a callback pays by hand a payment not yet paid.
+          const paid = concerned;
+          // A positive adjustment naming a payment, or a callback of one, pays by hand a payment not yet paid.
           if (paid && c.amount > 0 && !paid.succeeded && !paid.settled) paid.settled = true;
           break;
         }

@@ -7,6 +7,7 @@ import {
   judgeAdjustment,
   paymentSettledBy,
   type Adjustment,
+  type AdjustmentSubjects,
 } from '../../src/ledger/operator-rules.js';
 import { aPayment } from '../support/payments.js';
 import { decodeCursor, encodeCursor, InvalidCursorError, pageOf } from '../../src/store/cursor.js';
@@ -68,16 +69,23 @@ describe('account rules', () => {
 describe('adjustment rules', () => {
   const request = { customerId: 'acc-1', amount: -6000, reason: 'paid twice', idempotencyKey: 'k-1', actor: 'anna' };
   const funded = { ...account(), balance: 5000 };
+  const subjects = (over: Partial<AdjustmentSubjects> = {}): AdjustmentSubjects => ({
+    account: funded,
+    earlier: undefined,
+    callback: undefined,
+    payment: undefined,
+    ...over,
+  });
 
   it('refuses to make a balance negative, saying both amounts in KZT and in minor units', () => {
-    expect(judgeAdjustment(request, funded, undefined, undefined)).toEqual({
+    expect(judgeAdjustment(request, subjects())).toEqual({
       refused: {
         reason: 'negative_balance',
         message:
           'adjustment of -60.00 KZT (-6000 minor units) would make the balance of acc-1 negative: it is 50.00 KZT (5000 minor units)',
       },
     });
-    expect(judgeAdjustment({ ...request, amount: -5000 }, funded, undefined, undefined)).toEqual({ account: funded });
+    expect(judgeAdjustment({ ...request, amount: -5000 }, subjects())).toEqual({ account: funded });
   });
 
   it('refuses a key used for another adjustment, naming that one and its amount', () => {
@@ -87,9 +95,10 @@ describe('adjustment rules', () => {
       amount: 500,
       currency: 'KZT',
       callbackId: null,
+      paymentId: null,
       createdAt: '2026-12-01T00:00:00.000Z',
     };
-    expect(judgeAdjustment(request, funded, earlier, undefined)).toEqual({
+    expect(judgeAdjustment(request, subjects({ earlier }))).toEqual({
       refused: {
         reason: 'idempotency_conflict',
         message: 'idempotency key k-1 was used for another adjustment (#7: 5.00 KZT (500 minor units) to acc-1); use a new key',
@@ -99,19 +108,92 @@ describe('adjustment rules', () => {
   it("refuses an adjustment naming a callback of another account's payment, and one naming no stored callback", () => {
     const naming = { ...request, amount: 15000, callbackId: 3 };
     const paymentOfAcc2 = aPayment({ customerId: 'acc-2' });
-    expect(judgeAdjustment(naming, funded, undefined, { id: 3, payment: paymentOfAcc2 })).toEqual({
+    const callback = { id: 3, paymentId: 'p-1' };
+    expect(judgeAdjustment(naming, subjects({ callback, payment: paymentOfAcc2 }))).toEqual({
       refused: {
         reason: 'invalid',
         field: 'callback_id',
         message: 'callback 3 is for payment p-1 of account acc-2, not of acc-1: adjust acc-2, or name no callback',
       },
     });
-    expect(judgeAdjustment(naming, funded, undefined, { id: 3, payment: aPayment() })).toEqual({ account: funded });
+    expect(judgeAdjustment(naming, subjects({ callback, payment: aPayment() }))).toEqual({ account: funded });
     // A callback for a payment this service never opened belongs to no account: any may be adjusted.
-    expect(judgeAdjustment(naming, funded, undefined, { id: 3, payment: undefined })).toEqual({ account: funded });
-    expect(judgeAdjustment(naming, funded, undefined, undefined)).toEqual({
+    expect(judgeAdjustment(naming, subjects({ callback }))).toEqual({ account: funded });
+    expect(judgeAdjustment(naming, subjects())).toEqual({
       refused: { reason: 'not_found', message: 'callback 3 does not exist' },
     });
+  });
+});
+
+describe('an adjustment naming the payment it pays by hand', () => {
+  const paying = { customerId: 'acc-1', amount: 10000, reason: 'receipt shown', idempotencyKey: 'k-3', paymentId: 'p-1', actor: 'anna' };
+  const funded = { ...account(), balance: 5000 };
+  const subjects = (over: Partial<AdjustmentSubjects> = {}): AdjustmentSubjects => ({
+    account: funded,
+    earlier: undefined,
+    callback: undefined,
+    payment: aPayment(),
+    ...over,
+  });
+
+  it('pays a payment of its account that neither a credit nor an earlier adjustment has paid', () => {
+    for (const status of ['pending', 'failed', 'expired'] as const) {
+      expect(judgeAdjustment(paying, subjects({ payment: aPayment({ status }) }))).toEqual({ account: funded });
+      expect(paymentSettledBy(paying, aPayment({ status }))).toBe('p-1');
+    }
+  });
+
+  it('is refused for a payment credited or paid by hand meanwhile, saying it would pay twice', () => {
+    expect(judgeAdjustment(paying, subjects({ payment: aPayment({ status: 'success' }) }))).toEqual({
+      refused: {
+        reason: 'already_paid',
+        message:
+          'payment p-1 is credited (100.00 KZT (10000 minor units), status success): paying it by hand would pay it twice; to correct the balance on top of the credit, name no payment',
+      },
+    });
+    expect(judgeAdjustment(paying, subjects({ payment: aPayment({ settledByAdjustment: 4 }) }))).toEqual({
+      refused: {
+        reason: 'already_paid',
+        message: 'payment p-1 was paid by hand already (adjustment #4): paying it again would pay it twice',
+      },
+    });
+  });
+
+  it('answers its own retry with the first adjustment, the payment it paid notwithstanding', () => {
+    const earlier: Adjustment = { ...paying, id: 4, currency: 'KZT', callbackId: null, createdAt: '2026-12-01T00:00:00.000Z' };
+    const paid = aPayment({ settledByAdjustment: 4 });
+    expect(judgeAdjustment(paying, subjects({ earlier, payment: paid }))).toEqual({ account: funded });
+    expect(judgeAdjustment({ ...paying, paymentId: 'p-2' }, subjects({ earlier, payment: aPayment({ paymentId: 'p-2' }) }))).toMatchObject({
+      refused: { reason: 'idempotency_conflict' },
+    });
+  });
+
+  it("is refused for a payment of another account, a payment never opened, a negative amount, or another payment's callback", () => {
+    expect(judgeAdjustment(paying, subjects({ payment: aPayment({ customerId: 'acc-2' }) }))).toEqual({
+      refused: {
+        reason: 'invalid',
+        field: 'payment_id',
+        message: 'payment p-1 is of account acc-2, not of acc-1: adjust acc-2, or name no payment',
+      },
+    });
+    expect(judgeAdjustment(paying, subjects({ payment: undefined }))).toEqual({
+      refused: { reason: 'not_found', message: 'payment p-1 does not exist' },
+    });
+    expect(judgeAdjustment({ ...paying, amount: -500 }, subjects())).toEqual({
+      refused: {
+        reason: 'invalid',
+        field: 'payment_id',
+        message: 'a payment is paid by hand with a positive amount: to take 5.00 KZT (500 minor units) off, name no payment',
+      },
+    });
+    expect(judgeAdjustment({ ...paying, callbackId: 3 }, subjects({ callback: { id: 3, paymentId: 'p-9' } }))).toEqual({
+      refused: {
+        reason: 'invalid',
+        field: 'callback_id',
+        message: "callback 3 is for payment p-9, not for p-1: name the payment's own callback, or none",
+      },
+    });
+    expect(judgeAdjustment({ ...paying, callbackId: 3 }, subjects({ callback: { id: 3, paymentId: 'p-1' } }))).toEqual({ account: funded });
   });
 });
 

@@ -1,8 +1,9 @@
 // An operator's correction of a balance, in the account's currency and confirmed first: from the
 // review queue, linked to a flagged callback (the confirmation says what that does to the callback's
-// payment), or from an account's page, on its own (a refund made outside the platform, say).
+// payment); from a payment's page, paying it by hand; or from an account's page, on its own (a
+// refund made outside the platform, say).
 import { useEffect, useState } from 'preact/hooks';
-import { minorDigits, minorFromMajorText } from '../../../src/ledger/minor-units';
+import { majorText, minorDigits, minorFromMajorText } from '../../../src/ledger/minor-units';
 import { asProblem, type Api, type Problem, type Schemas } from '../api';
 import { money } from '../format';
 import { ProblemMessage } from '../ui';
@@ -10,7 +11,11 @@ import { ProblemMessage } from '../ui';
 type Payment = Schemas['Payment'];
 type Account = Schemas['Account'];
 
-/** What an adjustment of `minor` linked to this payment's callback does to the payment besides the balance. */
+/** Whether an adjustment of `minor` pays this payment by hand: positive, and the payment neither credited nor paid by hand. */
+const paysByHand = (payment: Payment | null | undefined, minor: number | undefined): payment is Payment =>
+  !!payment && payment.settled_by_adjustment === null && payment.status !== 'success' && minor !== undefined && minor > 0;
+
+/** What an adjustment of `minor` linked to this payment does to the payment besides the balance. */
 function AdjustmentEffect({ payment, minor }: { payment: Payment | null | undefined; minor: number }) {
   if (!payment) return null;
   if (payment.settled_by_adjustment !== null) {
@@ -28,7 +33,8 @@ function AdjustmentEffect({ payment, minor }: { payment: Payment | null | undefi
     );
   }
   // The ledger's rule (operator-rules.ts): a positive adjustment settles an uncredited payment.
-  if (minor > 0) return <>This settles payment {payment.payment_id} by hand: a later success for it will credit nothing. </>;
+  if (paysByHand(payment, minor))
+    return <>This settles payment {payment.payment_id} by hand: a later success for it will credit nothing. </>;
   return null;
 }
 
@@ -79,20 +85,27 @@ export function AdjustmentForm({
   api: Api;
   /** The account adjusted, fixed: an account's page. */
   account?: Account;
-  /** The flagged callback the adjustment is linked to, and its payment (null: never issued here; undefined: loading). */
+  /** The flagged callback the adjustment is linked to. */
   callback?: Schemas['Callback'];
+  /**
+   * The payment it concerns: the callback's (null: never issued here; undefined: loading), or, with
+   * no callback, the payment it pays by hand.
+   */
   payment?: Payment | null;
   onDone: (message: string, result: Schemas['AdjustmentResult']) => void;
 }) {
-  const id = callback ? String(callback.id) : 'account';
+  // Without a callback, a payment given is one paid by hand: a positive amount only.
+  const paying = !callback && payment ? payment : undefined;
+  const id = callback ? String(callback.id) : paying ? 'payment' : 'account';
   // An adjustment naming a callback of one of our payments may only move that payment's account.
   const fixed = account?.customer_id ?? payment?.customer_id;
   const [customerId, setCustomerId] = useState(fixed ?? '');
-  const [amount, setAmount] = useState('');
+  // A payment paid by hand is paid its amount, unless the operator finds the customer paid another.
+  const [amount, setAmount] = useState(() => (paying ? majorText(paying.amount, paying.currency) : ''));
   const [reason, setReason] = useState('');
   const [confirming, setConfirming] = useState(false);
   const [problem, setProblem] = useState<Problem>();
-  const keyPrefix = callback ? `callback-${callback.id}` : 'account';
+  const keyPrefix = callback ? `callback-${callback.id}` : paying ? `payment-${paying.payment_id}` : 'account';
   const [idempotencyKey, setIdempotencyKey] = useState(() => newKey(keyPrefix));
   useEffect(() => {
     if (fixed !== undefined) setCustomerId(fixed);
@@ -103,7 +116,11 @@ export function AdjustmentForm({
   const amountProblem =
     amount && currency !== undefined && (minor === undefined || minor === 0)
       ? `an amount in ${currency} such as 50 or -12${minorDigits(currency) > 0 ? '.5' : ''}, not zero`
-      : undefined;
+      : paying && minor !== undefined && minor < 0
+        ? 'a payment is paid with a positive amount'
+        : undefined;
+  // Named, the payment is judged in the adjustment's transaction: one credited meanwhile is refused, not paid twice.
+  const settles = paysByHand(payment, minor);
 
   const submit = async () => {
     const { data, error } = await api.POST('/admin/v1/adjustments', {
@@ -113,6 +130,7 @@ export function AdjustmentForm({
         reason,
         idempotency_key: idempotencyKey,
         ...(callback && { callback_id: callback.id }),
+        ...(settles && { payment_id: payment.payment_id }),
       },
     });
     setConfirming(false);
@@ -139,7 +157,13 @@ export function AdjustmentForm({
         setConfirming(true);
       }}
     >
-      <h3>{callback ? `Add an adjustment for callback ${callback.id}` : 'Adjust the balance'}</h3>
+      <h3>{callback ? `Add an adjustment for callback ${callback.id}` : paying ? 'Pay it by hand' : 'Adjust the balance'}</h3>
+      {paying && (
+        <p class="muted">
+          Only when the customer shows the payment was made and the platform has not reported it (ask it first): a later success for it then
+          credits nothing more.
+        </p>
+      )}
       {/* On an account's page the account goes without saying; the confirmation names it. */}
       {account === undefined && (
         <>
@@ -192,7 +216,7 @@ export function AdjustmentForm({
           </button>
         </p>
       ) : (
-        <button type="submit" disabled={!customerId || !reason || minor === undefined || minor === 0}>
+        <button type="submit" disabled={!customerId || !reason || minor === undefined || minor === 0 || amountProblem !== undefined}>
           Add adjustment…
         </button>
       )}

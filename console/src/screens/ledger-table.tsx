@@ -32,7 +32,12 @@ export function LedgerTable({ entries, withAccount }: { entries: Array<Schemas['
             <td class="number">
               <Money amount={e.amount} currency={e.currency} />
             </td>
-            <td>{e.payment_id ? <a href={href('payments', e.payment_id)}>{e.payment_id}</a> : e.reason}</td>
+            <td>
+              {e.payment_id && <a href={href('payments', e.payment_id)}>{e.payment_id}</a>}
+              {/* An adjustment says why, beside the payment it paid by hand if it names one. */}
+              {e.payment_id && e.reason !== null && <br />}
+              {e.reason}
+            </td>
             <td>{e.callback_id ?? '—'}</td>
             <td>{e.actor ?? 'platform'}</td>
           </tr>

@@ -6,6 +6,7 @@ import type { ScreenProps } from '../main';
 import { dayStart } from '../format';
 import { href } from '../route';
 import { Money, Pager, ProblemMessage, RawJson, Table, Time, usePages, useRecord } from '../ui';
+import { AdjustmentForm } from './adjustment-form';
 
 type Status = '' | Schemas['PaymentStatus'];
 const STATUSES = ['pending', 'success', 'failed', 'expired'] as const satisfies readonly Schemas['PaymentStatus'][];
@@ -186,6 +187,7 @@ export function PaymentDetail({ api, canAct, paymentId }: ScreenProps & { paymen
   } = useRecord(() => api.GET('/admin/v1/payments/{payment_id}', path), paymentId);
   const [asking, setAsking] = useState(false);
   const [asked, setAsked] = useState<string>();
+  const [paid, setPaid] = useState<string>();
   /** Asks the platform's Gate about the payment now; what it applied shows at once. */
   const askGate = async () => {
     setAsking(true);
@@ -254,6 +256,17 @@ export function PaymentDetail({ api, canAct, paymentId }: ScreenProps & { paymen
           {asked && <p role="status">{asked}</p>}
         </div>
       )}
+      {canAct && payment && payment.status !== 'success' && payment.settled_by_adjustment === null && (
+        <AdjustmentForm
+          api={api}
+          payment={payment}
+          onDone={(text) => {
+            setPaid(text);
+            void api.GET('/admin/v1/payments/{payment_id}', path).then(({ data }) => data && setDetail(data));
+          }}
+        />
+      )}
+      {paid && <p role="status">{paid}</p>}
       {detail && (
         <>
           <h2>Callbacks, oldest first</h2>

@@ -11,6 +11,7 @@ export const adjustmentHandlers: Pick<AdminHandlers, 'createAdjustment'> = {
       reason: body.reason,
       idempotencyKey: body.idempotency_key,
       ...(body.callback_id !== undefined && { callbackId: body.callback_id }),
+      ...(body.payment_id !== undefined && { paymentId: body.payment_id }),
       actor: identity.name,
     });
     if ('refused' in outcome) return refusalProblem(outcome.refused);

@@ -71,8 +71,8 @@ function prepareAll(db: BetterSqlite3.Database) {
     ),
     adjustmentByKey: prepare<AdjustmentRow>(`select ${ADJUSTMENT_COLUMNS} from adjustments where idempotency_key = ?`),
     insertAdjustment: prepare<AdjustmentRow>(
-      `insert into adjustments (idempotency_key, customer_id, amount, currency, reason, callback_id, actor, created_at)
-       values (@idempotencyKey, @customerId, @amount, @currency, @reason, @callbackId, @actor, @now) returning ${ADJUSTMENT_COLUMNS}`,
+      `insert into adjustments (idempotency_key, customer_id, amount, currency, reason, callback_id, payment_id, actor, created_at)
+       values (@idempotencyKey, @customerId, @amount, @currency, @reason, @callbackId, @paymentId, @actor, @now) returning ${ADJUSTMENT_COLUMNS}`,
     ),
     callbackReview: prepare<{
       id: number;

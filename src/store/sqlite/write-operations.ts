@@ -172,16 +172,28 @@ export const writeOperations = {
     const accountRow = sql.account.get(request.customerId);
     const account = accountRow && toAccount(accountRow);
     const callback = request.callbackId === undefined ? undefined : sql.callbackReview.get(request.callbackId);
-    const paymentRow = callback && sql.payment.get(callback.payment_id);
+    const paymentId = request.paymentId ?? callback?.payment_id;
+    const paymentRow = paymentId === undefined ? undefined : sql.payment.get(paymentId);
     const payment = paymentRow && toPayment(paymentRow);
-    const judged = judgeAdjustment(request, account, earlier, callback && { id: callback.id, payment });
+    const judged = judgeAdjustment(request, {
+      account,
+      earlier,
+      callback: callback && { id: callback.id, paymentId: callback.payment_id },
+      payment,
+    });
     if ('refused' in judged) return audited(sql, 'adjustments.add', request, judged);
     // A retried request: the first answer, and nothing written.
     if (earlier) return { adjustment: earlier, balance: judged.account.balance, replayed: true };
     const settles = paymentSettledBy(request, payment);
     const now = nowText();
     const adjustment = toAdjustment(
-      sql.insertAdjustment.get({ ...request, callbackId: request.callbackId ?? null, currency: judged.account.currency, now })!,
+      sql.insertAdjustment.get({
+        ...request,
+        callbackId: request.callbackId ?? null,
+        paymentId: request.paymentId ?? null,
+        currency: judged.account.currency,
+        now,
+      })!,
     );
     sql.credit.run(request.amount, now, request.customerId);
     if (settles) sql.settleByHand.run(adjustment.id, now, settles);
