@@ -1,7 +1,7 @@
 // The Data API's operations of a period (openapi/platform/data-api.yaml), a page of up to 1000 at a
 // time until a short page, through openapi-fetch typed by the generated types: each request signed
-// with the token's secret (the platform SDK's algorithm), each answer checked against the spec and
-// its signature checked when it has one.
+// with the token's secret (the platform SDK's algorithm), each answer checked against the spec, which
+// requires its signature: reconciliation reads only what the platform signed.
 import createClient from 'openapi-fetch';
 import type { components, paths } from '../../generated/platform/data-api/openapi-types.js';
 import { schemaValidators } from '../../generated/platform/data-api/validators.js';
@@ -78,7 +78,7 @@ export async function* dataApiOperations(
         `the Data API's answer at offset ${offset} breaks openapi/platform/data-api.yaml: ${JSON.stringify(schemaValidators.OperationsAnswer.errors)}`,
       );
     }
-    if (answer.signature !== undefined && !checkSignature(decodeForSigning(answered.text), [settings.secret]).ok) {
+    if (!checkSignature(decodeForSigning(answered.text), [settings.secret]).ok) {
       throw new DataApiError(`the Data API's answer at offset ${offset} is not signed with DATA_API_SECRET`);
     }
     yield* answer.operations;

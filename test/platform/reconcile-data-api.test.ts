@@ -82,4 +82,13 @@ describe('cli reconcile --from --to (the Data API)', () => {
     });
     expect(missing.stderr).toContain('DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET are not set');
   });
+
+  it('refuses an answer that carries no signature: --apply credits nothing from it', async () => {
+    platform.signsDataApiAnswers = false;
+    const run = await runCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(/the Data API's answer at offset 0 breaks openapi\/platform\/data-api\.yaml: .*signature/);
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(5000);
+  });
 });

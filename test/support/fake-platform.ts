@@ -21,6 +21,8 @@ export interface FakePlatform {
   operations: Array<Record<string, unknown>>;
   /** Data API requests received (their offsets). */
   pages: number[];
+  /** Whether the Data API signs its answers (a proxy in between, say, may strip the signature). */
+  signsDataApiAnswers: boolean;
   /** The next `times` status requests for `paymentId` answer 503. */
   failNext(paymentId: string, times: number): void;
   /** Status requests received, by payment id. */
@@ -52,7 +54,7 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
         }
         pages.push(unsigned.offset);
         const page = { operations: operations.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
-        return answer(200, { ...page, signature: signValue(page, DATA_API.secret, 'sdk') });
+        return answer(200, fake.signsDataApiAnswers ? { ...page, signature: signValue(page, DATA_API.secret, 'sdk') } : page);
       }
       if (request.method !== 'POST' || request.url !== '/v2/payment/status')
         return answer(404, { errors: [{ code: '404', message: 'no such endpoint' }] });
@@ -95,13 +97,15 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
   });
   server.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
-  return {
+  const fake: FakePlatform = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     payments,
     operations,
     pages,
+    signsDataApiAnswers: true,
     failNext: (paymentId, times) => failures.set(paymentId, times),
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
+  return fake;
 }

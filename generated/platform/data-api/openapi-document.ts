@@ -3,8 +3,8 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "JetPay Data API — operations (as this service calls it)",
-    "version": "1.0.0",
-    "description": "The one Data API operation this service calls: the operations of a period, a page at a time, to\nreconcile the ledger against the platform's records (`cli reconcile --from --to`). Written from\nthe platform's documentation; not handed to partners.\n\n**Signature.** The request carries the Dashboard API `token` and a `signature`: HMAC-SHA512 with\nthe secret issued with the token (not a project's secret), Base64, over the body's stamp (the\nplatform SDK's algorithm). The answer is signed the same way. The examples are signed with the\nsecret `dashboard-secret`.\n\n**Assumed.** The documentation names `limit` (at most 1000), `offset`, `token`, `signature` and,\nof an operation, `operation_id`, `payment_id`, `project_id`, `operation_created_at` and\n`operation_completed_at` (`YYYY-MM-DD hh:mm:ss`). It describes, without naming them publicly, the\nperiod, the time zone, the project and operation-type filters, the list of fields, and an\noperation's type, status, amount and currency: those names are marked `x-assumed: true`, and\nthis service takes them from configuration (`DATA_API_FIELDS`, `reconcile --map`).\n",
+    "version": "1.1.0",
+    "description": "The one Data API operation this service calls: the operations of a period, a page at a time, to\nreconcile the ledger against the platform's records (`cli reconcile --from --to`). Written from\nthe platform's documentation; not handed to partners.\n\n**Signature.** The request carries the Dashboard API `token` and a `signature`: HMAC-SHA512 with\nthe secret issued with the token (not a project's secret), Base64, over the body's stamp (the\nplatform SDK's algorithm). The answer is signed the same way, always: one without a `signature`\nis refused as one with a wrong signature is. The examples are signed with the secret\n`dashboard-secret`.\n\n**Assumed.** The documentation names `limit` (at most 1000), `offset`, `token`, `signature` and,\nof an operation, `operation_id`, `payment_id`, `project_id`, `operation_created_at` and\n`operation_completed_at` (`YYYY-MM-DD hh:mm:ss`). It describes, without naming them publicly, the\nperiod, the time zone, the project and operation-type filters, the list of fields, and an\noperation's type, status, amount and currency: those names are marked `x-assumed: true`, and\nthis service takes them from configuration (`DATA_API_FIELDS`, `reconcile --map`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
     },
@@ -233,9 +233,10 @@ export const openapiDocument = {
       },
       "OperationsAnswer": {
         "type": "object",
-        "description": "A page of operations, signed.",
+        "description": "A page of operations, signed; an answer without a signature is not the platform's.",
         "required": [
-          "operations"
+          "operations",
+          "signature"
         ],
         "properties": {
           "operations": {

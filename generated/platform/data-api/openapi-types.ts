@@ -62,12 +62,12 @@ export interface components {
         } & {
             [key: string]: unknown;
         };
-        /** @description A page of operations, signed. */
+        /** @description A page of operations, signed; an answer without a signature is not the platform's. */
         OperationsAnswer: {
             /** @description The operations of the page. */
             operations: components["schemas"]["Operation"][];
             /** @description The answer's signature, made as the request's. */
-            signature?: string;
+            signature: string;
         };
         /** @description Why the Data API refused. */
         DataApiError: {

@@ -146,7 +146,7 @@ return errors === 0;
 }
 
 export const validateOperationsAnswer = validate12;
-const schema13 = {"type":"object","description":"A page of operations, signed.","required":["operations"],"properties":{"operations":{"type":"array","description":"The operations of the page.","items":{"$ref":"urn:kassa24-bvu:schema:Operation"}},"signature":{"type":"string","description":"The answer's signature, made as the request's."}},"$id":"urn:kassa24-bvu:schema:OperationsAnswer"};
+const schema13 = {"type":"object","description":"A page of operations, signed; an answer without a signature is not the platform's.","required":["operations","signature"],"properties":{"operations":{"type":"array","description":"The operations of the page.","items":{"$ref":"urn:kassa24-bvu:schema:Operation"}},"signature":{"type":"string","description":"The answer's signature, made as the request's."}},"$id":"urn:kassa24-bvu:schema:OperationsAnswer"};
 
 function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:OperationsAnswer" */;
@@ -163,15 +163,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.operations !== undefined){
-let data0 = data.operations;
-if(Array.isArray(data0)){
-const len0 = data0.length;
-for(let i0=0; i0<len0; i0++){
-let data1 = data0[i0];
-if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
-if(data1.payment_id === undefined){
-const err1 = {instancePath:instancePath+"/operations/" + i0,schemaPath:"urn:kassa24-bvu:schema:Operation/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
+if(data.signature === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "signature"},message:"must have required property '"+"signature"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -180,10 +173,15 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data1.operation_id !== undefined){
-let data2 = data1.operation_id;
-if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
-const err2 = {instancePath:instancePath+"/operations/" + i0+"/operation_id",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/operation_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.operations !== undefined){
+let data0 = data.operations;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+let data1 = data0[i0];
+if(data1 && typeof data1 == "object" && !Array.isArray(data1)){
+if(data1.payment_id === undefined){
+const err2 = {instancePath:instancePath+"/operations/" + i0,schemaPath:"urn:kassa24-bvu:schema:Operation/required",keyword:"required",params:{missingProperty: "payment_id"},message:"must have required property '"+"payment_id"+"'"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -192,10 +190,10 @@ vErrors.push(err2);
 }
 errors++;
 }
-}
-if(data1.payment_id !== undefined){
-if(typeof data1.payment_id !== "string"){
-const err3 = {instancePath:instancePath+"/operations/" + i0+"/payment_id",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.operation_id !== undefined){
+let data2 = data1.operation_id;
+if(!(((typeof data2 == "number") && (!(data2 % 1) && !isNaN(data2))) && (isFinite(data2)))){
+const err3 = {instancePath:instancePath+"/operations/" + i0+"/operation_id",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/operation_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -205,10 +203,9 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data1.project_id !== undefined){
-let data4 = data1.project_id;
-if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
-const err4 = {instancePath:instancePath+"/operations/" + i0+"/project_id",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/project_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data1.payment_id !== undefined){
+if(typeof data1.payment_id !== "string"){
+const err4 = {instancePath:instancePath+"/operations/" + i0+"/payment_id",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/payment_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -218,9 +215,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data1.operation_created_at !== undefined){
-if(typeof data1.operation_created_at !== "string"){
-const err5 = {instancePath:instancePath+"/operations/" + i0+"/operation_created_at",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/operation_created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.project_id !== undefined){
+let data4 = data1.project_id;
+if(!(((typeof data4 == "number") && (!(data4 % 1) && !isNaN(data4))) && (isFinite(data4)))){
+const err5 = {instancePath:instancePath+"/operations/" + i0+"/project_id",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/project_id/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -230,9 +228,9 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data1.operation_completed_at !== undefined){
-if(typeof data1.operation_completed_at !== "string"){
-const err6 = {instancePath:instancePath+"/operations/" + i0+"/operation_completed_at",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/operation_completed_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data1.operation_created_at !== undefined){
+if(typeof data1.operation_created_at !== "string"){
+const err6 = {instancePath:instancePath+"/operations/" + i0+"/operation_created_at",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/operation_created_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -242,9 +240,9 @@ vErrors.push(err6);
 errors++;
 }
 }
-}
-else {
-const err7 = {instancePath:instancePath+"/operations/" + i0,schemaPath:"urn:kassa24-bvu:schema:Operation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data1.operation_completed_at !== undefined){
+if(typeof data1.operation_completed_at !== "string"){
+const err7 = {instancePath:instancePath+"/operations/" + i0+"/operation_completed_at",schemaPath:"urn:kassa24-bvu:schema:Operation/properties/operation_completed_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -256,7 +254,7 @@ errors++;
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/operations",schemaPath:"#/properties/operations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err8 = {instancePath:instancePath+"/operations/" + i0,schemaPath:"urn:kassa24-bvu:schema:Operation/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -266,9 +264,9 @@ vErrors.push(err8);
 errors++;
 }
 }
-if(data.signature !== undefined){
-if(typeof data.signature !== "string"){
-const err9 = {instancePath:instancePath+"/signature",schemaPath:"#/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err9 = {instancePath:instancePath+"/operations",schemaPath:"#/properties/operations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -278,14 +276,26 @@ vErrors.push(err9);
 errors++;
 }
 }
-}
-else {
-const err10 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.signature !== undefined){
+if(typeof data.signature !== "string"){
+const err10 = {instancePath:instancePath+"/signature",schemaPath:"#/properties/signature/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err10];
 }
 else {
 vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
 }
 errors++;
 }
