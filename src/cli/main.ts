@@ -20,6 +20,7 @@ import { CHECK_USAGE, checkCommand, syncCommand } from './sync-command.js';
 import {
   addAccount,
   closeAccount,
+  pendingPaymentsNote,
   expirePayments,
   importAccounts,
   listCallbacks,
@@ -38,7 +39,8 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   accounts import                   accounts from JSON lines on stdin: {"customer_id","currency","additional_customer_id"?};
                                     all lines checked first; accounts already stored as given are left unchanged
   accounts show ID                  one JSON object: customer_id, currency, balance, status, additional_customer_id
-  accounts close ID [--actor NAME]  verify and check_deposit then answer 404; payments already open still settle (audited)
+  accounts close ID [--actor NAME]  verify and check_deposit then answer 404; payments already open still settle (audited);
+                                    the pending ones are counted on stderr
   accounts reopen ID [--actor NAME] a closed account active again, its balance and ledger as they were (audited)
   payments list [--customer-id ID] [--status pending|success|failed|expired]   one JSON object per line
   payments sync [--older-than 15m] [--limit 1000] [--rate 5]
@@ -218,9 +220,15 @@ async function run(argv: string[]): Promise<void> {
     case 'accounts show':
       print(await withStore((s) => showAccount(s, arg)));
       return;
-    case 'accounts close':
-      print(await withStore((s) => closeAccount(s, arg, values.actor)));
+    case 'accounts close': {
+      const { account, note } = await withStore(async (s) => {
+        const closed = await closeAccount(s, arg, values.actor);
+        return { account: closed, note: await pendingPaymentsNote(s, closed.customer_id) };
+      });
+      print(account);
+      if (note !== undefined) process.stderr.write(`${note}\n`);
       return;
+    }
     case 'accounts reopen':
       print(await withStore((s) => reopenAccount(s, arg, values.actor)));
       return;

@@ -69,6 +69,22 @@ export async function closeAccount(store: Store, customerId: string | undefined,
   return changedAccount(id, await store.closeAccountAsOperator({ customerId: id, actor: actorOf(actor) }));
 }
 
+// Counted up to here, as the console does: past it the operator reads the list anyway.
+const PENDING_COUNTED = 100;
+
+/** What an operator closing an account should know: its pending payments still credit it when they succeed. */
+export async function pendingPaymentsNote(store: Store, customerId: string): Promise<string | undefined> {
+  const pending = (await store.listPayments({ customerId, status: 'pending' }, { limit: PENDING_COUNTED + 1 })).length;
+  if (pending === 0) return undefined;
+  const count =
+    pending > PENDING_COUNTED ? `More than ${PENDING_COUNTED} payments` : `${pending} ${pending === 1 ? 'payment' : 'payments'}`;
+  return (
+    `${count} opened on ${customerId} ${pending === 1 ? 'is' : 'are'} still pending: ` +
+    `each success still credits the account and is flagged for review ` +
+    `(payments list --customer-id ${customerId} --status pending)`
+  );
+}
+
 export async function reopenAccount(store: Store, customerId: string | undefined, actor: string | undefined) {
   const id = requireCustomerId(customerId, 'accounts reopen ID');
   return changedAccount(id, await store.reopenAccountAsOperator({ customerId: id, actor: actorOf(actor) }));

@@ -140,10 +140,21 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     const duplicate = await runCli(['accounts', 'add', '--customer-id', 'acc-1', '--currency', 'KZT'], env);
     expect(duplicate.code).toBe(1);
     expect(duplicate.stderr).toContain('account acc-1 already exists');
-    expect(JSON.parse(await cli('accounts', 'close', 'acc-1', '--actor', 'anna'))).toMatchObject({
-      customer_id: 'acc-1',
-      status: 'closed',
-    });
+    const store = await openStore(database.url);
+    try {
+      for (const paymentId of ['pay-2', 'pay-3'])
+        await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 10000, currency: 'KZT' });
+    } finally {
+      await store.close();
+    }
+    // pay-1 (its callback flagged, the payment still pending) and the two opened here.
+    const closing = await runCli(['accounts', 'close', 'acc-1', '--actor', 'anna'], env);
+    expect(closing.code).toBe(0);
+    expect(JSON.parse(closing.stdout)).toMatchObject({ customer_id: 'acc-1', status: 'closed' });
+    expect(closing.stderr).toBe(
+      '3 payments opened on acc-1 are still pending: each success still credits the account and is flagged for review ' +
+        '(payments list --customer-id acc-1 --status pending)\n',
+    );
     const again = await runCli(['accounts', 'close', 'acc-1'], env);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('already closed');
