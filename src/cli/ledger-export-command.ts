@@ -17,9 +17,17 @@ const COLUMNS = ['created_at', 'kind', 'id', 'customer_id', 'amount', 'currency'
 
 const keyOf = (e: LedgerEntry): LedgerKey => ({ createdAt: e.createdAt, kind: e.kind, id: e.id });
 
-/** RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled. */
+// A spreadsheet runs a cell that starts with one of these as a formula (OWASP's CSV injection); a
+// reason or an id comes from people and from the platform, so such text is opened as text.
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * RFC 4180: a field holding a comma, a quote or a line break is quoted, its quotes doubled. Text that
+ * a spreadsheet would take for a formula gets a leading `'`; numbers (a negative amount) are written
+ * as they are, and the JSON lines carry every value exactly.
+ */
 const csvField = (value: string | number | null): string => {
-  const text = value === null ? '' : String(value);
+  const text = value === null ? '' : typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 };
 const csvLine = (fields: ReadonlyArray<string | number | null>): string => `${fields.map(csvField).join(',')}\r\n`;

