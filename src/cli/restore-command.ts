@@ -19,6 +19,7 @@ export async function restoreCommand(databaseUrl: string, from: string | undefin
       store: report.store,
       from: report.from,
       set_aside: report.setAside,
+      set_aside_unreadable: report.setAsideUnreadable,
       schema: report.schema,
       ledger: report.ledger && ledgerCheckJson(report.ledger, now),
     };

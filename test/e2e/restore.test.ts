@@ -1,7 +1,8 @@
 // `cli restore` of the embedded store from a `cli backup`. Refused while the service has the store
 // open; with it stopped, the store is set aside (never deleted) and the backup put in its place,
 // and the service runs on it again: a payment opened after the backup is then unknown, its
-// callback kept flagged. A backup that is not a sound SQLite store is refused, changing nothing.
+// callback kept flagged. A store SQLite cannot read is set aside as it is. A backup that is not a
+// sound SQLite store is refused, changing nothing.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -66,7 +67,7 @@ describe('cli restore (SQLite)', () => {
       expect(await restore(copy)).toEqual({
         code: 1,
         stdout: '',
-        stderr: `restore not made: ${storeFile()} is in use (the service, or another command, has it open): stop it first\n`,
+        stderr: `restore not made: ${storeFile()} is in use by the service: stop it first\n`,
       });
       expect(Object.keys(filesNow())).toEqual(before);
       expect(await balance()).toBe(30000);
@@ -76,7 +77,12 @@ describe('cli restore (SQLite)', () => {
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const report = JSON.parse(run.stdout) as Report;
-      expect(report).toMatchObject({ store: storeFile(), from: copy, ledger: { accounts: 1, credits: 1, broken: [] } });
+      expect(report).toMatchObject({
+        store: storeFile(),
+        from: copy,
+        set_aside_unreadable: null,
+        ledger: { accounts: 1, credits: 1, broken: [] },
+      });
       expect(report.set_aside).toMatch(new RegExp(`^${storeFile()}\\.before-restore-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z$`));
       // The store as it was stands aside, whole: both credits in it.
       expect(await balance({ DATABASE_URL: `sqlite:${report.set_aside}` })).toBe(30000);
@@ -93,6 +99,25 @@ describe('cli restore (SQLite)', () => {
       await service.stop();
     }
   }, 60_000);
+
+  it('sets aside, as it is, a store SQLite cannot read, and puts the backup in its place', async () => {
+    const copy = path.join(directory, 'copy.db');
+    expect((await runCli(['backup', '--to', copy], env)).code).toBe(0);
+    // A disk fault has written over the store's first page: no command can open it.
+    const damaged = Buffer.concat([Buffer.alloc(4096, 0xab), readFileSync(storeFile()).subarray(4096)]);
+    writeFileSync(storeFile(), damaged);
+    const refused = await runCli(['accounts', 'show', 'c-1'], env);
+    expect(refused.code).not.toBe(0);
+
+    const run = await restore(copy);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report).toMatchObject({ store: storeFile(), set_aside_unreadable: 'file is not a database', ledger: { broken: [] } });
+    expect(readFileSync(report.set_aside!)).toEqual(damaged);
+    expect(await balance()).toBe(0);
+    expect((await runCli(['accounts', 'show', 'c-1'], env)).code).toBe(0);
+  });
 
   it('puts a backup where no store is, and refuses what it cannot restore, changing nothing', async () => {
     const copy = path.join(directory, 'copy.db');
