@@ -2,6 +2,7 @@
 // close the store.
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AdminTokens, newAdminToken } from './admin/admin-tokens.js';
 import { createApp } from './app.js';
@@ -15,6 +16,7 @@ import { OPERATOR_QUESTION } from './platform/status-sync.js';
 import { ConfigError, DEMO_SECRET, loadConfig, storeOptionsOf, type Config } from './config.js';
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
+import { MIGRATION_NAMES } from './store/migration-names.js';
 import { openStore } from './store/open-store.js';
 import { holdInstanceLock } from './store/sqlite/instance-lock.js';
 import type { Store } from './store/store.js';
@@ -146,8 +148,17 @@ async function main(): Promise<void> {
       throw error;
     }
   }
-  if (config.migrateOnStart) await store.migrate();
-  else {
+  if (config.migrateOnStart) {
+    const pending = await store.pendingMigrations();
+    await store.migrate();
+    if (pending.length === MIGRATION_NAMES.length && !config.demo) {
+      // Balances start at zero in a new store: if this service has run before, it ran on another.
+      logger.warn(
+        { migrations: pending.length },
+        'the store was empty: its schema was created (a service that ran before used another DATABASE_URL)',
+      );
+    } else if (pending.length > 0) logger.info({ migrations: pending }, 'schema migrated');
+  } else {
     // A schema behind the code would fail the first write that needs what is missing: fail now.
     const pending = await store.pendingMigrations();
     if (pending.length > 0) {
@@ -237,6 +248,7 @@ async function main(): Promise<void> {
       host: config.host,
       ...(metricsListener && { metricsPort, metricsHost: metricsListener.host }),
       database: config.databaseUrl.split(':')[0],
+      ...(sqliteFile !== undefined && { store: sqliteFile === ':memory:' ? sqliteFile : path.resolve(sqliteFile) }),
       projects: [...config.projects.keys()],
     },
     'listening',

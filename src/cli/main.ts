@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { AdminTokenError, newAdminToken, type AdminRole } from '../admin/admin-tokens.js';
 import { DEFAULT_DATABASE_URL, storeOptionsOf } from '../config.js';
-import { openStore } from '../store/open-store.js';
+import { MIGRATION_NAMES } from '../store/migration-names.js';
+import { openStore, StoreMissingError } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import { backupCommand } from './backup-command.js';
 import { CliError } from './cli-error.js';
@@ -71,8 +72,8 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
   admin-token create --name NAME --role viewer|operator
                                     a new admin API token, printed once, and the ADMIN_TOKENS entry that admits it
                                     (only its SHA-256 is configured)
-  migrate                           apply the schema migrations and exit; every other store command
-                                    refuses a store whose schema is behind
+  migrate                           apply the schema migrations and exit (creating a SQLite store that is not there);
+                                    every other store command refuses a missing store or one whose schema is behind
   ledger check                      the ledger's rules over the whole store: every balance the sum of its credits and
                                     adjustments, every credit its payment's, every success credited or settled by hand
                                     (by its own account's adjustment), none both; totals, and each broken rule with
@@ -91,19 +92,34 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
 
 Store commands use DATABASE_URL (default ${DEFAULT_DATABASE_URL}), DATABASE_POOL_SIZE and DATABASE_TIMEOUT_MS as the service does.`;
 
-async function openCliStore(): Promise<Store> {
+async function openCliStore(options: { mustExist?: boolean } = {}): Promise<Store> {
   const config = loadCliDatabaseConfig();
-  return openStore(config.databaseUrl, storeOptionsOf(config));
+  try {
+    return await openStore(config.databaseUrl, { ...storeOptionsOf(config), ...options });
+  } catch (error) {
+    if (error instanceof StoreMissingError) {
+      throw new CliError(
+        `${error.message}: check DATABASE_URL. The service creates its store when it first starts; \`npm run --silent cli -- migrate\` creates one here. Nothing was created.`,
+      );
+    }
+    throw error;
+  }
 }
 
 /**
- * Runs `work` on the store, which must be migrated already: an administrative command never
- * changes a schema as a side effect (the service may be running an older version against it).
+ * Runs `work` on an existing store, which must be migrated already: an administrative command never
+ * creates a store or changes a schema as a side effect (the service may be running an older version
+ * against it, or DATABASE_URL may name the wrong store).
  */
 async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openCliStore();
+  const store = await openCliStore({ mustExist: true });
   try {
     const pending = await store.pendingMigrations();
+    if (pending.length === MIGRATION_NAMES.length) {
+      throw new CliError(
+        "the store has no schema: no migration was ever applied to it. If DATABASE_URL names the service's store, run `npm run --silent cli -- migrate` first; otherwise correct DATABASE_URL. Nothing was changed.",
+      );
+    }
     if (pending.length > 0) {
       throw new CliError(
         `the store's schema is behind: ${pending.length} migration(s) not applied (${pending.join(', ')}); run \`npm run --silent cli -- migrate\` first. Nothing was changed.`,

@@ -1,5 +1,7 @@
 // DATABASE_URL -> a Store. `sqlite:PATH` (relative to the working directory, or `sqlite::memory:`)
 // is the embedded default; `postgres://…` selects PostgreSQL.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { openSqliteDatabase, type SqliteOptions } from './sqlite/connection.js';
 import { SqliteStore } from './sqlite/sqlite-store.js';
 import { ThreadWriter } from './sqlite/thread-writer.js';
@@ -17,6 +19,16 @@ export interface StoreOptions extends SqliteOptions {
   timeoutMs?: number;
   /** PostgreSQL: the longest an operator's or a job's statement may run, in ms. */
   operatorTimeoutMs?: number;
+  /** SQLite: refuse a file that is not there instead of creating it (a mistyped path is not a new store). */
+  mustExist?: boolean;
+}
+
+/** A SQLite store asked for with `mustExist` whose file is not there; nothing was created. */
+export class StoreMissingError extends Error {
+  override name = 'StoreMissingError';
+  constructor(readonly file: string) {
+    super(`no SQLite store at ${file}`);
+  }
 }
 
 // PostgreSQL's driver and query builder are loaded only when a postgres:// URL asks for them.
@@ -61,6 +73,7 @@ export async function openStore(databaseUrl: string, options: StoreOptions = {})
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     if (!file) throw new Error('DATABASE_URL: give a file after sqlite:, for example sqlite:./data/kassa24.db');
+    if (options.mustExist && file !== ':memory:' && !existsSync(file)) throw new StoreMissingError(path.resolve(file));
     const db = openSqliteDatabase(file, options);
     // A second connection to an in-memory database would be another database: write inline.
     return new SqliteStore(db, file === ':memory:' ? undefined : new ThreadWriter(file, options));

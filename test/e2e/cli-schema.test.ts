@@ -1,9 +1,12 @@
 // The CLI never changes a schema as a side effect: on a store whose schema is behind, every command
 // but `migrate` stops, says to run `cli migrate`, and writes nothing.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATION_NAMES } from '../../src/store/migration-names.js';
 import { openStore } from '../../src/store/open-store.js';
-import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
 import { DEMO_SECRET } from '../support/platform.js';
 import { runCli, startServiceProcess } from '../support/processes.js';
 
@@ -26,15 +29,18 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
   afterEach(() => database?.drop());
 
   it('refuses every store command until `migrate` has run, changing nothing', async () => {
-    for (const args of [
+    const commands = [
       ['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'],
       ['accounts', 'show', 'a'],
       ['callbacks', 'list', '--rejected'],
-    ]) {
+    ];
+    expect(await pending()).toEqual([...MIGRATION_NAMES]);
+    for (const args of commands) {
       const run = await runCli(args, env);
       expect(run.code, args.join(' ')).toBe(2);
-      expect(run.stderr).toContain(`the store's schema is behind: ${MIGRATION_NAMES.length} migration(s) not applied`);
-      expect(run.stderr).toContain('run `npm run --silent cli -- migrate` first. Nothing was changed.');
+      expect(run.stderr).toBe(
+        "the store has no schema: no migration was ever applied to it. If DATABASE_URL names the service's store, run `npm run --silent cli -- migrate` first; otherwise correct DATABASE_URL. Nothing was changed.\n",
+      );
     }
     expect(await pending()).toEqual([...MIGRATION_NAMES]);
 
@@ -42,6 +48,18 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
     expect(await pending()).toEqual([]);
     expect((await runCli(['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'], env)).code).toBe(0);
     expect(await runCli(['migrate'], env)).toEqual({ code: 0, stdout: '', stderr: 'the schema is current: nothing to apply\n' });
+
+    // As an older release left it: its last migration not applied.
+    const last = MIGRATION_NAMES[MIGRATION_NAMES.length - 1];
+    await writePastTheStore(database, [`delete from kysely_migration where name = '${last}'`]);
+    for (const args of commands) {
+      const run = await runCli(args, env);
+      expect(run.code, args.join(' ')).toBe(2);
+      expect(run.stderr).toBe(
+        `the store's schema is behind: 1 migration(s) not applied (${last}); run \`npm run --silent cli -- migrate\` first. Nothing was changed.\n`,
+      );
+    }
+    expect(await pending()).toEqual([last]);
   });
 
   it('the service with MIGRATE_ON_START=false refuses to start on a schema that is behind, and starts once migrated', async () => {
@@ -53,6 +71,17 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
     await runCli(['migrate'], env);
     const service = await startServiceProcess(serviceEnv);
     expect(await service.stop()).toBe(0);
+  });
+
+  it('the service says when it created the schema of an empty store, and only then', async () => {
+    const serviceEnv = { ...env, KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) };
+    const created = 'the store was empty: its schema was created (a service that ran before used another DATABASE_URL)';
+    const first = await startServiceProcess(serviceEnv);
+    expect(await first.stop()).toBe(0);
+    expect(first.output()).toContain(`"migrations":${MIGRATION_NAMES.length},"msg":"${created}"`);
+    const again = await startServiceProcess(serviceEnv);
+    expect(await again.stop()).toBe(0);
+    expect(again.output()).not.toContain(created);
   });
 
   it('lists the rejected callbacks with --rejected, and refuses it mixed with other filters', async () => {
@@ -78,5 +107,34 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
       raw_body: '{"payment":{}}',
     });
     expect((await runCli(['callbacks', 'list', '--rejected', '--flagged'], env)).code).toBe(2);
+  });
+});
+
+describe('cli on a DATABASE_URL that names no SQLite store', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(path.join(tmpdir(), 'kassa24-nostore-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses every store command but migrate, creating neither the file nor its folder', async () => {
+    // A mistyped path: a store created there would take operators' changes the service never sees.
+    const file = path.join(dir, 'misspelt', 'kassa24.db');
+    const env = { DATABASE_URL: `sqlite:${file}` };
+    for (const args of [
+      ['accounts', 'show', 'a'],
+      ['adjustments', 'add', '--customer-id', 'a', '--amount', '500', '--reason', 'goodwill', '--idempotency-key', 'k1'],
+      ['ledger', 'check'],
+    ]) {
+      expect(await runCli(args, env), args.join(' ')).toEqual({
+        code: 2,
+        stdout: '',
+        stderr: `no SQLite store at ${file}: check DATABASE_URL. The service creates its store when it first starts; \`npm run --silent cli -- migrate\` creates one here. Nothing was created.\n`,
+      });
+    }
+    expect(readdirSync(dir)).toEqual([]);
+
+    expect((await runCli(['migrate'], env)).code).toBe(0);
+    expect((await runCli(['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'], env)).code).toBe(0);
   });
 });
