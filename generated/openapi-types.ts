@@ -25,6 +25,12 @@ export interface paths {
          *     closed, `500` for everything else (a field that breaks this contract, a currency other than
          *     the account's, an amount outside the project's limits, a store that is temporarily
          *     unavailable), always with a human-readable `error_description`.
+         *
+         *     **A Gate callback posted here.** The project's callback URL belongs at `POST /callback`.
+         *     Should it be set to this URL instead, a body without `type` that carries a `payment` object
+         *     is taken for the Gate callback it is: handled exactly as at `POST /callback` and answered
+         *     as there (`200` with a `CallbackAck` only once it is stored; `400`, `403` or `503`
+         *     otherwise), so that no payment result is acknowledged here without being stored.
          */
         post: operations["terminal"];
         delete?: never;
@@ -432,18 +438,6 @@ export interface components {
         };
     };
     responses: {
-        /**
-         * @description The service only takes platform calls from configured source addresses (`ALLOWED_SOURCES`),
-         *     and this one is not among them. Nothing was read or stored.
-         */
-        SourceNotAllowed: {
-            headers: {
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["ErrorResponse"];
-            };
-        };
         /** @description The body exceeds the configured size limit (64 KiB by default); it was not read. */
         BodyTooLarge: {
             headers: {
@@ -476,7 +470,8 @@ export interface operations {
         responses: {
             /**
              * @description The outcome of the request, in `code`. The platform reads only the body; the HTTP status
-             *     is 200 for every outcome.
+             *     is 200 for every outcome. (A Gate callback posted here is answered as at
+             *     `POST /callback`: `200` with a `CallbackAck` once it is stored.)
              */
             200: {
                 headers: {
@@ -486,8 +481,44 @@ export interface operations {
                     "application/json": components["schemas"]["TerminalResponse"];
                 };
             };
-            403: components["responses"]["SourceNotAllowed"];
+            /**
+             * @description Only for a Gate callback posted here: the callback breaks the contract, as at
+             *     `POST /callback`; nothing was stored. Deliver again.
+             */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /**
+             * @description The source address is not on the service's allow-list; or, for a Gate callback posted
+             *     here, its signature is missing or wrong or its project unknown. Nothing was stored.
+             */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
             413: components["responses"]["BodyTooLarge"];
+            /**
+             * @description Only for a Gate callback posted here: the store cannot write right now, as at
+             *     `POST /callback`; nothing was stored. Deliver again. (`verify` and `check_deposit` learn
+             *     the same from `code: 500` under HTTP 200.)
+             */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     callback: {

@@ -30,6 +30,7 @@ import type { GateClient } from './platform/gate-client.js';
 import { checkPaymentStatus, OPERATOR_QUESTION } from './platform/status-sync.js';
 import { failure, type FailureReason, type Outcome } from './protocol/outcome.js';
 import { readSignedRequest } from './protocol/read-signed-request.js';
+import { requestKindAtTerminal } from './protocol/request-kind.js';
 
 export interface AppOptions extends HandlerDeps {
   readonly logger: Logger;
@@ -99,17 +100,22 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   metrics.watchStore(options.store);
   metrics.watchReviewQueue(async () => (await options.store.operatorReads()).openReviewItems());
   const access = accessLogger(logger);
+  const handleCallback: OperationHandler = async (ctx) => {
+    const receivedAt = new Date();
+    const request = readSignedRequest('callback', ctx.request.rawBody, ctx.request.body, options.projects);
+    if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
+    return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
+  };
   const handlers: Record<string, OperationHandler> = {
     terminal: async (ctx) => {
+      if (requestKindAtTerminal(ctx.request.body) === 'callback') {
+        ctx.state.operationId = 'callback';
+        return handleCallback(ctx);
+      }
       const request = readSignedRequest('terminal', ctx.request.rawBody, ctx.request.body, options.projects);
       return 'kind' in request ? request : terminal(request.body, request.project, options);
     },
-    callback: async (ctx) => {
-      const receivedAt = new Date();
-      const request = readSignedRequest('callback', ctx.request.rawBody, ctx.request.body, options.projects);
-      if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
-      return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
-    },
+    callback: (ctx) => handleCallback(ctx),
     healthz: () => Promise.resolve(healthz()),
     readyz: () => readyz(options),
   };
@@ -135,8 +141,11 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     } catch (error) {
       const known = failureFromError(error);
       if (!known || known.reason === 'store_unavailable') logger.error({ requestId, err: error }, 'request failed');
-      const route = routeOf(ctx.method, ctx.path);
-      ctx.state.operationId = 'operationId' in route ? route.operationId : undefined;
+      // The operation the request turned out to be (a callback posted to /terminal), else its route's.
+      if (ctx.state.operationId === undefined) {
+        const route = routeOf(ctx.method, ctx.path);
+        ctx.state.operationId = 'operationId' in route ? route.operationId : undefined;
+      }
       const outcome = known ?? failure('internal', `internal error; the service log has the details under request id ${requestId}`);
       respond(ctx, toWire(channelOf(ctx.state.operationId), outcome));
     }
@@ -232,7 +241,8 @@ export function createApp(options: AppOptions): Koa<RequestState> {
       return;
     }
     ctx.state.operationId = route.operationId;
-    respond(ctx, toWire(channelOf(route.operationId), await handlers[route.operationId]!(ctx)));
+    const outcome = await handlers[route.operationId]!(ctx);
+    respond(ctx, toWire(channelOf(ctx.state.operationId), outcome));
   });
 
   // What lies outside the contract: the operators' /metrics (unless it has a listener of its own),

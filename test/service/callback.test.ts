@@ -265,6 +265,57 @@ describe.each(backends())('callbacks on %s', (backend) => {
       expect((await deliver('{"project_id":')).status).toBe(400);
     });
   });
+
+  describe("posted to /terminal (the project's callback URL set to the terminal's)", () => {
+    async function atTerminal(body: unknown) {
+      const answer = await post(service.url, '/terminal', body);
+      expectContract(answer, answer.status === 200 ? 'CallbackAck' : 'ErrorResponse');
+      return answer;
+    }
+
+    it('is stored and credited once, and answered as at /callback', async () => {
+      const paymentId = await deposit(10000);
+      const callback = signed(callbackBody(paymentId, 10000));
+      expect(await atTerminal(callback)).toEqual({ status: 200, body: { code: 0, result: 'credited', payment_id: paymentId } });
+      expect(await atTerminal(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
+      expect(await deliver(callback)).toEqual({ status: 200, body: { code: 0, result: 'duplicate', payment_id: paymentId } });
+      expect(await balance()).toBe(10000);
+      expect(await paymentStatus(paymentId)).toBe('success');
+      expect((await service.store.listCallbacks({ paymentId })).map((c) => [c.result, c.deliveries])).toEqual([['credited', 3]]);
+    });
+
+    it("takes the SDK's signature in general, as /callback does", async () => {
+      const paymentId = await deposit(10000);
+      const callback = signedAs(callbackBody(paymentId, 10000, 'canceled'), { algorithm: 'sdk', place: 'general' });
+      expect(await atTerminal(callback)).toEqual({ status: 200, body: { code: 0, result: 'failed', payment_id: paymentId } });
+      expect(await paymentStatus(paymentId)).toBe('failed');
+    });
+
+    it('is refused as at /callback, never with a 200: the platform delivers it again', async () => {
+      const paymentId = await deposit(10000);
+      expect(await atTerminal(signed(callbackBody(paymentId, 10000), 'not-the-secret'))).toEqual({
+        status: 403,
+        body: { code: 400, error_description: 'signature does not match the request body for project 1234' },
+      });
+      const { status: _omit, ...paymentWithoutStatus } = callbackBody(paymentId, 10000).payment;
+      expect(await atTerminal(signed({ ...callbackBody(paymentId, 10000), payment: paymentWithoutStatus }))).toEqual({
+        status: 400,
+        body: { code: 500, error_description: 'payment.status: required field is missing' },
+      });
+      expect(await balance()).toBe(0);
+      expect(await paymentStatus(paymentId)).toBe('pending');
+    });
+
+    it('leaves verify and check_deposit to /terminal: a body with a type, or without a payment object, is one of them', async () => {
+      const answer = await post(service.url, '/terminal', signed({ ...verifyRequest('acc-1'), payment: { id: 'x' } }));
+      expect(answer).toEqual({ status: 200, body: { code: 0, currency: 'KZT' } });
+      const { type: _type, ...untyped } = verifyRequest('acc-1');
+      expect(await post(service.url, '/terminal', signed({ ...untyped, payment: 'x' }))).toEqual({
+        status: 200,
+        body: { code: 500, error_description: 'type: required field is missing or not a string' },
+      });
+    });
+  });
 });
 
 describe('store failures (SQLite)', () => {
@@ -284,6 +335,11 @@ describe('store failures (SQLite)', () => {
       });
       const deposit = await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', 100)));
       expect(deposit.body).toEqual({ code: 500, error_description: 'temporarily unavailable, please retry' });
+      // A callback posted to /terminal is not acknowledged either.
+      expect(await post(service.url, '/terminal', callback)).toEqual({
+        status: 503,
+        body: { code: 500, error_description: 'temporarily unavailable, please retry' },
+      });
     } finally {
       locker.exec('rollback');
       locker.close();
