@@ -72,6 +72,12 @@ export interface paths {
          *     `403` for a missing, doubled or wrong signature or an unknown project (nothing is stored or
          *     credited; redelivery lets the operator fix a wrong key), `400` for a body that breaks this
          *     contract, `503` while the store cannot write.
+         *
+         *     **A verify or check_deposit posted here.** The method's URL belongs at `POST /terminal`.
+         *     Should it be set to this URL instead, a body with `type` and no `payment` object is taken
+         *     for the request it is: handled exactly as at `POST /terminal` and answered as there
+         *     (HTTP `200`, the outcome in `code`), so that a customer who has paid is not left without a
+         *     payment id.
          */
         post: operations["callback"];
         delete?: never;
@@ -534,7 +540,10 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The callback is durably stored; what it meant for the ledger is in `result`. */
+            /**
+             * @description The callback is durably stored; what it meant for the ledger is in `result`. (A verify
+             *     or check_deposit posted here is answered as at `POST /terminal`.)
+             */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -30,7 +30,7 @@ import type { GateClient } from './platform/gate-client.js';
 import { checkPaymentStatus, OPERATOR_QUESTION } from './platform/status-sync.js';
 import { failure, type FailureReason, type Outcome } from './protocol/outcome.js';
 import { readSignedRequest } from './protocol/read-signed-request.js';
-import { requestKindAtTerminal } from './protocol/request-kind.js';
+import { requestKind, type RequestKind } from './protocol/request-kind.js';
 
 export interface AppOptions extends HandlerDeps {
   readonly logger: Logger;
@@ -100,22 +100,29 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   metrics.watchStore(options.store);
   metrics.watchReviewQueue(async () => (await options.store.operatorReads()).openReviewItems());
   const access = accessLogger(logger);
-  const handleCallback: OperationHandler = async (ctx) => {
-    const receivedAt = new Date();
-    const request = readSignedRequest('callback', ctx.request.rawBody, ctx.request.body, options.projects);
-    if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
-    return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
-  };
-  const handlers: Record<string, OperationHandler> = {
+  const platformRequests: Record<RequestKind, OperationHandler> = {
     terminal: async (ctx) => {
-      if (requestKindAtTerminal(ctx.request.body) === 'callback') {
-        ctx.state.operationId = 'callback';
-        return handleCallback(ctx);
-      }
       const request = readSignedRequest('terminal', ctx.request.rawBody, ctx.request.body, options.projects);
       return 'kind' in request ? request : terminal(request.body, request.project, options);
     },
-    callback: (ctx) => handleCallback(ctx),
+    callback: async (ctx) => {
+      const receivedAt = new Date();
+      const request = readSignedRequest('callback', ctx.request.rawBody, ctx.request.body, options.projects);
+      if ('kind' in request) return rejectCallback(request, envelopeOf(ctx, receivedAt), options);
+      return callback(request.body, request.project, envelopeOf(ctx, receivedAt), options);
+    },
+  };
+  // Either URL takes either kind of request: the operation is what the body is (request-kind.ts).
+  const platformRequest =
+    (postedTo: RequestKind): OperationHandler =>
+    (ctx) => {
+      const kind = requestKind(ctx.request.body, postedTo);
+      ctx.state.operationId = kind;
+      return platformRequests[kind](ctx);
+    };
+  const handlers: Record<string, OperationHandler> = {
+    terminal: platformRequest('terminal'),
+    callback: platformRequest('callback'),
     healthz: () => Promise.resolve(healthz()),
     readyz: () => readyz(options),
   };

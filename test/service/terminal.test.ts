@@ -12,6 +12,14 @@ const terminal = async (body: unknown) => {
   return answer.body;
 };
 
+/** check_deposit's answer when it opens a payment for `customerId`. */
+const issuedTo = (customerId: string) => ({
+  code: 0,
+  payment_id: expect.any(String) as unknown,
+  customer_id: customerId,
+  description: `Top-up of account ${customerId}`,
+});
+
 beforeAll(async () => {
   service = await startService({
     projects: JSON.stringify({ 1234: DEMO_SECRET, 77: { secrets: ['new-key', 'old-key'], min_amount: 100, max_amount: 500000 } }),
@@ -133,12 +141,7 @@ describe('check_deposit', () => {
   it('commits a pending payment and answers a new payment_id for every request', async () => {
     const first = await terminal(signed(checkDepositRequest('plain', 10000)));
     const second = await terminal(signed(checkDepositRequest('plain', 10000)));
-    expect(first).toEqual({
-      code: 0,
-      payment_id: expect.any(String) as unknown,
-      customer_id: 'plain',
-      description: 'Top-up of account plain',
-    });
+    expect(first).toEqual(issuedTo('plain'));
     expect(second.payment_id).not.toBe(first.payment_id);
     const payments = await service.store.listPayments({ customerId: 'plain' });
     expect(payments.filter((p) => [first.payment_id, second.payment_id].includes(p.paymentId))).toEqual([
@@ -175,6 +178,34 @@ describe('check_deposit', () => {
   it('never shares a payment_id between concurrent requests', async () => {
     const answers = await Promise.all(Array.from({ length: 40 }, () => terminal(signed(checkDepositRequest('plain', 100)))));
     expect(new Set(answers.map((a) => a.payment_id)).size).toBe(40);
+  });
+});
+
+describe("posted to /callback (the method's URL set to the callback's)", () => {
+  const atCallback = async (body: unknown) => {
+    const answer = await post(service.url, '/callback', body);
+    expect(answer.status).toBe(200);
+    expectContract(answer, 'TerminalResponse');
+    return answer.body;
+  };
+
+  it('answers verify and check_deposit as at /terminal, refusals in code under HTTP 200', async () => {
+    expect(await atCallback(signed(verifyRequest('7123456789')))).toEqual({
+      code: 0,
+      currency: 'KZT',
+      additional_customer_id: 'HFVDW42345',
+    });
+    const deposit = await atCallback(signed(checkDepositRequest('plain', 10000)));
+    expect(deposit).toEqual(issuedTo('plain'));
+    const payment = (await service.store.listPayments({ customerId: 'plain' })).find((p) => p.paymentId === deposit.payment_id);
+    expect(payment).toMatchObject({ status: 'pending', amount: 10000, currency: 'KZT' });
+    expect(await atCallback(signed(verifyRequest('nobody')))).toEqual({ code: 404, error_description: 'Account does not exist' });
+    expect(await atCallback(signed(verifyRequest('plain'), 'not-the-secret'))).toEqual({
+      code: 400,
+      error_description: 'signature does not match the request body for project 1234',
+    });
+    // Nothing of these is a callback: none is kept aside as one refused.
+    expect(await service.store.listRejectedCallbacks()).toEqual([]);
   });
 });
 
