@@ -148,7 +148,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
     } catch (error) {
       const known = failureFromError(error);
       if (!known || known.reason === 'store_unavailable') logger.error({ requestId, err: error }, 'request failed');
-      // The operation the request turned out to be (a callback posted to /terminal), else its route's.
+      // The operation the request turned out to be (request-kind.ts), else its route's.
       if (ctx.state.operationId === undefined) {
         const route = routeOf(ctx.method, ctx.path);
         ctx.state.operationId = 'operationId' in route ? route.operationId : undefined;
