@@ -74,6 +74,8 @@ function envelopeOf(ctx: Koa.Context, receivedAt: Date): CallbackEnvelope {
     const value = ctx.get(name);
     if (value) headers[name] = value;
   }
+  // Posted to another URL (request-kind.ts): kept, for whoever corrects the platform's settings.
+  if (ctx.path !== '/callback') headers['posted-to'] = ctx.path;
   return { rawBody: ctx.request.rawBody ?? '', headers, receivedAt };
 }
 
