@@ -17,7 +17,7 @@ import { ConfigError, DEMO_SECRET, loadConfig, storeOptionsOf, type Config } fro
 import { newPaymentId } from './ledger/payment-id.js';
 import { createLogger, exitAfterLastLines, type Logger } from './logger.js';
 import { MIGRATION_NAMES } from './store/migration-names.js';
-import { openStore } from './store/open-store.js';
+import { openStore, StoreMissingError } from './store/open-store.js';
 import { holdInstanceLock } from './store/sqlite/instance-lock.js';
 import type { Store } from './store/store.js';
 
@@ -90,6 +90,24 @@ function warnDemo(config: Config, logger: Logger, admin: { operator: string; vie
   logger.warn({ projects, accounts }, 'demo mode: public demo secret in use');
 }
 
+/**
+ * The store DATABASE_URL names. With MIGRATE_ON_START=false the service creates nothing: a SQLite
+ * file that is not there is a mistyped path, not a new store.
+ */
+async function openServiceStore(config: Config): Promise<Store> {
+  try {
+    return await openStore(config.databaseUrl, { ...storeOptionsOf(config), mustExist: !config.migrateOnStart });
+  } catch (error) {
+    if (error instanceof StoreMissingError) {
+      throw new Error(
+        `MIGRATE_ON_START=false, but there is ${error.message}: run \`cli migrate\` to create it, or correct DATABASE_URL. Nothing was created.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
 async function seedDemo(config: Config, store: Store): Promise<void> {
   for (const account of config.demoAccounts) await store.ensureAccount(account);
 }
@@ -137,7 +155,7 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const store = await openStore(config.databaseUrl, storeOptionsOf(config));
+  const store = await openServiceStore(config);
   const sqliteFile = config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl.slice('sqlite:'.length) : undefined;
   let releaseInstanceLock: (() => void) | undefined;
   if (sqliteFile !== undefined && sqliteFile !== ':memory:') {
@@ -163,7 +181,11 @@ async function main(): Promise<void> {
     const pending = await store.pendingMigrations();
     if (pending.length > 0) {
       await store.close();
-      throw new Error(`MIGRATE_ON_START=false, but the schema is behind (${pending.join(', ')} not applied): run \`cli migrate\` first`);
+      throw new Error(
+        pending.length === MIGRATION_NAMES.length
+          ? 'MIGRATE_ON_START=false, but the store has no schema (no migration was ever applied to it): run `cli migrate` first, or correct DATABASE_URL'
+          : `MIGRATE_ON_START=false, but the schema is behind (${pending.join(', ')} not applied): run \`cli migrate\` first`,
+      );
     }
     logger.info('MIGRATE_ON_START=false: the schema is current');
   }

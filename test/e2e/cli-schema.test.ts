@@ -62,15 +62,24 @@ describe.each(backends())('cli on an unmigrated store (%s)', (backend) => {
     expect(await pending()).toEqual([last]);
   });
 
-  it('the service with MIGRATE_ON_START=false refuses to start on a schema that is behind, and starts once migrated', async () => {
+  it('the service with MIGRATE_ON_START=false refuses to start on a store with no schema or one behind, and starts once migrated', async () => {
     const serviceEnv = { ...env, MIGRATE_ON_START: 'false', KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }) };
+    expect(await pending()).toEqual([...MIGRATION_NAMES]);
     await expect(startServiceProcess(serviceEnv)).rejects.toThrow(
-      /exited with 1:[\s\S]*MIGRATE_ON_START=false, but the schema is behind \(0001_initial, /,
+      'service exited with 1:\nkassa24-bvu: failed to start: MIGRATE_ON_START=false, but the store has no schema (no migration was ever applied to it): run `cli migrate` first, or correct DATABASE_URL\n',
     );
     expect(await pending()).toEqual([...MIGRATION_NAMES]);
     await runCli(['migrate'], env);
     const service = await startServiceProcess(serviceEnv);
     expect(await service.stop()).toBe(0);
+
+    // As an older release left it: its last migration not applied.
+    const last = MIGRATION_NAMES[MIGRATION_NAMES.length - 1];
+    await writePastTheStore(database, [`delete from kysely_migration where name = '${last}'`]);
+    await expect(startServiceProcess(serviceEnv)).rejects.toThrow(
+      `service exited with 1:\nkassa24-bvu: failed to start: MIGRATE_ON_START=false, but the schema is behind (${last} not applied): run \`cli migrate\` first\n`,
+    );
+    expect(await pending()).toEqual([last]);
   });
 
   it('the service says when it created the schema of an empty store, and only then', async () => {
@@ -136,5 +145,18 @@ describe('cli on a DATABASE_URL that names no SQLite store', () => {
 
     expect((await runCli(['migrate'], env)).code).toBe(0);
     expect((await runCli(['accounts', 'add', '--customer-id', 'a', '--currency', 'KZT'], env)).code).toBe(0);
+  });
+
+  it('the service with MIGRATE_ON_START=false refuses to start there, creating nothing', async () => {
+    const file = path.join(dir, 'misspelt', 'kassa24.db');
+    const serviceEnv = {
+      DATABASE_URL: `sqlite:${file}`,
+      MIGRATE_ON_START: 'false',
+      KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }),
+    };
+    await expect(startServiceProcess(serviceEnv)).rejects.toThrow(
+      `service exited with 1:\nkassa24-bvu: failed to start: MIGRATE_ON_START=false, but there is no SQLite store at ${file}: run \`cli migrate\` to create it, or correct DATABASE_URL. Nothing was created.\n`,
+    );
+    expect(readdirSync(dir)).toEqual([]);
   });
 });
