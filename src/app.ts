@@ -1,8 +1,9 @@
 // The Koa app: body reading (text kept as received), openapi-backend routing to one handler per
 // operationId, and one exit through http/wire.ts; the admin API (admin/admin-api.ts) answers
-// everything under /admin/ in its own terms, and /console/ serves the operator console's files. Bodies are checked by the generated standalone
-// validators after the signature (read-signed-request.ts), so nothing touches a body before it is
-// authenticated; openapi-backend only routes.
+// everything under /admin/ in its own terms, and /console/ serves the operator console's files.
+// Bodies are checked by the generated standalone validators after the signature
+// (read-signed-request.ts), so nothing touches a body before it is authenticated; openapi-backend
+// only routes.
 import { randomUUID } from 'node:crypto';
 import type { BlockList } from 'node:net';
 import Router from '@koa/router';

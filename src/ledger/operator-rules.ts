@@ -1,6 +1,7 @@
-// What an operator may do to the ledger: open, close and reopen accounts, adjust a balance with a signed
-// entry of its own, and close the review of a flagged callback. Pure; the stores apply these inside the transaction that writes
-// the effect and its audit-log row, so the account and callback judged are those written to.
+// What an operator may do to the ledger: open, close and reopen accounts, adjust a balance with a
+// signed entry of its own, and close the review of a flagged callback. Pure; the stores apply these
+// inside the transaction that writes the effect and its audit-log row, so the account and callback
+// judged are those written to.
 import type { Account, AccountStatus, Payment } from './model.js';
 import { currencyProblem } from './currency.js';
 import { moneyText } from './money-text.js';

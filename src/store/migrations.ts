@@ -205,8 +205,9 @@ function noCustomerIndexOnSqlite(dialect: Dialect): Migration {
 // SQLite: accounts stored in their primary key's B-tree (WITHOUT ROWID). As a rowid table, finding
 // an account by customer id took two descents — the key's index to a rowid, then the table — and
 // two pages of different trees per account to keep in cache, which at a million accounts no longer
-// fits the readers' cache; in their own B-tree, one descent, and a smaller file. Every statement on accounts is by customer id, which stays the key; nothing refers to an
-// account's rowid. PostgreSQL's tables are heaps beside their indexes either way: nothing to do.
+// fits the readers' cache; in their own B-tree, one descent, and a smaller file. Every statement on
+// accounts is by customer id, which stays the key; nothing refers to an account's rowid.
+// PostgreSQL's tables are heaps beside their indexes either way: nothing to do.
 function accountsWithoutRowidOnSqlite(dialect: Dialect): Migration {
   return sqliteRebuild(dialect, 'accounts', async (db) => {
     await db.schema

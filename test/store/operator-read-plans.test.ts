@@ -1,7 +1,8 @@
 // An operator's list page costs a page, however long the history: on SQLite, the queries behind the
-// accounts, payments, callbacks and review lists, an account's ledger and the ledger of a period, read in the list's order,
-// never sort a table; the overview reads ranges of time indexes. (SQLite keeps no index of payments
-// by customer, migration 0004: a customer's payments are one read of the table, sorted.)
+// accounts, payments, callbacks and review lists, an account's ledger and the ledger of a period,
+// read in the list's order, never sort a table; the overview reads ranges of time indexes. (SQLite
+// keeps no index of payments by customer, migration 0004: a customer's payments are one read of the
+// table, sorted.)
 import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';

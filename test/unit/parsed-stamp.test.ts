@@ -1,8 +1,8 @@
 // The stamp from JSON.parse's value is only ever a shortcut: for any text JSON.parse accepts it either
 // declines (undefined) or agrees with the exact path — parse as json_decode does, flatten as each
-// algorithm does — on the stamp under both algorithms, and on the signature and its place. Texts are generated as text, not
-// through JSON.stringify, so that they can repeat a key, carry escapes, white space, arrays, deep
-// nesting, numbers JSON.parse rounds, or be cut short.
+// algorithm does — on the stamp under both algorithms, and on the signature and its place. Texts are
+// generated as text, not through JSON.stringify, so that they can repeat a key, carry escapes, white
+// space, arrays, deep nesting, numbers JSON.parse rounds, or be cut short.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { PhpArray } from '../../src/protocol/signature/php-array.js';
