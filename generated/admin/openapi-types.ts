@@ -149,6 +149,11 @@ export interface paths {
          *     instant, credits before adjustments, each by id): what moved the balances in the period,
          *     for accounting. Without `from`, since the first; without `to`, up to now. `cli ledger
          *     export` writes the same, oldest first, as JSON lines or CSV.
+         *
+         *     A credit is dated when its callback was received and listed once its transaction has
+         *     committed, a moment later (an adjustment, when it is written): a period that has only just
+         *     ended may still gain a credit. For figures that will not change, read a period that ended a
+         *     few minutes ago.
          */
         get: operations["listLedger"];
         put?: never;
