@@ -1,11 +1,10 @@
 // The ledger's money over random histories, on each store: payments opened, callbacks delivered
 // (again, several at once, from the status sync, with the wrong amount, for payments never opened),
 // adjustments (retried, reusing a key, naming callbacks and payments), expiry, accounts closed and
-// reopened. After
-// every step each balance is what money alone says it must be: a payment's matching success credits
-// it once unless an adjustment paid it by hand first (flagged when its account was closed meanwhile),
-// an adjustment counts once, nothing goes below zero. At the end of a history the ledger check finds
-// no broken rule.
+// reopened. After every step each balance is what money alone says it must be: a payment's matching
+// success credits it once unless an adjustment paid it by hand first (flagged when its account was
+// closed meanwhile), an adjustment counts once, nothing goes below zero. At the end of a history the
+// ledger check finds no broken rule.
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
