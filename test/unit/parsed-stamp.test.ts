@@ -177,6 +177,8 @@ describe('parsedStamp', () => {
       '{"signature":7}', // not a string: the exact path names it
       '{"signature":"x","general":{"signature":"y"}}', // two places: the exact path refuses it
       '{"a":{"signature":"x"},"signature":"y"}', // a second signature: the SDK removes it, the documented algorithm signs it
+      '{"general":{"signature":"y"},"a":{"signature":"x"}}', // the same beside a signature in general
+      '{"general":{"signature":"y","a":{"signature":"x"}}}', // and below it
       '{"frame_mode":"popup"}', // skipped by the SDK only
       '[{"a":1}]',
       '{"a":-0}', // int 0 to PHP: "0"; -0.0 would be "-0"

@@ -5,6 +5,7 @@ import { phpFloatToString } from '../../src/protocol/signature/php-float.js';
 import {
   checkSignature,
   decodeForSigning,
+  JsonSyntaxError,
   sign,
   signStamp,
   stampUnder,
@@ -257,8 +258,50 @@ describe('stamp: flattening as the reference implementation does', () => {
     expect(() => stamp(`${'['.repeat(513)}${']'.repeat(513)}`)).toThrow(/nesting/);
   });
 
+  it('names what is wrong with text that is not JSON, and where', () => {
+    const refusal = (text: string): string | undefined => {
+      try {
+        decodeForSigning(text, undefined);
+        return undefined;
+      } catch (error) {
+        return error instanceof JsonSyntaxError ? error.message : String(error);
+      }
+    };
+    expect(
+      [
+        '',
+        '{"a":1',
+        '{"a":1 "b":2}',
+        '{"a" 1}',
+        '{a:1}',
+        '{"a":[1 2]}',
+        '{"a":[1',
+        '{"a":nul}',
+        '{"a":1} x',
+        '{"a":"\\u12G4"}',
+        '{"a":"\\q"}',
+        '{"a":"x',
+      ].map(refusal),
+    ).toEqual([
+      'unexpected end of input at offset 0',
+      "unexpected end of input, expected ',' or '}' at offset 6",
+      "expected ',' or '}' at offset 7",
+      "expected ':' at offset 5",
+      'expected a string key at offset 1',
+      "expected ',' or ']' at offset 8",
+      "unexpected end of input, expected ',' or ']' at offset 7",
+      'unexpected character at offset 5',
+      'unexpected data after the JSON value at offset 8',
+      'bad \\u escape at offset 8',
+      'bad escape at offset 6',
+      'unterminated string at offset 7',
+    ]);
+  });
+
   it('decodes escapes before signing', () => {
     expect(stamp('{"a":"\\u0416\\n\\/","b":"\\ud83d\\ude00"}')).toBe('a:Ж\n/;b:😀');
+    // An upper-case key takes the body off the fast path, to the decoder that reads every escape.
+    expect(stamp('{"A":"\\b\\f\\r\\t\\"\\\\"}')).toBe('a:\b\f\r\t"\\');
   });
 });
 

@@ -27,7 +27,7 @@ const SIGNATURE = 'signature';
 const GENERAL = 'general';
 // Skipped by the SDK's algorithm, signed by the documented one.
 const SDK_IGNORED = 'frame_mode';
-// json_decode's default nesting limit.
+// json_decode's default depth: it refuses a value nested this many levels deep.
 const PHP_MAX_NESTING = 512;
 // "\uD800" to "\uDFFF": half of a pair, or a lone half, which json_decode refuses.
 const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
@@ -58,16 +58,17 @@ function scalarString(value: unknown): string | undefined {
  * Whether json_decode might refuse text that JSON.parse took: a lone UTF-16 surrogate (escaped;
  * a raw one cannot come out of UTF-8, but a caller's string may hold one), or nesting deeper than
  * its limit. Either may sit in a value a repeated key hid. Checked coarsely — any surrogate escape,
- * any text with more openers than the limit — since declining only costs the exact path.
+ * any text with as many openers as the limit — since declining only costs the exact path.
  */
 function jsonDecodeMightRefuse(text: string): boolean {
   if (!text.isWellFormed()) return true;
   if (text.includes('\\u') && SURROGATE_ESCAPE.test(text)) return true;
-  if (text.length <= 2 * PHP_MAX_NESTING) return false;
+  // As many openers as the limit, each closed, take twice as many characters.
+  if (text.length < 2 * PHP_MAX_NESTING) return false;
   let openers = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if ((c === 123 || c === 91) && ++openers > PHP_MAX_NESTING) return true;
+    if ((c === 123 || c === 91) && ++openers >= PHP_MAX_NESTING) return true;
   }
   return false;
 }

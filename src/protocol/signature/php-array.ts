@@ -17,7 +17,7 @@ export function phpArrayKey(key: string): PhpKey {
   // Most keys are words: a first character that no integer starts with settles it.
   const first = key.charCodeAt(0);
   if (first !== 45 && !(first >= 48 && first <= 57)) return key;
-  if (key.length > 20 || !CANONICAL_INT.test(key) || key === '-0') return key;
+  if (key.length > 20 || !CANONICAL_INT.test(key)) return key;
   const value = BigInt(key);
   return value >= INT64_MIN && value <= INT64_MAX ? value : key;
 }

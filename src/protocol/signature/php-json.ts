@@ -16,7 +16,7 @@ export class JsonSyntaxError extends Error {
   }
 }
 
-// PHP's json_decode default depth.
+// json_decode's default depth: it refuses a value nested this many levels deep (511 pass).
 const MAX_DEPTH = 512;
 const INT64_DIGITS = '9223372036854775808';
 /** A JSON number at lastIndex (sticky): group 1 its fraction, group 2 its exponent. */
@@ -49,6 +49,11 @@ class Parser {
 
   private fail(message: string): never {
     throw new JsonSyntaxError(message, this.pos);
+  }
+
+  /** Fails at the cursor, naming what belongs there, or that the text ended before it. */
+  private failExpecting(what: string): never {
+    return this.fail(this.pos < this.text.length ? `expected ${what}` : `unexpected end of input, expected ${what}`);
   }
 
   private skipWhitespace(): void {
@@ -98,7 +103,7 @@ class Parser {
   }
 
   private object(depth: number): PhpArray {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH - 1} levels`);
     const result = new PhpArray();
     this.pos++;
     this.skipWhitespace();
@@ -108,10 +113,10 @@ class Parser {
     }
     for (;;) {
       this.skipWhitespace();
-      if (this.text[this.pos] !== '"') this.fail('expected a string key');
+      if (this.text[this.pos] !== '"') this.failExpecting('a string key');
       const key = this.string();
       this.skipWhitespace();
-      if (this.text[this.pos] !== ':') this.fail("expected ':'");
+      if (this.text[this.pos] !== ':') this.failExpecting("':'");
       this.pos++;
       this.skipWhitespace();
       const isNull = this.text.startsWith('null', this.pos);
@@ -119,14 +124,15 @@ class Parser {
       result.set(phpKey, this.value(depth));
       if (isNull) result.markNull(phpKey);
       this.skipWhitespace();
-      const next = this.text[this.pos++];
+      const next = this.text[this.pos];
+      if (next !== ',' && next !== '}') this.failExpecting("',' or '}'");
+      this.pos++;
       if (next === '}') return result;
-      if (next !== ',') this.fail("expected ',' or '}'");
     }
   }
 
   private array(depth: number): PhpArray {
-    if (depth > MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH} levels`);
+    if (depth >= MAX_DEPTH) this.fail(`nesting deeper than ${MAX_DEPTH - 1} levels`);
     const result = new PhpArray();
     this.pos++;
     this.skipWhitespace();
@@ -137,9 +143,10 @@ class Parser {
     for (;;) {
       result.push(this.value(depth));
       this.skipWhitespace();
-      const next = this.text[this.pos++];
+      const next = this.text[this.pos];
+      if (next !== ',' && next !== ']') this.failExpecting("',' or ']'");
+      this.pos++;
       if (next === ']') return result;
-      if (next !== ',') this.fail("expected ',' or ']'");
     }
   }
 
