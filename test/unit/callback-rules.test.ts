@@ -79,7 +79,25 @@ describe('decideCallback', () => {
   );
 
   it('a failure after success is flagged and changes nothing', () => {
-    expect(decideCallback(payment('success'), facts('decline'))).toMatchObject({ credit: false, recordStatus: false, result: 'flagged' });
+    expect(decideCallback(payment('success'), facts('decline'))).toEqual({
+      recordStatus: false,
+      credit: false,
+      result: 'flagged',
+      reviewReason: 'decline after the payment was credited: the credit stands, check with the platform',
+    });
+  });
+
+  it('a failure on a failed payment records its status and changes nothing else', () => {
+    expect(decideCallback(payment('failed', 'decline'), facts('error'))).toEqual({ recordStatus: true, credit: false, result: 'recorded' });
+  });
+
+  it('a failure on an expired payment marks it failed: the platform has named the end the service presumed', () => {
+    expect(decideCallback(payment('expired'), facts('decline'))).toEqual({
+      setStatus: 'failed',
+      recordStatus: true,
+      credit: false,
+      result: 'failed',
+    });
   });
 
   it.each(['processing', 'awaiting customer', 'external processing', 'something new'])(
@@ -89,8 +107,8 @@ describe('decideCallback', () => {
     },
   );
 
-  it('an intermediate status never moves a final payment back', () => {
-    expect(decideCallback(payment('success'), facts('processing'))).toEqual({ recordStatus: false, credit: false, result: 'recorded' });
+  it.each(['success', 'failed', 'expired'] as const)('an intermediate status never moves a %s payment back', (status) => {
+    expect(decideCallback(payment(status), facts('processing'))).toEqual({ recordStatus: false, credit: false, result: 'recorded' });
   });
 
   it('flags an unknown payment, a project, amount or currency mismatch, and credits nothing', () => {
@@ -104,8 +122,28 @@ describe('decideCallback', () => {
       credit: false,
       reviewReason: 'amount mismatch: callback 50.00 KZT (5000 minor units), deposit 100.00 KZT (10000 minor units)',
     });
-    expect(decideCallback(payment(), facts('success', { currency: 'USD' }))).toMatchObject({ result: 'flagged', credit: false });
-    expect(decideCallback(payment(), facts('success', { projectId: 99 }))).toMatchObject({ result: 'flagged', credit: false });
+    expect(decideCallback(payment(), facts('success', { currency: 'USD' }))).toEqual({
+      recordStatus: false,
+      credit: false,
+      result: 'flagged',
+      reviewReason: 'amount mismatch: callback 100.00 USD (10000 minor units), deposit 100.00 KZT (10000 minor units)',
+    });
+    expect(decideCallback(payment(), facts('success', { projectId: 99 }))).toEqual({
+      recordStatus: false,
+      credit: false,
+      result: 'flagged',
+      reviewReason: 'project mismatch: callback for project 99, deposit in project 1234',
+    });
+  });
+
+  it('judges a mismatch before the status: a mismatched failure is flagged too, and changes nothing', () => {
+    for (const status of ['pending', 'success', 'failed', 'expired'] as const) {
+      expect(decideCallback(payment(status), facts('decline', { amount: 1 })), status).toMatchObject({
+        recordStatus: false,
+        credit: false,
+        result: 'flagged',
+      });
+    }
   });
 
   describe('a payment an operator settled by hand (adjustment #7)', () => {

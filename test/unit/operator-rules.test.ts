@@ -5,6 +5,7 @@ import {
   judgeAccountCreate,
   judgeAccountStatusChange,
   judgeAdjustment,
+  judgeReview,
   paymentSettledBy,
   type Adjustment,
   type AdjustmentSubjects,
@@ -24,11 +25,17 @@ const account = (status: Account['status'] = 'active'): Account => ({
 describe('account rules', () => {
   it('opens an account with a new id and an ISO currency only', () => {
     expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'KZT', actor: 'a' }, undefined)).toBeUndefined();
-    expect(judgeAccountCreate({ customerId: 'acc-1', currency: 'KZT', actor: 'a' }, account())).toMatchObject({ reason: 'exists' });
-    expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'kzt', actor: 'a' }, undefined)).toMatchObject({
-      reason: 'invalid',
-      field: 'currency',
+    expect(judgeAccountCreate({ customerId: 'acc-1', currency: 'KZT', actor: 'a' }, account('closed'))).toEqual({
+      reason: 'exists',
+      message: 'account acc-1 already exists (closed)',
     });
+    for (const code of ['kzt', 'KZTX', 'XKZT', 'KZ']) {
+      expect(judgeAccountCreate({ customerId: 'acc-2', currency: code, actor: 'a' }, undefined), code).toEqual({
+        reason: 'invalid',
+        field: 'currency',
+        message: `currency must be an ISO 4217 code such as KZT, got "${code}"`,
+      });
+    }
     // Three capitals that name no currency: a typo of KZT would make an account no deposit can reach.
     expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'KTZ', actor: 'a' }, undefined)).toEqual({
       reason: 'invalid',
@@ -36,9 +43,10 @@ describe('account rules', () => {
       message: 'currency KTZ is not an ISO 4217 currency (this payment method pays in KZT)',
     });
     expect(judgeAccountCreate({ customerId: 'acc-2', currency: 'USD', actor: 'a' }, undefined)).toBeUndefined();
-    expect(judgeAccountCreate({ customerId: ' ', currency: 'KZT', actor: 'a' }, undefined)).toMatchObject({
+    expect(judgeAccountCreate({ customerId: ' ', currency: 'KZT', actor: 'a' }, undefined)).toEqual({
       reason: 'invalid',
       field: 'customer_id',
+      message: 'customer id must not be empty',
     });
   });
 
@@ -105,6 +113,46 @@ describe('adjustment rules', () => {
       },
     });
   });
+  it('answers a retry under its key, and refuses the key for a request that differs in any field', () => {
+    const first = { ...request, amount: 500 };
+    const earlier: Adjustment = {
+      ...first,
+      id: 7,
+      currency: 'KZT',
+      callbackId: null,
+      paymentId: null,
+      createdAt: '2026-12-01T00:00:00.000Z',
+    };
+    expect(judgeAdjustment(first, subjects({ earlier }))).toEqual({ account: funded });
+    for (const differs of [
+      { customerId: 'acc-2' },
+      { amount: 501 },
+      { reason: 'paid three times' },
+      { callbackId: 3 },
+      { paymentId: 'p-1' },
+    ]) {
+      expect(judgeAdjustment({ ...first, ...differs }, subjects({ earlier })), JSON.stringify(differs)).toMatchObject({
+        refused: { reason: 'idempotency_conflict' },
+      });
+    }
+  });
+
+  it('refuses a zero or fractional amount, a blank reason or key, and an account that does not exist', () => {
+    const invalid = (field: string, message: string) => ({ refused: { reason: 'invalid', field, message } });
+    const amount = invalid('amount', 'amount must be a non-zero whole number of minor units');
+    for (const wrong of [0, 1.5, 2 ** 53, Number.NaN])
+      expect(judgeAdjustment({ ...request, amount: wrong }, subjects()), String(wrong)).toEqual(amount);
+    expect(judgeAdjustment({ ...request, reason: ' ' }, subjects())).toEqual(
+      invalid('reason', 'reason must say why the balance is corrected'),
+    );
+    expect(judgeAdjustment({ ...request, idempotencyKey: ' ' }, subjects())).toEqual(
+      invalid('idempotency_key', 'idempotency key must not be empty'),
+    );
+    expect(judgeAdjustment(request, subjects({ account: undefined }))).toEqual({
+      refused: { reason: 'not_found', message: 'account acc-1 does not exist' },
+    });
+  });
+
   it("refuses an adjustment naming a callback of another account's payment, and one naming no stored callback", () => {
     const naming = { ...request, amount: 15000, callbackId: 3 };
     const paymentOfAcc2 = aPayment({ customerId: 'acc-2' });
@@ -219,9 +267,43 @@ describe('an adjustment that settles a payment by hand', () => {
     expect(paymentSettledBy(paying, undefined)).toBeUndefined();
   });
 
+  it('may name the callback of a payment credited meanwhile: a correction on top of the credit, settling nothing', () => {
+    const credited = payment({ status: 'success', lastCallbackStatus: 'success' });
+    const subjects: AdjustmentSubjects = {
+      account: account(),
+      earlier: undefined,
+      callback: { id: 3, paymentId: 'p-1' },
+      payment: credited,
+    };
+    expect(judgeAdjustment(paying, subjects)).toEqual({ account: account() });
+    expect(paymentSettledBy(paying, credited)).toBeUndefined();
+  });
+
   it('leaves a payment credited by the ledger, or settled by an earlier adjustment, as it is', () => {
     expect(paymentSettledBy(paying, payment({ status: 'success' }))).toBeUndefined();
     expect(paymentSettledBy(paying, payment({ settledByAdjustment: 2 }))).toBeUndefined();
+  });
+});
+
+describe('review rules', () => {
+  const flagged = { id: 5, reviewReason: 'unknown payment: p-9 was never issued by this service', reviewedAt: null, reviewedBy: null };
+  const request = { callbackId: 5, note: 'asked the platform: a test payment', actor: 'anna' };
+
+  it('closes the review of a flagged callback not yet reviewed', () => {
+    expect(judgeReview(request, flagged)).toEqual({ callback: flagged });
+  });
+
+  it('refuses a blank note, a callback not stored, not flagged, or reviewed already, saying by whom', () => {
+    expect(judgeReview({ ...request, note: '  ' }, flagged)).toEqual({
+      refused: { reason: 'invalid', field: 'note', message: 'note must say what was found' },
+    });
+    expect(judgeReview(request, undefined)).toEqual({ refused: { reason: 'not_found', message: 'callback 5 does not exist' } });
+    expect(judgeReview(request, { ...flagged, reviewReason: null })).toEqual({
+      refused: { reason: 'not_flagged', message: 'callback 5 is not flagged for review' },
+    });
+    expect(judgeReview(request, { ...flagged, reviewedAt: '2026-12-02T09:00:00.000Z', reviewedBy: 'boris' })).toEqual({
+      refused: { reason: 'already_reviewed', message: 'callback 5 was reviewed by boris at 2026-12-02T09:00:00.000Z' },
+    });
   });
 });
 
