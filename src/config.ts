@@ -258,8 +258,12 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   if (!env.GATE_URL?.trim()) throw new ConfigError('STATUS_SYNC_INTERVAL needs GATE_URL: the payments sync asks the Gate');
   const intervalMs = parseDurationSetting('STATUS_SYNC_INTERVAL', interval);
   if (intervalMs < 1000) throw new ConfigError('STATUS_SYNC_INTERVAL must be at least 1s');
-  const rate = Number(env.STATUS_SYNC_RATE ?? '5');
-  if (!(rate > 0)) throw new ConfigError(`STATUS_SYNC_RATE must be a positive number of requests a second, got "${env.STATUS_SYNC_RATE}"`);
+  const rateText = env.STATUS_SYNC_RATE?.trim() || '5';
+  const rate = Number(rateText);
+  // Decimal text only, as `payments sync --rate` takes it: no Infinity (unpaced), no hex or exponent.
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(rateText) || rate <= 0) {
+    throw new ConfigError(`STATUS_SYNC_RATE must be a positive number of requests a second, got "${env.STATUS_SYNC_RATE}"`);
+  }
   return {
     statusSync: {
       intervalMs,

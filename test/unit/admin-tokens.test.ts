@@ -22,12 +22,15 @@ describe('admin tokens', () => {
   it.each([
     ['not json', /not valid JSON/],
     ['[]', /must be a JSON object/],
+    ['null', /must be a JSON object/],
+    ['"alice"', /must be a JSON object/],
     ['{}', /names no token/],
     [config({ 'a b': { token_sha256: hash('x'), role: 'viewer' } }), /"a b" is not a token name/],
     [config({ a: { token_sha256: 'abc', role: 'viewer' } }), /a"\]\.token_sha256 must be 64 hex digits/],
     [config({ a: { token_sha256: hash('x'), role: 'admin' } }), /role must be "viewer" or "operator"/],
     [config({ a: { token_sha256: hash('x'), role: 'viewer', token: 'x' } }), /unknown setting\(s\) token/],
     [config({ a: null }), /token_sha256 must be 64 hex digits/],
+    [config({ a: { token_sha256: 7, role: 'viewer' } }), /token_sha256 must be 64 hex digits/],
   ])('refuses ADMIN_TOKENS %s, saying what is wrong', (text, message) => {
     expect(() => AdminTokens.parse(text)).toThrow(AdminTokenError);
     expect(() => AdminTokens.parse(text)).toThrow(message);

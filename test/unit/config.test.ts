@@ -137,4 +137,129 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: 'hourly' })).toThrow(/LEDGER_CHECK_INTERVAL must be a duration/);
     expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: '500ms' })).toThrow(/LEDGER_CHECK_INTERVAL must be at least 1s/);
   });
+
+  it('defaults every other setting, and refuses each out of range, naming it and the value', () => {
+    expect(loadConfig({})).toMatchObject({
+      host: '0.0.0.0',
+      bodyLimitBytes: 65_536,
+      requestTimeoutMs: 30_000,
+      trustProxy: false,
+      production: false,
+    });
+    expect(loadConfig({}).allowedSources).toBeUndefined();
+    expect(loadConfig({ HOST: '127.0.0.1', PORT: '0', BODY_LIMIT_BYTES: '1024', REQUEST_TIMEOUT_MS: '100' })).toMatchObject({
+      host: '127.0.0.1',
+      port: 0,
+      bodyLimitBytes: 1024,
+      requestTimeoutMs: 100,
+    });
+    expect(loadConfig({ DATABASE_POOL_SIZE: '1000' }).databasePoolSize).toBe(1000);
+    for (const [env, message] of [
+      [{ PORT: '65536' }, 'PORT must be an integer from 0 to 65535, got "65536"'],
+      [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
+      [{ BODY_LIMIT_BYTES: '1023' }, 'BODY_LIMIT_BYTES must be an integer of at least 1024, got "1023"'],
+      [{ BODY_LIMIT_BYTES: '64k' }, 'BODY_LIMIT_BYTES must be an integer of at least 1024, got "64k"'],
+      [{ REQUEST_TIMEOUT_MS: '99' }, 'REQUEST_TIMEOUT_MS must be an integer of at least 100, got "99"'],
+      [{ DATABASE_POOL_SIZE: '1001' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "1001"'],
+      [{ DATABASE_POOL_SIZE: 'ten' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "ten"'],
+      [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false, got "maybe"'],
+    ] as const) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(new ConfigError(message));
+    }
+    // Two ephemeral ports never collide.
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metricsListener).toEqual({ host: '0.0.0.0', port: 0 });
+  });
+
+  it('reads yes and no the usual ways, an empty value as the default', () => {
+    for (const yes of ['true', 'TRUE', '1', 'yes']) expect(loadConfig({ TRUST_PROXY: yes }).trustProxy, yes).toBe(true);
+    for (const no of ['false', '0', 'No', '']) expect(loadConfig({ TRUST_PROXY: no }).trustProxy, no).toBe(false);
+    expect(loadConfig({ MIGRATE_ON_START: '' }).migrateOnStart).toBe(true);
+  });
+
+  it('allows the sources ALLOWED_SOURCES lists, addresses and ranges of both families, refusing what is neither', () => {
+    const allowed = loadConfig({ ALLOWED_SOURCES: ' 203.0.113.7, 198.51.100.0/24 ,2001:db8::/32,' }).allowedSources!;
+    expect(allowed.check('203.0.113.7', 'ipv4')).toBe(true);
+    expect(allowed.check('203.0.113.8', 'ipv4')).toBe(false);
+    expect(allowed.check('198.51.100.200', 'ipv4')).toBe(true);
+    expect(allowed.check('2001:db8::1', 'ipv6')).toBe(true);
+    expect(allowed.check('2001:db9::1', 'ipv6')).toBe(false);
+    expect(loadConfig({ ALLOWED_SOURCES: '  ' }).allowedSources).toBeUndefined();
+    for (const entry of ['10.0.0.0/33', '::/129', 'gate.example', '10.0.0.0/x', '10.0.0.0/']) {
+      expect(() => loadConfig({ ALLOWED_SOURCES: `127.0.0.1, ${entry}` }), entry).toThrow(
+        new ConfigError(`ALLOWED_SOURCES: "${entry}" is not an IP address or CIDR range (e.g. 203.0.113.7 or 198.51.100.0/24)`),
+      );
+    }
+  });
+
+  it('refuses project ids that are not positive integers as written, and entries of no known shape', () => {
+    for (const key of ['0', '01', '-1', '1.5', '9007199254740993']) {
+      expect(() => loadConfig({ KASSA24_PROJECTS: JSON.stringify({ [key]: 's' }) }), key).toThrow(`"${key}" is not a project id`);
+    }
+    for (const text of ['null', '[]', '"s"'])
+      expect(() => loadConfig({ KASSA24_PROJECTS: text }), text).toThrow(/^KASSA24_PROJECTS must be/);
+    for (const entry of [null, 5, true]) {
+      expect(() => loadConfig({ KASSA24_PROJECTS: JSON.stringify({ 1: entry }) }), String(entry)).toThrow(
+        /^KASSA24_PROJECTS\["1"\]: KASSA24_PROJECTS must be/,
+      );
+    }
+    expect(() => loadConfig({ KASSA24_PROJECTS: '{"1":{"secrets":["s"],"max_amount":1.5}}' })).toThrow(
+      new ConfigError('KASSA24_PROJECTS["1"].max_amount must be a positive integer in minor units'),
+    );
+    expect(() => loadConfig({ KASSA24_PROJECTS: '{"1":{"secret":"s","limit":5,"note":"x"}}' })).toThrow(
+      new ConfigError('KASSA24_PROJECTS["1"]: unknown setting(s) limit, note; allowed: secrets (or secret), min_amount, max_amount'),
+    );
+    // Equal limits take exactly one amount.
+    expect(loadConfig({ KASSA24_PROJECTS: '{"1":{"secret":"s","min_amount":500,"max_amount":500}}' }).projects.get(1)).toEqual({
+      id: 1,
+      secrets: ['s'],
+      minAmount: 500,
+      maxAmount: 500,
+    });
+    expect(loadConfig({ KASSA24_PROJECTS: '  ' }).demo).toBe(true);
+  });
+
+  it('names what production needs', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      new ConfigError('NODE_ENV=production: set KASSA24_PROJECTS; the demo projects are for trying the service out only'),
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', KASSA24_PROJECTS: '{"7":["real","kassa24-demo-secret"]}' })).toThrow(
+      new ConfigError('NODE_ENV=production: project 7 uses the public demo secret; set its real secret in KASSA24_PROJECTS'),
+    );
+    expect(loadConfig({ NODE_ENV: 'production', KASSA24_PROJECTS: '{"7":"real"}' })).toMatchObject({ demo: false, demoAccounts: [] });
+  });
+
+  it('paces the payments sync by STATUS_SYNC_RATE, a positive decimal, and defaults what is not said', () => {
+    const gate = { GATE_URL: 'https://gate.example', STATUS_SYNC_INTERVAL: '1s' };
+    expect(loadConfig(gate).statusSync).toEqual({ intervalMs: 1000, olderThanMs: 900_000, ratePerSecond: 5, limit: 1000 });
+    expect(loadConfig({ ...gate, STATUS_SYNC_RATE: '2.5' }).statusSync?.ratePerSecond).toBe(2.5);
+    expect(loadConfig({ ...gate, STATUS_SYNC_RATE: ' ' }).statusSync?.ratePerSecond).toBe(5);
+    for (const rate of ['0', '-1', 'Infinity', '1e3', '0x10', 'fast']) {
+      expect(() => loadConfig({ ...gate, STATUS_SYNC_RATE: rate }), rate).toThrow(
+        new ConfigError(`STATUS_SYNC_RATE must be a positive number of requests a second, got "${rate}"`),
+      );
+    }
+    expect(() => loadConfig({ ...gate, STATUS_SYNC_INTERVAL: '999ms' })).toThrow(
+      new ConfigError('STATUS_SYNC_INTERVAL must be at least 1s'),
+    );
+    expect(() => loadConfig({ ...gate, STATUS_SYNC_OLDER_THAN: '15 minutes' })).toThrow(
+      new ConfigError('STATUS_SYNC_OLDER_THAN must be a duration such as 30s, 15m or 1h, got "15 minutes"'),
+    );
+    // Without an interval, nothing runs and nothing else is read.
+    expect(loadConfig({ STATUS_SYNC_RATE: 'fast' }).statusSync).toBeUndefined();
+  });
+
+  it('takes the platform URLs without trailing slashes, refusing other schemes', () => {
+    expect(loadConfig({ GATE_URL: 'https://gate.example/api///' }).gateUrl).toBe('https://gate.example/api');
+    expect(() => loadConfig({ GATE_URL: 'ftp://gate.example' })).toThrow(
+      new ConfigError('GATE_URL must be an http(s) URL, got "ftp://gate.example"'),
+    );
+    for (const partial of [{ DATA_API_TOKEN: 't' }, { DATA_API_SECRET: 's' }, { DATA_API_URL: 'https://d.example', DATA_API_TOKEN: 't' }]) {
+      expect(() => loadConfig(partial), JSON.stringify(partial)).toThrow(
+        new ConfigError(
+          'DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET go together: the Dashboard API token and the secret issued with it',
+        ),
+      );
+    }
+    expect(loadConfig({}).dataApi).toBeUndefined();
+  });
 });

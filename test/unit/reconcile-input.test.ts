@@ -38,6 +38,32 @@ describe('CSV as the Dashboard exports it', () => {
     }
   });
 
+  it('takes Unix, Windows and old Mac line ends mixed in one file, skipping blank lines but counting them', async () => {
+    expect(await rows('a,b\r\n1,2\n3,4\r5,6\r\n\r\n\n7,8')).toEqual([
+      [1, ['a', 'b']],
+      [2, ['1', '2']],
+      [3, ['3', '4']],
+      [4, ['5', '6']],
+      [7, ['7', '8']],
+    ]);
+  });
+
+  it('keeps a row whose first field is empty, and a BOM that is not the first character', async () => {
+    expect(await rows('a,b\n,3\n', '\uFEFFx,4\n')).toEqual([
+      [1, ['a', 'b']],
+      [2, ['', '3']],
+      [3, ['\uFEFFx', '4']],
+    ]);
+  });
+
+  it('reads a one-column file by commas, and a header with no line end', async () => {
+    expect(await rows('payment_id\np;1\n')).toEqual([
+      [1, ['payment_id']],
+      [2, ['p;1']],
+    ]);
+    expect(await rows('a,', 'b')).toEqual([[1, ['a', 'b']]]);
+  });
+
   it('names the line of a malformed row', async () => {
     await expect(rows('a,b\n1,"open\n')).rejects.toThrow(new CsvError(2, 'a quoted field is not closed'));
     await expect(rows('a,b\n1,x"y\n')).rejects.toThrow(/line 2: a quote inside an unquoted field/);
