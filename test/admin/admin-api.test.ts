@@ -406,6 +406,40 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(await ids(`to=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)).toHaveLength(2);
   });
 
+  it('filters each list by exactly what it is asked, and answers 404 or 409 for what it cannot find or do', async () => {
+    const mine = await payment(1000, 1000);
+    expect((await operator('POST /admin/v1/accounts', { body: { customer_id: 'other' } })).status).toBe(201);
+    const theirs = (await post(service.url, '/terminal', signed(checkDepositRequest('other', 2000)))).body.payment_id!;
+    expect((await post(service.url, '/callback', signed(callbackBody(theirs, 2000)))).status).toBe(200);
+    const ids = async (query: string) =>
+      (await viewer<Schemas['PaymentPage']>(`GET /admin/v1/payments?${query}`)).body.items.map((p) => p.payment_id);
+    const soon = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    expect(await ids(`customer_id=${CUSTOMER}`)).toEqual([mine]);
+    expect(await ids('customer_id=other')).toEqual([theirs]);
+    expect(await ids(`from=${soon}`)).toEqual([]);
+    expect(await ids('from=2000-01-01T00:00:00Z')).toEqual([theirs, mine]);
+
+    const callbacks = await viewer<Schemas['CallbackPage']>(`GET /admin/v1/callbacks?payment_id=${theirs}`);
+    expect(callbacks.body.items.map((c) => [c.payment_id, c.result])).toEqual([[theirs, 'credited']]);
+    const ledger = async (query: string) =>
+      (await viewer<Schemas['LedgerPage']>(`GET /admin/v1/ledger?${query}`)).body.items.map((e) => e.amount);
+    expect(await ledger(`from=${soon}`)).toEqual([]);
+    expect(await ledger(`to=${soon}`)).toEqual([2000, 1000]);
+    expect(await ledger('to=2000-01-01T00:00:00Z')).toEqual([]);
+
+    const empty = await viewer(`GET /admin/v1/payments?from=${soon}&to=${soon}`);
+    expect(empty.status).toBe(400);
+    expect(empty.body.errors!.map((e) => e.field)).toEqual(['to']);
+
+    const unknown = await viewer(`GET /admin/v1/payments/never-opened`);
+    expect([unknown.status, unknown.body.detail]).toEqual([404, 'payment never-opened does not exist']);
+    const noCallback = await operator('POST /admin/v1/callbacks/999999/review', { body: { note: 'looked' } });
+    expect([noCallback.status, noCallback.body.detail]).toEqual([404, 'callback 999999 does not exist']);
+    const credited = callbacks.body.items[0]!.id;
+    const notFlagged = await operator(`POST /admin/v1/callbacks/${credited}/review`, { body: { note: 'looked' } });
+    expect([notFlagged.status, notFlagged.body.detail]).toEqual([409, `callback ${credited} is not flagged for review`]);
+  });
+
   it('reads reconciliation runs and their discrepancies, page by page', async () => {
     for (const source of ['file:1.csv', 'file:2.csv', 'file:3.csv']) {
       await service.store.recordReconciliation(
