@@ -5,10 +5,10 @@
 // recorded as asked, so payments the platform never settles take their turn and the next run moves
 // on to others.
 import { parseDurationSetting, type ProjectConfig } from '../config.js';
-import { statusEffect } from '../ledger/callback-rules.js';
 import type { CallbackResult, Payment, StatusCheckOutcome } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
-import type { GateClient, GateResult } from './gate-client.js';
+import { readGateAnswer } from './gate-answer.js';
+import type { GateClient } from './gate-client.js';
 import { pacer, withRetry, type RetryPolicy, type Sleep } from './pacing.js';
 
 export interface StatusSyncOptions {
@@ -47,50 +47,6 @@ export interface SyncLine {
  */
 export type SyncSummary = { asked: number; refused_again: number } & Record<SyncOutcome, number>;
 
-function lineFor(
-  payment: Payment,
-  result: GateResult,
-): Omit<SyncLine, 'result'> & { apply?: { status: string; amount: number; currency: string } } {
-  if ('failed' in result) {
-    return { payment_id: payment.paymentId, outcome: result.failed === 'transient' ? 'not_answered' : 'refused', detail: result.detail };
-  }
-  const platformPayment = result.answer.payment;
-  if (!platformPayment) {
-    const errors = (result.answer.errors ?? []).map((e) => `${e.code ?? ''} ${e.message ?? ''}`.trim()).join('; ');
-    return {
-      payment_id: payment.paymentId,
-      outcome: 'refused',
-      detail: `the Gate named no payment (HTTP ${result.status}${errors ? `: ${errors}` : ''})`,
-    };
-  }
-  // What is applied must be the answer about this payment: a Gate (or a cache before it) answering
-  // about another one would otherwise pay this one with that one's status.
-  const answeredProject = result.answer.project_id;
-  if (platformPayment.id !== payment.paymentId || (answeredProject !== undefined && answeredProject !== payment.projectId)) {
-    return {
-      payment_id: payment.paymentId,
-      outcome: 'refused',
-      detail: `the Gate answered about payment ${platformPayment.id} of project ${answeredProject ?? '(not named)'}, not about payment ${payment.paymentId} of project ${payment.projectId}: nothing applied`,
-    };
-  }
-  const status = platformPayment.status;
-  if (statusEffect(status) === 'intermediate') return { payment_id: payment.paymentId, outcome: 'still_pending', platform_status: status };
-  if (!platformPayment.sum) {
-    return {
-      payment_id: payment.paymentId,
-      outcome: 'refused',
-      platform_status: status,
-      detail: 'the Gate named a final status without payment.sum',
-    };
-  }
-  return {
-    payment_id: payment.paymentId,
-    outcome: 'applied',
-    platform_status: status,
-    apply: { status, amount: platformPayment.sum.amount, currency: platformPayment.sum.currency },
-  };
-}
-
 /**
  * An operator (console, admin API, `cli payments check`) waits for the answer: one retry, and each
  * try waits less than the status sync's, so that a Gate that does not answer is said so in about
@@ -110,7 +66,7 @@ async function askAndApply(options: GateAsking, payment: Payment, secret: string
     options.sleep,
     options.signal,
   );
-  const { apply, ...line } = lineFor(payment, result);
+  const { apply, ...line } = readGateAnswer(payment, result);
   if (!apply || !('text' in result)) return line;
   const outcome = await options.store.applyCallback({
     facts: { projectId: payment.projectId, paymentId: payment.paymentId, ...apply },
