@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { Payment } from '../../src/ledger/model.js';
 import { judgeRecord } from '../../src/reconcile/compare.js';
 import { CsvError, csvRows } from '../../src/reconcile/csv.js';
-import { parseAmount, parseFieldMap, type PlatformRecord } from '../../src/reconcile/records.js';
+import {
+  DEFAULT_FIELD_MAP,
+  parseAmount,
+  parseFieldMap,
+  toRecord,
+  type PlatformRecord,
+  type RecordField,
+} from '../../src/reconcile/records.js';
 import { aPayment } from '../support/payments.js';
 
 async function rows(...chunks: string[]): Promise<Array<[number, string[]]>> {
@@ -96,6 +103,72 @@ describe('amounts and columns', () => {
   it('maps fields to columns over the defaults, refusing unknown fields', () => {
     expect(parseFieldMap('status=State, amount=Sum')).toMatchObject({ status: 'State', amount: 'Sum', payment_id: 'payment_id' });
     expect(() => parseFieldMap('colour=Red')).toThrow(/not field=Column/);
+  });
+});
+
+describe('a platform record from named values', () => {
+  const record = (values: Partial<Record<RecordField, unknown>>, unit: 'major' | 'minor' = 'minor') =>
+    toRecord(7, (field) => values[field], DEFAULT_FIELD_MAP, unit);
+  const refusal = (values: Partial<Record<RecordField, unknown>>, unit: 'major' | 'minor' = 'minor'): string => {
+    try {
+      record(values, unit);
+    } catch (error) {
+      if (error instanceof CsvError) return error.message;
+      throw error;
+    }
+    throw new Error('taken');
+  };
+
+  it('reads a Data API operation or a CSV row alike: statuses and types in lower case, KZT when no currency is named', () => {
+    expect(
+      record({
+        payment_id: 'p-1',
+        status: 'Success',
+        amount: 15000,
+        currency: 'kzt',
+        type: 'Sale',
+        project_id: 1234,
+        created_at: '2026-12-01 10:00:00',
+      }),
+    ).toEqual({
+      line: 7,
+      paymentId: 'p-1',
+      status: 'success',
+      amount: 15000,
+      currency: 'KZT',
+      type: 'sale',
+      projectId: 1234,
+      createdAt: '2026-12-01 10:00:00',
+    });
+    expect(record({ payment_id: 'p-1', status: 'decline', amount: '150,00' }, 'major')).toEqual({
+      line: 7,
+      paymentId: 'p-1',
+      status: 'decline',
+      amount: 15000,
+      currency: 'KZT',
+    });
+    // A number in minor units is taken as it is; in major units it is read as its text.
+    expect(record({ payment_id: 'p-1', status: 'success', amount: 150 }, 'major').amount).toBe(15000);
+  });
+
+  it('names the line and the column of what is missing or not an amount or a project id', () => {
+    expect(refusal({ status: 'success', amount: 1 })).toBe('line 7: payment_id (column "payment_id") is empty or missing');
+    expect(refusal({ payment_id: 'p', status: '', amount: 1 })).toBe('line 7: status (column "operation_status") is empty or missing');
+    expect(refusal({ payment_id: 'p', status: 'success', amount: null })).toBe(
+      'line 7: amount (column "operation_sum_amount") is empty or missing',
+    );
+    expect(refusal({ payment_id: 'p', status: 'success', amount: 1.5 })).toBe(
+      'line 7: amount "1.5" is not an amount in minor units (15000)',
+    );
+    expect(refusal({ payment_id: 'p', status: 'success', amount: '1.234', currency: 'KZT' }, 'major')).toBe(
+      'line 7: amount "1.234" is not an amount in major units of KZT (150.00)',
+    );
+    expect(refusal({ payment_id: 'p', status: 'success', amount: { value: 1 } })).toBe(
+      'line 7: amount "{"value":1}" is not an amount in minor units (15000)',
+    );
+    expect(refusal({ payment_id: 'p', status: 'success', amount: 1, project_id: 'main' })).toBe(
+      'line 7: project_id "main" is not a project id',
+    );
   });
 });
 
