@@ -56,7 +56,7 @@ function scalarString(value: unknown): string | undefined {
 
 /**
  * Whether json_decode might refuse text that JSON.parse took: a lone UTF-16 surrogate (escaped;
- * a raw one cannot come out of UTF-8, but a caller's string may hold one), or nesting deeper than
+ * a raw one cannot come out of UTF-8, but a caller's string may hold one), or nesting as deep as
  * its limit. Either may sit in a value a repeated key hid. Checked coarsely — any surrogate escape,
  * any text with as many openers as the limit — since declining only costs the exact path.
  */
