@@ -66,9 +66,7 @@ export function jsonFileSource(path: string, map: FieldMap, unit: AmountUnit): R
       if (!Array.isArray(operations)) throw new CsvError(1, 'expected {"operations": [...]} or an array of operations');
       for (const [index, operation] of operations.entries()) {
         if (operation === null || typeof operation !== 'object') throw new CsvError(index + 1, 'not an object', 'operation');
-        yield unit === 'minor'
-          ? toRecordAt(index + 1, operation as Record<string, unknown>, map)
-          : toRecord(index + 1, (field) => (operation as Record<string, unknown>)[map[field]], map, unit);
+        yield toRecordAt(index + 1, operation as Record<string, unknown>, map, unit);
       }
     },
   };
@@ -77,26 +75,32 @@ export function jsonFileSource(path: string, map: FieldMap, unit: AmountUnit): R
 /**
  * The Data API's operations of a period. They are fetched once, checked record by record as they
  * arrive, and spooled to a temporary file of JSON lines, so that the second reading (the
- * comparison) neither fetches again nor holds the period in memory.
+ * comparison) neither fetches again nor holds the period in memory. `dispose` removes the spool
+ * whether or not the fetch finished: it holds the merchant's payments.
  */
 export function dataApiSource(
   settings: DataApiSettings,
   query: OperationsQuery,
   map: FieldMap,
 ): RecordSource & { dispose(): Promise<void> } {
-  let spool: string | undefined;
+  let dir: string | undefined;
+  let fetched = false;
+  const spoolFile = async (): Promise<string> => {
+    dir ??= await mkdtemp(path.join(tmpdir(), 'kassa24-data-api-'));
+    return path.join(dir, 'operations.jsonl');
+  };
   return {
     name: 'data-api',
     async *records() {
-      if (spool === undefined) {
-        const dir = await mkdtemp(path.join(tmpdir(), 'kassa24-data-api-'));
-        const file = path.join(dir, 'operations.jsonl');
+      const file = await spoolFile();
+      if (!fetched) {
+        // A fetch cut short is started again from the first page, over what it spooled.
         const out = createWriteStream(file, { encoding: 'utf8' });
         let index = 0;
         try {
           for await (const operation of dataApiOperations(settings, query)) {
             index++;
-            const record = toRecordAt(index, operation, map);
+            const record = toRecordAt(index, operation, map, 'minor');
             if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
             yield record;
           }
@@ -104,23 +108,23 @@ export function dataApiSource(
           out.end();
           await once(out, 'close');
         }
-        spool = file;
+        fetched = true;
         return;
       }
-      for await (const line of createInterface({ input: createReadStream(spool, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+      for await (const line of createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity })) {
         if (line) yield JSON.parse(line) as PlatformRecord;
       }
     },
     async dispose() {
-      if (spool !== undefined) await rm(path.dirname(spool), { recursive: true, force: true });
+      if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** A record from a Data API operation (amounts in minor units), errors naming the operation. */
-function toRecordAt(index: number, operation: Record<string, unknown>, map: FieldMap): PlatformRecord {
+/** A record from a Data API operation, errors naming the operation. */
+function toRecordAt(index: number, operation: Record<string, unknown>, map: FieldMap, unit: AmountUnit): PlatformRecord {
   try {
-    return toRecord(index, (field) => operation[map[field]], map, 'minor');
+    return toRecord(index, (field) => operation[map[field]], map, unit);
   } catch (error) {
     throw error instanceof CsvError ? new CsvError(index, error.message.replace(/^line \d+: /, ''), 'operation') : error;
   }

@@ -1,5 +1,7 @@
 // Reconciliation straight from the Data API (a fake one that checks the token's signature and signs
 // its answers): every page of the period is fetched once, and compared as a file would be.
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Discrepancy, ReconcileSummary } from '../../src/reconcile/reconcile.js';
 import type { Store } from '../../src/store/store.js';
@@ -13,10 +15,15 @@ describe('cli reconcile --from --to (the Data API)', () => {
   let database: TestDatabase;
   let platform: FakePlatform;
   let env: NodeJS.ProcessEnv;
+  // The spools in the temporary directory before a test: the one of the operations the CLI fetched
+  // must not outlive its run (only this file's runs make them).
+  const spools = async () => (await readdir(tmpdir())).filter((name) => name.startsWith('kassa24-data-api-'));
+  let spoolsBefore: string[];
   const withStore = <T>(work: (store: Store) => Promise<T>) => withStoreAt(database.url, work);
   const today = new Date().toISOString().slice(0, 10);
 
   beforeEach(async () => {
+    spoolsBefore = await spools();
     database = await createTestDatabase('sqlite');
     platform = await startFakePlatform({});
     env = {
@@ -49,6 +56,8 @@ describe('cli reconcile --from --to (the Data API)', () => {
     platform.operations.push(operation('paid', 'sale', 'success'), operation('lost', 'sale', 'success'));
   });
   afterEach(async () => {
+    // Whatever the run came to, it left none of the merchant's payments on disk.
+    expect(await spools()).toEqual(spoolsBefore);
     await platform?.close();
     await database?.drop();
   });
@@ -81,6 +90,17 @@ describe('cli reconcile --from --to (the Data API)', () => {
       DATA_API_SECRET: '',
     });
     expect(missing.stderr).toContain('DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET are not set');
+  });
+
+  it('stops at an operation it cannot read, on a later page, naming it; writes nothing', async () => {
+    platform.operations[1100]!.operation_sum_amount = '50.00';
+    const run = await runCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(
+      'Data API: operation 1101: amount "50.00" is not an amount in minor units (15000); nothing was compared or written',
+    );
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(5000);
   });
 
   it('refuses an answer that carries no signature: --apply credits nothing from it', async () => {
