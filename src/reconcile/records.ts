@@ -86,9 +86,10 @@ export function toRecord(line: number, value: (field: RecordField) => unknown, m
     throw new CsvError(line, `amount "${text('amount')}" is not an amount in ${example}`);
   }
   const projectText = text('project_id');
-  const projectId = projectText === undefined ? undefined : Number(projectText);
-  if (projectId !== undefined && !Number.isSafeInteger(projectId))
+  // Digits only: Number() would also read "0x4d2" or "1.234e3" as a project.
+  if (projectText !== undefined && !/^[0-9]{1,15}$/.test(projectText))
     throw new CsvError(line, `project_id "${projectText}" is not a project id`);
+  const projectId = projectText === undefined ? undefined : Number(projectText);
   const type = text('type');
   const createdAt = text('created_at');
   return {

@@ -39,7 +39,9 @@ describe('CSV as the Dashboard exports it', () => {
   });
 
   it('reads the same however the text is cut into chunks', async () => {
-    for (const text of ['a,b\r\n"x""y",2\r\n"",3\n', 'a;b;c\n1;2,5;"x;y"\n']) {
+    // The header alone decides the delimiter: a later piece starting with more semicolons than
+    // commas is still read by commas.
+    for (const text of ['a,b\r\n"x""y",2\r\n"",3\n', 'a;b;c\n1;2,5;"x;y"\n', 'a,b\n"x;y;z",1\n']) {
       const whole = await rows(text);
       for (let cut = 1; cut < text.length; cut++) expect(await rows(text.slice(0, cut), text.slice(cut)), `cut at ${cut}`).toEqual(whole);
     }
@@ -52,6 +54,10 @@ describe('CSV as the Dashboard exports it', () => {
       [3, ['3', '4']],
       [4, ['5', '6']],
       [7, ['7', '8']],
+    ]);
+    expect(await rows('a,b\n\n\n1,2\n')).toEqual([
+      [1, ['a', 'b']],
+      [4, ['1', '2']],
     ]);
   });
 
@@ -100,9 +106,14 @@ describe('amounts and columns', () => {
     expect(parseAmount('15000', 'minor', 'JPY')).toBe(15000);
   });
 
-  it('maps fields to columns over the defaults, refusing unknown fields', () => {
+  it('maps fields to columns over the defaults, skipping empty pairs, refusing unknown fields and empty columns', () => {
     expect(parseFieldMap('status=State, amount=Sum')).toMatchObject({ status: 'State', amount: 'Sum', payment_id: 'payment_id' });
-    expect(() => parseFieldMap('colour=Red')).toThrow(/not field=Column/);
+    expect(parseFieldMap(' , status=State ,')).toEqual({ ...DEFAULT_FIELD_MAP, status: 'State' });
+    expect(parseFieldMap(undefined)).toEqual(DEFAULT_FIELD_MAP);
+    for (const pair of ['colour=Red', 'status=', 'status', '=State'])
+      expect(() => parseFieldMap(`amount=Sum,${pair}`)).toThrow(
+        `--map: "${pair}" is not field=Column; fields: payment_id, status, amount, currency, type, project_id, created_at`,
+      );
   });
 });
 
@@ -169,6 +180,10 @@ describe('a platform record from named values', () => {
     expect(refusal({ payment_id: 'p', status: 'success', amount: 1, project_id: 'main' })).toBe(
       'line 7: project_id "main" is not a project id',
     );
+    for (const projectId of ['0x4d2', '1.234e3', '-1234', '12.0', 12.5, '1234567890123456'])
+      expect(refusal({ payment_id: 'p', status: 'success', amount: 1, project_id: projectId })).toBe(
+        `line 7: project_id "${projectId}" is not a project id`,
+      );
   });
 });
 
