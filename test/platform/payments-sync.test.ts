@@ -212,6 +212,18 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
     });
   });
 
+  it("signs its question with the project's first secret: during a rotation, the one the platform holds goes first", async () => {
+    const rotating = (secrets: string[]) => ({ ...env, KASSA24_PROJECTS: JSON.stringify({ 1234: secrets }) });
+    const early = await runCli(['payments', 'check', 'paid'], rotating(['new-secret', SECRET]));
+    expect(early.code).toBe(1);
+    expect(lines(early.stdout)).toEqual([
+      { payment_id: 'paid', outcome: 'refused', detail: expect.stringContaining('Invalid signature') as unknown },
+    ]);
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(0);
+    const ordered = await runCli(['payments', 'check', 'paid'], rotating([SECRET, 'new-secret']));
+    expect(lines(ordered.stdout)).toEqual([{ payment_id: 'paid', outcome: 'applied', platform_status: 'success', result: 'credited' }]);
+  });
+
   it('refuses to run without GATE_URL or with a bad option, changing nothing', async () => {
     const noGate = await runCli(['payments', 'sync'], { ...env, GATE_URL: '' });
     expect(noGate.code).toBe(2);
