@@ -261,12 +261,13 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   if (!options.metricsElsewhere) router.get('/metrics', metricsEndpoint(metrics));
   router.all('/{*path}', (ctx) => {
     const route = routeOf(ctx.method, ctx.path);
-    const missing = 'missing' in route ? route.missing : 'no_such_endpoint';
-    const message =
-      missing === 'method_not_allowed'
-        ? `${ctx.method} is not allowed on ${ctx.path}`
-        : `no such endpoint: ${ctx.method} ${ctx.path}; the platform posts to /terminal and /callback`;
-    respond(ctx, toWire('other', failure(missing, message)));
+    if ('allow' in route) {
+      ctx.set('Allow', route.allow);
+      respond(ctx, toWire('other', failure(route.missing, `${ctx.method} is not allowed on ${ctx.path}; it takes ${route.allow}`)));
+      return;
+    }
+    const message = `no such endpoint: ${ctx.method} ${ctx.path}; the platform posts to /terminal and /callback`;
+    respond(ctx, toWire('other', failure('no_such_endpoint', message)));
   });
   app.use(router.routes());
   return app;

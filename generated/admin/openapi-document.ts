@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.11.1",
+    "version": "1.11.2",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -86,11 +86,17 @@ export const openapiDocument = {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -170,6 +176,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -241,6 +250,12 @@ export const openapiDocument = {
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -292,6 +307,9 @@ export const openapiDocument = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -374,6 +392,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -432,6 +453,9 @@ export const openapiDocument = {
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -489,6 +513,9 @@ export const openapiDocument = {
           },
           "409": {
             "$ref": "#/components/responses/Conflict"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -580,6 +607,9 @@ export const openapiDocument = {
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -688,6 +718,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -792,6 +825,9 @@ export const openapiDocument = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -918,6 +954,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "501": {
             "description": "The service does not know the platform's Gate (`GATE_URL` is not set).",
             "content": {
@@ -1034,6 +1073,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1132,6 +1174,12 @@ export const openapiDocument = {
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1194,6 +1242,9 @@ export const openapiDocument = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1329,6 +1380,12 @@ export const openapiDocument = {
           "409": {
             "$ref": "#/components/responses/Conflict"
           },
+          "413": {
+            "$ref": "#/components/responses/TooLarge"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1433,6 +1490,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1518,11 +1578,17 @@ export const openapiDocument = {
               }
             }
           },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1608,6 +1674,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1681,6 +1750,9 @@ export const openapiDocument = {
           },
           "404": {
             "$ref": "#/components/responses/NotFound"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
           },
           "503": {
             "$ref": "#/components/responses/Unavailable"
@@ -1785,6 +1857,9 @@ export const openapiDocument = {
           "404": {
             "$ref": "#/components/responses/NotFound"
           },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
           "503": {
             "$ref": "#/components/responses/Unavailable"
           }
@@ -1845,7 +1920,7 @@ export const openapiDocument = {
     },
     "responses": {
       "BadRequest": {
-        "description": "The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list.",
+        "description": "The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list; so is any parameter given to an operation that takes none.",
         "content": {
           "application/problem+json": {
             "schema": {
@@ -1957,6 +2032,49 @@ export const openapiDocument = {
                   "title": "The balance would become negative",
                   "status": 409,
                   "detail": "adjustment of -90000.00 KZT (-9000000 minor units) would make the balance of 7123456789 negative: it is 15000.00 KZT (1500000 minor units)"
+                }
+              }
+            }
+          }
+        }
+      },
+      "TooLarge": {
+        "description": "The body is larger than the service takes (`BODY_LIMIT_BYTES`, 64 KiB unless configured).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "examples": {
+              "large": {
+                "summary": "A body over the limit",
+                "value": {
+                  "type": "urn:kassa24-bvu:problem:body-too-large",
+                  "title": "The body is too large",
+                  "status": 413,
+                  "detail": "request body exceeds the limit of 65536 bytes"
+                }
+              }
+            }
+          }
+        }
+      },
+      "Internal": {
+        "description": "Something failed that the service did not expect; the service log has the details under the request id in `instance`. An action may have been made before the failure: read it back before retrying (an adjustment is safe to send again with its idempotency key).",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            },
+            "examples": {
+              "internal": {
+                "summary": "An unexpected failure",
+                "value": {
+                  "type": "urn:kassa24-bvu:problem:internal",
+                  "title": "Internal error",
+                  "status": 500,
+                  "detail": "internal error; the service log has the details under request id 0193a1c2-7f5e-7b3a-9c1d-2e4f6a8b0c1d",
+                  "instance": "0193a1c2-7f5e-7b3a-9c1d-2e4f6a8b0c1d"
                 }
               }
             }

@@ -103,9 +103,9 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
     if (!tokens) return problem('not-found', `no such endpoint: ${ctx.method} ${ctx.path}; the admin API is off (ADMIN_TOKENS is not set)`);
     const route = routeOf(ctx.method, ctx.path);
     if (!('operationId' in route)) {
-      return route.missing === 'method_not_allowed'
-        ? problem('method-not-allowed', `${ctx.method} is not allowed on ${ctx.path}`)
-        : problem('not-found', `no such endpoint: ${ctx.method} ${ctx.path}`);
+      if (route.missing === 'no_such_endpoint') return problem('not-found', `no such endpoint: ${ctx.method} ${ctx.path}`);
+      ctx.set('Allow', route.allow);
+      return problem('method-not-allowed', `${ctx.method} is not allowed on ${ctx.path}; it takes ${route.allow}`);
     }
     const operationId = route.operationId as OperationId;
     ctx.state.operationId = operationId;

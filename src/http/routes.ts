@@ -3,7 +3,11 @@
 // every request (the router rebuilds its operation list on each call).
 import type { OpenAPIRouter } from 'openapi-backend';
 
-export type Route = { operationId: string } | { missing: 'no_such_endpoint' | 'method_not_allowed' };
+export type Route =
+  | { operationId: string }
+  | { missing: 'no_such_endpoint' }
+  /** `allow`: the methods the path takes, for the 405's Allow header (RFC 9110, 15.5.6). */
+  | { missing: 'method_not_allowed'; allow: string };
 
 // Paths are chosen by callers: bound what they can make us remember.
 const MAX_REMEMBERED = 1024;
@@ -17,8 +21,10 @@ export function routeMatcher(router: OpenAPIRouter): (method: string, path: stri
     const operation = match(method, path) ?? (method.toUpperCase() === 'HEAD' ? match('get', path) : undefined);
     if (operation?.operationId) return { operationId: operation.operationId };
     // The path exists for another method: 405, not 404.
-    const otherMethod = METHODS.some((other) => other !== method.toLowerCase() && match(other, path) !== undefined);
-    return { missing: otherMethod ? 'method_not_allowed' : 'no_such_endpoint' };
+    const allowed = METHODS.filter((other) => match(other, path) !== undefined).map((other) => other.toUpperCase());
+    if (allowed.length === 0) return { missing: 'no_such_endpoint' };
+    if (allowed.includes('GET') && !allowed.includes('HEAD')) allowed.push('HEAD');
+    return { missing: 'method_not_allowed', allow: allowed.join(', ') };
   };
   return (method, path) => {
     const key = `${method} ${path}`;

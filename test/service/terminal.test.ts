@@ -237,7 +237,11 @@ describe('HTTP edges', () => {
 
   it('404 and 405 outside the contract; health probes answer', async () => {
     expect((await post(service.url, '/nowhere', {})).status).toBe(404);
-    expect((await fetch(`${service.url}/terminal`)).status).toBe(405);
+    const get = await fetch(`${service.url}/terminal`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(await get.json()).toEqual({ code: 500, error_description: 'GET is not allowed on /terminal; it takes POST' });
+    expect((await fetch(`${service.url}/healthz`, { method: 'POST' })).headers.get('allow')).toBe('GET, HEAD');
     expect(await (await fetch(`${service.url}/healthz`)).json()).toEqual({ status: 'ok' });
     expect(await (await fetch(`${service.url}/readyz`)).json()).toEqual({ status: 'ok' });
     // A probe that asks with HEAD gets GET's status and headers, without the content.
