@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — merchant web service",
-    "version": "1.2.0",
+    "version": "1.2.1",
     "description": "The web service a merchant runs for the **Kassa24 Terminal BVU** payment method of the JetPay\npayment platform (Kazakhstan, KZT). A customer at a Kassa24 virtual terminal tops up an account\nheld at the merchant. The platform calls this service three times per payment, always\n`POST` with a JSON body, always signed:\n\n1. `verify` (to `POST /terminal`) — does the account `customer_id` exist?\n2. `check_deposit` (to `POST /terminal`) — the customer pays `amount` into `customer_id`;\n   answer with a `payment_id` unique on the merchant side.\n3. The Gate callback (to `POST /callback`) — the final result of that payment; `payment.id` is\n   the `payment_id` returned for `check_deposit`.\n\n## HTTP status and protocol code\n\n`POST /terminal` always answers **HTTP 200** (except `413` for an oversized body and `403` for a\nsource address outside the configured allow-list); the outcome is\nthe body's `code`: `0` success, `400` signature invalid, `404` account does not exist, `500`\ngeneral error with the reason in `error_description`.\n\n`POST /callback` answers **HTTP 200 only once the callback is durably stored**. Any other status\nmeans \"not stored, deliver again\": the platform redelivers undelivered callbacks (6 times every\n10 s, then with growing pauses, up to 120 attempts within 11 days).\n\nEither URL takes any of the three requests, told apart by the body (a callback has a `payment`\nobject and no `type`): a Gate callback posted to `/terminal` is handled and answered as at\n`POST /callback`, a `verify` or `check_deposit` posted to `/callback` as at `POST /terminal`.\nSo a merchant who gives the platform one URL for everything loses nothing.\n\n## Signature\n\nEvery request and callback carries a signature: HMAC-SHA512, Base64-encoded (88 characters),\nkeyed with the project's secret, over a *stamp* of the body. Two algorithms make the stamp, and\nthis service accepts a signature made by either one, with any of the project's secrets (several\nwhile a secret is being rotated).\n\n**Where the signature is.** In the top-level field `signature`, or else in `general.signature`\n(where the platform's PHP SDK also looks). A body that carries both, or neither, is refused with\nan `error_description` that says which. `POST /terminal` takes it at the top level only.\n\n**The documented algorithm** (the platform's documentation; what this service signs with by\ndefault):\n\n1. Leave out the signature field itself (`signature`, or `signature` inside `general`).\n2. Flatten the JSON object into `key:value` entries; a nested object's keys are joined with `:`\n   (`payment:sum:amount:10000`); array items use their index (`items:0:name:x`). Keys are\n   lower-cased (ASCII `A`–`Z` only).\n3. `true`/`false` become `1`/`0`, `null` the empty string, numbers their decimal text as written\n   (integers keep every digit), strings stay as they are. Empty objects and arrays contribute\n   nothing (so `general` holding only the signature contributes nothing).\n4. At most three levels are descended: an object or array met at the fourth level contributes\n   one entry, its key path followed by `:`.\n5. Sort the entries by key in natural order (PHP `ksort(..., SORT_NATURAL)`: digit runs compare\n   by value, other bytes by value), join them with `;`.\n\n**The SDK algorithm** (the platform's reference PHP SDK, `SignatureHandler` and `Callback`, as\npublished today) differs in four points, and is otherwise the same:\n\n- every `signature` key whose value is not `null` is left out, at any depth;\n- keys keep their case, and a `:` inside a key is written `::`;\n- there is no depth limit: every level is descended;\n- every key named `frame_mode` is left out, at any depth.\n\nFor a body whose keys are lower-case, hold no `:`, and nest at most three levels, with no\n`frame_mode` key and no second `signature`, both algorithms give the same stamp.\n\nFor the body `{\"type\":\"verify\",\"customer_id\":\"7123456789\",\"project_id\":1234}` and the secret\n`kassa24-demo-secret` the stamp is `customer_id:7123456789;project_id:1234;type:verify` under\nboth, and the signature is\n`0lvNaRTa54GLdwDfGlgDWV1BP860AZLVAbKNw4Rr9IYGxbL1ksCV0rsP7/tllftFPPAnNJIwmiSL+pwzLb/Dwg==`.\nFor `{\"project_id\":1234,\"redirectData\":{\"url\":\"u\"}}` the documented stamp is\n`project_id:1234;redirectdata:url:u` and the SDK's `project_id:1234;redirectData:url:u`.\n\n## Payment statuses\n\nWhat the `payment.status` of a callback does to the payment:\n\n| status | effect |\n| --- | --- |\n| `success` | the payment is successful; the account is credited, exactly once |\n| `decline`, `error`, `cancelled`, `canceled`, `expired`, `internal error`, `external error` | the payment is marked failed; nothing is credited |\n| any other (`processing`, `awaiting customer`, `external processing`, …) | intermediate: recorded, the payment stays pending |\n\nStatuses are compared exactly (case-sensitive). `canceled` is the PHP SDK's spelling since\n2025, `cancelled` the older one; both mean the same.\n\n## Amounts\n\nAmounts are integers in minor currency units (KZT has two: `10000` is 100.00 KZT). Currency\ncodes are ISO 4217 alpha-3.\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -174,6 +174,9 @@ export const openapiDocument = {
           },
           "413": {
             "$ref": "#/components/responses/BodyTooLarge"
+          },
+          "500": {
+            "$ref": "#/components/responses/CallbackFailed"
           },
           "503": {
             "description": "Only for a Gate callback posted here: the store cannot write right now, as at\n`POST /callback`; nothing was stored. Deliver again. (`verify` and `check_deposit` learn\nthe same from `code: 500` under HTTP 200.)\n",
@@ -370,6 +373,9 @@ export const openapiDocument = {
           "413": {
             "$ref": "#/components/responses/BodyTooLarge"
           },
+          "500": {
+            "$ref": "#/components/responses/CallbackFailed"
+          },
           "503": {
             "description": "The store cannot write right now; nothing was stored. Deliver again.",
             "content": {
@@ -474,6 +480,25 @@ export const openapiDocument = {
   },
   "components": {
     "responses": {
+      "CallbackFailed": {
+        "description": "Applying the callback failed in a way the service did not expect; the service log has the\ndetails. Deliver again: a delivery of a callback already applied is answered `200` and\ncredits nothing.\n",
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            },
+            "examples": {
+              "internal": {
+                "summary": "An unexpected failure",
+                "value": {
+                  "code": 500,
+                  "error_description": "internal error; the service log has the details under request id 0193a1c2-7f5e-7b3a-9c1d-2e4f6a8b0c1d"
+                }
+              }
+            }
+          }
+        }
+      },
       "BodyTooLarge": {
         "description": "The body exceeds the configured size limit (64 KiB by default); it was not read.",
         "content": {

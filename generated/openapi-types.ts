@@ -444,6 +444,19 @@ export interface components {
         };
     };
     responses: {
+        /**
+         * @description Applying the callback failed in a way the service did not expect; the service log has the
+         *     details. Deliver again: a delivery of a callback already applied is answered `200` and
+         *     credits nothing.
+         */
+        CallbackFailed: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorResponse"];
+            };
+        };
         /** @description The body exceeds the configured size limit (64 KiB by default); it was not read. */
         BodyTooLarge: {
             headers: {
@@ -512,6 +525,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["CallbackFailed"];
             /**
              * @description Only for a Gate callback posted here: the store cannot write right now, as at
              *     `POST /callback`; nothing was stored. Deliver again. (`verify` and `check_deposit` learn
@@ -574,6 +588,7 @@ export interface operations {
                 };
             };
             413: components["responses"]["BodyTooLarge"];
+            500: components["responses"]["CallbackFailed"];
             /** @description The store cannot write right now; nothing was stored. Deliver again. */
             503: {
                 headers: {

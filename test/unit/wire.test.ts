@@ -2,6 +2,7 @@
 // /callback's status, so a failed callback must never answer 200, and a verify or check_deposit
 // always does (but for what never reached the protocol).
 import { describe, expect, it } from 'vitest';
+import { openapiDocument } from '../../generated/openapi-document.js';
 import { toWire } from '../../src/http/wire.js';
 import { failure, success, type FailureReason } from '../../src/protocol/outcome.js';
 
@@ -50,6 +51,18 @@ describe('toWire', () => {
     });
     for (const reason of ['unknown_project', 'signature_missing', 'signature_invalid'] as const) {
       expect(toWire('terminal', failure(reason, 'x')).code, reason).toBe(400);
+    }
+  });
+
+  it('answers at each URL only what the contract lists there, whichever request was posted to it', () => {
+    // Either URL takes either request (request-kind.ts); a path and a method outside the contract are
+    // answered before any operation.
+    const reasons = REASONS.filter((r) => r !== 'no_such_endpoint' && r !== 'method_not_allowed');
+    for (const path of ['/terminal', '/callback'] as const) {
+      const listed = Object.keys(openapiDocument.paths[path].post.responses);
+      for (const channel of ['terminal', 'callback'] as const)
+        for (const reason of reasons)
+          expect(listed, `${channel} ${reason} at ${path}`).toContain(String(toWire(channel, failure(reason, 'x')).status));
     }
   });
 
