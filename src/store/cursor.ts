@@ -3,11 +3,15 @@
 
 export type CursorKey = Array<string | number>;
 
+const NOT_OURS = 'is not one this list answered; start again without it';
+
 /** A cursor that was not made by this service for this list. */
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
+  /** What is wrong with the cursor, as a field's error says it. */
+  readonly reason = NOT_OURS;
   constructor() {
-    super('cursor is not one this list answered; start again without it');
+    super(`cursor ${NOT_OURS}`);
   }
 }
 

@@ -287,7 +287,7 @@ describe.each(backends())('admin API: %s', (backend) => {
 
     const cursor = await operator('GET /admin/v1/audit-log?cursor=bm90LWEtY3Vyc29y');
     expect(cursor.status).toBe(400);
-    const notOurs = 'cursor is not one this list answered; start again without it';
+    const notOurs = 'is not one this list answered; start again without it';
     expect(cursor.body.errors).toEqual([{ field: 'cursor', message: notOurs }]);
     expect(cursor.body.detail).toBe(`cursor: ${notOurs}`);
 
