@@ -1,6 +1,7 @@
 // config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
-// close the store.
+// close the store; on a second signal, stop at once.
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,8 +121,15 @@ function shutdownOnSignals(
   afterStoreCloses: () => void,
 ): void {
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // The operator's "now": an answer cut off was not acknowledged, so the platform redelivers
+      // it, and a transaction cut short is rolled back by the store, never half-applied.
+      logger.warn({ signal }, 'second signal: stopping now; requests in flight are cut off unanswered');
+      server.closeAllConnections();
+      exitAfterLastLines(logger, 128 + constants.signals[signal]);
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     const force = setTimeout(() => {

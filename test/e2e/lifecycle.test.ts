@@ -47,6 +47,35 @@ describe('graceful shutdown', () => {
     for (const a of answered) expect(stored.has(a.body.payment_id!)).toBe(true);
     expect(balance).toBe(payments.filter((p) => stored.has(p.id)).reduce((sum, p) => sum + p.amount, 0));
   });
+  it('stops at once on a second signal, cutting off a request still in flight; the store keeps what was committed', async () => {
+    const service = await startServiceProcess(await freshEnv());
+    const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 500)));
+    expect((await post(service.url, '/callback', signed(callbackBody(body.payment_id!, 500)))).status).toBe(200);
+    // A request whose body never finishes holds a graceful stop for its whole grace period.
+    const { port } = new URL(service.url);
+    const stalled = net.connect(Number(port), '127.0.0.1', () =>
+      stalled.write('POST /callback HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"pay'),
+    );
+    stalled.on('error', () => undefined);
+    const cutOff = new Promise<void>((resolve) => stalled.on('close', () => resolve()));
+    await new Promise((resolve) => stalled.once('connect', resolve));
+
+    const exit = service.stop('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(service.child.exitCode).toBeNull();
+    const started = Date.now();
+    service.child.kill('SIGINT');
+    expect(await exit).toBe(130);
+    await cutOff;
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(service.output()).toMatch(/"signal":"SIGINT".*"msg":"second signal: stopping now; requests in flight are cut off unanswered"/);
+    expect(service.output()).not.toContain('"msg":"stopped"');
+
+    const store = await openStore(database.url);
+    expect((await store.findAccount('acc'))!.balance).toBe(500);
+    expect(await store.listCallbacks({})).toHaveLength(1);
+    await store.close();
+  });
 });
 
 describe('request timeout', () => {
