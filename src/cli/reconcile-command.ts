@@ -10,6 +10,7 @@ import type { ReconciliationRun } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
+import { cleaningUpOnSignal } from './on-signal.js';
 import { periodOf } from './period.js';
 
 const RECONCILE_USAGE =
@@ -85,16 +86,17 @@ async function reconcileFromDataApi(
     },
     map,
   );
-  try {
-    try {
-      await checkSource(source);
-    } catch (error) {
-      if (error instanceof CsvError || error instanceof DataApiError)
-        throw new CliError(`Data API: ${error.message}; nothing was compared or written`);
-      throw error;
-    }
-    return await reconcile({ store, source, apply: options.apply ?? false, report: out, period });
-  } finally {
-    await source.dispose();
-  }
+  return cleaningUpOnSignal(
+    () => source.dispose(),
+    async () => {
+      try {
+        await checkSource(source);
+      } catch (error) {
+        if (error instanceof CsvError || error instanceof DataApiError)
+          throw new CliError(`Data API: ${error.message}; nothing was compared or written`);
+        throw error;
+      }
+      return reconcile({ store, source, apply: options.apply ?? false, report: out, period });
+    },
+  );
 }

@@ -7,7 +7,7 @@ import type { Discrepancy, ReconcileSummary } from '../../src/reconcile/reconcil
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
 import { DATA_API, startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
-import { runCli } from '../support/processes.js';
+import { runCli, spawnCli } from '../support/processes.js';
 
 type Line = Discrepancy & { summary?: ReconcileSummary };
 
@@ -100,6 +100,22 @@ describe('cli reconcile --from --to (the Data API)', () => {
     expect(run.stderr).toContain(
       'Data API: operation 1101: amount "50.00" is not an amount in minor units (15000); nothing was compared or written',
     );
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(5000);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('removes its spool when a %s ends it mid-fetch (exit %i), having written nothing', async (signal, exitCode) => {
+    platform.holdsDataApiFrom = 1000;
+    const run = spawnCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
+    while (!platform.pages.includes(1000)) await new Promise((resolve) => setTimeout(resolve, 20));
+    // The first page is spooled by now: the run has something to remove.
+    expect((await spools()).length).toBe(spoolsBefore.length + 1);
+    run.child.kill(signal);
+    const { code, stdout } = await run.exited;
+    expect(code).toBe(exitCode);
+    expect(stdout).toBe('');
     expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(5000);
   });
 

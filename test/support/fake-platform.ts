@@ -23,6 +23,8 @@ export interface FakePlatform {
   pages: number[];
   /** Whether the Data API signs its answers (a proxy in between, say, may strip the signature). */
   signsDataApiAnswers: boolean;
+  /** A Data API page at this offset or past it is never answered (a network gone silent). */
+  holdsDataApiFrom: number;
   /** The next `times` status requests for `paymentId` answer 503. */
   failNext(paymentId: string, times: number): void;
   /** Status requests received, by payment id. */
@@ -53,6 +55,7 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
           return answer(403, { status: 'error', message: 'Invalid token or signature' });
         }
         pages.push(unsigned.offset);
+        if (unsigned.offset >= fake.holdsDataApiFrom) return;
         const page = { operations: operations.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
         return answer(200, fake.signsDataApiAnswers ? { ...page, signature: signValue(page, DATA_API.secret, 'sdk') } : page);
       }
@@ -103,9 +106,14 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
     operations,
     pages,
     signsDataApiAnswers: true,
+    holdsDataApiFrom: Infinity,
     failNext: (paymentId, times) => failures.set(paymentId, times),
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
   return fake;
 }

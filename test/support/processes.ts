@@ -22,26 +22,35 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv, input?: string): 
   });
 }
 
+/** The CLI started, not awaited: for a test that signals it while it runs. */
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { child: ChildProcess; exited: Promise<{ code: number | null; stdout: string; stderr: string }> } {
+  const child = spawn(process.execPath, [...NODE_ARGS, 'src/cli/main.ts', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return { child, exited: new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr }))) };
+}
+
 /** Runs the CLI as `cli … | head -1` does: reads its first line, then closes the pipe on it. */
-export function runCliReadingOneLine(
+export async function runCliReadingOneLine(
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ code: number | null; line: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...NODE_ARGS, 'src/cli/main.ts', ...args], {
-      cwd: projectRoot,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (stdout.includes('\n')) child.stdout.destroy();
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('close', (code) => resolve({ code, line: stdout.slice(0, stdout.indexOf('\n')), stderr }));
+  const { child, exited } = spawnCli(args, env);
+  // No earlier chunk held a line end, or the pipe would be closed already.
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (chunk.includes('\n')) child.stdout!.destroy();
   });
+  const { code, stdout, stderr } = await exited;
+  return { code, line: stdout.slice(0, stdout.indexOf('\n')), stderr };
 }
 
 export interface ServiceProcess {
