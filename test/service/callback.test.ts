@@ -45,6 +45,30 @@ describe.each(backends())('callbacks on %s', (backend) => {
       expect((await service.store.listCallbacks({ paymentId }))[0]?.headers).not.toHaveProperty('posted-to');
     });
 
+    it('keeps the body as received, the source address and the headers that tell who sent it, no others', async () => {
+      const paymentId = await deposit(10000);
+      const text = JSON.stringify(signed(callbackBody(paymentId, 10000)), null, 1);
+      const headers = {
+        'user-agent': 'JetPay-Gate/2',
+        'x-request-id': 'cb-77',
+        'x-forwarded-for': '198.51.100.7',
+        'x-real-ip': '198.51.100.7',
+        cookie: 'session=1',
+        authorization: 'Bearer not-kept',
+      };
+      expect((await post(service.url, '/callback', text, headers)).status).toBe(200);
+      const [stored] = await service.store.listCallbacks({ paymentId });
+      expect(stored?.rawBody).toBe(text);
+      expect(stored?.headers).toEqual({
+        'remote-address': '127.0.0.1',
+        'content-type': 'application/json',
+        'user-agent': 'JetPay-Gate/2',
+        'x-request-id': 'cb-77',
+        'x-forwarded-for': '198.51.100.7',
+        'x-real-ip': '198.51.100.7',
+      });
+    });
+
     it('adds up several payments', async () => {
       for (const amount of [100, 2550, 999999]) {
         const paymentId = await deposit(amount);
@@ -256,10 +280,41 @@ describe.each(backends())('callbacks on %s', (backend) => {
     it('answers 400 naming the field; a signed one is kept aside, and applies once fixed', async () => {
       const paymentId = await deposit(10000);
       const { status: _omit, ...paymentWithoutStatus } = callbackBody(paymentId, 10000).payment;
-      const answer = await deliver(signed({ ...callbackBody(paymentId, 10000), payment: paymentWithoutStatus }));
+      const text = JSON.stringify(signed({ ...callbackBody(paymentId, 10000), payment: paymentWithoutStatus }));
+      const answer = await post(service.url, '/callback', text, { 'user-agent': 'JetPay-Gate/2' });
       expect(answer).toEqual({ status: 400, body: { code: 500, error_description: 'payment.status: required field is missing' } });
       expect(await balance()).toBe(0);
+      // Delivered again: counted, and kept as first received.
+      expect((await deliver(text)).status).toBe(400);
+      expect(await service.store.listRejectedCallbacks()).toEqual([
+        expect.objectContaining({
+          reason: 'payment.status: required field is missing',
+          deliveries: 2,
+          rawBody: text,
+          headers: { 'remote-address': '127.0.0.1', 'content-type': 'application/json', 'user-agent': 'JetPay-Gate/2' },
+        }),
+      ]);
       expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
+    });
+
+    it('keeps nothing of one unsigned, wrongly signed, without a project or not JSON: anybody could send it', async () => {
+      const paymentId = await deposit(10000);
+      const { status: _omit, ...paymentWithoutStatus } = callbackBody(paymentId, 10000).payment;
+      const broken = { ...callbackBody(paymentId, 10000), payment: paymentWithoutStatus };
+      expect(await deliver(broken)).toMatchObject({
+        status: 403,
+        body: { error_description: expect.stringMatching(/^signature is missing/) as unknown },
+      });
+      expect((await deliver(signed(broken, 'operator-typo'))).status).toBe(403);
+      expect((await deliver('{"project_id":')).status).toBe(400);
+      // Without a project the signature cannot be checked: refused as breaking the contract, not kept.
+      const { project_id: _project, ...withoutProject } = signed(callbackBody(paymentId, 10000));
+      expect(await deliver(withoutProject)).toEqual({
+        status: 400,
+        body: { code: 500, error_description: 'project_id: required field is missing' },
+      });
+      expect(await service.store.listRejectedCallbacks()).toEqual([]);
+      expect(await service.store.listCallbacks({})).toEqual([]);
     });
 
     it('answers 400 for a body that is not JSON', async () => {

@@ -75,6 +75,39 @@ describe('metrics and logs', () => {
     expect(metrics).not.toContain('kassa24_store_pool_');
   });
 
+  it('names each refusal once, in the series for its kind, and counts every request under what it was', async () => {
+    service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
+    const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 500), SECRET));
+    const { signature: _unsigned, ...unsigned } = signed(verifyRequest('a'), SECRET);
+    await post(service.url, '/terminal', unsigned);
+    await post(service.url, '/terminal', signed({ ...verifyRequest('a'), project_id: 999 }, SECRET));
+    await post(service.url, '/callback', signed(callbackBody(body.payment_id!, 500), 'wrong'));
+    // Signed, but breaking the contract: refused and kept aside.
+    const { status: _status, ...withoutStatus } = callbackBody(body.payment_id!, 500).payment;
+    await post(service.url, '/callback', signed({ ...callbackBody(body.payment_id!, 500), payment: withoutStatus }, SECRET));
+    await fetch(`${service.url}/nowhere`);
+    await fetch(`${service.url}/metrics`);
+    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const series = (name: string) => metrics.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
+
+    expect(series('kassa24_signature_failures_total').sort()).toEqual([
+      'kassa24_signature_failures_total{operation="callback",reason="signature_invalid"} 1',
+      'kassa24_signature_failures_total{operation="terminal",reason="signature_missing"} 1',
+      'kassa24_signature_failures_total{operation="terminal",reason="unknown_project"} 1',
+    ]);
+    expect(series('kassa24_callbacks_rejected_total')).toEqual(['kassa24_callbacks_rejected_total 1']);
+    // A refused callback is no result of one stored.
+    expect(series('kassa24_callbacks_total')).toEqual([]);
+    expect(series('kassa24_requests_total').sort()).toEqual([
+      'kassa24_requests_total{operation="callback",code="400",status="403"} 1',
+      'kassa24_requests_total{operation="callback",code="500",status="400"} 1',
+      'kassa24_requests_total{operation="metrics",code="",status="200"} 1',
+      'kassa24_requests_total{operation="terminal",code="0",status="200"} 1',
+      'kassa24_requests_total{operation="terminal",code="400",status="200"} 2',
+      'kassa24_requests_total{operation="unmatched",code="500",status="404"} 1',
+    ]);
+  });
+
   it('logs one JSON line per request with its id and outcome, and never a secret', async () => {
     service = await startService({ projects: PROJECTS, accounts: [{ customerId: 'a', currency: 'KZT' }] });
     const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('a', 500), SECRET));
