@@ -62,6 +62,10 @@ describe('metrics and logs', () => {
     expect(metrics).toContain('kassa24_review_open_items 1');
     expect(metrics).toContain('kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"} 1');
     expect(metrics).toMatch(/kassa24_request_duration_seconds_bucket\{le="0.05",operation="callback"\} \d+/);
+    // Seconds: three callbacks answered well within this test's time.
+    const callbackSeconds = Number(/^kassa24_request_duration_seconds_sum\{operation="callback"\} (\S+)$/m.exec(metrics)?.[1]);
+    expect(callbackSeconds).toBeGreaterThan(0);
+    expect(callbackSeconds).toBeLessThan(5);
     // Every write is committed in some batch: the deposit and the three callbacks are four writes,
     // the test's account one more.
     const count = (name: string) => Number(new RegExp(`^${name}_count\\{store="sqlite"\\} (\\d+)$`, 'm').exec(metrics)?.[1]);
@@ -128,6 +132,8 @@ describe('metrics and logs', () => {
       requestId: expect.any(String) as unknown,
     });
     expect(lines[2]).toMatchObject({ code: 400, reason: 'signature_invalid' });
+    // Milliseconds, of requests answered well within this test's time.
+    for (const line of lines.filter((l) => l.msg === 'request')) expect(line.ms).toSatisfy((ms: number) => ms > 0 && ms < 5000);
     const all = service.logs.join('');
     for (const secret of [SECRET, 'sk-previous-44aa']) expect(all).not.toContain(secret);
   });

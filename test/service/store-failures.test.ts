@@ -12,8 +12,9 @@ import { startService, type TestService } from '../support/service.js';
 
 let service: TestService;
 let db: BetterSqlite3.Database;
-// A fault no store error names (a bug, say): the named store method throws it while set.
-let gremlin: { method: string; error: Error } | undefined;
+// While set, the named store method fails with `error` (a fault no store error names: a bug, say),
+// or, without one, never answers.
+let gremlin: { method: string; error?: Error } | undefined;
 
 beforeEach(async () => {
   gremlin = undefined;
@@ -25,7 +26,7 @@ beforeEach(async () => {
       return new Proxy(store, {
         get(target, key, receiver) {
           const fault = gremlin;
-          if (fault && key === fault.method) return () => Promise.reject(fault.error);
+          if (fault && key === fault.method) return () => (fault.error ? Promise.reject(fault.error) : new Promise(() => undefined));
           const value: unknown = Reflect.get(target, key, receiver);
           return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
         },
@@ -129,5 +130,24 @@ describe('a failure nothing names', () => {
     await post(service.url, '/terminal', signed(verifyRequest('acc-1'), 'wrong'));
     await post(service.url, '/terminal', '{"broken":');
     expect(errorLines()).toHaveLength(2);
+  });
+});
+
+describe('/readyz', () => {
+  it('answers 503 while the store fails or does not answer within 2 s, and 200 again once it does', async () => {
+    const unready = { status: 503, body: { status: 'unavailable', error_description: 'store did not answer' } };
+    const readyz = async () => {
+      const response = await fetch(`${service.url}/readyz`);
+      return { status: response.status, body: await response.json() };
+    };
+    gremlin = { method: 'ping', error: new Error('connection reset') };
+    expect(await readyz()).toEqual(unready);
+    gremlin = { method: 'ping' };
+    const started = Date.now();
+    expect(await readyz()).toEqual(unready);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+    expect(Date.now() - started).toBeLessThan(5000);
+    gremlin = undefined;
+    expect(await readyz()).toEqual({ status: 200, body: { status: 'ok' } });
   });
 });
