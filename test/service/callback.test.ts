@@ -320,6 +320,15 @@ describe.each(backends())('callbacks on %s', (backend) => {
     it('answers 400 for a body that is not JSON', async () => {
       expect((await deliver('{"project_id":')).status).toBe(400);
     });
+
+    it('takes a body that says neither what it is nor carries a payment for the callback it was posted as', async () => {
+      expect(await deliver(signed({ project_id: 1234 }))).toEqual({
+        status: 400,
+        body: { code: 500, error_description: 'payment: required field is missing' },
+      });
+      expect(await deliver([])).toEqual({ status: 400, body: { code: 500, error_description: 'request body must be a JSON object' } });
+      expect(await service.store.listRejectedCallbacks()).toHaveLength(1);
+    });
   });
 
   describe("posted to /terminal (the project's callback URL set to the terminal's)", () => {
