@@ -1,6 +1,8 @@
 // The Gate client against the Prism mock of openapi/platform/gate.yaml (Prism checks that the
 // request keeps the spec, the client checks the answer) and against the fake platform (which
 // checks the SDK's signature in general.signature).
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gateClient } from '../../src/platform/gate-client.js';
@@ -42,5 +44,36 @@ describe('the Gate client', () => {
     expect(await gateClient(`${platform.url}/nothing`).paymentStatus(1234, 'p-1', 'secret-a')).toMatchObject({
       answer: { errors: [{ code: '404' }] },
     });
+  });
+
+  it('takes a 429 as transient too; an answer that is not JSON or breaks the spec is a refusal', async () => {
+    let reply = { status: 200, body: '' };
+    const gate = createServer((_request, response) => {
+      response.writeHead(reply.status, { 'content-type': 'application/json' });
+      response.end(reply.body);
+    });
+    await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+    const ask = (status: number, body: string) => {
+      reply = { status, body };
+      return gateClient(`http://127.0.0.1:${(gate.address() as AddressInfo).port}`).paymentStatus(1234, 'p-1', 'secret-a');
+    };
+    try {
+      expect(await ask(429, '{"errors":[{"code":"429","message":"Too many requests"}]}')).toEqual({
+        failed: 'transient',
+        detail: 'the Gate answered HTTP 429',
+      });
+      expect(await ask(500, '<html>bad gateway</html>')).toEqual({ failed: 'transient', detail: 'the Gate answered HTTP 500' });
+      expect(await ask(200, '<html>maintenance</html>')).toEqual({
+        failed: 'refused',
+        detail: 'the Gate answered HTTP 200 with a body that is not JSON',
+      });
+      expect(await ask(200, '{"payment":{"id":42}}')).toMatchObject({
+        failed: 'refused',
+        detail: expect.stringMatching(/^the Gate's answer breaks openapi\/platform\/gate\.yaml: /) as unknown,
+      });
+    } finally {
+      gate.closeAllConnections();
+      await new Promise((resolve) => gate.close(resolve));
+    }
   });
 });

@@ -21,6 +21,10 @@ export interface FakePlatform {
   operations: Array<Record<string, unknown>>;
   /** Data API requests received (their offsets). */
   pages: number[];
+  /** Data API requests received, as signed (the signature left out). */
+  dataApiRequests: Array<Record<string, unknown>>;
+  /** Answered in turn to the next correctly signed Data API requests, instead of their page. */
+  dataApiFaults: Array<{ status: number; body: string }>;
   /** Whether the Data API signs its answers (a proxy in between, say, may strip the signature). */
   signsDataApiAnswers: boolean;
   /** A Data API page at this offset or past it is never answered (a network gone silent). */
@@ -39,6 +43,8 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
   const payments = new Map<string, PlatformPayment>();
   const operations: Array<Record<string, unknown>> = [];
   const pages: number[] = [];
+  const dataApiRequests: Array<Record<string, unknown>> = [];
+  const dataApiFaults: Array<{ status: number; body: string }> = [];
   const failures = new Map<string, number>();
   const requests = new Map<string, number>();
   const server: Server = createServer((request, response) => {
@@ -55,7 +61,13 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
           return answer(403, { status: 'error', message: 'Invalid token or signature' });
         }
         pages.push(unsigned.offset);
+        dataApiRequests.push(unsigned);
         if (unsigned.offset >= fake.holdsDataApiFrom) return;
+        const fault = dataApiFaults.shift();
+        if (fault) {
+          response.writeHead(fault.status, { 'content-type': 'application/json' });
+          return response.end(fault.body);
+        }
         const page = { operations: operations.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
         return answer(200, fake.signsDataApiAnswers ? { ...page, signature: signValue(page, DATA_API.secret, 'sdk') } : page);
       }
@@ -105,6 +117,8 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
     payments,
     operations,
     pages,
+    dataApiRequests,
+    dataApiFaults,
     signsDataApiAnswers: true,
     holdsDataApiFrom: Infinity,
     failNext: (paymentId, times) => failures.set(paymentId, times),
