@@ -67,6 +67,18 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
 
   const deposit = () =>
     store.openPayment({ paymentId: `pay-${Math.random()}`, projectId: 1234, customerId: 'acc', amount: 10000, currency: 'KZT' });
+  /** What the step-by-step write left: the payment's statuses, each callback's result, and the ledger's rules. */
+  const leftBehind = async (paymentId: string) => {
+    const payment = (await store.listPayments({ customerId: 'acc' })).find((p) => p.paymentId === paymentId);
+    const callbacks = await store.listCallbacks({ paymentId });
+    return {
+      payment: payment && { status: payment.status, lastCallbackStatus: payment.lastCallbackStatus },
+      callbacks: callbacks
+        .map((c) => ({ status: c.status, result: c.result, reviewReason: c.reviewReason }))
+        .sort((a, b) => a.result.localeCompare(b.result)),
+      broken: (await (await store.operatorReads()).ledgerCheck()).broken,
+    };
+  };
 
   it('a deposit whose account was credited meanwhile is opened step by step', async () => {
     afterRead = { statement: '_accounts', change: () => pool.query("update accounts set updated_at = 'x' where customer_id = 'acc'") };
@@ -97,6 +109,14 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
     expect((await store.findAccount('acc'))?.balance).toBe(10000);
     const callbacks = await store.listCallbacks({ paymentId });
     expect(callbacks.map((c) => c.result).sort()).toEqual(['credited', 'recorded']);
+    expect(await leftBehind(paymentId)).toEqual({
+      payment: { status: 'success', lastCallbackStatus: 'success' },
+      callbacks: [
+        { status: 'success', result: 'credited', reviewReason: null },
+        { status: 'success', result: 'recorded', reviewReason: null },
+      ],
+      broken: [],
+    });
   });
 
   it('a success whose payment a decline failed meanwhile is decided on the failed payment: credited, kept for review', async () => {
@@ -110,6 +130,14 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
       reviewReason: 'success after the payment was marked failed (decline)',
     });
     expect((await store.findAccount('acc'))?.balance).toBe(10000);
+    expect(await leftBehind(paymentId)).toEqual({
+      payment: { status: 'success', lastCallbackStatus: 'success' },
+      callbacks: [
+        { status: 'success', result: 'credited', reviewReason: 'success after the payment was marked failed (decline)' },
+        { status: 'decline', result: 'failed', reviewReason: null },
+      ],
+      broken: [],
+    });
   });
 
   it('a success whose account an operator closed meanwhile is credited step by step, kept for review', async () => {
@@ -126,5 +154,17 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
     });
     expect(stepByStep).toBe(1);
     expect((await store.findAccount('acc'))?.balance).toBe(10000);
+    expect(await leftBehind(paymentId)).toEqual({
+      payment: { status: 'success', lastCallbackStatus: 'success' },
+      callbacks: [
+        {
+          status: 'success',
+          result: 'credited',
+          reviewReason:
+            'credited to acc, which is closed: 100.00 KZT (10000 minor units) is held on a closed account (refund the customer or reopen it)',
+        },
+      ],
+      broken: [],
+    });
   });
 });
