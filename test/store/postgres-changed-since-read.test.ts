@@ -80,6 +80,17 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
     };
   };
 
+  it('nothing changed meanwhile: deposits and callbacks of every kind take their one statement, never the steps', async () => {
+    const paid = await deposit();
+    const declined = await deposit();
+    if (!('opened' in paid) || !('opened' in declined)) throw new Error('not opened');
+    expect((await store.applyCallback(incoming(paid.opened.paymentId))).result).toBe('credited');
+    expect((await store.applyCallback(incoming(paid.opened.paymentId))).result).toBe('duplicate');
+    expect((await store.applyCallback(incoming(declined.opened.paymentId, 'decline'))).result).toBe('failed');
+    expect((await store.applyCallback(incoming('never-opened'))).result).toBe('flagged');
+    expect(stepByStep).toBe(0);
+  });
+
   it('a deposit whose account was credited meanwhile is opened step by step', async () => {
     afterRead = { statement: '_accounts', change: () => pool.query("update accounts set updated_at = 'x' where customer_id = 'acc'") };
     const opening = await deposit();
