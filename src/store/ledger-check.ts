@@ -130,7 +130,19 @@ export type RunQuery = (query: string) => Promise<Array<Record<string, unknown>>
 
 const whole = (value: unknown): number => Number(value);
 
-export async function checkLedger(run: RunQuery, examples = 20): Promise<LedgerCheck> {
+export interface CheckOptions {
+  /** How many rows of each broken rule to give as examples. */
+  examples?: number;
+  /** Once aborted, no further query is started: the check rejects with the signal's reason. */
+  stop?: AbortSignal;
+}
+
+export async function checkLedger(runQuery: RunQuery, { examples = 20, stop }: CheckOptions = {}): Promise<LedgerCheck> {
+  // Between queries, since a query in flight cannot be withdrawn; each is one pass over a table.
+  const run: RunQuery = (query) => {
+    stop?.throwIfAborted();
+    return runQuery(query);
+  };
   const [counts] = await run(COUNTS);
   const byCurrency: CurrencyTotals[] = (await run(TOTALS_BY_CURRENCY)).map((r) => ({
     currency: String(r.currency),

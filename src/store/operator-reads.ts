@@ -106,8 +106,11 @@ export interface OperatorReads {
   summary(now: Date, currency: string): Promise<LedgerSummary>;
   /** Flagged callbacks whose review is not closed. */
   openReviewItems(): Promise<number>;
-  /** The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows. */
-  ledgerCheck(): Promise<LedgerCheck>;
+  /**
+   * The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows.
+   * Once `stop` is aborted the check ends after the query in hand, rejecting with its reason.
+   */
+  ledgerCheck(stop?: AbortSignal): Promise<LedgerCheck>;
 }
 
 type CreditRow = Selectable<Database['ledger_entries']>;
@@ -537,8 +540,8 @@ export class KyselyOperatorReads implements OperatorReads {
     return int(count);
   }
 
-  ledgerCheck(): Promise<LedgerCheck> {
-    return this.guard(() => checkLedger(async (query) => (await sql.raw<Record<string, unknown>>(query).execute(this.db)).rows));
+  ledgerCheck(stop?: AbortSignal): Promise<LedgerCheck> {
+    return this.guard(() => checkLedger(async (query) => (await sql.raw<Record<string, unknown>>(query).execute(this.db)).rows, { stop }));
   }
 
   /**

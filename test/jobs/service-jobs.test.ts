@@ -1,9 +1,10 @@
 // The jobs the service runs by itself: the payments sync (STATUS_SYNC_INTERVAL) settles a lost
 // payment, the expiry (PAYMENT_EXPIRY_INTERVAL) marks payments past the threshold expired, the
 // ledger check (LEDGER_CHECK_INTERVAL) reports a broken rule on /metrics and in the log; a failed
-// run is logged and tried again; each stops cleanly, waiting for a run in progress, and a long
-// payments sync ends after the payment in hand.
+// run is logged and tried again; each stops cleanly, waiting for a run in progress, a long
+// payments sync ending after the payment in hand and a ledger check after the query in hand.
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
@@ -17,25 +18,26 @@ import { Metrics } from '../../src/http/metrics.js';
 import { STATUS_SYNC_JOB, startStatusSyncJob } from '../../src/jobs/status-sync-job.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { parseProjects } from '../../src/config.js';
+
+const logs: string[] = [];
+const logger = createLogger({
+  destination: new Writable({
+    write(chunk, _encoding, done) {
+      logs.push(String(chunk));
+      done();
+    },
+  }),
+  level: 'info',
+});
 
 describe('the service by itself', () => {
   let database: TestDatabase;
   let store: Store;
   let platform: FakePlatform;
   let metrics: Metrics;
-  const logs: string[] = [];
-  const logger = createLogger({
-    destination: new Writable({
-      write(chunk, _encoding, done) {
-        logs.push(String(chunk));
-        done();
-      },
-    }),
-    level: 'info',
-  });
 
   beforeEach(async () => {
     metrics = new Metrics();
@@ -279,5 +281,48 @@ describe('the service by itself', () => {
     expect(await lastSuccess('test-job')).toBeGreaterThan(Date.now() / 1000 - 5);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('the first run fails');
+  });
+});
+
+describe.runIf(postgresUrl)('a ledger check in progress when the service stops (PostgreSQL)', () => {
+  let database: TestDatabase;
+  let store: Store;
+  let locker: pg.Client;
+  beforeEach(async () => {
+    database = await createTestDatabase('postgres');
+    store = await openStore(database.url);
+    await store.migrate();
+    locker = new pg.Client({ connectionString: database.url });
+    await locker.connect();
+  });
+  afterEach(async () => {
+    await locker.end();
+    await store.close();
+    await database.drop();
+  });
+
+  it('ends after the query in hand: nothing reported, nothing logged as checked', async () => {
+    const metrics = new Metrics();
+    const logsBefore = logs.length;
+    // An operator's migration holding a table the check reads: its first query waits on it.
+    await locker.query('begin');
+    await locker.query('lock table adjustments in access exclusive mode');
+    const lockerPid = (await locker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    const job = startLedgerCheckJob(store, 10, logger, metrics);
+    const waiting = async () =>
+      (await locker.query('select 1 from pg_stat_activity where $1 = any(pg_blocking_pids(pid))', [lockerPid])).rowCount;
+    await expect.poll(waiting, { timeout: 5000 }).toBe(1);
+
+    const stopped = job.stop();
+    await locker.query('commit');
+    await stopped;
+
+    logger.flush();
+    const logged = logs.slice(logsBefore).join('');
+    expect(logged).toContain('ledger check: cut short by the service stopping');
+    expect(logged).not.toContain('ledger check: every rule holds');
+    expect(logged).not.toContain('"level":50');
+    const lastCheck = (await metrics.registry.getSingleMetric('kassa24_ledger_last_check_timestamp_seconds')!.get()).values;
+    expect(lastCheck.map((v) => v.value)).toEqual([0]); // never checked
   });
 });

@@ -3,7 +3,7 @@
 // damaged ledger breaks is named with the rows that break it. Both stores run the same SQL.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackFacts } from '../../src/ledger/model.js';
-import type { LedgerCheck } from '../../src/store/ledger-check.js';
+import { checkLedger, LEDGER_RULE_KINDS, type LedgerCheck } from '../../src/store/ledger-check.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
@@ -129,5 +129,40 @@ describe.each(backends())('ledger check on %s', (backend) => {
       },
     ]);
     expect(broken.every((b) => b.says.length > 0)).toBe(true);
+  });
+
+  it('does not start when told to stop, and leaves nothing changed', async () => {
+    const before = await check();
+    const reads = await store.operatorReads();
+    await expect(reads.ledgerCheck(AbortSignal.abort(new Error('the service is stopping')))).rejects.toThrow('the service is stopping');
+    expect(await check()).toEqual(before);
+  });
+});
+
+describe('a ledger check told to stop', () => {
+  /** A database of an empty ledger, whose third query is asked while a stop comes. */
+  const stoppedAtTheThirdQuery = () => {
+    const stop = new AbortController();
+    const asked: string[] = [];
+    const run = (query: string) => {
+      asked.push(query);
+      if (asked.length === 3) stop.abort(new Error('the service is stopping'));
+      return Promise.resolve(query.includes('as n from') ? [{ n: 0 }] : []);
+    };
+    return { stop: stop.signal, asked, run };
+  };
+
+  it('ends after the query in hand, rejecting with the reason it was given', async () => {
+    const { stop, asked, run } = stoppedAtTheThirdQuery();
+    await expect(checkLedger(run, { stop })).rejects.toThrow('the service is stopping');
+    expect(asked).toHaveLength(3);
+  });
+
+  it('runs every query when no stop comes', async () => {
+    const { asked, run } = stoppedAtTheThirdQuery();
+    const check = await checkLedger(run);
+    expect(check.broken).toEqual([]);
+    // The counts, the totals by currency, and one count per rule (none broken: no examples read).
+    expect(asked).toHaveLength(2 + LEDGER_RULE_KINDS.length);
   });
 });
