@@ -290,6 +290,22 @@ describe.each(backends())('admin API: %s', (backend) => {
     const notOurs = 'is not one this list answered; start again without it';
     expect(cursor.body.errors).toEqual([{ field: 'cursor', message: notOurs }]);
     expect(cursor.body.detail).toBe(`cursor: ${notOurs}`);
+    // Cursors that decode, but to no key of the list asked: another list's, or a forged one.
+    const forged = (key: unknown) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    for (const [list, key] of [
+      ['audit-log', ['7']],
+      ['audit-log', [7, 8]],
+      ['audit-log', { id: 7 }],
+      ['audit-log', '7'],
+      ['audit-log', []],
+      ['payments', ['2026-12-01T00:00:00.000Z']],
+      ['payments', ['2026-12-01T00:00:00.000Z', 7]],
+      ['callbacks', ['2026-12-01T00:00:00.000Z', 'pay-1']],
+    ] as const) {
+      const refused = await operator(`GET /admin/v1/${list}?cursor=${forged(key)}`);
+      expect(refused.status, `${list} ${JSON.stringify(key)}`).toBe(400);
+      expect(refused.body.errors, `${list} ${JSON.stringify(key)}`).toEqual([{ field: 'cursor', message: notOurs }]);
+    }
 
     const undecodable = await operator('GET /admin/v1/payments/%E0%A4%A', { invalid: true });
     expect(undecodable.status).toBe(400);

@@ -10,7 +10,7 @@ import { reconcile as reconcileRecords, type Discrepancy, type ReconcileSummary 
 import { parseFieldMap } from '../../src/reconcile/records.js';
 import { csvFileSource } from '../../src/reconcile/sources.js';
 import type { Store } from '../../src/store/store.js';
-import { backends, createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, withStoreAt, writePastTheStore, type TestDatabase } from '../support/databases.js';
 import { runCli } from '../support/processes.js';
 
 type Line = Discrepancy & { summary?: ReconcileSummary };
@@ -127,6 +127,23 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
       summary: { missing_there: 2 },
     });
     expect(stored?.findings.items.map((f) => f.kind)).toEqual(printed.slice(0, -1).map((l) => l.kind));
+  });
+
+  it("does not look for the period's missing credits among payments opened outside it", async () => {
+    await withStore(async (store) => {
+      await store.openPayment({ paymentId: 'credited-yesterday', projectId: 1234, customerId: 'acc-1', amount: 800, currency: 'KZT' });
+      expect((await store.applyCallback(callback('credited-yesterday', 800))).result).toBe('credited');
+    });
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await writePastTheStore(database, [
+      `update payments set created_at = '${yesterday}T12:00:00.000Z' where payment_id = 'credited-yesterday'`,
+    ]);
+    const printed = lines((await reconcile()).stdout);
+    expect(printed.filter((l) => l.kind === 'missing_there').map((l) => l.payment_id)).toEqual([
+      'credited-declined-there',
+      'credited-not-in-report',
+    ]);
+    expect(printed.at(-1)?.summary).toMatchObject({ missing_there: 2 });
   });
 
   it('keeps only so many findings of each kind, the first found, while reporting and counting every one', async () => {

@@ -281,6 +281,22 @@ describe.each(backends())('store conformance: %s', (backend) => {
         replayed: false,
       });
       expect(await balance()).toBe(5000);
+      // In the ledger as an entry naming its callback; the flagged callback itself credited nothing.
+      if (!('adjustment' in outcome)) throw new Error(outcome.refused.message);
+      expect((await (await store.operatorReads()).ledger('acc-1', { limit: 10 }))!.items).toEqual([
+        {
+          kind: 'adjustment',
+          id: outcome.adjustment.id,
+          customerId: 'acc-1',
+          amount: 5000,
+          currency: 'KZT',
+          createdAt: outcome.adjustment.createdAt,
+          paymentId: null,
+          callbackId: flagged.id,
+          reason: 'paid 50.00 at the terminal',
+          actor: 'anna',
+        },
+      ]);
       expect(await store.listAuditLog()).toEqual([
         {
           id: expect.any(Number) as unknown,
@@ -806,6 +822,76 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(await reads.ledger('nobody', { limit: 4 })).toBeUndefined();
     });
 
+    it("pages an account's ledger and a period's ledger newest first through entries sharing an instant", async () => {
+      const paid = [await deposit(100), await deposit(200), await deposit(300)];
+      for (const p of paid) await store.applyCallback(callback({ paymentId: p.paymentId, amount: p.amount }));
+      for (const n of [1, 2, 3]) {
+        await store.addAdjustment({ customerId: 'acc-1', amount: -n, reason: 'fee', idempotencyKey: `fee-${n}`, actor: 'anna' });
+      }
+      // Set past the store: at one instant a credit and two adjustments, at another a credit and an adjustment.
+      const [t0, t1, t2] = ['2026-11-02T00:00:00.000Z', '2026-11-02T10:00:00.000Z', '2026-11-02T11:00:00.000Z'];
+      await writePastTheStore(database, [
+        `update ledger_entries set created_at = '${t1}' where payment_id = '${paid[0]!.paymentId}'`,
+        `update ledger_entries set created_at = '${t2}' where payment_id = '${paid[1]!.paymentId}'`,
+        `update ledger_entries set created_at = '${t0}' where payment_id = '${paid[2]!.paymentId}'`,
+        `update adjustments set created_at = '${t1}' where idempotency_key in ('fee-1', 'fee-2')`,
+        `update adjustments set created_at = '${t2}' where idempotency_key = 'fee-3'`,
+      ]);
+      // Newest first; at one instant credits before adjustments, and within a kind the later id first.
+      const newestFirst = [
+        `${t2} credit 200`,
+        `${t2} adjustment -3`,
+        `${t1} credit 100`,
+        `${t1} adjustment -2`,
+        `${t1} adjustment -1`,
+        `${t0} credit 300`,
+      ];
+      const reads = await store.operatorReads();
+      const read = (limit: number, list: 'account' | 'period') =>
+        everyPage((cursor) =>
+          list === 'account'
+            ? reads.ledger('acc-1', { limit, ...(cursor && { cursor }) }).then((p) => p!)
+            : reads.ledgerOfPeriod({ from: t1, to: '2026-11-03T00:00:00.000Z' }, { limit, ...(cursor && { cursor }) }),
+        );
+      // The period starts at t1: the credit of t0 is the account's, not the period's.
+      for (const [list, expected] of [
+        ['account', newestFirst],
+        ['period', newestFirst.slice(0, 5)],
+      ] as const) {
+        for (const limit of [1, 2, 3, 4, 6]) {
+          const pages = await read(limit, list);
+          const says = `${list}, ${limit} a page`;
+          expect(
+            pages.flat().map((e) => `${e.createdAt} ${e.kind} ${e.amount}`),
+            says,
+          ).toEqual(expected);
+          expect(
+            pages.slice(0, -1).every((p) => p.length === limit),
+            says,
+          ).toBe(true);
+        }
+      }
+      // A period's bounds: from included, to excluded.
+      const period = await reads.ledgerOfPeriod({ from: t1, to: t2 }, { limit: 10 });
+      expect(period.items.map((e) => `${e.createdAt} ${e.kind} ${e.amount}`)).toEqual(newestFirst.slice(2, 5));
+      expect(period.nextCursor).toBeNull();
+    });
+
+    it("never carries a page of payments past its period's end, whatever cursor it is given", async () => {
+      const opened = [await deposit(100), await deposit(200), await deposit(300), await deposit(400)];
+      // Set past the store: three opened at the instant the period ends, one before it.
+      const [before, end] = ['2026-11-02T09:00:00.000Z', '2026-11-02T10:00:00.000Z'];
+      await writePastTheStore(database, [
+        `update payments set created_at = '${end}' where payment_id <> '${opened[0]!.paymentId}'`,
+        `update payments set created_at = '${before}' where payment_id = '${opened[0]!.paymentId}'`,
+      ]);
+      const reads = await store.operatorReads();
+      // A cursor of the list without an end, continued with one: [from, to) still holds.
+      const { nextCursor } = await reads.payments({}, { limit: 1 });
+      const page = await reads.payments({ to: end }, { limit: 10, cursor: nextCursor! });
+      expect(page.items.map((p) => p.paymentId)).toEqual([opened[0]!.paymentId]);
+    });
+
     it('lists payments by filters with their flag, and one payment with its callbacks in order', async () => {
       const reads = await store.operatorReads();
       const credited = await deposit(100);
@@ -848,14 +934,19 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect((await reads.callbacks({ reviewed: true }, { limit: 10 })).items.map((c) => c.reviewNote)).toEqual(['ok']);
       expect((await reads.callbacks({ flagged: false }, { limit: 10 })).items.map((c) => c.paymentId)).toEqual([two.paymentId]);
       expect((await reads.callback(queue.items[1]!.id))?.reviewedBy).toBe('anna');
+      // Unfiltered, reviewed or not, a page at a time.
+      const every = await everyPage((cursor) => reads.callbacks({}, { limit: 1, ...(cursor && { cursor }) }));
+      expect(every.map((page) => page.map((c) => c.paymentId))).toEqual([[two.paymentId], ['never-issued'], [one.paymentId]]);
 
       for (const reason of ['first', 'second', 'third']) {
         await store.keepRejectedCallback({ rawBody: `{"n":"${reason}"}`, headers: {}, receivedAt: new Date(), reason });
       }
       const rejected = await everyPage((cursor) => reads.rejectedCallbacks({ limit: 2, ...(cursor && { cursor }) }));
       expect(rejected.flat().map((r) => r.reason)).toEqual(['third', 'second', 'first']);
-      const audit = await everyPage((cursor) => reads.auditLog({ limit: 5, ...(cursor && { cursor }) }));
-      expect(audit.flat().map((e) => e.action)).toEqual(['callbacks.review']);
+      for (const customerId of ['op-1', 'op-2']) await store.createAccountAsOperator({ customerId, currency: 'KZT', actor: 'anna' });
+      const audit = await everyPage((cursor) => reads.auditLog({ limit: 2, ...(cursor && { cursor }) }));
+      expect(audit.map((page) => page.map((e) => e.action))).toEqual([['accounts.create', 'accounts.create'], ['callbacks.review']]);
+      expect(audit[0]!.map((e) => (e.request as { customerId: string }).customerId)).toEqual(['op-2', 'op-1']);
     });
 
     it('sums payments by status over 24 hours and 30 days, and credits per day', async () => {
@@ -868,7 +959,13 @@ describe.each(backends())('store conformance: %s', (backend) => {
       await store.applyCallback(callback({ paymentId: failed.paymentId, amount: 50, status: 'decline' }));
       await deposit(20);
       await deposit(30);
-      await store.applyCallback(callback({ paymentId: 'never-issued', amount: 5 }));
+      // The newest callback received, whichever was stored last.
+      const newest = new Date(Date.now() + 1000);
+      await store.applyCallback({ ...callback({ paymentId: 'never-issued', amount: 5 }), receivedAt: newest });
+      await store.applyCallback({
+        ...callback({ paymentId: 'never-issued-either', amount: 5 }),
+        receivedAt: new Date(Date.now() - 60_000),
+      });
       const now = new Date();
       const summary = await reads.summary(now, 'KZT');
       expect(summary.last24h.byStatus).toEqual([
@@ -878,8 +975,8 @@ describe.each(backends())('store conformance: %s', (backend) => {
       ]);
       expect(summary.last30d).toMatchObject({ byStatus: summary.last24h.byStatus, creditedAmount: 700 });
       expect(summary.last24h.creditedAmount).toBe(700);
-      expect(summary.openReviewItems).toBe(1);
-      expect(summary.lastCallbackReceivedAt).not.toBeNull();
+      expect(summary.openReviewItems).toBe(2);
+      expect(summary.lastCallbackReceivedAt).toBe(newest.toISOString());
       expect(summary.days).toHaveLength(30);
       expect(summary.days.at(-1)).toEqual({ date: now.toISOString().slice(0, 10), payments: 4, creditedAmount: 700 });
       expect(summary.days.slice(0, -1).every((d) => d.payments === 0 && d.creditedAmount === 0)).toBe(true);
