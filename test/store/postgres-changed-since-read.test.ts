@@ -8,6 +8,7 @@ import { PostgresStore } from '../../src/store/postgres-store.js';
 import { JobLocks } from '../../src/store/postgres/job-locks.js';
 import type { Database } from '../../src/store/schema.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
+import { testApplicationName, untilWaitingOrSettled } from '../support/lock-waits.js';
 
 const incoming = (paymentId: string, status = 'success') => ({
   facts: { projectId: 1234, paymentId, status, amount: 10000, currency: 'KZT' },
@@ -15,6 +16,10 @@ const incoming = (paymentId: string, status = 'success') => ({
   headers: {},
   receivedAt: new Date(),
 });
+
+const applicationName = testApplicationName();
+const HELD_ON_CLOSED =
+  'credited to acc, which is closed: 100.00 KZT (10000 minor units) is held on a closed account (refund the customer or reopen it)';
 
 describe.runIf(postgresUrl)('a row changed between the read and the one-statement write (PostgreSQL)', () => {
   let database: TestDatabase;
@@ -27,7 +32,7 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
 
   beforeEach(async () => {
     database = await createTestDatabase('postgres');
-    pool = new pg.Pool({ connectionString: database.url, max: 4 });
+    pool = new pg.Pool({ connectionString: database.url, max: 4, application_name: applicationName });
     kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const watched = new Proxy(pool, {
       get(target, property) {
@@ -86,9 +91,40 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
     if (!('opened' in paid) || !('opened' in declined)) throw new Error('not opened');
     expect((await store.applyCallback(incoming(paid.opened.paymentId))).result).toBe('credited');
     expect((await store.applyCallback(incoming(paid.opened.paymentId))).result).toBe('duplicate');
+    // Another body for the credited payment: its ledger entry is already there.
+    expect((await store.applyCallback({ ...incoming(paid.opened.paymentId), rawBody: '{"other":1}' })).result).toBe('recorded');
     expect((await store.applyCallback(incoming(declined.opened.paymentId, 'decline'))).result).toBe('failed');
     expect((await store.applyCallback(incoming('never-opened'))).result).toBe('flagged');
+    const held = await deposit();
+    if (!('opened' in held)) throw new Error('not opened');
+    await store.closeAccount('acc');
+    expect(await store.applyCallback(incoming(held.opened.paymentId))).toEqual({
+      result: 'credited',
+      paymentId: held.opened.paymentId,
+      reviewReason: HELD_ON_CLOSED,
+    });
     expect(stepByStep).toBe(0);
+  });
+
+  it('a deposit to an account whose closing is in flight waits for it and is refused, as step by step it would be', async () => {
+    const closer = await pool.connect();
+    try {
+      afterRead = {
+        statement: '_accounts',
+        change: async () => {
+          await closer.query('begin');
+          await closer.query("update accounts set status = 'closed' where customer_id = 'acc'");
+        },
+      };
+      const opening = deposit();
+      // The closing commits only once the deposit waits on its lock, or answered without waiting.
+      await untilWaitingOrSettled(pool, applicationName, opening);
+      await closer.query('commit');
+      expect(await opening).toEqual({ refused: { reason: 'account_not_found', message: 'Account does not exist: acc is closed' } });
+      expect(await store.listPayments({})).toEqual([]);
+    } finally {
+      closer.release();
+    }
   });
 
   it('a deposit whose account was credited meanwhile is opened step by step', async () => {
@@ -160,8 +196,7 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
     expect(await store.applyCallback(incoming(paymentId))).toEqual({
       result: 'credited',
       paymentId,
-      reviewReason:
-        'credited to acc, which is closed: 100.00 KZT (10000 minor units) is held on a closed account (refund the customer or reopen it)',
+      reviewReason: HELD_ON_CLOSED,
     });
     expect(stepByStep).toBe(1);
     expect((await store.findAccount('acc'))?.balance).toBe(10000);
@@ -171,8 +206,7 @@ describe.runIf(postgresUrl)('a row changed between the read and the one-statemen
         {
           status: 'success',
           result: 'credited',
-          reviewReason:
-            'credited to acc, which is closed: 100.00 KZT (10000 minor units) is held on a closed account (refund the customer or reopen it)',
+          reviewReason: HELD_ON_CLOSED,
         },
       ],
       broken: [],
