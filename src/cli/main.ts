@@ -30,6 +30,7 @@ import {
   reopenAccount,
   showAccount,
 } from './store-commands.js';
+import { wholeNumber } from './whole-number.js';
 
 const USAGE = `usage: npm run --silent cli -- COMMAND
 
@@ -327,16 +328,13 @@ async function run(argv: string[]): Promise<void> {
       const customerId = values['customer-id'];
       if (!url || !project || !secret || !customerId || !amount) throw new CliError(usage);
       const status = values.status ?? 'success';
-      const numbers = { project: Number(project), amount: Number(amount), duplicates: Number(values.duplicates ?? 0) };
       if (status !== 'success' && status !== 'decline') throw new CliError(`--status must be success or decline\n${usage}`);
-      if (
-        !Number.isSafeInteger(numbers.project) ||
-        !Number.isSafeInteger(numbers.amount) ||
-        !Number.isSafeInteger(numbers.duplicates) ||
-        numbers.duplicates < 0
-      ) {
-        throw new CliError(`--project, --amount and --duplicates take whole numbers\n${usage}`);
-      }
+      const numbers = {
+        project: wholeNumber(project, '--project', usage),
+        amount: wholeNumber(amount, '--amount', usage),
+        duplicates: wholeNumber(values.duplicates ?? '0', '--duplicates', usage),
+      };
+      if (numbers.duplicates < 0) throw new CliError(`--duplicates takes a whole number of 0 or more\n${usage}`);
       process.exitCode = await simulate({
         url,
         secret,

@@ -7,19 +7,10 @@ import type { OperatorRefusal } from '../ledger/operator-rules.js';
 import { readInSlices } from '../store/read-in-slices.js';
 import type { ListSlice, Store } from '../store/store.js';
 import { CliError } from './cli-error.js';
+import { wholeNumber } from './whole-number.js';
 
 /** Who acts: `--actor`, or the operating-system user running the command. */
 export const actorOf = (given: string | undefined): string => given || `cli:${userInfo().username}`;
-
-const WHOLE = /^-?(0|[1-9][0-9]*)$/;
-
-function wholeNumber(text: string | undefined, option: string, usage: string): number {
-  const value = Number(text);
-  if (text === undefined || !WHOLE.test(text)) throw new CliError(`${option} takes a whole number\n${usage}`);
-  if (!Number.isSafeInteger(value))
-    throw new CliError(`${option} is beyond ±${Number.MAX_SAFE_INTEGER}, the largest whole number kept exactly\n${usage}`);
-  return value;
-}
 
 const refusal = (refused: OperatorRefusal): CliError => new CliError(`refused (${refused.reason}): ${refused.message}`, 1);
 

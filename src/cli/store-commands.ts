@@ -9,6 +9,7 @@ import { AccountExistsError, type NewAccount, type PaymentKey, type Store } from
 import { callbackJson, rejectedCallbackJson } from '../admin/representation.js';
 import { CliError } from './cli-error.js';
 import { actorOf } from './operator-commands.js';
+import { wholeNumber } from './whole-number.js';
 
 const PAYMENT_STATUSES: readonly PaymentStatus[] = ['pending', 'success', 'failed', 'expired'];
 
@@ -133,8 +134,9 @@ export async function* listRejectedCallbacks(store: Store) {
 }
 
 export async function expirePayments(store: Store, olderThanDays: string | undefined) {
-  const days = olderThanDays === undefined ? EXPIRY_THRESHOLD_DAYS : Number(olderThanDays);
-  if (!Number.isInteger(days) || days < 1) throw new CliError('--older-than-days must be a positive whole number of days');
+  const usage = `usage: payments expire [--older-than-days ${EXPIRY_THRESHOLD_DAYS}]`;
+  const days = olderThanDays === undefined ? EXPIRY_THRESHOLD_DAYS : wholeNumber(olderThanDays, '--older-than-days', usage);
+  if (days < 1) throw new CliError(`--older-than-days must be a positive whole number of days\n${usage}`);
   const cutoff = expiryCutoff(new Date(), days);
   return { expired: await store.expirePendingPayments(cutoff), created_before: cutoff.toISOString() };
 }

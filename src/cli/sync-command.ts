@@ -12,6 +12,7 @@ import {
 import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
 import { CliError } from './cli-error.js';
+import { wholeNumber } from './whole-number.js';
 
 const SYNC_USAGE =
   'usage: payments sync [--older-than 15m] [--limit 1000] [--rate 5]  (GATE_URL and KASSA24_PROJECTS from the environment)';
@@ -26,6 +27,12 @@ function positive(text: string | undefined, fallback: number, option: string): n
   if (text === undefined) return fallback;
   const value = Number(text);
   if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value <= 0) throw new CliError(`${option} takes a positive number\n${SYNC_USAGE}`);
+  return value;
+}
+
+function atLeastOne(text: string | undefined, fallback: number, option: string): number {
+  const value = text === undefined ? fallback : wholeNumber(text, option, SYNC_USAGE);
+  if (value < 1) throw new CliError(`${option} takes a whole number of 1 or more\n${SYNC_USAGE}`);
   return value;
 }
 
@@ -54,7 +61,7 @@ export async function syncCommand(store: Store, options: SyncCommandOptions, out
     gate: gateClient(gateUrlOf(config.gateUrl, SYNC_USAGE)),
     projects: config.projects,
     olderThanMs,
-    limit: Math.floor(positive(options.limit, 1000, '--limit')),
+    limit: atLeastOne(options.limit, 1000, '--limit'),
     ratePerSecond: positive(options.rate, 5, '--rate'),
     retry: { attempts: 4, firstPauseMs: 500 },
     report: out,

@@ -68,10 +68,25 @@ describe('cli simulate', () => {
     }
   });
 
-  it('refuses a bad command line with usage', async () => {
+  it('refuses a bad command line with usage, sending nothing', async () => {
+    const before = (await service.store.findAccount('7123456789'))!.balance;
     const run = await runCli(['simulate', '--url', 'http://x'], {});
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/usage: simulate/);
+    const refusals = [
+      [['--status', 'refund'], '--status must be success or decline'],
+      [['--duplicates=-1'], '--duplicates takes a whole number of 0 or more'],
+      [['--duplicates', 'two'], '--duplicates takes a whole number'],
+      [['--amount', '25.00'], '--amount takes a whole number'],
+      [['--amount', '1e3'], '--amount takes a whole number'],
+      [['--project', '0x10'], '--project takes a whole number'],
+    ] as const;
+    for (const [extra, reason] of refusals) {
+      const refused = await simulate(service.url, ...extra);
+      expect({ code: refused.code, stdout: refused.stdout }, extra.join(' ')).toEqual({ code: 2, stdout: '' });
+      expect(refused.stderr.split('\n')[0], extra.join(' ')).toBe(reason);
+    }
+    expect((await service.store.findAccount('7123456789'))!.balance).toBe(before);
   });
 });
 

@@ -34,6 +34,8 @@ describe.each(backends())('CLI lists on %s', (backend) => {
           batch.map((paymentId) => store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' })),
         );
       }
+      await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
+      await store.openPayment({ paymentId: 'pay-acc-2', projectId: 1234, customerId: 'acc-2', amount: 500, currency: 'KZT' });
       for (const paymentId of ['pay-7', 'pay-1500', 'pay-2300']) {
         const facts = { projectId: 1234, paymentId, status: 'success', amount: 100, currency: 'KZT' };
         await store.applyCallback({ facts, rawBody: JSON.stringify(facts), headers: {}, receivedAt: new Date() });
@@ -44,12 +46,22 @@ describe.each(backends())('CLI lists on %s', (backend) => {
 
   it('prints every payment once, oldest first, as the store lists them', async () => {
     const printed = await cliLines('payments', 'list');
-    expect(printed).toHaveLength(PAYMENTS);
+    expect(printed).toHaveLength(PAYMENTS + 1);
     const stored = await withStoreAt(database.url, (store) => store.listPayments({}));
     expect(printed).toEqual(stored.map(paymentJson));
+  });
+
+  it('prints only what its filters name, as the store filters it', async () => {
+    const stored = await withStoreAt(database.url, (store) => store.listPayments({}));
     expect(await cliLines('payments', 'list', '--status', 'success')).toEqual(
       stored.filter((p) => p.status === 'success').map(paymentJson),
     );
+    expect(await cliLines('payments', 'list', '--customer-id', 'acc-2')).toEqual(
+      stored.filter((p) => p.customerId === 'acc-2').map(paymentJson),
+    );
+    expect(await cliLines('payments', 'list', '--customer-id', 'acc-1', '--status', 'pending')).toHaveLength(PAYMENTS - 3);
+    const callbacks = await cliLines('callbacks', 'list', '--payment-id', 'pay-1500');
+    expect(callbacks).toEqual([expect.objectContaining({ payment_id: 'pay-1500', result: 'credited' })]);
   });
 
   it('ends quietly and successfully when its reader stops after the first line', async () => {

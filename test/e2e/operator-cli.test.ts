@@ -3,7 +3,7 @@
 // log shows both. The adjustment sent twice changes the balance once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { addAdjustment, listAuditLog } from '../../src/cli/operator-commands.js';
-import type { listCallbacks, showAccount } from '../../src/cli/store-commands.js';
+import type { expirePayments, listCallbacks, showAccount } from '../../src/cli/store-commands.js';
 import { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
@@ -134,6 +134,45 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
       stderr: 'configuration error: DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"\n',
     });
     expect(lines<{ action: string }>(await cli('audit', 'list')).map((e) => e.action)).toEqual(['accounts.create']);
+  });
+
+  it('refuses a customer id, currency, status or age that breaks its rule, naming the rule, and writes nothing', async () => {
+    const refusals = [
+      [['accounts', 'add', '--customer-id', 'bad\u0007id', '--currency', 'KZT'], 'customer id "bad\\u0007id" breaks the contract'],
+      [['accounts', 'add', '--customer-id', 'acc-2', '--currency', 'KTZ'], 'currency KTZ is not an ISO 4217 currency'],
+      [['accounts', 'show', ''], 'customer id "" breaks the contract'],
+      [['payments', 'list', '--status', 'paid'], '--status must be one of pending, success, failed, expired'],
+      [['payments', 'expire', '--older-than-days', '0'], '--older-than-days must be a positive whole number of days'],
+      [['payments', 'expire', '--older-than-days', '1.5'], '--older-than-days takes a whole number'],
+      [['payments', 'expire', '--older-than-days', '1e1'], '--older-than-days takes a whole number'],
+    ] as const;
+    for (const [args, reason] of refusals) {
+      const run = await runCli([...args], env);
+      expect({ code: run.code, stdout: run.stdout }, args.join(' ')).toEqual({ code: 2, stdout: '' });
+      expect(run.stderr, args.join(' ')).toContain(reason);
+    }
+    expect(lines<{ action: string }>(await cli('audit', 'list')).map((e) => e.action)).toEqual(['accounts.create']);
+    expect(lines<{ status: string }>(await cli('payments', 'list')).map((p) => p.status)).toEqual(['pending']);
+  });
+
+  it('expires the payments pending longer than --older-than-days, and only those', async () => {
+    const store = await openStore(database.url);
+    try {
+      await store.openPayment({ paymentId: 'pay-new', projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' });
+    } finally {
+      await store.close();
+    }
+    const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    await writePastTheStore(database, [`update payments set created_at = '${threeDaysAgo}' where payment_id = 'pay-1'`]);
+    const expiry = JSON.parse(await cli('payments', 'expire', '--older-than-days', '4')) as Printed<typeof expirePayments>;
+    expect(expiry.expired).toBe(0);
+    expect(Date.now() - Date.parse(expiry.created_before)).toBeGreaterThanOrEqual(4 * 86_400_000);
+    expect((JSON.parse(await cli('payments', 'expire', '--older-than-days', '2')) as Printed<typeof expirePayments>).expired).toBe(1);
+    const listed = lines<{ payment_id: string; status: string }>(await cli('payments', 'list'));
+    expect(listed.map((p) => [p.payment_id, p.status])).toEqual([
+      ['pay-1', 'expired'],
+      ['pay-new', 'pending'],
+    ]);
   });
 
   it('opens, closes and reopens accounts as audited operator actions, refusals included', async () => {

@@ -120,8 +120,18 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
   it('asks only about payments older than the threshold, at most --limit of them', async () => {
     const young = await runCli(['payments', 'sync', '--older-than', '1h'], env);
     expect(lines(young.stdout).at(-1)?.summary).toMatchObject({ asked: 0 });
+    expect(young.code).toBe(0);
     const limited = await runCli(['payments', 'sync', '--older-than', '0s', '--limit', '1', '--rate', '100'], env);
     expect(lines(limited.stdout).map((l) => l.payment_id ?? 'summary')).toEqual(['paid', 'summary']);
+    expect(limited.code).toBe(0);
+    // A payment the Gate never answers about is left pending, and the run fails for it.
+    platform.failNext('declined', 4);
+    const unanswered = await runCli(['payments', 'sync', '--older-than', '0s', '--limit', '1', '--rate', '100'], env);
+    expect(lines(unanswered.stdout).map((l) => [l.payment_id ?? 'summary', l.outcome ?? null])).toEqual([
+      ['declined', 'not_answered'],
+      ['summary', null],
+    ]);
+    expect(unanswered.code).toBe(1);
   });
 
   it('asks in turn: payments never asked first, so one the platform never settles does not hold back a lost success', async () => {
@@ -231,6 +241,15 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
     const bad = await runCli(['payments', 'sync', '--older-than', 'soon'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--older-than takes a duration');
+    for (const [option, value, reason] of [
+      ['--limit', '2.5', '--limit takes a whole number'],
+      ['--limit', '0', '--limit takes a whole number of 1 or more'],
+      ['--rate', '0', '--rate takes a positive number'],
+    ] as const) {
+      const refused = await runCli(['payments', 'sync', option, value], env);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr.split('\n')[0]).toBe(reason);
+    }
     const noGateCheck = await runCli(['payments', 'check', 'paid'], { ...env, GATE_URL: '' });
     expect(noGateCheck.code).toBe(2);
     expect(noGateCheck.stderr).toContain('GATE_URL is not set');
