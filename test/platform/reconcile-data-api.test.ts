@@ -78,6 +78,28 @@ describe('cli reconcile --from --to (the Data API)', () => {
     expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(10000);
   });
 
+  it('reads operations by the field names DATA_API_FIELDS gives, as --map does', async () => {
+    for (const operation of platform.operations) {
+      operation.amount_paid = operation.operation_sum_amount;
+      delete operation.operation_sum_amount;
+    }
+    const unmapped = await runCli(['reconcile', '--from', today, '--to', today], env);
+    expect(unmapped).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'Data API: operation 1: amount (column "operation_sum_amount") is empty or missing; nothing was compared or written\n',
+    });
+    const mapped = await runCli(['reconcile', '--from', today, '--to', today], { ...env, DATA_API_FIELDS: 'amount=amount_paid' });
+    expect(mapped.stderr).toBe('');
+    const printed = mapped.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Line);
+    expect(printed.at(-1)?.summary).toMatchObject({ compared: 2, matching: 1, missing_here: 1, amount_mismatch: 0 });
+    // The query names the mapped field too: the Data API is asked for what the map reads.
+    expect(platform.dataApiRequests.at(-1)?.fields).toContain('amount_paid');
+  });
+
   it('stops with exit 2 when the Data API refuses, comparing and writing nothing', async () => {
     const run = await runCli(['reconcile', '--from', today, '--to', today], { ...env, DATA_API_SECRET: 'wrong' });
     expect(run.code).toBe(2);

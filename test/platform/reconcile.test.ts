@@ -207,6 +207,33 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
     expect(backwards.stderr).toContain('the period is empty: --from 2026-12-02 starts at 2026-12-02T00:00:00.000Z');
   });
 
+  it('refuses options it cannot act on, naming them, before comparing or writing anything', async () => {
+    const report = path.join(dir, 'report.csv');
+    const refusals = [
+      [['--file', report, '--format', 'xml'], '--format is csv or json'],
+      [['--file', report, '--amount-unit', 'cents'], '--amount-unit is major or minor'],
+      [['--file', report, '--from', today], 'give --from and --to together'],
+      [['--file', path.join(dir, 'absent.csv')], `${path.join(dir, 'absent.csv')}: no such file`],
+      [[], 'give --file, or --from and --to to fetch the period from the Data API'],
+      [['--from', today, '--to', today], 'DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET are not set: the Data API cannot be asked'],
+    ] as const;
+    for (const [args, reason] of refusals) {
+      const run = await runCli(['reconcile', ...args, '--apply'], env);
+      expect({ code: run.code, stdout: run.stdout }, args.join(' ')).toEqual({ code: 2, stdout: '' });
+      expect(run.stderr.split('\n')[0], args.join(' ')).toBe(reason);
+    }
+    await withStore(async (store) => {
+      expect((await store.findAccount('acc-1'))?.balance).toBe(23000);
+      expect((await (await store.operatorReads()).reconciliations({ limit: 10 })).items).toEqual([]);
+    });
+  });
+
+  it('reads a report in minor units when told so', async () => {
+    writeFileSync(path.join(dir, 'minor.csv'), 'payment_id,operation_status,operation_sum_amount\nmatching,success,10000\n');
+    const run = await runCli(['reconcile', '--file', path.join(dir, 'minor.csv'), '--amount-unit', 'minor'], env);
+    expect(lines(run.stdout).at(-1)?.summary).toMatchObject({ compared: 1, matching: 1, amount_mismatch: 0 });
+  });
+
   it('reads a saved Data API answer in minor units, with its own field names', async () => {
     writeFileSync(
       path.join(dir, 'answer.json'),
