@@ -186,26 +186,23 @@ export async function importAccounts(store: Store, text: string) {
   const accounts: NewAccount[] = [];
   const errors: string[] = [];
   const seen = new Map<string, number>();
-  // A byte-order mark is what spreadsheet exports put first; it is not part of the first line.
-  text
-    .replace(/^\uFEFF/, '')
-    .split('\n')
-    .forEach((raw, index) => {
-      const line = raw.trim();
-      if (line === '') return;
-      const parsed = importedAccount(line);
-      if ('error' in parsed) {
-        errors.push(`line ${index + 1}: ${parsed.error}`);
-        return;
-      }
-      const earlier = seen.get(parsed.account.customerId);
-      if (earlier !== undefined) {
-        errors.push(`line ${index + 1}: customer_id ${JSON.stringify(parsed.account.customerId)} is already on line ${earlier}`);
-        return;
-      }
-      seen.set(parsed.account.customerId, index + 1);
-      accounts.push(parsed.account);
-    });
+  text.split('\n').forEach((raw, index) => {
+    // trim() also drops the byte-order mark spreadsheet exports put first, and Windows' \r.
+    const line = raw.trim();
+    if (line === '') return;
+    const parsed = importedAccount(line);
+    if ('error' in parsed) {
+      errors.push(`line ${index + 1}: ${parsed.error}`);
+      return;
+    }
+    const earlier = seen.get(parsed.account.customerId);
+    if (earlier !== undefined) {
+      errors.push(`line ${index + 1}: customer_id ${JSON.stringify(parsed.account.customerId)} is already on line ${earlier}`);
+      return;
+    }
+    seen.set(parsed.account.customerId, index + 1);
+    accounts.push(parsed.account);
+  });
   if (errors.length) {
     const more = errors.length > MAX_REPORTED ? `\n… and ${errors.length - MAX_REPORTED} more` : '';
     throw new CliError(`nothing imported: ${errors.length} line(s) to fix\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);

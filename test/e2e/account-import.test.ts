@@ -58,31 +58,50 @@ describe.each(backends())('accounts import on %s', (backend) => {
       '{"customer_id": "z",',
       { customer_id: '', currency: 'KZT' },
       { customer_id: 'w', currency: 'KZT', additional_customer_id: 42 },
+      'null',
+      '["v", "KZT"]',
     );
     const result = await runCli(['accounts', 'import'], env, file);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('nothing imported: 6 line(s) to fix');
+    expect(result.stderr).toContain('nothing imported: 8 line(s) to fix');
     expect(result.stderr).toContain('line 2: currency must be an ISO 4217 code such as KZT, got "tenge"');
     expect(result.stderr).toContain('line 3: unknown field curency;');
     expect(result.stderr).toContain('line 4: customer_id "fine" is already on line 1');
     expect(result.stderr).toMatch(/line 5: not JSON: /);
     expect(result.stderr).toContain('line 6: customer_id must be a string of 1 to 255 characters');
     expect(result.stderr).toContain('line 7: additional_customer_id must be a string');
+    expect(result.stderr).toContain('line 8: must be a JSON object');
+    expect(result.stderr).toContain('line 9: must be a JSON object');
     expect(await show('fine')).toBeUndefined();
+
+    // A file wrong throughout names the first twenty lines and counts the rest.
+    const wrong = await runCli(['accounts', 'import'], env, lines(...Array.from({ length: 25 }, () => ({ currency: 'KZT' }))));
+    expect(wrong.code).toBe(2);
+    const reported = wrong.stderr.trimEnd().split('\n');
+    expect(reported[0]).toBe('nothing imported: 25 line(s) to fix');
+    expect(reported.slice(1, -1).map((line) => line.split(':')[0])).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i + 1}`));
+    expect(reported.at(-1)).toBe('… and 5 more');
   });
 
   it('leaves an account stored differently as it is, imports the rest and exits 1 naming it', async () => {
     expect((await runCli(['accounts', 'add', '--customer-id', 'taken', '--currency', 'KZT'], env)).code).toBe(0);
+    const withId = ['accounts', 'add', '--customer-id', 'taken-hf', '--currency', 'KZT', '--additional-id', 'HF-9'];
+    expect((await runCli(withId, env)).code).toBe(0);
     const result = await runCli(
       ['accounts', 'import'],
       env,
-      lines({ customer_id: 'taken', currency: 'USD' }, { customer_id: 'new', currency: 'KZT' }),
+      lines(
+        { customer_id: 'taken', currency: 'USD' },
+        { customer_id: 'taken-hf', currency: 'KZT' },
+        { customer_id: 'new', currency: 'KZT' },
+      ),
     );
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('{"added":1,"unchanged":0,"conflicting":1}');
-    expect(result.stderr).toContain('left as they are: "taken"');
+    expect(result.stderr).toContain('{"added":1,"unchanged":0,"conflicting":2}');
+    expect(result.stderr).toContain('left as they are: "taken", "taken-hf"');
     expect(await show('taken')).toMatchObject({ currency: 'KZT' });
+    expect(await show('taken-hf')).toMatchObject({ additional_customer_id: 'HF-9' });
     expect(await show('new')).toMatchObject({ currency: 'KZT' });
   });
 });
