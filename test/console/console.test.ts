@@ -408,6 +408,44 @@ describe.runIf(browserHere)('operator console', () => {
       await page.close();
     }, 60_000);
 
+    it('adjusts from the review queue without paying again a payment already paid by hand', async () => {
+      const account = 'flagged-then-paid';
+      await service.store.addAccount({ customerId: account, currency: 'KZT' });
+      // Its callback's amount differs (flagged); an operator paid the deposit by hand meanwhile.
+      const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(account, 2000)))).body.payment_id!;
+      expect((await post(service.url, '/callback', signed(callbackBody(paymentId, 2600)))).status).toBe(200);
+      const paid = await service.store.addAdjustment({
+        customerId: account,
+        amount: 2000,
+        reason: 'paid at the office',
+        idempotencyKey: `hand-${paymentId}`,
+        paymentId,
+        actor: 'test',
+      });
+      if (!('adjustment' in paid)) throw new Error('not paid by hand');
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/review`);
+      const item = page.locator('.queue-item', { hasText: paymentId });
+      await item.getByLabel(/^Amount in KZT/).fill('6');
+      await item.getByLabel('Reason').fill('the customer paid 6.00 more at the terminal');
+      await item.getByRole('button', { name: 'Add adjustment…' }).click();
+      await expect
+        .poll(() => item.getByRole('alert').innerText())
+        .toContain(
+          `Payment ${paymentId} was already settled by hand (adjustment ${paid.adjustment.id}). Credit 6.00 KZT to account ${account}?`,
+        );
+      await item.getByRole('button', { name: 'Confirm adjustment' }).click();
+      await expect.poll(() => page.getByRole('status').innerText()).toContain('balance now 26.00 KZT');
+      await item.getByLabel(/^Review note/).fill('difference credited');
+      await item.getByRole('button', { name: 'Mark reviewed' }).click();
+      await expect.poll(() => page.locator('.queue-item', { hasText: paymentId }).count()).toBe(0);
+      expect((await service.store.findAccount(account))!.balance).toBe(2600);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
     it("refuses the review queue's adjustment of a payment its success credited while the operator decided", async () => {
       const account = 'credited-meanwhile';
       await service.store.addAccount({ customerId: account, currency: 'KZT' });
