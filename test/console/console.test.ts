@@ -110,6 +110,8 @@ describe.runIf(browserHere)('operator console', () => {
       await item.getByRole('button', { name: 'Confirm adjustment' }).click();
       await expect.poll(() => page.getByRole('status').innerText()).toContain('balance now 175.00 KZT');
 
+      // A review says what was found: no note, no review.
+      expect(await item.getByRole('button', { name: 'Mark reviewed' }).isDisabled()).toBe(true);
       await item.getByLabel(/^Review note/).fill('customer paid 150.00; adjusted');
       await item.getByRole('button', { name: 'Mark reviewed' }).click();
       await expect.poll(() => page.locator('main').innerText()).toContain('Nothing to review.');
@@ -252,7 +254,11 @@ describe.runIf(browserHere)('operator console', () => {
       await page.getByRole('button', { name: 'Cancel' }).click();
 
       // With payments opened on it, the question counts them and links to them.
-      for (const amount of [1500, 2500]) await post(service.url, '/terminal', signed(checkDepositRequest(customerId, amount)));
+      await post(service.url, '/terminal', signed(checkDepositRequest(customerId, 1500)));
+      await page.getByRole('button', { name: 'Close account' }).click();
+      await page.getByRole('link', { name: '1 payment opened on it is pending' }).waitFor();
+      await page.getByRole('button', { name: 'Cancel' }).click();
+      await post(service.url, '/terminal', signed(checkDepositRequest(customerId, 2500)));
       await page.getByRole('button', { name: 'Close account' }).click();
       const pending = page.getByRole('link', { name: '2 payments opened on it are pending' });
       await pending.waitFor();
@@ -280,6 +286,41 @@ describe.runIf(browserHere)('operator console', () => {
         'alice accounts.close done',
         'alice accounts.reopen done',
       ]);
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it('opens an account from the list, finds it by either id and by status, and counts its pending payments', async () => {
+      const customerId = 'opened-in-console';
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/accounts`);
+      await page.getByText('Open an account').click();
+      await page.getByLabel('Customer id', { exact: true }).fill(customerId);
+      await page.getByLabel('Additional id (optional)').fill('HF-777');
+      await page.getByRole('button', { name: 'Open account' }).click();
+      await expect
+        .poll(() => service.store.findAccount(customerId))
+        .toMatchObject({ currency: 'KZT', status: 'active', additionalCustomerId: 'HF-777' });
+
+      const rows = page.locator('table tbody tr');
+      await page.getByLabel('Customer id or additional id contains').fill('HF-777');
+      await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringMatching(new RegExp(`^${customerId}\\s+HF-777\\s+active`))]);
+      await service.store.closeAccount(customerId);
+      await page.getByLabel('Status').selectOption('active');
+      await expect.poll(() => rows.count()).toBe(0);
+      await page.getByLabel('Status').selectOption('closed');
+      await expect.poll(() => rows.allInnerTexts()).toEqual([expect.stringMatching(new RegExp(`^${customerId}\\s+HF-777\\s+closed`))]);
+
+      // Past a hundred pending payments, closing says "more than" rather than counting them all.
+      await service.store.reopenAccountAsOperator({ customerId, actor: 'test' });
+      for (let i = 0; i < 101; i++)
+        await service.store.openPayment({ paymentId: `${customerId}-${i}`, projectId: 1234, customerId, amount: 100, currency: 'KZT' });
+      await page.goto(`${service.url}/console/#/accounts/${customerId}`);
+      await page.getByRole('button', { name: 'Close account' }).click();
+      await page.getByRole('link', { name: 'More than 100 payments opened on it are pending' }).waitFor();
+      await page.getByRole('button', { name: 'Cancel' }).click();
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
