@@ -135,6 +135,7 @@ describe.runIf(browserHere)('operator console', () => {
       await page.goto(`${service.url}/console/#/payments/${flaggedPayment}`);
       await expect.poll(() => page.locator('.timeline').innerText()).toContain('Reviewed by alice');
       await expect.poll(() => page.locator('pre.raw').first().innerText()).toContain('"amount": 15000');
+      expect(await page.locator('.timeline').innerText()).toContain('1 delivery');
       expect(await page.locator('dl.facts').innerText()).toMatch(/Asked at the Gate\s+never/);
       await expect.poll(() => page.locator('dl.facts').innerText()).toMatch(/Settled by hand\s+adjustment \d+/);
       await shoot(page, 'payment');
@@ -321,6 +322,21 @@ describe.runIf(browserHere)('operator console', () => {
       await page.getByRole('button', { name: 'Close account' }).click();
       await page.getByRole('link', { name: 'More than 100 payments opened on it are pending' }).waitFor();
       await page.getByRole('button', { name: 'Cancel' }).click();
+
+      // The payments list narrows by the day a payment was opened, in the browser's calendar.
+      await page.goto(`${service.url}/console/#/payments?customer_id=${customerId}`);
+      const day = (offset: number) => page.evaluate((days) => new Date(Date.now() + days * 86_400_000).toLocaleDateString('sv'), offset);
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      await page.getByLabel('Opened from').fill(await day(1));
+      await expect.poll(() => rows.count()).toBe(0);
+      await page.getByLabel('Opened from').fill('');
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      await page.getByLabel('to (inclusive)').fill(await day(-1));
+      await expect.poll(() => rows.count()).toBe(0);
+      await page.getByLabel('to (inclusive)').fill(await day(0));
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      await page.goto(`${service.url}/console/#/payments/${customerId}-0`);
+      await expect.poll(() => page.locator('main').innerText()).toContain('No callback yet.');
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
