@@ -88,6 +88,9 @@ describe.runIf(browserHere)('operator console', () => {
       const errors = watchErrors(page);
       await signIn(page, service.url, OPERATOR_TOKEN);
       await expect.poll(() => page.locator('main').innerText()).toContain('flagged callback to review');
+      // Each window counts its payments by status: the credited one and the flagged, still pending.
+      const day = page.locator('.card', { has: page.getByRole('heading', { name: 'Last 24 hours' }) });
+      expect(await day.locator('tbody').innerText()).toMatch(/pending\s+\d+[\s\S]*success\s+\d+/);
       await shoot(page, 'overview');
 
       await page.getByRole('link', { name: 'Review queue' }).click();
@@ -629,6 +632,37 @@ describe.runIf(browserHere)('operator console', () => {
       await page.goto(`${service.url}/console/#/reconciliations/${run.id}`);
       await expect.poll(() => page.locator('main').innerText()).toContain('1 of 3 are listed');
       expect(await page.locator('main tbody tr').count()).toBe(1);
+      expect(await page.locator('main dl').innerText()).toMatch(/Applied\s+no/);
+
+      // A run with --apply says so, and a finding about one of our payments links to it.
+      const applied = await service.store.recordReconciliation(
+        {
+          startedAt: '2026-12-03T06:00:00.000Z',
+          finishedAt: '2026-12-03T06:00:02.000Z',
+          source: 'file:lost.csv',
+          periodFrom: null,
+          periodTo: null,
+          applied: true,
+          summary: { compared: 1, matching: 0, missing_here: 1, applied: 1 },
+          discrepancies: 1,
+        },
+        [
+          {
+            kind: 'missing_here',
+            paymentId: 'lost-7',
+            platform: { status: 'success', amount: 700, currency: 'KZT' },
+            ledger: { status: 'pending', amount: 700, currency: 'KZT' },
+            applied: 'credited',
+          },
+        ],
+      );
+      await page.goto(`${service.url}/console/#/reconciliations`);
+      await expect
+        .poll(() => page.locator('main tbody tr').first().innerText())
+        .toMatch(new RegExp(`^#${applied.id} \\(applied\\)\\s.*file:lost\\.csv`));
+      await page.goto(`${service.url}/console/#/reconciliations/${applied.id}`);
+      await expect.poll(() => page.locator('main dl').innerText()).toMatch(/Applied\s+yes: payments missing here were applied/);
+      expect(await page.locator('main tbody').getByRole('link', { name: 'lost-7' }).getAttribute('href')).toBe('#/payments/lost-7');
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
