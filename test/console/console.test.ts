@@ -14,6 +14,7 @@ import { buildConsole } from '../../scripts/console-bundle.js';
 import { consoleFiles } from '../../src/http/console-files.js';
 import { OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN } from '../support/admin.js';
 import { haveBrowser, launchBrowser } from '../support/browser.js';
+import { writePastTheStore } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
 import { startPrism, type Prism } from '../support/prism.js';
@@ -665,6 +666,30 @@ describe.runIf(browserHere)('operator console', () => {
       expect(await page.locator('main tbody').getByRole('link', { name: 'lost-7' }).getAttribute('href')).toBe('#/payments/lost-7');
       expect(errors).toEqual([]);
       await page.close();
+    }, 60_000);
+
+    it('names the rule a balance edited past the store breaks, and says the totals do not add up', async () => {
+      const account = 'edited-past-the-store';
+      await service.store.addAccount({ customerId: account, currency: 'KZT' });
+      const database = { backend: 'sqlite' as const, url: service.databaseUrl, drop: () => Promise.resolve() };
+      await writePastTheStore(database, [`update accounts set balance = 999 where customer_id = '${account}'`]);
+      try {
+        const page = await browser.newPage();
+        const errors = watchErrors(page);
+        await signIn(page, service.url, VIEWER_TOKEN);
+        await page.getByRole('button', { name: 'Check the ledger' }).click();
+        const checked = page.locator('.ledger-check [role=status]');
+        await expect.poll(() => checked.locator('ul.broken').innerText()).toContain(`${account}: balance 999, credits and adjustments 0`);
+        expect(await checked.locator('ul.broken > li > strong').allInnerTexts()).toEqual([
+          '1 × an account whose balance is not the sum of its credits and adjustments',
+        ]);
+        expect(await checked.innerText()).toMatch(/Balances [^\n]+ KZT = credits [^\n]+ — they do not add up/);
+        expect(await checked.innerText()).not.toContain('Every rule holds');
+        expect(errors).toEqual([]);
+        await page.close();
+      } finally {
+        await writePastTheStore(database, [`update accounts set balance = 0 where customer_id = '${account}'`]);
+      }
     }, 60_000);
 
     it('works from the keyboard with labelled fields, and reads at 360 px wide', async () => {
