@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Koa from 'koa';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../scripts/console-bundle.js';
 import { consoleFiles } from '../../src/http/console-files.js';
@@ -40,6 +40,13 @@ async function signIn(page: Page, baseUrl: string, token: string): Promise<void>
   await page.getByLabel('Admin API token').fill(token);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('navigation', { name: 'Screens' }).waitFor();
+}
+
+/** Fills the adjustment form in `form` (amounts in KZT) and asks to add it: the confirmation comes next. */
+async function proposeAdjustment(form: Locator, amount: string, reason: string): Promise<void> {
+  await form.getByLabel(/^Amount in KZT/).fill(amount);
+  await form.getByLabel('Reason').fill(reason);
+  await form.getByRole('button', { name: 'Add adjustment…' }).click();
 }
 
 const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
@@ -106,9 +113,7 @@ describe.runIf(browserHere)('operator console', () => {
       await expect.poll(() => customer.inputValue()).toBe(CUSTOMER);
       // The callback's payment is ours: its account is the only one an adjustment naming it may move.
       expect(await customer.getAttribute('readonly')).not.toBeNull();
-      await item.getByLabel(/^Amount in KZT/).fill('150');
-      await item.getByLabel('Reason').fill('paid 150.00 for a 100.00 deposit');
-      await item.getByRole('button', { name: 'Add adjustment…' }).click();
+      await proposeAdjustment(item, '150', 'paid 150.00 for a 100.00 deposit');
       await expect.poll(() => item.getByRole('alert').innerText()).toContain(`Credit 150.00 KZT to account ${CUSTOMER}?`);
       await shoot(page, 'review-confirm');
       await item.getByRole('button', { name: 'Confirm adjustment' }).click();
@@ -224,9 +229,7 @@ describe.runIf(browserHere)('operator console', () => {
       await unknown.getByLabel('Account (customer id)').fill('nobody-here');
       await expect.poll(() => unknown.locator('.field-error').innerText()).toBe('No account nobody-here.');
       await unknown.getByLabel('Account (customer id)').fill(CUSTOMER);
-      await unknown.getByLabel(/^Amount in KZT/).fill('7');
-      await unknown.getByLabel('Reason').fill('paid 7.00, no deposit');
-      await unknown.getByRole('button', { name: 'Add adjustment…' }).click();
+      await proposeAdjustment(unknown, '7', 'paid 7.00, no deposit');
       await expect.poll(() => unknown.getByRole('alert').innerText()).toContain(`Credit 7.00 KZT to account ${CUSTOMER}?`);
       await unknown.getByRole('button', { name: 'Cancel' }).click();
 
@@ -449,9 +452,7 @@ describe.runIf(browserHere)('operator console', () => {
       await form.getByLabel(/^Amount in KZT/).fill('-42');
       expect(await form.innerText()).toContain('a payment is paid with a positive amount');
       expect(await form.getByRole('button', { name: 'Add adjustment…' }).isDisabled()).toBe(true);
-      await form.getByLabel(/^Amount in KZT/).fill('42');
-      await form.getByLabel('Reason').fill('receipt 4411 shown at the office');
-      await form.getByRole('button', { name: 'Add adjustment…' }).click();
+      await proposeAdjustment(form, '42', 'receipt 4411 shown at the office');
       await expect
         .poll(() => form.getByRole('alert').innerText())
         .toContain(
@@ -489,9 +490,7 @@ describe.runIf(browserHere)('operator console', () => {
       await signIn(page, service.url, OPERATOR_TOKEN);
       await page.goto(`${service.url}/console/#/review`);
       const item = page.locator('.queue-item', { hasText: paymentId });
-      await item.getByLabel(/^Amount in KZT/).fill('6');
-      await item.getByLabel('Reason').fill('the customer paid 6.00 more at the terminal');
-      await item.getByRole('button', { name: 'Add adjustment…' }).click();
+      await proposeAdjustment(item, '6', 'the customer paid 6.00 more at the terminal');
       await expect
         .poll(() => item.getByRole('alert').innerText())
         .toContain(
@@ -517,9 +516,7 @@ describe.runIf(browserHere)('operator console', () => {
       await signIn(page, service.url, OPERATOR_TOKEN);
       await page.goto(`${service.url}/console/#/review`);
       const item = page.locator('.queue-item', { hasText: paymentId });
-      await item.getByLabel(/^Amount in KZT/).fill('30');
-      await item.getByLabel('Reason').fill('customer paid the deposit');
-      await item.getByRole('button', { name: 'Add adjustment…' }).click();
+      await proposeAdjustment(item, '30', 'customer paid the deposit');
       await expect.poll(() => item.getByRole('alert').innerText()).toContain(`This settles payment ${paymentId} by hand`);
 
       // The platform's success for the deposit lands before the operator confirms.
