@@ -208,24 +208,29 @@ export async function importAccounts(store: Store, text: string) {
     throw new CliError(`nothing imported: ${errors.length} line(s) to fix\n${errors.slice(0, MAX_REPORTED).join('\n')}${more}`);
   }
 
-  let added = 0;
-  let unchanged = 0;
-  const conflicts: string[] = [];
+  const outcomes: Array<'added' | 'unchanged' | 'conflicting'> = [];
   for (let start = 0; start < accounts.length; start += IMPORT_CHUNK) {
-    await Promise.all(
-      accounts.slice(start, start + IMPORT_CHUNK).map(async (account) => {
-        try {
-          await store.addAccount(account);
-          added++;
-        } catch (error) {
-          if (!(error instanceof AccountExistsError)) throw error;
-          const existing = await store.findAccount(account.customerId);
-          if (existing && sameAccount(existing, account)) unchanged++;
-          else conflicts.push(account.customerId);
-        }
-      }),
+    const chunk = accounts.slice(start, start + IMPORT_CHUNK);
+    outcomes.push(
+      ...(await Promise.all(
+        chunk.map(async (account) => {
+          try {
+            await store.addAccount(account);
+            return 'added' as const;
+          } catch (error) {
+            if (!(error instanceof AccountExistsError)) throw error;
+            const existing = await store.findAccount(account.customerId);
+            return existing && sameAccount(existing, account) ? ('unchanged' as const) : ('conflicting' as const);
+          }
+        }),
+      )),
     );
   }
+  const counted = (outcome: (typeof outcomes)[number]) => outcomes.filter((o) => o === outcome).length;
+  const added = counted('added');
+  const unchanged = counted('unchanged');
+  // In the file's order, whichever write answered first.
+  const conflicts = accounts.filter((_, i) => outcomes[i] === 'conflicting').map((a) => a.customerId);
   const summary = { added, unchanged, conflicting: conflicts.length };
   if (conflicts.length) {
     const listed = conflicts
