@@ -47,8 +47,10 @@ describe.each(backends())('store conformance: %s', (backend) => {
 
   describe('accounts', () => {
     it('adds, finds, refuses a duplicate, ensures and closes', async () => {
+      const before = new Date().toISOString();
       const added = await store.addAccount({ customerId: 'acc-2', currency: 'KZT', additionalCustomerId: 'X' });
       expect(added).toMatchObject({ customerId: 'acc-2', currency: 'KZT', balance: 0, status: 'active', additionalCustomerId: 'X' });
+      expect(before <= added.createdAt && added.createdAt <= new Date().toISOString()).toBe(true);
       expect(await store.findAccount('acc-2')).toEqual(added);
       await expect(store.addAccount({ customerId: 'acc-2', currency: 'USD' })).rejects.toBeInstanceOf(AccountExistsError);
       await store.ensureAccount({ customerId: 'acc-2', currency: 'USD' });
@@ -167,23 +169,38 @@ describe.each(backends())('store conformance: %s', (backend) => {
     it('success credits once; the same body again is a duplicate; another body is recorded', async () => {
       const payment = await deposit(10000);
       const delivery = callback({ paymentId: payment.paymentId });
+      const later = (seconds: number) => ({ ...delivery, receivedAt: new Date(delivery.receivedAt.getTime() + seconds * 1000) });
       expect(await store.applyCallback(delivery)).toEqual({ result: 'credited', paymentId: payment.paymentId });
-      expect(await store.applyCallback(delivery)).toEqual({ result: 'duplicate', paymentId: payment.paymentId });
-      expect(await store.applyCallback(callback({ paymentId: payment.paymentId }, 'redelivered'))).toEqual({
+      expect(await store.applyCallback(later(1))).toEqual({ result: 'duplicate', paymentId: payment.paymentId });
+      const another = callback({ paymentId: payment.paymentId }, 'redelivered');
+      expect(await store.applyCallback(another)).toEqual({
         result: 'recorded',
         paymentId: payment.paymentId,
       });
       // A redelivery once another body is stored is counted on its own body only.
-      expect(await store.applyCallback(delivery)).toEqual({ result: 'duplicate', paymentId: payment.paymentId });
+      expect(await store.applyCallback(later(2))).toEqual({ result: 'duplicate', paymentId: payment.paymentId });
       expect(await balance()).toBe(10000);
       const [stored] = await store.listPayments({ status: 'success' });
-      expect(stored).toMatchObject({ paymentId: payment.paymentId, lastCallbackStatus: 'success' });
+      expect(stored).toMatchObject({
+        paymentId: payment.paymentId,
+        lastCallbackStatus: 'success',
+        createdAt: payment.createdAt,
+        // Moved by the last body stored for it, not by a duplicate's delivery.
+        updatedAt: another.receivedAt.toISOString(),
+      });
       const callbacks = await store.listCallbacks({ paymentId: payment.paymentId });
       expect(callbacks.map((c) => [c.result, c.deliveries])).toEqual([
         ['credited', 3],
         ['recorded', 1],
       ]);
-      expect(callbacks[0]).toMatchObject({ rawBody: delivery.rawBody, headers: { 'user-agent': 'test' }, status: 'success' });
+      expect(callbacks[0]).toMatchObject({
+        rawBody: delivery.rawBody,
+        headers: { 'user-agent': 'test' },
+        status: 'success',
+        projectId: 1234,
+        receivedAt: delivery.receivedAt.toISOString(),
+        lastReceivedAt: later(2).receivedAt.toISOString(),
+      });
     });
 
     it('decline fails the payment; a later success still credits, flagged', async () => {

@@ -194,4 +194,13 @@ describe('the CLI lists on SQLite, read a slice at a time', () => {
     expect(steps).toHaveLength(1);
     expect(steps[0]).toMatch(/^SEARCH payments USING (COVERING )?INDEX payments_by_creation \(\(created_at,payment_id\)>\(\?,\?\)\)$/);
   });
+
+  // Read whole, the unsettled payments of a status are found in their own index, however many
+  // successful ones the table holds.
+  it.each(['pending', 'failed', 'expired'] as const)('payments %s, read whole: the index of unsettled payments', async (status) => {
+    const steps = await planOf(paymentsListQuery({ status }));
+    expect(steps.filter((step) => /^(SCAN|SEARCH) payments\b/.test(step))).toEqual([
+      'SEARCH payments USING INDEX payments_unsettled (status=?)',
+    ]);
+  });
 });
