@@ -174,6 +174,31 @@ describe.each(backends())('ledger export on %s', (backend) => {
     });
   });
 
+  it('quotes a comma alone and a carriage return alone, and opens a leading minus or tab as text', async () => {
+    const reasons = ['refund, agreed', 'first line\rsecond line', '\tindented by the console', '-40.00 by hand'];
+    const store = await openStore(database.url);
+    try {
+      for (const [i, reason] of reasons.entries()) {
+        const adjusted = await store.addAdjustment({ customerId: 'acc-2', amount: 1, reason, idempotencyKey: `q-${i}`, actor: 'anna' });
+        expect('adjustment' in adjusted).toBe(true);
+      }
+    } finally {
+      await store.close();
+    }
+    const csv = await runCli(['ledger', 'export', '--from', day(-1), '--to', day(1), '--format', 'csv'], env);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toContain(',"refund, agreed"\r\n');
+    expect(csv.stdout).toContain(',"first line\rsecond line"\r\n');
+    const rows: string[][] = [];
+    for await (const row of csvRows(Readable.from([csv.stdout]))) rows.push(row.fields);
+    expect(rows.slice(-4).map((fields) => fields.at(-1))).toEqual([
+      'refund, agreed',
+      'first line\rsecond line',
+      "'\tindented by the console",
+      "'-40.00 by hand",
+    ]);
+  });
+
   it('refuses a command line without a period it can read, with its usage, exit 2', async () => {
     for (const [args, says] of [
       [['--from', day(0)], 'give --from and --to'],

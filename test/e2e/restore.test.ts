@@ -1,16 +1,19 @@
 // `cli restore` of the embedded store from a `cli backup`. Refused while the service has the store
 // open; with it stopped, the store is set aside (never deleted) and the backup put in its place,
 // and the service runs on it again: a payment opened after the backup is then unknown, its
-// callback kept flagged. A store SQLite cannot read is set aside as it is. A backup that is not a
-// sound SQLite store is refused, changing nothing.
+// callback kept flagged. A store SQLite cannot read is set aside as it is, its log's commits folded
+// into it. A backup that is not a sound SQLite store, or a store another command has open, is
+// refused, changing nothing; a disk that fills up leaves no partial copy and names the store's place.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { restoreCommand } from '../../src/cli/restore-command.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
 import { runCli, startServiceProcess, type ServiceProcess } from '../support/processes.js';
+import { onSmallDisk } from '../support/small-disk.js';
 
 type Report = Awaited<ReturnType<typeof restoreCommand>>;
 
@@ -119,6 +122,96 @@ describe('cli restore (SQLite)', () => {
     expect((await runCli(['accounts', 'show', 'c-1'], env)).code).toBe(0);
   });
 
+  it("sets a damaged store aside with its log's commits in it, and leaves no log beside the backup", async () => {
+    const copy = path.join(directory, 'copy.db');
+    expect((await runCli(['backup', '--to', copy], env)).code).toBe(0);
+    // A crash leaves a commit in the log only; then a disk fault overwrites the store's first page.
+    const writer = new BetterSqlite3(storeFile());
+    writer.pragma('wal_autocheckpoint = 0');
+    const beforeTheCommit = readFileSync(storeFile());
+    writer
+      .prepare(
+        "insert into accounts (customer_id, currency, balance, status, created_at, updated_at) values ('c-only-in-the-log', 'KZT', 0, 'active', ?, ?)",
+      )
+      .run('2026-12-01', '2026-12-01');
+    const log = readFileSync(`${storeFile()}-wal`);
+    writer.close();
+    writeFileSync(storeFile(), Buffer.concat([Buffer.alloc(4096, 0xab), beforeTheCommit.subarray(4096)]));
+    writeFileSync(`${storeFile()}-wal`, log);
+    expect(readFileSync(storeFile()).includes('c-only-in-the-log')).toBe(false);
+
+    const run = await restore(copy);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report.set_aside_unreadable).toBe('file is not a database');
+    // Closing the last connection folded the log into the store set aside: the commit is in it.
+    expect(readFileSync(report.set_aside!).includes('c-only-in-the-log')).toBe(true);
+    expect(readdirSync(directory).filter((f) => f.endsWith('-wal') || f.endsWith('-shm'))).toEqual([]);
+    expect(await balance()).toBe(0);
+  });
+
+  it('refuses while another command has the store open, changing nothing', async () => {
+    const copy = path.join(directory, 'copy.db');
+    expect((await runCli(['backup', '--to', copy], env)).code).toBe(0);
+    const before = filesNow();
+    const reader = new BetterSqlite3(storeFile(), { readonly: true });
+    try {
+      reader.prepare('select count(*) from accounts').get();
+      expect(await restore(copy)).toEqual({
+        code: 1,
+        stdout: '',
+        stderr: `restore not made: ${storeFile()} is in use (another command has it open): let it finish first\n`,
+      });
+    } finally {
+      reader.close();
+    }
+    // The store's files as they were (the restore's instance lock is a lock file, not the store).
+    const { 'kassa24.db.instance-lock': _lock, ...after } = filesNow();
+    expect(after).toEqual(before);
+  });
+
+  it("refuses a backup that fails SQLite's integrity check, changing nothing", async () => {
+    const copy = path.join(directory, 'copy.db');
+    expect((await runCli(['backup', '--to', copy], env)).code).toBe(0);
+    breakAnIndex(copy);
+    const before = filesNow();
+    expect(await restore(copy)).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `restore not made: ${copy} fails SQLite's integrity check: wrong # of entries in index accounts_by_creation; row 2 missing from index accounts_by_creation\n`,
+    });
+    expect(filesNow()).toEqual(before);
+  });
+
+  it('leaves no partial copy when the disk fills up putting the backup in place, and says where the store is', async (context) => {
+    // The store on a file system of 1 MB, the backup larger.
+    await onSmallDisk('1m', context, async (small) => {
+      await withStoreAt(database.url, async (store) => {
+        for (let i = 0; i < 20; i++) {
+          await store.keepRejectedCallback({ rawBody: 'x'.repeat(100_000) + i, headers: {}, receivedAt: new Date(), reason: 'big' });
+        }
+      });
+      const copy = path.join(directory, 'copy.db');
+      expect((await runCli(['backup', '--to', copy], env)).code).toBe(0);
+      const onSmall = { ...env, DATABASE_URL: `sqlite:${path.join(small, 'store.db')}` };
+      expect((await runCli(['migrate'], onSmall)).code).toBe(0);
+      expect((await runCli(['accounts', 'add', '--customer-id', 'c-1', '--currency', 'KZT'], onSmall)).code).toBe(0);
+
+      const run = await restore(copy, onSmall);
+      expect(run.code).toBe(1);
+      const setAside = readdirSync(small).find((f) => f.startsWith('store.db.before-restore-'));
+      expect(setAside).toBeDefined();
+      expect(run.stderr).toMatch(/^restore not made: the backup could not be copied into place \(ENOSPC: .*\); the store is at (.*)\n$/);
+      expect(run.stderr.endsWith(`the store is at ${path.join(small, setAside!)}\n`)).toBe(true);
+      expect(
+        readdirSync(small)
+          .filter((f) => f.startsWith('store.db') && !f.startsWith('store.db.instance-lock'))
+          .sort(),
+      ).toEqual([setAside]);
+      expect(await balance({ ...onSmall, DATABASE_URL: `sqlite:${path.join(small, setAside!)}` })).toBe(0);
+    });
+  });
+
   it('puts a backup where no store is, and refuses what it cannot restore, changing nothing', async () => {
     const copy = path.join(directory, 'copy.db');
     expect((await runCli(['backup', '--to', copy], env)).code).toBe(0);
@@ -147,3 +240,28 @@ describe('cli restore (SQLite)', () => {
     expect(existsSync(`${storeFile()}.partial`)).toBe(false);
   });
 });
+
+/**
+ * Leaves an account out of its creation index, the damage a torn write does to an index: the
+ * index's schema row is hidden while the account is added, then put back.
+ */
+function breakAnIndex(file: string): void {
+  const hide = new BetterSqlite3(file);
+  hide.unsafeMode(true);
+  hide.pragma('writable_schema = on');
+  const index = hide.prepare("select type, name, tbl_name, rootpage, sql from sqlite_master where name = 'accounts_by_creation'").get();
+  hide.prepare("delete from sqlite_master where name = 'accounts_by_creation'").run();
+  hide.close();
+  const add = new BetterSqlite3(file);
+  add
+    .prepare(
+      "insert into accounts (customer_id, currency, balance, status, created_at, updated_at) values ('c-2', 'KZT', 0, 'active', '2026-12-01', '2026-12-01')",
+    )
+    .run();
+  add.unsafeMode(true);
+  add.pragma('writable_schema = on');
+  add
+    .prepare('insert into sqlite_master (type, name, tbl_name, rootpage, sql) values (@type, @name, @tbl_name, @rootpage, @sql)')
+    .run(index);
+  add.close();
+}
