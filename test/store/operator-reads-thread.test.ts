@@ -1,7 +1,11 @@
 // On SQLite, an operator's query runs on the reader thread: the main thread, which answers the
 // platform, goes on turning while it runs, and the answer holds every write committed before it.
+// The thread writes nothing, whatever a query says; a thread that dies fails the query it had as
+// unavailable, and the next query starts another.
+import { Kysely, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
+import { readerThreadDialect } from '../../src/store/sqlite/reader-dialect.js';
 import { StoreUnavailableError, type Store } from '../../src/store/store.js';
 import { createTestDatabase, type TestDatabase } from '../support/databases.js';
 
@@ -60,5 +64,32 @@ describe('operator reads on a SQLite file', () => {
     await store.close();
     await expect(reads.payments({}, { limit: 1 })).rejects.toBeInstanceOf(StoreUnavailableError);
     store = await openStore(database.url);
+  });
+
+  describe('on the reader thread itself', () => {
+    let reader: Kysely<unknown>;
+    beforeEach(() => {
+      reader = new Kysely<unknown>({ dialect: readerThreadDialect(database.url.slice('sqlite:'.length)) });
+    });
+    afterEach(() => reader.destroy());
+    const accounts = async () => (await sql<{ n: number }>`select count(*) as n from accounts`.execute(reader)).rows[0]?.n;
+
+    it('write nothing, whatever a query says', async () => {
+      await expect(
+        sql`insert into accounts (customer_id, currency, balance, status, created_at, updated_at) values ('x', 'KZT', 0, 'active', '', '')`.execute(
+          reader,
+        ),
+      ).rejects.toMatchObject({ cause: { code: 'SQLITE_READONLY' } });
+      await expect(sql`update accounts set balance = 1`.execute(reader)).rejects.toMatchObject({ cause: { code: 'SQLITE_READONLY' } });
+      expect(await accounts()).toBe(1);
+      expect((await store.findAccount('acc-1'))?.balance).toBe(0);
+    });
+
+    it('answer the query out when the thread dies as unavailable, and start a new thread for the next', async () => {
+      // Rows larger than the thread's heap may hold: it runs out of memory and ends.
+      const tooLarge = sql`with recursive i(n) as (select 1 union all select n + 1 from i where n < 200000) select hex(randomblob(1000)) from i`;
+      await expect(tooLarge.execute(reader)).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(await accounts()).toBe(1);
+    });
   });
 });
