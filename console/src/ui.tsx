@@ -1,6 +1,6 @@
 // Small pieces every screen uses: money, time, a problem in words, a paginated list, raw JSON.
 import type { ComponentChildren } from 'preact';
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { asProblem, type Problem } from './api';
 import { localTime, money, pretty, utcTime } from './format';
 
@@ -25,12 +25,16 @@ export const Time = ({ at }: { at: string | null | undefined }) =>
     <span class="muted">—</span>
   );
 
+// An invalid request's detail is its field errors in one line: they are listed instead.
+const detailIsTheList = (problem: Problem) =>
+  (problem.errors?.length ?? 0) > 0 && problem.errors!.every((e) => problem.detail.includes(e.message));
+
 /** An API error in words, with the fields it concerns. */
 export const ProblemMessage = ({ problem }: { problem: Problem | undefined }) =>
   problem ? (
     <div class="problem" role="alert">
       <strong>{problem.title}</strong>
-      <p>{problem.detail}</p>
+      {!detailIsTheList(problem) && <p>{problem.detail}</p>}
       {problem.errors && problem.errors.length > 0 && (
         <ul>
           {problem.errors.map((e) => (
@@ -62,9 +66,21 @@ export function useRecord<T>(load: () => Promise<{ data?: T; error?: unknown }>,
   const [data, setData] = useState<T>();
   const [problem, setProblem] = useState<Problem>();
   useEffect(() => {
+    let current = true;
+    setProblem(undefined);
+    // What was shown stays until the answer; a record not read leaves none, so another key's
+    // facts never stand under this one's problem. A late answer for an earlier key is dropped.
+    const failed = (error: unknown) => {
+      if (!current) return;
+      setData(undefined);
+      setProblem(asProblem(error));
+    };
     load()
-      .then(({ data: found, error }) => (found ? setData(found) : setProblem(asProblem(error))))
-      .catch((error: unknown) => setProblem(asProblem(error)));
+      .then(({ data: found, error }) => (found ? current && setData(found) : failed(error)))
+      .catch(failed);
+    return () => {
+      current = false;
+    };
     // `key` names what `load` depends on.
   }, [key]);
   return { data, setData, problem, setProblem };
@@ -81,20 +97,32 @@ export function usePages<T>(load: (cursor: string | undefined) => Promise<PageAn
   const [next, setNext] = useState<string | null>(null);
   const [problem, setProblem] = useState<Problem>();
   const [loading, setLoading] = useState(true);
+  // Only the last page asked for is shown: an answer to an earlier filter may arrive after it.
+  const latest = useRef(0);
   const fetchPage = useCallback(
     async (cursor: string | undefined) => {
+      const asked = ++latest.current;
       setLoading(true);
+      const failed = (error: unknown) => {
+        setProblem(asProblem(error));
+        // A first page not read leaves no rows: those shown were another filter's, or are stale.
+        if (cursor === undefined) {
+          setItems([]);
+          setNext(null);
+        }
+      };
       try {
         const { data, error } = await load(cursor);
+        if (asked !== latest.current) return;
         if (data) {
           setItems((shown) => (cursor ? [...shown, ...data.items] : data.items));
           setNext(data.next_cursor);
           setProblem(undefined);
-        } else setProblem(asProblem(error));
+        } else failed(error);
       } catch (error) {
-        setProblem(asProblem(error));
+        if (asked === latest.current) failed(error);
       } finally {
-        setLoading(false);
+        if (asked === latest.current) setLoading(false);
       }
     },
     // `key` names what `load` depends on: a new key, a new first page.

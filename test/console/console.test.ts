@@ -129,9 +129,19 @@ describe.runIf(browserHere)('operator console', () => {
       await expect.poll(() => page.locator('dl.facts').innerText()).toContain('175.00 KZT');
       await expect.poll(() => page.locator('table').innerText()).toContain('paid 150.00 for a 100.00 deposit');
       await shoot(page, 'account');
+      // Another account's page, one that is not there: its problem, none of the last one's facts.
+      await page.goto(`${service.url}/console/#/accounts/nobody`);
+      await expect.poll(() => page.getByRole('alert').first().innerText()).toContain('nobody');
+      await expect.poll(() => page.locator('dl.facts, tbody tr').count()).toBe(0);
+      expect(errors.splice(0).every((error) => error.includes('status of 404'))).toBe(true);
 
       await page.getByRole('link', { name: 'Audit log' }).click();
       await expect.poll(() => page.locator('table').innerText()).toMatch(/callbacks\.review[\s\S]*adjustments\.add/);
+      // Newest first: who did what, whether it took effect, and what was asked.
+      const newest = page.locator('tbody tr').first();
+      expect((await newest.locator('td').allInnerTexts()).slice(1, 4)).toEqual(['alice', 'callbacks.review', 'done']);
+      await newest.getByText('request').click();
+      await expect.poll(() => newest.locator('pre').first().innerText()).toContain('customer paid 150.00; adjusted');
       await shoot(page, 'audit-log');
 
       await page.getByRole('link', { name: 'Overview' }).click();
@@ -342,6 +352,33 @@ describe.runIf(browserHere)('operator console', () => {
       await expect.poll(() => rows.count()).toBe(0);
       await page.getByLabel('to (inclusive)').fill(await day(0));
       await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      // A period the API refuses: its problem, and none of the rows of the filter before it.
+      await page.getByLabel('Opened from').fill(await day(2));
+      const refused = page.getByRole('alert');
+      await expect.poll(() => refused.innerText()).toMatch(/^The request is not valid\s+to: must come after from \(/);
+      // Said once: the detail is the list of field errors.
+      expect((await refused.innerText()).match(/must come after/g)).toHaveLength(1);
+      expect(await rows.count()).toBe(0);
+      expect(errors.splice(0)).toEqual([expect.stringContaining('status of 400') as unknown]);
+      await page.getByLabel('Opened from').fill('');
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      expect(await page.getByRole('alert').count()).toBe(0);
+
+      // Answers that come back in another order than asked: the last filter's rows stand.
+      const slow = /\/admin\/v1\/payments\?.*status=expired/;
+      await page.route(slow, async (route) => {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        await route.continue();
+      });
+      const late = page.waitForResponse(slow);
+      await page.getByLabel('Status').selectOption('expired');
+      await page.getByLabel('Status').selectOption('pending');
+      await expect.poll(() => rows.count()).toBeGreaterThan(0);
+      await late;
+      await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))');
+      expect(await rows.count()).toBeGreaterThan(0);
+      await page.unroute(slow);
+      await page.getByLabel('Status').selectOption('');
       await page.goto(`${service.url}/console/#/payments/${customerId}-0`);
       await expect.poll(() => page.locator('main').innerText()).toContain('No callback yet.');
       expect(errors).toEqual([]);
@@ -607,6 +644,40 @@ describe.runIf(browserHere)('operator console', () => {
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
+
+    it('signs in with a pasted token, says who is signed in, keeps the tab signed in, and signs out', async () => {
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await page.goto(`${service.url}/console/`);
+      const token = page.getByLabel('Admin API token');
+      const submit = page.getByRole('button', { name: 'Sign in' });
+      expect(await submit.isDisabled()).toBe(true);
+      await token.fill('   ');
+      expect(await submit.isDisabled()).toBe(true);
+
+      await token.fill('k24_not-a-token-of-this-service');
+      await submit.click();
+      await expect.poll(() => page.getByRole('alert').innerText()).toContain('A valid bearer token is required');
+      expect(await page.getByRole('navigation', { name: 'Screens' }).count()).toBe(0);
+
+      // Copied with the spaces and the line break around it.
+      await token.fill(` ${OPERATOR_TOKEN}\n`);
+      await submit.click();
+      const who = page.locator('header .who');
+      await expect.poll(() => who.innerText()).toMatch(/^alice\s+operator/);
+
+      await page.reload();
+      await expect.poll(() => who.innerText()).toMatch(/^alice\s+operator/);
+
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await token.waitFor();
+      expect(await page.locator('body').innerText()).not.toContain('no longer accepted');
+      await page.reload();
+      await token.waitFor();
+      expect(await page.getByRole('navigation', { name: 'Screens' }).count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.close();
+    });
 
     it("says how many of a run's discrepancies are listed when it kept fewer than it found", async () => {
       const run = await service.store.recordReconciliation(
