@@ -701,6 +701,9 @@ describe.runIf(browserHere)('operator console', () => {
       await page.goto(`${service.url}/console/#/reconciliations/${run.id}`);
       await expect.poll(() => page.locator('main').innerText()).toContain('1 of 3 are listed');
       expect(await page.locator('main tbody tr').count()).toBe(1);
+      // A payment the ledger does not have is named, not linked: there is no page of it here.
+      expect(await page.locator('main tbody tr').innerText()).toContain('not-ours-1');
+      expect(await page.locator('main tbody a').count()).toBe(0);
       expect(await page.locator('main dl').innerText()).toMatch(/Applied\s+no/);
 
       // A run with --apply says so, and a finding about one of our payments links to it.
