@@ -45,6 +45,7 @@ describe('cli backup (SQLite)', () => {
       expect((await runCli(['accounts', 'add', '--customer-id', customerId, '--currency', 'KZT'], env)).code).toBe(0);
     const service = await startServiceProcess(env);
     const credited: string[] = [];
+    const acknowledgedAt = new Map<string, number>();
     const refusals: string[] = [];
     let running = true;
     const payer = async (n: number) => {
@@ -53,8 +54,10 @@ describe('cli backup (SQLite)', () => {
         const opened = await post(service.url, '/terminal', signed(checkDepositRequest(customerId, 100 + n, PROJECT), SECRET));
         const paymentId = opened.body.payment_id as string;
         const answer = await post(service.url, '/callback', signed(callbackBody(paymentId, 100 + n, 'success', PROJECT), SECRET));
-        if (answer.status === 200 && answer.body.result === 'credited') credited.push(paymentId);
-        else refusals.push(`${answer.status} ${JSON.stringify(answer.body)}`);
+        if (answer.status === 200 && answer.body.result === 'credited') {
+          credited.push(paymentId);
+          acknowledgedAt.set(paymentId, Date.now());
+        } else refusals.push(`${answer.status} ${JSON.stringify(answer.body)}`);
       }
     };
     try {
@@ -93,6 +96,11 @@ describe('cli backup (SQLite)', () => {
       );
       expect(paidInCopy.size).toBe(inCopy.credits);
       expect(acknowledgedBefore.filter((id) => !paidInCopy.has(id))).toEqual([]);
+      // The report's taken_at is the snapshot's: every credit acknowledged before it is in the copy.
+      const takenAt = Date.parse(report.taken_at);
+      const beforeSnapshot = [...acknowledgedAt].filter(([, at]) => at < takenAt).map(([id]) => id);
+      expect(beforeSnapshot.length).toBeGreaterThanOrEqual(acknowledgedBefore.length);
+      expect(beforeSnapshot.filter((id) => !paidInCopy.has(id))).toEqual([]);
       const balances = await Promise.all(
         CUSTOMERS.map(async (c) => (JSON.parse((await runCli(['accounts', 'show', c], copyEnv)).stdout) as { balance: number }).balance),
       );

@@ -10,6 +10,7 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { restoreCommand } from '../../src/cli/restore-command.js';
+import { MIGRATION_NAMES } from '../../src/store/migration-names.js';
 import { createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
 import { runCli, startServiceProcess, type ServiceProcess } from '../support/processes.js';
@@ -84,6 +85,7 @@ describe('cli restore (SQLite)', () => {
         store: storeFile(),
         from: copy,
         set_aside_unreadable: null,
+        schema: MIGRATION_NAMES.at(-1),
         ledger: { accounts: 1, credits: 1, broken: [] },
       });
       expect(report.set_aside).toMatch(new RegExp(`^${storeFile()}\\.before-restore-\\d{4}-\\d\\d-\\d\\dT[\\d-]+Z$`));
@@ -233,6 +235,7 @@ describe('cli restore (SQLite)', () => {
         2,
         'restore replaces a SQLite store; restore PostgreSQL with its own tools, pg_restore or point-in-time recovery\n',
       ],
+      [await restore(copy, { DATABASE_URL: 'sqlite::memory:' }), 2, 'a store in memory cannot be restored into\n'],
     ] as const;
     for (const [run, code, stderr] of refusals) expect({ code: run.code, stderr: run.stderr }).toEqual({ code, stderr });
     expect((await runCli(['restore'], env)).stderr).toContain('usage: restore --from FILE');
