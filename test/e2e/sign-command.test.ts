@@ -27,7 +27,7 @@ describe('cli sign', () => {
     expect(run.stdout).toBe(`${vector.signatures.documented}\n`);
   });
 
-  it('refuses, with exit code 2 and a reason, no secret, an unknown algorithm and a body signed in both places', async () => {
+  it('refuses, with exit code 2 and a reason, no secret, an unknown algorithm, a body signed in both places and not one object', async () => {
     const none = await runCli(['sign'], noSecret, vector.body);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no secret: set KASSA24_SECRET/);
@@ -37,5 +37,12 @@ describe('cli sign', () => {
     const both = await runCli(['sign'], { KASSA24_SECRET: 'k' }, '{"signature":"a","general":{"signature":"b"}}');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/both at the top level and in "general"/);
+    for (const input of ['[1, 2]', '"text"', '{"unclosed": ']) {
+      const refused = await runCli(['sign'], { KASSA24_SECRET: 'k' }, input);
+      expect({ code: refused.code, stdout: refused.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(refused.stderr).toMatch(
+        input.startsWith('{') ? /^sign: stdin is not valid JSON: / : /^sign: stdin must hold one JSON object\n/,
+      );
+    }
   });
 });
