@@ -1,8 +1,9 @@
 // The review story from the command line: a callback whose amount differs from its deposit is
 // flagged; the operator adjusts the balance with a reference to it, closes its review, and the audit
 // log shows both. The adjustment sent twice changes the balance once.
+import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { addAdjustment, listAuditLog } from '../../src/cli/operator-commands.js';
+import type { addAdjustment, listAuditLog, reviewCallback } from '../../src/cli/operator-commands.js';
 import type { expirePayments, listCallbacks, showAccount } from '../../src/cli/store-commands.js';
 import { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
@@ -74,19 +75,30 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
       `refused (already_paid): payment pay-1 was paid by hand already (adjustment #${first.adjustment.id}): paying it again would pay it twice\n`,
     );
 
-    await cli('callbacks', 'review', String(flagged!.id), '--note', 'customer paid 50.00; adjusted', '--actor', 'anna');
+    const review = JSON.parse(
+      await cli('callbacks', 'review', String(flagged!.id), '--note', 'customer paid 50.00; adjusted', '--actor', 'anna'),
+    ) as Awaited<ReturnType<typeof reviewCallback>>;
+    expect(review).toEqual({
+      id: flagged!.id,
+      review_reason: flagged!.review_reason,
+      reviewed_at: expect.any(String) as unknown,
+      reviewed_by: 'anna',
+      review_note: 'customer paid 50.00; adjusted',
+    });
     const [reviewed] = lines<ListedLine<typeof listCallbacks>>(await cli('callbacks', 'list', '--flagged'));
     expect(reviewed).toMatchObject({ reviewed_by: 'anna', review_note: 'customer paid 50.00; adjusted' });
     expect((await runCli(['callbacks', 'review', String(flagged!.id), '--note', 'again'], env)).code).toBe(1);
 
     const audit = lines<ListedLine<typeof listAuditLog>>(await cli('audit', 'list'));
+    // Without --actor, the operating-system user running the command.
+    const user = `cli:${userInfo().username}`;
     expect(audit.map((e) => [e.action, e.outcome, e.actor])).toEqual([
-      ['accounts.create', 'done', expect.stringMatching(/^cli:/) as unknown],
+      ['accounts.create', 'done', user],
       ['adjustments.add', 'done', 'anna'],
-      ['adjustments.add', 'refused', expect.stringMatching(/^cli:/) as unknown],
-      ['adjustments.add', 'refused', expect.stringMatching(/^cli:/) as unknown],
+      ['adjustments.add', 'refused', user],
+      ['adjustments.add', 'refused', user],
       ['callbacks.review', 'done', 'anna'],
-      ['callbacks.review', 'refused', expect.stringMatching(/^cli:/) as unknown],
+      ['callbacks.review', 'refused', user],
     ]);
   });
 
@@ -127,6 +139,9 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     );
     expect(huge.code).toBe(2);
     expect(huge.stderr).toContain('--amount is beyond ±9007199254740991, the largest whole number kept exactly');
+    const noNote = await runCli(['callbacks', 'review', '1'], env);
+    expect(noNote).toMatchObject({ code: 2, stdout: '' });
+    expect(noNote.stderr).toContain('usage: callbacks review ID --note TEXT');
     const misconfigured = await runCli(['accounts', 'close', 'acc-1'], { ...env, DATABASE_TIMEOUT_MS: '5s' });
     expect(misconfigured).toEqual({
       code: 2,
