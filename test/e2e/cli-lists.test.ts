@@ -12,6 +12,8 @@ const PAYMENTS = 2 * SLICE_LENGTH + 345;
 describe.each(backends())('CLI lists on %s', (backend) => {
   let database: TestDatabase;
   let env: NodeJS.ProcessEnv;
+  let adjustmentId: number;
+  const settledAt = new Date(Date.now() + 60_000);
   const cliLines = async (...args: string[]) => {
     const run = await runCli(args, env);
     expect(run.stderr).toBe('');
@@ -34,12 +36,22 @@ describe.each(backends())('CLI lists on %s', (backend) => {
           batch.map((paymentId) => store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' })),
         );
       }
-      await store.addAccount({ customerId: 'acc-2', currency: 'KZT' });
-      await store.openPayment({ paymentId: 'pay-acc-2', projectId: 1234, customerId: 'acc-2', amount: 500, currency: 'KZT' });
+      await store.addAccount({ customerId: 'acc-2', currency: 'KZT', additionalCustomerId: 'HF-2' });
+      await store.openPayment({ paymentId: 'pay-acc-2', projectId: 5678, customerId: 'acc-2', amount: 500, currency: 'KZT' });
       for (const paymentId of ['pay-7', 'pay-1500', 'pay-2300']) {
         const facts = { projectId: 1234, paymentId, status: 'success', amount: 100, currency: 'KZT' };
-        await store.applyCallback({ facts, rawBody: JSON.stringify(facts), headers: {}, receivedAt: new Date() });
+        await store.applyCallback({ facts, rawBody: JSON.stringify(facts), headers: {}, receivedAt: settledAt });
       }
+      const byHand = await store.addAdjustment({
+        customerId: 'acc-2',
+        amount: 500,
+        reason: 'paid at the counter',
+        idempotencyKey: 'by-hand-1',
+        actor: 'anna',
+        paymentId: 'pay-acc-2',
+      });
+      if (!('adjustment' in byHand)) throw new Error('not adjusted');
+      adjustmentId = byHand.adjustment.id;
     });
   }, 60_000);
   afterAll(() => database?.drop());
@@ -49,6 +61,33 @@ describe.each(backends())('CLI lists on %s', (backend) => {
     expect(printed).toHaveLength(PAYMENTS + 1);
     const stored = await withStoreAt(database.url, (store) => store.listPayments({}));
     expect(printed).toEqual(stored.map(paymentJson));
+  });
+
+  it('prints every field of a payment and an account, each from its own column', async () => {
+    const [paid] = (await cliLines('payments', 'list', '--status', 'success')) as Array<Record<string, unknown>>;
+    expect(paid).toEqual({
+      payment_id: 'pay-7',
+      project_id: 1234,
+      customer_id: 'acc-1',
+      amount: 100,
+      currency: 'KZT',
+      status: 'success',
+      last_callback_status: 'success',
+      settled_by_adjustment: null,
+      created_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+      updated_at: settledAt.toISOString(),
+    });
+    expect(await cliLines('payments', 'list', '--customer-id', 'acc-2')).toEqual([
+      expect.objectContaining({
+        payment_id: 'pay-acc-2',
+        project_id: 5678,
+        last_callback_status: null,
+        settled_by_adjustment: adjustmentId,
+      }),
+    ]);
+    expect(await cliLines('accounts', 'show', 'acc-2')).toEqual([
+      { customer_id: 'acc-2', currency: 'KZT', balance: 500, status: 'active', additional_customer_id: 'HF-2' },
+    ]);
   });
 
   it('prints only what its filters name, as the store filters it', async () => {
