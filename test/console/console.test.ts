@@ -85,6 +85,15 @@ describe.runIf(browserHere)('operator console', () => {
       await platform?.close();
     });
 
+    /** The review queue, signed in as the operator: the page, its errors, and the payment's item. */
+    async function reviewQueueItem(paymentId: string): Promise<{ page: Page; errors: string[]; item: Locator }> {
+      const page = await browser.newPage();
+      const errors = watchErrors(page);
+      await signIn(page, service.url, OPERATOR_TOKEN);
+      await page.goto(`${service.url}/console/#/review`);
+      return { page, errors, item: page.locator('.queue-item', { hasText: paymentId }) };
+    }
+
     /** A deposit of `deposited` whose callback names `paid`: flagged when they differ. */
     async function payment(deposited: number, paid: number): Promise<string> {
       const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(CUSTOMER, deposited)))).body.payment_id!;
@@ -538,11 +547,7 @@ describe.runIf(browserHere)('operator console', () => {
         actor: 'test',
       });
       if (!('adjustment' in paid)) throw new Error('not paid by hand');
-      const page = await browser.newPage();
-      const errors = watchErrors(page);
-      await signIn(page, service.url, OPERATOR_TOKEN);
-      await page.goto(`${service.url}/console/#/review`);
-      const item = page.locator('.queue-item', { hasText: paymentId });
+      const { page, errors, item } = await reviewQueueItem(paymentId);
       await proposeAdjustment(item, '6', 'the customer paid 6.00 more at the terminal');
       await expect
         .poll(() => item.getByRole('alert').innerText())
@@ -564,11 +569,7 @@ describe.runIf(browserHere)('operator console', () => {
       await service.store.addAccount({ customerId: account, currency: 'KZT' });
       const paymentId = (await post(service.url, '/terminal', signed(checkDepositRequest(account, 3000)))).body.payment_id!;
       expect((await post(service.url, '/callback', signed(callbackBody(paymentId, 3500)))).status).toBe(200);
-      const page = await browser.newPage();
-      const errors = watchErrors(page);
-      await signIn(page, service.url, OPERATOR_TOKEN);
-      await page.goto(`${service.url}/console/#/review`);
-      const item = page.locator('.queue-item', { hasText: paymentId });
+      const { page, errors, item } = await reviewQueueItem(paymentId);
       await proposeAdjustment(item, '30', 'customer paid the deposit');
       await expect.poll(() => item.getByRole('alert').innerText()).toContain(`This settles payment ${paymentId} by hand`);
 
