@@ -131,12 +131,21 @@ export class PostgresStore implements Store {
     return Promise.resolve(this.reads);
   }
 
+  /** Store calls not yet answered; close() waits for them. */
+  private inFlight = 0;
+  private closing = false;
+  private whenIdle?: () => void;
+
   /** Runs a store call, turning driver failures that may pass into StoreUnavailableError. */
   private async guard<T>(work: () => Promise<T>): Promise<T> {
+    if (this.closing) throw new StoreUnavailableError(new Error('the store is closing'));
+    this.inFlight++;
     try {
       return await work();
     } catch (error) {
       throw isTransientStoreError(error) ? new StoreUnavailableError(error) : error;
+    } finally {
+      if (--this.inFlight === 0) this.whenIdle?.();
     }
   }
 
@@ -181,7 +190,10 @@ export class PostgresStore implements Store {
     });
   }
 
+  /** Answers the calls already made (a stopping service's last requests), then ends the pools. */
   async close(): Promise<void> {
+    this.closing = true;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
     await Promise.all([this.db.destroy(), this.pool.end(), this.locks.close()]);
   }
 

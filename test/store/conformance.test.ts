@@ -5,7 +5,14 @@ import { openStore } from '../../src/store/open-store.js';
 import { InvalidCursorError, type Page } from '../../src/store/cursor.js';
 import type { LedgerKey, PaymentQuery } from '../../src/store/operator-reads.js';
 import { readInSlices } from '../../src/store/read-in-slices.js';
-import { AccountExistsError, type IncomingCallback, type ListSlice, type PaymentKey, type Store } from '../../src/store/store.js';
+import {
+  AccountExistsError,
+  StoreUnavailableError,
+  type IncomingCallback,
+  type ListSlice,
+  type PaymentKey,
+  type Store,
+} from '../../src/store/store.js';
 import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
 
 describe.each(backends())('store conformance: %s', (backend) => {
@@ -42,6 +49,25 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(await store.pendingMigrations()).toEqual([]);
       await store.migrate();
       await expect(store.ping()).resolves.toBeUndefined();
+    });
+
+    it('answers what was asked of it before it was closed', async () => {
+      // A service stopping closes its store while the last requests' reads and writes are queued.
+      for (const url of backend === 'sqlite' ? [database.url, 'sqlite::memory:'] : [database.url]) {
+        const closing = await openStore(url);
+        await closing.migrate();
+        const written = closing.ensureAccount({ customerId: 'acc-9', currency: 'KZT' });
+        const read = closing.findAccount('acc-1');
+        const pinged = closing.ping();
+        await closing.close();
+        await expect(written).resolves.toBeUndefined();
+        await expect(pinged).resolves.toBeUndefined();
+        expect(await read).toEqual(url === database.url ? await store.findAccount('acc-1') : undefined);
+        await expect(closing.findAccount('acc-1')).rejects.toBeInstanceOf(StoreUnavailableError);
+        await expect(closing.ensureAccount({ customerId: 'acc-10', currency: 'KZT' })).rejects.toBeInstanceOf(StoreUnavailableError);
+      }
+      expect(await store.findAccount('acc-10')).toBeUndefined();
+      expect(await store.findAccount('acc-9')).toMatchObject({ customerId: 'acc-9', currency: 'KZT' });
     });
   });
 
