@@ -70,12 +70,33 @@ describe('cli reconcile --from --to (the Data API)', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Line);
     expect(printed.slice(0, -1).map((l) => [l.kind, l.payment_id])).toEqual([['missing_here', 'lost']]);
-    expect(printed.at(-1)?.summary).toMatchObject({ compared: 2, matching: 1, skipped: 1203, missing_here: 1, missing_there: 0 });
+    expect(printed.at(-1)?.summary).toMatchObject({
+      compared: 2,
+      matching: 1,
+      skipped: 1203,
+      missing_here: 1,
+      missing_there: 0,
+      applied: 0,
+    });
+    // Without --apply it only reports.
+    expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(5000);
     expect(platform.pages).toEqual([0, 1000]);
+    expect(platform.dataApiRequests[0]).toMatchObject({
+      project_ids: [1234],
+      interval_from: `${today} 00:00:00`,
+      interval_to: `${today} 23:59:59`,
+      time_zone: 'UTC',
+    });
+
+    expect(run.code).toBe(1);
 
     await runCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
     await runCli(['reconcile', '--from', today, '--to', today, '--apply'], env);
     expect(await withStore(async (store) => (await store.findAccount('acc-1'))?.balance)).toBe(10000);
+    // Settled: nothing left to report, and the exit status says so.
+    const settled = await runCli(['reconcile', '--from', today, '--to', today], env);
+    expect(settled.code).toBe(0);
+    expect(JSON.parse(settled.stdout)).toMatchObject({ summary: { compared: 2, matching: 2, missing_here: 0 } });
   });
 
   it('reads operations by the field names DATA_API_FIELDS gives, as --map does', async () => {

@@ -2,7 +2,7 @@
 // amounts in KZT, a payment named twice) against a ledger with one planted discrepancy of each kind;
 // --apply credits the lost payment once however often it runs; a bad row stops everything and is
 // named.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -265,5 +265,12 @@ describe.each(backends())('cli reconcile on %s', (backend) => {
       env,
     );
     expect(lines(run.stdout).map((l) => l.kind ?? 'summary')).toEqual(['missing_here', 'summary']);
+    // Saved under a name in capitals, it is still JSON.
+    renameSync(path.join(dir, 'answer.json'), path.join(dir, 'ANSWER.JSON'));
+    const shouted = await runCli(
+      ['reconcile', '--file', path.join(dir, 'ANSWER.JSON'), '--map', 'status=state,amount=sum,type=type,currency=currency'],
+      env,
+    );
+    expect(lines(shouted.stdout)).toEqual(lines(run.stdout).map((line) => ('run_id' in line ? { ...line, run_id: 2 } : line)));
   });
 });

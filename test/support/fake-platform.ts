@@ -56,7 +56,13 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
         response.end(JSON.stringify(body));
       };
       if (request.method === 'POST' && request.url === '/v1/operations/get') {
-        const { signature, ...unsigned } = JSON.parse(text) as { signature?: string; token?: string; limit: number; offset: number };
+        const { signature, ...unsigned } = JSON.parse(text) as {
+          signature?: string;
+          token?: string;
+          project_ids?: unknown[];
+          limit: number;
+          offset: number;
+        };
         if (unsigned.token !== DATA_API.token || signature !== signValue(unsigned, DATA_API.secret, 'sdk')) {
           return answer(403, { status: 'error', message: 'Invalid token or signature' });
         }
@@ -68,7 +74,9 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
           response.writeHead(fault.status, { 'content-type': 'application/json' });
           return response.end(fault.body);
         }
-        const page = { operations: operations.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
+        // The merchant's operations of the projects asked about, as the Data API answers.
+        const asked = operations.filter((operation) => unsigned.project_ids?.includes(operation.project_id));
+        const page = { operations: asked.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
         return answer(200, fake.signsDataApiAnswers ? { ...page, signature: signValue(page, DATA_API.secret, 'sdk') } : page);
       }
       if (request.method !== 'POST' || request.url !== '/v2/payment/status')
