@@ -218,7 +218,14 @@ export async function importAccounts(store: Store, text: string) {
             await store.addAccount(account);
             return 'added' as const;
           } catch (error) {
-            if (!(error instanceof AccountExistsError)) throw error;
+            if (!(error instanceof AccountExistsError)) {
+              const reason = error instanceof Error ? error.message : String(error);
+              throw new CliError(
+                `import stopped at customer_id ${JSON.stringify(account.customerId)}: ${reason}\n` +
+                  'the accounts written before it are kept; importing the same file again completes the import',
+                1,
+              );
+            }
             const existing = await store.findAccount(account.customerId);
             return existing && sameAccount(existing, account) ? ('unchanged' as const) : ('conflicting' as const);
           }

@@ -1,7 +1,7 @@
 // `cli accounts import`: a merchant's accounts brought over from JSON lines, checked before anything
 // is written, and safe to run twice.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backends, createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
 import type { showAccount } from '../../src/cli/store-commands.js';
 import { runCli } from '../support/processes.js';
 
@@ -82,6 +82,43 @@ describe.each(backends())('accounts import on %s', (backend) => {
     expect(reported[0]).toBe('nothing imported: 25 line(s) to fix');
     expect(reported.slice(1, -1).map((line) => line.split(':')[0])).toEqual(Array.from({ length: 20 }, (_, i) => `line ${i + 1}`));
     expect(reported.at(-1)).toBe('… and 5 more');
+    const twenty = await runCli(['accounts', 'import'], env, lines(...Array.from({ length: 20 }, () => ({ currency: 'KZT' }))));
+    expect(twenty.stderr.trimEnd().split('\n').at(-1)).toMatch(/^line 20: /);
+  });
+
+  it('stops on a store failure, saying what failed rather than calling it a conflict; a rerun completes', async () => {
+    // A rule of the merchant's own on the accounts table refuses one of the file's accounts.
+    await writePastTheStore(
+      database,
+      backend === 'sqlite'
+        ? [
+            `create trigger refuse_blocked before insert on accounts when new.customer_id = 'blocked'
+             begin select raise(abort, 'blocked by the merchant''s rule'); end`,
+          ]
+        : [
+            `create function refuse_blocked() returns trigger language plpgsql as $$
+             begin
+               if new.customer_id = 'blocked' then raise exception 'blocked by the merchant''s rule'; end if;
+               return new;
+             end $$`,
+            'create trigger refuse_blocked before insert on accounts for each row execute function refuse_blocked()',
+          ],
+    );
+    const file = lines({ customer_id: 'before', currency: 'KZT' }, { customer_id: 'blocked', currency: 'KZT' });
+    const refused = await runCli(['accounts', 'import'], env, file);
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'import stopped at customer_id "blocked": blocked by the merchant\'s rule\n' +
+        'the accounts written before it are kept; importing the same file again completes the import\n',
+    });
+
+    await writePastTheStore(database, ['drop trigger refuse_blocked' + (backend === 'sqlite' ? '' : ' on accounts')]);
+    const rerun = await runCli(['accounts', 'import'], env, file);
+    expect(rerun.code).toBe(0);
+    expect(await show('blocked')).toMatchObject({ currency: 'KZT' });
+    expect(await show('before')).toMatchObject({ currency: 'KZT' });
   });
 
   it('leaves an account stored differently as it is, imports the rest and exits 1 naming it', async () => {
