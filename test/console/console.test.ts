@@ -12,7 +12,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConsole } from '../../scripts/console-bundle.js';
 import { consoleFiles } from '../../src/http/console-files.js';
-import { OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN } from '../support/admin.js';
+import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type Schemas } from '../support/admin.js';
 import { haveBrowser, launchBrowser } from '../support/browser.js';
 import { writePastTheStore } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
@@ -451,12 +451,46 @@ describe.runIf(browserHere)('operator console', () => {
       await page.getByRole('link', { name: 'The ledger of every account, by period' }).click();
       const firstRow = page.locator('tbody tr').first();
       await expect.poll(() => firstRow.innerText()).toContain(paymentId);
-      expect(await firstRow.innerText()).toMatch(new RegExp(`${CUSTOMER}\\s+credit\\s+30\\.00 KZT`));
+      const [callback] = await service.store.listCallbacks({ paymentId });
+      // When, account, kind, amount, payment, callback, by whom: the platform's credit.
+      expect((await firstRow.locator('td').allInnerTexts()).slice(1)).toEqual([
+        CUSTOMER,
+        'credit',
+        '30.00 KZT',
+        paymentId,
+        String(callback!.id),
+        'platform',
+      ]);
+      expect(await firstRow.getByRole('link', { name: CUSTOMER }).getAttribute('href')).toBe(`#/accounts/${CUSTOMER}`);
+      expect(await firstRow.getByRole('link', { name: paymentId }).getAttribute('href')).toBe(`#/payments/${paymentId}`);
       await shoot(page, 'ledger');
+      // An operator's adjustment, newest: its reason instead of a payment, no callback, and who made it.
+      await service.store.addAdjustment({
+        customerId: CUSTOMER,
+        amount: -1000,
+        reason: 'cash refunded at the office',
+        idempotencyKey: `ledger-screen-${paymentId}`,
+        actor: 'alice',
+      });
+      await page.reload();
+      await expect
+        .poll(async () => (await firstRow.locator('td').allInnerTexts()).slice(1))
+        .toEqual([CUSTOMER, 'adjustment', '−10.00 KZT', 'cash refunded at the office', '—', 'alice']);
+      // Today's entries, asked for as from today to today (inclusive), are there.
+      const today = new Date();
+      const localDay = (date: Date) =>
+        `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
+      await page.getByLabel('Made from').fill(localDay(today));
+      await page.getByLabel('to (inclusive)').fill(localDay(today));
+      await painted(page);
+      await expect.poll(() => firstRow.innerText()).toContain('cash refunded at the office');
+      expect(await page.locator('tbody tr', { hasText: paymentId }).count()).toBe(1);
+      await page.getByLabel('Made from').fill('');
+      await page.getByLabel('to (inclusive)').fill(localDay(new Date(Date.now() - 86_400_000)));
+      await expect.poll(() => page.locator('.pager').innerText()).toBe('0 shown');
       // A period that starts tomorrow holds nothing yet.
-      const tomorrow = new Date(Date.now() + 86_400_000);
-      const day = `${tomorrow.getFullYear()}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
-      await page.getByLabel('Made from').fill(day);
+      await page.getByLabel('to (inclusive)').fill('');
+      await page.getByLabel('Made from').fill(localDay(new Date(Date.now() + 86_400_000)));
       await expect.poll(() => page.locator('.pager').innerText()).toBe('0 shown');
       expect(errors).toEqual([]);
       await page.close();
@@ -627,6 +661,84 @@ describe.runIf(browserHere)('operator console', () => {
       await expect
         .poll(() => page.locator('.ledger-check [role=status]').innerText())
         .toContain('Balances 2\u202f200 JPY = credits 700 JPY + adjustments 1\u202f500 JPY');
+      expect(errors).toEqual([]);
+      await page.close();
+    }, 60_000);
+
+    it("shows a currency's summary as the API gives it: credited, payments by status, the queue, each day", async () => {
+      const account = 'held-in-euro';
+      await service.store.addAccount({ customerId: account, currency: 'EUR' });
+      const deposit = async (amount: number, status?: 'success' | 'decline') => {
+        const request = signed(checkDepositRequest(account, amount, 1234, 'EUR'));
+        const paymentId = (await post(service.url, '/terminal', request)).body.payment_id!;
+        if (status)
+          expect((await post(service.url, '/callback', signed(callbackBody(paymentId, amount, status, 1234, 'EUR')))).status).toBe(200);
+        return paymentId;
+      };
+      await deposit(1000, 'success');
+      await deposit(2500, 'success');
+      const older = await deposit(400);
+      await deposit(400);
+      await deposit(400);
+      await deposit(700, 'decline');
+      // One pending payment opened three days ago: in the 30 days, not in the 24 hours.
+      const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString();
+      const database = { backend: 'sqlite' as const, url: service.databaseUrl, drop: () => Promise.resolve() };
+      await writePastTheStore(database, [`update payments set created_at = '${threeDaysAgo}' where payment_id = '${older}'`]);
+      const { body: summary } = await admin<Schemas['Summary']>(service.url, 'GET /admin/v1/summary?currency=EUR', { token: VIEWER_TOKEN });
+      const today = summary.days.at(-1)!.date;
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = watchErrors(page);
+      await signIn(page, service.url, VIEWER_TOKEN);
+      await page.getByLabel('Figures in').selectOption('EUR');
+      const card = (title: string) => page.locator('.card', { has: page.getByRole('heading', { name: title }) });
+      const windows: Array<[string, number, string[][]]> = [
+        [
+          'Last 24 hours',
+          5,
+          [
+            ['pending', '2', '8.00 EUR'],
+            ['success', '2', '35.00 EUR'],
+            ['failed', '1', '7.00 EUR'],
+          ],
+        ],
+        [
+          'Last 30 days',
+          6,
+          [
+            ['pending', '3', '12.00 EUR'],
+            ['success', '2', '35.00 EUR'],
+            ['failed', '1', '7.00 EUR'],
+          ],
+        ],
+      ];
+      for (const [title, opened, byStatus] of windows) {
+        await expect.poll(() => card(title).locator('.figure').innerText(), { message: title }).toBe('35.00 EUR credited');
+        expect(await card(title).locator('p.muted').innerText()).toBe(`${opened} payments opened`);
+        // Most payments first, as the API lists them.
+        expect((await card(title).locator('tbody tr').allInnerTexts()).map((row) => row.split('\t'))).toEqual(byStatus);
+      }
+      const queue = card('Review queue');
+      expect(await queue.locator('.figure').innerText()).toBe(String(summary.open_review_items));
+      expect(await queue.getByRole('link').innerText()).toBe(
+        summary.open_review_items === 1 ? 'flagged callback to review' : 'flagged callbacks to review',
+      );
+      // A bar a day, today's last; the highest day names the scale.
+      const openedChart = page.getByRole('img', { name: 'Payments opened per day, last 30 days' });
+      expect(await openedChart.locator('rect title').allTextContents()).toEqual(summary.days.map((d) => `${d.date}: ${d.payments}`));
+      expect(await openedChart.locator('rect title').last().textContent()).toBe(`${today}: 5`);
+      expect(await openedChart.locator('rect title').nth(-4).textContent()).toMatch(/: 1$/);
+      // Bars to scale: the highest day's fills the chart's 78 units, a fifth of it a fifth of that.
+      expect(await openedChart.locator('rect').last().getAttribute('height')).toBe('78');
+      expect(Number(await openedChart.locator('rect').nth(-4).getAttribute('height'))).toBeCloseTo(78 / 5);
+      const creditedChart = page.getByRole('img', { name: 'Amount credited per day, last 30 days' });
+      expect(await creditedChart.locator('rect').count()).toBe(30);
+      expect(await creditedChart.locator('rect title').last().textContent()).toBe(`${today}: 35.00 EUR`);
+      expect(await page.locator('figure.chart figcaption').allInnerTexts()).toEqual([
+        `Payments opened per day (UTC), ${summary.days[0]!.date} to ${today}; highest 5`,
+        `Amount credited per day (UTC), ${summary.days[0]!.date} to ${today}; highest 35.00 EUR`,
+      ]);
       expect(errors).toEqual([]);
       await page.close();
     }, 60_000);
