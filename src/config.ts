@@ -48,6 +48,8 @@ export interface Config extends DatabaseConfig {
   readonly bodyLimitBytes: number;
   /** Time a request may take, headers and body included, before its connection is closed. */
   readonly requestTimeoutMs: number;
+  /** On SIGTERM/SIGINT, how long requests in flight have to finish before their connections close. */
+  readonly shutdownGraceMs: number;
   /** When set, only these addresses may call /terminal and /callback. */
   readonly allowedSources?: BlockList;
   /** Take the client address from the last X-Forwarded-For entry (one trusted proxy in front). */
@@ -361,6 +363,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demoAccounts: demo ? DEMO_ACCOUNTS : [],
     bodyLimitBytes: parseBodyLimit(env.BODY_LIMIT_BYTES),
     requestTimeoutMs: parseTimeout('REQUEST_TIMEOUT_MS', env.REQUEST_TIMEOUT_MS, 30_000),
+    shutdownGraceMs: parseTimeout('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 10_000),
     ...(env.ALLOWED_SOURCES?.trim() && { allowedSources: parseAllowedSources(env.ALLOWED_SOURCES) }),
     trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
     production,

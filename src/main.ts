@@ -1,5 +1,5 @@
 // config -> store -> app -> listen; on SIGTERM/SIGINT stop accepting, finish what is in flight,
-// close the store; on a second signal, stop at once.
+// close the store, within bounds; on a second signal, stop at once.
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
 import { createServer, type Server } from 'node:http';
@@ -22,7 +22,11 @@ import { openStore, StoreMissingError } from './store/open-store.js';
 import { holdInstanceLock } from './store/sqlite/instance-lock.js';
 import type { Store } from './store/store.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/**
+ * After the last request, how long the jobs and the store have to finish what they hold (a
+ * statement of an operator's that outlives the requests, say) before the process exits anyway.
+ */
+const STORE_CLOSE_MS = 5_000;
 
 /** Listens on `port` (0: any free one) and answers the port it got. */
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -117,6 +121,7 @@ function shutdownOnSignals(
   server: Server,
   store: Store,
   logger: Logger,
+  graceMs: number,
   beforeStoreCloses: () => Promise<void>,
   afterStoreCloses: () => void,
 ): void {
@@ -133,11 +138,17 @@ function shutdownOnSignals(
     stopping = true;
     logger.info({ signal }, 'shutting down: no new connections, finishing requests in flight');
     const force = setTimeout(() => {
-      logger.error('requests still in flight after the grace period; closing connections');
+      logger.error({ graceMs }, 'requests still in flight after the grace period; closing connections');
       server.closeAllConnections();
-    }, SHUTDOWN_GRACE_MS);
+    }, graceMs);
     force.unref();
     server.close(() => {
+      // Kept referenced: a store that never answers must not leave the process waiting, or ending
+      // as if it had stopped cleanly. What a store call still holds is rolled back at exit.
+      setTimeout(() => {
+        logger.error({ waitedMs: STORE_CLOSE_MS }, 'the store did not close in time (a statement still running); exiting');
+        exitAfterLastLines(logger, 1);
+      }, STORE_CLOSE_MS);
       beforeStoreCloses()
         .then(() => store.close())
         .then(afterStoreCloses)
@@ -266,6 +277,7 @@ async function main(): Promise<void> {
     server,
     store,
     logger,
+    config.shutdownGraceMs,
     async () => {
       await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop(), metricsListener && closeNow(metricsListener.server)]);
     },

@@ -1,9 +1,12 @@
-// The service as a process: SIGTERM finishes what is in flight before exiting; a stalled client
-// is cut off by the request timeout; a quiet service still writes its log lines within a second.
+// The service as a process: SIGTERM finishes what is in flight before exiting, and exits anyway
+// when the store holds it up; a stalled client is cut off by the request timeout; a quiet service
+// still writes its log lines within a second.
 import net from 'node:net';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/open-store.js';
-import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { newAdminToken } from '../../src/admin/admin-tokens.js';
+import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, type Answer } from '../support/platform.js';
 import { startServiceProcess } from '../support/processes.js';
 
@@ -75,6 +78,58 @@ describe('graceful shutdown', () => {
     expect((await store.findAccount('acc'))!.balance).toBe(500);
     expect(await store.listCallbacks({})).toHaveLength(1);
     await store.close();
+  });
+});
+
+describe.runIf(postgresUrl)('a stop held up by the store (PostgreSQL)', () => {
+  it('closes the connections after SHUTDOWN_GRACE_MS, waits for the store a few seconds more, then exits 1; nothing is lost', async () => {
+    database = await createTestDatabase('postgres');
+    const store = await openStore(database.url);
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc', currency: 'KZT' });
+    await store.close();
+    const { token, entry } = newAdminToken('ops', 'operator');
+    const service = await startServiceProcess({
+      DATABASE_URL: database.url,
+      KASSA24_PROJECTS: JSON.stringify({ 1234: DEMO_SECRET }),
+      ADMIN_TOKENS: JSON.stringify(entry),
+      SHUTDOWN_GRACE_MS: '500',
+      DATABASE_TIMEOUT_MS: '60000',
+    });
+    const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc', 500)));
+    expect((await post(service.url, '/callback', signed(callbackBody(body.payment_id!, 500)))).status).toBe(200);
+
+    // A migration elsewhere, say, holds the accounts table: a read of it waits (up to
+    // DATABASE_TIMEOUT_MS, a minute here), longer than a stop may.
+    const holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    try {
+      await holder.query('begin');
+      await holder.query('lock table accounts in access exclusive mode');
+      const read = fetch(`${service.url}/admin/v1/accounts/acc`, { headers: { authorization: `Bearer ${token}` } }).catch(
+        (error: unknown) => error,
+      );
+      const waiting = async () =>
+        (await holder.query("select 1 from pg_locks where not granted and relation = 'accounts'::regclass")).rowCount! > 0;
+      while (!(await waiting())) await new Promise((resolve) => setTimeout(resolve, 20));
+
+      const started = Date.now();
+      expect(await service.stop('SIGTERM')).toBe(1);
+      const took = Date.now() - started;
+      expect(took).toBeGreaterThanOrEqual(5_000);
+      expect(took).toBeLessThan(9_000);
+      expect(await read).toBeInstanceOf(Error);
+      expect(service.output()).toMatch(/"graceMs":500.*"msg":"requests still in flight after the grace period; closing connections"/);
+      expect(service.output()).toMatch(/"waitedMs":5000.*"msg":"the store did not close in time \(a statement still running\); exiting"/);
+      expect(service.output()).not.toContain('"msg":"stopped"');
+    } finally {
+      await holder.query('rollback');
+      await holder.end();
+    }
+    const after = await openStore(database.url);
+    expect((await after.findAccount('acc'))!.balance).toBe(500);
+    expect(await after.listCallbacks({})).toHaveLength(1);
+    await after.close();
   });
 });
 

@@ -143,15 +143,19 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       bodyLimitBytes: 65_536,
       requestTimeoutMs: 30_000,
+      shutdownGraceMs: 10_000,
       trustProxy: false,
       production: false,
     });
     expect(loadConfig({}).allowedSources).toBeUndefined();
-    expect(loadConfig({ HOST: '127.0.0.1', PORT: '0', BODY_LIMIT_BYTES: '1024', REQUEST_TIMEOUT_MS: '100' })).toMatchObject({
+    expect(
+      loadConfig({ HOST: '127.0.0.1', PORT: '0', BODY_LIMIT_BYTES: '1024', REQUEST_TIMEOUT_MS: '100', SHUTDOWN_GRACE_MS: '25000' }),
+    ).toMatchObject({
       host: '127.0.0.1',
       port: 0,
       bodyLimitBytes: 1024,
       requestTimeoutMs: 100,
+      shutdownGraceMs: 25_000,
     });
     expect(loadConfig({ DATABASE_POOL_SIZE: '1000' }).databasePoolSize).toBe(1000);
     for (const [env, message] of [
@@ -160,6 +164,7 @@ describe('loadConfig', () => {
       [{ BODY_LIMIT_BYTES: '1023' }, 'BODY_LIMIT_BYTES must be an integer of at least 1024, got "1023"'],
       [{ BODY_LIMIT_BYTES: '64k' }, 'BODY_LIMIT_BYTES must be an integer of at least 1024, got "64k"'],
       [{ REQUEST_TIMEOUT_MS: '99' }, 'REQUEST_TIMEOUT_MS must be an integer of at least 100, got "99"'],
+      [{ SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS must be an integer of at least 100, got "10s"'],
       [{ DATABASE_POOL_SIZE: '1001' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "1001"'],
       [{ DATABASE_POOL_SIZE: 'ten' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "ten"'],
       [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false, got "maybe"'],
