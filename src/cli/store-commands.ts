@@ -222,7 +222,7 @@ export async function importAccounts(store: Store, text: string) {
               const reason = error instanceof Error ? error.message : String(error);
               throw new CliError(
                 `import stopped at customer_id ${JSON.stringify(account.customerId)}: ${reason}\n` +
-                  'the accounts written before it are kept; importing the same file again completes the import',
+                  'the accounts written so far are kept; importing the same file again completes the import',
                 1,
               );
             }

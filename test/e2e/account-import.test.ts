@@ -111,7 +111,7 @@ describe.each(backends())('accounts import on %s', (backend) => {
       stdout: '',
       stderr:
         'import stopped at customer_id "blocked": blocked by the merchant\'s rule\n' +
-        'the accounts written before it are kept; importing the same file again completes the import\n',
+        'the accounts written so far are kept; importing the same file again completes the import\n',
     });
 
     await writePastTheStore(database, ['drop trigger refuse_blocked' + (backend === 'sqlite' ? '' : ' on accounts')]);
