@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncLine } from '../../src/platform/status-sync.js';
 import type { Store } from '../../src/store/store.js';
-import { backends, createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
+import { backends, createTestDatabase, withStoreAt, writePastTheStore, type TestDatabase } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { runCli } from '../support/processes.js';
 
@@ -132,6 +132,15 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
       ['summary', null],
     ]);
     expect(unanswered.code).toBe(1);
+    // Without --older-than, 15 minutes: a callback may still be on its way to younger payments.
+    const openedAgo = (minutes: number) =>
+      writePastTheStore(database, [`update payments set created_at = '${new Date(Date.now() - minutes * 60_000).toISOString()}'`]);
+    await openedAgo(10);
+    expect(lines((await runCli(['payments', 'sync', '--rate', '100'], env)).stdout).at(-1)?.summary).toMatchObject({ asked: 0 });
+    await openedAgo(16);
+    expect(lines((await runCli(['payments', 'sync', '--limit', '1', '--rate', '100'], env)).stdout).at(-1)?.summary).toMatchObject({
+      asked: 1,
+    });
   });
 
   it('asks in turn: payments never asked first, so one the platform never settles does not hold back a lost success', async () => {
@@ -245,6 +254,8 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
       ['--limit', '2.5', '--limit takes a whole number'],
       ['--limit', '0', '--limit takes a whole number of 1 or more'],
       ['--rate', '0', '--rate takes a positive number'],
+      ['--rate', '5abc', '--rate takes a positive number'],
+      ['--rate', '1e3', '--rate takes a positive number'],
     ] as const) {
       const refused = await runCli(['payments', 'sync', option, value], env);
       expect(refused.code).toBe(2);
