@@ -385,7 +385,7 @@ export interface paths {
          *     credited or settled by hand (`success_uncredited`); none is both (`credited_and_settled`);
          *     a payment settled by hand is settled by an adjustment of its own account
          *     (`settled_elsewhere`).
-         *     Each rule is one statement over whole tables: seconds at a million accounts, so call it when
+         *     Each rule is read a slice of keys at a time: seconds at a million accounts, so call it when
          *     asked to, not on every page view (the service can run it on a schedule and publish it on
          *     `/metrics`: `LEDGER_CHECK_INTERVAL`).
          */

@@ -1,6 +1,6 @@
 // The service's own ledger check (LEDGER_CHECK_INTERVAL): `ledger check` every interval, its result
 // on /metrics for alerting, and an error in the log for each run that finds a rule broken. A check
-// in progress when the service stops ends after its query in hand.
+// in progress when the service stops ends after its query in hand, a slice of the keys.
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
@@ -15,7 +15,7 @@ export function startLedgerCheckJob(store: Store, intervalMs: number, logger: Lo
       name: LEDGER_CHECK_JOB,
       intervalMs,
       async run(stopping) {
-        const check = await (await store.operatorReads()).ledgerCheck(stopping).catch((error: unknown) => {
+        const check = await (await store.operatorReads()).ledgerCheck({ stop: stopping }).catch((error: unknown) => {
           if (stopping.aborted) return undefined;
           throw error;
         });

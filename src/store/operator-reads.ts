@@ -1,7 +1,16 @@
 // What operators read of the ledger, written once in Kysely and run by both stores: lists newest
 // first with keyset pagination (a page costs the same however deep), a payment with its
 // callbacks, and the figures of an overview. Nothing here is on the platform's request path.
-import { sql, type Expression, type ExpressionBuilder, type Kysely, type Selectable, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type RawBuilder,
+  type ExpressionBuilder,
+  type Kysely,
+  type Selectable,
+  type SelectQueryBuilder,
+  type SqlBool,
+} from 'kysely';
 import type {
   Account,
   AccountStatus,
@@ -20,7 +29,7 @@ import type {
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import { decodeCursor, pageOf, type Page, type PageRequest } from './cursor.js';
-import { checkLedger, type LedgerCheck } from './ledger-check.js';
+import { checkLedger, type CheckOptions, type LedgerCheck } from './ledger-check.js';
 import { toAuditEntry } from './operator-rows.js';
 import { toFinding, toRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
@@ -107,10 +116,11 @@ export interface OperatorReads {
   /** Flagged callbacks whose review is not closed. */
   openReviewItems(): Promise<number>;
   /**
-   * The ledger's rules (ledger-check.ts) checked over every table; takes seconds at a million rows.
-   * Once `stop` is aborted the check ends after the query in hand, rejecting with its reason.
+   * The ledger's rules (ledger-check.ts) checked over every table, a slice of keys at a time; takes
+   * seconds at a million rows. Once `options.stop` is aborted the check ends after the query in
+   * hand, rejecting with its reason.
    */
-  ledgerCheck(stop?: AbortSignal): Promise<LedgerCheck>;
+  ledgerCheck(options?: CheckOptions): Promise<LedgerCheck>;
 }
 
 type CreditRow = Selectable<Database['ledger_entries']>;
@@ -540,8 +550,10 @@ export class KyselyOperatorReads implements OperatorReads {
     return int(count);
   }
 
-  ledgerCheck(stop?: AbortSignal): Promise<LedgerCheck> {
-    return this.guard(() => checkLedger(async (query) => (await sql.raw<Record<string, unknown>>(query).execute(this.db)).rows, { stop }));
+  ledgerCheck(options?: CheckOptions): Promise<LedgerCheck> {
+    return this.guard(() =>
+      checkLedger(async (query, parameters) => (await withParameters(query, parameters).execute(this.db)).rows, options),
+    );
   }
 
   /**
@@ -604,4 +616,10 @@ export class KyselyOperatorReads implements OperatorReads {
     };
     return { figures, currencies: [...new Set(byStatus.map((r) => r.currency))] };
   }
+}
+
+/** `query` with its `?` parameters bound through Kysely, which writes each as its dialect does. */
+function withParameters(query: string, parameters: readonly string[]): RawBuilder<Record<string, unknown>> {
+  const [head = '', ...tail] = query.split('?');
+  return sql.join([sql.raw(head), ...tail.map((text, i) => sql`${parameters[i]}${sql.raw(text)}`)], sql.raw(''));
 }

@@ -304,7 +304,7 @@ describe.runIf(postgresUrl)('a ledger check in progress when the service stops (
   it('ends after the query in hand: nothing reported, nothing logged as checked', async () => {
     const metrics = new Metrics();
     const logsBefore = logs.length;
-    // An operator's migration holding a table the check reads: its first query waits on it.
+    // An operator's migration holding a table the check reads: the first query reading it waits.
     await locker.query('begin');
     await locker.query('lock table adjustments in access exclusive mode');
     const lockerPid = (await locker.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;

@@ -3,7 +3,7 @@
 // damaged ledger breaks is named with the rows that break it. Both stores run the same SQL.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackFacts } from '../../src/ledger/model.js';
-import { checkLedger, LEDGER_RULE_KINDS, type LedgerCheck } from '../../src/store/ledger-check.js';
+import { checkLedger, LEDGER_RULE_KINDS, type CheckOptions, type LedgerCheck } from '../../src/store/ledger-check.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
@@ -11,7 +11,7 @@ import { backends, createTestDatabase, writePastTheStore, type TestDatabase } fr
 describe.each(backends())('ledger check on %s', (backend) => {
   let database: TestDatabase;
   let store: Store;
-  const check = async (): Promise<LedgerCheck> => (await store.operatorReads()).ledgerCheck();
+  const check = async (options?: CheckOptions): Promise<LedgerCheck> => (await store.operatorReads()).ledgerCheck(options);
   const deposit = async (paymentId: string, amount: number, customerId = 'acc-1') => {
     const opening = await store.openPayment({ paymentId, projectId: 1234, customerId, amount, currency: 'KZT' });
     if ('refused' in opening) throw new Error(opening.refused.message);
@@ -62,8 +62,15 @@ describe.each(backends())('ledger check on %s', (backend) => {
     await database.drop();
   });
 
-  it('holds through every way money moves, and adds the totals up', async () => {
-    expect(await check()).toEqual({
+  // A slice of one key puts every account and payment in a slice of its own, and a last slice
+  // beyond them: each bound is read, the totals and examples gathered across slices.
+  const slicings = [
+    { slicing: 'in one slice', options: {} },
+    { slicing: 'in slices of one key', options: { sliceKeys: 1 } },
+  ];
+
+  it.each(slicings)('holds through every way money moves, and adds the totals up, read $slicing', async ({ options }) => {
+    expect(await check(options)).toEqual({
       accounts: 2,
       payments: 6,
       credits: 3,
@@ -84,7 +91,7 @@ describe.each(backends())('ledger check on %s', (backend) => {
     });
   });
 
-  it('names each rule a damaged ledger breaks, with the rows that break it', async () => {
+  it.each(slicings)('names each rule a damaged ledger breaks, with the rows that break it, read $slicing', async ({ options }) => {
     await writePastTheStore(database, [
       "update accounts set balance = balance + 1 where customer_id = 'acc-2'",
       "update ledger_entries set amount = 9999 where payment_id = 'paid'",
@@ -94,7 +101,7 @@ describe.each(backends())('ledger check on %s', (backend) => {
       // What an adjustment naming another account's callback did before that was refused.
       "update payments set customer_id = 'acc-2' where payment_id = 'mismatch'",
     ]);
-    const { broken } = await check();
+    const { broken } = await check(options);
     expect(broken.map(({ kind, count, examples }) => ({ kind, count, examples }))).toEqual([
       {
         kind: 'balance_off',
@@ -131,10 +138,29 @@ describe.each(backends())('ledger check on %s', (backend) => {
     expect(broken.every((b) => b.says.length > 0)).toBe(true);
   });
 
+  it('gives the first examples in order of their subject, whichever slices they were found in', async () => {
+    await writePastTheStore(database, [
+      "update payments set settled_by_adjustment = (select min(id) from adjustments) where payment_id in ('declined-then-paid', 'paid-then-declined')",
+      'update accounts set balance = balance + 1',
+    ]);
+    const { broken } = await check({ sliceKeys: 1, examples: 1 });
+    expect(broken.map(({ kind, count, examples }) => ({ kind, count, subjects: examples.map((e) => e.subject) }))).toEqual([
+      { kind: 'balance_off', count: 2, subjects: ['acc-1'] },
+      { kind: 'credited_and_settled', count: 2, subjects: ['declined-then-paid'] },
+      { kind: 'settled_elsewhere', count: 2, subjects: ['declined-then-paid'] },
+    ]);
+  });
+
+  it('refuses a slice of no keys', async () => {
+    await expect(check({ sliceKeys: 0 })).rejects.toThrow('sliceKeys must be a whole number above 0, not 0');
+  });
+
   it('does not start when told to stop, and leaves nothing changed', async () => {
     const before = await check();
     const reads = await store.operatorReads();
-    await expect(reads.ledgerCheck(AbortSignal.abort(new Error('the service is stopping')))).rejects.toThrow('the service is stopping');
+    await expect(reads.ledgerCheck({ stop: AbortSignal.abort(new Error('the service is stopping')) })).rejects.toThrow(
+      'the service is stopping',
+    );
     expect(await check()).toEqual(before);
   });
 });
@@ -147,6 +173,7 @@ describe('a ledger check told to stop', () => {
     const run = (query: string) => {
       asked.push(query);
       if (asked.length === 3) stop.abort(new Error('the service is stopping'));
+      if (query.includes('as keys')) return Promise.resolve([{ keys: 0, up_to: null }]);
       return Promise.resolve(query.includes('as n from') ? [{ n: 0 }] : []);
     };
     return { stop: stop.signal, asked, run };
@@ -162,7 +189,9 @@ describe('a ledger check told to stop', () => {
     const { asked, run } = stoppedAtTheThirdQuery();
     const check = await checkLedger(run);
     expect(check.broken).toEqual([]);
-    // The counts, the totals by currency, and one count per rule (none broken: no examples read).
-    expect(asked).toHaveLength(2 + LEDGER_RULE_KINDS.length);
+    // For the accounts and then the payments: the one slice cut, and a count of each rule over it
+    // (none broken: no examples read), and the accounts' totals by currency.
+    const accountRules = 1;
+    expect(asked).toHaveLength(1 + 1 + accountRules + 1 + (LEDGER_RULE_KINDS.length - accountRules));
   });
 });

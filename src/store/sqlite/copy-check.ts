@@ -26,7 +26,9 @@ export async function checkCopy(file: string): Promise<CopyCheck> {
     const schema = migrated ? (copy.prepare('select max(name) as name from kysely_migration').get() as { name: string | null }).name : null;
     const ledger =
       schema === MIGRATION_NAMES.at(-1)
-        ? await checkLedger((query) => Promise.resolve(copy.prepare(query).all() as Array<Record<string, unknown>>))
+        ? await checkLedger((query, parameters) =>
+            Promise.resolve(copy.prepare(query).all(...parameters) as Array<Record<string, unknown>>),
+          )
         : null;
     return { faults, schema, ledger };
   } finally {
