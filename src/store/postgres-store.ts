@@ -34,6 +34,7 @@ import type {
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import { bodySha256 } from './body-digest.js';
+import { expireInBatches, type ExpiryOptions } from './expire-in-batches.js';
 import { MIGRATION_NAMES } from './migration-names.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
 import { KyselyOperatorReads, type OperatorReads } from './operator-reads.js';
@@ -296,16 +297,27 @@ export class PostgresStore implements Store {
     });
   }
 
-  expirePendingPayments(cutoff: Date): Promise<number> {
-    return this.write(async (trx) => {
-      const result = await trx
-        .updateTable('payments')
-        .set({ status: 'expired', updated_at: new Date().toISOString() })
-        .where('status', '=', 'pending')
-        .where('created_at', '<', cutoff.toISOString())
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows);
-    });
+  expirePendingPayments(cutoff: Date, options?: ExpiryOptions): Promise<number> {
+    const expireBatch = (limit: number) =>
+      this.write(async (trx) => {
+        // A payment a callback holds is skipped, not waited for: the callback settles it.
+        const due = trx
+          .selectFrom('payments')
+          .select('payment_id')
+          .where('status', '=', 'pending')
+          .where('created_at', '<', cutoff.toISOString())
+          .orderBy('created_at')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked();
+        const result = await trx
+          .updateTable('payments')
+          .set({ status: 'expired', updated_at: new Date().toISOString() })
+          .where('payment_id', 'in', due)
+          .executeTakeFirst();
+        return Number(result.numUpdatedRows);
+      });
+    return expireInBatches(expireBatch, options);
   }
 
   recordStatusCheck(check: StatusCheck): Promise<void> {

@@ -24,6 +24,7 @@ import type {
   StoredRejectedCallback,
 } from '../ledger/model.js';
 import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js';
+import type { ExpiryOptions } from './expire-in-batches.js';
 import type { Dialect } from './migrations.js';
 import type { OperatorReads } from './operator-reads.js';
 import type { NewRun } from './reconciliation-rows.js';
@@ -129,8 +130,12 @@ export interface Store {
   openPayment(payment: PaymentToOpen): Promise<PaymentOpening>;
   /** Oldest first; all of them without a slice. */
   listPayments(filter: PaymentFilter, slice?: ListSlice<PaymentKey>): Promise<Payment[]>;
-  /** Marks pending payments created before `cutoff` as expired; answers how many. */
-  expirePendingPayments(cutoff: Date): Promise<number>;
+  /**
+   * Marks pending payments created before `cutoff` as expired, the longest pending first, a batch
+   * (EXPIRY_BATCH) a transaction; answers how many. A failure or a stop part way keeps the batches
+   * committed before it.
+   */
+  expirePendingPayments(cutoff: Date, options?: ExpiryOptions): Promise<number>;
   /** Records that the Gate was asked about a payment, and what came of it. */
   recordStatusCheck(check: StatusCheck): Promise<void>;
   /**

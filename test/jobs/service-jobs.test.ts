@@ -17,6 +17,7 @@ import { startPaymentExpiryJob } from '../../src/jobs/payment-expiry-job.js';
 import { Metrics } from '../../src/http/metrics.js';
 import { STATUS_SYNC_JOB, startStatusSyncJob } from '../../src/jobs/status-sync-job.js';
 import { openStore } from '../../src/store/open-store.js';
+import type { ExpiryOptions } from '../../src/store/expire-in-batches.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
@@ -196,6 +197,27 @@ describe('the service by itself', () => {
     expect((await store.listPayments({ status: 'pending' })).map((p) => p.paymentId)).toEqual(['lost']);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('payments expire: pending payments past the threshold expired');
+  });
+
+  it('ends an expiry run after the batch in hand when the service stops, and says how far it got', async () => {
+    let asked: ExpiryOptions | undefined;
+    // A backlog long enough to be cut short: its batches go on until the stop.
+    const longBacklog = Object.assign(Object.create(store) as Store, {
+      expirePendingPayments: (_cutoff: Date, options?: ExpiryOptions) => {
+        asked = options;
+        return new Promise<number>((resolve) => options?.stop?.addEventListener('abort', () => resolve(4000)));
+      },
+    });
+    const logsBefore = logs.length;
+    const job = startPaymentExpiryJob(longBacklog, 50, logger, metrics);
+    await expect.poll(() => asked, { timeout: 5000 }).toBeDefined();
+    await job.stop();
+    logger.flush();
+    await expect
+      .poll(() => logs.slice(logsBefore).join(''))
+      .toContain('payments expire: cut short by the service stopping; the next run goes on');
+    expect(logs.slice(logsBefore).join('')).toContain('"expired":4000');
+    expect(logs.slice(logsBefore).join('')).not.toContain('pending payments past the threshold expired');
   });
 
   it('checks the ledger at each interval: /metrics carries each rule, the log an error while one is broken', async () => {

@@ -153,6 +153,52 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect(await balance()).toBe(300);
     });
 
+    it('expires a backlog a batch a transaction, the longest pending first; a failure keeps the batches before it', async () => {
+      const opened: Payment[] = [];
+      for (const amount of [100, 200, 300, 400, 500]) {
+        opened.push(await deposit(amount));
+        // Apart in time: creation order is the order written.
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const last = opened.at(-1)!.paymentId;
+      // A rule of the merchant's own refuses to expire the last payment opened.
+      await writePastTheStore(
+        database,
+        backend === 'sqlite'
+          ? [
+              `create trigger refuse_expiry before update on payments when new.payment_id = '${last}' and new.status = 'expired'
+               begin select raise(abort, 'kept pending by the merchant''s rule'); end`,
+            ]
+          : [
+              `create function refuse_expiry() returns trigger language plpgsql as $$
+               begin
+                 if new.payment_id = '${last}' and new.status = 'expired' then raise exception 'kept pending by the merchant''s rule'; end if;
+                 return new;
+               end $$`,
+              'create trigger refuse_expiry before update on payments for each row execute function refuse_expiry()',
+            ],
+      );
+      const future = new Date(Date.now() + 60_000);
+      await expect(store.expirePendingPayments(future, { batch: 2 })).rejects.toThrow("kept pending by the merchant's rule");
+      // Two batches of two committed; the third, the last payment alone, refused whole.
+      const statuses = async () => (await store.listPayments({})).map((p) => [p.amount, p.status]);
+      expect(await statuses()).toEqual([
+        [100, 'expired'],
+        [200, 'expired'],
+        [300, 'expired'],
+        [400, 'expired'],
+        [500, 'pending'],
+      ]);
+
+      await writePastTheStore(database, ['drop trigger refuse_expiry' + (backend === 'sqlite' ? '' : ' on payments')]);
+      expect(await store.expirePendingPayments(future, { batch: 2 })).toBe(1);
+      expect(await store.expirePendingPayments(future, { batch: 2 })).toBe(0);
+      expect((await statuses()).every(([, status]) => status === 'expired')).toBe(true);
+      // A backlog of exactly whole batches ends with an empty one.
+      for (const amount of [600, 700, 800, 900]) await deposit(amount);
+      expect(await store.expirePendingPayments(future, { batch: 2 })).toBe(4);
+    });
+
     it('offers pending payments to ask the Gate about: never asked first, then asked longest ago, oldest first', async () => {
       const opened = [];
       for (const amount of [100, 200, 300, 400]) {

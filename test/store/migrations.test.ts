@@ -216,7 +216,7 @@ describe.each(backends())('payments by status on %s', (backend) => {
       const expire = statementsOf(db)().expire.source;
       const plan = db
         .prepare<unknown[], { detail: string }>(`explain query plan ${expire}`)
-        .all(new Date().toISOString(), new Date().toISOString());
+        .all(new Date().toISOString(), new Date().toISOString(), 2000);
       expect(plan.map((step) => step.detail).join('\n')).toMatch(/USING INDEX payments_unsettled/);
       const indexed = db
         .prepare<[], { status: string }>(

@@ -25,6 +25,7 @@ import type {
 } from '../../ledger/operator-rules.js';
 import type { OperatorReads } from '../operator-reads.js';
 import type { Database } from '../schema.js';
+import { expireInBatches, type ExpiryOptions } from '../expire-in-batches.js';
 import type { NewRun } from '../reconciliation-rows.js';
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from '../operator-rows.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
@@ -185,8 +186,8 @@ export class SqliteStore implements Store {
     });
   }
 
-  expirePendingPayments(cutoff: Date): Promise<number> {
-    return this.writer.run('expirePendingPayments', cutoff.toISOString());
+  expirePendingPayments(cutoff: Date, options?: ExpiryOptions): Promise<number> {
+    return expireInBatches((limit) => this.writer.run('expirePendingPayments', { cutoff: cutoff.toISOString(), limit }), options);
   }
 
   recordStatusCheck(check: StatusCheck): Promise<void> {

@@ -62,7 +62,11 @@ function prepareAll(db: BetterSqlite3.Database) {
        values (@sha, @rawBody, @headers, @reason, @now, @now, 1)
        on conflict (body_sha256) do update set deliveries = rejected_callbacks.deliveries + 1, last_received_at = @now`,
     ),
-    expire: prepare(`update payments set status = 'expired', updated_at = ? where status = 'pending' and ${UNSETTLED} and created_at < ?`),
+    // now, cutoff, limit
+    expire: prepare(
+      `update payments set status = 'expired', updated_at = ? where payment_id in (
+         select payment_id from payments where status = 'pending' and ${UNSETTLED} and created_at < ? order by created_at limit ?)`,
+    ),
     // paymentId, askedAt, outcome, platformStatus or null
     recordStatusCheck: prepare(
       `insert into status_checks (payment_id, last_asked_at, asks, last_outcome, last_platform_status) values (?, ?, 1, ?, ?)

@@ -108,9 +108,9 @@ export const writeOperations = {
     return { opened: openedPayment(payment, now) };
   },
 
-  /** `cutoff` is ISO text; answers how many pending payments became expired. */
-  expirePendingPayments(sql: Statements, cutoff: string): number {
-    return sql.expire.run(nowText(), cutoff).changes;
+  /** `cutoff` is ISO text; answers how many pending payments, at most `limit`, became expired. */
+  expirePendingPayments(sql: Statements, { cutoff, limit }: { cutoff: string; limit: number }): number {
+    return sql.expire.run(nowText(), cutoff, limit).changes;
   },
 
   recordStatusCheck(sql: Statements, check: StatusCheckToRecord): void {
