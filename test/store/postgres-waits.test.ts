@@ -322,4 +322,29 @@ describe.runIf(postgresUrl)('waits on a reachable PostgreSQL', () => {
     expect((await store.findAccount('acc-1'))?.balance).toBe(10000);
     expect(await (await store.operatorReads()).ledgerCheck()).toMatchObject({ credits: 1, broken: [] });
   });
+
+  it('expires around a payment a callback holds, without waiting for it; the next run expires it', async () => {
+    database = await createTestDatabase('postgres');
+    store = await openStore(database.url, { poolSize: 1, timeoutMs: TIMEOUT_MS, operatorTimeoutMs: OPERATOR_TIMEOUT_MS });
+    await store.migrate();
+    await store.addAccount({ customerId: 'acc-1', currency: 'KZT' });
+    for (const paymentId of ['p-1', 'p-2', 'p-3']) {
+      await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 10000, currency: 'KZT' });
+    }
+    holder = new pg.Client({ connectionString: database.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query("select * from payments where payment_id = 'p-2' for update");
+
+    const future = new Date(Date.now() + 60_000);
+    const expiry = await timed(() => store.expirePendingPayments(future));
+    expect(expiry.outcome).toBe(2);
+    expect(expiry.ms).toBeLessThan(OPERATOR_TIMEOUT_MS);
+    const statuses = async () => Object.fromEntries((await store.listPayments({})).map((p) => [p.paymentId, p.status]));
+    expect(await statuses()).toEqual({ 'p-1': 'expired', 'p-2': 'pending', 'p-3': 'expired' });
+
+    await holder.query('commit');
+    expect(await store.expirePendingPayments(future)).toBe(1);
+    expect(await statuses()).toEqual({ 'p-1': 'expired', 'p-2': 'expired', 'p-3': 'expired' });
+  });
 });
