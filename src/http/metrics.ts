@@ -108,6 +108,15 @@ export class Metrics {
     labelNames: ['job', 'outcome'] as const,
     registers: [this.registry],
   });
+  // A run growing longer (a ledger check as the ledger grows, a sync with a slow Gate) shows here
+  // before it outgrows its interval.
+  private readonly jobDuration = new Histogram({
+    name: 'kassa24_job_duration_seconds',
+    help: 'How long each run of a job the service runs by itself took, done or failed',
+    labelNames: ['job', 'outcome'] as const,
+    buckets: [0.01, 0.1, 0.5, 1, 5, 15, 60, 300, 900],
+    registers: [this.registry],
+  });
   private readonly jobSucceededAt = new Gauge({
     name: 'kassa24_job_last_success_timestamp_seconds',
     help: 'When each job last ended without failing (Unix time)',
@@ -209,8 +218,9 @@ export class Metrics {
     this.ledgerCheckedAt.set(at.getTime() / 1000);
   }
 
-  jobRan(job: string, outcome: JobOutcome, at: Date): void {
+  jobRan(job: string, outcome: JobOutcome, at: Date, seconds?: number): void {
     this.jobRuns.inc({ job, outcome });
+    if (seconds !== undefined) this.jobDuration.observe({ job, outcome }, seconds);
     if (outcome === 'done') this.jobSucceededAt.set({ job }, at.getTime() / 1000);
   }
 

@@ -13,9 +13,9 @@ export interface IntervalJob {
 /** What came of a run: done, failed, or not run here because another instance held the job's lock. */
 export type JobOutcome = 'done' | 'failed' | 'elsewhere';
 
-/** Where each run's outcome is counted (http/metrics.ts). */
+/** Where each run's outcome is counted (http/metrics.ts); `seconds` it took, when it ran here. */
 export interface JobRuns {
-  jobRan(job: string, outcome: JobOutcome, at: Date): void;
+  jobRan(job: string, outcome: JobOutcome, at: Date, seconds?: number): void;
 }
 
 export interface IntervalJobOptions {
@@ -33,16 +33,20 @@ export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: 
   const stopping = new AbortController();
 
   const runOnce = async () => {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
     try {
       const ran = await store.runExclusively(job.name, async () => {
         await job.run(stopping.signal);
         return true;
       });
-      if (ran === undefined) logger.debug({ job: job.name }, 'another instance is running this job');
-      runs.jobRan(job.name, ran === undefined ? 'elsewhere' : 'done', new Date());
+      if (ran === undefined) {
+        logger.debug({ job: job.name }, 'another instance is running this job');
+        runs.jobRan(job.name, 'elsewhere', new Date());
+      } else runs.jobRan(job.name, 'done', new Date(), seconds());
     } catch (error) {
       logger.error({ err: error, job: job.name }, 'job failed; it runs again at the next interval');
-      runs.jobRan(job.name, 'failed', new Date());
+      runs.jobRan(job.name, 'failed', new Date(), seconds());
     }
   };
   const schedule = () => {

@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
+import type { MetricValueWithName } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { gateClient } from '../../src/platform/gate-client.js';
@@ -66,6 +67,9 @@ describe('the service by itself', () => {
   const jobRuns = (job: string) => byLabel('kassa24_job_runs_total', 'outcome', { job });
   const lastSuccess = async (job: string) => (await byLabel('kassa24_job_last_success_timestamp_seconds', 'job'))[job];
   const syncedPayments = () => byLabel('kassa24_status_sync_payments_total', 'outcome');
+  /** The job duration histogram's series: each bucket, count and sum by its name. */
+  const jobDurations = async () =>
+    (await metrics.registry.getSingleMetric('kassa24_job_duration_seconds')!.get()).values as Array<MetricValueWithName<string>>;
 
   /**
    * The service's payments sync, every 50 ms, against the fake platform unless another Gate is
@@ -271,6 +275,11 @@ describe('the service by itself', () => {
     await holding;
     await expect.poll(async () => (await jobRuns('test-job')).done ?? 0, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
     await job.stop();
+    // A run left elsewhere took no time here: only the runs done here are timed.
+    const timed = (await jobDurations()).filter(
+      (v) => v.labels.job === 'test-job' && v.metricName === 'kassa24_job_duration_seconds_count',
+    );
+    expect(timed.map((v) => [v.labels.outcome, v.value])).toEqual([['done', (await jobRuns('test-job')).done]]);
   });
 
   it('logs a failed run and runs again at the next interval; stopping waits for the run in progress', async () => {
@@ -300,6 +309,14 @@ describe('the service by itself', () => {
     expect(runs).toBe(runsAtStop);
     // /metrics counts each run by what came of it; the last success is the run that ended at the stop.
     expect(await jobRuns('test-job')).toEqual({ failed: 1, done: runsAtStop - 1 });
+    // And how long each took: the failed run at once, each done one its 100 ms at least.
+    const durations = (await jobDurations()).filter((v) => v.labels.job === 'test-job' && !('le' in v.labels));
+    const duration = (outcome: string, part: 'count' | 'sum') =>
+      durations.find((v) => v.labels.outcome === outcome && v.metricName === `kassa24_job_duration_seconds_${part}`)!.value;
+    expect(duration('failed', 'count')).toBe(1);
+    expect(duration('failed', 'sum')).toBeLessThan(0.1);
+    expect(duration('done', 'count')).toBe(runsAtStop - 1);
+    expect(duration('done', 'sum')).toBeGreaterThanOrEqual(0.1 * (runsAtStop - 1));
     expect(await lastSuccess('test-job')).toBeGreaterThan(Date.now() / 1000 - 5);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('the first run fails');
