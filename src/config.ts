@@ -183,10 +183,16 @@ function parsePoolSize(text: string | undefined): number {
   return size;
 }
 
+// The longest delay Node.js keeps a timer for (a signed 32-bit count of milliseconds, about 24.8
+// days): a longer one fires after 1 ms, which would run a job without pause and cut every wait short.
+const MAX_TIMER_MS = 2_147_483_647;
+
 function parseTimeout(name: string, text: string | undefined, byDefault: number): number {
   if (text === undefined || text === '') return byDefault;
   const ms = Number(text);
-  if (!/^[0-9]+$/.test(text) || ms < 100) throw new ConfigError(`${name} must be an integer of at least 100, got "${text}"`);
+  if (!/^[0-9]+$/.test(text) || ms < 100 || ms > MAX_TIMER_MS) {
+    throw new ConfigError(`${name} must be an integer from 100 to ${MAX_TIMER_MS}, got "${text}"`);
+  }
   return ms;
 }
 
@@ -258,8 +264,7 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   const interval = env.STATUS_SYNC_INTERVAL?.trim();
   if (!interval) return {};
   if (!env.GATE_URL?.trim()) throw new ConfigError('STATUS_SYNC_INTERVAL needs GATE_URL: the payments sync asks the Gate');
-  const intervalMs = parseDurationSetting('STATUS_SYNC_INTERVAL', interval);
-  if (intervalMs < 1000) throw new ConfigError('STATUS_SYNC_INTERVAL must be at least 1s');
+  const intervalMs = jobInterval('STATUS_SYNC_INTERVAL', interval);
   const rateText = env.STATUS_SYNC_RATE?.trim() || '5';
   const rate = Number(rateText);
   // Decimal text only, as `payments sync --rate` takes it: no Infinity (unpaced), no hex or exponent.
@@ -276,12 +281,17 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   };
 }
 
-/** The interval of a job the service runs when `name` is set: a duration of at least a second. */
+/** The interval of a job the service runs when `name` is set. */
 function parseJobInterval(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const interval = env[name]?.trim();
-  if (!interval) return undefined;
+  return interval ? jobInterval(name, interval) : undefined;
+}
+
+/** A job's interval: a duration from a second to 24 days. */
+function jobInterval(name: string, interval: string): number {
   const intervalMs = parseDurationSetting(name, interval);
   if (intervalMs < 1000) throw new ConfigError(`${name} must be at least 1s`);
+  if (intervalMs > MAX_TIMER_MS) throw new ConfigError(`${name} must be at most 24d, the longest timer Node.js keeps, got "${interval}"`);
   return intervalMs;
 }
 

@@ -146,7 +146,7 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     expect(misconfigured).toEqual({
       code: 2,
       stdout: '',
-      stderr: 'configuration error: DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"\n',
+      stderr: 'configuration error: DATABASE_TIMEOUT_MS must be an integer from 100 to 2147483647, got "5s"\n',
     });
     expect(lines<{ action: string }>(await cli('audit', 'list')).map((e) => e.action)).toEqual(['accounts.create']);
   });

@@ -81,9 +81,11 @@ describe('loadConfig', () => {
     });
     expect(() => loadConfig({ MIGRATE_ON_START: 'maybe' })).toThrow(/MIGRATE_ON_START must be true or false/);
     expect(() => loadConfig({ DATABASE_POOL_SIZE: '0' })).toThrow(/DATABASE_POOL_SIZE/);
-    expect(() => loadConfig({ DATABASE_TIMEOUT_MS: '5s' })).toThrow('DATABASE_TIMEOUT_MS must be an integer of at least 100, got "5s"');
+    expect(() => loadConfig({ DATABASE_TIMEOUT_MS: '5s' })).toThrow(
+      'DATABASE_TIMEOUT_MS must be an integer from 100 to 2147483647, got "5s"',
+    );
     expect(() => loadConfig({ DATABASE_OPERATOR_TIMEOUT_MS: '-1' })).toThrow(
-      'DATABASE_OPERATOR_TIMEOUT_MS must be an integer of at least 100, got "-1"',
+      'DATABASE_OPERATOR_TIMEOUT_MS must be an integer from 100 to 2147483647, got "-1"',
     );
     // The CLI reads these alone: a store command needs no project secret.
     expect(loadDatabaseConfig({ DATABASE_URL: 'postgres://db/kassa', DATABASE_TIMEOUT_MS: '1500', NODE_ENV: 'production' })).toEqual({
@@ -129,6 +131,11 @@ describe('loadConfig', () => {
     expect(loadConfig({ PAYMENT_EXPIRY_INTERVAL: '1d' }).paymentExpiryIntervalMs).toBe(86_400_000);
     expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: 'daily' })).toThrow(/PAYMENT_EXPIRY_INTERVAL must be a duration/);
     expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: '10ms' })).toThrow(/PAYMENT_EXPIRY_INTERVAL must be at least 1s/);
+    // A timer past 24.8 days fires at once: the job would run without pause.
+    expect(loadConfig({ PAYMENT_EXPIRY_INTERVAL: '24d' }).paymentExpiryIntervalMs).toBe(24 * 86_400_000);
+    expect(() => loadConfig({ PAYMENT_EXPIRY_INTERVAL: '25d' })).toThrow(
+      new ConfigError('PAYMENT_EXPIRY_INTERVAL must be at most 24d, the longest timer Node.js keeps, got "25d"'),
+    );
   });
 
   it('checks the ledger in the service only when LEDGER_CHECK_INTERVAL says how often', () => {
@@ -136,6 +143,9 @@ describe('loadConfig', () => {
     expect(loadConfig({ LEDGER_CHECK_INTERVAL: '1h' }).ledgerCheckIntervalMs).toBe(3_600_000);
     expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: 'hourly' })).toThrow(/LEDGER_CHECK_INTERVAL must be a duration/);
     expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: '500ms' })).toThrow(/LEDGER_CHECK_INTERVAL must be at least 1s/);
+    expect(() => loadConfig({ LEDGER_CHECK_INTERVAL: '720h' })).toThrow(
+      new ConfigError('LEDGER_CHECK_INTERVAL must be at most 24d, the longest timer Node.js keeps, got "720h"'),
+    );
   });
 
   it('defaults every other setting, and refuses each out of range, naming it and the value', () => {
@@ -163,8 +173,13 @@ describe('loadConfig', () => {
       [{ PORT: '-1' }, 'PORT must be an integer from 0 to 65535, got "-1"'],
       [{ BODY_LIMIT_BYTES: '1023' }, 'BODY_LIMIT_BYTES must be an integer of at least 1024, got "1023"'],
       [{ BODY_LIMIT_BYTES: '64k' }, 'BODY_LIMIT_BYTES must be an integer of at least 1024, got "64k"'],
-      [{ REQUEST_TIMEOUT_MS: '99' }, 'REQUEST_TIMEOUT_MS must be an integer of at least 100, got "99"'],
-      [{ SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS must be an integer of at least 100, got "10s"'],
+      [{ REQUEST_TIMEOUT_MS: '99' }, 'REQUEST_TIMEOUT_MS must be an integer from 100 to 2147483647, got "99"'],
+      [{ SHUTDOWN_GRACE_MS: '10s' }, 'SHUTDOWN_GRACE_MS must be an integer from 100 to 2147483647, got "10s"'],
+      [{ SHUTDOWN_GRACE_MS: '2147483648' }, 'SHUTDOWN_GRACE_MS must be an integer from 100 to 2147483647, got "2147483648"'],
+      [
+        { DATABASE_OPERATOR_TIMEOUT_MS: '3000000000' },
+        'DATABASE_OPERATOR_TIMEOUT_MS must be an integer from 100 to 2147483647, got "3000000000"',
+      ],
       [{ DATABASE_POOL_SIZE: '1001' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "1001"'],
       [{ DATABASE_POOL_SIZE: 'ten' }, 'DATABASE_POOL_SIZE must be an integer from 1 to 1000, got "ten"'],
       [{ TRUST_PROXY: 'maybe' }, 'TRUST_PROXY must be true or false, got "maybe"'],
@@ -245,6 +260,9 @@ describe('loadConfig', () => {
     }
     expect(() => loadConfig({ ...gate, STATUS_SYNC_INTERVAL: '999ms' })).toThrow(
       new ConfigError('STATUS_SYNC_INTERVAL must be at least 1s'),
+    );
+    expect(() => loadConfig({ ...gate, STATUS_SYNC_INTERVAL: '30d' })).toThrow(
+      new ConfigError('STATUS_SYNC_INTERVAL must be at most 24d, the longest timer Node.js keeps, got "30d"'),
     );
     expect(() => loadConfig({ ...gate, STATUS_SYNC_OLDER_THAN: '15 minutes' })).toThrow(
       new ConfigError('STATUS_SYNC_OLDER_THAN must be a duration such as 30s, 15m or 1h, got "15 minutes"'),
