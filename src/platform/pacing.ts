@@ -1,16 +1,28 @@
 // How the service asks the platform: no faster than a rate, and again after a transient failure
 // with a growing pause.
 
-export type Sleep = (ms: number) => Promise<void>;
-export const sleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A pause of `ms`, cut short once `stop` is aborted: a stopping service waits for no pause. */
+export type Sleep = (ms: number, stop?: AbortSignal) => Promise<void>;
 
-/** Starts of work spaced at least 1/rate seconds apart. */
-export function pacer(ratePerSecond: number, wait: Sleep = sleep, now: () => number = Date.now): () => Promise<void> {
+export const sleep: Sleep = (ms, stop) =>
+  new Promise((resolve) => {
+    if (stop?.aborted) return resolve();
+    const end = () => {
+      clearTimeout(timer);
+      stop?.removeEventListener('abort', end);
+      resolve();
+    };
+    const timer = setTimeout(end, ms);
+    stop?.addEventListener('abort', end);
+  });
+
+/** Starts of work spaced at least 1/rate seconds apart; a pause ends early once `stop` is aborted. */
+export function pacer(ratePerSecond: number, wait: Sleep = sleep, now: () => number = Date.now): (stop?: AbortSignal) => Promise<void> {
   const interval = 1000 / ratePerSecond;
   let next = 0;
-  return async () => {
+  return async (stop) => {
     const at = now();
-    if (next > at) await wait(next - at);
+    if (next > at) await wait(next - at, stop);
     next = Math.max(at, next) + interval;
   };
 }
@@ -31,7 +43,7 @@ export async function withRetry<T extends object>(
 ): Promise<T> {
   let result = await work();
   for (let attempt = 1; attempt < attempts && isTransient(result) && !stop?.aborted; attempt++) {
-    await wait(firstPauseMs * 2 ** (attempt - 1));
+    await wait(firstPauseMs * 2 ** (attempt - 1), stop);
     if (stop?.aborted) break;
     result = await work();
   }

@@ -111,7 +111,8 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
   for (const { payment, lastOutcome } of pending) {
     if (options.signal?.aborted) break;
     const asking = options.projects.has(payment.projectId);
-    if (asking) await pace();
+    if (asking) await pace(options.signal);
+    if (options.signal?.aborted) break;
     const line = await checkPaymentStatus(options, payment);
     // A question given up because the run was stopped says nothing of the Gate.
     if (options.signal?.aborted && line.outcome === 'not_answered') break;

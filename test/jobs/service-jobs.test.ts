@@ -140,6 +140,20 @@ describe('the service by itself', () => {
     await expect.poll(() => logs.join('')).toContain('payments sync: stopped with the service');
   });
 
+  it('ends a sync paced slowly when the service stops, without waiting out the pause before its next question', async () => {
+    for (const paymentId of ['slow-1', 'slow-2']) {
+      await store.openPayment({ paymentId, projectId: 1234, customerId: 'acc-1', amount: 100, currency: 'KZT' });
+      platform.payments.set(paymentId, { projectId: 1234, status: 'success', amount: 100, currency: 'KZT' });
+    }
+    // A question every 20 s: after the first, the run pauses.
+    const job = startSyncJob(1, { ratePerSecond: 0.05 });
+    await expect.poll(() => platform.requests.size, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    const started = performance.now();
+    await job.stop();
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(platform.requests.size).toBe(1);
+  });
+
   it('gives up the question in flight when the service stops, even to a Gate that never answers', async () => {
     const questions: ServerResponse[] = [];
     const silent = createServer((_request, response) => questions.push(response));

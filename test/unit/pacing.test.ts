@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pacer, withRetry } from '../../src/platform/pacing.js';
+import { pacer, sleep, withRetry } from '../../src/platform/pacing.js';
 import { parseDuration } from '../../src/platform/status-sync.js';
 
 describe('pacing the platform', () => {
@@ -20,6 +20,42 @@ describe('pacing the platform', () => {
     now += 1000;
     await pace();
     expect(waits).toHaveLength(3);
+  });
+
+  it('ends a pause early once told to stop, and makes none when stopped already', async () => {
+    const stop = new AbortController();
+    const started = performance.now();
+    const pausing = sleep(60_000, stop.signal);
+    setTimeout(() => stop.abort(), 20);
+    await pausing;
+    expect(performance.now() - started).toBeLessThan(1000);
+    const again = performance.now();
+    await sleep(60_000, stop.signal);
+    expect(performance.now() - again).toBeLessThan(50);
+    // Without a stop, a pause is its length.
+    const plain = performance.now();
+    await sleep(30);
+    expect(performance.now() - plain).toBeGreaterThanOrEqual(25);
+  });
+
+  it('hands its stop to the pause between starts and to the retries', async () => {
+    const stop = new AbortController();
+    const given: Array<AbortSignal | undefined> = [];
+    const wait = (_ms: number, signal?: AbortSignal) => {
+      given.push(signal);
+      return Promise.resolve();
+    };
+    const pace = pacer(1, wait, () => 0);
+    await pace(stop.signal);
+    await pace(stop.signal);
+    await withRetry(
+      () => Promise.resolve({ transient: true }),
+      (r) => r.transient,
+      { attempts: 2, firstPauseMs: 1 },
+      wait,
+      stop.signal,
+    );
+    expect(given).toEqual([stop.signal, stop.signal]);
   });
 
   it('retries a transient failure with doubling pauses, and stops at success or the last attempt', async () => {
