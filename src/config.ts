@@ -2,6 +2,7 @@
 // and what to write instead; nothing secret is ever echoed back.
 import { BlockList, isIP } from 'node:net';
 import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
+import { MIN_RATE, parseRate } from './platform/pacing.js';
 import type { StoreOptions } from './store/open-store.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS } from './store/store.js';
 
@@ -265,11 +266,9 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   if (!interval) return {};
   if (!env.GATE_URL?.trim()) throw new ConfigError('STATUS_SYNC_INTERVAL needs GATE_URL: the payments sync asks the Gate');
   const intervalMs = jobInterval('STATUS_SYNC_INTERVAL', interval);
-  const rateText = env.STATUS_SYNC_RATE?.trim() || '5';
-  const rate = Number(rateText);
-  // Decimal text only, as `payments sync --rate` takes it: no Infinity (unpaced), no hex or exponent.
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(rateText) || rate <= 0) {
-    throw new ConfigError(`STATUS_SYNC_RATE must be a positive number of requests a second, got "${env.STATUS_SYNC_RATE}"`);
+  const rate = parseRate(env.STATUS_SYNC_RATE?.trim() || '5');
+  if (rate === undefined) {
+    throw new ConfigError(`STATUS_SYNC_RATE must be a number of requests a second from ${MIN_RATE} up, got "${env.STATUS_SYNC_RATE}"`);
   }
   return {
     statusSync: {

@@ -1,6 +1,7 @@
 // `payments sync`: asks the Gate about pending payments and applies the final statuses it names;
 // `payments check`: the same for one payment, now.
 import { gateClient } from '../platform/gate-client.js';
+import { MIN_RATE, parseRate } from '../platform/pacing.js';
 import {
   checkPaymentStatus,
   OPERATOR_QUESTION,
@@ -23,11 +24,11 @@ export interface SyncCommandOptions {
   rate?: string;
 }
 
-function positive(text: string | undefined, fallback: number, option: string): number {
+function rateOf(text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;
-  const value = Number(text);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(text) || value <= 0) throw new CliError(`${option} takes a positive number\n${SYNC_USAGE}`);
-  return value;
+  const rate = parseRate(text);
+  if (rate === undefined) throw new CliError(`--rate takes a number of requests a second from ${MIN_RATE} up\n${SYNC_USAGE}`);
+  return rate;
 }
 
 function atLeastOne(text: string | undefined, fallback: number, option: string): number {
@@ -62,7 +63,7 @@ export async function syncCommand(store: Store, options: SyncCommandOptions, out
     projects: config.projects,
     olderThanMs,
     limit: atLeastOne(options.limit, 1000, '--limit'),
-    ratePerSecond: positive(options.rate, 5, '--rate'),
+    ratePerSecond: rateOf(options.rate, 5),
     retry: { attempts: 4, firstPauseMs: 500 },
     report: out,
   });

@@ -16,6 +16,16 @@ export const sleep: Sleep = (ms, stop) =>
     stop?.addEventListener('abort', end);
   });
 
+/** The slowest pace: a pause of 1,000 s between questions, well inside what a timer can hold. */
+export const MIN_RATE = 0.001;
+
+/** Requests a second as decimal text ("5", "0.5"; no exponent, hex or Infinity), MIN_RATE or more. */
+export function parseRate(text: string): number | undefined {
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(text)) return undefined;
+  const rate = Number(text);
+  return rate >= MIN_RATE ? rate : undefined;
+}
+
 /** Starts of work spaced at least 1/rate seconds apart; a pause ends early once `stop` is aborted. */
 export function pacer(ratePerSecond: number, wait: Sleep = sleep, now: () => number = Date.now): (stop?: AbortSignal) => Promise<void> {
   const interval = 1000 / ratePerSecond;

@@ -253,9 +253,10 @@ describe.each(backends())('cli payments sync on %s', (backend) => {
     for (const [option, value, reason] of [
       ['--limit', '2.5', '--limit takes a whole number'],
       ['--limit', '0', '--limit takes a whole number of 1 or more'],
-      ['--rate', '0', '--rate takes a positive number'],
-      ['--rate', '5abc', '--rate takes a positive number'],
-      ['--rate', '1e3', '--rate takes a positive number'],
+      ['--rate', '0', '--rate takes a number of requests a second from 0.001 up'],
+      ['--rate', '0.0001', '--rate takes a number of requests a second from 0.001 up'],
+      ['--rate', '5abc', '--rate takes a number of requests a second from 0.001 up'],
+      ['--rate', '1e3', '--rate takes a number of requests a second from 0.001 up'],
     ] as const) {
       const refused = await runCli(['payments', 'sync', option, value], env);
       expect(refused.code).toBe(2);
