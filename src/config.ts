@@ -2,6 +2,7 @@
 // and what to write instead; nothing secret is ever echoed back.
 import { BlockList, isIP } from 'node:net';
 import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
+import { MAX_AGE_DAYS, MAX_AGE_MS } from './ledger/expiry.js';
 import { MIN_RATE, parseRate } from './platform/pacing.js';
 import type { StoreOptions } from './store/open-store.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS } from './store/store.js';
@@ -255,10 +256,17 @@ function parseUrl(name: string, text: string): string {
 const DURATION = /^(\d+)(ms|s|m|h|d)$/;
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 
-export function parseDurationSetting(name: string, text: string): number {
+function parseDurationSetting(name: string, text: string): number {
   const match = DURATION.exec(text.trim());
   if (!match) throw new ConfigError(`${name} must be a duration such as 30s, 15m or 1h, got "${text}"`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
+}
+
+/** How long a payment has been pending (STATUS_SYNC_OLDER_THAN, `payments sync --older-than`). */
+export function parseAgeSetting(name: string, text: string): number {
+  const ms = parseDurationSetting(name, text);
+  if (ms > MAX_AGE_MS) throw new ConfigError(`${name} must be at most ${MAX_AGE_DAYS}d, got "${text}"`);
+  return ms;
 }
 
 function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusSync'] } {
@@ -273,7 +281,7 @@ function parseStatusSync(env: NodeJS.ProcessEnv): { statusSync?: Config['statusS
   return {
     statusSync: {
       intervalMs,
-      olderThanMs: parseDurationSetting('STATUS_SYNC_OLDER_THAN', env.STATUS_SYNC_OLDER_THAN?.trim() || '15m'),
+      olderThanMs: parseAgeSetting('STATUS_SYNC_OLDER_THAN', env.STATUS_SYNC_OLDER_THAN?.trim() || '15m'),
       ratePerSecond: rate,
       limit: 1000,
     },

@@ -1,7 +1,7 @@
 // Admin commands over the same DATABASE_URL as the service: accounts and payments.
 import { schemaValidators } from '../../generated/validators.js';
 import { currencyProblem } from '../ledger/currency.js';
-import { EXPIRY_THRESHOLD_DAYS, expiryCutoff } from '../ledger/expiry.js';
+import { EXPIRY_THRESHOLD_DAYS, expiryCutoff, MAX_AGE_DAYS } from '../ledger/expiry.js';
 import type { Account, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
 import type { AccountOutcome } from '../ledger/operator-rules.js';
 import { readInSlices } from '../store/read-in-slices.js';
@@ -136,7 +136,8 @@ export async function* listRejectedCallbacks(store: Store) {
 export async function expirePayments(store: Store, olderThanDays: string | undefined) {
   const usage = `usage: payments expire [--older-than-days ${EXPIRY_THRESHOLD_DAYS}]`;
   const days = olderThanDays === undefined ? EXPIRY_THRESHOLD_DAYS : wholeNumber(olderThanDays, '--older-than-days', usage);
-  if (days < 1) throw new CliError(`--older-than-days must be a positive whole number of days\n${usage}`);
+  if (days < 1 || days > MAX_AGE_DAYS)
+    throw new CliError(`--older-than-days must be a whole number of days from 1 to ${MAX_AGE_DAYS}\n${usage}`);
   const cutoff = expiryCutoff(new Date(), days);
   return { expired: await store.expirePendingPayments(cutoff), created_before: cutoff.toISOString() };
 }

@@ -56,7 +56,7 @@ export async function checkCommand(store: Store, paymentId: string, actor: strin
 export async function syncCommand(store: Store, options: SyncCommandOptions, out: (line: SyncLine) => void): Promise<SyncSummary> {
   const config = loadCliConfig();
   const olderThanMs = parseDuration(options.olderThan ?? '15m');
-  if (olderThanMs === undefined) throw new CliError(`--older-than takes a duration such as 15m, 2h or 1d\n${SYNC_USAGE}`);
+  if (olderThanMs === undefined) throw new CliError(`--older-than takes a duration such as 15m, 2h or 1d, at most 36500d\n${SYNC_USAGE}`);
   return syncPendingPayments({
     store,
     gate: gateClient(gateUrlOf(config.gateUrl, SYNC_USAGE)),

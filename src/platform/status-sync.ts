@@ -4,7 +4,7 @@
 // `status_request`. Intermediate statuses leave the payment pending. Every payment a run handles is
 // recorded as asked, so payments the platform never settles take their turn and the next run moves
 // on to others.
-import { parseDurationSetting, type ProjectConfig } from '../config.js';
+import { parseAgeSetting, type ProjectConfig } from '../config.js';
 import type { CallbackResult, Payment, StatusCheckOutcome } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import { readGateAnswer } from './gate-answer.js';
@@ -124,10 +124,10 @@ export async function syncPendingPayments(options: StatusSyncOptions): Promise<S
   return summary;
 }
 
-/** "15m", "2h", "30s", "1d", "500ms" -> milliseconds; undefined for anything else. */
+/** "15m", "2h", "30s", "1d", "500ms" -> milliseconds; undefined for anything else or beyond 36500d. */
 export function parseDuration(text: string): number | undefined {
   try {
-    return parseDurationSetting('duration', text);
+    return parseAgeSetting('duration', text);
   } catch {
     return undefined;
   }

@@ -157,7 +157,8 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
       [['accounts', 'add', '--customer-id', 'acc-2', '--currency', 'KTZ'], 'currency KTZ is not an ISO 4217 currency'],
       [['accounts', 'show', ''], 'customer id "" breaks the contract'],
       [['payments', 'list', '--status', 'paid'], '--status must be one of pending, success, failed, expired'],
-      [['payments', 'expire', '--older-than-days', '0'], '--older-than-days must be a positive whole number of days'],
+      [['payments', 'expire', '--older-than-days', '0'], '--older-than-days must be a whole number of days from 1 to 36500'],
+      [['payments', 'expire', '--older-than-days', '999999999'], '--older-than-days must be a whole number of days from 1 to 36500'],
       [['payments', 'expire', '--older-than-days', '1.5'], '--older-than-days takes a whole number'],
       [['payments', 'expire', '--older-than-days', '1e1'], '--older-than-days takes a whole number'],
     ] as const;

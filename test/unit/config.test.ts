@@ -266,6 +266,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...gate, STATUS_SYNC_INTERVAL: '30d' })).toThrow(
       new ConfigError('STATUS_SYNC_INTERVAL must be at most 24d, the longest timer Node.js keeps, got "30d"'),
     );
+    expect(() => loadConfig({ ...gate, STATUS_SYNC_OLDER_THAN: '36501d' })).toThrow(
+      new ConfigError('STATUS_SYNC_OLDER_THAN must be at most 36500d, got "36501d"'),
+    );
     expect(() => loadConfig({ ...gate, STATUS_SYNC_OLDER_THAN: '15 minutes' })).toThrow(
       new ConfigError('STATUS_SYNC_OLDER_THAN must be a duration such as 30s, 15m or 1h, got "15 minutes"'),
     );

@@ -100,5 +100,7 @@ describe('pacing the platform', () => {
   it('reads durations', () => {
     expect(['15m', '2h', '30s', '1d', '500ms', '0s'].map(parseDuration)).toEqual([900_000, 7_200_000, 30_000, 86_400_000, 500, 0]);
     expect(['15', 'm', '1.5h', '-1m'].map(parseDuration)).toEqual([undefined, undefined, undefined, undefined]);
+    // A century back at most: further, the cutoff would pass the dates JavaScript can hold.
+    expect(['36500d', '36501d', '99999999d'].map(parseDuration)).toEqual([36_500 * 86_400_000, undefined, undefined]);
   });
 });
