@@ -7,6 +7,7 @@ import type { ProjectConfig } from '../config.js';
 import { failure, type Failure } from './outcome.js';
 import { checkSignature, decodeForSigning, JsonSyntaxError, type SignatureCheck } from './signature/signature.js';
 import { describeValidationError } from './validation-message.js';
+import { fieldsHoldingNul, NUL_REFUSAL } from '../store/storable-text.js';
 
 export type SignedOperationId = keyof typeof requestBodySchema;
 type BodyOf<Op extends SignedOperationId> =
@@ -85,5 +86,7 @@ export function readSignedRequest<Op extends SignedOperationId>(
     const message = first ? describeValidationError(first, tags) : 'request body breaks the contract';
     return { ...failure('contract_violation', message), authenticated: true };
   }
+  const [holdingNul] = fieldsHoldingNul(parsedBody);
+  if (holdingNul !== undefined) return { ...failure('contract_violation', `${holdingNul}: ${NUL_REFUSAL}`), authenticated: true };
   return { project, body: parsedBody };
 }

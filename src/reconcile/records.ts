@@ -2,6 +2,7 @@
 // which payment, what status, how much. The column or field names the platform does not document
 // are configuration (--map), with these defaults.
 import { majorText, minorFromMajorText } from '../ledger/minor-units.js';
+import { NUL_REFUSAL } from '../store/storable-text.js';
 import { CsvError } from './csv.js';
 
 export interface PlatformRecord {
@@ -67,7 +68,10 @@ export function toRecord(line: number, value: (field: RecordField) => unknown, m
   const text = (field: RecordField): string | undefined => {
     const v = value(field);
     if (v === undefined || v === null || v === '') return undefined;
-    if (typeof v === 'string') return v;
+    if (typeof v === 'string') {
+      if (v.includes('\u0000')) throw new CsvError(line, `${field} (column "${map[field]}") ${NUL_REFUSAL}`);
+      return v;
+    }
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);
     // An object or array where a value belongs reads as JSON, so the error names what was there.
     return JSON.stringify(v);

@@ -323,6 +323,32 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect((await operator<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items.map((e) => e.outcome)).toEqual(['refused']);
   });
 
+  it('refuses text holding U+0000 alike on either store, naming each field, and writes nothing', async () => {
+    const nul = 'must not contain U+0000 (NUL)';
+    for (const [request, field] of [
+      ['GET /admin/v1/payments/pay%00', 'payment_id'],
+      ['GET /admin/v1/callbacks?payment_id=%00', 'payment_id'],
+      ['GET /admin/v1/accounts?query=a%00', 'query'],
+    ] as const) {
+      const refused = await operator(request);
+      expect(refused.status, request).toBe(400);
+      expect(refused.body, request).toMatchObject({ detail: `${field}: ${nul}`, errors: [{ field, message: nul }] });
+    }
+    const adjustment = await operator('POST /admin/v1/adjustments', {
+      body: { customer_id: CUSTOMER, amount: 100, reason: 'typo\u0000', idempotency_key: '\u0000' },
+    });
+    expect(adjustment.status).toBe(400);
+    expect(adjustment.body.errors).toEqual([
+      { field: 'reason', message: nul },
+      { field: 'idempotency_key', message: nul },
+    ]);
+    const account = await operator('POST /admin/v1/accounts', { body: { customer_id: 'acc-nul', additional_customer_id: 'CARD\u0000' } });
+    expect(account.body).toMatchObject({ status: 400, errors: [{ field: 'additional_customer_id', message: nul }] });
+    expect((await operator<Schemas['AuditPage']>('GET /admin/v1/audit-log')).body.items).toEqual([]);
+    expect((await service.store.findAccount(CUSTOMER))?.balance).toBe(0);
+    expect(await service.store.findAccount('acc-nul')).toBeUndefined();
+  });
+
   it('opens and closes accounts, refusing duplicates, and audits every attempt', async () => {
     const opened = await operator<Schemas['Account']>('POST /admin/v1/accounts', {
       body: { customer_id: 'acc-new', additional_customer_id: 'CARD-1' },

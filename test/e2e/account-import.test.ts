@@ -60,11 +60,12 @@ describe.each(backends())('accounts import on %s', (backend) => {
       { customer_id: 'w', currency: 'KZT', additional_customer_id: 42 },
       'null',
       '["v", "KZT"]',
+      { customer_id: 'u', currency: 'KZT', additional_customer_id: 'HF\u0000' },
     );
     const result = await runCli(['accounts', 'import'], env, file);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('nothing imported: 8 line(s) to fix');
+    expect(result.stderr).toContain('nothing imported: 9 line(s) to fix');
     expect(result.stderr).toContain('line 2: currency must be an ISO 4217 code such as KZT, got "tenge"');
     expect(result.stderr).toContain('line 3: unknown field curency;');
     expect(result.stderr).toContain('line 4: customer_id "fine" is already on line 1');
@@ -73,6 +74,7 @@ describe.each(backends())('accounts import on %s', (backend) => {
     expect(result.stderr).toContain('line 7: additional_customer_id must be a string');
     expect(result.stderr).toContain('line 8: must be a JSON object');
     expect(result.stderr).toContain('line 9: must be a JSON object');
+    expect(result.stderr).toContain('line 10: additional_customer_id must not contain U+0000 (NUL)');
     expect(await show('fine')).toBeUndefined();
 
     // A file wrong throughout names the first twenty lines and counts the rest.

@@ -297,6 +297,30 @@ describe.each(backends())('callbacks on %s', (backend) => {
       expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
     });
 
+    it('refuses a signed one whose text holds U+0000 alike on either store, and keeps it for review', async () => {
+      const paymentId = await deposit(10000);
+      const held = signed({
+        ...callbackBody(paymentId, 10000),
+        payment: { ...callbackBody(paymentId, 10000).payment, id: `${paymentId}\u0000` },
+      });
+      const text = JSON.stringify(held);
+      const refusal = { status: 400, body: { code: 500, error_description: 'payment.id: must not contain U+0000 (NUL)' } };
+      expect(await deliver(text)).toEqual(refusal);
+      const inStatus = signed({
+        ...callbackBody(paymentId, 10000),
+        payment: { ...callbackBody(paymentId, 10000).payment, status: 'processing\u0000' },
+      });
+      expect((await deliver(inStatus)).body.error_description).toBe('payment.status: must not contain U+0000 (NUL)');
+      expect(await service.store.listRejectedCallbacks()).toEqual([
+        expect.objectContaining({ reason: 'payment.id: must not contain U+0000 (NUL)', deliveries: 1, rawBody: text }),
+        expect.objectContaining({ reason: 'payment.status: must not contain U+0000 (NUL)', deliveries: 1 }),
+      ]);
+      expect(await service.store.listCallbacks({})).toEqual([]);
+      expect(await paymentStatus(paymentId)).toBe('pending');
+      expect((await deliver(signed(callbackBody(paymentId, 10000)))).body.result).toBe('credited');
+      expect(await balance()).toBe(10000);
+    });
+
     it('keeps nothing of one unsigned, wrongly signed, without a project or not JSON: anybody could send it', async () => {
       const paymentId = await deposit(10000);
       const { status: _omit, ...paymentWithoutStatus } = callbackBody(paymentId, 10000).payment;

@@ -180,6 +180,13 @@ describe('a platform record from named values', () => {
     expect(refusal({ payment_id: 'p', status: 'success', amount: 1, project_id: 'main' })).toBe(
       'line 7: project_id "main" is not a project id',
     );
+    // What a run records must be text either store keeps.
+    expect(refusal({ payment_id: 'p\u0000', status: 'success', amount: 1 })).toBe(
+      'line 7: payment_id (column "payment_id") must not contain U+0000 (NUL)',
+    );
+    expect(refusal({ payment_id: 'p', status: 'success', amount: 1, type: 'sale\u0000' })).toBe(
+      'line 7: type (column "operation_type") must not contain U+0000 (NUL)',
+    );
     for (const projectId of ['0x4d2', '1.234e3', '-1234', '12.0', 12.5, '1234567890123456'])
       expect(refusal({ payment_id: 'p', status: 'success', amount: 1, project_id: projectId })).toBe(
         `line 7: project_id "${projectId}" is not a project id`,
