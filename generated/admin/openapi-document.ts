@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.11.4",
+    "version": "1.12.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -596,6 +596,90 @@ export const openapiDocument = {
                         }
                       ],
                       "next_cursor": null
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/ledger/feed": {
+      "get": {
+        "operationId": "readLedgerFeed",
+        "tags": [
+          "accounts"
+        ],
+        "summary": "Every account's ledger entries, as a feed to follow",
+        "description": "The credits and adjustments of every account written after a position, oldest first, and\nthe position past them: for a merchant's own systems (a CRM, accounting) to learn of every\nmovement of a balance exactly once, however their polls and the service's commits interleave.\nStart without `after` (from the first entry), keep `next_after`, and send it as `after` on\nthe next call; while `more` is true there is more to read now, otherwise poll again later.\n\nUnlike the ledger of a period, which is by time, the feed is by the order entries became\nreadable: a credit is dated when its callback was received, before its transaction commits,\nso a reader that remembered the last time it saw would skip a credit committed a moment\nlate. Here nothing is skipped. On PostgreSQL an entry is given once every transaction on\nthe server that began writing before it has ended: a transaction left open holds the feed\nback until it ends. Each kind of entry comes in the order it was written; between the two\nkinds, by the writing transaction on PostgreSQL and by time on SQLite.\n",
+        "parameters": [
+          {
+            "name": "after",
+            "in": "query",
+            "description": "The `next_after` of an earlier answer; without it, the feed starts at the first entry.",
+            "schema": {
+              "type": "string",
+              "minLength": 1,
+              "maxLength": 1024
+            }
+          },
+          {
+            "$ref": "#/components/parameters/Limit"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The entries past `after`, and the position past them.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LedgerFeed"
+                },
+                "examples": {
+                  "feed": {
+                    "summary": "A credit, then an adjustment; nothing more to read now",
+                    "value": {
+                      "items": [
+                        {
+                          "kind": "credit",
+                          "id": 57,
+                          "customer_id": "johndoe@example.com",
+                          "amount": 250000,
+                          "currency": "KZT",
+                          "created_at": "2026-12-01T09:14:05.311Z",
+                          "payment_id": "0193e2a4-5b6c-7d8e-9f01-23456789abcd",
+                          "callback_id": 31,
+                          "reason": null,
+                          "actor": null
+                        },
+                        {
+                          "kind": "adjustment",
+                          "id": 3,
+                          "customer_id": "7123456789",
+                          "amount": -4000,
+                          "currency": "KZT",
+                          "created_at": "2026-12-01T16:20:41.090Z",
+                          "payment_id": null,
+                          "callback_id": null,
+                          "reason": "Paid twice at the terminal; refunded by the merchant",
+                          "actor": "alice"
+                        }
+                      ],
+                      "next_after": "WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ",
+                      "more": false
                     }
                   }
                 }
@@ -2390,6 +2474,33 @@ export const openapiDocument = {
           },
           "next_cursor": {
             "$ref": "#/components/schemas/Cursor"
+          }
+        }
+      },
+      "LedgerFeed": {
+        "type": "object",
+        "description": "Ledger entries past a position, and the position past them.",
+        "required": [
+          "items",
+          "next_after",
+          "more"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "description": "Oldest first; at most `limit`.",
+            "items": {
+              "$ref": "#/components/schemas/LedgerEntry"
+            }
+          },
+          "next_after": {
+            "type": "string",
+            "description": "Send as `after` to read on; the same position as `after` when `items` is empty. Opaque.",
+            "example": "WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"
+          },
+          "more": {
+            "type": "boolean",
+            "description": "Whether more entries can be read now past `next_after`; false until the next one is written."
           }
         }
       },

@@ -164,6 +164,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/ledger/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every account's ledger entries, as a feed to follow
+         * @description The credits and adjustments of every account written after a position, oldest first, and
+         *     the position past them: for a merchant's own systems (a CRM, accounting) to learn of every
+         *     movement of a balance exactly once, however their polls and the service's commits interleave.
+         *     Start without `after` (from the first entry), keep `next_after`, and send it as `after` on
+         *     the next call; while `more` is true there is more to read now, otherwise poll again later.
+         *
+         *     Unlike the ledger of a period, which is by time, the feed is by the order entries became
+         *     readable: a credit is dated when its callback was received, before its transaction commits,
+         *     so a reader that remembered the last time it saw would skip a credit committed a moment
+         *     late. Here nothing is skipped. On PostgreSQL an entry is given once every transaction on
+         *     the server that began writing before it has ended: a transaction left open holds the feed
+         *     back until it ends. Each kind of entry comes in the order it was written; between the two
+         *     kinds, by the writing transaction on PostgreSQL and by time on SQLite.
+         */
+        get: operations["readLedgerFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/payments": {
         parameters: {
             query?: never;
@@ -588,6 +620,18 @@ export interface components {
             /** @description Newest first. */
             items: components["schemas"]["LedgerEntry"][];
             next_cursor: components["schemas"]["Cursor"];
+        };
+        /** @description Ledger entries past a position, and the position past them. */
+        LedgerFeed: {
+            /** @description Oldest first; at most `limit`. */
+            items: components["schemas"]["LedgerEntry"][];
+            /**
+             * @description Send as `after` to read on; the same position as `after` when `items` is empty. Opaque.
+             * @example WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ
+             */
+            next_after: string;
+            /** @description Whether more entries can be read now past `next_after`; false until the next one is written. */
+            more: boolean;
         };
         /**
          * @description `expired`: still pending after 36 days; a late success still credits.
@@ -1383,6 +1427,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    readLedgerFeed: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of an earlier answer; without it, the feed starts at the first entry. */
+                after?: string;
+                /** @description At most this many items. */
+                limit?: components["parameters"]["Limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entries past `after`, and the position past them. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerFeed"];
                 };
             };
             400: components["responses"]["BadRequest"];

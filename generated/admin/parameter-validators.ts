@@ -2408,10 +2408,150 @@ validate23.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_reopenAccount = validate24;
-const schema32 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"}},"$id":"urn:kassa24-bvu:schema:parameters:reopenAccount"};
+export const validate_readLedgerFeed = validate24;
+const schema32 = {"type":"object","additionalProperties":false,"required":[],"properties":{"after":{"type":"string","minLength":1,"maxLength":1024},"limit":{"type":"integer","minimum":1,"maximum":500,"default":50}},"$id":"urn:kassa24-bvu:schema:parameters:readLedgerFeed"};
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:parameters:readLedgerFeed" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.limit === undefined){
+data.limit = 50;
+}
+for(const key0 in data){
+if(!((key0 === "after") || (key0 === "limit"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.after !== undefined){
+let data0 = data.after;
+if(typeof data0 !== "string"){
+let dataType0 = typeof data0;
+let coerced0 = undefined;
+if(!(coerced0 !== undefined)){
+if(dataType0 == "number" || dataType0 == "boolean"){
+coerced0 = "" + data0;
+}
+else if(data0 === null){
+coerced0 = "";
+}
+else {
+const err1 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(coerced0 !== undefined){
+data0 = coerced0;
+if(data !== undefined){
+data["after"] = coerced0;
+}
+}
+}
+if(typeof data0 === "string"){
+if(func2(data0) > 1024){
+const err2 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/maxLength",keyword:"maxLength",params:{limit: 1024},message:"must NOT have more than 1024 characters"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(func2(data0) < 1){
+const err3 = {instancePath:instancePath+"/after",schemaPath:"#/properties/after/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+}
+let data1 = data.limit;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+let dataType1 = typeof data1;
+let coerced1 = undefined;
+if(!(coerced1 !== undefined)){
+if(dataType1 === "boolean" || data1 === null
+              || (dataType1 === "string" && data1 && data1 == +data1 && !(data1 % 1))){
+coerced1 = +data1;
+}
+else {
+const err4 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(coerced1 !== undefined){
+data1 = coerced1;
+if(data !== undefined){
+data["limit"] = coerced1;
+}
+}
+}
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 500 || isNaN(data1)){
+const err5 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/maximum",keyword:"maximum",params:{comparison: "<=", limit: 500},message:"must be <= 500"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data1 < 1 || isNaN(data1)){
+const err6 = {instancePath:instancePath+"/limit",schemaPath:"#/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+export const validate_reopenAccount = validate25;
+const schema33 = {"type":"object","additionalProperties":false,"required":["customer_id"],"properties":{"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"}},"$id":"urn:kassa24-bvu:schema:parameters:reopenAccount"};
+
+function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:reopenAccount" */;
 let vErrors = null;
 let errors = 0;
@@ -2512,14 +2652,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate24.errors = vErrors;
+validate25.errors = vErrors;
 return errors === 0;
 }
 
-export const validate_reviewCallback = validate25;
-const schema34 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
+export const validate_reviewCallback = validate26;
+const schema35 = {"type":"object","additionalProperties":false,"required":["callback_id"],"properties":{"callback_id":{"type":"integer","format":"int64","minimum":1,"maximum":9007199254740991}},"$id":"urn:kassa24-bvu:schema:parameters:reviewCallback"};
 
-function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate26(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:parameters:reviewCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -2608,7 +2748,7 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate25.errors = vErrors;
+validate26.errors = vErrors;
 return errors === 0;
 }
 
@@ -2635,6 +2775,7 @@ export const parameterValidators = {
   listPayments: validate_listPayments as unknown as Validator<Parameters<'listPayments'>>,
   listReconciliations: validate_listReconciliations as unknown as Validator<Parameters<'listReconciliations'>>,
   listRejectedCallbacks: validate_listRejectedCallbacks as unknown as Validator<Parameters<'listRejectedCallbacks'>>,
+  readLedgerFeed: validate_readLedgerFeed as unknown as Validator<Parameters<'readLedgerFeed'>>,
   reopenAccount: validate_reopenAccount as unknown as Validator<Parameters<'reopenAccount'>>,
   reviewCallback: validate_reviewCallback as unknown as Validator<Parameters<'reviewCallback'>>,
 };

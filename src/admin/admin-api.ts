@@ -183,7 +183,7 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
   /** What an admin request that threw is answered: problem details, whatever failed. */
   function failedAnswer(error: unknown, requestId: string): Answer {
     if (error instanceof InvalidCursorError)
-      return problem('invalid-request', `cursor: ${error.reason}`, [{ field: 'cursor', message: error.reason }]);
+      return problem('invalid-request', `${error.field}: ${error.reason}`, [{ field: error.field, message: error.reason }]);
     if (error instanceof StoreUnavailableError) {
       logger.error({ requestId, err: error }, 'admin request: store unavailable');
       return problem('store-unavailable', 'the store cannot serve right now; retry later');

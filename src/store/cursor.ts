@@ -8,10 +8,15 @@ const NOT_OURS = 'is not one this list answered; start again without it';
 /** A cursor that was not made by this service for this list. */
 export class InvalidCursorError extends Error {
   override name = 'InvalidCursorError';
-  /** What is wrong with the cursor, as a field's error says it. */
-  readonly reason = NOT_OURS;
-  constructor() {
-    super(`cursor ${NOT_OURS}`);
+  /**
+   * @param field the parameter the cursor came in
+   * @param reason what is wrong with it, as a field's error says it
+   */
+  constructor(
+    readonly field = 'cursor',
+    readonly reason = NOT_OURS,
+  ) {
+    super(`${field} ${reason}`);
   }
 }
 

@@ -21,4 +21,5 @@ export const MIGRATION_NAMES = [
   '0018_adjustments_by_creation',
   '0019_callback_plan_answers_account_open',
   '0020_adjustments_name_their_payment',
+  '0021_ledger_feed',
 ] as const;

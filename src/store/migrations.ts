@@ -462,6 +462,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0018_adjustments_by_creation': adjustmentsByCreation,
   '0019_callback_plan_answers_account_open': callbackPlanAnswersAccountOpen,
   '0020_adjustments_name_their_payment': adjustmentsNameTheirPayment,
+  '0021_ledger_feed': ledgerFeed,
 };
 
 // When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments
@@ -505,6 +506,24 @@ function adjustmentsNameTheirPayment(): Migration {
         .alterTable('adjustments')
         .addColumn('payment_id', 'text', (c) => c.references('payments.payment_id'))
         .execute();
+    },
+  };
+}
+
+// The ledger feed (ledger-feed.ts) on PostgreSQL: each entry names the transaction that wrote it, and
+// is read in (tx, id) order only below the oldest transaction still open, so that an entry committed
+// after a later id was read is not skipped. Added with a constant default (no rewrite; entries
+// written before read as transaction 0, all committed), then defaulting to the writer's own. One
+// index entry more per credit. SQLite's ids are already the order its one writer commits in.
+function ledgerFeed(dialect: Dialect): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (dialect !== 'postgres') return;
+      for (const table of ['ledger_entries', 'adjustments']) {
+        await sql`alter table ${sql.table(table)} add column tx xid8 not null default '0'`.execute(db);
+        await sql`alter table ${sql.table(table)} alter column tx set default pg_current_xact_id()`.execute(db);
+        await db.schema.createIndex(`${table}_in_feed_order`).on(table).columns(['tx', 'id']).execute();
+      }
     },
   };
 }

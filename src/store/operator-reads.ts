@@ -30,6 +30,7 @@ import type {
 } from '../ledger/model.js';
 import { decodeCursor, pageOf, type Page, type PageRequest } from './cursor.js';
 import { checkLedger, type CheckOptions, type LedgerCheck } from './ledger-check.js';
+import { checkFeedTransactions, mergeFeed, type FeedPosition, type LedgerFeed, type StreamPosition } from './ledger-feed.js';
 import { toAuditEntry } from './operator-rows.js';
 import { toFinding, toRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
@@ -92,6 +93,11 @@ export interface OperatorReads {
   ledgerInPeriod(period: { from: string; to: string }, slice: ListSlice<LedgerKey>): Promise<LedgerEntry[]>;
   /** The same entries newest first, a page at a time (the admin API's); a bound left out is open. */
   ledgerOfPeriod(period: { from?: string; to?: string }, page: PageRequest): Promise<Page<LedgerEntry>>;
+  /**
+   * Up to `limit` entries — credits and adjustments — past `after`, in the order they became
+   * readable: followed from position to position, every entry is read once (ledger-feed.ts).
+   */
+  ledgerFeed(after: FeedPosition, limit: number): Promise<LedgerFeed>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
   /** The ids of the payments opened in [from, to) and credited, in the payments list's order. */
   creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>>;
@@ -230,6 +236,12 @@ export interface OperatorReadsOptions {
    * far less than walking the creation index and looking up every payment.
    */
   paymentsByCustomerIndex: boolean;
+  /**
+   * How the ledger feed tells the order entries became readable in: by `ids` where one writer
+   * commits in id order (SQLite); by `transactions` where ids are handed out before commits in any
+   * order (PostgreSQL: each entry's writing transaction, read only below the oldest one still open).
+   */
+  feedOrder: 'ids' | 'transactions';
 }
 
 export class KyselyOperatorReads implements OperatorReads {
@@ -318,6 +330,44 @@ export class KyselyOperatorReads implements OperatorReads {
         page.limit,
         (e) => [e.createdAt, e.kind, e.id],
         (e) => e,
+      );
+    });
+  }
+
+  ledgerFeed(after: FeedPosition, limit: number): Promise<LedgerFeed> {
+    return this.guard(async () => {
+      const byTransaction = this.options.feedOrder === 'transactions';
+      if (byTransaction) {
+        const { rows } = await sql<{ next_tx: string; last_credit: string | null; last_adjustment: string | null }>`
+          select pg_snapshot_xmax(pg_current_snapshot())::text as next_tx,
+            (select tx from ledger_entries order by tx desc limit 1)::text as last_credit,
+            (select tx from adjustments order by tx desc limit 1)::text as last_adjustment`.execute(this.db);
+        const [{ next_tx, last_credit, last_adjustment }] = rows as [(typeof rows)[number]];
+        checkFeedTransactions(after, next_tx, [last_credit, last_adjustment], 'after');
+      }
+      const stream = (table: 'ledger_entries' | 'adjustments', { tx, id }: StreamPosition) => {
+        const select = this.db.selectFrom(table).selectAll();
+        return (
+          byTransaction
+            ? select
+                .select(sql<string>`tx::text`.as('feed_tx'))
+                .where(sql<SqlBool>`tx < pg_snapshot_xmin(pg_current_snapshot())`)
+                .where(sql<SqlBool>`(tx, id) > (${tx}::xid8, ${id})`)
+                .orderBy(sql`tx`)
+            : select.select(sql<string>`'0'`.as('feed_tx')).where('id', '>', id)
+        )
+          .orderBy('id')
+          .limit(limit + 1);
+      };
+      const [credits, adjustments] = await Promise.all([
+        stream('ledger_entries', after.credit).execute() as Promise<Array<CreditRow & { feed_tx: string }>>,
+        stream('adjustments', after.adjustment).execute() as Promise<Array<AdjustmentRow & { feed_tx: string }>>,
+      ]);
+      return mergeFeed(
+        after,
+        credits.map((r) => ({ tx: r.feed_tx, entry: creditEntry(r) })),
+        adjustments.map((r) => ({ tx: r.feed_tx, entry: adjustmentEntry(r) })),
+        limit,
       );
     });
   }

@@ -124,7 +124,7 @@ export class PostgresStore implements Store {
     this.locks = parts.locks;
     this.migrationSession = parts.migrationSession;
     this.usage = parts.usage;
-    this.reads = new KyselyOperatorReads(this.db, (work) => this.guard(work), { paymentsByCustomerIndex: true });
+    this.reads = new KyselyOperatorReads(this.db, (work) => this.guard(work), { paymentsByCustomerIndex: true, feedOrder: 'transactions' });
     this.hot = new HotPaths(this.pool);
   }
 

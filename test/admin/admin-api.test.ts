@@ -452,6 +452,40 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(impossible.body.errors).toEqual([{ field: 'from', message: '"2026-02-30T00:00:00Z" is not a date and time that exists' }]);
   });
 
+  it('feeds every ledger entry once to a reader that keeps its position', async () => {
+    const follow = async (after: string | undefined, limit: number) => {
+      const query = new URLSearchParams({ limit: String(limit), ...(after !== undefined && { after }) });
+      const answer = await viewer<Schemas['LedgerFeed']>(`GET /admin/v1/ledger/feed?${query.toString()}`);
+      expect(answer.status).toBe(200);
+      return answer.body;
+    };
+    const empty = await follow(undefined, 10);
+    expect(empty).toMatchObject({ items: [], more: false });
+    const paid = await payment(10000, 10000);
+    const adjusted = await operator('POST /admin/v1/adjustments', {
+      body: { customer_id: CUSTOMER, amount: -500, reason: 'fee', idempotency_key: 'fee-1' },
+    });
+    expect(adjusted.status).toBe(201);
+    await payment(2000, 2000);
+
+    const first = await follow(empty.next_after, 2);
+    expect(first.items.map((e) => [e.kind, e.amount])).toEqual([
+      ['credit', 10000],
+      ['adjustment', -500],
+    ]);
+    expect(first.items[0]).toMatchObject({ payment_id: paid, customer_id: CUSTOMER, reason: null });
+    expect(first.more).toBe(true);
+    const second = await follow(first.next_after, 2);
+    expect(second.items.map((e) => [e.kind, e.amount])).toEqual([['credit', 2000]]);
+    expect(second.more).toBe(false);
+    // Nothing new: the same position back, to poll with again.
+    expect(await follow(second.next_after, 2)).toEqual({ items: [], next_after: second.next_after, more: false });
+
+    const forged = await viewer(`GET /admin/v1/ledger/feed?after=${Buffer.from('["1",2]').toString('base64url')}`);
+    const reason = 'is not a position this feed answered: send the next_after of an earlier answer';
+    expect(forged.body).toMatchObject({ status: 400, detail: `after: ${reason}`, errors: [{ field: 'after', message: reason }] });
+  });
+
   it('pages through a list newest first, every item once', async () => {
     for (let i = 0; i < 7; i++) await operator('POST /admin/v1/accounts', { body: { customer_id: `page-${i}` } });
     const seen: string[] = [];

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CallbackFacts, Payment } from '../../src/ledger/model.js';
 import { openStore } from '../../src/store/open-store.js';
 import { InvalidCursorError, type Page } from '../../src/store/cursor.js';
+import { FEED_START, type FeedPosition } from '../../src/store/ledger-feed.js';
 import type { LedgerKey, PaymentQuery } from '../../src/store/operator-reads.js';
 import { readInSlices } from '../../src/store/read-in-slices.js';
 import {
@@ -914,6 +915,62 @@ describe.each(backends())('store conformance: %s', (backend) => {
         reason: null,
       });
       expect(await reads.ledger('nobody', { limit: 4 })).toBeUndefined();
+    });
+
+    it('feeds every entry once, oldest first, from position to position, whatever its date says', async () => {
+      const reads = await store.operatorReads();
+      const written: string[] = [];
+      const credit = async (amount: number) => {
+        const payment = await deposit(amount);
+        await store.applyCallback(callback({ paymentId: payment.paymentId, amount }));
+        written.push(`credit ${amount}`);
+      };
+      const fee = async (n: number) => {
+        await store.addAdjustment({ customerId: 'acc-1', amount: -n, reason: 'fee', idempotencyKey: `fee-${n}`, actor: 'anna' });
+        written.push(`adjustment ${-n}`);
+      };
+      /** Every entry past `from`, `limit` a read, and the position reached. */
+      const follow = async (from: FeedPosition, limit: number) => {
+        const read: string[][] = [];
+        let position = from;
+        for (;;) {
+          const feed = await reads.ledgerFeed(position, limit);
+          read.push(feed.entries.map((e) => `${e.kind} ${e.amount}`));
+          position = feed.position;
+          if (!feed.more) return { entries: read.flat(), pages: read.map((r) => r.length), position };
+        }
+      };
+      for (const n of [1, 2, 3]) {
+        await credit(1000 + n);
+        await tick();
+        await fee(n);
+        await tick();
+      }
+      for (const limit of [1, 2, 4, 6, 7]) {
+        const { entries, pages } = await follow(FEED_START, limit);
+        expect(entries, `${limit} a read`).toEqual(written);
+        expect(
+          pages.slice(0, -1).every((n) => n === limit),
+          `${limit} a read`,
+        ).toBe(true);
+      }
+      const { position } = await follow(FEED_START, 4);
+      // At the end: nothing more, and the position stays where it is.
+      expect(await reads.ledgerFeed(position, 4)).toEqual({ entries: [], position, more: false });
+
+      // Dated before everything read so far — as a credit committed late is — and still read next.
+      await credit(2000);
+      await writePastTheStore(database, [`update ledger_entries set created_at = '2020-01-01T00:00:00.000Z' where amount = 2000`]);
+      await fee(4);
+      const next = await follow(position, 10);
+      expect(next.entries).toEqual(['credit 2000', 'adjustment -4']);
+      // From the start, each kind still in the order written; between kinds, an entry's date can
+      // only tell SQLite (which has no transaction ids) where the backdated credit goes.
+      const again = (await follow(FEED_START, 3)).entries;
+      for (const kind of ['credit', 'adjustment'])
+        expect(again.filter((e) => e.startsWith(kind))).toEqual(written.filter((e) => e.startsWith(kind)));
+      expect(again).toHaveLength(8);
+      expect((await reads.ledgerFeed(FEED_START, 100)).entries.reduce((sum, e) => sum + e.amount, 0)).toBe(await balance());
     });
 
     it("pages an account's ledger and a period's ledger newest first through entries sharing an instant", async () => {

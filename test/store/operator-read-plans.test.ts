@@ -1,10 +1,11 @@
 // An operator's list page costs a page, however long the history: on SQLite, the queries behind the
-// accounts, payments, callbacks and review lists, an account's ledger and the ledger of a period,
-// read in the list's order, never sort a table; the overview reads ranges of time indexes. (SQLite
-// keeps no index of payments by customer, migration 0004: a customer's payments are one read of the
-// table, sorted.)
+// accounts, payments, callbacks and review lists, an account's ledger, the ledger of a period and
+// the ledger feed, read in the list's order, never sort a table; the overview reads ranges of time
+// indexes. (SQLite keeps no index of payments by customer, migration 0004: a customer's payments
+// are one read of the table, sorted.)
 import { CompiledQuery, Kysely, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FEED_START } from '../../src/store/ledger-feed.js';
 import { openSqliteDatabase, openStore } from '../../src/store/open-store.js';
 import { KyselyOperatorReads, type OperatorReads } from '../../src/store/operator-reads.js';
 import type { Database } from '../../src/store/schema.js';
@@ -25,7 +26,7 @@ beforeEach(async () => {
     dialect: new SqliteDialect({ database: openSqliteDatabase(database.url.slice('sqlite:'.length)) }),
     log: (event) => void executed.push(event.query),
   });
-  reads = new KyselyOperatorReads(kysely, (work) => work(), { paymentsByCustomerIndex: false });
+  reads = new KyselyOperatorReads(kysely, (work) => work(), { paymentsByCustomerIndex: false, feedOrder: 'ids' });
 });
 afterEach(async () => {
   await kysely.destroy();
@@ -67,6 +68,8 @@ describe('the operator lists on SQLite', () => {
       "every account's ledger, a slice of an export",
       () => reads.ledgerInPeriod({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }, { limit: 1000 }),
     ],
+    ['the ledger feed', () => reads.ledgerFeed(FEED_START, 500)],
+    ['the ledger feed, further on', () => reads.ledgerFeed({ credit: { tx: '0', id: 1_000 }, adjustment: { tx: '0', id: 7 } }, 500)],
   ])('%s: no table scanned, no sort of the table', async (_name, read) => {
     await kysely
       .insertInto('accounts')

@@ -1,14 +1,16 @@
-// Accounts: find, read, open, close, reopen; the ledger behind a balance, and every account's of a period.
+// Accounts: find, read, open, close, reopen; the ledger behind a balance, every account's of a
+// period, and every account's as a feed.
 import type { AccountOutcome } from '../../ledger/operator-rules.js';
 import type { AdminHandlers } from '../admin-handler.js';
 import { pageRequest } from '../admin-handler.js';
 import { problem, refusalProblem } from '../problem.js';
+import { decodeFeedPosition, encodeFeedPosition, FEED_START } from '../../store/ledger-feed.js';
 import { accountJson, ledgerEntryJson, pageJson } from '../representation.js';
 import { periodProblem } from './times.js';
 
 type Handlers = Pick<
   AdminHandlers,
-  'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'reopenAccount' | 'listAccountLedger' | 'listLedger'
+  'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'reopenAccount' | 'listAccountLedger' | 'listLedger' | 'readLedgerFeed'
 >;
 
 const noAccount = (customerId: string) => problem('not-found', `account ${customerId} does not exist`);
@@ -42,6 +44,15 @@ export const accountHandlers: Handlers = {
     const period = { ...(from !== undefined && { from }), ...(to !== undefined && { to }) };
     const page = await (await store.operatorReads()).ledgerOfPeriod(period, pageRequest(params));
     return { status: 200, body: pageJson(page, ledgerEntryJson) };
+  },
+
+  async readLedgerFeed({ params, store }) {
+    const after = params.after === undefined ? FEED_START : decodeFeedPosition(params.after, 'after');
+    const feed = await (await store.operatorReads()).ledgerFeed(after, pageRequest(params).limit);
+    return {
+      status: 200,
+      body: { items: feed.entries.map(ledgerEntryJson), next_after: encodeFeedPosition(feed.position), more: feed.more },
+    };
   },
 
   async createAccount({ body, identity, store }) {

@@ -276,7 +276,7 @@ export class SqliteStore implements Store {
             throw asStoreError(error, this.db);
           }
         };
-        return new KyselyOperatorReads(kysely, guard, { paymentsByCustomerIndex: false });
+        return new KyselyOperatorReads(kysely, guard, { paymentsByCustomerIndex: false, feedOrder: 'ids' });
       },
     );
     return this.operatorReadsOnce;
