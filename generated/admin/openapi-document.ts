@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.12.0",
+    "version": "1.12.1",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -2004,7 +2004,7 @@ export const openapiDocument = {
     },
     "responses": {
       "BadRequest": {
-        "description": "The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list; so is any parameter given to an operation that takes none, and any parameter or field whose text holds U+0000 (NUL; `must not contain U+0000 (NUL)`), which not every store can keep.",
+        "description": "The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list; so is any parameter given to an operation that takes none, and any parameter or field whose text a store could not keep as it is: U+0000 (NUL; `must not contain U+0000 (NUL)`), which not every store can hold, or half of a UTF-16 surrogate pair (`\"\\ud800\"` alone), which UTF-8 cannot write (`must be well-formed Unicode: …`).",
         "content": {
           "application/problem+json": {
             "schema": {

@@ -1099,7 +1099,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list; so is any parameter given to an operation that takes none, and any parameter or field whose text holds U+0000 (NUL; `must not contain U+0000 (NUL)`), which not every store can keep. */
+        /** @description The request breaks this contract; `errors` names each failing field. A query parameter given more than once is refused so too: none of this API's parameters is a list; so is any parameter given to an operation that takes none, and any parameter or field whose text a store could not keep as it is: U+0000 (NUL; `must not contain U+0000 (NUL)`), which not every store can hold, or half of a UTF-16 surrogate pair (`"\ud800"` alone), which UTF-8 cannot write (`must be well-formed Unicode: …`). */
         BadRequest: {
             headers: {
                 [name: string]: unknown;

@@ -14,7 +14,7 @@ import { bodyFailure } from '../http/request-failure.js';
 import type { Logger } from '../logger.js';
 import { describeValidationError } from '../protocol/validation-message.js';
 import { InvalidCursorError } from '../store/cursor.js';
-import { fieldsHoldingNul, NUL_REFUSAL } from '../store/storable-text.js';
+import { unstorableFields } from '../store/storable-text.js';
 import { StoreUnavailableError, type Store } from '../store/store.js';
 import type { AdminHandlers, AdminRequest, AskGate, OperationId } from './admin-handler.js';
 import type { AdminIdentity, AdminTokens } from './admin-tokens.js';
@@ -77,13 +77,13 @@ function invalid(where: 'parameter' | 'body', errors: readonly ValidationError[]
 }
 
 /** The fields of parameters or a body whose text no store may be handed (storable-text.ts). */
-function holdingNul(value: unknown): AdminProblem | undefined {
-  const fields = fieldsHoldingNul(value);
+function unstorable(value: unknown): AdminProblem | undefined {
+  const fields = unstorableFields(value);
   if (fields.length === 0) return undefined;
   return problem(
     'invalid-request',
-    fields.map((field) => `${field}: ${NUL_REFUSAL}`).join('; '),
-    fields.map((field) => ({ field, message: NUL_REFUSAL })),
+    fields.map(({ field, refusal }) => `${field}: ${refusal}`).join('; '),
+    fields.map(({ field, refusal }) => ({ field, message: refusal })),
   );
 }
 
@@ -156,8 +156,8 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
         Object.keys(params).map((field) => ({ field, message: 'is not a parameter of this operation' })),
       );
     }
-    const paramsHoldingNul = holdingNul(params);
-    if (paramsHoldingNul) return paramsHoldingNul;
+    const unstorableParams = unstorable(params);
+    if (unstorableParams) return unstorableParams;
 
     let body: unknown;
     const bodySchema = (requestBodySchema as Partial<Record<OperationId, keyof typeof schemaValidators>>)[operationId];
@@ -172,8 +172,8 @@ export function adminApi(options: AdminApiOptions): Koa.Middleware<AdminState> {
       body = ctx.request.body;
       const validateBody = schemaValidators[bodySchema] as (data: unknown) => boolean;
       if (!validateBody(body)) return invalid('body', (validateBody as { errors?: ValidationError[] }).errors ?? []);
-      const bodyHoldingNul = holdingNul(body);
-      if (bodyHoldingNul) return bodyHoldingNul;
+      const unstorableBody = unstorable(body);
+      if (unstorableBody) return unstorableBody;
     }
 
     const request = { params, body, identity, store, askGate: options.askGate } as unknown as AdminRequest<typeof operationId>;

@@ -5,7 +5,7 @@ import { EXPIRY_THRESHOLD_DAYS, expiryCutoff, MAX_AGE_DAYS } from '../ledger/exp
 import type { Account, Payment, PaymentStatus, StoredCallback } from '../ledger/model.js';
 import type { AccountOutcome } from '../ledger/operator-rules.js';
 import { readInSlices } from '../store/read-in-slices.js';
-import { fieldsHoldingNul, NUL_REFUSAL } from '../store/storable-text.js';
+import { unstorableFields } from '../store/storable-text.js';
 import { AccountExistsError, type NewAccount, type PaymentKey, type Store } from '../store/store.js';
 import { callbackJson, rejectedCallbackJson } from '../admin/representation.js';
 import { CliError } from './cli-error.js';
@@ -172,8 +172,8 @@ function importedAccount(line: string): { account: NewAccount } | { error: strin
   if (additionalId !== undefined && !schemaValidators.VerifyResponse({ code: 0, currency, additional_customer_id: additionalId })) {
     return { error: 'additional_customer_id must be a string' };
   }
-  const [holdingNul] = fieldsHoldingNul(fields);
-  if (holdingNul !== undefined) return { error: `${holdingNul} ${NUL_REFUSAL}` };
+  const [unstorable] = unstorableFields(fields);
+  if (unstorable) return { error: `${unstorable.field} ${unstorable.refusal}` };
   return { account: { customerId, currency, ...(additionalId !== undefined && { additionalCustomerId: additionalId as string }) } };
 }
 

@@ -4,7 +4,7 @@
 import createClient from 'openapi-fetch';
 import type { components, paths } from '../../generated/platform/gate/openapi-types.js';
 import { schemaValidators } from '../../generated/platform/gate/validators.js';
-import { fieldsHoldingNul, NUL_REFUSAL } from '../store/storable-text.js';
+import { unstorableFields } from '../store/storable-text.js';
 import { signValue } from '../protocol/signature/signature.js';
 
 export type GateAnswer = components['schemas']['PaymentStatusAnswer'];
@@ -52,8 +52,8 @@ export function gateClient(baseUrl: string, timeoutMs = 10_000): GateClient {
           detail: `the Gate's answer breaks openapi/platform/gate.yaml: ${JSON.stringify(schemaValidators.PaymentStatusAnswer.errors)}`,
         };
       }
-      const [holdingNul] = fieldsHoldingNul(answer);
-      if (holdingNul !== undefined) return { failed: 'refused', detail: `the Gate's answer cannot be kept: ${holdingNul} ${NUL_REFUSAL}` };
+      const [unstorable] = unstorableFields(answer);
+      if (unstorable) return { failed: 'refused', detail: `the Gate's answer cannot be kept: ${unstorable.field} ${unstorable.refusal}` };
       return { answer, text, status: response.status };
     },
   };

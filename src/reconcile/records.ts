@@ -2,7 +2,7 @@
 // which payment, what status, how much. The column or field names the platform does not document
 // are configuration (--map), with these defaults.
 import { majorText, minorFromMajorText } from '../ledger/minor-units.js';
-import { NUL_REFUSAL } from '../store/storable-text.js';
+import { textRefusal } from '../store/storable-text.js';
 import { CsvError } from './csv.js';
 
 export interface PlatformRecord {
@@ -69,7 +69,8 @@ export function toRecord(line: number, value: (field: RecordField) => unknown, m
     const v = value(field);
     if (v === undefined || v === null || v === '') return undefined;
     if (typeof v === 'string') {
-      if (v.includes('\u0000')) throw new CsvError(line, `${field} (column "${map[field]}") ${NUL_REFUSAL}`);
+      const refusal = textRefusal(v);
+      if (refusal !== undefined) throw new CsvError(line, `${field} (column "${map[field]}") ${refusal}`);
       return v;
     }
     if (typeof v === 'number' || typeof v === 'boolean') return String(v);

@@ -1,20 +1,36 @@
-// Text both stores keep alike. PostgreSQL's `text` cannot hold U+0000 (NUL) and SQLite's can, so a
-// NUL that reached a store would be kept by one and fail the other's statement: every boundary
-// refuses it here first, with the same words, whichever store the service runs on.
+// Text both stores keep as it was given. PostgreSQL's `text` cannot hold U+0000 (NUL) and SQLite's
+// can, so a NUL that reached a store would be kept by one and fail the other's statement; and both
+// keep UTF-8, in which half of a UTF-16 surrogate pair cannot be written, so a lone one would be
+// kept as U+FFFD, another text (two such ids would become one). Every boundary refuses both here
+// first, with the same words, whichever store the service runs on.
 
-/** What a boundary says of a field holding U+0000. */
 export const NUL_REFUSAL = 'must not contain U+0000 (NUL)';
+export const LONE_SURROGATE_REFUSAL = 'must be well-formed Unicode: it holds half of a UTF-16 surrogate pair (U+D800 to U+DFFF alone)';
 
-// A key is named as it is, but a NUL in it would end up in a stored refusal reason.
-const segment = (key: string | number): string => String(key).replaceAll('\u0000', '\\u0000');
+/** Why a store could not keep `text` as it is, or undefined when it can. */
+export function textRefusal(text: string): string | undefined {
+  if (text.includes('\u0000')) return NUL_REFUSAL;
+  if (!text.isWellFormed()) return LONE_SURROGATE_REFUSAL;
+  return undefined;
+}
 
-/**
- * The fields of `value` (a JSON value) whose text holds U+0000, as dotted paths (`payment.id`,
- * `items.0.reason`; `''` for `value` itself), in document order.
- */
-export function fieldsHoldingNul(value: unknown, path = ''): string[] {
-  if (typeof value === 'string') return value.includes('\u0000') ? [path] : [];
+export interface UnstorableField {
+  /** A dotted path (`payment.id`, `items.0.reason`; `''` for the value itself). */
+  field: string;
+  refusal: string;
+}
+
+// A key is named as it is, but as it would end up in a stored refusal reason, it is escaped.
+const segment = (key: string | number): string =>
+  textRefusal(String(key)) === undefined ? String(key) : JSON.stringify(String(key)).slice(1, -1);
+
+/** The fields of `value` (a JSON value) whose text a store could not keep as it is, in document order. */
+export function unstorableFields(value: unknown, path = ''): UnstorableField[] {
+  if (typeof value === 'string') {
+    const refusal = textRefusal(value);
+    return refusal === undefined ? [] : [{ field: path, refusal }];
+  }
   if (value === null || typeof value !== 'object') return [];
   const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-  return entries.flatMap(([key, v]) => fieldsHoldingNul(v, path ? `${path}.${segment(key)}` : segment(key)));
+  return entries.flatMap(([key, v]) => unstorableFields(v, path ? `${path}.${segment(key)}` : segment(key)));
 }

@@ -184,6 +184,9 @@ describe('a platform record from named values', () => {
     expect(refusal({ payment_id: 'p\u0000', status: 'success', amount: 1 })).toBe(
       'line 7: payment_id (column "payment_id") must not contain U+0000 (NUL)',
     );
+    expect(refusal({ payment_id: 'p\ud800', status: 'success', amount: 1 })).toBe(
+      'line 7: payment_id (column "payment_id") must be well-formed Unicode: it holds half of a UTF-16 surrogate pair (U+D800 to U+DFFF alone)',
+    );
     expect(refusal({ payment_id: 'p', status: 'success', amount: 1, type: 'sale\u0000' })).toBe(
       'line 7: type (column "operation_type") must not contain U+0000 (NUL)',
     );
