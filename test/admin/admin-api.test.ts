@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type AdminCall, type Schemas } from '../support/admin.js';
 import { backends } from '../support/databases.js';
+import { untilFeedGives } from '../support/ledger-feed.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
 import { startService, type TestService } from '../support/service.js';
@@ -470,6 +471,7 @@ describe.each(backends())('admin API: %s', (backend) => {
     });
     expect(adjusted.status).toBe(201);
     await payment(2000, 2000);
+    await untilFeedGives(await service.store.operatorReads(), 3);
 
     const first = await follow(empty.next_after, 2);
     expect(first.items.map((e) => [e.kind, e.amount])).toEqual([

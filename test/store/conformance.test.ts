@@ -15,6 +15,7 @@ import {
   type Store,
 } from '../../src/store/store.js';
 import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
+import { untilFeedGives } from '../support/ledger-feed.js';
 
 describe.each(backends())('store conformance: %s', (backend) => {
   let database: TestDatabase;
@@ -946,6 +947,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
         await fee(n);
         await tick();
       }
+      await untilFeedGives(reads, written.length);
       for (const limit of [1, 2, 4, 6, 7]) {
         const { entries, pages } = await follow(FEED_START, limit);
         expect(entries, `${limit} a read`).toEqual(written);
@@ -962,6 +964,7 @@ describe.each(backends())('store conformance: %s', (backend) => {
       await credit(2000);
       await writePastTheStore(database, [`update ledger_entries set created_at = '2020-01-01T00:00:00.000Z' where amount = 2000`]);
       await fee(4);
+      await untilFeedGives(reads, written.length);
       const next = await follow(position, 10);
       expect(next.entries).toEqual(['credit 2000', 'adjustment -4']);
       // From the start, each kind still in the order written; between kinds, an entry's date can
@@ -971,6 +974,38 @@ describe.each(backends())('store conformance: %s', (backend) => {
         expect(again.filter((e) => e.startsWith(kind))).toEqual(written.filter((e) => e.startsWith(kind)));
       expect(again).toHaveLength(8);
       expect((await reads.ledgerFeed(FEED_START, 100)).entries.reduce((sum, e) => sum + e.amount, 0)).toBe(await balance());
+    });
+
+    it('feeds each credit once to a reader following it while callbacks commit concurrently', async () => {
+      const reads = await store.operatorReads();
+      const payments = await Promise.all(Array.from({ length: 120 }, (_, i) => deposit(100 + i)));
+      const seen: number[] = [];
+      let position = FEED_START;
+      let writing = true;
+      const reader = (async () => {
+        // Reads until the writes are done and a read after them found nothing more.
+        for (let last = false; !last;) {
+          last = !writing;
+          for (let more = true; more;) {
+            const feed = await reads.ledgerFeed(position, 7);
+            seen.push(...feed.entries.map((e) => e.id));
+            position = feed.position;
+            more = feed.more;
+          }
+        }
+      })();
+      // In waves of concurrent callbacks, so that commits interleave with the reader's reads.
+      for (let start = 0; start < payments.length; start += 20) {
+        await Promise.all(
+          payments.slice(start, start + 20).map((p) => store.applyCallback(callback({ paymentId: p.paymentId, amount: p.amount }))),
+        );
+      }
+      await untilFeedGives(reads, payments.length);
+      writing = false;
+      await reader;
+      expect(seen).toHaveLength(payments.length);
+      expect(new Set(seen).size).toBe(payments.length);
+      expect(await balance()).toBe(payments.reduce((sum, p) => sum + p.amount, 0));
     });
 
     it("pages an account's ledger and a period's ledger newest first through entries sharing an instant", async () => {

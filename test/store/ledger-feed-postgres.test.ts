@@ -8,6 +8,7 @@ import { FEED_START, FeedFromAnotherServerError, type FeedPosition } from '../..
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
+import { untilFeedGives } from '../support/ledger-feed.js';
 
 describe.runIf(postgresUrl)('the ledger feed on PostgreSQL, transactions committing out of order', () => {
   let database: TestDatabase;
@@ -43,6 +44,7 @@ describe.runIf(postgresUrl)('the ledger feed on PostgreSQL, transactions committ
     };
 
     await adjust('a-1', 'first');
+    await untilFeedGives(reads, 1);
     await follow();
     // A transaction takes the next id and stays open; one begun after it takes a later id and commits.
     await held.query('begin');
@@ -55,6 +57,7 @@ describe.runIf(postgresUrl)('the ledger feed on PostgreSQL, transactions committ
     expect(meanwhile).toMatchObject({ entries: [], more: false });
 
     await held.query('commit');
+    await untilFeedGives(reads, 3);
     await follow();
     expect(read).toEqual(['first', 'held open', 'committed meanwhile']);
     const ids = (await reads.ledgerFeed(FEED_START, 10)).entries.map((e) => e.id);
@@ -67,6 +70,7 @@ describe.runIf(postgresUrl)('the ledger feed on PostgreSQL, transactions committ
   it("says so, rather than hide entries, when the tables carry another server's transactions", async () => {
     const reads = await store.operatorReads();
     await adjust('a-1', 'written elsewhere');
+    await untilFeedGives(reads, 1);
     const { position } = await reads.ledgerFeed(FEED_START, 10);
     const beyond = { ...position, adjustment: { tx: '99999999999', id: 1 } };
     await expect(reads.ledgerFeed(beyond, 10)).rejects.toMatchObject({ name: 'InvalidCursorError', field: 'after' });
