@@ -68,6 +68,20 @@ export class FeedFromAnotherServerError extends Error {
 }
 
 /**
+ * Whether a position is within the stored entries, `newest` the last id of each kind. Entries are
+ * never deleted, so one past them was answered by another store — or by this one before it was
+ * restored from an earlier backup, and then entries written since would take the ids it passed.
+ */
+export function checkFeedIds(after: FeedPosition, newest: { credit: number; adjustment: number }, field: string): void {
+  if (after.credit.id > newest.credit || after.adjustment.id > newest.adjustment) {
+    throw new InvalidCursorError(
+      field,
+      'names an entry this store does not hold: another store answered it, or this one was restored from an earlier backup; start again without it',
+    );
+  }
+}
+
+/**
  * On PostgreSQL, whether a position and the stored entries belong to this server's transactions:
  * `nextTx` is the first it has not handed out, `lastTxs` each table's latest. A logical dump
  * loaded into another server carries the entries' transaction ids but not the counter, so the

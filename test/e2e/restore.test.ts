@@ -11,6 +11,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { restoreCommand } from '../../src/cli/restore-command.js';
 import { MIGRATION_NAMES } from '../../src/store/migration-names.js';
+import { FEED_START } from '../../src/store/ledger-feed.js';
 import { createTestDatabase, withStoreAt, type TestDatabase } from '../support/databases.js';
 import { callbackBody, checkDepositRequest, post, signed } from '../support/platform.js';
 import { runCli, startServiceProcess, type ServiceProcess } from '../support/processes.js';
@@ -92,6 +93,14 @@ describe('cli restore (SQLite)', () => {
       // The store as it was stands aside, whole: both credits in it.
       expect(await balance({ DATABASE_URL: `sqlite:${report.set_aside}` })).toBe(30000);
       expect(await balance()).toBe(10000);
+      // A reader of the ledger feed had read both credits: its position is past the restored store.
+      const readerPosition = await withStoreAt(
+        `sqlite:${report.set_aside}`,
+        async (aside) => (await (await aside.operatorReads()).ledgerFeed(FEED_START, 10)).position,
+      );
+      await withStoreAt(database.url, async (restored) => {
+        await expect((await restored.operatorReads()).ledgerFeed(readerPosition, 10)).rejects.toMatchObject({ field: 'after' });
+      });
 
       // Back on the backup's ledger: the payment opened after it is unknown here, its callback kept.
       service = await startServiceProcess(env);

@@ -959,6 +959,11 @@ describe.each(backends())('store conformance: %s', (backend) => {
       const { position } = await follow(FEED_START, 4);
       // At the end: nothing more, and the position stays where it is.
       expect(await reads.ledgerFeed(position, 4)).toEqual({ entries: [], position, more: false });
+      // Past the newest entry: another store's position, or one from before a restore, is refused.
+      for (const kind of ['credit', 'adjustment'] as const) {
+        const past = { ...position, [kind]: { ...position[kind], id: position[kind].id + 1 } };
+        await expect(reads.ledgerFeed(past, 4)).rejects.toMatchObject({ name: 'InvalidCursorError', field: 'after' });
+      }
 
       // Dated before everything read so far — as a credit committed late is — and still read next.
       await credit(2000);

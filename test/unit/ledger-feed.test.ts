@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/ledger/model.js';
 import { encodeCursor, InvalidCursorError } from '../../src/store/cursor.js';
 import {
+  checkFeedIds,
   checkFeedTransactions,
   decodeFeedPosition,
   encodeFeedPosition,
@@ -90,6 +91,25 @@ describe('the ledger feed', () => {
       field: 'after',
       reason: 'is not a position this feed answered: send the next_after of an earlier answer',
     });
+  });
+});
+
+describe("the ledger feed's positions against the store", () => {
+  it('takes a position within the stored entries, and refuses one past the newest of either kind', () => {
+    const at = { credit: { tx: '0', id: 9 }, adjustment: { tx: '0', id: 3 } };
+    expect(() => checkFeedIds(at, { credit: 9, adjustment: 3 }, 'after')).not.toThrow();
+    expect(() => checkFeedIds(FEED_START, { credit: 0, adjustment: 0 }, 'after')).not.toThrow();
+    for (const newest of [
+      { credit: 8, adjustment: 3 },
+      { credit: 9, adjustment: 2 },
+    ]) {
+      expect(() => checkFeedIds(at, newest, 'after')).toThrow(
+        new InvalidCursorError(
+          'after',
+          'names an entry this store does not hold: another store answered it, or this one was restored from an earlier backup; start again without it',
+        ),
+      );
+    }
   });
 });
 
