@@ -136,6 +136,11 @@ describe('any request: the contract', () => {
     expect(await terminal('[]')).toEqual({ code: 500, error_description: 'request body must be a JSON object' });
     expect(await terminal('"verify"')).toEqual({ code: 500, error_description: 'request body must be a JSON object' });
     expect(await terminal('')).toEqual({ code: 500, error_description: 'request body is empty: send the signed JSON object' });
+    // As PHP's json_decode: half of a UTF-16 pair stands for no text that could be signed or stored.
+    expect(await terminal('{"type":"verify","customer_id":"ab\\ud800","project_id":1234,"signature":"x"}')).toEqual({
+      code: 500,
+      error_description: 'request body is not valid JSON: unpaired UTF-16 surrogate in string at offset 32',
+    });
   });
 });
 
