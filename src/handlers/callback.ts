@@ -1,8 +1,9 @@
 // POST /callback: store the payment result durably and apply it to the ledger; the answer (200)
 // goes out only after both are committed.
 import type { ProjectConfig } from '../config.js';
-import { success, type Failure, type Outcome } from '../protocol/outcome.js';
+import { failure, success, type Failure, type Outcome } from '../protocol/outcome.js';
 import type { Callback, CallbackAck } from '../protocol/types.js';
+import { textRefusal } from '../store/storable-text.js';
 import type { HandlerDeps } from './deps.js';
 
 export interface CallbackEnvelope {
@@ -17,6 +18,18 @@ export async function callback(
   envelope: CallbackEnvelope,
   deps: HandlerDeps,
 ): Promise<Outcome<CallbackAck>> {
+  // The text the ledger keeps in its own columns: a store could not keep it as it is (PostgreSQL
+  // refuses U+0000, SQLite keeps it), so it breaks the contract. Other fields are kept only in the
+  // raw body, as JSON escapes: refusing a callback over them would hold its payment for 11 days.
+  for (const [field, text] of [
+    ['payment.id', body.payment.id],
+    ['payment.status', body.payment.status],
+  ] as const) {
+    const refusal = textRefusal(text);
+    if (refusal !== undefined) {
+      return rejectCallback({ ...failure('contract_violation', `${field}: ${refusal}`), authenticated: true }, envelope, deps);
+    }
+  }
   const outcome = await deps.store.applyCallback({
     facts: {
       projectId: project.id,

@@ -52,7 +52,11 @@ export function gateClient(baseUrl: string, timeoutMs = 10_000): GateClient {
           detail: `the Gate's answer breaks openapi/platform/gate.yaml: ${JSON.stringify(schemaValidators.PaymentStatusAnswer.errors)}`,
         };
       }
-      const [unstorable] = unstorableFields(answer);
+      // What is kept in columns of its own (the status, the sum's currency, what the errors say, and
+      // the id when it is not ours); the rest only in the raw text, as JSON escapes.
+      const { payment, errors } = answer;
+      const kept = { payment: { id: payment?.id, status: payment?.status, sum: { currency: payment?.sum?.currency } }, errors };
+      const [unstorable] = unstorableFields(kept);
       if (unstorable) return { failed: 'refused', detail: `the Gate's answer cannot be kept: ${unstorable.field} ${unstorable.refusal}` };
       return { answer, text, status: response.status };
     },

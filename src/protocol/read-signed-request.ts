@@ -7,7 +7,6 @@ import type { ProjectConfig } from '../config.js';
 import { failure, type Failure } from './outcome.js';
 import { checkSignature, decodeForSigning, JsonSyntaxError, type SignatureCheck } from './signature/signature.js';
 import { describeValidationError } from './validation-message.js';
-import { unstorableFields } from '../store/storable-text.js';
 
 export type SignedOperationId = keyof typeof requestBodySchema;
 type BodyOf<Op extends SignedOperationId> =
@@ -86,7 +85,5 @@ export function readSignedRequest<Op extends SignedOperationId>(
     const message = first ? describeValidationError(first, tags) : 'request body breaks the contract';
     return { ...failure('contract_violation', message), authenticated: true };
   }
-  const [unstorable] = unstorableFields(parsedBody);
-  if (unstorable) return { ...failure('contract_violation', `${unstorable.field}: ${unstorable.refusal}`), authenticated: true };
   return { project, body: parsedBody };
 }

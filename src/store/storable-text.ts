@@ -1,8 +1,8 @@
 // Text both stores keep as it was given. PostgreSQL's `text` cannot hold U+0000 (NUL) and SQLite's
 // can, so a NUL that reached a store would be kept by one and fail the other's statement; and both
 // keep UTF-8, in which half of a UTF-16 surrogate pair cannot be written, so a lone one would be
-// kept as U+FFFD, another text (two such ids would become one). Every boundary refuses both here
-// first, with the same words, whichever store the service runs on.
+// kept as U+FFFD, another text (two such ids would become one). Every boundary refuses the text
+// it would hand a store with these words, before the store sees it, whichever store it is.
 
 export const NUL_REFUSAL = 'must not contain U+0000 (NUL)';
 export const LONE_SURROGATE_REFUSAL = 'must be well-formed Unicode: it holds half of a UTF-16 surrogate pair (U+D800 to U+DFFF alone)';

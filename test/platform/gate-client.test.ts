@@ -71,7 +71,11 @@ describe('the Gate client', () => {
         failed: 'refused',
         detail: expect.stringMatching(/^the Gate's answer breaks openapi\/platform\/gate\.yaml: /) as unknown,
       });
-      // A status or an error message the stores could not keep alike is not taken either.
+      // A status or an error message the stores could not keep alike is not taken either; text kept
+      // only in the raw answer refuses nothing.
+      expect(await ask(200, '{"payment":{"id":"p-1","status":"processing","description":"a\\u0000"}}')).toMatchObject({
+        answer: { payment: { status: 'processing' } },
+      });
       expect(await ask(200, '{"payment":{"id":"p-1","status":"processing\\u0000"}}')).toEqual({
         failed: 'refused',
         detail: "the Gate's answer cannot be kept: payment.status must not contain U+0000 (NUL)",
