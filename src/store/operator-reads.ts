@@ -337,23 +337,7 @@ export class KyselyOperatorReads implements OperatorReads {
   ledgerFeed(after: FeedPosition, limit: number): Promise<LedgerFeed> {
     return this.guard(async () => {
       const byTransaction = this.options.feedOrder === 'transactions';
-      // What the position must not pass: the newest entries, and on PostgreSQL the next transaction.
-      type Last = { last_credit_id: number | string | null; last_adjustment_id: number | string | null };
-      type LastTransactions = { next_tx: string; last_credit_tx: string | null; last_adjustment_tx: string | null };
-      const lastIds = sql`(select max(id) from ledger_entries) as last_credit_id, (select max(id) from adjustments) as last_adjustment_id`;
-      const [last] = (
-        byTransaction
-          ? await sql<Last & LastTransactions>`
-              select ${lastIds}, pg_snapshot_xmax(pg_current_snapshot())::text as next_tx,
-                (select tx from ledger_entries order by tx desc limit 1)::text as last_credit_tx,
-                (select tx from adjustments order by tx desc limit 1)::text as last_adjustment_tx`.execute(this.db)
-          : await sql<Last & Partial<LastTransactions>>`select ${lastIds}`.execute(this.db)
-      ).rows as [Last & Partial<LastTransactions>];
-      const newest = (id: number | string | null) => (id === null ? 0 : int(id));
-      checkFeedIds(after, { credit: newest(last.last_credit_id), adjustment: newest(last.last_adjustment_id) }, 'after');
-      if (last.next_tx !== undefined) {
-        checkFeedTransactions(after, last.next_tx, [last.last_credit_tx ?? null, last.last_adjustment_tx ?? null], 'after');
-      }
+      await this.checkFeedPosition(after, byTransaction);
       const stream = (table: 'ledger_entries' | 'adjustments', { tx, id }: StreamPosition) => {
         const select = this.db.selectFrom(table).selectAll();
         return (
@@ -379,6 +363,26 @@ export class KyselyOperatorReads implements OperatorReads {
         limit,
       );
     });
+  }
+
+  /** Refuses a position past what the store holds: the newest entries, and on PostgreSQL the next transaction. */
+  private async checkFeedPosition(after: FeedPosition, byTransaction: boolean): Promise<void> {
+    type Last = { last_credit_id: number | string | null; last_adjustment_id: number | string | null };
+    type LastTransactions = { next_tx: string; last_credit_tx: string | null; last_adjustment_tx: string | null };
+    const lastIds = sql`(select max(id) from ledger_entries) as last_credit_id, (select max(id) from adjustments) as last_adjustment_id`;
+    const [last] = (
+      byTransaction
+        ? await sql<Last & LastTransactions>`
+            select ${lastIds}, pg_snapshot_xmax(pg_current_snapshot())::text as next_tx,
+              (select tx from ledger_entries order by tx desc limit 1)::text as last_credit_tx,
+              (select tx from adjustments order by tx desc limit 1)::text as last_adjustment_tx`.execute(this.db)
+        : await sql<Last & Partial<LastTransactions>>`select ${lastIds}`.execute(this.db)
+    ).rows as [Last & Partial<LastTransactions>];
+    const newest = (id: number | string | null) => (id === null ? 0 : int(id));
+    checkFeedIds(after, { credit: newest(last.last_credit_id), adjustment: newest(last.last_adjustment_id) }, 'after');
+    if (last.next_tx !== undefined) {
+      checkFeedTransactions(after, last.next_tx, [last.last_credit_tx ?? null, last.last_adjustment_tx ?? null], 'after');
+    }
   }
 
   /** Up to `limit` entries of [from, to) beyond `after`, in the ledger's order or against it. */
