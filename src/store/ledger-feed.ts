@@ -85,7 +85,7 @@ export function checkFeedIds(after: FeedPosition, newest: { credit: number; adju
  * On PostgreSQL, whether a position and the stored entries belong to this server's transactions:
  * `nextTx` is the first it has not handed out, `lastTxs` each table's latest. A logical dump
  * loaded into another server carries the entries' transaction ids but not the counter, so the
- * feed would hide those entries and refuse nothing: say so instead (README, "the ledger feed").
+ * feed would hide those entries and refuse nothing: say so instead (README, "The ledger feed after a restore").
  */
 export function checkFeedTransactions(after: FeedPosition, nextTx: string, lastTxs: ReadonlyArray<string | null>, field: string): void {
   const next = BigInt(nextTx);
@@ -99,7 +99,7 @@ export function checkFeedTransactions(after: FeedPosition, nextTx: string, lastT
   if (ahead.length > 0) {
     throw new FeedFromAnotherServerError(
       `the ledger holds entries of transaction ${ahead[0]}, which this server has not reached (its next is ${nextTx}): ` +
-        'the tables were loaded from another server; reset their tx to 0 before the feed is read (README, "the ledger feed")',
+        'the tables were loaded from another server; reset their tx to 0 before the feed is read (README, "The ledger feed after a restore")',
     );
   }
 }
