@@ -102,6 +102,7 @@ export function createApp(options: AppOptions): Koa<RequestState> {
   const metrics = options.metrics ?? new Metrics();
   metrics.watchStore(options.store);
   metrics.watchReviewQueue(async () => (await options.store.operatorReads()).openReviewItems());
+  metrics.watchLedgerFeed(async () => (await options.store.operatorReads()).feedHeldBack());
   const access = accessLogger(logger);
   const platformRequests: Record<RequestKind, OperationHandler> = {
     terminal: async (ctx) => {

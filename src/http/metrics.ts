@@ -4,6 +4,7 @@ import type { JobOutcome } from '../jobs/interval-job.js';
 import { STATUS_CHECK_OUTCOMES } from '../ledger/model.js';
 import type { SyncSummary } from '../platform/status-sync.js';
 import { LEDGER_RULE_KINDS, type LedgerCheck } from '../store/ledger-check.js';
+import { FEED_HELD_BACK_COUNTED, type FeedHeldBack } from '../store/ledger-feed.js';
 import type { PoolUsage, Store } from '../store/store.js';
 import type { WireAnswer } from './wire.js';
 
@@ -12,7 +13,23 @@ const STORE_SECONDS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.02
 const REQUEST_SECONDS = [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 const BATCH_WRITES = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512];
 // A store that does not answer (PostgreSQL gone) must not hold the scrape up.
-const REVIEW_COUNT_WAIT_MS = 1000;
+const SCRAPE_READ_WAIT_MS = 1000;
+
+/**
+ * What `read` answers within SCRAPE_READ_WAIT_MS; undefined when the store cannot answer now, so
+ * that the scrape still answers, without the figure's update.
+ */
+async function readForScrape<T>(read: () => Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), SCRAPE_READ_WAIT_MS)));
+  try {
+    return await Promise.race([read(), late]);
+  } catch {
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * The child of a labelled metric for one label set, made once: prom-client checks and hashes the
@@ -137,17 +154,32 @@ export class Metrics {
     help: 'Flagged callbacks whose review is not closed, as of the scrape',
     registers: [this.registry],
     collect: async () => {
-      if (!this.reviewQueue) return;
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), REVIEW_COUNT_WAIT_MS)));
-      try {
-        const count = await Promise.race([this.reviewQueue(), late]);
-        if (count !== undefined) this.openReviewItems.set(count);
-      } catch {
-        // The store cannot answer now: the scrape still answers, without this figure's update.
-      } finally {
-        clearTimeout(timer);
-      }
+      const count = this.reviewQueue && (await readForScrape(this.reviewQueue));
+      if (count !== undefined) this.openReviewItems.set(count);
+    },
+  });
+
+  // Read at each scrape, once for both figures: alert on the age, since a feed consumer sees only
+  // that nothing new arrives.
+  private feedHeldBack: (() => Promise<FeedHeldBack | undefined>) | undefined;
+  private readonly feedHeldBackEntries = new Gauge({
+    name: 'kassa24_ledger_feed_held_back_entries',
+    help: `Committed credits and adjustments not yet in the ledger feed, since a transaction begun before theirs is still open on the PostgreSQL server (up to ${FEED_HELD_BACK_COUNTED} of each kind), as of the scrape`,
+    registers: [this.registry],
+    collect: async () => {
+      const held = await this.feedHeldBack?.();
+      if (held) this.feedHeldBackEntries.set(held.entries);
+    },
+  });
+  private readonly feedHeldBackSeconds = new Gauge({
+    name: 'kassa24_ledger_feed_held_back_seconds',
+    help: 'Age of the oldest committed entry not yet in the ledger feed (0 when none), as of the scrape',
+    registers: [this.registry],
+    collect: async () => {
+      const held = await this.feedHeldBack?.();
+      if (!held) return;
+      const age = held.oldestCreatedAt === null ? 0 : (Date.now() - Date.parse(held.oldestCreatedAt)) / 1000;
+      this.feedHeldBackSeconds.set(Math.max(0, age));
     },
   });
 
@@ -211,6 +243,13 @@ export class Metrics {
   /** Where `kassa24_review_open_items` is read from at each scrape. */
   watchReviewQueue(count: () => Promise<number>): void {
     this.reviewQueue = count;
+  }
+
+  /** Where the `kassa24_ledger_feed_held_back_*` figures are read from at each scrape. */
+  watchLedgerFeed(heldBack: () => Promise<FeedHeldBack>): void {
+    // Both gauges collect within one scrape, concurrently: they share the read in flight.
+    let inFlight: Promise<FeedHeldBack | undefined> | undefined;
+    this.feedHeldBack = () => (inFlight ??= readForScrape(heldBack).finally(() => (inFlight = undefined)));
   }
 
   ledgerChecked(check: LedgerCheck, at: Date): void {

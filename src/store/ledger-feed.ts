@@ -38,6 +38,16 @@ export interface LedgerFeed {
   more: boolean;
 }
 
+/** Entries committed but not yet readable in the feed, as of one read. */
+export interface FeedHeldBack {
+  /** Counted up to FEED_HELD_BACK_COUNTED of each kind: past that, the age tells more than the count. */
+  entries: number;
+  /** When the oldest of them was made (of those counted); null when there are none. */
+  oldestCreatedAt: string | null;
+}
+
+export const FEED_HELD_BACK_COUNTED = 10_000;
+
 const MAX_XID8 = 2n ** 64n - 1n;
 // Starting again without it would read every entry again: say what to send instead.
 const NOT_A_POSITION = 'is not a position this feed answered: send the next_after of an earlier answer';

@@ -30,7 +30,16 @@ import type {
 } from '../ledger/model.js';
 import { decodeCursor, pageOf, type Page, type PageRequest } from './cursor.js';
 import { checkLedger, type CheckOptions, type LedgerCheck } from './ledger-check.js';
-import { checkFeedIds, checkFeedTransactions, mergeFeed, type FeedPosition, type LedgerFeed, type StreamPosition } from './ledger-feed.js';
+import {
+  checkFeedIds,
+  checkFeedTransactions,
+  FEED_HELD_BACK_COUNTED,
+  mergeFeed,
+  type FeedHeldBack,
+  type FeedPosition,
+  type LedgerFeed,
+  type StreamPosition,
+} from './ledger-feed.js';
 import { toAuditEntry } from './operator-rows.js';
 import { toFinding, toRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
@@ -98,6 +107,11 @@ export interface OperatorReads {
    * readable: followed from position to position, every entry is read once (ledger-feed.ts).
    */
   ledgerFeed(after: FeedPosition, limit: number): Promise<LedgerFeed>;
+  /**
+   * The entries committed but not yet in the feed: on PostgreSQL those of transactions begun at or
+   * after the oldest one still open on the server, whichever database it writes; none on SQLite.
+   */
+  feedHeldBack(): Promise<FeedHeldBack>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
   /** The ids of the payments opened in [from, to) and credited, in the payments list's order. */
   creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>>;
@@ -362,6 +376,20 @@ export class KyselyOperatorReads implements OperatorReads {
         adjustments.map((r) => ({ tx: r.feed_tx, entry: adjustmentEntry(r) })),
         limit,
       );
+    });
+  }
+
+  feedHeldBack(): Promise<FeedHeldBack> {
+    // One writer commits in id order: an entry is readable once committed.
+    if (this.options.feedOrder === 'ids') return Promise.resolve({ entries: 0, oldestCreatedAt: null });
+    return this.guard(async () => {
+      const held = (table: 'ledger_entries' | 'adjustments') =>
+        sql`(select created_at from ${sql.table(table)} where tx >= pg_snapshot_xmin(pg_current_snapshot()) order by tx, id limit ${FEED_HELD_BACK_COUNTED})`;
+      const { rows } = await sql<{ entries: number; oldest: string | null }>`
+        select count(*)::int as entries, min(created_at) as oldest
+        from (${held('ledger_entries')} union all ${held('adjustments')}) as held`.execute(this.db);
+      const [row] = rows as [{ entries: number; oldest: string | null }];
+      return { entries: row.entries, oldestCreatedAt: row.oldest };
     });
   }
 

@@ -4,6 +4,7 @@ import { Counter, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/http/metrics.js';
 import type { WireAnswer } from '../../src/http/wire.js';
+import type { FeedHeldBack } from '../../src/store/ledger-feed.js';
 
 describe('Metrics', () => {
   const answer = (code: number, result?: string): WireAnswer => ({
@@ -59,5 +60,32 @@ describe('Metrics', () => {
     expect(await metrics.registry.metrics()).toContain('kassa24_review_open_items 3');
     answer = () => Promise.resolve(0);
     expect(await metrics.registry.metrics()).toContain('kassa24_review_open_items 0');
+  });
+
+  it('reads what the ledger feed holds back once a scrape, its oldest entry as an age', async () => {
+    const metrics = new Metrics();
+    const reads: number[] = [];
+    let answer: () => Promise<FeedHeldBack> = () => Promise.resolve({ entries: 0, oldestCreatedAt: null });
+    metrics.watchLedgerFeed(() => {
+      reads.push(Date.now());
+      return answer();
+    });
+    const scrape = async () => {
+      const text = await metrics.registry.metrics();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1]);
+      return { entries: value('kassa24_ledger_feed_held_back_entries'), seconds: value('kassa24_ledger_feed_held_back_seconds') };
+    };
+
+    expect(await scrape()).toEqual({ entries: 0, seconds: 0 });
+    expect(reads).toHaveLength(1);
+    answer = () => Promise.resolve({ entries: 3, oldestCreatedAt: new Date(Date.now() - 90_000).toISOString() });
+    const held = await scrape();
+    expect(held.entries).toBe(3);
+    expect(held.seconds).toBeGreaterThanOrEqual(90);
+    expect(held.seconds).toBeLessThan(100);
+    expect(reads).toHaveLength(2);
+    // A store that cannot answer leaves the last figures.
+    answer = () => Promise.reject(new Error('store unavailable'));
+    expect((await scrape()).entries).toBe(3);
   });
 });
