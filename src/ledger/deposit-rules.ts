@@ -8,10 +8,12 @@ export type DepositRefusal =
   | { reason: 'currency_mismatch'; message: string }
   | { reason: 'amount_out_of_limits'; message: string };
 
-export function accountRefusal(customerId: string, account: Account | undefined): DepositRefusal | undefined {
-  if (!account) return { reason: 'account_not_found', message: 'Account does not exist' };
-  if (account.status !== 'active') return { reason: 'account_not_found', message: `Account does not exist: ${customerId} is closed` };
-  return undefined;
+/** The account deposits into `customerId` go to, or why there is none: unknown or closed. */
+export function depositAccount(customerId: string, account: Account | undefined): { account: Account } | { refusal: DepositRefusal } {
+  if (!account) return { refusal: { reason: 'account_not_found', message: 'Account does not exist' } };
+  if (account.status !== 'active')
+    return { refusal: { reason: 'account_not_found', message: `Account does not exist: ${customerId} is closed` } };
+  return { account };
 }
 
 /** A deposit as check_deposit asks for it, with the project's amount limits. */
@@ -26,10 +28,10 @@ export interface DepositAttempt {
 
 export function depositRefusal(attempt: DepositAttempt, account: Account | undefined): DepositRefusal | undefined {
   const { projectId, customerId, amount, currency, minAmount, maxAmount } = attempt;
-  const refusal = accountRefusal(customerId, account);
-  if (refusal || !account) return refusal;
-  if (currency !== account.currency) {
-    return { reason: 'currency_mismatch', message: `currency ${currency} does not match the account's currency ${account.currency}` };
+  const found = depositAccount(customerId, account);
+  if ('refusal' in found) return found.refusal;
+  if (currency !== found.account.currency) {
+    return { reason: 'currency_mismatch', message: `currency ${currency} does not match the account's currency ${found.account.currency}` };
   }
   if (minAmount !== undefined && amount < minAmount) {
     return { reason: 'amount_out_of_limits', message: `amount ${amount} is below the minimum ${minAmount} for project ${projectId}` };
