@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.12.1",
+    "version": "1.13.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -624,7 +624,7 @@ export const openapiDocument = {
           "accounts"
         ],
         "summary": "Every account's ledger entries, as a feed to follow",
-        "description": "The credits and adjustments of every account written after a position, oldest first, and\nthe position past them: for a merchant's own systems (a CRM, accounting) to learn of every\nmovement of a balance exactly once, however their polls and the service's commits interleave.\nStart without `after` (from the first entry), keep `next_after`, and send it as `after` on\nthe next call; while `more` is true there is more to read now, otherwise poll again later.\n\nUnlike the ledger of a period, which is by time, the feed is by the order entries became\nreadable: a credit is dated when its callback was received, before its transaction commits,\nso a reader that remembered the last time it saw would skip a credit committed a moment\nlate. Here nothing is skipped. On PostgreSQL an entry is given once every transaction on\nthe server that began writing before it has ended: a transaction left open holds the feed\nback until it ends. Each kind of entry comes in the order it was written; between the two\nkinds, by the writing transaction on PostgreSQL and by time on SQLite.\n",
+        "description": "The credits and adjustments of every account written after a position, oldest first, and\nthe position past them: for a merchant's own systems (a CRM, accounting) to learn of every\nmovement of a balance exactly once, however their polls and the service's commits interleave.\nStart without `after` (from the first entry), or from `getLedgerFeedEnd` (from now on),\nkeep `next_after`, and send it as `after` on the next call; while `more` is true there is\nmore to read now, otherwise poll again later.\n\nUnlike the ledger of a period, which is by time, the feed is by the order entries became\nreadable: a credit is dated when its callback was received, before its transaction commits,\nso a reader that remembered the last time it saw would skip a credit committed a moment\nlate. Here nothing is skipped. On PostgreSQL an entry is given once every transaction on\nthe server that began writing before it has ended: a transaction left open holds the feed\nback until it ends. Each kind of entry comes in the order it was written; between the two\nkinds, by the writing transaction on PostgreSQL and by time on SQLite.\n",
         "parameters": [
           {
             "name": "after",
@@ -688,6 +688,45 @@ export const openapiDocument = {
           },
           "400": {
             "$ref": "#/components/responses/BadRequest"
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
+    "/admin/v1/ledger/feed/end": {
+      "get": {
+        "operationId": "getLedgerFeedEnd",
+        "tags": [
+          "accounts"
+        ],
+        "summary": "The ledger feed's position past every entry readable now",
+        "description": "Where a reader that starts now begins: sent as `after` to `readLedgerFeed`, it reads only\nthe entries that become readable after this answer, none of the history. For a system\nbrought in beside the service (its past taken from an export, say) or one that has lost its\nposition and chooses to start over from now rather than from the first entry.\n\nNothing is skipped: an entry whose transaction is still open when this is answered, even\none begun earlier, is read after it once it commits (on PostgreSQL the position stops below\nthe oldest transaction still writing, as the feed does).\n",
+        "responses": {
+          "200": {
+            "description": "The position past every entry readable now.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/LedgerFeedEnd"
+                },
+                "examples": {
+                  "end": {
+                    "summary": "After the 57th credit and the 3rd adjustment",
+                    "value": {
+                      "next_after": "WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"
+                    }
+                  }
+                }
+              }
+            }
           },
           "401": {
             "$ref": "#/components/responses/Unauthorized"
@@ -2501,6 +2540,20 @@ export const openapiDocument = {
           "more": {
             "type": "boolean",
             "description": "Whether more entries can be read now past `next_after`; false until the next one is written."
+          }
+        }
+      },
+      "LedgerFeedEnd": {
+        "type": "object",
+        "description": "The ledger feed's position past every entry readable now.",
+        "required": [
+          "next_after"
+        ],
+        "properties": {
+          "next_after": {
+            "type": "string",
+            "description": "Send as `after` to `readLedgerFeed` to read only what becomes readable from now on. Opaque.",
+            "example": "WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"
           }
         }
       },

@@ -176,8 +176,9 @@ export interface paths {
          * @description The credits and adjustments of every account written after a position, oldest first, and
          *     the position past them: for a merchant's own systems (a CRM, accounting) to learn of every
          *     movement of a balance exactly once, however their polls and the service's commits interleave.
-         *     Start without `after` (from the first entry), keep `next_after`, and send it as `after` on
-         *     the next call; while `more` is true there is more to read now, otherwise poll again later.
+         *     Start without `after` (from the first entry), or from `getLedgerFeedEnd` (from now on),
+         *     keep `next_after`, and send it as `after` on the next call; while `more` is true there is
+         *     more to read now, otherwise poll again later.
          *
          *     Unlike the ledger of a period, which is by time, the feed is by the order entries became
          *     readable: a credit is dated when its callback was received, before its transaction commits,
@@ -188,6 +189,33 @@ export interface paths {
          *     kinds, by the writing transaction on PostgreSQL and by time on SQLite.
          */
         get: operations["readLedgerFeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/v1/ledger/feed/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ledger feed's position past every entry readable now
+         * @description Where a reader that starts now begins: sent as `after` to `readLedgerFeed`, it reads only
+         *     the entries that become readable after this answer, none of the history. For a system
+         *     brought in beside the service (its past taken from an export, say) or one that has lost its
+         *     position and chooses to start over from now rather than from the first entry.
+         *
+         *     Nothing is skipped: an entry whose transaction is still open when this is answered, even
+         *     one begun earlier, is read after it once it commits (on PostgreSQL the position stops below
+         *     the oldest transaction still writing, as the feed does).
+         */
+        get: operations["getLedgerFeedEnd"];
         put?: never;
         post?: never;
         delete?: never;
@@ -632,6 +660,14 @@ export interface components {
             next_after: string;
             /** @description Whether more entries can be read now past `next_after`; false until the next one is written. */
             more: boolean;
+        };
+        /** @description The ledger feed's position past every entry readable now. */
+        LedgerFeedEnd: {
+            /**
+             * @description Send as `after` to `readLedgerFeed` to read only what becomes readable from now on. Opaque.
+             * @example WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ
+             */
+            next_after: string;
         };
         /**
          * @description `expired`: still pending after 36 days; a late success still credits.
@@ -1459,6 +1495,29 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getLedgerFeedEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The position past every entry readable now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LedgerFeedEnd"];
+                };
+            };
             401: components["responses"]["Unauthorized"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];

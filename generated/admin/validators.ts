@@ -3880,10 +3880,55 @@ validate38.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerPage = validate40;
-const schema58 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+export const validateLedgerFeedEnd = validate40;
+const schema58 = {"type":"object","description":"The ledger feed's position past every entry readable now.","required":["next_after"],"properties":{"next_after":{"type":"string","description":"Send as `after` to `readLedgerFeed` to read only what becomes readable from now on. Opaque.","example":"WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"}},"$id":"urn:kassa24-bvu:schema:LedgerFeedEnd"};
 
 function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:LedgerFeedEnd" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.next_after === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "next_after"},message:"must have required property '"+"next_after"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.next_after !== undefined){
+if(typeof data.next_after !== "string"){
+const err1 = {instancePath:instancePath+"/next_after",schemaPath:"#/properties/next_after/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate40.errors = vErrors;
+return errors === 0;
+}
+
+export const validateLedgerPage = validate41;
+const schema59 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerPage" */;
 let vErrors = null;
 let errors = 0;
@@ -3954,15 +3999,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePayment = validate42;
-const schema60 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
-const schema62 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validatePayment = validate43;
+const schema61 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema63 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
-function validate42(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Payment" */;
 let vErrors = null;
 let errors = 0;
@@ -4174,7 +4219,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4283,15 +4328,15 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate42.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentDetail = validate43;
-const schema65 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
-const schema66 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
+export const validatePaymentDetail = validate44;
+const schema66 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
+const schema67 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -4327,8 +4372,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.payment !== undefined){
-if(!(validate42(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate43(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
@@ -4470,7 +4515,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data6 === "applied") || (data6 === "still_pending")) || (data6 === "not_answered")) || (data6 === "refused"))){
-const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema66.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema67.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4506,14 +4551,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentPage = validate46;
-const schema67 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
+export const validatePaymentPage = validate47;
+const schema68 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
 
-function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentPage" */;
 let vErrors = null;
 let errors = 0;
@@ -4543,8 +4588,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate42(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+if(!(validate43(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
 errors = vErrors.length;
 }
 }
@@ -4584,13 +4629,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate46.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentStatus = validate48;
+export const validatePaymentStatus = validate49;
 
-function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentStatus" */;
 let vErrors = null;
 let errors = 0;
@@ -4605,7 +4650,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "pending") || (data === "success")) || (data === "failed")) || (data === "expired"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4614,14 +4659,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate48.errors = vErrors;
+validate49.errors = vErrors;
 return errors === 0;
 }
 
-export const validateProblem = validate49;
-const schema70 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
+export const validateProblem = validate50;
+const schema71 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Problem" */;
 let vErrors = null;
 let errors = 0;
@@ -4835,15 +4880,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationDetail = validate50;
-const schema72 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
-const schema73 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
+export const validateReconciliationDetail = validate51;
+const schema73 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
+const schema74 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationRun" */;
 let vErrors = null;
 let errors = 0;
@@ -5174,12 +5219,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -5215,8 +5260,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.run !== undefined){
-if(!(validate51(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate52(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
@@ -5422,14 +5467,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate51.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationPage = validate53;
-const schema78 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
+export const validateReconciliationPage = validate54;
+const schema79 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationPage" */;
 let vErrors = null;
 let errors = 0;
@@ -5459,8 +5504,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate51(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+if(!(validate52(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
 errors = vErrors.length;
 }
 }
@@ -5500,16 +5545,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationRun = validate51;
+export const validateReconciliationRun = validate52;
 
-export const validateRejectedCallback = validate55;
-const schema80 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+export const validateRejectedCallback = validate56;
+const schema81 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
 
-function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -5734,14 +5779,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate55.errors = vErrors;
+validate56.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRejectedCallbackPage = validate56;
-const schema83 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
+export const validateRejectedCallbackPage = validate57;
+const schema84 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallbackPage" */;
 let vErrors = null;
 let errors = 0;
@@ -5771,8 +5816,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate55(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+if(!(validate56(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
 errors = vErrors.length;
 }
 }
@@ -5812,14 +5857,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReviewCreate = validate58;
-const schema85 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
+export const validateReviewCreate = validate59;
+const schema86 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReviewCreate" */;
 let vErrors = null;
 let errors = 0;
@@ -5892,14 +5937,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRole = validate59;
-const schema86 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
+export const validateRole = validate60;
+const schema87 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Role" */;
 let vErrors = null;
 let errors = 0;
@@ -5914,7 +5959,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "viewer") || (data === "operator"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema86.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema87.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5923,14 +5968,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSession = validate60;
-const schema87 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
+export const validateSession = validate61;
+const schema88 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Session" */;
 let vErrors = null;
 let errors = 0;
@@ -5980,7 +6025,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "viewer") || (data1 === "operator"))){
-const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema86.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema87.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6001,13 +6046,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheck = validate61;
+export const validateStatusCheck = validate62;
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheck" */;
 let vErrors = null;
 let errors = 0;
@@ -6125,7 +6170,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data2 === "applied") || (data2 === "still_pending")) || (data2 === "not_answered")) || (data2 === "refused"))){
-const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema66.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema67.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6149,14 +6194,14 @@ errors++;
 }
 }
 }
-validate61.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheckAnswer = validate62;
-const schema90 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
+export const validateStatusCheckAnswer = validate63;
+const schema91 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheckAnswer" */;
 let vErrors = null;
 let errors = 0;
@@ -6214,7 +6259,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((((data0 === "applied") || (data0 === "still_pending")) || (data0 === "not_answered")) || (data0 === "refused"))){
-const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema90.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema91.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6274,8 +6319,8 @@ errors++;
 }
 }
 if(data.payment !== undefined){
-if(!(validate43(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate44(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
 errors = vErrors.length;
 }
 }
@@ -6290,14 +6335,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusFigures = validate64;
-const schema92 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+export const validateStatusFigures = validate65;
+const schema93 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
 
-function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
 let vErrors = null;
 let errors = 0;
@@ -6345,7 +6390,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "success")) || (data0 === "failed")) || (data0 === "expired"))){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema62.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6426,15 +6471,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate64.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSummary = validate65;
-const schema95 = {"type":"object","description":"Figures for an overview; payments, amounts and credits are those of `currency`.","required":["generated_at","currency","currencies","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"},"currencies":{"type":"array","description":"The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"}},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema99 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+export const validateSummary = validate66;
+const schema96 = {"type":"object","description":"Figures for an overview; payments, amounts and credits are those of `currency`.","required":["generated_at","currency","currencies","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"},"currencies":{"type":"array","description":"The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"}},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema100 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;
 let vErrors = null;
 let errors = 0;
@@ -6534,8 +6579,8 @@ let data2 = data.by_status;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate64(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate65(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
@@ -6597,12 +6642,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Summary" */;
 let vErrors = null;
 let errors = 0;
@@ -6779,14 +6824,14 @@ errors++;
 }
 }
 if(data.last_24h !== undefined){
-if(!(validate66(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+if(!(validate67(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
 if(data.last_30d !== undefined){
-if(!(validate66(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
-vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+if(!(validate67(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
@@ -6873,13 +6918,13 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTimestamp = validate71;
+export const validateTimestamp = validate72;
 
-function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Timestamp" */;
 let vErrors = null;
 let errors = 0;
@@ -6905,11 +6950,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate71.errors = vErrors;
+validate72.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWindow = validate66;
+export const validateWindow = validate67;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -6954,6 +6999,7 @@ export const schemaValidators = {
   LedgerCheck: validateLedgerCheck as unknown as Validator<Schemas['LedgerCheck']>,
   LedgerEntry: validateLedgerEntry as unknown as Validator<Schemas['LedgerEntry']>,
   LedgerFeed: validateLedgerFeed as unknown as Validator<Schemas['LedgerFeed']>,
+  LedgerFeedEnd: validateLedgerFeedEnd as unknown as Validator<Schemas['LedgerFeedEnd']>,
   LedgerPage: validateLedgerPage as unknown as Validator<Schemas['LedgerPage']>,
   Payment: validatePayment as unknown as Validator<Schemas['Payment']>,
   PaymentDetail: validatePaymentDetail as unknown as Validator<Schemas['PaymentDetail']>,

@@ -112,6 +112,11 @@ export interface OperatorReads {
    * after the oldest one still open on the server, whichever database it writes; none on SQLite.
    */
   feedHeldBack(): Promise<FeedHeldBack>;
+  /**
+   * The feed's position past every entry readable now: read from, it gives only entries that
+   * become readable later, including those whose transactions are open now.
+   */
+  ledgerFeedEnd(): Promise<FeedPosition>;
   payments(query: PaymentQuery, page: PageRequest): Promise<Page<ListedPayment>>;
   /** The ids of the payments opened in [from, to) and credited, in the payments list's order. */
   creditedPaymentIds(period: { from: string; to: string }, page: PageRequest): Promise<Page<string>>;
@@ -376,6 +381,29 @@ export class KyselyOperatorReads implements OperatorReads {
         adjustments.map((r) => ({ tx: r.feed_tx, entry: adjustmentEntry(r) })),
         limit,
       );
+    });
+  }
+
+  ledgerFeedEnd(): Promise<FeedPosition> {
+    return this.guard(async () => {
+      type End = { credit_tx: string; credit_id: number | string | null; adjustment_tx: string; adjustment_id: number | string | null };
+      // Both tables in one statement, one snapshot; on PostgreSQL the last entry below the feed's
+      // horizon, so that one still being written, however early it began, is read after the end.
+      const last = (table: 'ledger_entries' | 'adjustments') =>
+        sql`(select tx, id from ${sql.table(table)} where tx < pg_snapshot_xmin(pg_current_snapshot()) order by tx desc, id desc limit 1)`;
+      const query =
+        this.options.feedOrder === 'transactions'
+          ? sql<End>`
+              select coalesce(c.tx::text, '0') as credit_tx, c.id as credit_id, coalesce(a.tx::text, '0') as adjustment_tx, a.id as adjustment_id
+              from (select) as now
+              left join lateral ${last('ledger_entries')} as c on true
+              left join lateral ${last('adjustments')} as a on true`
+          : sql<End>`
+              select '0' as credit_tx, (select max(id) from ledger_entries) as credit_id,
+                '0' as adjustment_tx, (select max(id) from adjustments) as adjustment_id`;
+      const [end] = (await query.execute(this.db)).rows as [End];
+      const stream = (tx: string, id: number | string | null): StreamPosition => ({ tx, id: id === null ? 0 : int(id) });
+      return { credit: stream(end.credit_tx, end.credit_id), adjustment: stream(end.adjustment_tx, end.adjustment_id) };
     });
   }
 

@@ -485,6 +485,12 @@ describe.each(backends())('admin API: %s', (backend) => {
     expect(second.more).toBe(false);
     // Nothing new: the same position back, to poll with again.
     expect(await follow(second.next_after, 2)).toEqual({ items: [], next_after: second.next_after, more: false });
+    // A reader starting now is given the same position, and reads on from there.
+    const end = await viewer<Schemas['LedgerFeedEnd']>('GET /admin/v1/ledger/feed/end');
+    expect(end).toMatchObject({ status: 200, body: { next_after: second.next_after } });
+    await payment(3000, 3000);
+    await untilFeedGives(await service.store.operatorReads(), 4);
+    expect((await follow(end.body.next_after, 10)).items.map((e) => [e.kind, e.amount])).toEqual([['credit', 3000]]);
 
     if (backend === 'postgres') {
       // Entries carrying transaction ids the server has not reached, as a dump loaded elsewhere leaves them.
@@ -495,7 +501,7 @@ describe.each(backends())('admin API: %s', (backend) => {
       expect(refused.body).toMatchObject({ status: 500, type: 'urn:kassa24-bvu:problem:internal' });
       expect(service.logs.join('\n')).toContain('the ledger holds entries of transaction 99999999999, which this server has not reached');
       await writePastTheStore({ backend, url: service.databaseUrl, drop: () => Promise.resolve() }, [`update ledger_entries set tx = '0'`]);
-      expect((await follow(undefined, 10)).items).toHaveLength(3);
+      expect((await follow(undefined, 10)).items).toHaveLength(4);
     }
 
     const forged = await viewer(`GET /admin/v1/ledger/feed?after=${Buffer.from('["1",2]').toString('base64url')}`);

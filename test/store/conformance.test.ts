@@ -981,6 +981,35 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect((await reads.ledgerFeed(FEED_START, 100)).entries.reduce((sum, e) => sum + e.amount, 0)).toBe(await balance());
     });
 
+    it('starts a reader at the end: only what is written after it, the history left out', async () => {
+      const reads = await store.operatorReads();
+      // An empty ledger's end is its start.
+      expect(await reads.ledgerFeed(await reads.ledgerFeedEnd(), 10)).toEqual({ entries: [], position: FEED_START, more: false });
+      const credit = async (amount: number) => {
+        const payment = await deposit(amount);
+        await store.applyCallback(callback({ paymentId: payment.paymentId, amount }));
+      };
+      const fee = (n: number) =>
+        store.addAdjustment({ customerId: 'acc-1', amount: -n, reason: 'fee', idempotencyKey: `fee-${n}`, actor: 'anna' });
+      await credit(1001);
+      await fee(1);
+      await untilFeedGives(reads, 2);
+
+      const end = await reads.ledgerFeedEnd();
+      // Where a reader of the whole history stands once it has read everything.
+      const history = await reads.ledgerFeed(FEED_START, 10);
+      expect(history.entries).toHaveLength(2);
+      expect(end).toEqual(history.position);
+      expect(await reads.ledgerFeed(end, 10)).toEqual({ entries: [], position: end, more: false });
+
+      await fee(2);
+      await credit(1002);
+      await untilFeedGives(reads, 4);
+      const next = await reads.ledgerFeed(end, 10);
+      expect(next.entries.map((e) => `${e.kind} ${e.amount}`).sort()).toEqual(['adjustment -2', 'credit 1002']);
+      expect(next.more).toBe(false);
+    });
+
     it('feeds each credit once to a reader following it while callbacks commit concurrently', async () => {
       const reads = await store.operatorReads();
       const payments = await Promise.all(Array.from({ length: 120 }, (_, i) => deposit(100 + i)));

@@ -67,6 +67,25 @@ describe.runIf(postgresUrl)('the ledger feed on PostgreSQL, transactions committ
     expect(await reads.ledgerFeed(position, 10)).toEqual({ entries: [], position, more: false });
   });
 
+  it('starts a reader at the end without skipping an entry still being written, however early it began', async () => {
+    const reads = await store.operatorReads();
+    await adjust('a-1', 'history');
+    await untilFeedGives(reads, 1);
+    await held.query('begin');
+    await held.query(
+      `insert into adjustments (idempotency_key, customer_id, amount, currency, reason, actor, created_at)
+       values ('held', 'acc-2', 5, 'KZT', 'held open', 'bob', '2026-12-07T00:00:00.000Z')`,
+    );
+    await adjust('a-2', 'committed meanwhile');
+
+    const end = await reads.ledgerFeedEnd();
+    expect(await reads.ledgerFeed(end, 10)).toMatchObject({ entries: [], more: false });
+    await held.query('commit');
+    await untilFeedGives(reads, 3);
+    const after = await reads.ledgerFeed(end, 10);
+    expect(after.entries.map((e) => e.reason)).toEqual(['held open', 'committed meanwhile']);
+  });
+
   it("says so, rather than hide entries, when the tables carry another server's transactions", async () => {
     const reads = await store.operatorReads();
     await adjust('a-1', 'written elsewhere');

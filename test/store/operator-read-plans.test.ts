@@ -69,6 +69,7 @@ describe('the operator lists on SQLite', () => {
       () => reads.ledgerInPeriod({ from: '2026-12-01T00:00:00Z', to: '2026-12-02T00:00:00Z' }, { limit: 1000 }),
     ],
     ['the ledger feed', () => reads.ledgerFeed(FEED_START, 500)],
+    ["the ledger feed's end", () => reads.ledgerFeedEnd()],
   ])('%s: no table scanned, no sort of the table', async (_name, read) => {
     await kysely
       .insertInto('accounts')

@@ -1,7 +1,7 @@
 // The ledger feed costs a page, however long the ledger, on PostgreSQL too: each stream is a range
-// of its (tx, id) index from the reader's position, the bounds check reads the ends of indexes, and
-// what the feed holds back is a range of the same index. Checked on a ledger written in several
-// transactions and analysed, so that the planner chooses as it would in production.
+// of its (tx, id) index from the reader's position, the bounds check and the feed's end read the
+// ends of indexes, and what the feed holds back is a range of the same index. Checked on a ledger
+// written in several transactions and analysed, so that the planner chooses as in production.
 import { CompiledQuery, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,6 +112,7 @@ describe.runIf(postgresUrl)('the ledger feed on PostgreSQL: ranges of indexes, n
       },
       [...page, ...page, ...page],
     ],
+    ['its end, for a reader starting now', () => reads.ledgerFeedEnd(), ['ledger_entries_in_feed_order adjustments_in_feed_order']],
     ['what it holds back', () => reads.feedHeldBack(), ['ledger_entries_in_feed_order adjustments_in_feed_order']],
   ])('%s: each table through its (tx, id) index in its order, nothing sorted', async (_name, read, indexes) => {
     const plans = await plansOf(read);

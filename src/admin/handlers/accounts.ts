@@ -10,7 +10,15 @@ import { periodProblem } from './times.js';
 
 type Handlers = Pick<
   AdminHandlers,
-  'listAccounts' | 'getAccount' | 'createAccount' | 'closeAccount' | 'reopenAccount' | 'listAccountLedger' | 'listLedger' | 'readLedgerFeed'
+  | 'listAccounts'
+  | 'getAccount'
+  | 'createAccount'
+  | 'closeAccount'
+  | 'reopenAccount'
+  | 'listAccountLedger'
+  | 'listLedger'
+  | 'readLedgerFeed'
+  | 'getLedgerFeedEnd'
 >;
 
 const noAccount = (customerId: string) => problem('not-found', `account ${customerId} does not exist`);
@@ -53,6 +61,11 @@ export const accountHandlers: Handlers = {
       status: 200,
       body: { items: feed.entries.map(ledgerEntryJson), next_after: encodeFeedPosition(feed.position), more: feed.more },
     };
+  },
+
+  async getLedgerFeedEnd({ store }) {
+    const end = await (await store.operatorReads()).ledgerFeedEnd();
+    return { status: 200, body: { next_after: encodeFeedPosition(end) } };
   },
 
   async createAccount({ body, identity, store }) {
