@@ -71,9 +71,11 @@ export class Metrics {
     help: 'Correctly signed callbacks refused for breaking the contract (kept aside, platform redelivers)',
     registers: [this.registry],
   });
-  private readonly signatureFailures = new Counter({
-    name: 'kassa24_signature_failures_total',
-    help: 'Requests refused for a missing or wrong signature or an unknown project',
+  // By the protocol's failure reason: store_unavailable tells the store down from a refused
+  // deposit, which /terminal answers with the same code.
+  private readonly failures = new Counter({
+    name: 'kassa24_request_failures_total',
+    help: 'Requests answered with a failure, by operation and reason (signature_invalid, unknown_project, store_unavailable, internal, …)',
     labelNames: ['operation', 'reason'] as const,
     registers: [this.registry],
   });
@@ -186,6 +188,7 @@ export class Metrics {
   private readonly requestChildren = new Map<string, { inc(): void }>();
   private readonly durationChildren = new Map<string, { observe(value: number): void }>();
   private readonly callbackChildren = new Map<string, { inc(): void }>();
+  private readonly failureChildren = new Map<string, { inc(): void }>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'kassa24_' });
@@ -272,9 +275,9 @@ export class Metrics {
     bound(this.requestChildren, `${operation} ${code} ${status}`, () => this.requests.labels({ operation, code, status })).inc();
     bound(this.durationChildren, operation, () => this.duration.labels({ operation })).observe(seconds);
     if (!answer) return;
-    if (answer.reason === 'signature_missing' || answer.reason === 'signature_invalid' || answer.reason === 'unknown_project') {
-      this.signatureFailures.inc({ operation, reason: answer.reason });
-    }
+    const { reason } = answer;
+    if (reason !== undefined)
+      bound(this.failureChildren, `${operation} ${reason}`, () => this.failures.labels({ operation, reason })).inc();
     if (operation === 'callback') {
       const result = (answer.body as { result?: unknown }).result;
       if (answer.status === 200 && typeof result === 'string')

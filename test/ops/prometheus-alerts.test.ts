@@ -73,12 +73,34 @@ const CASES: AlertCase[] = [
     firingAt: [],
   },
   {
+    alert: 'Kassa24StoreUnavailable',
+    story: 'check_deposit refused as unavailable from minute 20; no callback comes, since no deposit opens',
+    series: {
+      'kassa24_requests_total{operation="terminal",code="0",status="200"}': '0+60x20 1200x100',
+      'kassa24_requests_total{operation="terminal",code="500",status="200"}': '0+1x20 20+60x100',
+      'kassa24_request_failures_total{operation="terminal",reason="amount_out_of_limits"}': '0+1x120',
+      'kassa24_request_failures_total{operation="terminal",reason="store_unavailable"}': '0x20 0+60x100',
+    },
+    silentAt: [20, 24],
+    firingAt: [27, 60],
+  },
+  {
+    alert: 'Kassa24InternalErrors',
+    story: 'one request fails at minute 30, for a bug',
+    series: {
+      'kassa24_request_failures_total{operation="terminal",reason="store_unavailable"}': '0x120',
+      'kassa24_request_failures_total{operation="callback",reason="internal"}': '0x30 1x90',
+    },
+    silentAt: [29, 95],
+    firingAt: [31, 80],
+  },
+  {
     alert: 'Kassa24SignaturesFailing',
     story: 'the secret changed on one side at minute 10: every request fails',
     series: {
       'kassa24_requests_total{operation="terminal",code="0",status="200"}': '0+60x10 600x110',
       'kassa24_requests_total{operation="terminal",code="400",status="200"}': '0x10 0+60x110',
-      'kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"}': '0x10 0+60x110',
+      'kassa24_request_failures_total{operation="terminal",reason="signature_invalid"}': '0x10 0+60x110',
     },
     silentAt: [10],
     firingAt: [20, 60],
@@ -88,8 +110,8 @@ const CASES: AlertCase[] = [
     story: 'scanners send unsigned requests; one forged signature in an hour',
     series: {
       'kassa24_requests_total{operation="terminal",code="0",status="200"}': '0+60x120',
-      'kassa24_signature_failures_total{operation="terminal",reason="signature_missing"}': '0+30x120',
-      'kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"}': '0x30 1x90',
+      'kassa24_request_failures_total{operation="terminal",reason="signature_missing"}': '0+30x120',
+      'kassa24_request_failures_total{operation="terminal",reason="signature_invalid"}': '0x30 1x90',
     },
     silentAt: [20, 35, 40, 60],
     firingAt: [],

@@ -60,7 +60,7 @@ describe('metrics and logs', () => {
     expect(metrics).toContain('kassa24_callbacks_total{result="flagged"} 1');
     // The flagged one waits in the review queue, as of this scrape.
     expect(metrics).toContain('kassa24_review_open_items 1');
-    expect(metrics).toContain('kassa24_signature_failures_total{operation="terminal",reason="signature_invalid"} 1');
+    expect(metrics).toContain('kassa24_request_failures_total{operation="terminal",reason="signature_invalid"} 1');
     expect(metrics).toMatch(/kassa24_request_duration_seconds_bucket\{le="0.05",operation="callback"\} \d+/);
     // Seconds: three callbacks answered well within this test's time.
     const callbackSeconds = Number(/^kassa24_request_duration_seconds_sum\{operation="callback"\} (\S+)$/m.exec(metrics)?.[1]);
@@ -94,10 +94,12 @@ describe('metrics and logs', () => {
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     const series = (name: string) => metrics.split('\n').filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `));
 
-    expect(series('kassa24_signature_failures_total').sort()).toEqual([
-      'kassa24_signature_failures_total{operation="callback",reason="signature_invalid"} 1',
-      'kassa24_signature_failures_total{operation="terminal",reason="signature_missing"} 1',
-      'kassa24_signature_failures_total{operation="terminal",reason="unknown_project"} 1',
+    expect(series('kassa24_request_failures_total').sort()).toEqual([
+      'kassa24_request_failures_total{operation="callback",reason="contract_violation"} 1',
+      'kassa24_request_failures_total{operation="callback",reason="signature_invalid"} 1',
+      'kassa24_request_failures_total{operation="terminal",reason="signature_missing"} 1',
+      'kassa24_request_failures_total{operation="terminal",reason="unknown_project"} 1',
+      'kassa24_request_failures_total{operation="unmatched",reason="no_such_endpoint"} 1',
     ]);
     expect(series('kassa24_callbacks_rejected_total')).toEqual(['kassa24_callbacks_rejected_total 1']);
     // A refused callback is no result of one stored.

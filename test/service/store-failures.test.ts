@@ -46,6 +46,15 @@ const errorLines = () =>
     .filter((line) => (line.level as number) >= 50);
 const UNAVAILABLE = { code: 500, error_description: 'temporarily unavailable, please retry' };
 
+/** `kassa24_request_failures_total` of `reason` on a scrape, by operation. */
+async function failuresOf(reason: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const counted = [
+    ...text.matchAll(new RegExp(`^kassa24_request_failures_total\\{operation="(\\w+)",reason="${reason}"\\} (\\d+)$`, 'gm')),
+  ];
+  return Object.fromEntries(counted.map(([, operation, count]) => [operation!, Number(count)]));
+}
+
 async function deposit(amount: number): Promise<string> {
   const { body } = await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', amount)));
   return body.payment_id!;
@@ -83,6 +92,11 @@ describe.each([
       expect((await post(service.url, '/terminal', signed(checkDepositRequest('acc-1', 100)))).body).toEqual(UNAVAILABLE);
     expect((await post(service.url, '/terminal', signed(verifyRequest('acc-1')))).body).toEqual({ code: 0, currency: 'KZT' });
     expect(await balance()).toBe(0);
+    // What the Kassa24StoreUnavailable alert reads: a refused deposit told apart from the store down.
+    expect(await failuresOf('store_unavailable')).toEqual({
+      ...(refusesEveryWrite && { terminal: 1 }),
+      callback: 1,
+    });
 
     repairStore();
     expect((await post(service.url, '/callback', callback)).body.result).toBe('credited');
@@ -121,6 +135,8 @@ describe('a failure nothing names', () => {
           }) as unknown,
       ),
     );
+
+    expect(await failuresOf('internal')).toEqual({ terminal: 1, callback: 1 });
 
     gremlin = undefined;
     expect((await post(service.url, '/terminal', signed(verifyRequest('acc-1')))).body).toEqual({ code: 0, currency: 'KZT' });
