@@ -7,10 +7,8 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { MetricValueWithName } from 'prom-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.js';
 import { gateClient } from '../../src/platform/gate-client.js';
 import { startIntervalJob } from '../../src/jobs/interval-job.js';
 import { startLedgerCheckJob } from '../../src/jobs/ledger-check-job.js';
@@ -20,20 +18,12 @@ import { STATUS_SYNC_JOB, startStatusSyncJob } from '../../src/jobs/status-sync-
 import { openStore } from '../../src/store/open-store.js';
 import type { ExpiryOptions } from '../../src/store/expire-in-batches.js';
 import type { Store } from '../../src/store/store.js';
+import { capturedLogger } from '../support/captured-logs.js';
 import { createTestDatabase, postgresUrl, type TestDatabase } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { parseProjects } from '../../src/config.js';
 
-const logs: string[] = [];
-const logger = createLogger({
-  destination: new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  }),
-  level: 'info',
-});
+const { logger, lines: logs } = capturedLogger();
 
 describe('the service by itself', () => {
   let database: TestDatabase;
@@ -330,7 +320,8 @@ describe('the service by itself', () => {
     expect(duration('failed', 'count')).toBe(1);
     expect(duration('failed', 'sum')).toBeLessThan(0.1);
     expect(duration('done', 'count')).toBe(runsAtStop - 1);
-    expect(duration('done', 'sum')).toBeGreaterThanOrEqual(0.1 * (runsAtStop - 1));
+    // A timer fires by the event loop's clock, which can be up to a millisecond behind performance.now().
+    expect(duration('done', 'sum')).toBeGreaterThanOrEqual(0.099 * (runsAtStop - 1));
     expect(await lastSuccess('test-job')).toBeGreaterThan(Date.now() / 1000 - 5);
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('the first run fails');

@@ -1,14 +1,13 @@
 // The real app on an ephemeral loopback port, over a fresh SQLite file of its own.
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { createApp } from '../../src/app.js';
 import { parseAllowedSources, parseProjects } from '../../src/config.js';
-import { createLogger } from '../../src/logger.js';
 import { gateClient } from '../../src/platform/gate-client.js';
 import { openStore, type StoreOptions } from '../../src/store/open-store.js';
 import type { NewAccount, Store } from '../../src/store/store.js';
+import { capturedLogger } from './captured-logs.js';
 import { createTestDatabase, type BackendName } from './databases.js';
 import { DEMO_SECRET } from './platform.js';
 
@@ -52,18 +51,12 @@ export async function startService(options: ServiceOptions = {}): Promise<TestSe
     : await openStore(database.url, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, ...options.storeOptions });
   await store.migrate();
   for (const account of options.accounts ?? []) await store.addAccount(account);
-  const logs: string[] = [];
-  const destination = new Writable({
-    write(chunk, _encoding, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  });
+  const { logger, lines: logs } = capturedLogger();
   const app = createApp({
     store,
     projects: parseProjects(options.projects ?? JSON.stringify({ 1234: DEMO_SECRET })),
     newPaymentId: randomUUID,
-    logger: createLogger({ destination, level: 'info' }),
+    logger,
     bodyLimitBytes: options.bodyLimitBytes ?? 64 * 1024,
     trustProxy: options.trustProxy ?? false,
     ...(options.adminTokens && { adminTokens: options.adminTokens }),
