@@ -4,6 +4,7 @@ import { BlockList, isIP } from 'node:net';
 import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
 import { MAX_AGE_DAYS, MAX_AGE_MS } from './ledger/expiry.js';
 import { MIN_RATE, parseRate } from './platform/pacing.js';
+import { parseFieldMap, type FieldMap } from './reconcile/records.js';
 import type { StoreOptions } from './store/open-store.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS } from './store/store.js';
 
@@ -74,6 +75,12 @@ export interface Config extends DatabaseConfig {
   readonly ledgerCheckIntervalMs?: number;
   /** The platform's Data API (DATA_API_URL, DATA_API_TOKEN, DATA_API_SECRET), read by `reconcile`. */
   readonly dataApi?: { readonly url: string; readonly token: string; readonly secret: string };
+  /**
+   * The last week's days compared with the Data API, each once, by the service every this many
+   * milliseconds (RECONCILE_INTERVAL; needs the Data API): its operations read by `fields`
+   * (DATA_API_FIELDS), missing credits applied when `apply` (RECONCILE_APPLY).
+   */
+  readonly reconcile?: { readonly intervalMs: number; readonly apply: boolean; readonly fields: FieldMap };
 }
 
 export class ConfigError extends Error {
@@ -311,6 +318,29 @@ function parseJobs(env: NodeJS.ProcessEnv): Pick<Config, 'paymentExpiryIntervalM
   };
 }
 
+function parseReconcile(env: NodeJS.ProcessEnv, dataApi: Config['dataApi']): { reconcile?: Config['reconcile'] } {
+  const interval = env.RECONCILE_INTERVAL?.trim();
+  if (!interval) return {};
+  if (!dataApi) {
+    throw new ConfigError(
+      'RECONCILE_INTERVAL needs DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET: the reconciliation reads the Data API',
+    );
+  }
+  let fields: FieldMap;
+  try {
+    fields = parseFieldMap(env.DATA_API_FIELDS);
+  } catch (error) {
+    throw new ConfigError(`DATA_API_FIELDS: ${(error as Error).message.replace(/^--map: /, '')}`);
+  }
+  return {
+    reconcile: {
+      intervalMs: jobInterval('RECONCILE_INTERVAL', interval),
+      apply: parseBoolean('RECONCILE_APPLY', env.RECONCILE_APPLY, false),
+      fields,
+    },
+  };
+}
+
 function parseDataApi(env: NodeJS.ProcessEnv): { dataApi?: Config['dataApi'] } {
   const url = env.DATA_API_URL?.trim();
   const token = env.DATA_API_TOKEN?.trim();
@@ -364,6 +394,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const host = env.HOST || '0.0.0.0';
   const port = env.PORT ? parsePort('PORT', env.PORT) : 8080;
+  const dataApi = parseDataApi(env);
   const metricsPort = env.METRICS_PORT?.trim() ? parsePort('METRICS_PORT', env.METRICS_PORT.trim()) : undefined;
   if (metricsPort === undefined && env.METRICS_HOST?.trim()) throw new ConfigError('METRICS_HOST is set without METRICS_PORT');
   if (metricsPort !== undefined && metricsPort !== 0 && metricsPort === port) {
@@ -386,7 +417,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     ...(env.ADMIN_TOKENS?.trim() && { adminTokens: parseAdminTokens(env.ADMIN_TOKENS) }),
     ...(env.GATE_URL?.trim() && { gateUrl: parseUrl('GATE_URL', env.GATE_URL.trim()) }),
-    ...parseDataApi(env),
+    ...dataApi,
+    ...parseReconcile(env, dataApi.dataApi),
     ...parseStatusSync(env),
     ...parseJobs(env),
   };

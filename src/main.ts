@@ -11,6 +11,7 @@ import { Metrics } from './http/metrics.js';
 import { metricsServer } from './http/metrics-listener.js';
 import { gateClient } from './platform/gate-client.js';
 import { startLedgerCheckJob } from './jobs/ledger-check-job.js';
+import { startReconcileJob } from './jobs/reconcile-job.js';
 import { startPaymentExpiryJob } from './jobs/payment-expiry-job.js';
 import { startStatusSyncJob } from './jobs/status-sync-job.js';
 import { OPERATOR_QUESTION } from './platform/status-sync.js';
@@ -272,6 +273,21 @@ async function main(): Promise<void> {
       : startPaymentExpiryJob(store, config.paymentExpiryIntervalMs, logger, metrics);
   const ledgerCheck =
     config.ledgerCheckIntervalMs === undefined ? undefined : startLedgerCheckJob(store, config.ledgerCheckIntervalMs, logger, metrics);
+  const reconciliation =
+    config.reconcile && config.dataApi
+      ? startReconcileJob(
+          {
+            store,
+            dataApi: config.dataApi,
+            projectIds: [...config.projects.keys()],
+            fields: config.reconcile.fields,
+            apply: config.reconcile.apply,
+          },
+          config.reconcile.intervalMs,
+          logger,
+          metrics,
+        )
+      : undefined;
   // Before announcing: whoever acts on the announcement (an orchestrator, a test) may signal at once.
   shutdownOnSignals(
     server,
@@ -279,7 +295,13 @@ async function main(): Promise<void> {
     logger,
     config.shutdownGraceMs,
     async () => {
-      await Promise.all([sync?.stop(), expiry?.stop(), ledgerCheck?.stop(), metricsListener && closeNow(metricsListener.server)]);
+      await Promise.all([
+        sync?.stop(),
+        expiry?.stop(),
+        ledgerCheck?.stop(),
+        reconciliation?.stop(),
+        metricsListener && closeNow(metricsListener.server),
+      ]);
     },
     // Released once the store is closed; referenced until then, since collecting it would release it.
     () => releaseInstanceLock?.(),

@@ -5,7 +5,7 @@ import { CsvError } from '../reconcile/csv.js';
 import { parseFieldMap, type AmountUnit } from '../reconcile/records.js';
 import { checkSource, reconcile, type Discrepancy, type ReconcileSummary } from '../reconcile/reconcile.js';
 import { DataApiError } from '../platform/data-api-client.js';
-import { csvFileSource, dataApiSource, jsonFileSource } from '../reconcile/sources.js';
+import { csvFileSource, dataApiPeriodSource, jsonFileSource } from '../reconcile/sources.js';
 import type { ReconciliationRun } from '../ledger/model.js';
 import type { Store } from '../store/store.js';
 import { loadCliConfig } from './cli-config.js';
@@ -77,15 +77,7 @@ async function reconcileFromDataApi(
     throw new CliError(`${(error as Error).message}\n${RECONCILE_USAGE}`);
   }
   const period = periodOf(options.from, options.to, RECONCILE_USAGE);
-  const source = dataApiSource(
-    config.dataApi,
-    {
-      ...period,
-      projectIds: [...config.projects.keys()],
-      fields: [...new Set(['operation_id', 'operation_completed_at', ...Object.values(map)])],
-    },
-    map,
-  );
+  const source = dataApiPeriodSource(config.dataApi, period, [...config.projects.keys()], map);
   return cleaningUpOnSignal(
     () => source.dispose(),
     async () => {

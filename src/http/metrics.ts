@@ -3,6 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 import type { JobOutcome } from '../jobs/interval-job.js';
 import { STATUS_CHECK_OUTCOMES } from '../ledger/model.js';
 import type { SyncSummary } from '../platform/status-sync.js';
+import { DISCREPANCY_KINDS, type DiscrepancyKind } from '../reconcile/compare.js';
 import { LEDGER_RULE_KINDS, type LedgerCheck } from '../store/ledger-check.js';
 import { FEED_HELD_BACK_COUNTED, type FeedHeldBack } from '../store/ledger-feed.js';
 import type { PoolUsage, Store } from '../store/store.js';
@@ -149,6 +150,15 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // The service's own reconciliation (RECONCILE_INTERVAL): alert on any found, since each day is
+  // compared once.
+  private readonly reconciliationFound = new Counter({
+    name: 'kassa24_reconciliation_discrepancies_total',
+    help: "Discrepancies the service's reconciliation found between the Data API and the ledger, by kind",
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   private reviewQueue: (() => Promise<number>) | undefined;
   // Read at each scrape: alert on flagged callbacks left waiting, which a counter of flags cannot tell.
   private readonly openReviewItems = new Gauge({
@@ -264,6 +274,10 @@ export class Metrics {
     this.jobRuns.inc({ job, outcome });
     if (seconds !== undefined) this.jobDuration.observe({ job, outcome }, seconds);
     if (outcome === 'done') this.jobSucceededAt.set({ job }, at.getTime() / 1000);
+  }
+
+  reconciled(summary: Record<DiscrepancyKind, number>): void {
+    for (const kind of DISCREPANCY_KINDS) this.reconciliationFound.inc({ kind }, summary[kind]);
   }
 
   paymentsSynced(summary: SyncSummary): void {

@@ -30,6 +30,8 @@ export class DataApiError extends Error {
 }
 
 const PAGE = 1000;
+// A page the Data API has not answered in a minute is asked again (a transient failure).
+const PAGE_TIMEOUT_MS = 60_000;
 // The Data API takes "YYYY-MM-DD hh:mm:ss" in the time zone it is told: UTC here.
 const platformTime = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 
@@ -38,9 +40,11 @@ export async function* dataApiOperations(
   query: OperationsQuery,
   retry: RetryPolicy = { attempts: 4, firstPauseMs: 1000 },
   sleep?: Sleep,
+  stop?: AbortSignal,
 ): AsyncGenerator<DataApiOperation> {
   const client = createClient<paths>({ baseUrl: settings.url });
   for (let offset = 0; ; offset += PAGE) {
+    if (stop?.aborted) throw new DataApiError(`the fetch was stopped at offset ${offset}`);
     const unsigned = {
       token: settings.token,
       interval_from: platformTime(Date.parse(query.from)),
@@ -55,7 +59,9 @@ export async function* dataApiOperations(
     const answered = await withRetry(
       async () => {
         try {
-          const { data, error, response } = await client.POST('/v1/operations/get', { body, parseAs: 'text' });
+          const timeout = AbortSignal.timeout(PAGE_TIMEOUT_MS);
+          const signal = stop ? AbortSignal.any([timeout, stop]) : timeout;
+          const { data, error, response } = await client.POST('/v1/operations/get', { body, parseAs: 'text', signal });
           return { status: response.status, text: typeof data === 'string' ? data : JSON.stringify(error ?? '') };
         } catch (error) {
           return { status: 0, text: error instanceof Error ? error.message : String(error) };
@@ -64,7 +70,9 @@ export async function* dataApiOperations(
       (r) => r.status === 0 || r.status === 429 || r.status >= 500,
       retry,
       sleep,
+      stop,
     );
+    if (stop?.aborted) throw new DataApiError(`the fetch was stopped at offset ${offset}`);
     if (answered.status !== 200)
       throw new DataApiError(`the Data API answered ${answered.status || 'nothing'} at offset ${offset}: ${answered.text.slice(0, 300)}`);
     let answer: unknown;

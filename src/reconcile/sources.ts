@@ -82,6 +82,7 @@ export function dataApiSource(
   settings: DataApiSettings,
   query: OperationsQuery,
   map: FieldMap,
+  stop?: AbortSignal,
 ): RecordSource & { dispose(): Promise<void> } {
   let dir: string | undefined;
   let fetched = false;
@@ -98,7 +99,7 @@ export function dataApiSource(
         const out = createWriteStream(file, { encoding: 'utf8' });
         let index = 0;
         try {
-          for await (const operation of dataApiOperations(settings, query)) {
+          for await (const operation of dataApiOperations(settings, query, undefined, undefined, stop)) {
             index++;
             const record = toRecordAt(index, operation, map, 'minor');
             if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
@@ -119,6 +120,21 @@ export function dataApiSource(
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The operations of `projectIds` in `period` from the Data API, read by `map`: what `reconcile
+ * --from --to` and the service's own reconciliation compare; the fetch ends once `stop` is aborted.
+ */
+export function dataApiPeriodSource(
+  settings: DataApiSettings,
+  period: { from: string; to: string },
+  projectIds: number[],
+  map: FieldMap,
+  stop?: AbortSignal,
+): RecordSource & { dispose(): Promise<void> } {
+  const fields = [...new Set(['operation_id', 'operation_completed_at', ...Object.values(map)])];
+  return dataApiSource(settings, { ...period, projectIds, fields }, map, stop);
 }
 
 /** A record from a Data API operation, errors naming the operation. */

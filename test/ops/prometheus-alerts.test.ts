@@ -185,6 +185,17 @@ const CASES: AlertCase[] = [
     firingAt: [45],
   },
   {
+    alert: 'Kassa24ReconciliationDiscrepancies',
+    story: "yesterday's run at minute 30 finds a lost payment; the runs before found nothing",
+    series: {
+      'kassa24_reconciliation_discrepancies_total{kind="missing_here"}': '0x30 1x120',
+      'kassa24_reconciliation_discrepancies_total{kind="amount_mismatch"}': '0x150',
+    },
+    silentAt: [29, 95],
+    firingAt: [31, 80],
+    labels: { kind: 'missing_here' },
+  },
+  {
     alert: 'Kassa24PoolExhausted',
     story: 'operations wait for a connection from minute 12; a moment of waiting at minute 3',
     series: { 'kassa24_store_pool_waiting{pool="platform"}': '0x2 4 0x7 3x50' },

@@ -60,6 +60,8 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
           signature?: string;
           token?: string;
           project_ids?: unknown[];
+          interval_from?: string;
+          interval_to?: string;
           limit: number;
           offset: number;
         };
@@ -74,8 +76,14 @@ export async function startFakePlatform(secrets: Record<number, string>): Promis
           response.writeHead(fault.status, { 'content-type': 'application/json' });
           return response.end(fault.body);
         }
-        // The merchant's operations of the projects asked about, as the Data API answers.
-        const asked = operations.filter((operation) => unsigned.project_ids?.includes(operation.project_id));
+        // The merchant's operations of the projects and the interval asked about (both ends
+        // included, "YYYY-MM-DD hh:mm:ss" in UTC), as the Data API answers.
+        const within = (at: unknown) =>
+          typeof at !== 'string' ||
+          ((!unsigned.interval_from || at >= unsigned.interval_from) && (!unsigned.interval_to || at <= unsigned.interval_to));
+        const asked = operations.filter(
+          (operation) => unsigned.project_ids?.includes(operation.project_id) && within(operation.operation_created_at),
+        );
         const page = { operations: asked.slice(unsigned.offset, unsigned.offset + unsigned.limit) };
         return answer(200, fake.signsDataApiAnswers ? { ...page, signature: signValue(page, DATA_API.secret, 'sdk') } : page);
       }

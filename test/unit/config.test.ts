@@ -126,6 +126,24 @@ describe('loadConfig', () => {
     );
   });
 
+  it('runs the reconciliation in the service when RECONCILE_INTERVAL says how often, with the Data API', () => {
+    const dataApi = { DATA_API_URL: 'https://data.example', DATA_API_TOKEN: 't', DATA_API_SECRET: 's' };
+    expect(loadConfig(dataApi).reconcile).toBeUndefined();
+    const config = loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', DATA_API_FIELDS: 'status=state' });
+    expect(config.reconcile).toMatchObject({ intervalMs: 3_600_000, apply: false, fields: { status: 'state', payment_id: 'payment_id' } });
+    expect(loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', RECONCILE_APPLY: 'true' }).reconcile?.apply).toBe(true);
+    expect(() => loadConfig({ RECONCILE_INTERVAL: '1h' })).toThrow(
+      new ConfigError('RECONCILE_INTERVAL needs DATA_API_URL, DATA_API_TOKEN and DATA_API_SECRET: the reconciliation reads the Data API'),
+    );
+    expect(() => loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', RECONCILE_APPLY: 'sometimes' })).toThrow(
+      new ConfigError('RECONCILE_APPLY must be true or false, got "sometimes"'),
+    );
+    expect(() => loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', DATA_API_FIELDS: 'colour=red' })).toThrow(
+      /^DATA_API_FIELDS: "colour=red" is not field=Column/,
+    );
+    expect(() => loadConfig({ ...dataApi, RECONCILE_INTERVAL: 'daily' })).toThrow(/RECONCILE_INTERVAL must be a duration/);
+  });
+
   it('runs the expiry in the service only when PAYMENT_EXPIRY_INTERVAL says how often', () => {
     expect(loadConfig({}).paymentExpiryIntervalMs).toBeUndefined();
     expect(loadConfig({ PAYMENT_EXPIRY_INTERVAL: '1d' }).paymentExpiryIntervalMs).toBe(86_400_000);

@@ -1,0 +1,37 @@
+// Which UTC days the service's own reconciliation (RECONCILE_INTERVAL) compares with the Data API:
+// each of the last week's days once, an hour after it ended (operations completed at midnight
+// reach the Data API a little later), oldest first, so that a service down for days catches up.
+// Pure: the job reads which days the Data API runs already compared.
+
+export const RECONCILED_DAYS = 7;
+export const DAY_SETTLES_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+export interface Day {
+  /** The day's start, ISO (00:00:00.000Z). */
+  from: string;
+  /** The next day's start. */
+  to: string;
+}
+
+/** Whether [from, to) is one whole UTC day: the periods the job compares. */
+export function isWholeDay(from: string | null, to: string | null): boolean {
+  if (from === null || to === null) return false;
+  const start = Date.parse(from);
+  return start % DAY_MS === 0 && Date.parse(to) - start === DAY_MS;
+}
+
+/**
+ * Of the last RECONCILED_DAYS days that ended at least DAY_SETTLES_MS before `now`, those whose
+ * start is not in `compared` (ISO starts of whole days already compared), oldest first.
+ */
+export function daysToReconcile(now: Date, compared: ReadonlySet<string>): Day[] {
+  const newestEnd = Math.floor((now.getTime() - DAY_SETTLES_MS) / DAY_MS) * DAY_MS;
+  const days: Day[] = [];
+  for (let back = RECONCILED_DAYS; back >= 1; back -= 1) {
+    const start = newestEnd - back * DAY_MS;
+    const from = new Date(start).toISOString();
+    if (!compared.has(from)) days.push({ from, to: new Date(start + DAY_MS).toISOString() });
+  }
+  return days;
+}
