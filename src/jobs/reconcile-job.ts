@@ -5,7 +5,7 @@
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { DataApiSettings } from '../platform/data-api-client.js';
-import { daysToReconcile, isWholeDay } from '../reconcile/days-to-reconcile.js';
+import { daysToReconcile, isWholeDay, reconciledSince } from '../reconcile/days-to-reconcile.js';
 import { checkSource, reconcile } from '../reconcile/reconcile.js';
 import type { FieldMap } from '../reconcile/records.js';
 import { dataApiPeriodSource } from '../reconcile/sources.js';
@@ -13,8 +13,6 @@ import type { Store } from '../store/store.js';
 import { startIntervalJob, type IntervalJob } from './interval-job.js';
 
 export const RECONCILE_JOB = 'kassa24-bvu:reconcile';
-// Runs of a week, whatever else was reconciled meanwhile (files, other periods), fit in a page.
-const RUNS_READ = 500;
 
 export interface ReconcileJobOptions {
   store: Store;
@@ -25,13 +23,10 @@ export interface ReconcileJobOptions {
   apply: boolean;
 }
 
-/** The starts of the whole days the Data API's runs have compared. */
-async function comparedDays(store: Store): Promise<Set<string>> {
-  const { items } = await (await store.operatorReads()).reconciliations({ limit: RUNS_READ });
-  const compared = new Set<string>();
-  for (const run of items)
-    if (run.source === 'data-api' && isWholeDay(run.periodFrom, run.periodTo)) compared.add(new Date(run.periodFrom!).toISOString());
-  return compared;
+/** The starts of the whole days of the job's window that the Data API's runs have compared. */
+async function comparedDays(store: Store, now: Date): Promise<Set<string>> {
+  const periods = await (await store.operatorReads()).reconciledPeriods('data-api', reconciledSince(now));
+  return new Set(periods.filter((period) => isWholeDay(period.from, period.to)).map((period) => period.from));
 }
 
 export function startReconcileJob(options: ReconcileJobOptions, intervalMs: number, logger: Logger, metrics: Metrics): IntervalJob {
@@ -42,7 +37,8 @@ export function startReconcileJob(options: ReconcileJobOptions, intervalMs: numb
       name: RECONCILE_JOB,
       intervalMs,
       async run(stopping) {
-        for (const day of daysToReconcile(new Date(), await comparedDays(store))) {
+        const now = new Date();
+        for (const day of daysToReconcile(now, await comparedDays(store, now))) {
           if (stopping.aborted) return;
           const source = dataApiPeriodSource(dataApi, day, projectIds, fields, stopping);
           try {

@@ -15,10 +15,14 @@ export interface Day {
 }
 
 /** Whether [from, to) is one whole UTC day: the periods the job compares. */
-export function isWholeDay(from: string | null, to: string | null): boolean {
-  if (from === null || to === null) return false;
+export function isWholeDay(from: string, to: string): boolean {
   const start = Date.parse(from);
   return start % DAY_MS === 0 && Date.parse(to) - start === DAY_MS;
+}
+
+/** The start of the oldest day `daysToReconcile` considers at `now`: where its read of compared days begins. */
+export function reconciledSince(now: Date): string {
+  return new Date(newestEnd(now) - RECONCILED_DAYS * DAY_MS).toISOString();
 }
 
 /**
@@ -26,12 +30,14 @@ export function isWholeDay(from: string | null, to: string | null): boolean {
  * start is not in `compared` (ISO starts of whole days already compared), oldest first.
  */
 export function daysToReconcile(now: Date, compared: ReadonlySet<string>): Day[] {
-  const newestEnd = Math.floor((now.getTime() - DAY_SETTLES_MS) / DAY_MS) * DAY_MS;
   const days: Day[] = [];
   for (let back = RECONCILED_DAYS; back >= 1; back -= 1) {
-    const start = newestEnd - back * DAY_MS;
+    const start = newestEnd(now) - back * DAY_MS;
     const from = new Date(start).toISOString();
     if (!compared.has(from)) days.push({ from, to: new Date(start + DAY_MS).toISOString() });
   }
   return days;
 }
+
+/** The end of the newest day that has settled at `now`. */
+const newestEnd = (now: Date): number => Math.floor((now.getTime() - DAY_SETTLES_MS) / DAY_MS) * DAY_MS;

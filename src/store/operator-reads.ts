@@ -134,6 +134,8 @@ export interface OperatorReads {
   rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
   auditLog(page: PageRequest): Promise<Page<AuditEntry>>;
   reconciliations(page: PageRequest): Promise<Page<ReconciliationRun>>;
+  /** Each period runs of `source` compared that starts at or after `since`, once, earliest first. */
+  reconciledPeriods(source: string, since: string): Promise<Array<{ from: string; to: string }>>;
   /** A run and a page of its findings, in the order found; undefined when there is no such run. */
   reconciliation(id: number, page: PageRequest): Promise<{ run: ReconciliationRun; findings: Page<StoredFinding> } | undefined>;
   /** The overview's figures of `currency`'s payments and credits. */
@@ -609,6 +611,23 @@ export class KyselyOperatorReads implements OperatorReads {
         .limit(page.limit + 1)
         .execute();
       return pageOf(rows, page.limit, (r) => [int(r.id)], toRun);
+    });
+  }
+
+  reconciledPeriods(source: string, since: string): Promise<Array<{ from: string; to: string }>> {
+    // Runs are a handful a day: their table is read whole rather than indexed.
+    return this.guard(async () => {
+      const rows = await this.db
+        .selectFrom('reconciliation_runs')
+        .select(['period_from', 'period_to'])
+        .distinct()
+        .where('source', '=', source)
+        .where('period_from', '>=', since)
+        .where('period_to', 'is not', null)
+        .orderBy('period_from')
+        .orderBy('period_to')
+        .execute();
+      return rows.map((r) => ({ from: r.period_from!, to: r.period_to! }));
     });
   }
 

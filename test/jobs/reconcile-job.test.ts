@@ -1,8 +1,8 @@
 // The service's own reconciliation (RECONCILE_INTERVAL) against a fake Data API that signs its
 // answers and filters by interval: each of the last week's days compared once, its run kept, its
-// discrepancies counted and logged; with RECONCILE_APPLY a lost payment credited once; a day whose
-// fetch fails compared at the next run; a fetch the Data API never answers given up when the
-// service stops.
+// discrepancies counted and logged, however many runs of other sources and periods came after;
+// with RECONCILE_APPLY a lost payment credited once; a day whose fetch fails compared at the next
+// run; a fetch the Data API never answers given up when the service stops.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/http/metrics.js';
 import { RECONCILE_JOB, startReconcileJob } from '../../src/jobs/reconcile-job.js';
@@ -83,6 +83,21 @@ describe("the service's reconciliation with the Data API", () => {
         .filter((v) => v.value > 0)
         .map((v) => [String(v.labels[label]), v.value]),
     );
+  const BY_HAND = '2026-12-01T00:00:00.000Z';
+  const reconcileByHand = (period: { from: string; to: string }, source: string) =>
+    store.recordReconciliation(
+      {
+        startedAt: BY_HAND,
+        finishedAt: BY_HAND,
+        source,
+        periodFrom: period.from,
+        periodTo: period.to,
+        applied: false,
+        summary: {},
+        discrepancies: 0,
+      },
+      [],
+    );
   const balance = async () => (await store.findAccount('acc-1'))?.balance;
 
   it('compares each of the last seven days once: the lost payment and the credit the platform lacks found on their days', async () => {
@@ -107,6 +122,22 @@ describe("the service's reconciliation with the Data API", () => {
     expect(await counted('kassa24_job_runs_total', 'job')).toMatchObject({ [RECONCILE_JOB]: expect.any(Number) as unknown });
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('reconciliation: the day differs from the Data API');
+  });
+
+  it('knows the days compared however many runs came after them', async () => {
+    // The week compared by hand, then a thousand runs of other sources and periods on top.
+    for (const day of days) await reconcileByHand(day, 'data-api');
+    for (let i = 0; i < 1000; i += 1)
+      await reconcileByHand(
+        i % 2 === 0 ? newest : { from: newest.from, to: at(newest, '06:00:00') },
+        i % 2 === 0 ? 'file:report.csv' : 'data-api',
+      );
+    start(false);
+    await expect
+      .poll(() => counted('kassa24_job_runs_total', 'outcome'), { timeout: 10_000 })
+      .toMatchObject({ done: expect.any(Number) as unknown });
+    expect(platform.dataApiRequests).toEqual([]);
+    expect((await runs()).filter((run) => run.startedAt !== BY_HAND)).toEqual([]);
   });
 
   it('with RECONCILE_APPLY credits the lost payment once, through the exactly-once path', async () => {

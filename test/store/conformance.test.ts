@@ -1333,6 +1333,40 @@ describe.each(backends())('store conformance: %s', (backend) => {
       expect((await reads.reconciliation(second.id, { limit: 2 }))?.findings.items).toEqual([]);
       expect(await reads.reconciliation(999_999, { limit: 2 })).toBeUndefined();
     });
+
+    it('tells which periods runs of a source compared from a time on, each once, earliest first', async () => {
+      const reads = await store.operatorReads();
+      const run = (source: string, periodFrom: string | null, periodTo: string | null) =>
+        store.recordReconciliation(
+          {
+            startedAt: '2026-12-08T06:00:00.000Z',
+            finishedAt: '2026-12-08T06:00:01.000Z',
+            source,
+            periodFrom,
+            periodTo,
+            applied: false,
+            summary: { compared: 0 },
+            discrepancies: 0,
+          },
+          [],
+        );
+      await run('data-api', '2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z');
+      await run('data-api', '2026-11-30T00:00:00.000Z', '2026-12-01T00:00:00.000Z'); // before the time
+      await run('data-api', '2026-12-01T00:00:00.000Z', '2026-12-02T00:00:00.000Z');
+      await run('data-api', '2026-12-05T00:00:00.000Z', '2026-12-06T00:00:00.000Z'); // compared again
+      await run('data-api', '2026-12-01T00:00:00.000Z', '2026-12-01T06:00:00.000Z');
+      await run('file:report.csv', '2026-12-03T00:00:00.000Z', '2026-12-04T00:00:00.000Z');
+      await run('file:report.csv', null, null); // a report of no stated period
+      expect(await reads.reconciledPeriods('data-api', '2026-12-01T00:00:00.000Z')).toEqual([
+        { from: '2026-12-01T00:00:00.000Z', to: '2026-12-01T06:00:00.000Z' },
+        { from: '2026-12-01T00:00:00.000Z', to: '2026-12-02T00:00:00.000Z' },
+        { from: '2026-12-05T00:00:00.000Z', to: '2026-12-06T00:00:00.000Z' },
+      ]);
+      expect(await reads.reconciledPeriods('file:report.csv', '2026-11-01T00:00:00.000Z')).toEqual([
+        { from: '2026-12-03T00:00:00.000Z', to: '2026-12-04T00:00:00.000Z' },
+      ]);
+      expect(await reads.reconciledPeriods('data-api', '2026-12-06T00:00:00.000Z')).toEqual([]);
+    });
   });
 
   describe('jobs', () => {

@@ -1,7 +1,7 @@
 // The days the service's own reconciliation compares: the last week's, each once, an hour after it
 // ended, oldest first.
 import { describe, expect, it } from 'vitest';
-import { daysToReconcile, isWholeDay } from '../../src/reconcile/days-to-reconcile.js';
+import { daysToReconcile, isWholeDay, reconciledSince } from '../../src/reconcile/days-to-reconcile.js';
 
 const day = (date: string) => ({ from: `${date}T00:00:00.000Z`, to: new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString() });
 const starts = (days: Array<{ from: string }>) => days.map((d) => d.from.slice(0, 10));
@@ -23,6 +23,11 @@ describe('daysToReconcile', () => {
     compared.add(day('2026-12-04').from);
     expect(daysToReconcile(new Date('2026-12-08T23:59:00Z'), compared)).toEqual([]);
   });
+
+  it("starts its window where the job's read of compared days begins", () => {
+    for (const now of ['2026-12-08T00:59:59.999Z', '2026-12-08T01:00:00Z', '2026-12-08T23:59:00Z'].map((t) => new Date(t)))
+      expect(reconciledSince(now)).toBe(daysToReconcile(now, new Set())[0]!.from);
+  });
 });
 
 describe('isWholeDay', () => {
@@ -30,6 +35,5 @@ describe('isWholeDay', () => {
     expect(isWholeDay('2026-12-07T00:00:00.000Z', '2026-12-08T00:00:00.000Z')).toBe(true);
     expect(isWholeDay('2026-12-07T00:00:00.000Z', '2026-12-09T00:00:00.000Z')).toBe(false);
     expect(isWholeDay('2026-12-07T06:00:00.000Z', '2026-12-08T06:00:00.000Z')).toBe(false);
-    expect(isWholeDay(null, '2026-12-08T00:00:00.000Z')).toBe(false);
   });
 });
