@@ -4,6 +4,7 @@ import { BlockList, isIP } from 'node:net';
 import { AdminTokenError, AdminTokens } from './admin/admin-tokens.js';
 import { MAX_AGE_DAYS, MAX_AGE_MS } from './ledger/expiry.js';
 import { MIN_RATE, parseRate } from './platform/pacing.js';
+import { DAY_SETTLES_MS, RECONCILED_DAYS } from './reconcile/days-to-reconcile.js';
 import { parseFieldMap, type FieldMap } from './reconcile/records.js';
 import type { StoreOptions } from './store/open-store.js';
 import { DEFAULT_DATABASE_TIMEOUT_MS, DEFAULT_OPERATOR_TIMEOUT_MS } from './store/store.js';
@@ -78,9 +79,10 @@ export interface Config extends DatabaseConfig {
   /**
    * The last week's days compared with the Data API, each once, by the service every this many
    * milliseconds (RECONCILE_INTERVAL; needs the Data API): its operations read by `fields`
-   * (DATA_API_FIELDS), missing credits applied when `apply` (RECONCILE_APPLY).
+   * (DATA_API_FIELDS), missing credits applied when `apply` (RECONCILE_APPLY), a day compared
+   * `afterMs` after it ended (RECONCILE_AFTER).
    */
-  readonly reconcile?: { readonly intervalMs: number; readonly apply: boolean; readonly fields: FieldMap };
+  readonly reconcile?: { readonly intervalMs: number; readonly apply: boolean; readonly fields: FieldMap; readonly afterMs: number };
 }
 
 export class ConfigError extends Error {
@@ -337,8 +339,17 @@ function parseReconcile(env: NodeJS.ProcessEnv, dataApi: Config['dataApi']): { r
       intervalMs: jobInterval('RECONCILE_INTERVAL', interval),
       apply: parseBoolean('RECONCILE_APPLY', env.RECONCILE_APPLY, false),
       fields,
+      afterMs: parseReconcileAfter(env.RECONCILE_AFTER?.trim()),
     },
   };
+}
+
+/** How long after a UTC day ends the service compares it: the Data API's lag, at most the week compared. */
+function parseReconcileAfter(text: string | undefined): number {
+  if (!text) return DAY_SETTLES_MS;
+  const afterMs = parseDurationSetting('RECONCILE_AFTER', text);
+  if (afterMs > RECONCILED_DAYS * UNIT_MS.d) throw new ConfigError(`RECONCILE_AFTER must be at most ${RECONCILED_DAYS}d, got "${text}"`);
+  return afterMs;
 }
 
 function parseDataApi(env: NodeJS.ProcessEnv): { dataApi?: Config['dataApi'] } {

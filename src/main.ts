@@ -282,6 +282,7 @@ async function main(): Promise<void> {
             projectIds: [...config.projects.keys()],
             fields: config.reconcile.fields,
             apply: config.reconcile.apply,
+            afterMs: config.reconcile.afterMs,
           },
           config.reconcile.intervalMs,
           logger,

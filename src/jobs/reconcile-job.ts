@@ -1,5 +1,5 @@
 // The service's own reconciliation (RECONCILE_INTERVAL): each of the last week's UTC days compared
-// with the Data API once, as `reconcile --from DAY --to DAY` would, its run kept for the console and
+// with the Data API once (RECONCILE_AFTER it ended), as `reconcile --from DAY --to DAY` would, its run kept for the console and
 // its discrepancies counted on /metrics. A day whose fetch fails is tried again at the next run; a
 // run in progress when the service stops ends after the page in hand, its day left for later.
 import type { Metrics } from '../http/metrics.js';
@@ -21,16 +21,18 @@ export interface ReconcileJobOptions {
   fields: FieldMap;
   /** Credit what the platform says succeeded and the ledger lacks, as `reconcile --apply`. */
   apply: boolean;
+  /** How long after a day ends it is compared (RECONCILE_AFTER). */
+  afterMs: number;
 }
 
 /** The starts of the whole days of the job's window that the Data API's runs have compared. */
-async function comparedDays(store: Store, now: Date): Promise<Set<string>> {
-  const periods = await (await store.operatorReads()).reconciledPeriods('data-api', reconciledSince(now));
+async function comparedDays(store: Store, since: string): Promise<Set<string>> {
+  const periods = await (await store.operatorReads()).reconciledPeriods('data-api', since);
   return new Set(periods.filter((period) => isWholeDay(period.from, period.to)).map((period) => period.from));
 }
 
 export function startReconcileJob(options: ReconcileJobOptions, intervalMs: number, logger: Logger, metrics: Metrics): IntervalJob {
-  const { store, dataApi, projectIds, fields, apply } = options;
+  const { store, dataApi, projectIds, fields, apply, afterMs } = options;
   return startIntervalJob(
     store,
     {
@@ -38,7 +40,8 @@ export function startReconcileJob(options: ReconcileJobOptions, intervalMs: numb
       intervalMs,
       async run(stopping) {
         const now = new Date();
-        for (const day of daysToReconcile(now, await comparedDays(store, now))) {
+        const compared = await comparedDays(store, reconciledSince(now, afterMs));
+        for (const day of daysToReconcile(now, compared, afterMs)) {
           if (stopping.aborted) return;
           const source = dataApiPeriodSource(dataApi, day, projectIds, fields, stopping);
           try {

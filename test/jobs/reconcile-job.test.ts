@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Metrics } from '../../src/http/metrics.js';
 import { RECONCILE_JOB, startReconcileJob } from '../../src/jobs/reconcile-job.js';
 import type { IntervalJob } from '../../src/jobs/interval-job.js';
-import { daysToReconcile, RECONCILED_DAYS } from '../../src/reconcile/days-to-reconcile.js';
+import { DAY_SETTLES_MS, daysToReconcile, RECONCILED_DAYS } from '../../src/reconcile/days-to-reconcile.js';
 import { parseFieldMap } from '../../src/reconcile/records.js';
 import { openStore } from '../../src/store/open-store.js';
 import type { Store } from '../../src/store/store.js';
@@ -69,9 +69,9 @@ describe("the service's reconciliation with the Data API", () => {
     await database.drop();
   });
 
-  const start = (apply: boolean) =>
+  const start = (apply: boolean, afterMs = DAY_SETTLES_MS) =>
     (job = startReconcileJob(
-      { store, dataApi: { url: platform.url, ...DATA_API }, projectIds: [1234], fields: parseFieldMap(undefined), apply },
+      { store, dataApi: { url: platform.url, ...DATA_API }, projectIds: [1234], fields: parseFieldMap(undefined), apply, afterMs },
       50,
       logger,
       metrics,
@@ -122,6 +122,16 @@ describe("the service's reconciliation with the Data API", () => {
     expect(await counted('kassa24_job_runs_total', 'job')).toMatchObject({ [RECONCILE_JOB]: expect.any(Number) as unknown });
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('reconciliation: the day differs from the Data API');
+  });
+
+  it('compares a day RECONCILE_AFTER it ended: two days later, the week before', async () => {
+    const twoDays = 2 * 86_400_000;
+    start(false, twoDays);
+    await expect.poll(async () => (await runs()).length, { timeout: 10_000 }).toBe(RECONCILED_DAYS);
+    const compared = (await runs()).map((run) => run.periodFrom).sort();
+    expect(compared).toEqual(daysToReconcile(new Date(), new Set(), twoDays).map((day) => day.from));
+    expect(compared).not.toContain(newest.from);
+    expect(compared).toContain(days[0]!.from);
   });
 
   it('knows the days compared however many runs came after them', async () => {

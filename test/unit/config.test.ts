@@ -142,6 +142,16 @@ describe('loadConfig', () => {
       /^DATA_API_FIELDS: "colour=red" is not field=Column/,
     );
     expect(() => loadConfig({ ...dataApi, RECONCILE_INTERVAL: 'daily' })).toThrow(/RECONCILE_INTERVAL must be a duration/);
+    // A day is compared an hour after it ends, or as long as RECONCILE_AFTER says: up to the week compared.
+    expect(config.reconcile?.afterMs).toBe(3_600_000);
+    expect(loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', RECONCILE_AFTER: '6h' }).reconcile?.afterMs).toBe(21_600_000);
+    expect(loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', RECONCILE_AFTER: '7d' }).reconcile?.afterMs).toBe(604_800_000);
+    expect(() => loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', RECONCILE_AFTER: '8d' })).toThrow(
+      new ConfigError('RECONCILE_AFTER must be at most 7d, got "8d"'),
+    );
+    expect(() => loadConfig({ ...dataApi, RECONCILE_INTERVAL: '1h', RECONCILE_AFTER: 'soon' })).toThrow(
+      /RECONCILE_AFTER must be a duration/,
+    );
   });
 
   it('runs the expiry in the service only when PAYMENT_EXPIRY_INTERVAL says how often', () => {

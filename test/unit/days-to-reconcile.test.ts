@@ -17,6 +17,13 @@ describe('daysToReconcile', () => {
     expect(starts(daysToReconcile(new Date('2026-12-08T00:59:59.999Z'), new Set())).at(-1)).toBe('2026-12-06');
   });
 
+  it('waits as long after a day as it is told: six hours, two days', () => {
+    expect(starts(daysToReconcile(new Date('2026-12-08T05:59:59.999Z'), new Set(), 6 * 3_600_000)).at(-1)).toBe('2026-12-06');
+    expect(starts(daysToReconcile(new Date('2026-12-08T06:00:00Z'), new Set(), 6 * 3_600_000)).at(-1)).toBe('2026-12-07');
+    const days = daysToReconcile(new Date('2026-12-08T12:00:00Z'), new Set(), 2 * 86_400_000);
+    expect(starts(days)).toEqual(['2026-11-29', '2026-11-30', '2026-12-01', '2026-12-02', '2026-12-03', '2026-12-04', '2026-12-05']);
+  });
+
   it('leaves out the days already compared', () => {
     const compared = new Set(['2026-12-01', '2026-12-02', '2026-12-03', '2026-12-05', '2026-12-06', '2026-12-07'].map((d) => day(d).from));
     expect(daysToReconcile(new Date('2026-12-08T12:00:00Z'), compared)).toEqual([day('2026-12-04')]);
@@ -25,8 +32,10 @@ describe('daysToReconcile', () => {
   });
 
   it("starts its window where the job's read of compared days begins", () => {
-    for (const now of ['2026-12-08T00:59:59.999Z', '2026-12-08T01:00:00Z', '2026-12-08T23:59:00Z'].map((t) => new Date(t)))
+    for (const now of ['2026-12-08T00:59:59.999Z', '2026-12-08T01:00:00Z', '2026-12-08T23:59:00Z'].map((t) => new Date(t))) {
       expect(reconciledSince(now)).toBe(daysToReconcile(now, new Set())[0]!.from);
+      expect(reconciledSince(now, 2 * 86_400_000)).toBe(daysToReconcile(now, new Set(), 2 * 86_400_000)[0]!.from);
+    }
   });
 });
 
