@@ -95,9 +95,10 @@ function App() {
           ))}
         </nav>
         <div class="who">
-          <span>
-            {session.name} <span class="role">{session.role}</span>
+          <span class="name" title={session.name}>
+            {session.name}
           </span>
+          <span class="role">{session.role}</span>
           <button type="button" onClick={() => signOut(false)}>
             Sign out
           </button>

@@ -1,7 +1,7 @@
 // The operator console in a real browser (Debian's Chromium): the review story against the real
-// service, roles and an expired token, keyboard and a 360 px screen; and every screen on the Prism
-// mock of the admin spec with no error in the browser's console. Screenshots of each screen go to
-// dist/console-screenshots/.
+// service, roles and an expired token, keyboard, a 360 px screen and the header at desktop widths;
+// and every screen on the Prism mock of the admin spec with no error in the browser's console.
+// Screenshots of each screen go to dist/console-screenshots/.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { get, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -34,6 +34,10 @@ function watchErrors(page: Page): string[] {
   page.on('pageerror', (error) => errors.push(error.message));
   return errors;
 }
+
+// An operator whose name is longer than the header shows.
+const LONG_NAME = 'night-shift-operator-almaty-2';
+const LONG_NAME_TOKEN = 'k24_test-long-name-token';
 
 async function signIn(page: Page, baseUrl: string, token: string): Promise<void> {
   await page.goto(`${baseUrl}/console/`);
@@ -74,7 +78,7 @@ describe.runIf(browserHere)('operator console', () => {
       await buildConsole({ outDir: path.join(built, 'service') });
       platform = await startFakePlatform({ 1234: DEMO_SECRET });
       service = await startService({
-        adminTokens: testAdminTokens(),
+        adminTokens: testAdminTokens({ name: LONG_NAME, role: 'operator', token: LONG_NAME_TOKEN }),
         consoleDir: path.join(built, 'service'),
         gateUrl: platform.url,
         accounts: [{ customerId: CUSTOMER, currency: 'KZT' }],
@@ -890,6 +894,30 @@ describe.runIf(browserHere)('operator console', () => {
       } finally {
         await writePastTheStore(database, [`update accounts set balance = 0 where customer_id = '${account}'`]);
       }
+    }, 60_000);
+
+    it("keeps every screen's link on one row at desktop widths, beside or below the brand, whoever is signed in", async () => {
+      const page = await browser.newPage({ viewport: { width: 1920, height: 900 } });
+      await signIn(page, service.url, LONG_NAME_TOKEN);
+      const name = page.locator('header .who .name');
+      expect(await name.getAttribute('title')).toBe(LONG_NAME);
+      const links = page.getByRole('navigation', { name: 'Screens' }).getByRole('link');
+      for (const width of [1024, 1280, 1366, 1400, 1401, 1440, 1920]) {
+        await page.setViewportSize({ width, height: 900 });
+        const boxes = await Promise.all((await links.all()).map(async (link) => (await link.boundingBox())!));
+        expect(new Set(boxes.map((box) => Math.round(box.y))).size, `links on one row at ${width} px`).toBe(1);
+        expect(await page.evaluate('document.documentElement.scrollWidth'), `fits ${width} px`).toBeLessThanOrEqual(width);
+        // The name, cut short, leaves room for the role and Sign out on the brand's row.
+        const brand = (await page.locator('header .brand').boundingBox())!;
+        const signOut = (await page.getByRole('button', { name: 'Sign out' }).boundingBox())!;
+        expect(
+          Math.abs(signOut.y + signOut.height / 2 - (brand.y + brand.height / 2)),
+          `Sign out beside the brand at ${width} px`,
+        ).toBeLessThan(4);
+      }
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await shoot(page, 'header-1280px');
+      await page.close();
     }, 60_000);
 
     it('works from the keyboard with labelled fields, and reads at 360 px wide', async () => {

@@ -10,10 +10,12 @@ import { AdminTokens } from '../../src/admin/admin-tokens.js';
 export const OPERATOR_TOKEN = 'k24_test-operator-token';
 export const VIEWER_TOKEN = 'k24_test-viewer-token';
 
-export const testAdminTokens = (): AdminTokens =>
+/** The operator alice and the viewer carol, and any others a test names. */
+export const testAdminTokens = (...others: Parameters<typeof AdminTokens.of>[0]): AdminTokens =>
   AdminTokens.of([
     { name: 'alice', role: 'operator', token: OPERATOR_TOKEN },
     { name: 'carol', role: 'viewer', token: VIEWER_TOKEN },
+    ...others,
   ]);
 
 const contract = new OpenAPIBackend({
