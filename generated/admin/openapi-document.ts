@@ -3,7 +3,7 @@ export const openapiDocument = {
   "openapi": "3.0.3",
   "info": {
     "title": "Kassa24 Terminal BVU — admin API",
-    "version": "1.13.0",
+    "version": "1.14.0",
     "description": "The API of the people who run the ledger of a Kassa24 Terminal BVU merchant service: read\naccounts, payments, callbacks and the audit log; settle flagged callbacks with reviews and\nbalance adjustments. It is served by the same process as the platform's operations, under\n`/admin/v1/`, and is not part of the contract handed to the payment platform.\n\n## Authentication and roles\n\nEvery operation takes `Authorization: Bearer TOKEN`. Tokens are configured in `ADMIN_TOKENS`\n(a JSON object: token name → `{\"token_sha256\": HEX, \"role\": \"viewer\" | \"operator\"}`; `cli\nadmin-token create --name N --role R` makes one). A **viewer** may call every `GET`; an\n**operator** may also call every `POST`. No token, or one not configured: `401`. A viewer on a\n`POST`: `403`. Without `ADMIN_TOKENS` the admin API is off and every path answers `404`.\n\n## Money\n\nAmounts are integers in minor units (tiyn for KZT: `15000` is 150.00 KZT). An adjustment's\namount is signed: negative takes money off a balance. History is never edited: a correction is\na ledger entry of its own.\n\n## Lists\n\nEvery list answers `{items, next_cursor}`, newest first, at most `limit` items (1–500, default\n50). `next_cursor` is `null` on the last page; otherwise pass it back as `cursor`, with the same\nfilters, for the next page. A cursor is opaque.\n\n## Errors\n\nEvery error is `application/problem+json` (RFC 9457): `type`, `title`, `status`, `detail`, and\nfor a `400` the failing fields in `errors`. `type` names the kind of problem and is stable;\n`detail` says what happened to this request in words.\n\n## Audit\n\nEvery `POST` the ledger's rules judge, whether done or refused by them, is appended to the\naudit log — who (the token's name), what, when, the request and the result — in the same\ntransaction as its effect. A request turned away before (`401`, a viewer's `403`, a `400` for\nits shape) changes nothing and is not in the audit log; the service's access log has it.\nAn operator's question to the Gate about a payment (`checkPaymentStatus`) is audited as\n`payments.status_check` with what came of it, in the transaction that records the question;\nwhat it applies is stored as a callback naming who asked (`asked-by`).\n",
     "contact": {
       "name": "kassa24-bvu maintainers"
@@ -1719,6 +1719,68 @@ export const openapiDocument = {
         }
       }
     },
+    "/admin/v1/jobs": {
+      "get": {
+        "operationId": "listJobRuns",
+        "tags": [
+          "dashboard"
+        ],
+        "summary": "The last run of each job the service runs by itself",
+        "description": "For each job the service has run on its own schedule — the payments sync\n(`STATUS_SYNC_INTERVAL`), the expiry (`PAYMENT_EXPIRY_INTERVAL`), the ledger check\n(`LEDGER_CHECK_INTERVAL`), the reconciliation (`RECONCILE_INTERVAL`) — its last run that\nran to its end, done or failed and why, and when a run of it last ended done: what an\noperator who watches no metrics sees of the jobs. Kept in the store, so on PostgreSQL it is\nthe last run of any instance. A job never run is not listed; one no longer scheduled keeps\nits last run. Ordered by job name.\n",
+        "responses": {
+          "200": {
+            "description": "The jobs' last runs.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/JobRuns"
+                },
+                "examples": {
+                  "running": {
+                    "summary": "The payments sync done, the reconciliation failing since yesterday",
+                    "value": {
+                      "items": [
+                        {
+                          "job": "kassa24-bvu:payments-sync",
+                          "started_at": "2026-12-04T08:00:00.000Z",
+                          "finished_at": "2026-12-04T08:00:03.412Z",
+                          "outcome": "done",
+                          "error": null,
+                          "last_done_at": "2026-12-04T08:00:03.412Z"
+                        },
+                        {
+                          "job": "kassa24-bvu:reconcile",
+                          "started_at": "2026-12-04T08:00:00.000Z",
+                          "finished_at": "2026-12-04T08:00:00.318Z",
+                          "outcome": "failed",
+                          "error": "the Data API answered 403 at offset 0",
+                          "last_done_at": "2026-12-03T06:00:12.003Z"
+                        }
+                      ]
+                    }
+                  },
+                  "none": {
+                    "summary": "No job scheduled",
+                    "value": {
+                      "items": []
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Unauthorized"
+          },
+          "500": {
+            "$ref": "#/components/responses/Internal"
+          },
+          "503": {
+            "$ref": "#/components/responses/Unavailable"
+          }
+        }
+      }
+    },
     "/admin/v1/audit-log": {
       "get": {
         "operationId": "listAuditLog",
@@ -2540,6 +2602,67 @@ export const openapiDocument = {
           "more": {
             "type": "boolean",
             "description": "Whether more entries can be read now past `next_after`; false until the next one is written."
+          }
+        }
+      },
+      "JobRuns": {
+        "type": "object",
+        "description": "The last run of each job the service has run by itself, by job name.",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "description": "One per job that has run, by job name.",
+            "items": {
+              "$ref": "#/components/schemas/JobRun"
+            }
+          }
+        }
+      },
+      "JobRun": {
+        "type": "object",
+        "description": "A job's last run that ran to its end here or on another instance.",
+        "required": [
+          "job",
+          "started_at",
+          "finished_at",
+          "outcome",
+          "error",
+          "last_done_at"
+        ],
+        "properties": {
+          "job": {
+            "type": "string",
+            "description": "The job, as `kassa24_job_runs_total{job}` on `/metrics` names it: `kassa24-bvu:payments-sync`, `kassa24-bvu:payments-expire`, `kassa24-bvu:ledger-check` or `kassa24-bvu:reconcile`.",
+            "example": "kassa24-bvu:reconcile"
+          },
+          "started_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "finished_at": {
+            "$ref": "#/components/schemas/Timestamp"
+          },
+          "outcome": {
+            "type": "string",
+            "description": "`done`, or `failed`: the run stopped at an error, and the next one tries again.",
+            "enum": [
+              "done",
+              "failed"
+            ]
+          },
+          "error": {
+            "type": "string",
+            "nullable": true,
+            "description": "What failed the run (its first 1,000 characters; the log has it whole); null when it was done.",
+            "example": "the Data API answered 403 at offset 0"
+          },
+          "last_done_at": {
+            "type": "string",
+            "format": "date-time",
+            "nullable": true,
+            "description": "When a run of the job last ended done; null when none has."
           }
         }
       },

@@ -458,6 +458,32 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/v1/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The last run of each job the service runs by itself
+         * @description For each job the service has run on its own schedule — the payments sync
+         *     (`STATUS_SYNC_INTERVAL`), the expiry (`PAYMENT_EXPIRY_INTERVAL`), the ledger check
+         *     (`LEDGER_CHECK_INTERVAL`), the reconciliation (`RECONCILE_INTERVAL`) — its last run that
+         *     ran to its end, done or failed and why, and when a run of it last ended done: what an
+         *     operator who watches no metrics sees of the jobs. Kept in the store, so on PostgreSQL it is
+         *     the last run of any instance. A job never run is not listed; one no longer scheduled keeps
+         *     its last run. Ordered by job name.
+         */
+        get: operations["listJobRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/v1/audit-log": {
         parameters: {
             query?: never;
@@ -660,6 +686,36 @@ export interface components {
             next_after: string;
             /** @description Whether more entries can be read now past `next_after`; false until the next one is written. */
             more: boolean;
+        };
+        /** @description The last run of each job the service has run by itself, by job name. */
+        JobRuns: {
+            /** @description One per job that has run, by job name. */
+            items: components["schemas"]["JobRun"][];
+        };
+        /** @description A job's last run that ran to its end here or on another instance. */
+        JobRun: {
+            /**
+             * @description The job, as `kassa24_job_runs_total{job}` on `/metrics` names it: `kassa24-bvu:payments-sync`, `kassa24-bvu:payments-expire`, `kassa24-bvu:ledger-check` or `kassa24-bvu:reconcile`.
+             * @example kassa24-bvu:reconcile
+             */
+            job: string;
+            started_at: components["schemas"]["Timestamp"];
+            finished_at: components["schemas"]["Timestamp"];
+            /**
+             * @description `done`, or `failed`: the run stopped at an error, and the next one tries again.
+             * @enum {string}
+             */
+            outcome: "done" | "failed";
+            /**
+             * @description What failed the run (its first 1,000 characters; the log has it whole); null when it was done.
+             * @example the Data API answered 403 at offset 0
+             */
+            error: string | null;
+            /**
+             * Format: date-time
+             * @description When a run of the job last ended done; null when none has.
+             */
+            last_done_at: string | null;
         };
         /** @description The ledger feed's position past every entry readable now. */
         LedgerFeedEnd: {
@@ -1820,6 +1876,29 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listJobRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The jobs' last runs. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobRuns"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["Internal"];
             503: components["responses"]["Unavailable"];
         };

@@ -2928,10 +2928,271 @@ validate34.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerCheck = validate35;
-const schema50 = {"type":"object","description":"The ledger's rules checked over its tables, and its totals.","required":["checked_at","accounts","payments","credits","adjustments","balances_total","credited_total","adjusted_total","by_currency","broken"],"properties":{"checked_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"accounts":{"type":"integer","minimum":0,"description":"Accounts, open and closed."},"payments":{"type":"integer","minimum":0,"description":"Payments opened by check_deposit, in every status."},"credits":{"type":"integer","minimum":0,"description":"Credits (one per credited payment)."},"adjustments":{"type":"integer","minimum":0,"description":"Operators' adjustments."},"balances_total":{"type":"integer","format":"int64","description":"The sum of all balances, in minor units, over every currency (an amount only when every account has one currency; `by_currency` gives each)."},"credited_total":{"type":"integer","format":"int64","description":"The sum of all credits, in minor units, over every currency."},"adjusted_total":{"type":"integer","format":"int64","description":"The sum of all adjustments, in minor units (signed), over every currency."},"by_currency":{"type":"array","description":"The totals of each currency that has an account, a credit or an adjustment, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyTotals"}},"broken":{"type":"array","description":"The rules the ledger breaks, in the order listed under the operation; empty when it holds.","items":{"$ref":"urn:kassa24-bvu:schema:BrokenLedgerRule"}}},"$id":"urn:kassa24-bvu:schema:LedgerCheck"};
+export const validateJobRun = validate35;
+const schema50 = {"type":"object","description":"A job's last run that ran to its end here or on another instance.","required":["job","started_at","finished_at","outcome","error","last_done_at"],"properties":{"job":{"type":"string","description":"The job, as `kassa24_job_runs_total{job}` on `/metrics` names it: `kassa24-bvu:payments-sync`, `kassa24-bvu:payments-expire`, `kassa24-bvu:ledger-check` or `kassa24-bvu:reconcile`.","example":"kassa24-bvu:reconcile"},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"outcome":{"type":"string","description":"`done`, or `failed`: the run stopped at an error, and the next one tries again.","enum":["done","failed"]},"error":{"type":"string","nullable":true,"description":"What failed the run (its first 1,000 characters; the log has it whole); null when it was done.","example":"the Data API answered 403 at offset 0"},"last_done_at":{"type":"string","format":"date-time","nullable":true,"description":"When a run of the job last ended done; null when none has."}},"$id":"urn:kassa24-bvu:schema:JobRun"};
 
 function validate35(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:JobRun" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.job === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "job"},message:"must have required property '"+"job"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.started_at === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "started_at"},message:"must have required property '"+"started_at"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.finished_at === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "finished_at"},message:"must have required property '"+"finished_at"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.outcome === undefined){
+const err3 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "outcome"},message:"must have required property '"+"outcome"+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(data.error === undefined){
+const err4 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "error"},message:"must have required property '"+"error"+"'"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(data.last_done_at === undefined){
+const err5 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "last_done_at"},message:"must have required property '"+"last_done_at"+"'"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(data.job !== undefined){
+if(typeof data.job !== "string"){
+const err6 = {instancePath:instancePath+"/job",schemaPath:"#/properties/job/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.started_at !== undefined){
+let data1 = data.started_at;
+if(typeof data1 === "string"){
+if(!(formats0.test(data1))){
+const err7 = {instancePath:instancePath+"/started_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/started_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.finished_at !== undefined){
+let data2 = data.finished_at;
+if(typeof data2 === "string"){
+if(!(formats0.test(data2))){
+const err9 = {instancePath:instancePath+"/finished_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/finished_at",schemaPath:"urn:kassa24-bvu:schema:Timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.outcome !== undefined){
+let data3 = data.outcome;
+if(typeof data3 !== "string"){
+const err11 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+if(!((data3 === "done") || (data3 === "failed"))){
+const err12 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema50.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.error !== undefined){
+let data4 = data.error;
+if((typeof data4 !== "string") && (data4 !== null)){
+const err13 = {instancePath:instancePath+"/error",schemaPath:"#/properties/error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.last_done_at !== undefined){
+let data5 = data.last_done_at;
+if((typeof data5 !== "string") && (data5 !== null)){
+const err14 = {instancePath:instancePath+"/last_done_at",schemaPath:"#/properties/last_done_at/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(typeof data5 === "string"){
+if(!(formats0.test(data5))){
+const err15 = {instancePath:instancePath+"/last_done_at",schemaPath:"#/properties/last_done_at/format",keyword:"format",params:{format: "date-time"},message:"must match format \""+"date-time"+"\""};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err16 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+validate35.errors = vErrors;
+return errors === 0;
+}
+
+export const validateJobRuns = validate36;
+const schema53 = {"type":"object","description":"The last run of each job the service has run by itself, by job name.","required":["items"],"properties":{"items":{"type":"array","description":"One per job that has run, by job name.","items":{"$ref":"urn:kassa24-bvu:schema:JobRun"}}},"$id":"urn:kassa24-bvu:schema:JobRuns"};
+
+function validate36(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="urn:kassa24-bvu:schema:JobRuns" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.items === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "items"},message:"must have required property '"+"items"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.items !== undefined){
+let data0 = data.items;
+if(Array.isArray(data0)){
+const len0 = data0.length;
+for(let i0=0; i0<len0; i0++){
+if(!(validate35(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+errors = vErrors.length;
+}
+}
+}
+else {
+const err1 = {instancePath:instancePath+"/items",schemaPath:"#/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+}
+else {
+const err2 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+validate36.errors = vErrors;
+return errors === 0;
+}
+
+export const validateLedgerCheck = validate38;
+const schema54 = {"type":"object","description":"The ledger's rules checked over its tables, and its totals.","required":["checked_at","accounts","payments","credits","adjustments","balances_total","credited_total","adjusted_total","by_currency","broken"],"properties":{"checked_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"accounts":{"type":"integer","minimum":0,"description":"Accounts, open and closed."},"payments":{"type":"integer","minimum":0,"description":"Payments opened by check_deposit, in every status."},"credits":{"type":"integer","minimum":0,"description":"Credits (one per credited payment)."},"adjustments":{"type":"integer","minimum":0,"description":"Operators' adjustments."},"balances_total":{"type":"integer","format":"int64","description":"The sum of all balances, in minor units, over every currency (an amount only when every account has one currency; `by_currency` gives each)."},"credited_total":{"type":"integer","format":"int64","description":"The sum of all credits, in minor units, over every currency."},"adjusted_total":{"type":"integer","format":"int64","description":"The sum of all adjustments, in minor units (signed), over every currency."},"by_currency":{"type":"array","description":"The totals of each currency that has an account, a credit or an adjustment, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyTotals"}},"broken":{"type":"array","description":"The rules the ledger breaks, in the order listed under the operation; empty when it holds.","items":{"$ref":"urn:kassa24-bvu:schema:BrokenLedgerRule"}}},"$id":"urn:kassa24-bvu:schema:LedgerCheck"};
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerCheck" */;
 let vErrors = null;
 let errors = 0;
@@ -3449,14 +3710,14 @@ vErrors.push(err42);
 }
 errors++;
 }
-validate35.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerEntry = validate37;
-const schema53 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment, or the payment an adjustment was asked to pay by hand; null for an adjustment that names none."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
+export const validateLedgerEntry = validate40;
+const schema57 = {"type":"object","description":"One movement of a balance.","required":["kind","id","customer_id","amount","currency","created_at","payment_id","callback_id","reason","actor"],"properties":{"kind":{"type":"string","description":"`credit`: a successful payment; `adjustment`: an operator's correction.","enum":["credit","adjustment"]},"id":{"type":"integer","format":"int64","description":"The entry's id within its kind."},"customer_id":{"$ref":"urn:kassa24-bvu:schema:CustomerId"},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"payment_id":{"type":"string","nullable":true,"description":"The credited payment, or the payment an adjustment was asked to pay by hand; null for an adjustment that names none."},"callback_id":{"type":"integer","format":"int64","nullable":true,"description":"The callback that credited, or that the adjustment settles."},"reason":{"type":"string","nullable":true,"description":"Why an adjustment was made; null for a credit."},"actor":{"type":"string","nullable":true,"description":"Who made an adjustment; null for a credit."}},"$id":"urn:kassa24-bvu:schema:LedgerEntry"};
 
-function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerEntry" */;
 let vErrors = null;
 let errors = 0;
@@ -3574,7 +3835,7 @@ vErrors.push(err10);
 errors++;
 }
 if(!((data0 === "credit") || (data0 === "adjustment"))){
-const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema53.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err11 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema57.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -3777,14 +4038,14 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate40.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerFeed = validate38;
-const schema57 = {"type":"object","description":"Ledger entries past a position, and the position past them.","required":["items","next_after","more"],"properties":{"items":{"type":"array","description":"Oldest first; at most `limit`.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_after":{"type":"string","description":"Send as `after` to read on; the same position as `after` when `items` is empty. Opaque.","example":"WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"},"more":{"type":"boolean","description":"Whether more entries can be read now past `next_after`; false until the next one is written."}},"$id":"urn:kassa24-bvu:schema:LedgerFeed"};
+export const validateLedgerFeed = validate41;
+const schema61 = {"type":"object","description":"Ledger entries past a position, and the position past them.","required":["items","next_after","more"],"properties":{"items":{"type":"array","description":"Oldest first; at most `limit`.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_after":{"type":"string","description":"Send as `after` to read on; the same position as `after` when `items` is empty. Opaque.","example":"WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"},"more":{"type":"boolean","description":"Whether more entries can be read now past `next_after`; false until the next one is written."}},"$id":"urn:kassa24-bvu:schema:LedgerFeed"};
 
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerFeed" */;
 let vErrors = null;
 let errors = 0;
@@ -3824,8 +4085,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate37(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate40(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -3876,14 +4137,14 @@ vErrors.push(err6);
 }
 errors++;
 }
-validate38.errors = vErrors;
+validate41.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerFeedEnd = validate40;
-const schema58 = {"type":"object","description":"The ledger feed's position past every entry readable now.","required":["next_after"],"properties":{"next_after":{"type":"string","description":"Send as `after` to `readLedgerFeed` to read only what becomes readable from now on. Opaque.","example":"WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"}},"$id":"urn:kassa24-bvu:schema:LedgerFeedEnd"};
+export const validateLedgerFeedEnd = validate43;
+const schema62 = {"type":"object","description":"The ledger feed's position past every entry readable now.","required":["next_after"],"properties":{"next_after":{"type":"string","description":"Send as `after` to `readLedgerFeed` to read only what becomes readable from now on. Opaque.","example":"WyI4ODQxMiIsNTcsIjg5MDAxIiwzXQ"}},"$id":"urn:kassa24-bvu:schema:LedgerFeedEnd"};
 
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerFeedEnd" */;
 let vErrors = null;
 let errors = 0;
@@ -3921,14 +4182,14 @@ vErrors.push(err2);
 }
 errors++;
 }
-validate40.errors = vErrors;
+validate43.errors = vErrors;
 return errors === 0;
 }
 
-export const validateLedgerPage = validate41;
-const schema59 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
+export const validateLedgerPage = validate44;
+const schema63 = {"type":"object","description":"A page of ledger entries.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:LedgerEntry"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:LedgerPage"};
 
-function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:LedgerPage" */;
 let vErrors = null;
 let errors = 0;
@@ -3958,8 +4219,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate37(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+if(!(validate40(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
 errors = vErrors.length;
 }
 }
@@ -3999,15 +4260,15 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate41.errors = vErrors;
+validate44.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePayment = validate43;
-const schema61 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
-const schema63 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
+export const validatePayment = validate46;
+const schema65 = {"type":"object","description":"A payment opened by check_deposit.","required":["payment_id","project_id","customer_id","amount","currency","status","last_callback_status","settled_by_adjustment","flagged","created_at","updated_at"],"properties":{"payment_id":{"type":"string","description":"The id answered to check_deposit."},"project_id":{"type":"integer","format":"int64","description":"The platform project."},"customer_id":{"type":"string","description":"The account paid into."},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"},"currency":{"type":"string","description":"ISO 4217 code."},"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"last_callback_status":{"type":"string","nullable":true,"description":"The platform status named by the last callback applied."},"settled_by_adjustment":{"type":"integer","format":"int64","nullable":true,"description":"The adjustment that paid this payment by hand, if any: the first positive adjustment that\nnamed one of its callbacks before the ledger credited it. A later success for the\npayment (a callback, the status sync, a reconciliation) then records the status and\ncredits nothing, flagged for review.\n"},"flagged":{"type":"boolean","description":"A callback of this payment was kept for review."},"created_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"updated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"}},"$id":"urn:kassa24-bvu:schema:Payment"};
+const schema67 = {"type":"string","description":"`expired`: still pending after 36 days; a late success still credits.","enum":["pending","success","failed","expired"],"$id":"urn:kassa24-bvu:schema:PaymentStatus"};
 
-function validate43(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Payment" */;
 let vErrors = null;
 let errors = 0;
@@ -4219,7 +4480,7 @@ vErrors.push(err18);
 errors++;
 }
 if(!((((data5 === "pending") || (data5 === "success")) || (data5 === "failed")) || (data5 === "expired"))){
-const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
+const err19 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -4328,15 +4589,15 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate43.errors = vErrors;
+validate46.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentDetail = validate44;
-const schema66 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
-const schema67 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
+export const validatePaymentDetail = validate47;
+const schema70 = {"type":"object","description":"A payment, its callbacks, and what the status sync asked about it.","required":["payment","callbacks","status_check"],"properties":{"payment":{"$ref":"urn:kassa24-bvu:schema:Payment"},"callbacks":{"type":"array","description":"Every distinct callback body received for the payment, oldest first.","items":{"$ref":"urn:kassa24-bvu:schema:Callback"}},"status_check":{"$ref":"urn:kassa24-bvu:schema:StatusCheck"}},"$id":"urn:kassa24-bvu:schema:PaymentDetail"};
+const schema71 = {"type":"object","nullable":true,"description":"The questions to the platform's Gate about the payment — the status sync's (`cli payments\nsync`, or the service under `STATUS_SYNC_INTERVAL`) and an operator's\n(`checkPaymentStatus`); `null` when none was asked. A sync asks the payments never asked\nfirst, then those asked longest ago.\n","required":["last_asked_at","asks","last_outcome","last_platform_status"],"properties":{"last_asked_at":{"type":"string","format":"date-time","description":"When the Gate was last asked about the payment (UTC)."},"asks":{"type":"integer","minimum":1,"description":"How many times the Gate has been asked about the payment."},"last_outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the last question:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status;\n- `not_answered` — no answer after the retries (timeouts, `5xx`);\n- `refused` — no answer to be had: the Gate named no payment, or the project is not\n  configured here.\n"},"last_platform_status":{"type":"string","nullable":true,"description":"The status the Gate named last time, if it named one.","example":"processing"}},"$id":"urn:kassa24-bvu:schema:StatusCheck"};
 
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -4372,8 +4633,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.payment !== undefined){
-if(!(validate43(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate46(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -4515,7 +4776,7 @@ vErrors.push(err13);
 errors++;
 }
 if(!((((data6 === "applied") || (data6 === "still_pending")) || (data6 === "not_answered")) || (data6 === "refused"))){
-const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema67.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err14 = {instancePath:instancePath+"/status_check/last_outcome",schemaPath:"urn:kassa24-bvu:schema:StatusCheck/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema71.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -4551,14 +4812,14 @@ vErrors.push(err16);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate47.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentPage = validate47;
-const schema68 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
+export const validatePaymentPage = validate50;
+const schema72 = {"type":"object","description":"A page of payments.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:Payment"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:PaymentPage"};
 
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentPage" */;
 let vErrors = null;
 let errors = 0;
@@ -4588,8 +4849,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate43(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+if(!(validate46(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
@@ -4629,13 +4890,13 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate47.errors = vErrors;
+validate50.errors = vErrors;
 return errors === 0;
 }
 
-export const validatePaymentStatus = validate49;
+export const validatePaymentStatus = validate52;
 
-function validate49(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:PaymentStatus" */;
 let vErrors = null;
 let errors = 0;
@@ -4650,7 +4911,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((((data === "pending") || (data === "success")) || (data === "failed")) || (data === "expired"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -4659,14 +4920,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate49.errors = vErrors;
+validate52.errors = vErrors;
 return errors === 0;
 }
 
-export const validateProblem = validate50;
-const schema71 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
+export const validateProblem = validate53;
+const schema75 = {"type":"object","description":"RFC 9457 problem details.","required":["type","title","status","detail"],"properties":{"type":{"type":"string","description":"The kind of problem: `urn:kassa24-bvu:problem:` followed by its name.","example":"urn:kassa24-bvu:problem:not-found"},"title":{"type":"string","description":"The kind of problem, in words; the same for every occurrence."},"status":{"type":"integer","description":"The HTTP status of this answer.","minimum":400,"maximum":599},"detail":{"type":"string","description":"What happened to this request, in words."},"instance":{"type":"string","description":"The request id (also in the `X-Request-Id` header); the service log has the details under it."},"errors":{"type":"array","description":"For a 400, each field that breaks the contract.","items":{"$ref":"urn:kassa24-bvu:schema:FieldError"}}},"$id":"urn:kassa24-bvu:schema:Problem"};
 
-function validate50(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Problem" */;
 let vErrors = null;
 let errors = 0;
@@ -4880,15 +5141,15 @@ vErrors.push(err17);
 }
 errors++;
 }
-validate50.errors = vErrors;
+validate53.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationDetail = validate51;
-const schema73 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
-const schema74 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
+export const validateReconciliationDetail = validate54;
+const schema77 = {"type":"object","description":"A run and a page of its discrepancies.","required":["run","discrepancies","next_cursor"],"properties":{"run":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"},"discrepancies":{"type":"array","description":"In the order found.","items":{"$ref":"urn:kassa24-bvu:schema:Discrepancy"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationDetail"};
+const schema78 = {"type":"object","description":"One run of `cli reconcile`.","required":["id","started_at","finished_at","source","period_from","period_to","applied","summary","discrepancies","discrepancies_kept"],"properties":{"id":{"type":"integer","format":"int64","description":"The run's id."},"started_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"finished_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"source":{"type":"string","description":"Where the platform's records came from: `file:` and its path, or `data-api`."},"period_from":{"type":"string","format":"date-time","nullable":true,"description":"The start of the period whose credits were looked for at the platform; null when no period was given."},"period_to":{"type":"string","format":"date-time","nullable":true,"description":"The end of that period (exclusive)."},"applied":{"type":"boolean","description":"Whether payments missing here were applied (`--apply`)."},"summary":{"type":"object","description":"The counts: compared, matching, skipped, applied, and one per kind of discrepancy.","additionalProperties":{"type":"integer"}},"discrepancies":{"type":"integer","description":"How many discrepancies it found.","minimum":0},"discrepancies_kept":{"type":"integer","description":"How many of them were kept and are listed by `GET /admin/v1/reconciliations/{reconciliation_id}`: every one, up to the first 20,000 of each kind.","minimum":0}},"$id":"urn:kassa24-bvu:schema:ReconciliationRun"};
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate55(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationRun" */;
 let vErrors = null;
 let errors = 0;
@@ -5219,12 +5480,12 @@ vErrors.push(err27);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate55.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationDetail" */;
 let vErrors = null;
 let errors = 0;
@@ -5260,8 +5521,8 @@ vErrors.push(err2);
 errors++;
 }
 if(data.run !== undefined){
-if(!(validate52(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate55(data.run, {instancePath:instancePath+"/run",parentData:data,parentDataProperty:"run",rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 }
@@ -5467,14 +5728,14 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate54.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationPage = validate54;
-const schema79 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
+export const validateReconciliationPage = validate57;
+const schema83 = {"type":"object","description":"A page of reconciliation runs.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:ReconciliationRun"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:ReconciliationPage"};
 
-function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReconciliationPage" */;
 let vErrors = null;
 let errors = 0;
@@ -5504,8 +5765,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate52(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate55(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
 errors = vErrors.length;
 }
 }
@@ -5545,16 +5806,16 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate54.errors = vErrors;
+validate57.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReconciliationRun = validate52;
+export const validateReconciliationRun = validate55;
 
-export const validateRejectedCallback = validate56;
-const schema81 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
+export const validateRejectedCallback = validate59;
+const schema85 = {"type":"object","description":"A correctly signed callback refused for breaking the contract.","required":["id","reason","deliveries","received_at","last_received_at","raw_body","headers"],"properties":{"id":{"type":"integer","format":"int64","description":"The rejected callback's id."},"reason":{"type":"string","description":"Why it was refused, as answered to the platform."},"deliveries":{"type":"integer","description":"How many times this exact body was delivered.","minimum":1},"received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"last_received_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"raw_body":{"type":"string","description":"The body exactly as received."},"headers":{"type":"object","description":"The request headers kept for an audit, and the remote address.","additionalProperties":{"type":"string"}}},"$id":"urn:kassa24-bvu:schema:RejectedCallback"};
 
-function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallback" */;
 let vErrors = null;
 let errors = 0;
@@ -5779,14 +6040,14 @@ vErrors.push(err18);
 }
 errors++;
 }
-validate56.errors = vErrors;
+validate59.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRejectedCallbackPage = validate57;
-const schema84 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
+export const validateRejectedCallbackPage = validate60;
+const schema88 = {"type":"object","description":"A page of rejected callbacks.","required":["items","next_cursor"],"properties":{"items":{"type":"array","description":"Newest first.","items":{"$ref":"urn:kassa24-bvu:schema:RejectedCallback"}},"next_cursor":{"$ref":"urn:kassa24-bvu:schema:Cursor"}},"$id":"urn:kassa24-bvu:schema:RejectedCallbackPage"};
 
-function validate57(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:RejectedCallbackPage" */;
 let vErrors = null;
 let errors = 0;
@@ -5816,8 +6077,8 @@ let data0 = data.items;
 if(Array.isArray(data0)){
 const len0 = data0.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate56(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate59(data0[i0], {instancePath:instancePath+"/items/" + i0,parentData:data0,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
 errors = vErrors.length;
 }
 }
@@ -5857,14 +6118,14 @@ vErrors.push(err4);
 }
 errors++;
 }
-validate57.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-export const validateReviewCreate = validate59;
-const schema86 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
+export const validateReviewCreate = validate62;
+const schema90 = {"type":"object","description":"The note that closes a review.","additionalProperties":false,"required":["note"],"properties":{"note":{"type":"string","description":"What was found and done.","minLength":1,"maxLength":4000}},"$id":"urn:kassa24-bvu:schema:ReviewCreate"};
 
-function validate59(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:ReviewCreate" */;
 let vErrors = null;
 let errors = 0;
@@ -5937,14 +6198,14 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate59.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
-export const validateRole = validate60;
-const schema87 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
+export const validateRole = validate63;
+const schema91 = {"type":"string","description":"`viewer` reads; `operator` also acts.","enum":["viewer","operator"],"$id":"urn:kassa24-bvu:schema:Role"};
 
-function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Role" */;
 let vErrors = null;
 let errors = 0;
@@ -5959,7 +6220,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!((data === "viewer") || (data === "operator"))){
-const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema87.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath,schemaPath:"#/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -5968,14 +6229,14 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate60.errors = vErrors;
+validate63.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSession = validate61;
-const schema88 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
+export const validateSession = validate64;
+const schema92 = {"type":"object","description":"Who a token is.","required":["name","role"],"properties":{"name":{"type":"string","description":"The token's name in `ADMIN_TOKENS`; the audit log's actor."},"role":{"$ref":"urn:kassa24-bvu:schema:Role"}},"$id":"urn:kassa24-bvu:schema:Session"};
 
-function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate64(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Session" */;
 let vErrors = null;
 let errors = 0;
@@ -6025,7 +6286,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((data1 === "viewer") || (data1 === "operator"))){
-const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema87.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/role",schemaPath:"urn:kassa24-bvu:schema:Role/enum",keyword:"enum",params:{allowedValues: schema91.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6046,13 +6307,13 @@ vErrors.push(err5);
 }
 errors++;
 }
-validate61.errors = vErrors;
+validate64.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheck = validate62;
+export const validateStatusCheck = validate65;
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheck" */;
 let vErrors = null;
 let errors = 0;
@@ -6170,7 +6431,7 @@ vErrors.push(err9);
 errors++;
 }
 if(!((((data2 === "applied") || (data2 === "still_pending")) || (data2 === "not_answered")) || (data2 === "refused"))){
-const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema67.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
+const err10 = {instancePath:instancePath+"/last_outcome",schemaPath:"#/properties/last_outcome/enum",keyword:"enum",params:{allowedValues: schema71.properties.last_outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -6194,14 +6455,14 @@ errors++;
 }
 }
 }
-validate62.errors = vErrors;
+validate65.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusCheckAnswer = validate63;
-const schema91 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
+export const validateStatusCheckAnswer = validate66;
+const schema95 = {"type":"object","description":"What the Gate said of one payment when asked, what applying it did, and the payment now.","required":["outcome","platform_status","detail","payment"],"properties":{"outcome":{"type":"string","enum":["applied","still_pending","not_answered","refused"],"description":"What came of the question, as in `StatusCheck.last_outcome`:\n- `applied` — the Gate named a final status, applied as a callback (`source`\n  `status_request`);\n- `still_pending` — the Gate named an intermediate status; nothing changed;\n- `not_answered` — no answer after a retry (timeouts, `5xx`); ask again later;\n- `refused` — no answer to be had: the Gate named no payment, or the payment's project\n  is not configured here (`detail` says which).\n"},"platform_status":{"type":"string","nullable":true,"description":"The status the Gate named, if it named one."},"result":{"allOf":[{"$ref":"urn:kassa24-bvu:schema:CallbackResult"}],"description":"What applying the final status did, as a callback's `result`; present only when\n`applied`: `credited` once; `duplicate` when this very answer was applied before;\n`flagged` when the ledger disagrees (see the payment's callbacks).\n"},"detail":{"type":"string","nullable":true,"description":"Why the Gate could not be asked or answered nothing usable, in words."},"payment":{"$ref":"urn:kassa24-bvu:schema:PaymentDetail"}},"$id":"urn:kassa24-bvu:schema:StatusCheckAnswer"};
 
-function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusCheckAnswer" */;
 let vErrors = null;
 let errors = 0;
@@ -6259,7 +6520,7 @@ vErrors.push(err4);
 errors++;
 }
 if(!((((data0 === "applied") || (data0 === "still_pending")) || (data0 === "not_answered")) || (data0 === "refused"))){
-const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema91.properties.outcome.enum},message:"must be equal to one of the allowed values"};
+const err5 = {instancePath:instancePath+"/outcome",schemaPath:"#/properties/outcome/enum",keyword:"enum",params:{allowedValues: schema95.properties.outcome.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -6319,8 +6580,8 @@ errors++;
 }
 }
 if(data.payment !== undefined){
-if(!(validate44(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
-vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+if(!(validate47(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
 errors = vErrors.length;
 }
 }
@@ -6335,14 +6596,14 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate63.errors = vErrors;
+validate66.errors = vErrors;
 return errors === 0;
 }
 
-export const validateStatusFigures = validate65;
-const schema93 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
+export const validateStatusFigures = validate68;
+const schema97 = {"type":"object","description":"Payments of one status.","required":["status","count","amount"],"properties":{"status":{"$ref":"urn:kassa24-bvu:schema:PaymentStatus"},"count":{"type":"integer","description":"How many payments.","minimum":0},"amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:StatusFigures"};
 
-function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:StatusFigures" */;
 let vErrors = null;
 let errors = 0;
@@ -6390,7 +6651,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!((((data0 === "pending") || (data0 === "success")) || (data0 === "failed")) || (data0 === "expired"))){
-const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema63.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/status",schemaPath:"urn:kassa24-bvu:schema:PaymentStatus/enum",keyword:"enum",params:{allowedValues: schema67.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -6471,15 +6732,15 @@ vErrors.push(err10);
 }
 errors++;
 }
-validate65.errors = vErrors;
+validate68.errors = vErrors;
 return errors === 0;
 }
 
-export const validateSummary = validate66;
-const schema96 = {"type":"object","description":"Figures for an overview; payments, amounts and credits are those of `currency`.","required":["generated_at","currency","currencies","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"},"currencies":{"type":"array","description":"The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"}},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
-const schema100 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
+export const validateSummary = validate69;
+const schema100 = {"type":"object","description":"Figures for an overview; payments, amounts and credits are those of `currency`.","required":["generated_at","currency","currencies","last_24h","last_30d","days","open_review_items","last_callback_received_at"],"properties":{"generated_at":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"currency":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"},"currencies":{"type":"array","description":"The currencies of the payments opened in the last 30 days and `currency`, in alphabetical order.","items":{"$ref":"urn:kassa24-bvu:schema:CurrencyCode"}},"last_24h":{"$ref":"urn:kassa24-bvu:schema:Window"},"last_30d":{"$ref":"urn:kassa24-bvu:schema:Window"},"days":{"type":"array","description":"The last 30 UTC days, today last (up to and including `generated_at`); payments opened and amounts credited (by the credit's time).","items":{"$ref":"urn:kassa24-bvu:schema:Day"}},"open_review_items":{"type":"integer","description":"Flagged callbacks whose review is not closed.","minimum":0},"last_callback_received_at":{"type":"string","format":"date-time","nullable":true,"description":"When the last callback delivery arrived; null before the first."}},"$id":"urn:kassa24-bvu:schema:Summary"};
+const schema104 = {"type":"object","description":"Payments opened within a period, after `from` up to and including `to`; `credited_amount` is what was credited in it (by the credit's time).","required":["from","to","by_status","credited_amount"],"properties":{"from":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"to":{"$ref":"urn:kassa24-bvu:schema:Timestamp"},"by_status":{"type":"array","description":"One entry per status that has payments in the period.","items":{"$ref":"urn:kassa24-bvu:schema:StatusFigures"}},"credited_amount":{"$ref":"urn:kassa24-bvu:schema:Amount"}},"$id":"urn:kassa24-bvu:schema:Window"};
 
-function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate70(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Window" */;
 let vErrors = null;
 let errors = 0;
@@ -6579,8 +6840,8 @@ let data2 = data.by_status;
 if(Array.isArray(data2)){
 const len0 = data2.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate65(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate68(data2[i0], {instancePath:instancePath+"/by_status/" + i0,parentData:data2,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
 errors = vErrors.length;
 }
 }
@@ -6642,12 +6903,12 @@ vErrors.push(err12);
 }
 errors++;
 }
-validate67.errors = vErrors;
+validate70.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate66(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate69(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Summary" */;
 let vErrors = null;
 let errors = 0;
@@ -6824,14 +7085,14 @@ errors++;
 }
 }
 if(data.last_24h !== undefined){
-if(!(validate67(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate70(data.last_24h, {instancePath:instancePath+"/last_24h",parentData:data,parentDataProperty:"last_24h",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 }
 if(data.last_30d !== undefined){
-if(!(validate67(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
-vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+if(!(validate70(data.last_30d, {instancePath:instancePath+"/last_30d",parentData:data,parentDataProperty:"last_30d",rootData}))){
+vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
 errors = vErrors.length;
 }
 }
@@ -6918,13 +7179,13 @@ vErrors.push(err20);
 }
 errors++;
 }
-validate66.errors = vErrors;
+validate69.errors = vErrors;
 return errors === 0;
 }
 
-export const validateTimestamp = validate72;
+export const validateTimestamp = validate75;
 
-function validate72(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="urn:kassa24-bvu:schema:Timestamp" */;
 let vErrors = null;
 let errors = 0;
@@ -6950,11 +7211,11 @@ vErrors.push(err1);
 }
 errors++;
 }
-validate72.errors = vErrors;
+validate75.errors = vErrors;
 return errors === 0;
 }
 
-export const validateWindow = validate67;
+export const validateWindow = validate70;
 
 import type { components } from './openapi-types.js';
 type Schemas = components['schemas'];
@@ -6996,6 +7257,8 @@ export const schemaValidators = {
   Day: validateDay as unknown as Validator<Schemas['Day']>,
   Discrepancy: validateDiscrepancy as unknown as Validator<Schemas['Discrepancy']>,
   FieldError: validateFieldError as unknown as Validator<Schemas['FieldError']>,
+  JobRun: validateJobRun as unknown as Validator<Schemas['JobRun']>,
+  JobRuns: validateJobRuns as unknown as Validator<Schemas['JobRuns']>,
   LedgerCheck: validateLedgerCheck as unknown as Validator<Schemas['LedgerCheck']>,
   LedgerEntry: validateLedgerEntry as unknown as Validator<Schemas['LedgerEntry']>,
   LedgerFeed: validateLedgerFeed as unknown as Validator<Schemas['LedgerFeed']>,

@@ -1,5 +1,6 @@
 // The ledger's records as the admin contract shows them: snake_case, typed by the generated
 // schemas, so a field the contract requires cannot be forgotten here.
+import type { JobRun } from '../store/job-runs.js';
 import type { LedgerCheck } from '../store/ledger-check.js';
 import type { components } from '../../generated/admin/openapi-types.js';
 import type {
@@ -138,6 +139,15 @@ export const summaryJson = (s: LedgerSummary): Schemas['Summary'] => ({
   days: s.days.map((d) => ({ date: d.date, payments: d.payments, credited_amount: d.creditedAmount })),
   open_review_items: s.openReviewItems,
   last_callback_received_at: s.lastCallbackReceivedAt,
+});
+
+export const jobRunJson = (r: JobRun): Schemas['JobRun'] => ({
+  job: r.job,
+  started_at: r.startedAt,
+  finished_at: r.finishedAt,
+  outcome: r.outcome,
+  error: r.error,
+  last_done_at: r.lastDoneAt,
 });
 
 export const runJson = (r: ReconciliationRun): Schemas['ReconciliationRun'] => ({

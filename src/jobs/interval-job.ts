@@ -2,6 +2,7 @@
 // an advisory lock on PostgreSQL). A run never starts while the last one is still going, a failed
 // run is logged and tried again at the next interval, and stopping tells the run in progress to end
 // (a long run — a payments sync pacing its questions — ends after the step in hand) and waits for it.
+import { inspect } from 'node:util';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/store.js';
 
@@ -32,12 +33,31 @@ export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: 
   let stopped = false;
   const stopping = new AbortController();
 
+  // Kept for the admin API and the console, under the job's lock so that runs are kept in the
+  // order they ran; a store that cannot keep it fails nothing of the run.
+  const keep = async (startedAt: Date, outcome: 'done' | 'failed', error?: unknown) => {
+    const message = error === undefined ? null : error instanceof Error ? error.message : inspect(error);
+    const run = { job: job.name, startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), outcome, error: message };
+    try {
+      await store.recordJobRun(run);
+    } catch (failure) {
+      logger.warn({ err: failure, job: job.name }, 'the run could not be kept for the admin API');
+    }
+  };
+
   const runOnce = async () => {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     try {
       const ran = await store.runExclusively(job.name, async () => {
-        await job.run(stopping.signal);
+        const startedAt = new Date();
+        try {
+          await job.run(stopping.signal);
+        } catch (error) {
+          await keep(startedAt, 'failed', error);
+          throw error;
+        }
+        await keep(startedAt, 'done');
         return true;
       });
       if (ran === undefined) {
@@ -49,6 +69,7 @@ export function startIntervalJob(store: Store, job: IntervalJobOptions, logger: 
       runs.jobRan(job.name, 'failed', new Date(), seconds());
     }
   };
+
   const schedule = () => {
     if (stopped) return;
     timer = setTimeout(() => {

@@ -22,4 +22,5 @@ export const MIGRATION_NAMES = [
   '0019_callback_plan_answers_account_open',
   '0020_adjustments_name_their_payment',
   '0021_ledger_feed',
+  '0022_job_runs',
 ] as const;

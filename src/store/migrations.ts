@@ -463,6 +463,7 @@ const MIGRATIONS: Record<(typeof MIGRATION_NAMES)[number], (dialect: Dialect) =>
   '0019_callback_plan_answers_account_open': callbackPlanAnswersAccountOpen,
   '0020_adjustments_name_their_payment': adjustmentsNameTheirPayment,
   '0021_ledger_feed': ledgerFeed,
+  '0022_job_runs': jobRuns,
 };
 
 // When a status sync last asked the Gate about each payment. Ordered by it, a sync asks the payments
@@ -524,6 +525,24 @@ function ledgerFeed(dialect: Dialect): Migration {
         await sql`alter table ${sql.table(table)} alter column tx set default pg_current_xact_id()`.execute(db);
         await db.schema.createIndex(`${table}_in_feed_order`).on(table).columns(['tx', 'id']).execute();
       }
+    },
+  };
+}
+
+// The last run of each job the service runs by itself, for operators who watch no metrics: a row a
+// job, replaced at each run's end, so that it never grows.
+function jobRuns(): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('job_runs')
+        .addColumn('job', 'text', (c) => c.primaryKey())
+        .addColumn('started_at', 'text', (c) => c.notNull())
+        .addColumn('finished_at', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull().check(sql`outcome = 'done' or outcome = 'failed'`))
+        .addColumn('error', 'text')
+        .addColumn('last_done_at', 'text')
+        .execute();
     },
   };
 }

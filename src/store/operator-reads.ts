@@ -1,6 +1,7 @@
 // What operators read of the ledger, written once in Kysely and run by both stores: lists newest
 // first with keyset pagination (a page costs the same however deep), a payment with its
 // callbacks, and the figures of an overview. Nothing here is on the platform's request path.
+import { toJobRun, type JobRun } from './job-runs.js';
 import {
   sql,
   type Expression,
@@ -134,6 +135,8 @@ export interface OperatorReads {
   rejectedCallbacks(page: PageRequest): Promise<Page<StoredRejectedCallback>>;
   auditLog(page: PageRequest): Promise<Page<AuditEntry>>;
   reconciliations(page: PageRequest): Promise<Page<ReconciliationRun>>;
+  /** The last run of each job the service has run by itself, by job name. */
+  jobRuns(): Promise<JobRun[]>;
   /** Each period runs of `source` compared that starts at or after `since`, once, earliest first. */
   reconciledPeriods(source: string, since: string): Promise<Array<{ from: string; to: string }>>;
   /** A run and a page of its findings, in the order found; undefined when there is no such run. */
@@ -612,6 +615,10 @@ export class KyselyOperatorReads implements OperatorReads {
         .execute();
       return pageOf(rows, page.limit, (r) => [int(r.id)], toRun);
     });
+  }
+
+  jobRuns(): Promise<JobRun[]> {
+    return this.guard(async () => (await this.db.selectFrom('job_runs').selectAll().orderBy('job').execute()).map(toJobRun));
   }
 
   reconciledPeriods(source: string, since: string): Promise<Array<{ from: string; to: string }>> {

@@ -39,6 +39,7 @@ import { MIGRATION_NAMES } from './migration-names.js';
 import { migratorFor, throwIfMigrationFailed } from './migrations.js';
 import { KyselyOperatorReads, type OperatorReads } from './operator-reads.js';
 import { auditRow, statusCheckAuditRow, toAdjustment, toAuditEntry } from './operator-rows.js';
+import { jobRunRow, type JobRunRecord } from './job-runs.js';
 import { findingRow, runRow, toRun, type NewRun } from './reconciliation-rows.js';
 import { toStoredRejectedCallback } from './rejected-callback-row.js';
 import type { Database } from './schema.js';
@@ -318,6 +319,24 @@ export class PostgresStore implements Store {
         return Number(result.numUpdatedRows);
       });
     return expireInBatches(expireBatch, options);
+  }
+
+  recordJobRun(run: JobRunRecord): Promise<void> {
+    return this.write(async (trx) => {
+      await trx
+        .insertInto('job_runs')
+        .values(jobRunRow(run))
+        .onConflict((conflict) =>
+          conflict.column('job').doUpdateSet((eb) => ({
+            started_at: eb.ref('excluded.started_at'),
+            finished_at: eb.ref('excluded.finished_at'),
+            outcome: eb.ref('excluded.outcome'),
+            error: eb.ref('excluded.error'),
+            last_done_at: eb.fn.coalesce('excluded.last_done_at', 'job_runs.last_done_at'),
+          })),
+        )
+        .execute();
+    });
   }
 
   recordStatusCheck(check: StatusCheck): Promise<void> {

@@ -118,6 +118,16 @@ export interface ReconciliationDiscrepanciesTable {
   applied: string | null;
 }
 
+/** The last run of each job the service runs by itself (job-runs.ts). */
+export interface JobRunsTable {
+  job: string;
+  started_at: string;
+  finished_at: string;
+  outcome: string;
+  error: string | null;
+  last_done_at: string | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   payments: PaymentsTable;
@@ -129,6 +139,7 @@ export interface Database {
   reconciliation_runs: ReconciliationRunsTable;
   reconciliation_discrepancies: ReconciliationDiscrepanciesTable;
   status_checks: StatusChecksTable;
+  job_runs: JobRunsTable;
 }
 
 /** The last time a status sync asked the Gate about a payment, and how often it has. */

@@ -27,6 +27,7 @@ import type { DepositAttempt, DepositRefusal } from '../ledger/deposit-rules.js'
 import type { ExpiryOptions } from './expire-in-batches.js';
 import type { Dialect } from './migrations.js';
 import type { OperatorReads } from './operator-reads.js';
+import type { JobRunRecord } from './job-runs.js';
 import type { NewRun } from './reconciliation-rows.js';
 
 export interface NewAccount {
@@ -138,6 +139,8 @@ export interface Store {
   expirePendingPayments(cutoff: Date, options?: ExpiryOptions): Promise<number>;
   /** Records that the Gate was asked about a payment, and what came of it. */
   recordStatusCheck(check: StatusCheck): Promise<void>;
+  /** Keeps `run` as its job's last run (and, done, as its last done). */
+  recordJobRun(run: JobRunRecord): Promise<void>;
   /**
    * Stores the callback durably and applies it to the ledger, all in one transaction: when this
    * resolves, both are committed; when it rejects, neither is.

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type AdminCall, type Schemas } from '../support/admin.js';
 import { backends, writePastTheStore } from '../support/databases.js';
+import { JOB_RUN_AT, reconciliationDoneThenFailed, RECONCILE_FAILURE } from '../support/job-runs.js';
 import { untilFeedGives } from '../support/ledger-feed.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
 import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
@@ -158,6 +159,7 @@ describe.each(backends())('admin API: %s', (backend) => {
       'GET /admin/v1/rejected-callbacks',
       'GET /admin/v1/summary',
       'GET /admin/v1/ledger-check',
+      'GET /admin/v1/jobs',
       'GET /admin/v1/audit-log',
     ]) {
       expect((await viewer(read)).status, read).toBe(200);
@@ -576,6 +578,39 @@ describe.each(backends())('admin API: %s', (backend) => {
     const credited = callbacks.body.items[0]!.id;
     const notFlagged = await operator(`POST /admin/v1/callbacks/${credited}/review`, { body: { note: 'looked' } });
     expect([notFlagged.status, notFlagged.body.detail]).toEqual([409, `callback ${credited} is not flagged for review`]);
+  });
+
+  it("reads each job's last run: none before any ran, then a failure with its reason and the last done", async () => {
+    expect((await viewer<Schemas['JobRuns']>('GET /admin/v1/jobs')).body).toEqual({ items: [] });
+    await reconciliationDoneThenFailed(service.store);
+    const at = JOB_RUN_AT;
+    await service.store.recordJobRun({
+      job: 'kassa24-bvu:ledger-check',
+      startedAt: at('20'),
+      finishedAt: at('21'),
+      outcome: 'done',
+      error: null,
+    });
+    const { status, body } = await viewer<Schemas['JobRuns']>('GET /admin/v1/jobs');
+    expect(status).toBe(200);
+    expect(body.items).toEqual([
+      {
+        job: 'kassa24-bvu:ledger-check',
+        started_at: at('20'),
+        finished_at: at('21'),
+        outcome: 'done',
+        error: null,
+        last_done_at: at('21'),
+      },
+      {
+        job: 'kassa24-bvu:reconcile',
+        started_at: at('10'),
+        finished_at: at('11'),
+        outcome: 'failed',
+        error: RECONCILE_FAILURE,
+        last_done_at: at('01'),
+      },
+    ]);
   });
 
   it('reads reconciliation runs and their discrepancies, page by page', async () => {

@@ -16,6 +16,7 @@ import { admin, OPERATOR_TOKEN, testAdminTokens, VIEWER_TOKEN, type Schemas } fr
 import { haveBrowser, launchBrowser } from '../support/browser.js';
 import { writePastTheStore } from '../support/databases.js';
 import { startFakePlatform, type FakePlatform } from '../support/fake-platform.js';
+import { JOB_RUN_AT, reconciliationDoneThenFailed, RECONCILE_FAILURE } from '../support/job-runs.js';
 import { callbackBody, checkDepositRequest, DEMO_SECRET, post, signed, verifyRequest } from '../support/platform.js';
 import { startPrism, type Prism } from '../support/prism.js';
 import { projectRoot } from '../support/processes.js';
@@ -894,6 +895,22 @@ describe.runIf(browserHere)('operator console', () => {
       } finally {
         await writePastTheStore(database, [`update accounts set balance = 0 where customer_id = '${account}'`]);
       }
+    }, 60_000);
+
+    it("shows each job's last run on the overview: a failure with its reason and when the job was last done", async () => {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors = watchErrors(page);
+      await signIn(page, service.url, VIEWER_TOKEN);
+      const jobs = page.locator('section', { has: page.getByRole('heading', { name: 'Jobs' }) });
+      await expect.poll(() => jobs.innerText()).toContain('No job has run');
+      await reconciliationDoneThenFailed(service.store);
+      await page.reload();
+      const row = jobs.getByRole('row', { name: /Reconciliation/ });
+      await expect.poll(() => row.innerText()).toContain(`failed: ${RECONCILE_FAILURE}`);
+      expect(await row.locator('time').nth(1).getAttribute('datetime')).toBe(JOB_RUN_AT('01'));
+      await shoot(page, 'overview-jobs');
+      expect(errors).toEqual([]);
+      await page.close();
     }, 60_000);
 
     it("keeps every screen's link on one row at desktop widths, beside or below the brand, whoever is signed in", async () => {

@@ -326,6 +326,48 @@ describe('the service by itself', () => {
     logger.flush();
     await expect.poll(() => logs.join('')).toContain('the first run fails');
   });
+
+  it("keeps each job's last run for the admin API: a failure with its reason, and when it was last done", async () => {
+    let fail = true;
+    const failing = startIntervalJob(
+      store,
+      {
+        name: 'test-job',
+        intervalMs: 20,
+        run() {
+          return fail ? Promise.reject(new Error('the Data API answered 403 at offset 0')) : Promise.resolve();
+        },
+      },
+      logger,
+      metrics,
+    );
+    const kept = async () => (await (await store.operatorReads()).jobRuns()).find((run) => run.job === 'test-job');
+    await expect
+      .poll(kept, { timeout: 5000 })
+      .toMatchObject({ outcome: 'failed', error: 'the Data API answered 403 at offset 0', lastDoneAt: null });
+    fail = false;
+    await expect.poll(async () => (await kept())?.outcome, { timeout: 5000 }).toBe('done');
+    fail = true;
+    await expect.poll(async () => (await kept())?.outcome, { timeout: 5000 }).toBe('failed');
+    await failing.stop();
+    const last = (await kept())!;
+    // The last failure, and the done run before it.
+    expect(last.lastDoneAt).not.toBeNull();
+    expect(last.lastDoneAt! <= last.startedAt && last.startedAt <= last.finishedAt).toBe(true);
+  });
+
+  it('runs a job whose run cannot be kept all the same, and says so in the log', async () => {
+    let runs = 0;
+    const unkept = Object.assign(Object.create(store) as Store, {
+      recordJobRun: () => Promise.reject(new Error('disk I/O error')),
+    });
+    const job = startIntervalJob(unkept, { name: 'test-job', intervalMs: 20, run: () => Promise.resolve(void runs++) }, logger, metrics);
+    await expect.poll(() => runs, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    await job.stop();
+    expect((await jobRuns('test-job')).done).toBe(runs);
+    logger.flush();
+    await expect.poll(() => logs.join('')).toContain('the run could not be kept for the admin API');
+  });
 });
 
 describe.runIf(postgresUrl)('a ledger check in progress when the service stops (PostgreSQL)', () => {

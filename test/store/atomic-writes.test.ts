@@ -60,6 +60,17 @@ function everyWrite(store: Store, { pending, credited, flagged, mismatched }: Se
     ['expirePendingPayments', () => store.expirePendingPayments(new Date(Date.now() + 86_400_000))],
     ['recordStatusCheck', () => store.recordStatusCheck({ paymentId: pending, askedAt: new Date(), outcome: 'still_pending' })],
     [
+      'recordJobRun',
+      () =>
+        store.recordJobRun({
+          job: 'a-job',
+          startedAt: new Date().toISOString(),
+          finishedAt: new Date().toISOString(),
+          outcome: 'done',
+          error: null,
+        }),
+    ],
+    [
       'recordStatusCheck (an operator asked)',
       () =>
         store.recordStatusCheck({

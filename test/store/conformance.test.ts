@@ -1370,6 +1370,44 @@ describe.each(backends())('store conformance: %s', (backend) => {
   });
 
   describe('jobs', () => {
+    it("keeps each job's last run, and when a run of it was last done, one row a job", async () => {
+      const reads = await store.operatorReads();
+      const run = (job: string, at: string, outcome: 'done' | 'failed', error: string | null = null) =>
+        store.recordJobRun({ job, startedAt: `2026-12-08T${at}:00.000Z`, finishedAt: `2026-12-08T${at}:01.000Z`, outcome, error });
+      expect(await reads.jobRuns()).toEqual([]);
+      await run('kassa24-bvu:reconcile', '01:00', 'failed', 'the Data API answered 403 at offset 0');
+      await run('kassa24-bvu:payments-sync', '01:00', 'done');
+      expect(await reads.jobRuns()).toEqual([
+        {
+          job: 'kassa24-bvu:payments-sync',
+          startedAt: '2026-12-08T01:00:00.000Z',
+          finishedAt: '2026-12-08T01:00:01.000Z',
+          outcome: 'done',
+          error: null,
+          lastDoneAt: '2026-12-08T01:00:01.000Z',
+        },
+        {
+          job: 'kassa24-bvu:reconcile',
+          startedAt: '2026-12-08T01:00:00.000Z',
+          finishedAt: '2026-12-08T01:00:01.000Z',
+          outcome: 'failed',
+          error: 'the Data API answered 403 at offset 0',
+          lastDoneAt: null,
+        },
+      ]);
+      await run('kassa24-bvu:reconcile', '02:00', 'done');
+      await run('kassa24-bvu:reconcile', '03:00', 'failed', 'x'.repeat(5000));
+      expect((await reads.jobRuns())[1]).toEqual({
+        job: 'kassa24-bvu:reconcile',
+        startedAt: '2026-12-08T03:00:00.000Z',
+        finishedAt: '2026-12-08T03:00:01.000Z',
+        outcome: 'failed',
+        // What failed it, its first thousand characters; the failure keeps the last done run's end.
+        error: 'x'.repeat(1000),
+        lastDoneAt: '2026-12-08T02:00:01.000Z',
+      });
+    });
+
     it('runs a job in one place at a time, other jobs freely, and again once it is done', async () => {
       // PostgreSQL: a second instance on the same database; SQLite: one instance by design.
       const other = backend === 'postgres' ? await openStore(database.url) : store;

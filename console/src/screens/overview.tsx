@@ -1,5 +1,6 @@
 // Overview: the summary's figures, payments and credited amounts per day for 30 days, open review
-// items, and the ledger's rules checked on request. Figures are of one currency at a time.
+// items, the last run of each job the service runs by itself, and the ledger's rules checked on
+// request. Figures are of one currency at a time.
 import { useState } from 'preact/hooks';
 import { asProblem, type Api, type Problem, type Schemas } from '../api';
 import { counted, money } from '../format';
@@ -147,6 +148,45 @@ function LedgerCheckCard({ api }: { api: Api }) {
   );
 }
 
+const JOB_NAMES: Record<string, string> = {
+  'kassa24-bvu:payments-sync': 'Payments sync (STATUS_SYNC_INTERVAL)',
+  'kassa24-bvu:payments-expire': 'Expiry (PAYMENT_EXPIRY_INTERVAL)',
+  'kassa24-bvu:ledger-check': 'Ledger check (LEDGER_CHECK_INTERVAL)',
+  'kassa24-bvu:reconcile': 'Reconciliation (RECONCILE_INTERVAL)',
+};
+
+/** Each job's last run: where an operator who watches no metrics sees a job failing. */
+function JobRuns({ api }: { api: Api }) {
+  const { data, problem } = useRecord(() => api.GET('/admin/v1/jobs'), 'jobs');
+  if (!data) return problem ? <ProblemMessage problem={problem} /> : <p>Loading…</p>;
+  if (data.items.length === 0)
+    return <p class="muted">No job has run: the service runs each only where its interval is set (README, Configuration).</p>;
+  return (
+    <Table>
+      <thead>
+        <tr>
+          <th scope="col">Job</th>
+          <th scope="col">Last run ended</th>
+          <th scope="col">Outcome</th>
+          <th scope="col">Last done</th>
+        </tr>
+      </thead>
+      <tbody>
+        {data.items.map((run) => (
+          <tr key={run.job} class={run.outcome === 'failed' ? 'refused' : undefined}>
+            <td>{JOB_NAMES[run.job] ?? run.job}</td>
+            <td>
+              <Time at={run.finished_at} />
+            </td>
+            <td>{run.outcome === 'failed' ? `failed: ${run.error ?? 'no reason given'}` : 'done'}</td>
+            <td>{run.last_done_at ? <Time at={run.last_done_at} /> : 'never'}</td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
 /** The API's currency when none is asked for: always offered, so that a choice can be undone. */
 const DEFAULT_CURRENCY = 'KZT';
 
@@ -210,6 +250,9 @@ export function Overview({ api }: ScreenProps) {
       <p class="muted">
         As of <Time at={summary.generated_at} />.
       </p>
+      <Section title="Jobs">
+        <JobRuns api={api} />
+      </Section>
       <Section title="Ledger">
         <LedgerCheckCard api={api} />
       </Section>

@@ -26,6 +26,7 @@ import type {
 import type { OperatorReads } from '../operator-reads.js';
 import type { Database } from '../schema.js';
 import { expireInBatches, type ExpiryOptions } from '../expire-in-batches.js';
+import type { JobRunRecord } from '../job-runs.js';
 import type { NewRun } from '../reconciliation-rows.js';
 import { AUDIT_COLUMNS, toAuditEntry, type AuditRow } from '../operator-rows.js';
 import { REJECTED_CALLBACK_COLUMNS, toStoredRejectedCallback, type RejectedCallbackRow } from '../rejected-callback-row.js';
@@ -188,6 +189,10 @@ export class SqliteStore implements Store {
 
   expirePendingPayments(cutoff: Date, options?: ExpiryOptions): Promise<number> {
     return expireInBatches((limit) => this.writer.run('expirePendingPayments', { cutoff: cutoff.toISOString(), limit }), options);
+  }
+
+  recordJobRun(run: JobRunRecord): Promise<void> {
+    return this.writer.run('recordJobRun', run);
   }
 
   recordStatusCheck(check: StatusCheck): Promise<void> {

@@ -67,6 +67,12 @@ function prepareAll(db: BetterSqlite3.Database) {
       `update payments set status = 'expired', updated_at = ? where payment_id in (
          select payment_id from payments where status = 'pending' and ${UNSETTLED} and created_at < ? order by created_at limit ?)`,
     ),
+    recordJobRun: prepare(
+      `insert into job_runs (job, started_at, finished_at, outcome, error, last_done_at)
+       values (@job, @started_at, @finished_at, @outcome, @error, @last_done_at)
+       on conflict (job) do update set started_at = excluded.started_at, finished_at = excluded.finished_at,
+       outcome = excluded.outcome, error = excluded.error, last_done_at = coalesce(excluded.last_done_at, job_runs.last_done_at)`,
+    ),
     // paymentId, askedAt, outcome, platformStatus or null
     recordStatusCheck: prepare(
       `insert into status_checks (payment_id, last_asked_at, asks, last_outcome, last_platform_status) values (?, ?, 1, ?, ?)

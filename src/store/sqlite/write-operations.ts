@@ -19,6 +19,7 @@ import {
   type ReviewRequest,
 } from '../../ledger/operator-rules.js';
 import { auditRow, statusCheckAuditRow, toAdjustment } from '../operator-rows.js';
+import { jobRunRow, type JobRunRecord } from '../job-runs.js';
 import { findingRow, runRow, toRun, type NewRun } from '../reconciliation-rows.js';
 import { depositRefusal, openedPayment } from '../../ledger/deposit-rules.js';
 import type { Account, AccountStatus, CallbackOutcome, ReconciliationFinding, ReconciliationRun } from '../../ledger/model.js';
@@ -111,6 +112,10 @@ export const writeOperations = {
   /** `cutoff` is ISO text; answers how many pending payments, at most `limit`, became expired. */
   expirePendingPayments(sql: Statements, { cutoff, limit }: { cutoff: string; limit: number }): number {
     return sql.expire.run(nowText(), cutoff, limit).changes;
+  },
+
+  recordJobRun(sql: Statements, run: JobRunRecord): void {
+    sql.recordJobRun.run(jobRunRow(run));
   },
 
   recordStatusCheck(sql: Statements, check: StatusCheckToRecord): void {
