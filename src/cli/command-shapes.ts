@@ -64,6 +64,7 @@ export const COMMANDS = {
   'callbacks review': { options: ['note', 'actor'], id: true },
   'adjustments add': { options: ['customer-id', 'amount', 'reason', 'idempotency-key', 'callback-id', 'payment-id', 'actor'] },
   'audit list': { options: [] },
+  'jobs list': { options: [] },
   reconcile: { options: ['file', 'format', 'map', 'amount-unit', 'from', 'to', 'apply'] },
   'admin-token create': { options: ['name', 'role'] },
   migrate: { options: [] },

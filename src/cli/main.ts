@@ -13,7 +13,7 @@ import { loadCliDatabaseConfig } from './cli-config.js';
 import { restoreCommand } from './restore-command.js';
 import { brokenRulesText, ledgerCheckCommand } from './ledger-command.js';
 import { ledgerExport, ledgerExportPeriod, LedgerExportTotals } from './ledger-export-command.js';
-import { actorOf, addAdjustment, listAuditLog, reviewCallback } from './operator-commands.js';
+import { actorOf, addAdjustment, listAuditLog, listJobRuns, reviewCallback } from './operator-commands.js';
 import { SECRET_VARIABLE, signCommand } from './sign-command.js';
 import { reconcileCommand } from './reconcile-command.js';
 import { simulate } from './simulate-command.js';
@@ -64,6 +64,8 @@ const USAGE = `usage: npm run --silent cli -- COMMAND
                                     nothing; a balance made negative is refused); --payment-id pays that
                                     payment by hand, refused if it is credited or paid by hand already
   audit list                        every operator action, refused ones too, one JSON object per line
+  jobs list                         the last run of each job the service runs by itself, one JSON object per line;
+                                    exit 1 when one failed at its last run (a check for cron)
   reconcile --file PATH [--format csv|json] [--map field=Column,…] [--amount-unit major|minor]
             [--from DATE --to DATE] [--apply]
                                     the platform's records (Dashboard CSV report, or a saved Data API answer) against the
@@ -312,6 +314,15 @@ async function run(argv: string[]): Promise<void> {
     case 'audit list':
       await withStore(printEach(listAuditLog));
       return;
+    case 'jobs list': {
+      const { lines, failed } = await withStore(listJobRuns);
+      lines.forEach(print);
+      if (failed.length > 0) {
+        process.stderr.write(`failed at its last run: ${failed.join(', ')} (each one's error is in its line)\n`);
+        process.exitCode = 1;
+      }
+      return;
+    }
     case 'callbacks list':
       if (values.rejected) {
         if (values['payment-id'] !== undefined || values.flagged)

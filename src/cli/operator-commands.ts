@@ -2,7 +2,7 @@
 // flagged callback, and the audit log they are written to. A refusal is audited by the store and
 // reported here with exit code 1.
 import { userInfo } from 'node:os';
-import { adjustmentJson, auditEntryJson } from '../admin/representation.js';
+import { adjustmentJson, auditEntryJson, jobRunJson } from '../admin/representation.js';
 import type { OperatorRefusal } from '../ledger/operator-rules.js';
 import { readInSlices } from '../store/read-in-slices.js';
 import type { ListSlice, Store } from '../store/store.js';
@@ -60,4 +60,13 @@ export async function* listAuditLog(store: Store) {
     (e) => e.id,
   ))
     yield auditEntryJson(entry);
+}
+
+/**
+ * Each job's last run, as `GET /admin/v1/jobs` answers it, and the names of those whose last run
+ * failed: the command fails then, so that a check from cron sees a job failing.
+ */
+export async function listJobRuns(store: Store) {
+  const runs = await (await store.operatorReads()).jobRuns();
+  return { lines: runs.map(jobRunJson), failed: runs.filter((run) => run.outcome === 'failed').map((run) => run.job) };
 }

@@ -3,11 +3,12 @@
 // log shows both. The adjustment sent twice changes the balance once.
 import { userInfo } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { addAdjustment, listAuditLog, reviewCallback } from '../../src/cli/operator-commands.js';
+import type { addAdjustment, listAuditLog, listJobRuns, reviewCallback } from '../../src/cli/operator-commands.js';
 import type { expirePayments, listCallbacks, showAccount } from '../../src/cli/store-commands.js';
 import { AdminTokens } from '../../src/admin/admin-tokens.js';
 import { openStore } from '../../src/store/open-store.js';
 import { backends, createTestDatabase, writePastTheStore, type TestDatabase } from '../support/databases.js';
+import { JOB_RUN_AT, reconciliationDoneThenFailed, RECONCILE_FAILURE } from '../support/job-runs.js';
 import { runCli, type ListedLine } from '../support/processes.js';
 
 type Printed<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>>;
@@ -124,6 +125,47 @@ describe.each(backends())('operator corrections from the CLI on %s', (backend) =
     expect(run.stderr).toBe(
       'the ledger breaks its rules:\n1 × an account whose balance is not the sum of its credits and adjustments (balance_off), e.g. acc-1: balance 100, credits and adjustments 0\n',
     );
+  });
+
+  it("lists each job's last run, and fails when one failed at its last run (a check for cron)", async () => {
+    expect(await cli('jobs', 'list')).toBe('');
+    const store = await openStore(database.url);
+    try {
+      await store.recordJobRun({
+        job: 'kassa24-bvu:ledger-check',
+        startedAt: JOB_RUN_AT('20'),
+        finishedAt: JOB_RUN_AT('21'),
+        outcome: 'done',
+        error: null,
+      });
+      expect(lines<Printed<typeof listJobRuns>['lines'][number]>(await cli('jobs', 'list'))).toEqual([
+        {
+          job: 'kassa24-bvu:ledger-check',
+          started_at: JOB_RUN_AT('20'),
+          finished_at: JOB_RUN_AT('21'),
+          outcome: 'done',
+          error: null,
+          last_done_at: JOB_RUN_AT('21'),
+        },
+      ]);
+      await reconciliationDoneThenFailed(store);
+    } finally {
+      await store.close();
+    }
+    const run = await runCli(['jobs', 'list'], env);
+    expect(run.code).toBe(1);
+    expect(
+      lines<Printed<typeof listJobRuns>['lines'][number]>(run.stdout).map((line) => [
+        line.job,
+        line.outcome,
+        line.error,
+        line.last_done_at,
+      ]),
+    ).toEqual([
+      ['kassa24-bvu:ledger-check', 'done', null, JOB_RUN_AT('21')],
+      ['kassa24-bvu:reconcile', 'failed', RECONCILE_FAILURE, JOB_RUN_AT('01')],
+    ]);
+    expect(run.stderr).toBe("failed at its last run: kassa24-bvu:reconcile (each one's error is in its line)\n");
   });
 
   it('refuses a bad command line or configuration with the reason and writes nothing', async () => {
