@@ -1,7 +1,8 @@
 // The service's own reconciliation (RECONCILE_INTERVAL): each of the last week's UTC days compared
-// with the Data API once (RECONCILE_AFTER it ended), as `reconcile --from DAY --to DAY` would, its run kept for the console and
-// its discrepancies counted on /metrics. A day whose fetch fails is tried again at the next run; a
-// run in progress when the service stops ends after the page in hand, its day left for later.
+// with the Data API once, RECONCILE_AFTER it ended, as `reconcile --from DAY --to DAY` would, its
+// run kept for the console and its discrepancies counted on /metrics. A day whose fetch fails is
+// tried again at the next run; a run in progress when the service stops ends after the page in
+// hand, its day left for later.
 import type { Metrics } from '../http/metrics.js';
 import type { Logger } from '../logger.js';
 import type { DataApiSettings } from '../platform/data-api-client.js';
